@@ -1,0 +1,244 @@
+#define _POSIX_C_SOURCE 200809L
+#include "csvread.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CELL_MAX (1u << 20)   /* one cell larger than 1 MiB is not a table */
+
+typedef struct pending {
+    size_t first, n;
+    long line;
+} pending;
+
+struct csvr {
+    FILE *f;
+    char *label;
+    diag *d;
+    struct csv_parser p;
+    char *line;
+    size_t linecap;
+    long lineno;
+    int eof, failed;
+
+    char *arena;              /* cell text, back to back */
+    size_t alen, acap;
+    size_t *cell;             /* offsets of cells in arena */
+    size_t ncell, cellcap;
+    pending *rows;            /* completed rows not yet handed out */
+    size_t nrows, rowcap, rowpos;
+    size_t cur_first;         /* first cell of the row being parsed */
+    long cur_line;            /* line that row started on */
+    char **view;
+    size_t viewcap;
+    int oom;
+};
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : 16;
+    while (nc < need)
+        nc *= 2;
+    void *np = realloc(*p, nc * size);
+    if (!np)
+        return -1;
+    *p = np;
+    *cap = nc;
+    return 0;
+}
+
+static void on_cell(void *s, size_t len, void *data)
+{
+    csvr *r = data;
+    if (len > CELL_MAX || grow((void **)&r->arena, &r->acap, r->alen + len + 1, 1) < 0 ||
+        grow((void **)&r->cell, &r->cellcap, r->ncell + 1, sizeof *r->cell) < 0) {
+        r->oom = 1;
+        return;
+    }
+    r->cell[r->ncell++] = r->alen;
+    if (len)
+        memcpy(r->arena + r->alen, s, len);
+    r->alen += len;
+    r->arena[r->alen++] = '\0';
+}
+
+static void on_row(int c, void *data)
+{
+    csvr *r = data;
+    (void)c;
+    if (grow((void **)&r->rows, &r->rowcap, r->nrows + 1, sizeof *r->rows) < 0) {
+        r->oom = 1;
+        return;
+    }
+    r->rows[r->nrows].first = r->cur_first;
+    r->rows[r->nrows].n = r->ncell - r->cur_first;
+    r->rows[r->nrows].line = r->cur_line;
+    r->nrows++;
+    r->cur_first = r->ncell;
+    r->cur_line = r->lineno;
+}
+
+csvr *csvr_open(const char *path, const char *label, diag *d)
+{
+    csvr *r = calloc(1, sizeof *r);
+    if (!r) {
+        diag_add(d, DIAG_ERROR, label, 0, NULL, "out of memory");
+        return NULL;
+    }
+    r->d = d;
+    r->label = strdup(label);
+    r->f = fopen(path, "rb");
+    if (!r->f || !r->label) {
+        diag_add(d, DIAG_ERROR, label, 0, NULL, "cannot open: %s", strerror(errno));
+        csvr_close(r);
+        return NULL;
+    }
+    csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI);
+    return r;
+}
+
+static int valid_utf8(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        size_t k;
+        uint32_t cp;
+        if (c < 0x80) { i++; continue; }
+        else if ((c & 0xE0) == 0xC0) { k = 1; cp = c & 0x1F; }
+        else if ((c & 0xF0) == 0xE0) { k = 2; cp = c & 0x0F; }
+        else if ((c & 0xF8) == 0xF0) { k = 3; cp = c & 0x07; }
+        else return 0;
+        if (i + k >= n) return 0;
+        for (size_t j = 1; j <= k; j++) {
+            if ((s[i + j] & 0xC0) != 0x80) return 0;
+            cp = (cp << 6) | (s[i + j] & 0x3F);
+        }
+        if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) ||
+            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        i += k + 1;
+    }
+    return 1;
+}
+
+/* Feed one physical line to the parser. Returns -1 on an error reported. */
+static int feed_line(csvr *r)
+{
+    errno = 0;
+    ssize_t n = getline(&r->line, &r->linecap, r->f);
+    if (n < 0) {
+        if (ferror(r->f)) {
+            diag_add(r->d, DIAG_ERROR, r->label, r->lineno + 1, NULL, "read error: %s", strerror(errno));
+            return -1;
+        }
+        r->eof = 1;
+        if (csv_fini(&r->p, on_cell, on_row, r) != 0) {
+            diag_add(r->d, DIAG_ERROR, r->label, r->cur_line, NULL,
+                     "unterminated quoted field (a closing \" was expected before the end of the file)");
+            return -1;
+        }
+        return 0;
+    }
+    r->lineno++;
+    const char *s = r->line;
+    size_t len = (size_t)n;
+    if (memchr(s, '\0', len)) {
+        diag_add(r->d, DIAG_ERROR, r->label, r->lineno, NULL,
+                 "binary data (a NUL byte) where CSV text was expected");
+        return -1;
+    }
+    if (r->lineno == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+        s += 3;
+        len -= 3;
+    }
+    if (!valid_utf8((const unsigned char *)s, len)) {
+        diag_add(r->d, DIAG_ERROR, r->label, r->lineno, NULL, "text is not valid UTF-8");
+        return -1;
+    }
+    if (r->p.pstate == 0)      /* ROW_NOT_BEGUN: the next row starts here */
+        r->cur_line = r->lineno;
+    if (csv_parse(&r->p, s, len, on_cell, on_row, r) != len) {
+        diag_add(r->d, DIAG_ERROR, r->label, r->lineno, NULL, "malformed quoting (%s)",
+                 csv_error(&r->p) == CSV_EPARSE ?
+                 "a quote may only open a field or be doubled inside a quoted one" :
+                 csv_strerror(csv_error(&r->p)));
+        return -1;
+    }
+    if (r->oom) {
+        diag_add(r->d, DIAG_ERROR, r->label, r->lineno, NULL,
+                 "out of memory or a cell longer than %u bytes", CELL_MAX);
+        return -1;
+    }
+    return 0;
+}
+
+static int skip_row(char **cells, size_t n)
+{
+    if (n > 0 && cells[0][0] == '#')
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        if (cells[i][0])
+            return 0;
+    return 1;
+}
+
+int csvr_next(csvr *r, csvr_row *row)
+{
+    if (r->failed)
+        return -1;
+    for (;;) {
+        while (r->rowpos < r->nrows) {
+            pending *pr = &r->rows[r->rowpos++];
+            if (grow((void **)&r->view, &r->viewcap, pr->n + 1, sizeof *r->view) < 0) {
+                diag_add(r->d, DIAG_ERROR, r->label, pr->line, NULL, "out of memory");
+                r->failed = 1;
+                return -1;
+            }
+            for (size_t i = 0; i < pr->n; i++)
+                r->view[i] = r->arena + r->cell[pr->first + i];
+            if (skip_row(r->view, pr->n))
+                continue;
+            row->n = pr->n;
+            row->cells = r->view;
+            row->line = pr->line;
+            return 1;
+        }
+        /* Every completed row was handed out: reuse the arena unless a
+         * quoted field spanning lines has cells in it already. */
+        r->nrows = r->rowpos = 0;
+        if (r->cur_first == r->ncell) {
+            r->ncell = r->cur_first = 0;
+            r->alen = 0;
+        }
+        if (r->eof)
+            return 0;
+        if (feed_line(r) < 0) {
+            r->failed = 1;
+            return -1;
+        }
+    }
+}
+
+void csvr_close(csvr *r)
+{
+    if (!r)
+        return;
+    if (r->f) {
+        csv_free(&r->p);
+        fclose(r->f);
+    }
+    free(r->label);
+    free(r->line);
+    free(r->arena);
+    free(r->cell);
+    free(r->rows);
+    free(r->view);
+    free(r);
+}

@@ -1,0 +1,117 @@
+#include "kpi.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "num.h"
+
+const kpi_col kpi_cols[TS_N] = {
+    {"cash_in_usd", U_MONEY, AGG_SUM},
+    {"store_fees_usd", U_MONEY, AGG_SUM},
+    {"payouts_gross_usd", U_MONEY, AGG_SUM},
+    {"payout_fees_usd", U_MONEY, AGG_SUM},
+    {"payouts_net_usd", U_MONEY, AGG_SUM},
+    {"platform_cash_usd", U_MONEY, AGG_LAST},
+    {"coins_sold", U_COUNT, AGG_SUM},
+    {"coins_bonus", U_COUNT, AGG_SUM},
+    {"coins_gifted", U_COUNT, AGG_SUM},
+    {"coins_breakage", U_COUNT, AGG_SUM},
+    {"wallet_coins", U_COUNT, AGG_LAST},
+    {"diamonds_credited", U_DIAMONDS, AGG_SUM},
+    {"diamonds_withdrawn", U_DIAMONDS, AGG_SUM},
+    {"pending_diamonds", U_DIAMONDS, AGG_LAST},
+    {"purchases", U_COUNT, AGG_SUM},
+    {"gifts", U_COUNT, AGG_SUM},
+    {"lost_intents", U_COUNT, AGG_SUM},
+    {"active_viewers", U_COUNT, AGG_MEAN},
+    {"payers", U_COUNT, AGG_DISTINCT},
+    {"live_creators", U_COUNT, AGG_MEAN},
+    {"cashouts", U_COUNT, AGG_SUM},
+};
+
+const kpi_metric kpi_metrics[M_N] = {
+    {"cash_in_usd", U_MONEY, "money viewers paid for coins"},
+    {"store_fees_usd", U_MONEY, "app-store and web-processor fees"},
+    {"payouts_gross_usd", U_MONEY, "creators' cash-outs before fees"},
+    {"payout_fees_usd", U_MONEY, "fees on cash-outs"},
+    {"payouts_net_usd", U_MONEY, "what reached creators' banks"},
+    {"platform_cash_usd", U_MONEY, "platform's cash at the end"},
+    {"coins_sold", U_COUNT, "coins bought"},
+    {"coins_bonus", U_COUNT, "bonus coins given with packs"},
+    {"coins_gifted", U_COUNT, "coins sent as gifts"},
+    {"coins_breakage", U_COUNT, "coins lost with churned viewers"},
+    {"wallet_coins", U_COUNT, "coins unspent at the end"},
+    {"diamonds_credited", U_DIAMONDS, "diamonds credited to creators"},
+    {"diamonds_withdrawn", U_DIAMONDS, "diamonds cashed out"},
+    {"pending_diamonds", U_DIAMONDS, "diamonds not yet cashed out at the end"},
+    {"purchases", U_COUNT, "packs bought"},
+    {"gifts", U_COUNT, "gifts sent"},
+    {"lost_intents", U_COUNT, "gift intents given up (nothing bought)"},
+    {"active_viewers", U_COUNT, "active viewers, mean per step"},
+    {"payers", U_COUNT, "distinct viewers who bought in the run"},
+    {"live_creators", U_COUNT, "live creators, mean per step"},
+    {"cashouts", U_COUNT, "cash-outs"},
+    {"arppu_usd", U_MONEY, "cash in per payer"},
+    {"payer_rate", U_COUNT, "payers over every viewer who existed"},
+    {"platform_take_rate", U_COUNT, "platform cash over cash in"},
+    {"creator_share_of_spend", U_COUNT, "creators' gross payouts and pending value over cash in"},
+    {"breakage_rate", U_COUNT, "breakage over coins sold and bonus"},
+    {"lost_intent_rate", U_COUNT, "lost intents over all intents"},
+    {"creator_gini", U_COUNT, "Gini of creators' earnings (diamonds credited)"},
+    {"top1pct_creator_share", U_COUNT, "share of earnings of the top 1% of creators"},
+    {"top20pct_payer_spend_share", U_COUNT, "share of spend of the top 20% of payers"},
+    {"creators_cashed_out", U_COUNT, "distinct creators with a cash-out"},
+};
+
+int kpi_metric_find(const char *name)
+{
+    for (int i = 0; i < M_N; i++)
+        if (strcmp(kpi_metrics[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+void kpi_format(char *buf, size_t n, int m, const run_result *r)
+{
+    char t[NUM_BUF];
+    if (m < TS_N && kpi_cols[m].agg != AGG_MEAN) {
+        if (kpi_cols[m].unit == U_COUNT)
+            snprintf(buf, n, "%lld", (long long)r->exact[m]);
+        else
+            snprintf(buf, n, "%s", num_fmt_micro(t, r->exact[m]));
+        return;
+    }
+    snprintf(buf, n, "%.6f", r->value[m]);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+double kpi_gini(int64_t *x, size_t n)
+{
+    /* G = sum_i (2i - n - 1) x_(i) / (n sum x), x ascending, i from 1. */
+    long double num = 0, sum = 0;
+    qsort(x, n, sizeof *x, cmp_i64);
+    for (size_t i = 0; i < n; i++) {
+        num += (long double)(2 * (int64_t)(i + 1) - (int64_t)n - 1) * (long double)x[i];
+        sum += (long double)x[i];
+    }
+    return sum > 0 ? (double)(num / ((long double)n * sum)) : 0.0;
+}
+
+double kpi_top_share(int64_t *x, size_t n, int64_t frac_ppm)
+{
+    long double top = 0, sum = 0;
+    size_t k = (size_t)(((unsigned __int128)n * (uint64_t)frac_ppm + NUM_MICRO - 1) / NUM_MICRO);
+    qsort(x, n, sizeof *x, cmp_i64);
+    for (size_t i = 0; i < n; i++) {
+        sum += (long double)x[i];
+        if (i >= n - k)
+            top += (long double)x[i];
+    }
+    return sum > 0 ? (double)(top / sum) : 0.0;
+}

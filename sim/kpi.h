@@ -1,0 +1,70 @@
+/* kpi — the figures a run records (MODEL.md §6): per-step time-series
+ * columns and per-run metrics, with their names and units in one place. */
+#ifndef COINSIM_KPI_H
+#define COINSIM_KPI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum ts_col {
+    TS_CASH_IN, TS_STORE_FEES, TS_PAYOUTS_GROSS, TS_PAYOUT_FEES, TS_PAYOUTS_NET,
+    TS_PLATFORM_CASH, TS_COINS_SOLD, TS_COINS_BONUS, TS_COINS_GIFTED, TS_COINS_BREAKAGE,
+    TS_WALLET_COINS, TS_DIAMONDS_CREDITED, TS_DIAMONDS_WITHDRAWN, TS_PENDING_DIAMONDS,
+    TS_PURCHASES, TS_GIFTS, TS_LOST_INTENTS, TS_ACTIVE_VIEWERS, TS_PAYERS,
+    TS_LIVE_CREATORS, TS_CASHOUTS, TS_N
+};
+
+enum kpi_unit { U_MONEY, U_DIAMONDS, U_COUNT };     /* µUSD, µD, plain */
+enum kpi_agg { AGG_SUM, AGG_LAST, AGG_MEAN, AGG_DISTINCT };
+
+typedef struct kpi_col {
+    const char *name;
+    enum kpi_unit unit;
+    enum kpi_agg agg;           /* how a run's figure is made from the steps */
+} kpi_col;
+
+extern const kpi_col kpi_cols[TS_N];
+
+/* One step of one run; money in µUSD, diamonds in µD. */
+typedef struct kpi_step {
+    int64_t v[TS_N];
+} kpi_step;
+
+/* Metrics beyond the time-series columns. */
+enum derived {
+    M_ARPPU = TS_N, M_PAYER_RATE, M_TAKE_RATE, M_CREATOR_SHARE, M_BREAKAGE_RATE,
+    M_LOST_RATE, M_GINI, M_TOP1_CREATOR, M_TOP20_PAYER, M_CASHED_OUT, M_N
+};
+
+typedef struct kpi_metric {
+    const char *name;
+    enum kpi_unit unit;         /* U_MONEY printed as USD, U_COUNT plain */
+    const char *what;           /* one line for tables and help */
+} kpi_metric;
+
+extern const kpi_metric kpi_metrics[M_N];
+
+/* A run's figures: value[] for every metric as a double (for statistics);
+ * exact[] holds the integer totals of the time-series columns. */
+typedef struct run_result {
+    uint64_t run;
+    double value[M_N];
+    int64_t exact[TS_N];
+    int64_t viewers_existed;
+    int64_t intents;
+} run_result;
+
+/* Index of a metric by name, or -1. */
+int kpi_metric_find(const char *name);
+
+/* Format metric m of a run for CSV (exact where the figure is exact). */
+void kpi_format(char *buf, size_t n, int m, const run_result *r);
+
+/* Gini of x[0..n) in the population form, 0 when the sum is 0. Sorts x. */
+double kpi_gini(int64_t *x, size_t n);
+
+/* Share of the total held by the ceil(frac_ppm * n / 10^6) largest of
+ * x[0..n); 0 when the sum is 0. Sorts x. */
+double kpi_top_share(int64_t *x, size_t n, int64_t frac_ppm);
+
+#endif

@@ -1,0 +1,81 @@
+#include "ledger.h"
+
+#include <stdio.h>
+
+#include "num.h"
+
+static void post(ledger *l, enum ledger_account from, enum ledger_account to, int64_t amount)
+{
+    l->bal[from] -= amount;
+    l->bal[to] += amount;
+}
+
+void ledger_purchase(ledger *l, int channel, int64_t price, int64_t fee, int64_t coins, int64_t bonus)
+{
+    post(l, ACC_VIEWERS, ACC_PLATFORM, price);
+    post(l, ACC_PLATFORM, channel ? ACC_WEB_PROCESSOR : ACC_APP_STORE, fee);
+    l->cash_in += price;
+    l->store_fees += fee;
+    l->coins_sold += coins;
+    l->coins_bonus += bonus;
+}
+
+void ledger_gift(ledger *l, int64_t coins, int64_t credited)
+{
+    l->coins_gifted += coins;
+    l->diamonds_credited += credited;
+}
+
+void ledger_breakage(ledger *l, int64_t coins)
+{
+    l->coins_breakage += coins;
+}
+
+void ledger_cashout(ledger *l, int64_t withdrawn, int64_t gross, int64_t fee)
+{
+    post(l, ACC_PLATFORM, ACC_CREATOR_BANKS, gross - fee);
+    post(l, ACC_PLATFORM, ACC_PAYOUT_PROCESSOR, fee);
+    l->diamonds_withdrawn += withdrawn;
+    l->payouts_gross += gross;
+    l->payout_fees += fee;
+    l->payouts_net += gross - fee;
+}
+
+int ledger_check(const ledger *l, int64_t wallet_sum, int64_t pending_sum, char *msg, size_t n)
+{
+    char a[NUM_BUF], b[NUM_BUF], c[NUM_BUF], d[NUM_BUF], e[NUM_BUF];
+    int64_t sum = 0;
+
+    if (l->coins_sold + l->coins_bonus != l->coins_gifted + l->coins_breakage + wallet_sum) {
+        snprintf(msg, n, "coins: sold %lld + bonus %lld != gifted %lld + breakage %lld + in wallets %lld",
+                 (long long)l->coins_sold, (long long)l->coins_bonus, (long long)l->coins_gifted,
+                 (long long)l->coins_breakage, (long long)wallet_sum);
+        return -1;
+    }
+    if (l->diamonds_credited != l->diamonds_withdrawn + pending_sum) {
+        snprintf(msg, n, "diamonds: credited %s != withdrawn %s + pending %s",
+                 num_fmt_micro(a, l->diamonds_credited), num_fmt_micro(b, l->diamonds_withdrawn),
+                 num_fmt_micro(c, pending_sum));
+        return -1;
+    }
+    if (l->cash_in != l->store_fees + l->payouts_net + l->payout_fees + l->bal[ACC_PLATFORM]) {
+        snprintf(msg, n, "money: cash in %s != store fees %s + net payouts %s + payout fees %s + platform cash %s",
+                 num_fmt_micro(a, l->cash_in), num_fmt_micro(b, l->store_fees), num_fmt_micro(c, l->payouts_net),
+                 num_fmt_micro(d, l->payout_fees), num_fmt_micro(e, l->bal[ACC_PLATFORM]));
+        return -1;
+    }
+    if (-l->bal[ACC_VIEWERS] != l->cash_in || l->bal[ACC_APP_STORE] + l->bal[ACC_WEB_PROCESSOR] != l->store_fees ||
+        l->bal[ACC_CREATOR_BANKS] != l->payouts_net || l->bal[ACC_PAYOUT_PROCESSOR] != l->payout_fees) {
+        snprintf(msg, n, "accounts: balances disagree with flows (viewers %s, stores %s, creators' banks %s, payout processor %s)",
+                 num_fmt_micro(a, l->bal[ACC_VIEWERS]), num_fmt_micro(b, l->bal[ACC_APP_STORE] + l->bal[ACC_WEB_PROCESSOR]),
+                 num_fmt_micro(c, l->bal[ACC_CREATOR_BANKS]), num_fmt_micro(d, l->bal[ACC_PAYOUT_PROCESSOR]));
+        return -1;
+    }
+    for (int i = 0; i < ACC_N; i++)
+        sum += l->bal[i];
+    if (sum != 0) {
+        snprintf(msg, n, "accounts: balances sum to %s (expected 0)", num_fmt_micro(a, sum));
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,48 @@
+/* ledger — double-entry money and the coin and diamond counters (MODEL.md §5).
+ *
+ * Every money posting moves µUSD between accounts and sums to zero. The
+ * flow counters are kept apart from the balances so that the identities
+ * compare two independent tallies, not one number with itself. */
+#ifndef COINSIM_LEDGER_H
+#define COINSIM_LEDGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum ledger_account {
+    ACC_VIEWERS,        /* outside money: goes negative as viewers pay */
+    ACC_PLATFORM,
+    ACC_APP_STORE,
+    ACC_WEB_PROCESSOR,
+    ACC_PAYOUT_PROCESSOR,
+    ACC_CREATOR_BANKS,
+    ACC_N
+};
+
+typedef struct ledger {
+    int64_t bal[ACC_N];                 /* µUSD */
+    /* flows */
+    int64_t cash_in, store_fees, payouts_gross, payout_fees, payouts_net;
+    int64_t coins_sold, coins_bonus, coins_gifted, coins_breakage;
+    int64_t diamonds_credited, diamonds_withdrawn;   /* µD */
+} ledger;
+
+/* A pack bought for price µUSD through channel (0 app, 1 web), the store
+ * or processor keeping fee µUSD; coins and bonus coins enter a wallet. */
+void ledger_purchase(ledger *l, int channel, int64_t price, int64_t fee, int64_t coins, int64_t bonus);
+
+/* coins leave a wallet as a gift; credited µD go to the creator. */
+void ledger_gift(ledger *l, int64_t coins, int64_t credited);
+
+/* Unspent coins of a churned viewer. */
+void ledger_breakage(ledger *l, int64_t coins);
+
+/* A cash-out of withdrawn µD worth gross µUSD, fee µUSD to the processor. */
+void ledger_cashout(ledger *l, int64_t withdrawn, int64_t gross, int64_t fee);
+
+/* Check every identity of MODEL.md §5 against the actual sums of wallets
+ * and creators' pending µD. Returns 0, or -1 with the broken identity and
+ * its figures in msg. */
+int ledger_check(const ledger *l, int64_t wallet_sum, int64_t pending_sum, char *msg, size_t n);
+
+#endif

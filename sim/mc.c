@@ -1,0 +1,147 @@
+#define _POSIX_C_SOURCE 200809L
+#include "mc.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "world.h"
+
+int mc_one(const scenario *s, uint64_t run, int check, run_result *res, kpi_step *ts, char *msg, size_t n)
+{
+    char why[512];
+    world *w = world_new(s, run);
+    if (!w) {
+        snprintf(msg, n, "out of memory building run %llu", (unsigned long long)run);
+        return MC_NOMEM;
+    }
+    int64_t steps = s->t.p.steps;
+    for (int64_t st = 0; st < steps; st++) {
+        if (world_step(w, &ts[st]) < 0) {
+            snprintf(msg, n, "out of memory in run %llu, step %lld", (unsigned long long)run, (long long)st);
+            world_free(w);
+            return MC_NOMEM;
+        }
+        if ((check || st == steps - 1) && world_check(w, why, sizeof why) < 0) {
+            snprintf(msg, n, "ledger identity broken in run %llu after step %lld: %s",
+                     (unsigned long long)run, (long long)st, why);
+            world_free(w);
+            return MC_LEDGER;
+        }
+    }
+    world_result(w, ts, steps, res);
+    world_free(w);
+    return MC_OK;
+}
+
+typedef struct job {
+    const scenario *s;
+    const mc_opts *o;
+    mc_result *r;
+    atomic_llong next, done;
+    atomic_int failed;
+    pthread_mutex_t lock;
+    int status;
+    char msg[600];
+} job;
+
+static void *worker(void *arg)
+{
+    job *j = arg;
+    for (;;) {
+        if (atomic_load(&j->failed) || (j->o->stop && *j->o->stop))
+            break;
+        long long i = atomic_fetch_add(&j->next, 1);
+        if (i >= j->r->runs)
+            break;
+        char msg[600];
+        int st = mc_one(j->s, (uint64_t)i + 1, j->o->check, &j->r->res[i], &j->r->ts[i * j->r->steps], msg, sizeof msg);
+        if (st != MC_OK) {
+            pthread_mutex_lock(&j->lock);
+            if (!j->status) {
+                j->status = st;
+                snprintf(j->msg, sizeof j->msg, "%s", msg);
+            }
+            pthread_mutex_unlock(&j->lock);
+            atomic_store(&j->failed, 1);
+            break;
+        }
+        atomic_fetch_add(&j->done, 1);
+    }
+    return NULL;
+}
+
+void mc_result_free(mc_result *r)
+{
+    if (!r)
+        return;
+    free(r->res);
+    free(r->ts);
+    free(r);
+}
+
+int mc_run(const scenario *s, const mc_opts *o, mc_result **out, char *msg, size_t n)
+{
+    mc_result *r = calloc(1, sizeof *r);
+    int nt = o->threads < 1 ? 1 : o->threads;
+    pthread_t *th = calloc((size_t)nt, sizeof *th);
+    job j;
+
+    *out = NULL;
+    if (r) {
+        r->runs = o->runs;
+        r->steps = s->t.p.steps;
+        r->res = calloc((size_t)r->runs, sizeof *r->res);
+        r->ts = calloc((size_t)(r->runs * r->steps), sizeof *r->ts);
+    }
+    if (!r || !th || !r->res || !r->ts) {
+        snprintf(msg, n, "out of memory for %lld runs of %lld steps", (long long)o->runs, (long long)s->t.p.steps);
+        mc_result_free(r);
+        free(th);
+        return MC_NOMEM;
+    }
+    memset(&j, 0, sizeof j);
+    j.s = s;
+    j.o = o;
+    j.r = r;
+    atomic_init(&j.next, 0);
+    atomic_init(&j.done, 0);
+    atomic_init(&j.failed, 0);
+    pthread_mutex_init(&j.lock, NULL);
+    int started = 0;
+    for (int i = 0; i < nt; i++) {
+        if (pthread_create(&th[i], NULL, worker, &j) != 0)
+            break;
+        started++;
+    }
+    if (started == 0)
+        worker(&j);            /* no thread to be had: do the work here */
+    for (;;) {
+        long long d = atomic_load(&j.done);
+        if (o->progress)
+            o->progress(o->ud, d, r->runs);
+        if (d >= r->runs || atomic_load(&j.failed) || (o->stop && *o->stop) || started == 0)
+            break;
+        struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    for (int i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    free(th);
+    pthread_mutex_destroy(&j.lock);
+    if (j.status) {
+        snprintf(msg, n, "%s", j.msg);
+        mc_result_free(r);
+        return j.status;
+    }
+    if (atomic_load(&j.done) < r->runs) {
+        snprintf(msg, n, "stopped after %lld of %lld runs", (long long)atomic_load(&j.done), (long long)r->runs);
+        mc_result_free(r);
+        return MC_STOPPED;
+    }
+    *out = r;
+    return MC_OK;
+}

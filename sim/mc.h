@@ -1,0 +1,44 @@
+/* mc — many runs of one scenario, spread over threads.
+ *
+ * Run r depends only on (scenario, seed, r), and each run's figures land
+ * in its own slot, so the results are the same bytes for any thread count. */
+#ifndef COINSIM_MC_H
+#define COINSIM_MC_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kpi.h"
+#include "scenario.h"
+
+typedef struct mc_opts {
+    int64_t runs;               /* runs 1..runs */
+    int threads;                /* >= 1 */
+    int check;                  /* check the ledger after every step */
+    /* Called about ten times a second from the calling thread. */
+    void (*progress)(void *ud, int64_t done, int64_t total);
+    void *ud;
+    volatile sig_atomic_t *stop;/* set to non-zero to stop early */
+} mc_opts;
+
+typedef struct mc_result {
+    int64_t runs, steps;
+    run_result *res;            /* [runs] */
+    kpi_step *ts;               /* [runs * steps], run-major */
+} mc_result;
+
+enum mc_status { MC_OK = 0, MC_NOMEM = 1, MC_LEDGER = 3, MC_STOPPED = 4 };
+
+/* Run every run. Returns MC_OK with *out filled (free with mc_result_free),
+ * or a status with a message in msg (for MC_LEDGER: the run, step and the
+ * broken identity with its figures). */
+int mc_run(const scenario *s, const mc_opts *o, mc_result **out, char *msg, size_t n);
+
+void mc_result_free(mc_result *r);
+
+/* One run alone, into res and ts[steps] (caller-allocated). check as above.
+ * Returns an mc_status. */
+int mc_one(const scenario *s, uint64_t run, int check, run_result *res, kpi_step *ts, char *msg, size_t n);
+
+#endif

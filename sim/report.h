@@ -1,0 +1,44 @@
+/* report — the output files of MODEL.md §6, written atomically.
+ *
+ * Each file is written under a temporary name in the same directory,
+ * flushed to disk and renamed only when all of them are complete, so a
+ * failure never leaves a half-written file under a final name and never
+ * truncates an earlier result. */
+#ifndef COINSIM_REPORT_H
+#define COINSIM_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "mc.h"
+#include "stats.h"
+
+/* Make dir (and its parents) if needed and prove a file can be created in
+ * it. Returns 0, or -1 with the reason in msg. Call before simulating. */
+int report_prepare_dir(const char *dir, char *msg, size_t n);
+
+/* Write summary.csv, timeseries.csv and runs.csv into dir. Returns 0, or
+ * -1 with the reason in msg (nothing renamed into place then). */
+int report_write(const char *dir, const mc_result *r, char *msg, size_t n);
+
+/* Summary of metric m over the runs of r. */
+void report_stat(const mc_result *r, int m, stat_row *out);
+
+/* An output file under construction. */
+typedef struct afile {
+    FILE *f;
+    char *tmp, *final;
+} afile;
+
+/* Open dir/name for atomic writing. Returns 0 or -1 (msg). */
+int afile_open(afile *a, const char *dir, const char *name, char *msg, size_t n);
+/* Flush, fsync, close and rename into place. Returns 0 or -1 (msg). */
+int afile_commit(afile *a, char *msg, size_t n);
+/* Flush and close, leaving the temporary file; 0 or -1 (msg). */
+int afile_finish(afile *a, char *msg, size_t n);
+/* Rename a finished file into place. */
+int afile_rename(afile *a, char *msg, size_t n);
+/* Close and remove the temporary file; safe on a closed or empty afile. */
+void afile_abort(afile *a);
+
+#endif

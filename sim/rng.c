@@ -1,0 +1,75 @@
+#include "rng.h"
+
+#include <string.h>
+
+typedef struct { uint64_t s[4]; } xo_state;
+
+static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static inline uint64_t xo_next(xo_state *st)
+{
+    uint64_t *s = st->s;
+    const uint64_t result = rotl(s[1] * 5, 7) * 9;
+    const uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+}
+
+uint64_t rng_mix64(uint64_t x)
+{
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+}
+
+static void xo_seed_key(xo_state *st, uint64_t k)
+{
+    for (int i = 0; i < 4; i++) {
+        k += 0x9E3779B97F4A7C15ULL;
+        st->s[i] = rng_mix64(k);
+    }
+    if (!(st->s[0] | st->s[1] | st->s[2] | st->s[3]))
+        st->s[0] = 1;  /* the all-zero state is the one xoshiro cannot leave */
+}
+
+static void xo_set(void *vstate, unsigned long seed)
+{
+    xo_seed_key(vstate, rng_mix64((uint64_t)seed));
+}
+
+static unsigned long xo_get(void *vstate)
+{
+    return (unsigned long)xo_next(vstate);
+}
+
+/* 53 random bits, in [0, 1). GSL's uniform must never return 1. */
+static double xo_get_double(void *vstate)
+{
+    return (double)(xo_next(vstate) >> 11) * 0x1.0p-53;
+}
+
+static const gsl_rng_type xo_type = {
+    "xoshiro256**", (unsigned long)UINT64_MAX, 0, sizeof(xo_state), xo_set, xo_get, xo_get_double
+};
+
+const gsl_rng_type *rng_xoshiro256ss = &xo_type;
+
+void rng_reseed(gsl_rng *r, uint64_t seed, uint64_t run, int purpose)
+{
+    uint64_t k = rng_mix64(rng_mix64(seed ^ 0x636f696e73696d00ULL) + run * 0x9E3779B97F4A7C15ULL +
+                           (uint64_t)purpose * 0xD1B54A32D192ED03ULL);
+    xo_seed_key(r->state, k);
+}
+
+gsl_rng *rng_stream(uint64_t seed, uint64_t run, int purpose)
+{
+    gsl_rng *r = gsl_rng_alloc(rng_xoshiro256ss);
+    if (r)
+        rng_reseed(r, seed, run, purpose);
+    return r;
+}

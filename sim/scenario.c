@@ -1,0 +1,982 @@
+#define _XOPEN_SOURCE 700
+#include "scenario.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "csvread.h"
+#include "num.h"
+
+enum ftype { F_NAME, F_TEXT, F_PATH, F_INT, F_SEED, F_MONEY, F_RATE, F_DEC, F_CHANNEL, F_BOOL };
+
+typedef struct sc_field {
+    const char *name;
+    enum ftype type;
+    size_t off;
+    int required;
+    int shape;                 /* fixed once a run starts */
+    int64_t dflt, lo, hi;
+} sc_field;
+
+#define MICRO NUM_MICRO
+#define USD(x) ((int64_t)(x) * MICRO)
+#define P(f) offsetof(sc_params, f)
+
+static const sc_field param_fields[] = {
+    {"name", F_TEXT, P(name), 0, 1, 0, 0, 0},
+    {"extends", F_PATH, P(extends), 0, 1, 0, 0, 0},
+    {"steps", F_INT, P(steps), 0, 1, 90, 1, 100000},
+    {"runs", F_INT, P(runs), 0, 1, 20, 1, 1000000},
+    {"seed", F_SEED, P(seed), 0, 1, 1, 0, 0},
+    {"viewers", F_INT, P(viewers), 0, 1, 100000, 1, 1000000000},
+    {"creators", F_INT, P(creators), 0, 1, 1000, 1, 100000000},
+    {"coin_value_usd", F_MONEY, P(coin_value), 0, 0, 10000, 0, USD(1)},
+    {"commission", F_RATE, P(commission), 0, 0, 500000, 0, MICRO},
+    {"usd_per_diamond", F_MONEY, P(usd_per_diamond), 0, 0, 5000, 100, USD(1)},
+    {"store_fee_app", F_RATE, P(store_fee_app), 0, 0, 300000, 0, MICRO},
+    {"store_fee_web", F_RATE, P(store_fee_web), 0, 0, 30000, 0, MICRO},
+    {"min_withdrawal_usd", F_MONEY, P(min_withdrawal), 0, 0, USD(10), 0, USD(1000000000)},
+    {"daily_withdrawal_limit_usd", F_MONEY, P(daily_limit), 0, 0, USD(1000), 0, USD(1000000000)},
+    {"payout_fee_usd", F_MONEY, P(payout_fee), 0, 0, 0, 0, USD(1000000000)},
+    {"payout_fee_rate", F_RATE, P(payout_fee_rate), 0, 0, 0, 0, MICRO},
+    {"p_cashout", F_RATE, P(p_cashout), 0, 0, 150000, 0, MICRO},
+    {"creator_zipf", F_DEC, P(creator_zipf), 0, 0, MICRO, 0, 10 * MICRO},
+    {"live_prob", F_RATE, P(live_prob), 0, 0, 300000, 0, MICRO},
+};
+#undef P
+
+#define K(f) offsetof(sc_pack, f)
+static const sc_field pack_fields[] = {
+    {"name", F_NAME, K(name), 1, 1, 0, 0, 0},
+    {"coins", F_INT, K(coins), 1, 0, 0, 1, 1000000000},
+    {"bonus_coins", F_INT, K(bonus), 0, 0, 0, 0, 1000000000},
+    {"price_usd", F_MONEY, K(price), 1, 0, 0, 0, USD(1000000)},
+    {"channel", F_CHANNEL, K(channel), 1, 0, 0, 0, 1},
+    {"enabled", F_BOOL, K(enabled), 0, 0, 1, 0, 1},
+};
+#undef K
+
+#define G(f) offsetof(sc_gift, f)
+static const sc_field gift_fields[] = {
+    {"name", F_NAME, G(name), 1, 1, 0, 0, 0},
+    {"coins", F_INT, G(coins), 1, 0, 0, 1, 1000000},
+    {"weight", F_DEC, G(weight), 0, 0, MICRO, 0, 1000000 * MICRO},
+};
+#undef G
+
+#define S(f) offsetof(sc_segment, f)
+static const sc_field seg_fields[] = {
+    {"name", F_NAME, S(name), 1, 1, 0, 0, 0},
+    {"share", F_RATE, S(share), 1, 1, 0, 0, MICRO},
+    {"p_active", F_RATE, S(p_active), 1, 0, 0, 0, MICRO},
+    {"gifts_per_session", F_DEC, S(gps), 1, 0, 0, 0, 1000 * MICRO},
+    {"max_gift_coins", F_INT, S(max_gift), 1, 0, 0, 0, 1000000000},
+    {"alpha", F_DEC, S(alpha), 1, 0, 0, -1000 * MICRO, 1000 * MICRO},
+    {"beta", F_DEC, S(beta), 1, 0, 0, -1000 * MICRO, 1000 * MICRO},
+    {"gamma", F_DEC, S(gamma), 1, 0, 0, -1000 * MICRO, 1000 * MICRO},
+    {"web_share", F_RATE, S(web_share), 0, 0, 0, 0, MICRO},
+    {"p_churn", F_RATE, S(p_churn), 0, 0, 0, 0, MICRO},
+};
+#undef S
+
+#define NF(a) (sizeof a / sizeof a[0])
+
+typedef struct table_desc {
+    const char *file;          /* file name in the directory */
+    const char *key;           /* table name in targets */
+    const char *noun;          /* for "no pack named X" */
+    const sc_field *fields;
+    size_t nfields;
+    size_t size;
+    int required;
+} table_desc;
+
+static const table_desc tables[SC_NTABLES] = {
+    {"params.csv", "params", "param", param_fields, NF(param_fields), sizeof(sc_params), 0},
+    {"packs.csv", "packs", "pack", pack_fields, NF(pack_fields), sizeof(sc_pack), 1},
+    {"gifts.csv", "gifts", "gift", gift_fields, NF(gift_fields), sizeof(sc_gift), 1},
+    {"segments.csv", "segments", "segment", seg_fields, NF(seg_fields), sizeof(sc_segment), 1},
+    {"timeline.csv", "timeline", "row", NULL, 0, 0, 0},
+};
+
+/* ---------------------------------------------------------------- values */
+
+static const char *type_expect(const sc_field *f, char *buf, size_t n)
+{
+    char lo[NUM_BUF], hi[NUM_BUF];
+    switch (f->type) {
+    case F_NAME: return "a non-empty name without '.'";
+    case F_TEXT: return "text";
+    case F_PATH: return "a directory path";
+    case F_SEED: return "a whole number from 0 to 18446744073709551615";
+    case F_CHANNEL: return "app or web";
+    case F_BOOL: return "0 or 1";
+    case F_INT:
+        snprintf(buf, n, "a whole number from %lld to %lld", (long long)f->lo, (long long)f->hi);
+        return buf;
+    case F_RATE:
+        return "a decimal from 0 to 1 with at most 6 places";
+    case F_MONEY:
+        snprintf(buf, n, "an amount in USD from %s to %s with at most 6 decimals",
+                 num_fmt_short(lo, f->lo), num_fmt_short(hi, f->hi));
+        return buf;
+    case F_DEC:
+        snprintf(buf, n, "a decimal from %s to %s with at most 6 places",
+                 num_fmt_short(lo, f->lo), num_fmt_short(hi, f->hi));
+        return buf;
+    }
+    return "?";
+}
+
+/* Parse text for field f. Returns 0, or -1 with why (possibly in buf). */
+static int parse_value(const sc_field *f, const char *s, int64_t *iv, uint64_t *uv,
+                       char *buf, size_t bufsz, const char **why)
+{
+    const char *w = NULL;
+    char exp[160];
+    int rc = 0;
+
+    switch (f->type) {
+    case F_NAME:
+        if (!*s || strchr(s, '.')) { w = *s ? "name contains '.'" : "empty name"; rc = -1; }
+        break;
+    case F_TEXT:
+    case F_PATH:
+        if (!*s) { w = "empty value"; rc = -1; }
+        break;
+    case F_SEED:
+        rc = num_parse_u64(s, uv, &w);
+        break;
+    case F_CHANNEL:
+        if (strcmp(s, "app") == 0) *iv = CH_APP;
+        else if (strcmp(s, "web") == 0) *iv = CH_WEB;
+        else { w = "unknown channel"; rc = -1; }
+        break;
+    case F_BOOL:
+    case F_INT:
+        rc = num_parse_int(s, iv, &w);
+        if (rc == 0 && (*iv < f->lo || *iv > f->hi)) { w = "out of range"; rc = -1; }
+        break;
+    case F_RATE:
+    case F_MONEY:
+    case F_DEC:
+        rc = num_parse_dec(s, iv, &w);
+        if (rc == 0 && (*iv < f->lo || *iv > f->hi)) {
+            w = (*iv < 0 && f->lo >= 0) ? "negative" : "out of range";
+            rc = -1;
+        }
+        break;
+    }
+    if (rc < 0) {
+        snprintf(buf, bufsz, "%s \"%.60s\" (expected %s)", w, s, type_expect(f, exp, sizeof exp));
+        *why = buf;
+    }
+    return rc;
+}
+
+static void store_value(void *row, const sc_field *f, int64_t iv, uint64_t uv, char *sv)
+{
+    char *p = (char *)row + f->off;
+    switch (f->type) {
+    case F_NAME:
+    case F_TEXT:
+    case F_PATH:
+        free(*(char **)p);
+        *(char **)p = sv;
+        break;
+    case F_SEED:
+        *(uint64_t *)p = uv;
+        break;
+    default:
+        *(int64_t *)p = iv;
+        break;
+    }
+}
+
+static void set_defaults(void *row, const sc_field *fs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const sc_field *f = &fs[i];
+        if (f->type == F_SEED)
+            *(uint64_t *)((char *)row + f->off) = (uint64_t)f->dflt;
+        else if (f->type != F_NAME && f->type != F_TEXT && f->type != F_PATH)
+            *(int64_t *)((char *)row + f->off) = f->dflt;
+    }
+}
+
+static const sc_field *find_field(const table_desc *td, const char *name)
+{
+    for (size_t i = 0; i < td->nfields; i++)
+        if (strcmp(td->fields[i].name, name) == 0)
+            return &td->fields[i];
+    return NULL;
+}
+
+static void field_list(const table_desc *td, char *buf, size_t n)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < td->nfields && used < n; i++)
+        used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? ", " : "", td->fields[i].name);
+}
+
+/* ----------------------------------------------------------------- files */
+
+static char *path_join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s%s%s", dir, (*dir && dir[strlen(dir) - 1] == '/') ? "" : "/", name);
+    return p;
+}
+
+static int file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Load a list table (packs, gifts, segments) from path into arr and n.
+ * Returns 0 or -1 (errors in d). */
+static int load_rows(const table_desc *td, const char *path, void **arr, size_t *n, diag *d)
+{
+    csvr *r = csvr_open(path, path, d);
+    csvr_row row;
+    const sc_field *col[64];
+    size_t ncol = 0, errs0 = d->errors;
+    long hdr_line = 0;
+    int rc;
+    char fl[400], buf[400];
+    unsigned char present[16] = {0};
+    long *name_line = NULL;
+
+    *arr = NULL;
+    *n = 0;
+    if (!r)
+        return -1;
+    field_list(td, fl, sizeof fl);
+    rc = csvr_next(r, &row);
+    if (rc <= 0) {
+        if (rc == 0)
+            diag_add(d, DIAG_ERROR, path, 0, NULL, "no header row (expected columns %s)", fl);
+        csvr_close(r);
+        return -1;
+    }
+    hdr_line = row.line;
+    if (row.n > NF(col)) {
+        diag_add(d, DIAG_ERROR, path, hdr_line, NULL, "%zu columns in the header (expected at most %zu)", row.n, td->nfields);
+        csvr_close(r);
+        return -1;
+    }
+    ncol = row.n;
+    for (size_t i = 0; i < ncol; i++) {
+        const sc_field *f = find_field(td, row.cells[i]);
+        col[i] = f;
+        if (!f) {
+            diag_add(d, DIAG_ERROR, path, hdr_line, row.cells[i][0] ? row.cells[i] : "(empty)",
+                     "unknown column (expected one of %s)", fl);
+            continue;
+        }
+        size_t fi = (size_t)(f - td->fields);
+        if (present[fi])
+            diag_add(d, DIAG_ERROR, path, hdr_line, f->name, "column appears twice in the header (expected once)");
+        present[fi] = 1;
+    }
+    for (size_t i = 0; i < td->nfields; i++)
+        if (td->fields[i].required && !present[i])
+            diag_add(d, DIAG_ERROR, path, hdr_line, td->fields[i].name, "required column missing from the header");
+    if (d->errors > errs0) {
+        csvr_close(r);
+        return -1;
+    }
+
+    size_t cap = 0;
+    char *a = NULL;
+    while ((rc = csvr_next(r, &row)) > 0) {
+        if (*n == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            char *na = realloc(a, nc * td->size);
+            long *nl = realloc(name_line, nc * sizeof *nl);
+            if (!na || !nl) {
+                free(na ? na : a);
+                free(nl ? nl : name_line);
+                diag_add(d, DIAG_ERROR, path, row.line, NULL, "out of memory");
+                csvr_close(r);
+                *arr = NULL;
+                *n = 0;
+                return -1;
+            }
+            a = na;
+            name_line = nl;
+            cap = nc;
+        }
+        void *e = a + *n * td->size;
+        memset(e, 0, td->size);
+        set_defaults(e, td->fields, td->nfields);
+        (*n)++;
+        if (row.n != ncol) {
+            diag_add(d, DIAG_ERROR, path, row.line, NULL, "%zu cells in this row (expected %zu, as in the header)", row.n, ncol);
+            continue;
+        }
+        name_line[*n - 1] = row.line;
+        for (size_t i = 0; i < ncol; i++) {
+            const sc_field *f = col[i];
+            const char *s = row.cells[i];
+            int64_t iv = 0;
+            uint64_t uv = 0;
+            const char *why;
+            if (!*s && !f->required)
+                continue;           /* empty optional cell: default */
+            if (!*s) {
+                diag_add(d, DIAG_ERROR, path, row.line, f->name, "empty value (expected %s)", type_expect(f, fl, sizeof fl));
+                field_list(td, fl, sizeof fl);
+                continue;
+            }
+            if (parse_value(f, s, &iv, &uv, buf, sizeof buf, &why) < 0) {
+                diag_add(d, DIAG_ERROR, path, row.line, f->name, "%s", why);
+                continue;
+            }
+            char *sv = NULL;
+            if (f->type == F_NAME && !(sv = strdup(s))) {
+                diag_add(d, DIAG_ERROR, path, row.line, NULL, "out of memory");
+                continue;
+            }
+            store_value(e, f, iv, uv, sv);
+        }
+        /* Names are unique within a table. */
+        char *nm = *(char **)e;
+        for (size_t j = 0; nm && j + 1 < *n; j++) {
+            char *other = *(char **)(a + j * td->size);
+            if (other && strcmp(other, nm) == 0) {
+                diag_add(d, DIAG_ERROR, path, row.line, "name", "duplicate name \"%s\" (first on line %ld; names are unique within a table)",
+                         nm, name_line[j]);
+                break;
+            }
+        }
+    }
+    free(name_line);
+    csvr_close(r);
+    *arr = a;
+    return (rc < 0 || d->errors > errs0) ? -1 : 0;
+}
+
+/* A raw key/value or timeline row, kept until the whole chain is known. */
+typedef struct raw {
+    char *a, *b, *c;
+    long line;
+    const char *file;
+} raw;
+
+typedef struct rawlist {
+    raw *v;
+    size_t n, cap;
+} rawlist;
+
+static void raw_free(rawlist *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].a);
+        free(l->v[i].b);
+        free(l->v[i].c);
+    }
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+/* Read a table of fixed columns (params: key,value; timeline:
+ * step,target,value) into raw rows. Returns 0 or -1. */
+static int load_raw(const char *path, const char *const *cols, size_t ncols, rawlist *out, const char *file, diag *d)
+{
+    csvr *r = csvr_open(path, path, d);
+    csvr_row row;
+    int rc, idx[3] = {-1, -1, -1};
+    size_t errs0 = d->errors;
+
+    if (!r)
+        return -1;
+    rc = csvr_next(r, &row);
+    if (rc <= 0) {
+        if (rc == 0)
+            diag_add(d, DIAG_ERROR, path, 0, NULL, "no header row (expected columns %s,%s%s%s)", cols[0], cols[1],
+                     ncols > 2 ? "," : "", ncols > 2 ? cols[2] : "");
+        csvr_close(r);
+        return -1;
+    }
+    size_t hn = row.n;
+    for (size_t i = 0; i < row.n; i++) {
+        size_t k;
+        for (k = 0; k < ncols; k++)
+            if (strcmp(row.cells[i], cols[k]) == 0)
+                break;
+        if (k == ncols)
+            diag_add(d, DIAG_ERROR, path, row.line, row.cells[i][0] ? row.cells[i] : "(empty)", "unknown column (expected %s,%s%s%s)",
+                     cols[0], cols[1], ncols > 2 ? "," : "", ncols > 2 ? cols[2] : "");
+        else if (idx[k] >= 0)
+            diag_add(d, DIAG_ERROR, path, row.line, cols[k], "column appears twice in the header (expected once)");
+        else
+            idx[k] = (int)i;
+    }
+    for (size_t k = 0; k < ncols; k++)
+        if (idx[k] < 0)
+            diag_add(d, DIAG_ERROR, path, row.line, cols[k], "required column missing from the header");
+    if (d->errors > errs0) {
+        csvr_close(r);
+        return -1;
+    }
+    while ((rc = csvr_next(r, &row)) > 0) {
+        if (row.n != hn) {
+            diag_add(d, DIAG_ERROR, path, row.line, NULL, "%zu cells in this row (expected %zu, as in the header)", row.n, hn);
+            continue;
+        }
+        if (out->n == out->cap) {
+            size_t nc = out->cap ? out->cap * 2 : 16;
+            raw *nv = realloc(out->v, nc * sizeof *nv);
+            if (!nv) {
+                diag_add(d, DIAG_ERROR, path, row.line, NULL, "out of memory");
+                break;
+            }
+            out->v = nv;
+            out->cap = nc;
+        }
+        raw *w = &out->v[out->n++];
+        w->a = strdup(row.cells[idx[0]]);
+        w->b = strdup(row.cells[idx[1]]);
+        w->c = ncols > 2 ? strdup(row.cells[idx[2]]) : NULL;
+        w->line = row.line;
+        w->file = file;
+    }
+    csvr_close(r);
+    return (rc < 0 || d->errors > errs0) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------- changes */
+
+void sc_change_free(sc_change *c)
+{
+    free(c->sval);
+    free(c->target);
+    free(c->value);
+    memset(c, 0, sizeof *c);
+}
+
+static void *row_ptr(const sc_tables *t, int table, size_t index)
+{
+    switch (table) {
+    case SC_PARAMS: return (void *)&t->p;
+    case SC_PACKS: return &t->packs[index];
+    case SC_GIFTS: return &t->gifts[index];
+    case SC_SEGMENTS: return &t->segs[index];
+    }
+    return NULL;
+}
+
+int scenario_resolve(const sc_tables *t, const char *target, const char *value,
+                     int allow_shape, sc_change *c, char *buf, size_t bufsz,
+                     const char **column, const char **why)
+{
+    char tb[256], fl[400], exp[160];
+    const char *dot = strchr(target, '.');
+    int table = -1;
+
+    memset(c, 0, sizeof *c);
+    *column = "target";
+    if (!dot || (size_t)(dot - target) >= sizeof tb) {
+        snprintf(buf, bufsz, "\"%.80s\" is not a target (expected params.KEY, packs.NAME.FIELD, gifts.NAME.FIELD or segments.NAME.FIELD)", target);
+        *why = buf;
+        return -1;
+    }
+    memcpy(tb, target, (size_t)(dot - target));
+    tb[dot - target] = '\0';
+    for (int i = SC_PARAMS; i <= SC_SEGMENTS; i++)
+        if (strcmp(tables[i].key, tb) == 0)
+            table = i;
+    if (table < 0) {
+        snprintf(buf, bufsz, "unknown table \"%.80s\" in \"%.80s\" (expected params, packs, gifts or segments)", tb, target);
+        *why = buf;
+        return -1;
+    }
+    const table_desc *td = &tables[table];
+    const char *fname = dot + 1;
+    size_t index = 0;
+    if (table != SC_PARAMS) {
+        const char *dot2 = strchr(fname, '.');
+        size_t nrows = table == SC_PACKS ? t->npacks : table == SC_GIFTS ? t->ngifts : t->nsegs;
+        if (!dot2) {
+            snprintf(buf, bufsz, "\"%.80s\" names no field (expected %s.NAME.FIELD)", target, td->key);
+            *why = buf;
+            return -1;
+        }
+        size_t nl = (size_t)(dot2 - fname);
+        for (index = 0; index < nrows; index++) {
+            const char *nm = *(char **)row_ptr(t, table, index);
+            if (nm && strlen(nm) == nl && memcmp(nm, fname, nl) == 0)
+                break;
+        }
+        if (index == nrows) {
+            snprintf(buf, bufsz, "no %s named \"%.*s\" (expected a name from %s.csv)", td->noun, (int)(nl > 80 ? 80 : nl), fname, td->key);
+            *why = buf;
+            return -1;
+        }
+        fname = dot2 + 1;
+    }
+    const sc_field *f = find_field(td, fname);
+    if (!f) {
+        field_list(td, fl, sizeof fl);
+        snprintf(buf, bufsz, "unknown %s \"%.80s\" (expected one of %s)", table == SC_PARAMS ? "key" : "field", fname, fl);
+        *why = buf;
+        return -1;
+    }
+    if (f->type == F_PATH || (f->type == F_NAME) || (f->shape && !allow_shape)) {
+        snprintf(buf, bufsz, "%s cannot change once the world is built (the shape of a run is fixed; use --set)", target);
+        if (f->type == F_PATH || f->type == F_NAME)
+            snprintf(buf, bufsz, "%s cannot be changed by a target (edit the scenario's files)", target);
+        *why = buf;
+        return -1;
+    }
+    *column = "value";
+    if (!*value) {
+        snprintf(buf, bufsz, "empty value for %.80s (expected %s)", target, type_expect(f, exp, sizeof exp));
+        *why = buf;
+        return -1;
+    }
+    if (parse_value(f, value, &c->ival, &c->uval, buf, bufsz, why) < 0)
+        return -1;
+    c->table = table;
+    c->index = index;
+    c->field = f;
+    c->target = strdup(target);
+    c->value = strdup(value);
+    if (f->type == F_TEXT)
+        c->sval = strdup(value);
+    if (!c->target || !c->value || (f->type == F_TEXT && !c->sval)) {
+        sc_change_free(c);
+        *why = "out of memory";
+        return -1;
+    }
+    return 0;
+}
+
+void sc_change_apply(sc_tables *t, const sc_change *c)
+{
+    char *sv = NULL;
+    if (c->field->type == F_TEXT)
+        sv = strdup(c->sval);
+    store_value(row_ptr(t, c->table, c->index), c->field, c->ival, c->uval, sv);
+}
+
+/* --------------------------------------------------------------- loading */
+
+typedef struct chain {
+    char *real;
+    struct chain *next;
+} chain;
+
+static void free_tables(sc_tables *t)
+{
+    for (size_t i = 0; i < t->npacks; i++) free(t->packs[i].name);
+    for (size_t i = 0; i < t->ngifts; i++) free(t->gifts[i].name);
+    for (size_t i = 0; i < t->nsegs; i++) free(t->segs[i].name);
+    free(t->packs);
+    free(t->gifts);
+    free(t->segs);
+    t->packs = NULL;
+    t->gifts = NULL;
+    t->segs = NULL;
+    t->npacks = t->ngifts = t->nsegs = 0;
+}
+
+static void replace_file(scenario *s, int table, const char *path)
+{
+    free(s->file[table]);
+    s->file[table] = strdup(path);
+}
+
+static int load_layer(scenario *s, const char *dir, chain *seen, int depth, rawlist *tl, diag *d)
+{
+    rawlist params = {0};
+    char *path = NULL;
+    const char *extends = NULL;
+    long ext_line = 0;
+    int rc = 0;
+    struct stat st;
+    static const char *const pcols[] = {"key", "value"};
+    static const char *const tcols[] = {"step", "target", "value"};
+
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        diag_add(d, DIAG_ERROR, dir, 0, NULL, "%s (expected a scenario directory)",
+                 stat(dir, &st) != 0 ? strerror(errno) : "not a directory");
+        return -1;
+    }
+    char *real = realpath(dir, NULL);
+    if (!real) {
+        diag_add(d, DIAG_ERROR, dir, 0, NULL, "%s", strerror(errno));
+        return -1;
+    }
+    for (chain *c = seen; c; c = c->next) {
+        if (strcmp(c->real, real) == 0) {
+            diag_add(d, DIAG_ERROR, dir, 0, NULL, "extends forms a cycle (this directory extends itself through its bases)");
+            free(real);
+            return -1;
+        }
+    }
+    if (depth > 32) {
+        diag_add(d, DIAG_ERROR, dir, 0, NULL, "extends chain deeper than 32 (expected a short chain of bases)");
+        free(real);
+        return -1;
+    }
+    chain me = {real, seen};
+
+    path = path_join(dir, "params.csv");
+    if (path && file_exists(path)) {
+        char *keep = strdup(path);
+        if (load_raw(path, pcols, 2, &params, keep, d) < 0)
+            rc = -1;
+        /* keep the file name alive for timeline/param messages */
+        free(s->file[SC_PARAMS]);
+        s->file[SC_PARAMS] = keep;
+        for (size_t i = 0; i < params.n; i++)
+            if (strcmp(params.v[i].a, "extends") == 0) {
+                extends = params.v[i].b;
+                ext_line = params.v[i].line;
+            }
+    }
+    free(path);
+
+    if (extends) {
+        char *base = NULL;
+        if (!*extends) {
+            diag_add(d, DIAG_ERROR, s->file[SC_PARAMS], ext_line, "value", "empty value for extends (expected a directory path)");
+            rc = -1;
+        } else {
+            base = extends[0] == '/' ? strdup(extends) : path_join(dir, extends);
+            /* The base's params.csv path replaces ours in s->file while it
+             * loads; put ours back after. */
+            char *mine = s->file[SC_PARAMS];
+            s->file[SC_PARAMS] = NULL;
+            size_t e0 = d->errors;
+            if (load_layer(s, base, &me, depth + 1, tl, d) < 0) {
+                if (d->errors == e0)
+                    diag_add(d, DIAG_ERROR, mine, ext_line, "value", "cannot load base \"%s\"", extends);
+                rc = -1;
+            }
+            free(s->file[SC_PARAMS]);
+            s->file[SC_PARAMS] = mine;
+            free(base);
+        }
+    }
+
+    /* This layer's list tables replace the base's. */
+    for (int t = SC_PACKS; t <= SC_SEGMENTS; t++) {
+        char *p = path_join(dir, tables[t].file);
+        if (p && file_exists(p)) {
+            void *arr;
+            size_t n;
+            int lr = load_rows(&tables[t], p, &arr, &n, d);
+            sc_tables tmp = {0};
+            if (t == SC_PACKS) { tmp.packs = s->t.packs; tmp.npacks = s->t.npacks; s->t.packs = arr; s->t.npacks = n; }
+            if (t == SC_GIFTS) { tmp.gifts = s->t.gifts; tmp.ngifts = s->t.ngifts; s->t.gifts = arr; s->t.ngifts = n; }
+            if (t == SC_SEGMENTS) { tmp.segs = s->t.segs; tmp.nsegs = s->t.nsegs; s->t.segs = arr; s->t.nsegs = n; }
+            free_tables(&tmp);
+            replace_file(s, t, p);
+            if (lr < 0)
+                rc = -1;
+        }
+        free(p);
+    }
+    char *tp = path_join(dir, "timeline.csv");
+    if (tp && file_exists(tp)) {
+        raw_free(tl);
+        replace_file(s, SC_TIMELINE, tp);
+        if (load_raw(tp, tcols, 3, tl, s->file[SC_TIMELINE], d) < 0)
+            rc = -1;
+    }
+    free(tp);
+
+    /* This layer's params override the base's one key at a time. */
+    int own_name = 0;
+    for (size_t i = 0; i < params.n; i++) {
+        raw *w = &params.v[i];
+        const sc_field *f = find_field(&tables[SC_PARAMS], w->a);
+        char buf[400], fl[400];
+        const char *why;
+        int64_t iv = 0;
+        uint64_t uv = 0;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(params.v[j].a, w->a) == 0) {
+                diag_add(d, DIAG_ERROR, w->file, w->line, "key", "key \"%s\" given twice (first on line %ld)", w->a, params.v[j].line);
+                rc = -1;
+                goto next;
+            }
+        if (!f) {
+            field_list(&tables[SC_PARAMS], fl, sizeof fl);
+            diag_add(d, DIAG_ERROR, w->file, w->line, "key", "unknown key \"%s\" (expected one of %s)", w->a, fl);
+            rc = -1;
+            continue;
+        }
+        if (f->type == F_PATH)
+            continue;
+        if (parse_value(f, w->b, &iv, &uv, buf, sizeof buf, &why) < 0) {
+            diag_add(d, DIAG_ERROR, w->file, w->line, "value", "%s: %s", w->a, why);
+            rc = -1;
+            continue;
+        }
+        char *sv = f->type == F_TEXT ? strdup(w->b) : NULL;
+        store_value(&s->t.p, f, iv, uv, sv);
+        if (f->type == F_TEXT)
+            own_name = 1;
+    next:;
+    }
+    if (!own_name) {
+        /* name is not inherited: default to this directory's name. */
+        const char *b = strrchr(real, '/');
+        free(s->t.p.name);
+        s->t.p.name = strdup(b && b[1] ? b + 1 : real);
+    }
+    if (depth == 0 && extends) {
+        free(s->t.p.extends);
+        s->t.p.extends = strdup(extends);
+    }
+    raw_free(&params);
+    free(real);
+    return rc;
+}
+
+static int compile_timeline(scenario *s, rawlist *tl, diag *d)
+{
+    int rc = 0;
+    s->timeline = calloc(tl->n ? tl->n : 1, sizeof *s->timeline);
+    if (!s->timeline) {
+        diag_add(d, DIAG_ERROR, s->file[SC_TIMELINE], 0, NULL, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < tl->n; i++) {
+        raw *w = &tl->v[i];
+        sc_tlrow *row = &s->timeline[s->ntl];
+        const char *why, *col;
+        char buf[600];
+        if (num_parse_int(w->a, &row->step, &why) < 0 || row->step < 0) {
+            if (row->step < 0) why = "negative";
+            diag_add(d, DIAG_ERROR, w->file, w->line, "step", "%s \"%s\" (expected a whole number of steps from 0)", why, w->a);
+            rc = -1;
+            continue;
+        }
+        if (scenario_resolve(&s->t, w->b, w->c, 0, &row->c, buf, sizeof buf, &col, &why) < 0) {
+            diag_add(d, DIAG_ERROR, w->file, w->line, col, "%s", why);
+            rc = -1;
+            continue;
+        }
+        row->file = w->file;
+        row->line = w->line;
+        s->ntl++;
+    }
+    return rc;
+}
+
+scenario *scenario_load(const char *dir, diag *d)
+{
+    scenario *s = calloc(1, sizeof *s);
+    rawlist tl = {0};
+    size_t e0 = d->errors;
+
+    if (!s || !(s->dir = strdup(dir))) {
+        free(s);
+        diag_add(d, DIAG_ERROR, dir, 0, NULL, "out of memory");
+        return NULL;
+    }
+    set_defaults(&s->t.p, param_fields, NF(param_fields));
+    if (load_layer(s, dir, NULL, 0, &tl, d) == 0) {
+        for (int t = SC_PACKS; t <= SC_SEGMENTS; t++) {
+            if (!s->file[t]) {
+                char *p = path_join(dir, tables[t].file);
+                diag_add(d, DIAG_ERROR, p ? p : dir, 0, NULL, "required table missing (expected %s in the scenario directory or its base)",
+                         tables[t].file);
+                free(p);
+            }
+        }
+        if (d->errors == e0)
+            compile_timeline(s, &tl, d);
+    }
+    /* The timeline rows point at file names owned by s->file; the raw list
+     * used the same pointers, so only its strings go. */
+    raw_free(&tl);
+    if (d->errors > e0) {
+        scenario_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void scenario_free(scenario *s)
+{
+    if (!s)
+        return;
+    free_tables(&s->t);
+    free(s->t.p.name);
+    free(s->t.p.extends);
+    for (size_t i = 0; i < s->ntl; i++)
+        sc_change_free(&s->timeline[i].c);
+    free(s->timeline);
+    for (int i = 0; i < SC_NTABLES; i++)
+        free(s->file[i]);
+    free(s->dir);
+    free(s);
+}
+
+int scenario_set(scenario *s, const char *assign, const char *label, diag *d)
+{
+    char buf[600];
+    const char *eq = strchr(assign, '='), *col, *why;
+    sc_change c;
+
+    if (!eq || eq == assign) {
+        diag_add(d, DIAG_ERROR, label, 0, NULL, "\"%.80s\" is not TARGET=VALUE (for example commission=0.4 or packs.p65.price_usd=0.89)", assign);
+        return -1;
+    }
+    char *target = strndup(assign, (size_t)(eq - assign));
+    if (!target) {
+        diag_add(d, DIAG_ERROR, label, 0, NULL, "out of memory");
+        return -1;
+    }
+    /* A bare KEY means params.KEY: --set commission=0.4. */
+    char *full = NULL;
+    if (!strchr(target, '.')) {
+        size_t fl = strlen(target) + 8;
+        full = malloc(fl);
+        if (full)
+            snprintf(full, fl, "params.%s", target);
+    }
+    int rc = scenario_resolve(&s->t, full ? full : target, eq + 1, 1, &c, buf, sizeof buf, &col, &why);
+    if (rc < 0)
+        diag_add(d, DIAG_ERROR, label, 0, col, "%s", why);
+    else {
+        sc_change_apply(&s->t, &c);
+        sc_change_free(&c);
+    }
+    free(full);
+    free(target);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- checks */
+
+void scenario_segment_sizes(const sc_tables *t, int64_t *out)
+{
+    /* floor(share x viewers) each, then the leftover viewers one by one to
+     * the largest remainders, ties to the earlier row. */
+    int64_t total = 0;
+    int64_t *rem = calloc(t->nsegs ? t->nsegs : 1, sizeof *rem);
+    for (size_t i = 0; i < t->nsegs; i++) {
+        unsigned __int128 x = (unsigned __int128)(uint64_t)t->segs[i].share * (uint64_t)t->p.viewers;
+        out[i] = (int64_t)(x / MICRO);
+        if (rem)
+            rem[i] = (int64_t)(x % MICRO);
+        total += out[i];
+    }
+    while (rem && total < t->p.viewers) {
+        size_t best = 0;
+        for (size_t i = 1; i < t->nsegs; i++)
+            if (rem[i] > rem[best])
+                best = i;
+        if (rem[best] < 0)
+            break;
+        out[best]++;
+        rem[best] = -1;
+        total++;
+    }
+    free(rem);
+}
+
+static void check_state(const sc_tables *t, const char *where, long line, int64_t step, diag *d)
+{
+    char a[NUM_BUF], b[NUM_BUF];
+    if (t->p.min_withdrawal > t->p.daily_limit) {
+        if (step < 0)
+            diag_add(d, DIAG_ERROR, where, line, "value",
+                     "min_withdrawal_usd %s is above daily_withdrawal_limit_usd %s (expected a minimum at or below the daily limit)",
+                     num_fmt_short(a, t->p.min_withdrawal), num_fmt_short(b, t->p.daily_limit));
+        else
+            diag_add(d, DIAG_ERROR, where, line, "value",
+                     "from step %lld min_withdrawal_usd %s is above daily_withdrawal_limit_usd %s (expected a minimum at or below the daily limit)",
+                     (long long)step, num_fmt_short(a, t->p.min_withdrawal), num_fmt_short(b, t->p.daily_limit));
+    }
+}
+
+size_t scenario_check(const scenario *s, diag *d)
+{
+    size_t e0 = d->errors;
+    const sc_tables *t = &s->t;
+    char a[NUM_BUF];
+
+    int64_t sum = 0;
+    for (size_t i = 0; i < t->nsegs; i++)
+        sum += t->segs[i].share;
+    if (sum != MICRO)
+        diag_add(d, DIAG_ERROR, s->file[SC_SEGMENTS], 0, "share",
+                 "shares sum to %s (expected exactly 1)", num_fmt_short(a, sum));
+    if (t->npacks == 0)
+        diag_add(d, DIAG_WARNING, s->file[SC_PACKS], 0, NULL, "no packs: nobody can buy coins");
+    for (size_t i = 0; i < t->nsegs; i++) {
+        int reach = 0;
+        for (size_t g = 0; g < t->ngifts; g++)
+            if (t->gifts[g].coins <= t->segs[i].max_gift && t->gifts[g].weight > 0)
+                reach = 1;
+        if (!reach && t->segs[i].p_active > 0 && t->segs[i].gps > 0)
+            diag_add(d, DIAG_WARNING, s->file[SC_SEGMENTS], 0, "max_gift_coins",
+                     "segment \"%s\" can reach no gift (max_gift_coins %lld is below every gift): it forms no intents",
+                     t->segs[i].name, (long long)t->segs[i].max_gift);
+    }
+    check_state(t, s->file[SC_PARAMS] ? s->file[SC_PARAMS] : "params", 0, -1, d);
+
+    /* Walk the timeline on a copy, checking the state after each step's rows. */
+    sc_tables w;
+    if (s->ntl && sc_tables_copy(&w, t) == 0) {
+        for (size_t i = 0; i < s->ntl; i++) {
+            const sc_tlrow *r = &s->timeline[i];
+            if (r->step >= t->p.steps) {
+                diag_add(d, DIAG_WARNING, r->file, r->line, "step",
+                         "step %lld is at or beyond the last step (steps = %lld): this row never applies",
+                         (long long)r->step, (long long)t->p.steps);
+                continue;
+            }
+            sc_change_apply(&w, &r->c);
+            if (i + 1 == s->ntl || s->timeline[i + 1].step != r->step)
+                if (w.p.min_withdrawal > w.p.daily_limit && t->p.min_withdrawal <= t->p.daily_limit)
+                    check_state(&w, r->file, r->line, r->step, d);
+        }
+        sc_tables_release(&w);
+    }
+    return d->errors - e0;
+}
+
+int sc_tables_copy(sc_tables *dst, const sc_tables *src)
+{
+    *dst = *src;
+    dst->packs = malloc((src->npacks ? src->npacks : 1) * sizeof *dst->packs);
+    dst->gifts = malloc((src->ngifts ? src->ngifts : 1) * sizeof *dst->gifts);
+    dst->segs = malloc((src->nsegs ? src->nsegs : 1) * sizeof *dst->segs);
+    if (!dst->packs || !dst->gifts || !dst->segs) {
+        sc_tables_release(dst);
+        return -1;
+    }
+    if (src->npacks) memcpy(dst->packs, src->packs, src->npacks * sizeof *dst->packs);
+    if (src->ngifts) memcpy(dst->gifts, src->gifts, src->ngifts * sizeof *dst->gifts);
+    if (src->nsegs) memcpy(dst->segs, src->segs, src->nsegs * sizeof *dst->segs);
+    dst->p.name = NULL;        /* names stay with the source */
+    dst->p.extends = NULL;
+    return 0;
+}
+
+void sc_tables_release(sc_tables *t)
+{
+    free(t->packs);
+    free(t->gifts);
+    free(t->segs);
+    t->packs = NULL;
+    t->gifts = NULL;
+    t->segs = NULL;
+}

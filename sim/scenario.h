@@ -1,0 +1,142 @@
+/* scenario — a directory of CSV tables (MODEL.md §3) read into memory.
+ *
+ * Every settable field is described once, in a table of descriptors; the
+ * CSV loader, --set and timeline rows all go through it, so a parameter
+ * changed from the command line, a timeline file or the dashboard is the
+ * same operation. Numbers are exact micro-units (see num.h). */
+#ifndef COINSIM_SCENARIO_H
+#define COINSIM_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+enum { CH_APP = 0, CH_WEB = 1 };
+
+typedef struct sc_params {
+    char *name;
+    char *extends;
+    int64_t steps, runs;
+    uint64_t seed;
+    int64_t viewers, creators;
+    int64_t coin_value;        /* µUSD per coin, used to credit creators */
+    int64_t commission;        /* ppm */
+    int64_t usd_per_diamond;   /* µUSD */
+    int64_t store_fee_app;     /* ppm */
+    int64_t store_fee_web;     /* ppm */
+    int64_t min_withdrawal;    /* µUSD */
+    int64_t daily_limit;       /* µUSD */
+    int64_t payout_fee;        /* µUSD flat */
+    int64_t payout_fee_rate;   /* ppm */
+    int64_t p_cashout;         /* ppm */
+    int64_t creator_zipf;      /* micro */
+    int64_t live_prob;         /* ppm */
+} sc_params;
+
+typedef struct sc_pack {
+    char *name;
+    int64_t coins, bonus;
+    int64_t price;             /* µUSD */
+    int64_t channel;           /* CH_APP or CH_WEB */
+    int64_t enabled;           /* 0 or 1 */
+} sc_pack;
+
+typedef struct sc_gift {
+    char *name;
+    int64_t coins;
+    int64_t weight;            /* micro */
+} sc_gift;
+
+typedef struct sc_segment {
+    char *name;
+    int64_t share;             /* ppm */
+    int64_t p_active;          /* ppm */
+    int64_t gps;               /* micro: mean gift intents per session */
+    int64_t max_gift;          /* coins */
+    int64_t alpha, beta, gamma;/* micro */
+    int64_t web_share;         /* ppm */
+    int64_t p_churn;           /* ppm */
+} sc_segment;
+
+/* The mutable part of a scenario: what a timeline row may change. A run
+ * keeps its own copy (sc_tables_copy) and applies rows to it. */
+typedef struct sc_tables {
+    sc_params p;
+    sc_pack *packs;
+    size_t npacks;
+    sc_gift *gifts;
+    size_t ngifts;
+    sc_segment *segs;
+    size_t nsegs;
+} sc_tables;
+
+enum sc_table { SC_PARAMS, SC_PACKS, SC_GIFTS, SC_SEGMENTS, SC_TIMELINE, SC_NTABLES };
+
+struct sc_field;
+
+/* A resolved change: table, row index, field and the parsed value. */
+typedef struct sc_change {
+    int table;
+    size_t index;
+    const struct sc_field *field;
+    int64_t ival;
+    uint64_t uval;
+    char *sval;
+    char *target;              /* as written, e.g. "packs.p1321.price_usd" */
+    char *value;               /* as written */
+} sc_change;
+
+typedef struct sc_tlrow {
+    int64_t step;
+    sc_change c;
+    const char *file;          /* owned by the scenario */
+    long line;
+} sc_tlrow;
+
+typedef struct scenario {
+    char *dir;
+    sc_tables t;
+    sc_tlrow *timeline;
+    size_t ntl;
+    char *file[SC_NTABLES];    /* the file each table came from, or NULL */
+} scenario;
+
+/* Load the scenario in dir, following extends. Every problem found is added
+ * to d; returns NULL if any was an error. Caller frees with scenario_free. */
+scenario *scenario_load(const char *dir, diag *d);
+
+void scenario_free(scenario *s);
+
+/* Apply "TARGET=VALUE" from the command line to the scenario before any
+ * world is built: any target a timeline row can name, plus the shape of
+ * the world (steps, runs, seed, viewers, ...); a bare KEY is params.KEY.
+ * Errors go to d under label (say "--set commission=x"); returns 0 or -1. */
+int scenario_set(scenario *s, const char *assign, const char *label, diag *d);
+
+/* Cross-table checks (shares sum to 1, minimum below the daily limit at
+ * every step of the timeline, gifts out of every segment's reach, rows
+ * after the last step). Adds to d; returns the number of errors added. */
+size_t scenario_check(const scenario *s, diag *d);
+
+/* Resolve TARGET and parse VALUE into *c (shape fields only if allow_shape).
+ * On failure returns -1 with a message in why (static or in buf). */
+int scenario_resolve(const sc_tables *t, const char *target, const char *value,
+                     int allow_shape, sc_change *c, char *buf, size_t bufsz,
+                     const char **column, const char **why);
+
+/* Apply a resolved change to tables. */
+void sc_change_apply(sc_tables *t, const sc_change *c);
+
+void sc_change_free(sc_change *c);
+
+/* Deep enough copy of tables for a run (names shared with the source,
+ * which must outlive it). Returns 0 or -1 out of memory. */
+int sc_tables_copy(sc_tables *dst, const sc_tables *src);
+void sc_tables_release(sc_tables *t);
+
+/* Segment sizes: largest-remainder rounding of share x viewers, ties to
+ * the earlier row. out has t->nsegs entries. */
+void scenario_segment_sizes(const sc_tables *t, int64_t *out);
+
+#endif

@@ -1,0 +1,614 @@
+#include "world.h"
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "num.h"
+#include "rng.h"
+
+#define MICRO NUM_MICRO
+
+/* A segment's gifts within reach, and the alias table to draw one. */
+typedef struct seg_gifts {
+    size_t *idx;
+    size_t n;
+    gsl_ran_discrete_t *pick;
+} seg_gifts;
+
+struct world {
+    const scenario *sc;
+    sc_tables t;                /* working copy the timeline edits */
+    size_t *tl_order;           /* timeline rows, stably sorted by step */
+    size_t tl_next;
+    uint64_t run;
+    int64_t step;
+    gsl_rng *rng[RNG_NPURPOSE];
+
+    /* viewers, in segment order */
+    int64_t nviewers;
+    int64_t *seg_start, *seg_size;
+    int64_t *wallet;            /* coins */
+    int64_t *spend;             /* µUSD paid in this run */
+    int32_t *last_buy;          /* step of the last purchase, -1 never */
+    int64_t *churned_spend;     /* spend of payers who left */
+    size_t nchurned, churned_cap;
+    int64_t payers_run, churns;
+
+    /* creators */
+    int64_t ncreators;
+    int64_t *pending;           /* µD */
+    int64_t *earned;            /* µD credited in the run */
+    unsigned char *cashed;
+    double *weight;             /* popularity 1/(i+1)^s */
+    int64_t zipf_of_weight;     /* exponent the weights were made with */
+    int64_t *live;
+    double *live_w;
+    size_t nlive;
+    gsl_ran_discrete_t *live_pick;
+
+    /* derived from the tables; rebuilt when the timeline changes them */
+    int dirty;
+    seg_gifts *sg;
+    int64_t *gift_credit;       /* µD per gift */
+    int64_t *pack_fee;          /* µUSD store fee per pack */
+    size_t *chan_packs[2];
+    size_t nchan[2];
+    double *util_u, *util_w;    /* scratch for the logit */
+
+    ledger L;
+    kpi_step cur;
+    world_event_fn on_event;
+    void *ev_ud;
+};
+
+static void emit(world *w, enum ev_type t, int64_t viewer, int64_t creator, int64_t item,
+                 int64_t coins, int64_t usd, int channel)
+{
+    if (!w->on_event)
+        return;
+    sim_event e = {t, w->run, w->step, viewer, creator, item, coins, usd, channel};
+    w->on_event(w->ev_ud, &e);
+}
+
+/* ------------------------------------------------------- derived tables */
+
+static void free_derived(world *w)
+{
+    if (w->sg)
+        for (size_t i = 0; i < w->t.nsegs; i++) {
+            free(w->sg[i].idx);
+            gsl_ran_discrete_free(w->sg[i].pick);
+            w->sg[i].idx = NULL;
+            w->sg[i].pick = NULL;
+            w->sg[i].n = 0;
+        }
+}
+
+static int build_derived(world *w)
+{
+    const sc_tables *t = &w->t;
+    double *pw = malloc((t->ngifts ? t->ngifts : 1) * sizeof *pw);
+    if (!pw)
+        return -1;
+    free_derived(w);
+    for (size_t s = 0; s < t->nsegs; s++) {
+        seg_gifts *g = &w->sg[s];
+        g->idx = malloc((t->ngifts ? t->ngifts : 1) * sizeof *g->idx);
+        if (!g->idx) {
+            free(pw);
+            return -1;
+        }
+        for (size_t i = 0; i < t->ngifts; i++)
+            if (t->gifts[i].coins <= t->segs[s].max_gift && t->gifts[i].weight > 0) {
+                pw[g->n] = (double)t->gifts[i].weight;
+                g->idx[g->n++] = i;
+            }
+        if (g->n && !(g->pick = gsl_ran_discrete_preproc(g->n, pw))) {
+            free(pw);
+            return -1;
+        }
+    }
+    free(pw);
+    for (size_t i = 0; i < t->ngifts; i++)
+        w->gift_credit[i] = (int64_t)((unsigned __int128)(uint64_t)t->gifts[i].coins * (uint64_t)t->p.coin_value *
+                                      (uint64_t)(MICRO - t->p.commission) / (uint64_t)t->p.usd_per_diamond);
+    w->nchan[0] = w->nchan[1] = 0;
+    for (size_t k = 0; k < t->npacks; k++) {
+        const sc_pack *p = &t->packs[k];
+        int64_t rate = p->channel == CH_WEB ? t->p.store_fee_web : t->p.store_fee_app;
+        w->pack_fee[k] = num_muldiv(p->price, rate, MICRO);
+        if (p->enabled)
+            w->chan_packs[p->channel][w->nchan[p->channel]++] = k;
+    }
+    w->dirty = 0;
+    return 0;
+}
+
+static int build_weights(world *w)
+{
+    double s = (double)w->t.p.creator_zipf / MICRO;
+    for (int64_t i = 0; i < w->ncreators; i++)
+        w->weight[i] = pow((double)(i + 1), -s);
+    w->zipf_of_weight = w->t.p.creator_zipf;
+    return 0;
+}
+
+/* ----------------------------------------------------------- lifecycle */
+
+static int cmp_tl(const void *a, const void *b, const scenario *s)
+{
+    const sc_tlrow *x = &s->timeline[*(const size_t *)a], *y = &s->timeline[*(const size_t *)b];
+    if (x->step != y->step)
+        return x->step < y->step ? -1 : 1;
+    return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+/* Insertion sort keeps file order within a step; timelines are short. */
+static void sort_timeline(size_t *o, size_t n, const scenario *s)
+{
+    for (size_t i = 1; i < n; i++) {
+        size_t v = o[i], j = i;
+        while (j > 0 && cmp_tl(&o[j - 1], &v, s) > 0) {
+            o[j] = o[j - 1];
+            j--;
+        }
+        o[j] = v;
+    }
+}
+
+world *world_new(const scenario *s, uint64_t run)
+{
+    world *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->sc = s;
+    w->run = run;
+    if (sc_tables_copy(&w->t, &s->t) < 0) {
+        free(w);
+        return NULL;
+    }
+    const sc_tables *t = &w->t;
+    size_t ns = t->nsegs ? t->nsegs : 1, ng = t->ngifts ? t->ngifts : 1, np = t->npacks ? t->npacks : 1;
+    w->nviewers = t->p.viewers;
+    w->ncreators = t->p.creators;
+    size_t nv = (size_t)w->nviewers, nc = (size_t)w->ncreators;
+
+    w->tl_order = malloc((s->ntl ? s->ntl : 1) * sizeof *w->tl_order);
+    w->seg_start = calloc(ns, sizeof *w->seg_start);
+    w->seg_size = calloc(ns, sizeof *w->seg_size);
+    w->wallet = calloc(nv, sizeof *w->wallet);
+    w->spend = calloc(nv, sizeof *w->spend);
+    w->last_buy = malloc(nv * sizeof *w->last_buy);
+    w->pending = calloc(nc, sizeof *w->pending);
+    w->earned = calloc(nc, sizeof *w->earned);
+    w->cashed = calloc(nc, 1);
+    w->weight = malloc(nc * sizeof *w->weight);
+    w->live = malloc(nc * sizeof *w->live);
+    w->live_w = malloc(nc * sizeof *w->live_w);
+    w->sg = calloc(ns, sizeof *w->sg);
+    w->gift_credit = calloc(ng, sizeof *w->gift_credit);
+    w->pack_fee = calloc(np, sizeof *w->pack_fee);
+    w->chan_packs[0] = calloc(np, sizeof(size_t));
+    w->chan_packs[1] = calloc(np, sizeof(size_t));
+    w->util_u = calloc(np, sizeof(double));
+    w->util_w = calloc(np, sizeof(double));
+    for (int i = 1; i < RNG_NPURPOSE; i++)
+        if (!(w->rng[i] = rng_stream(t->p.seed, run, i)))
+            goto fail;
+    if (!w->tl_order || !w->seg_start || !w->seg_size || !w->wallet || !w->spend || !w->last_buy ||
+        !w->pending || !w->earned || !w->cashed || !w->weight || !w->live || !w->live_w || !w->sg ||
+        !w->gift_credit || !w->pack_fee || !w->chan_packs[0] || !w->chan_packs[1] || !w->util_u || !w->util_w)
+        goto fail;
+
+    for (size_t i = 0; i < s->ntl; i++)
+        w->tl_order[i] = i;
+    sort_timeline(w->tl_order, s->ntl, s);
+    scenario_segment_sizes(t, w->seg_size);
+    for (size_t i = 1; i < t->nsegs; i++)
+        w->seg_start[i] = w->seg_start[i - 1] + w->seg_size[i - 1];
+    for (size_t i = 0; i < nv; i++)
+        w->last_buy[i] = -1;
+    build_weights(w);
+    if (build_derived(w) < 0)
+        goto fail;
+    return w;
+fail:
+    world_free(w);
+    return NULL;
+}
+
+void world_free(world *w)
+{
+    if (!w)
+        return;
+    free_derived(w);
+    for (int i = 0; i < RNG_NPURPOSE; i++)
+        if (w->rng[i])
+            gsl_rng_free(w->rng[i]);
+    gsl_ran_discrete_free(w->live_pick);
+    free(w->tl_order);
+    free(w->seg_start);
+    free(w->seg_size);
+    free(w->wallet);
+    free(w->spend);
+    free(w->last_buy);
+    free(w->churned_spend);
+    free(w->pending);
+    free(w->earned);
+    free(w->cashed);
+    free(w->weight);
+    free(w->live);
+    free(w->live_w);
+    free(w->sg);
+    free(w->gift_credit);
+    free(w->pack_fee);
+    free(w->chan_packs[0]);
+    free(w->chan_packs[1]);
+    free(w->util_u);
+    free(w->util_w);
+    sc_tables_release(&w->t);
+    free(w);
+}
+
+void world_on_event(world *w, world_event_fn fn, void *ud)
+{
+    w->on_event = fn;
+    w->ev_ud = ud;
+}
+
+int64_t world_steps_done(const world *w) { return w->step; }
+const ledger *world_ledger(const world *w) { return &w->L; }
+const sc_tables *world_tables(const world *w) { return &w->t; }
+
+/* ------------------------------------------------------------ the step */
+
+/* Index of the next success after index i in a run of Bernoulli(p)
+ * trials, given lq = log(1 - p). The gap to the next success is geometric,
+ * 1 + floor(ln U / ln(1 - p)) for U uniform on (0, 1), so skipping it is
+ * exact and costs one draw per success instead of one per trial. */
+static inline int64_t next_hit(gsl_rng *r, double p, double lq, int64_t i)
+{
+    if (p >= 1.0)
+        return i + 1;
+    double g = floor(log(gsl_rng_uniform_pos(r)) / lq);
+    return g >= 9.0e18 ? INT64_MAX : i + 1 + (int64_t)g;
+}
+
+static int churn(world *w)
+{
+    gsl_rng *r = w->rng[RNG_CHURN];
+    for (size_t s = 0; s < w->t.nsegs; s++) {
+        double p = (double)w->t.segs[s].p_churn / MICRO;
+        int64_t end = w->seg_start[s] + w->seg_size[s];
+        if (p <= 0)
+            continue;
+        double lq = log1p(-p);
+        for (int64_t v = next_hit(r, p, lq, w->seg_start[s] - 1); v < end; v = next_hit(r, p, lq, v)) {
+            int64_t coins = w->wallet[v];
+            ledger_breakage(&w->L, coins);
+            w->cur.v[TS_COINS_BREAKAGE] += coins;
+            emit(w, EV_CHURN, v, -1, -1, coins, 0, -1);
+            if (w->last_buy[v] >= 0) {
+                if (w->nchurned == w->churned_cap) {
+                    size_t nc = w->churned_cap ? w->churned_cap * 2 : 1024;
+                    int64_t *n = realloc(w->churned_spend, nc * sizeof *n);
+                    if (!n)
+                        return -1;
+                    w->churned_spend = n;
+                    w->churned_cap = nc;
+                }
+                w->churned_spend[w->nchurned++] = w->spend[v];
+            }
+            w->wallet[v] = 0;
+            w->spend[v] = 0;
+            w->last_buy[v] = -1;
+            w->churns++;
+        }
+    }
+    return 0;
+}
+
+static int choose_live(world *w)
+{
+    gsl_rng *r = w->rng[RNG_LIVE];
+    double p = (double)w->t.p.live_prob / MICRO;
+    if (w->zipf_of_weight != w->t.p.creator_zipf)
+        build_weights(w);
+    w->nlive = 0;
+    double lq = log1p(-p);
+    if (p > 0)
+        for (int64_t c = next_hit(r, p, lq, -1); c < w->ncreators; c = next_hit(r, p, lq, c)) {
+            w->live_w[w->nlive] = w->weight[c];
+            w->live[w->nlive++] = c;
+        }
+    gsl_ran_discrete_free(w->live_pick);
+    w->live_pick = NULL;
+    if (w->nlive && !(w->live_pick = gsl_ran_discrete_preproc(w->nlive, w->live_w)))
+        return -1;
+    w->cur.v[TS_LIVE_CREATORS] = (int64_t)w->nlive;
+    return 0;
+}
+
+/* One purchase decision for a shortfall (MODEL.md §4, multinomial logit
+ * against buying nothing). Returns the pack index and *q, or -1. */
+static long decide(world *w, const sc_segment *sg, int64_t shortfall, int64_t *qout)
+{
+    gsl_rng *r = w->rng[RNG_VIEWERS];
+    int ch = gsl_rng_uniform(r) < (double)sg->web_share / MICRO ? CH_WEB : CH_APP;
+    if (!w->nchan[ch])
+        ch = !ch;
+    if (!w->nchan[ch])
+        return -1;
+    double a = (double)sg->alpha / MICRO, b = (double)sg->beta / MICRO, g = (double)sg->gamma / MICRO;
+    double umax = 0.0;                 /* the no-purchase option has U = 0 */
+    size_t n = w->nchan[ch];
+    for (size_t j = 0; j < n; j++) {
+        const sc_pack *p = &w->t.packs[w->chan_packs[ch][j]];
+        int64_t cover = p->coins + p->bonus;
+        int64_t q = (shortfall + cover - 1) / cover;
+        if (q < 1)
+            q = 1;
+        double u = a + b * log((double)q * (double)cover) - g * (double)q * ((double)p->price / MICRO);
+        w->util_u[j] = u;
+        if (u > umax)
+            umax = u;
+    }
+    /* Shifted by the largest utility so no exp overflows; the shift
+     * cancels in every probability. */
+    double total = exp(-umax);
+    for (size_t j = 0; j < n; j++) {
+        w->util_w[j] = exp(w->util_u[j] - umax);
+        total += w->util_w[j];
+    }
+    double x = gsl_rng_uniform(r) * total;
+    for (size_t j = 0; j < n; j++) {
+        if (x < w->util_w[j]) {
+            const sc_pack *p = &w->t.packs[w->chan_packs[ch][j]];
+            int64_t cover = p->coins + p->bonus;
+            int64_t q = (shortfall + cover - 1) / cover;
+            *qout = q < 1 ? 1 : q;
+            return (long)w->chan_packs[ch][j];
+        }
+        x -= w->util_w[j];
+    }
+    return -1;
+}
+
+static void intent(world *w, size_t s, int64_t v, int64_t creator)
+{
+    gsl_rng *r = w->rng[RNG_VIEWERS];
+    const sc_segment *sg = &w->t.segs[s];
+    size_t gi = w->sg[s].idx[gsl_ran_discrete(r, w->sg[s].pick)];
+    int64_t c = w->t.gifts[gi].coins;
+
+    if (w->wallet[v] < c) {
+        int64_t q;
+        long k = decide(w, sg, c - w->wallet[v], &q);
+        if (k >= 0) {
+            const sc_pack *p = &w->t.packs[k];
+            for (int64_t j = 0; j < q; j++) {
+                ledger_purchase(&w->L, (int)p->channel, p->price, w->pack_fee[k], p->coins, p->bonus);
+                emit(w, EV_PURCHASE, v, -1, k, p->coins + p->bonus, p->price, (int)p->channel);
+            }
+            w->wallet[v] += q * (p->coins + p->bonus);
+            w->spend[v] += q * p->price;
+            w->cur.v[TS_CASH_IN] += q * p->price;
+            w->cur.v[TS_STORE_FEES] += q * w->pack_fee[k];
+            w->cur.v[TS_COINS_SOLD] += q * p->coins;
+            w->cur.v[TS_COINS_BONUS] += q * p->bonus;
+            w->cur.v[TS_PURCHASES] += q;
+            if (w->last_buy[v] < 0)
+                w->payers_run++;
+            if (w->last_buy[v] != (int32_t)w->step)
+                w->cur.v[TS_PAYERS]++;
+            w->last_buy[v] = (int32_t)w->step;
+        }
+    }
+    if (w->wallet[v] >= c) {
+        int64_t ud = w->gift_credit[gi];
+        w->wallet[v] -= c;
+        w->pending[creator] += ud;
+        w->earned[creator] += ud;
+        ledger_gift(&w->L, c, ud);
+        w->cur.v[TS_COINS_GIFTED] += c;
+        w->cur.v[TS_DIAMONDS_CREDITED] += ud;
+        w->cur.v[TS_GIFTS]++;
+        emit(w, EV_GIFT, v, creator, (int64_t)gi, c, 0, -1);
+    } else {
+        w->cur.v[TS_LOST_INTENTS]++;
+        emit(w, EV_LOST, v, creator, (int64_t)gi, c, 0, -1);
+    }
+}
+
+/* Zero-truncated Poisson: the number of intents of a viewer known to have
+ * at least one. Below mean 1, inversion from k = 1; above, rejection of
+ * zeros, which succeeds with probability 1 - e^-lambda >= 0.63. */
+static unsigned ztpoisson(gsl_rng *r, double lambda, double em)
+{
+    if (lambda >= 1.0) {
+        unsigned k;
+        while ((k = gsl_ran_poisson(r, lambda)) == 0)
+            ;
+        return k;
+    }
+    double u = gsl_rng_uniform(r) * (1.0 - em);
+    double pk = lambda * em;            /* P(K = 1) before truncation */
+    unsigned k = 1;
+    while (u >= pk && k < 1000) {
+        u -= pk;
+        k++;
+        pk *= lambda / k;
+    }
+    return k;
+}
+
+static void viewers(world *w)
+{
+    gsl_rng *r = w->rng[RNG_VIEWERS];
+    for (size_t s = 0; s < w->t.nsegs; s++) {
+        const sc_segment *sg = &w->t.segs[s];
+        int64_t n = w->seg_size[s], start = w->seg_start[s];
+        double p = (double)sg->p_active / MICRO, lambda = (double)sg->gps / MICRO;
+        if (n == 0 || p <= 0)
+            continue;
+        if (!w->nlive || !w->sg[s].n || lambda <= 0) {
+            /* Nobody forms an intent: only the count of active viewers. */
+            w->cur.v[TS_ACTIVE_VIEWERS] += gsl_ran_binomial(r, p, (unsigned)n);
+            continue;
+        }
+        /* Thinning: a viewer is active with at least one intent with
+         * probability q = p (1 - e^-lambda), independently; those are
+         * visited by geometric skipping and draw a zero-truncated count.
+         * The others are active without intents with probability
+         * p e^-lambda / (1 - q), independently, so their number is one
+         * binomial draw. Together this is exactly "active with p, then
+         * Poisson(lambda) intents". */
+        double em = exp(-lambda), q = p * (1.0 - em), lq = log1p(-q);
+        int64_t m = 0, end = start + n;
+        for (int64_t v = next_hit(r, q, lq, start - 1); v < end; v = next_hit(r, q, lq, v)) {
+            unsigned k = ztpoisson(r, lambda, em);
+            int64_t creator = w->live[gsl_ran_discrete(r, w->live_pick)];
+            m++;
+            for (unsigned j = 0; j < k; j++)
+                intent(w, s, v, creator);
+        }
+        double rest = q < 1.0 ? p * em / (1.0 - q) : 0.0;
+        if (rest > 1.0)
+            rest = 1.0;
+        w->cur.v[TS_ACTIVE_VIEWERS] += m + (n - m > 0 ? gsl_ran_binomial(r, rest, (unsigned)(n - m)) : 0);
+    }
+}
+
+static void cashouts(world *w)
+{
+    gsl_rng *r = w->rng[RNG_CASHOUT];
+    const sc_params *p = &w->t.p;
+    double pc = (double)p->p_cashout / MICRO;
+    int64_t most = p->daily_limit / p->usd_per_diamond;    /* whole diamonds */
+    for (int64_t c = 0; c < w->ncreators; c++) {
+        int64_t whole = w->pending[c] / MICRO;
+        if (whole == 0 || whole * p->usd_per_diamond < p->min_withdrawal)
+            continue;
+        if (!(gsl_rng_uniform(r) < pc))
+            continue;
+        int64_t d = whole < most ? whole : most;
+        int64_t gross = d * p->usd_per_diamond;
+        int64_t fee = p->payout_fee + num_muldiv(gross, p->payout_fee_rate, MICRO);
+        if (d == 0 || fee >= gross)
+            continue;
+        w->pending[c] -= d * MICRO;
+        w->cashed[c] = 1;
+        ledger_cashout(&w->L, d * MICRO, gross, fee);
+        w->cur.v[TS_PAYOUTS_GROSS] += gross;
+        w->cur.v[TS_PAYOUT_FEES] += fee;
+        w->cur.v[TS_PAYOUTS_NET] += gross - fee;
+        w->cur.v[TS_DIAMONDS_WITHDRAWN] += d * MICRO;
+        w->cur.v[TS_CASHOUTS]++;
+        emit(w, EV_CASHOUT, -1, c, -1, d, gross, -1);
+    }
+}
+
+int world_step(world *w, kpi_step *row)
+{
+    if (w->step >= w->t.p.steps)
+        return 1;
+    memset(&w->cur, 0, sizeof w->cur);
+    while (w->tl_next < w->sc->ntl && w->sc->timeline[w->tl_order[w->tl_next]].step <= w->step) {
+        const sc_tlrow *tr = &w->sc->timeline[w->tl_order[w->tl_next++]];
+        if (tr->step == w->step) {
+            sc_change_apply(&w->t, &tr->c);
+            w->dirty = 1;
+        }
+    }
+    if (w->dirty && build_derived(w) < 0)
+        return -1;
+    if (churn(w) < 0 || choose_live(w) < 0)
+        return -1;
+    viewers(w);
+    cashouts(w);
+
+    const ledger *L = &w->L;
+    w->cur.v[TS_PLATFORM_CASH] = L->bal[ACC_PLATFORM];
+    w->cur.v[TS_WALLET_COINS] = L->coins_sold + L->coins_bonus - L->coins_gifted - L->coins_breakage;
+    w->cur.v[TS_PENDING_DIAMONDS] = L->diamonds_credited - L->diamonds_withdrawn;
+    *row = w->cur;
+    w->step++;
+    return 0;
+}
+
+int world_check(const world *w, char *msg, size_t n)
+{
+    int64_t ws = 0, ps = 0;
+    for (int64_t i = 0; i < w->nviewers; i++)
+        ws += w->wallet[i];
+    for (int64_t i = 0; i < w->ncreators; i++)
+        ps += w->pending[i];
+    return ledger_check(&w->L, ws, ps, msg, n);
+}
+
+void world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->run = w->run;
+    for (int c = 0; c < TS_N; c++) {
+        int64_t acc = 0;
+        for (int64_t s = 0; s < nsteps; s++) {
+            if (kpi_cols[c].agg == AGG_LAST)
+                acc = rows[s].v[c];
+            else
+                acc += rows[s].v[c];
+        }
+        out->exact[c] = acc;
+        out->value[c] = (double)acc;
+        if (kpi_cols[c].unit != U_COUNT)
+            out->value[c] /= MICRO;
+        if (kpi_cols[c].agg == AGG_MEAN)
+            out->value[c] = nsteps ? (double)acc / (double)nsteps : 0.0;
+    }
+    out->exact[TS_PAYERS] = w->payers_run;
+    out->value[TS_PAYERS] = (double)w->payers_run;
+    out->viewers_existed = w->nviewers + w->churns;
+    const int64_t *e = out->exact;
+    out->intents = e[TS_GIFTS] + e[TS_LOST_INTENTS];
+
+#define RATIO(a, b) ((b) > 0 ? (double)(a) / (double)(b) : 0.0)
+    out->value[M_ARPPU] = RATIO(e[TS_CASH_IN], e[TS_PAYERS]) / MICRO;
+    out->value[M_PAYER_RATE] = RATIO(e[TS_PAYERS], out->viewers_existed);
+    out->value[M_TAKE_RATE] = RATIO(e[TS_PLATFORM_CASH], e[TS_CASH_IN]);
+    double pending_value = (double)e[TS_PENDING_DIAMONDS] / MICRO * (double)w->t.p.usd_per_diamond;
+    out->value[M_CREATOR_SHARE] = e[TS_CASH_IN] > 0 ? ((double)e[TS_PAYOUTS_GROSS] + pending_value) / (double)e[TS_CASH_IN] : 0.0;
+    out->value[M_BREAKAGE_RATE] = RATIO(e[TS_COINS_BREAKAGE], e[TS_COINS_SOLD] + e[TS_COINS_BONUS]);
+    out->value[M_LOST_RATE] = RATIO(e[TS_LOST_INTENTS], out->intents);
+#undef RATIO
+
+    int64_t cashed = 0;
+    for (int64_t c = 0; c < w->ncreators; c++)
+        cashed += w->cashed[c];
+    out->value[M_CASHED_OUT] = (double)cashed;
+    int64_t *earned = malloc((size_t)w->ncreators * sizeof *earned);
+    if (earned) {
+        memcpy(earned, w->earned, (size_t)w->ncreators * sizeof *earned);
+        out->value[M_TOP1_CREATOR] = kpi_top_share(earned, (size_t)w->ncreators, 10000);
+        out->value[M_GINI] = kpi_gini(earned, (size_t)w->ncreators);
+        free(earned);
+    } else {
+        out->value[M_TOP1_CREATOR] = out->value[M_GINI] = NAN;
+    }
+
+    size_t np = 0;
+    int64_t *sp = malloc(((size_t)w->nviewers + w->nchurned + 1) * sizeof *sp);
+    if (sp) {
+        for (int64_t v = 0; v < w->nviewers; v++)
+            if (w->last_buy[v] >= 0)
+                sp[np++] = w->spend[v];
+        for (size_t i = 0; i < w->nchurned; i++)
+            sp[np++] = w->churned_spend[i];
+        out->value[M_TOP20_PAYER] = kpi_top_share(sp, np, 200000);
+        free(sp);
+    } else {
+        out->value[M_TOP20_PAYER] = NAN;
+    }
+}

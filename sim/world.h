@@ -1,0 +1,61 @@
+/* world — one run of the economy (MODEL.md §4), step by step.
+ *
+ * A world owns a working copy of the scenario's tables, which the timeline
+ * changes as steps go by; the scenario itself is never written. The world
+ * reports through hooks it was handed and never prints. */
+#ifndef COINSIM_WORLD_H
+#define COINSIM_WORLD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kpi.h"
+#include "ledger.h"
+#include "scenario.h"
+
+typedef struct world world;
+
+enum ev_type { EV_PURCHASE, EV_GIFT, EV_LOST, EV_CASHOUT, EV_CHURN };
+
+/* One event, for event logs and live views. item is a pack or gift index
+ * (-1 for none); usd is µUSD; channel is CH_APP/CH_WEB or -1. */
+typedef struct sim_event {
+    enum ev_type type;
+    uint64_t run;
+    int64_t step;
+    int64_t viewer, creator;
+    int64_t item;
+    int64_t coins;
+    int64_t usd;
+    int channel;
+} sim_event;
+
+typedef void (*world_event_fn)(void *ud, const sim_event *ev);
+
+/* Build run `run` (from 1) of scenario s, which must outlive the world and
+ * have passed scenario_check. Returns NULL out of memory. */
+world *world_new(const scenario *s, uint64_t run);
+void world_free(world *w);
+
+/* Be told of every event of the following steps (fn NULL to stop). */
+void world_on_event(world *w, world_event_fn fn, void *ud);
+
+/* Run the next step and fill *row with its figures. Returns 0, or 1 when
+ * every step has run already. */
+int world_step(world *w, kpi_step *row);
+
+/* Steps run so far. */
+int64_t world_steps_done(const world *w);
+
+/* Check the ledger identities now. Returns 0, or -1 with the identity and
+ * figures in msg. */
+int world_check(const world *w, char *msg, size_t n);
+
+/* Fill the run's totals and derived metrics from the steps recorded in
+ * rows[0..nsteps) and the world's final state. */
+void world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out);
+
+const ledger *world_ledger(const world *w);
+const sc_tables *world_tables(const world *w);
+
+#endif

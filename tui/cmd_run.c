@@ -1,0 +1,295 @@
+/* coinsim run and coinsim validate: the headless face of the engine. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../sim/diag.h"
+#include "../sim/kpi.h"
+#include "../sim/mc.h"
+#include "../sim/num.h"
+#include "../sim/report.h"
+#include "../sim/scenario.h"
+#include "cli.h"
+
+static const char run_help[] =
+    "usage: coinsim run DIR [options]\n"
+    "\n"
+    "Simulate the scenario in directory DIR (see README.md for its tables)\n"
+    "many times and print each figure's mean and 95% confidence interval.\n"
+    "\n"
+    "options:\n"
+    "  --headless        print the summary (the dashboard is not built yet,\n"
+    "                    so every run is headless for now)\n"
+    "  --runs R          Monte Carlo runs (overrides params runs)\n"
+    "  --seed S          master seed, 0 to 2^64-1 (overrides params seed)\n"
+    "  --threads T       worker threads (default: the processors, at most R);\n"
+    "                    the results are the same bytes for every T\n"
+    "  --out DIR         write summary.csv, timeseries.csv and runs.csv there\n"
+    "                    (created if missing; files replaced only when complete)\n"
+    "  --check           check the ledger identities after every step\n"
+    "                    (they are always checked at the end of each run)\n"
+    "  --set TARGET=VAL  change the scenario before it runs; repeatable.\n"
+    "                    TARGET is params.KEY (or just KEY), packs.NAME.FIELD,\n"
+    "                    gifts.NAME.FIELD or segments.NAME.FIELD, e.g.\n"
+    "                    --set commission=0.4 --set packs.p65.price_usd=0.89\n"
+    "  -h, --help        this text\n"
+    "\n"
+    "exit status: 0 done, 1 runtime failure, 2 bad input, 3 ledger identity broken\n";
+
+static const char validate_help[] =
+    "usage: coinsim validate DIR [--set TARGET=VAL ...]\n"
+    "\n"
+    "Check the scenario in DIR (and its bases, through extends) and list every\n"
+    "problem as FILE:LINE: column NAME: what is wrong (what was expected).\n"
+    "Warnings (a timeline row that never applies, a segment that can reach no\n"
+    "gift) are listed but do not fail.\n"
+    "\n"
+    "exit status: 0 valid, 2 problems found\n";
+
+void cli_print_diag(const diag *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        fprintf(stderr, "%s%s\n", d->items[i].level == DIAG_WARNING ? "warning: " : "", d->items[i].text);
+}
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    stop_flag = 1;
+    signal(sig, SIG_DFL);       /* a second signal ends the process at once */
+}
+
+typedef struct run_args {
+    const char *dir, *out;
+    const char *sets[256];
+    char *owned[2];
+    int nsets;
+    int threads, check, headless, help;
+} run_args;
+
+/* Parse run/validate arguments. Returns 0, or 2 after a message. */
+static int parse_args(int argc, char **argv, run_args *a, int allow_run_opts, const char *cmd)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int takes = 0;
+        if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) {
+            a->help = 1;
+            return 0;
+        }
+        if (strcmp(o, "--set") == 0 || (allow_run_opts && (!strcmp(o, "--runs") || !strcmp(o, "--seed") ||
+                                                           !strcmp(o, "--threads") || !strcmp(o, "--out"))))
+            takes = 1;
+        if (takes && !v) {
+            fprintf(stderr, "coinsim %s: %s needs a value (see coinsim %s --help)\n", cmd, o, cmd);
+            return 2;
+        }
+        if (strcmp(o, "--set") == 0) {
+            if (a->nsets == 256) {
+                fprintf(stderr, "coinsim %s: more than 256 --set options\n", cmd);
+                return 2;
+            }
+            a->sets[a->nsets++] = v;
+            i++;
+        } else if (allow_run_opts && (strcmp(o, "--runs") == 0 || strcmp(o, "--seed") == 0)) {
+            /* The same mechanism as --set: runs=R, seed=S. */
+            size_t n = strlen(v) + 8;
+            char *s = malloc(n);
+            if (!s)
+                return 1;
+            snprintf(s, n, "%s=%s", o + 2, v);
+            free(a->owned[o[2] == 'r']);
+            a->owned[o[2] == 'r'] = s;
+            if (a->nsets == 256)
+                return 2;
+            a->sets[a->nsets++] = s;
+            i++;
+        } else if (allow_run_opts && strcmp(o, "--threads") == 0) {
+            int64_t t;
+            const char *why;
+            if (num_parse_int(v, &t, &why) < 0 || t < 1 || t > 256) {
+                fprintf(stderr, "coinsim %s: --threads \"%s\": expected a whole number from 1 to 256\n", cmd, v);
+                return 2;
+            }
+            a->threads = (int)t;
+            i++;
+        } else if (allow_run_opts && strcmp(o, "--out") == 0) {
+            a->out = v;
+            i++;
+        } else if (allow_run_opts && strcmp(o, "--check") == 0) {
+            a->check = 1;
+        } else if (allow_run_opts && strcmp(o, "--headless") == 0) {
+            a->headless = 1;
+        } else if (o[0] == '-' && o[1]) {
+            fprintf(stderr, "coinsim %s: unknown option \"%s\" (see coinsim %s --help)\n", cmd, o, cmd);
+            return 2;
+        } else if (!a->dir) {
+            a->dir = o;
+        } else {
+            fprintf(stderr, "coinsim %s: one scenario directory expected, got \"%s\" and \"%s\"\n", cmd, a->dir, o);
+            return 2;
+        }
+    }
+    if (!a->dir) {
+        fprintf(stderr, "coinsim %s: no scenario directory given (see coinsim %s --help)\n", cmd, cmd);
+        return 2;
+    }
+    return 0;
+}
+
+static void free_args(run_args *a)
+{
+    free(a->owned[0]);
+    free(a->owned[1]);
+}
+
+/* Load, apply every --set, check. Prints all problems; NULL if any error. */
+static scenario *load_checked(const run_args *a)
+{
+    diag d = {0};
+    scenario *s = scenario_load(a->dir, &d);
+    if (s) {
+        for (int i = 0; i < a->nsets; i++) {
+            char label[300];
+            snprintf(label, sizeof label, "--set %.280s", a->sets[i]);
+            scenario_set(s, a->sets[i], label, &d);
+        }
+        scenario_check(s, &d);
+    }
+    cli_print_diag(&d);
+    if (d.errors) {
+        fprintf(stderr, "coinsim: %zu problem%s in %s; nothing was run\n", d.errors, d.errors == 1 ? "" : "s", a->dir);
+        scenario_free(s);
+        s = NULL;
+    }
+    diag_clear(&d);
+    return s;
+}
+
+int cmd_validate(int argc, char **argv)
+{
+    run_args a;
+    int rc = parse_args(argc, argv, &a, 0, "validate");
+    if (rc || a.help) {
+        if (a.help)
+            fputs(validate_help, stdout);
+        free_args(&a);
+        return rc;
+    }
+    scenario *s = load_checked(&a);
+    free_args(&a);
+    if (!s)
+        return 2;
+    const sc_tables *t = &s->t;
+    printf("%s: valid — %zu packs, %zu gifts, %zu segments, %zu timeline rows; %lld viewers, %lld creators, %lld steps, %lld runs\n",
+           a.dir, t->npacks, t->ngifts, t->nsegs, s->ntl, (long long)t->p.viewers, (long long)t->p.creators,
+           (long long)t->p.steps, (long long)t->p.runs);
+    scenario_free(s);
+    return 0;
+}
+
+static void progress(void *ud, int64_t done, int64_t total)
+{
+    (void)ud;
+    fprintf(stderr, "\rcoinsim: run %lld of %lld (%lld%%)", (long long)done, (long long)total,
+            (long long)(total ? 100 * done / total : 100));
+    if (done >= total)
+        fputs("\r\033[K", stderr);
+    fflush(stderr);
+}
+
+/* Print a figure for people: money with 2 decimals, rates with 4, counts
+ * with 1 (they are means over runs). */
+static void human(char *buf, size_t n, int m, double v)
+{
+    if (isnan(v))
+        snprintf(buf, n, "-");
+    else if (kpi_metrics[m].unit == U_MONEY)
+        snprintf(buf, n, "%.2f", v);
+    else if (m >= TS_N && m != M_CASHED_OUT)
+        snprintf(buf, n, "%.4f", v);
+    else
+        snprintf(buf, n, "%.1f", v);
+}
+
+static void print_table(const scenario *s, const mc_result *r)
+{
+    const sc_params *p = &s->t.p;
+    printf("%s: %lld runs x %lld steps, %lld viewers, %lld creators, seed %llu\n\n", p->name, (long long)r->runs,
+           (long long)r->steps, (long long)p->viewers, (long long)p->creators, (unsigned long long)p->seed);
+    printf("%-28s %16s   %-33s\n", "metric", "mean", "95% CI");
+    for (int m = 0; m < M_N; m++) {
+        stat_row st;
+        char mean[40], lo[40], hi[40], ci[90];
+        report_stat(r, m, &st);
+        human(mean, sizeof mean, m, st.mean);
+        human(lo, sizeof lo, m, st.lo);
+        human(hi, sizeof hi, m, st.hi);
+        if (isnan(st.lo))
+            snprintf(ci, sizeof ci, "(one run: no interval)");
+        else
+            snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
+        printf("%-28s %16s   %-33s\n", kpi_metrics[m].name, mean, ci);
+    }
+}
+
+int cmd_run(int argc, char **argv)
+{
+    run_args a;
+    char msg[1024];
+    int rc = parse_args(argc, argv, &a, 1, "run");
+    if (rc || a.help) {
+        if (a.help)
+            fputs(run_help, stdout);
+        free_args(&a);
+        return rc;
+    }
+    scenario *s = load_checked(&a);
+    free_args(&a);
+    if (!s)
+        return 2;
+    if (a.out && report_prepare_dir(a.out, msg, sizeof msg) < 0) {
+        fprintf(stderr, "coinsim: %s; nothing was run\n", msg);
+        scenario_free(s);
+        return 1;
+    }
+
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    mc_opts o = {0};
+    o.runs = s->t.p.runs;
+    o.threads = a.threads ? a.threads : (int)(ncpu > 0 ? ncpu : 1);
+    if (o.threads > o.runs)
+        o.threads = (int)o.runs;
+    o.check = a.check;
+    o.progress = isatty(STDERR_FILENO) ? progress : NULL;
+    o.stop = &stop_flag;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+
+    mc_result *r;
+    int st = mc_run(s, &o, &r, msg, sizeof msg);
+    if (st != MC_OK) {
+        fprintf(stderr, "coinsim: %s%s\n", msg, a.out ? "; no output file was written" : "");
+        scenario_free(s);
+        return st == MC_LEDGER ? 3 : st == MC_STOPPED ? 130 : 1;
+    }
+    rc = 0;
+    if (a.out && report_write(a.out, r, msg, sizeof msg) < 0) {
+        fprintf(stderr, "coinsim: %s; no output file was replaced\n", msg);
+        rc = 1;
+    }
+    print_table(s, r);
+    if (a.out && rc == 0)
+        printf("\nwrote %s/summary.csv, timeseries.csv, runs.csv\n", a.out);
+    mc_result_free(r);
+    scenario_free(s);
+    return rc;
+}
