@@ -10,7 +10,8 @@
 
 #include "world.h"
 
-int mc_one(const scenario *s, uint64_t run, int check, run_result *res, kpi_step *ts, char *msg, size_t n)
+int mc_one(const scenario *s, uint64_t run, const mc_opts *o, run_result *res, kpi_step *ts,
+           int64_t *packs, char *msg, size_t n)
 {
     char why[512];
     world *w = world_new(s, run);
@@ -25,7 +26,9 @@ int mc_one(const scenario *s, uint64_t run, int check, run_result *res, kpi_step
             world_free(w);
             return MC_NOMEM;
         }
-        if ((check || st == steps - 1) && world_check(w, why, sizeof why) < 0) {
+        if (st == o->fault_step)
+            world_inject_fault(w);
+        if ((o->check || st == steps - 1) && world_check(w, why, sizeof why) < 0) {
             snprintf(msg, n, "ledger identity broken in run %llu after step %lld: %s",
                      (unsigned long long)run, (long long)st, why);
             world_free(w);
@@ -33,6 +36,8 @@ int mc_one(const scenario *s, uint64_t run, int check, run_result *res, kpi_step
         }
     }
     world_result(w, ts, steps, res);
+    if (packs)
+        world_pack_totals(w, packs);
     world_free(w);
     return MC_OK;
 }
@@ -58,7 +63,8 @@ static void *worker(void *arg)
         if (i >= j->r->runs)
             break;
         char msg[600];
-        int st = mc_one(j->s, (uint64_t)i + 1, j->o->check, &j->r->res[i], &j->r->ts[i * j->r->steps], msg, sizeof msg);
+        int st = mc_one(j->s, (uint64_t)i + 1, j->o, &j->r->res[i], &j->r->ts[i * j->r->steps],
+                        &j->r->packs[(size_t)i * j->r->npacks * 2], msg, sizeof msg);
         if (st != MC_OK) {
             pthread_mutex_lock(&j->lock);
             if (!j->status) {
@@ -80,6 +86,7 @@ void mc_result_free(mc_result *r)
         return;
     free(r->res);
     free(r->ts);
+    free(r->packs);
     free(r);
 }
 
@@ -96,8 +103,10 @@ int mc_run(const scenario *s, const mc_opts *o, mc_result **out, char *msg, size
         r->steps = s->t.p.steps;
         r->res = calloc((size_t)r->runs, sizeof *r->res);
         r->ts = calloc((size_t)(r->runs * r->steps), sizeof *r->ts);
+        r->npacks = s->t.npacks;
+        r->packs = calloc((size_t)r->runs * (r->npacks ? r->npacks : 1) * 2, sizeof *r->packs);
     }
-    if (!r || !th || !r->res || !r->ts) {
+    if (!r || !th || !r->res || !r->ts || !r->packs) {
         snprintf(msg, n, "out of memory for %lld runs of %lld steps", (long long)o->runs, (long long)s->t.p.steps);
         mc_result_free(r);
         free(th);

@@ -20,12 +20,15 @@ typedef struct mc_opts {
     void (*progress)(void *ud, int64_t done, int64_t total);
     void *ud;
     volatile sig_atomic_t *stop;/* set to non-zero to stop early */
+    int64_t fault_step;         /* tests only: break the ledger at this step (-1 never) */
 } mc_opts;
 
 typedef struct mc_result {
     int64_t runs, steps;
     run_result *res;            /* [runs] */
     kpi_step *ts;               /* [runs * steps], run-major */
+    size_t npacks;
+    int64_t *packs;             /* [runs * npacks * 2]: purchases, µUSD */
 } mc_result;
 
 enum mc_status { MC_OK = 0, MC_NOMEM = 1, MC_LEDGER = 3, MC_STOPPED = 4 };
@@ -37,8 +40,11 @@ int mc_run(const scenario *s, const mc_opts *o, mc_result **out, char *msg, size
 
 void mc_result_free(mc_result *r);
 
-/* One run alone, into res and ts[steps] (caller-allocated). check as above.
+/* One run alone, into res and ts[steps] (caller-allocated), with o's check
+ * and fault_step (its runs, threads and hooks are not used). packs, if not
+ * NULL, receives world_pack_totals at the end.
  * Returns an mc_status. */
-int mc_one(const scenario *s, uint64_t run, int check, run_result *res, kpi_step *ts, char *msg, size_t n);
+int mc_one(const scenario *s, uint64_t run, const mc_opts *o, run_result *res, kpi_step *ts,
+           int64_t *packs, char *msg, size_t n);
 
 #endif

@@ -116,19 +116,58 @@ int report_prepare_dir(const char *dir, char *msg, size_t n)
     return 0;
 }
 
-void report_stat(const mc_result *r, int m, stat_row *out)
+/* Summarise get(i) over the runs i of r. */
+static void summarise(const mc_result *r, double (*get)(const mc_result *, int64_t, const void *),
+                      const void *arg, stat_row *out)
 {
     double *x = malloc((size_t)r->runs * sizeof *x), *tmp = malloc((size_t)r->runs * sizeof *tmp);
     if (!x || !tmp) {
         memset(out, 0, sizeof *out);
-        out->mean = NAN;
+        out->mean = out->sd = out->lo = out->hi = out->p5 = out->p50 = out->p95 = NAN;
     } else {
         for (int64_t i = 0; i < r->runs; i++)
-            x[i] = r->res[i].value[m];
+            x[i] = get(r, i, arg);
         stats_summary(x, (size_t)r->runs, tmp, out);
     }
     free(x);
     free(tmp);
+}
+
+static double get_metric(const mc_result *r, int64_t i, const void *arg)
+{
+    return r->res[i].value[*(const int *)arg];
+}
+
+void report_stat(const mc_result *r, int m, stat_row *out)
+{
+    summarise(r, get_metric, &m, out);
+}
+
+typedef struct pack_arg {
+    const scenario *s;
+    size_t k;
+    enum pack_figure f;
+} pack_arg;
+
+static double get_pack(const mc_result *r, int64_t i, const void *arg)
+{
+    const pack_arg *a = arg;
+    const int64_t *p = &r->packs[(size_t)i * r->npacks * 2];
+    if (a->f == PACK_PURCHASES)
+        return (double)p[2 * a->k];
+    if (a->f == PACK_REVENUE_USD)
+        return (double)p[2 * a->k + 1] / NUM_MICRO;
+    int64_t chan = 0;
+    for (size_t j = 0; j < r->npacks; j++)
+        if (a->s->t.packs[j].channel == a->s->t.packs[a->k].channel)
+            chan += p[2 * j + 1];
+    return chan > 0 ? (double)p[2 * a->k + 1] / (double)chan : 0.0;
+}
+
+void report_pack_stat(const scenario *s, const mc_result *r, size_t k, enum pack_figure f, stat_row *out)
+{
+    pack_arg a = {s, k, f};
+    summarise(r, get_pack, &a, out);
 }
 
 static void put_num(FILE *f, double v)
@@ -195,28 +234,54 @@ static void write_runs(FILE *f, const mc_result *r)
     }
 }
 
-int report_write(const char *dir, const mc_result *r, char *msg, size_t n)
+static void write_packs(FILE *f, const scenario *s, const mc_result *r)
 {
-    static const char *const names[] = {"summary.csv", "timeseries.csv", "runs.csv"};
-    void (*const writers[])(FILE *, const mc_result *) = {write_summary, write_timeseries, write_runs};
-    afile a[3];
+    static const char *const fig[] = {"purchases", "revenue_usd", "share_of_channel_revenue"};
+    fputs("pack,channel,figure,mean,sd,ci95_low,ci95_high,p5,p50,p95,runs\n", f);
+    for (size_t k = 0; k < r->npacks; k++)
+        for (int g = PACK_PURCHASES; g <= PACK_CHANNEL_SHARE; g++) {
+            stat_row st;
+            report_pack_stat(s, r, k, (enum pack_figure)g, &st);
+            fprintf(f, "%s,%s,%s", s->t.packs[k].name, s->t.packs[k].channel == CH_WEB ? "web" : "app", fig[g]);
+            put_num(f, st.mean);
+            put_num(f, st.sd);
+            put_num(f, st.lo);
+            put_num(f, st.hi);
+            put_num(f, st.p5);
+            put_num(f, st.p50);
+            put_num(f, st.p95);
+            fprintf(f, ",%zu\n", st.n);
+        }
+}
+
+enum { NFILES = 4 };
+
+int report_write(const char *dir, const scenario *s, const mc_result *r, char *msg, size_t n)
+{
+    static const char *const names[NFILES] = {"summary.csv", "timeseries.csv", "runs.csv", "packs.csv"};
+    afile a[NFILES];
     int k, rc = 0;
 
     memset(a, 0, sizeof a);
-    for (k = 0; k < 3 && rc == 0; k++) {
+    for (k = 0; k < NFILES && rc == 0; k++) {
         if (afile_open(&a[k], dir, names[k], msg, n) < 0) {
             rc = -1;
             break;
         }
-        writers[k](a[k].f, r);
+        switch (k) {
+        case 0: write_summary(a[k].f, r); break;
+        case 1: write_timeseries(a[k].f, r); break;
+        case 2: write_runs(a[k].f, r); break;
+        default: write_packs(a[k].f, s, r); break;
+        }
         if (afile_finish(&a[k], msg, n) < 0)
             rc = -1;
     }
-    /* Only when all three are complete on disk do they take their names. */
-    for (k = 0; k < 3 && rc == 0; k++)
+    /* Only when every file is complete on disk do they take their names. */
+    for (k = 0; k < NFILES && rc == 0; k++)
         if (afile_rename(&a[k], msg, n) < 0)
             rc = -1;
-    for (k = 0; k < 3; k++)
+    for (k = 0; k < NFILES; k++)
         afile_abort(&a[k]);
     return rc;
 }

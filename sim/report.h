@@ -11,18 +11,26 @@
 #include <stdio.h>
 
 #include "mc.h"
+#include "scenario.h"
 #include "stats.h"
 
 /* Make dir (and its parents) if needed and prove a file can be created in
  * it. Returns 0, or -1 with the reason in msg. Call before simulating. */
 int report_prepare_dir(const char *dir, char *msg, size_t n);
 
-/* Write summary.csv, timeseries.csv and runs.csv into dir. Returns 0, or
- * -1 with the reason in msg (nothing renamed into place then). */
-int report_write(const char *dir, const mc_result *r, char *msg, size_t n);
+/* Write summary.csv, timeseries.csv, runs.csv and packs.csv into dir.
+ * Returns 0, or -1 with the reason in msg (nothing renamed into place). */
+int report_write(const char *dir, const scenario *s, const mc_result *r, char *msg, size_t n);
 
 /* Summary of metric m over the runs of r. */
 void report_stat(const mc_result *r, int m, stat_row *out);
+
+enum pack_figure { PACK_PURCHASES, PACK_REVENUE_USD, PACK_CHANNEL_SHARE };
+
+/* Summary over runs of one figure of pack k: purchases, revenue in USD, or
+ * its share of its channel's revenue in the run (0 when the channel sold
+ * nothing). */
+void report_pack_stat(const scenario *s, const mc_result *r, size_t k, enum pack_figure f, stat_row *out);
 
 /* An output file under construction. */
 typedef struct afile {

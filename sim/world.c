@@ -57,6 +57,7 @@ struct world {
     size_t *chan_packs[2];
     size_t nchan[2];
     double *util_u, *util_w;    /* scratch for the logit */
+    int64_t *pack_n, *pack_usd; /* purchases and µUSD per pack in the run */
 
     ledger L;
     kpi_step cur;
@@ -195,12 +196,15 @@ world *world_new(const scenario *s, uint64_t run)
     w->chan_packs[1] = calloc(np, sizeof(size_t));
     w->util_u = calloc(np, sizeof(double));
     w->util_w = calloc(np, sizeof(double));
+    w->pack_n = calloc(np, sizeof *w->pack_n);
+    w->pack_usd = calloc(np, sizeof *w->pack_usd);
     for (int i = 1; i < RNG_NPURPOSE; i++)
         if (!(w->rng[i] = rng_stream(t->p.seed, run, i)))
             goto fail;
     if (!w->tl_order || !w->seg_start || !w->seg_size || !w->wallet || !w->spend || !w->last_buy ||
         !w->pending || !w->earned || !w->cashed || !w->weight || !w->live || !w->live_w || !w->sg ||
-        !w->gift_credit || !w->pack_fee || !w->chan_packs[0] || !w->chan_packs[1] || !w->util_u || !w->util_w)
+        !w->gift_credit || !w->pack_fee || !w->chan_packs[0] || !w->chan_packs[1] || !w->util_u || !w->util_w ||
+        !w->pack_n || !w->pack_usd)
         goto fail;
 
     for (size_t i = 0; i < s->ntl; i++)
@@ -249,6 +253,8 @@ void world_free(world *w)
     free(w->chan_packs[1]);
     free(w->util_u);
     free(w->util_w);
+    free(w->pack_n);
+    free(w->pack_usd);
     sc_tables_release(&w->t);
     free(w);
 }
@@ -393,6 +399,8 @@ static void intent(world *w, size_t s, int64_t v, int64_t creator)
                 ledger_purchase(&w->L, (int)p->channel, p->price, w->pack_fee[k], p->coins, p->bonus);
                 emit(w, EV_PURCHASE, v, -1, k, p->coins + p->bonus, p->price, (int)p->channel);
             }
+            w->pack_n[k] += q;
+            w->pack_usd[k] += q * p->price;
             w->wallet[v] += q * (p->coins + p->bonus);
             w->spend[v] += q * p->price;
             w->cur.v[TS_CASH_IN] += q * p->price;
@@ -537,6 +545,20 @@ int world_step(world *w, kpi_step *row)
     *row = w->cur;
     w->step++;
     return 0;
+}
+
+void world_pack_totals(const world *w, int64_t *out)
+{
+    for (size_t k = 0; k < w->t.npacks; k++) {
+        out[2 * k] = w->pack_n[k];
+        out[2 * k + 1] = w->pack_usd[k];
+    }
+}
+
+void world_inject_fault(world *w)
+{
+    if (w->nviewers > 0)
+        w->wallet[0]++;
 }
 
 int world_check(const world *w, char *msg, size_t n)

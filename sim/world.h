@@ -55,6 +55,14 @@ int world_check(const world *w, char *msg, size_t n);
  * rows[0..nsteps) and the world's final state. */
 void world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out);
 
+/* Purchases and µUSD of each pack so far: out[2k], out[2k+1] for pack k
+ * (out has room for 2 x npacks). */
+void world_pack_totals(const world *w, int64_t *out);
+
+/* For tests of the identity checks only: put one coin into a wallet
+ * without a ledger entry, so the next check must fail. */
+void world_inject_fault(world *w);
+
 const ledger *world_ledger(const world *w);
 const sc_tables *world_tables(const world *w);
 

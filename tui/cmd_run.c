@@ -239,6 +239,18 @@ static void print_table(const scenario *s, const mc_result *r)
             snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
         printf("%-28s %16s   %-33s\n", kpi_metrics[m].name, mean, ci);
     }
+    printf("\n%-12s %-4s %14s %16s %26s\n", "pack", "chan", "purchases", "revenue_usd", "share of channel revenue");
+    for (size_t k = 0; k < r->npacks; k++) {
+        stat_row n, u, sh;
+        report_pack_stat(s, r, k, PACK_PURCHASES, &n);
+        report_pack_stat(s, r, k, PACK_REVENUE_USD, &u);
+        report_pack_stat(s, r, k, PACK_CHANNEL_SHARE, &sh);
+        char ci[64] = "";
+        if (!isnan(sh.lo))
+            snprintf(ci, sizeof ci, " [%.3f, %.3f]", sh.lo, sh.hi);
+        printf("%-12s %-4s %14.1f %16.2f %8.3f%-18s\n", s->t.packs[k].name, s->t.packs[k].channel == CH_WEB ? "web" : "app",
+               n.mean, u.mean, sh.mean, ci);
+    }
 }
 
 int cmd_run(int argc, char **argv)
@@ -269,6 +281,9 @@ int cmd_run(int argc, char **argv)
     if (o.threads > o.runs)
         o.threads = (int)o.runs;
     o.check = a.check;
+    /* Tests of exit status 3 break the ledger on purpose at this step. */
+    const char *fault = getenv("COINSIM_TEST_FAULT_STEP");
+    o.fault_step = fault ? atoll(fault) : -1;
     o.progress = isatty(STDERR_FILENO) ? progress : NULL;
     o.stop = &stop_flag;
     signal(SIGINT, on_signal);
@@ -282,13 +297,13 @@ int cmd_run(int argc, char **argv)
         return st == MC_LEDGER ? 3 : st == MC_STOPPED ? 130 : 1;
     }
     rc = 0;
-    if (a.out && report_write(a.out, r, msg, sizeof msg) < 0) {
+    if (a.out && report_write(a.out, s, r, msg, sizeof msg) < 0) {
         fprintf(stderr, "coinsim: %s; no output file was replaced\n", msg);
         rc = 1;
     }
     print_table(s, r);
     if (a.out && rc == 0)
-        printf("\nwrote %s/summary.csv, timeseries.csv, runs.csv\n", a.out);
+        printf("\nwrote %s/summary.csv, timeseries.csv, runs.csv, packs.csv\n", a.out);
     mc_result_free(r);
     scenario_free(s);
     return rc;
