@@ -35,7 +35,7 @@ $(BUILD)/sim/%.o: sim/%.c
 
 $(BUILD)/tui/%.o: tui/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(TUI_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(TUI_CFLAGS) $(shell pkg-config --cflags gsl 2>/dev/null) -c $< -o $@
 
 $(LIB): $(SIM_OBJ)
 	@rm -f $@

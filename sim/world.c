@@ -139,25 +139,36 @@ static int build_weights(world *w)
 
 /* ----------------------------------------------------------- lifecycle */
 
-static int cmp_tl(const void *a, const void *b, const scenario *s)
+/* Timeline rows apply in step order, and in file order within a step:
+ * sorting on (step, position in the file) is a total order, so qsort's
+ * instability cannot reorder anything. */
+typedef struct tl_key {
+    int64_t step;
+    size_t pos;
+} tl_key;
+
+static int cmp_tl(const void *a, const void *b)
 {
-    const sc_tlrow *x = &s->timeline[*(const size_t *)a], *y = &s->timeline[*(const size_t *)b];
+    const tl_key *x = a, *y = b;
     if (x->step != y->step)
         return x->step < y->step ? -1 : 1;
-    return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
-/* Insertion sort keeps file order within a step; timelines are short. */
-static void sort_timeline(size_t *o, size_t n, const scenario *s)
+static int sort_timeline(size_t *o, const scenario *s)
 {
-    for (size_t i = 1; i < n; i++) {
-        size_t v = o[i], j = i;
-        while (j > 0 && cmp_tl(&o[j - 1], &v, s) > 0) {
-            o[j] = o[j - 1];
-            j--;
-        }
-        o[j] = v;
+    tl_key *k = malloc((s->ntl ? s->ntl : 1) * sizeof *k);
+    if (!k)
+        return -1;
+    for (size_t i = 0; i < s->ntl; i++) {
+        k[i].step = s->timeline[i].step;
+        k[i].pos = i;
     }
+    qsort(k, s->ntl, sizeof *k, cmp_tl);
+    for (size_t i = 0; i < s->ntl; i++)
+        o[i] = k[i].pos;
+    free(k);
+    return 0;
 }
 
 world *world_new(const scenario *s, uint64_t run)
@@ -207,9 +218,8 @@ world *world_new(const scenario *s, uint64_t run)
         !w->pack_n || !w->pack_usd)
         goto fail;
 
-    for (size_t i = 0; i < s->ntl; i++)
-        w->tl_order[i] = i;
-    sort_timeline(w->tl_order, s->ntl, s);
+    if (sort_timeline(w->tl_order, s) < 0)
+        goto fail;
     scenario_segment_sizes(t, w->seg_size);
     for (size_t i = 1; i < t->nsegs; i++)
         w->seg_start[i] = w->seg_start[i - 1] + w->seg_size[i - 1];
