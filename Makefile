@@ -22,7 +22,7 @@ TESTS   := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB     := $(BUILD)/libcoinsim.a
 BIN     ?= coinsim
 
-.PHONY: all deps run test check-unit check-e2e bench clean asan
+.PHONY: all deps run test tests-build clean asan
 
 all: $(BIN)
 

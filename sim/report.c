@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,15 @@ void afile_abort(afile *a)
     free(a->tmp);
     free(a->final);
     memset(a, 0, sizeof *a);
+}
+
+static void sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
 }
 
 int report_prepare_dir(const char *dir, char *msg, size_t n)
@@ -258,7 +268,7 @@ enum { NFILES = 4 };
 
 int report_write(const char *dir, const scenario *s, const mc_result *r, char *msg, size_t n)
 {
-    static const char *const names[NFILES] = {"summary.csv", "timeseries.csv", "runs.csv", "packs.csv"};
+    static const char *const names[NFILES] = {"summary.csv", "timeseries.csv", "runs.csv", "pack_sales.csv"};
     afile a[NFILES];
     int k, rc = 0;
 
@@ -277,10 +287,13 @@ int report_write(const char *dir, const scenario *s, const mc_result *r, char *m
         if (afile_finish(&a[k], msg, n) < 0)
             rc = -1;
     }
-    /* Only when every file is complete on disk do they take their names. */
+    /* Only when every file is complete on disk do they take their names;
+     * then the directory is synced so the renames themselves are durable. */
     for (k = 0; k < NFILES && rc == 0; k++)
         if (afile_rename(&a[k], msg, n) < 0)
             rc = -1;
+    if (rc == 0)
+        sync_dir(dir);
     for (k = 0; k < NFILES; k++)
         afile_abort(&a[k]);
     return rc;

@@ -18,7 +18,7 @@
  * it. Returns 0, or -1 with the reason in msg. Call before simulating. */
 int report_prepare_dir(const char *dir, char *msg, size_t n);
 
-/* Write summary.csv, timeseries.csv, runs.csv and packs.csv into dir.
+/* Write summary.csv, timeseries.csv, runs.csv and pack_sales.csv into dir.
  * Returns 0, or -1 with the reason in msg (nothing renamed into place). */
 int report_write(const char *dir, const scenario *s, const mc_result *r, char *msg, size_t n);
 

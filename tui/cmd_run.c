@@ -29,17 +29,19 @@ static const char run_help[] =
     "  --seed S          master seed, 0 to 2^64-1 (overrides params seed)\n"
     "  --threads T       worker threads (default: the processors, at most R);\n"
     "                    the results are the same bytes for every T\n"
-    "  --out DIR         write summary.csv, timeseries.csv and runs.csv there\n"
-    "                    (created if missing; files replaced only when complete)\n"
+    "  --out DIR         write summary.csv, timeseries.csv, runs.csv and\n"
+    "                    pack_sales.csv there (created if missing; files are\n"
+    "                    replaced only when every one of them is complete)\n"
     "  --check           check the ledger identities after every step\n"
     "                    (they are always checked at the end of each run)\n"
     "  --set TARGET=VAL  change the scenario before it runs; repeatable.\n"
     "                    TARGET is params.KEY (or just KEY), packs.NAME.FIELD,\n"
     "                    gifts.NAME.FIELD or segments.NAME.FIELD, e.g.\n"
-    "                    --set commission=0.4 --set packs.p65.price_usd=0.89\n"
+    "                    --set commission=0.4 --set packs.app65.price_usd=0.89\n"
     "  -h, --help        this text\n"
     "\n"
-    "exit status: 0 done, 1 runtime failure, 2 bad input, 3 ledger identity broken\n";
+    "exit status: 0 done, 1 runtime failure, 2 bad input, 3 ledger identity\n"
+    "broken, 130 interrupted (Ctrl-C or SIGTERM; no output file is written)\n";
 
 static const char validate_help[] =
     "usage: coinsim validate DIR [--set TARGET=VAL ...]\n"
@@ -303,7 +305,7 @@ int cmd_run(int argc, char **argv)
     }
     print_table(s, r);
     if (a.out && rc == 0)
-        printf("\nwrote %s/summary.csv, timeseries.csv, runs.csv, packs.csv\n", a.out);
+        printf("\nwrote %s/summary.csv, timeseries.csv, runs.csv, pack_sales.csv\n", a.out);
     mc_result_free(r);
     scenario_free(s);
     return rc;
