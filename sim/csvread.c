@@ -95,7 +95,7 @@ csvr *csvr_open(const char *path, const char *label, diag *d)
     r->label = strdup(label);
     r->f = fopen(path, "rb");
     if (!r->f || !r->label) {
-        diag_add(d, DIAG_ERROR, label, 0, NULL, "cannot open: %s", strerror(errno));
+        diag_add(d, DIAG_ERROR, label, 0, NULL, "cannot open: %s (expected a readable file)", strerror(errno));
         csvr_close(r);
         return NULL;
     }
@@ -159,7 +159,7 @@ static int feed_line(csvr *r)
         len -= 3;
     }
     if (!valid_utf8((const unsigned char *)s, len)) {
-        diag_add(r->d, DIAG_ERROR, r->label, r->lineno, NULL, "text is not valid UTF-8");
+        diag_add(r->d, DIAG_ERROR, r->label, r->lineno, NULL, "text is not valid UTF-8 (expected UTF-8 text)");
         return -1;
     }
     if (r->p.pstate == 0)      /* ROW_NOT_BEGUN: the next row starts here */

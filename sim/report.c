@@ -287,6 +287,15 @@ int report_write(const char *dir, const scenario *s, const mc_result *r, char *m
         if (afile_finish(&a[k], msg, n) < 0)
             rc = -1;
     }
+    /* A final name that is not a plain file would fail its rename half-way
+     * through the set: refuse before renaming any. */
+    for (k = 0; k < NFILES && rc == 0; k++) {
+        struct stat st;
+        if (lstat(a[k].final, &st) == 0 && !S_ISREG(st.st_mode)) {
+            snprintf(msg, n, "%s exists and is not a regular file", a[k].final);
+            rc = -1;
+        }
+    }
     /* Only when every file is complete on disk do they take their names;
      * then the directory is synced so the renames themselves are durable. */
     for (k = 0; k < NFILES && rc == 0; k++)

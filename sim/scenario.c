@@ -289,7 +289,8 @@ static int load_rows(const table_desc *td, const char *path, void **arr, size_t 
     }
     for (size_t i = 0; i < td->nfields; i++)
         if (td->fields[i].required && !present[i])
-            diag_add(d, DIAG_ERROR, path, hdr_line, td->fields[i].name, "required column missing from the header");
+            diag_add(d, DIAG_ERROR, path, hdr_line, td->fields[i].name, "required column missing (expected \"%s\" in the header)",
+                     td->fields[i].name);
     if (d->errors > errs0) {
         csvr_close(r);
         return -1;
@@ -423,7 +424,7 @@ static int load_raw(const char *path, const char *const *cols, size_t ncols, raw
     }
     for (size_t k = 0; k < ncols; k++)
         if (idx[k] < 0)
-            diag_add(d, DIAG_ERROR, path, row.line, cols[k], "required column missing from the header");
+            diag_add(d, DIAG_ERROR, path, row.line, cols[k], "required column missing (expected \"%s\" in the header)", cols[k]);
     if (d->errors > errs0) {
         csvr_close(r);
         return -1;
@@ -619,7 +620,7 @@ static int load_layer(scenario *s, const char *dir, chain *seen, int depth, rawl
     }
     for (chain *c = seen; c; c = c->next) {
         if (strcmp(c->real, real) == 0) {
-            diag_add(d, DIAG_ERROR, dir, 0, NULL, "extends forms a cycle (this directory extends itself through its bases)");
+            diag_add(d, DIAG_ERROR, dir, 0, NULL, "extends forms a cycle: this directory is its own base (expected a chain of bases that ends)");
             free(real);
             return -1;
         }
@@ -654,18 +655,29 @@ static int load_layer(scenario *s, const char *dir, chain *seen, int depth, rawl
             rc = -1;
         } else {
             base = extends[0] == '/' ? strdup(extends) : path_join(dir, extends);
-            /* The base's params.csv path replaces ours in s->file while it
-             * loads; put ours back after. */
-            char *mine = s->file[SC_PARAMS];
-            s->file[SC_PARAMS] = NULL;
-            size_t e0 = d->errors;
-            if (load_layer(s, base, &me, depth + 1, tl, d) < 0) {
-                if (d->errors == e0)
-                    diag_add(d, DIAG_ERROR, mine, ext_line, "value", "cannot load base \"%s\"", extends);
+            /* A base that is not there is this line's fault: say so here,
+             * not at a joined path the user never wrote. */
+            struct stat bst;
+            int berr = !base ? ENOMEM : stat(base, &bst) != 0 ? errno : !S_ISDIR(bst.st_mode) ? ENOTDIR : 0;
+            if (berr) {
+                diag_add(d, DIAG_ERROR, s->file[SC_PARAMS], ext_line, "value",
+                         "extends \"%s\": %s (expected a scenario directory; a relative path starts from this one)",
+                         extends, strerror(berr));
                 rc = -1;
+            } else {
+                /* The base's params.csv path replaces ours in s->file while
+                 * it loads; put ours back after. */
+                char *mine = s->file[SC_PARAMS];
+                s->file[SC_PARAMS] = NULL;
+                size_t e0 = d->errors;
+                if (load_layer(s, base, &me, depth + 1, tl, d) < 0) {
+                    if (d->errors == e0)
+                        diag_add(d, DIAG_ERROR, mine, ext_line, "value", "cannot load base \"%s\"", extends);
+                    rc = -1;
+                }
+                free(s->file[SC_PARAMS]);
+                s->file[SC_PARAMS] = mine;
             }
-            free(s->file[SC_PARAMS]);
-            s->file[SC_PARAMS] = mine;
             free(base);
         }
     }
@@ -708,7 +720,7 @@ static int load_layer(scenario *s, const char *dir, chain *seen, int depth, rawl
         uint64_t uv = 0;
         for (size_t j = 0; j < i; j++)
             if (strcmp(params.v[j].a, w->a) == 0) {
-                diag_add(d, DIAG_ERROR, w->file, w->line, "key", "key \"%s\" given twice (first on line %ld)", w->a, params.v[j].line);
+                diag_add(d, DIAG_ERROR, w->file, w->line, "key", "key \"%s\" given twice (expected each key once; first on line %ld)", w->a, params.v[j].line);
                 rc = -1;
                 goto next;
             }
@@ -746,6 +758,22 @@ static int load_layer(scenario *s, const char *dir, chain *seen, int depth, rawl
     return rc;
 }
 
+/* Rows apply at their step, in file order within a step: the order is
+ * sorted on (step, position in the file), a total order, so qsort's
+ * instability cannot reorder anything. */
+typedef struct tl_key {
+    int64_t step;
+    size_t pos;
+} tl_key;
+
+static int cmp_tl(const void *a, const void *b)
+{
+    const tl_key *x = a, *y = b;
+    if (x->step != y->step)
+        return x->step < y->step ? -1 : 1;
+    return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
 static int compile_timeline(scenario *s, rawlist *tl, diag *d)
 {
     int rc = 0;
@@ -759,8 +787,9 @@ static int compile_timeline(scenario *s, rawlist *tl, diag *d)
         sc_tlrow *row = &s->timeline[s->ntl];
         const char *why, *col;
         char buf[600];
-        if (num_parse_int(w->a, &row->step, &why) < 0 || row->step < 0) {
-            if (row->step < 0) why = "negative";
+        int pr = num_parse_int(w->a, &row->step, &why);
+        if (pr < 0 || row->step < 0) {
+            if (pr == 0) why = "negative";
             diag_add(d, DIAG_ERROR, w->file, w->line, "step", "%s \"%s\" (expected a whole number of steps from 0)", why, w->a);
             rc = -1;
             continue;
@@ -774,6 +803,21 @@ static int compile_timeline(scenario *s, rawlist *tl, diag *d)
         row->line = w->line;
         s->ntl++;
     }
+    tl_key *k = malloc((s->ntl ? s->ntl : 1) * sizeof *k);
+    s->tl_order = malloc((s->ntl ? s->ntl : 1) * sizeof *s->tl_order);
+    if (!k || !s->tl_order) {
+        free(k);
+        diag_add(d, DIAG_ERROR, s->file[SC_TIMELINE], 0, NULL, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < s->ntl; i++) {
+        k[i].step = s->timeline[i].step;
+        k[i].pos = i;
+    }
+    qsort(k, s->ntl, sizeof *k, cmp_tl);
+    for (size_t i = 0; i < s->ntl; i++)
+        s->tl_order[i] = k[i].pos;
+    free(k);
     return rc;
 }
 
@@ -821,6 +865,7 @@ void scenario_free(scenario *s)
     for (size_t i = 0; i < s->ntl; i++)
         sc_change_free(&s->timeline[i].c);
     free(s->timeline);
+    free(s->tl_order);
     for (int i = 0; i < SC_NTABLES; i++)
         free(s->file[i]);
     free(s->dir);
@@ -834,7 +879,7 @@ int scenario_set(scenario *s, const char *assign, const char *label, diag *d)
     sc_change c;
 
     if (!eq || eq == assign) {
-        diag_add(d, DIAG_ERROR, label, 0, NULL, "\"%.80s\" is not TARGET=VALUE (for example commission=0.4 or packs.p65.price_usd=0.89)", assign);
+        diag_add(d, DIAG_ERROR, label, 0, NULL, "\"%.80s\" is not TARGET=VALUE (for example commission=0.4 or packs.app65.price_usd=0.89)", assign);
         return -1;
     }
     char *target = strndup(assign, (size_t)(eq - assign));
@@ -932,21 +977,32 @@ size_t scenario_check(const scenario *s, diag *d)
     }
     check_state(t, s->file[SC_PARAMS] ? s->file[SC_PARAMS] : "params", 0, -1, d);
 
-    /* Walk the timeline on a copy, checking the state after each step's rows. */
+    /* Walk the timeline on a copy in the order a run applies it
+     * (s->tl_order), checking the state after each step's rows. A state
+     * that turns bad is reported once, at that step's last row, not again at
+     * every later step it stays bad. */
+    for (size_t i = 0; i < s->ntl; i++) {
+        const sc_tlrow *r = &s->timeline[i];
+        if (r->step >= t->p.steps)
+            diag_add(d, DIAG_WARNING, r->file, r->line, "step",
+                     "step %lld is at or beyond the last step (steps = %lld): this row never applies",
+                     (long long)r->step, (long long)t->p.steps);
+    }
     sc_tables w;
     if (s->ntl && sc_tables_copy(&w, t) == 0) {
-        for (size_t i = 0; i < s->ntl; i++) {
-            const sc_tlrow *r = &s->timeline[i];
-            if (r->step >= t->p.steps) {
-                diag_add(d, DIAG_WARNING, r->file, r->line, "step",
-                         "step %lld is at or beyond the last step (steps = %lld): this row never applies",
-                         (long long)r->step, (long long)t->p.steps);
-                continue;
-            }
+        size_t n = 0;
+        while (n < s->ntl && s->timeline[s->tl_order[n]].step < t->p.steps)
+            n++;
+        int bad = t->p.min_withdrawal > t->p.daily_limit;
+        for (size_t k = 0; k < n; k++) {
+            const sc_tlrow *r = &s->timeline[s->tl_order[k]];
             sc_change_apply(&w, &r->c);
-            if (i + 1 == s->ntl || s->timeline[i + 1].step != r->step)
-                if (w.p.min_withdrawal > w.p.daily_limit && t->p.min_withdrawal <= t->p.daily_limit)
-                    check_state(&w, r->file, r->line, r->step, d);
+            if (k + 1 < n && s->timeline[s->tl_order[k + 1]].step == r->step)
+                continue;
+            int now = w.p.min_withdrawal > w.p.daily_limit;
+            if (now && !bad)
+                check_state(&w, r->file, r->line, r->step, d);
+            bad = now;
         }
         sc_tables_release(&w);
     }

@@ -97,8 +97,10 @@ typedef struct sc_tlrow {
 typedef struct scenario {
     char *dir;
     sc_tables t;
-    sc_tlrow *timeline;
+    sc_tlrow *timeline;        /* in file order */
     size_t ntl;
+    size_t *tl_order;          /* indices into timeline in the order a run
+                                  applies them: by step, file order within */
     char *file[SC_NTABLES];    /* the file each table came from, or NULL */
 } scenario;
 

@@ -21,8 +21,7 @@ typedef struct seg_gifts {
 struct world {
     const scenario *sc;
     sc_tables t;                /* working copy the timeline edits */
-    size_t *tl_order;           /* timeline rows, stably sorted by step */
-    size_t tl_next;
+    size_t tl_next;             /* next position in sc->tl_order */
     uint64_t run;
     int64_t step;
     gsl_rng *rng[RNG_NPURPOSE];
@@ -139,38 +138,6 @@ static int build_weights(world *w)
 
 /* ----------------------------------------------------------- lifecycle */
 
-/* Timeline rows apply in step order, and in file order within a step:
- * sorting on (step, position in the file) is a total order, so qsort's
- * instability cannot reorder anything. */
-typedef struct tl_key {
-    int64_t step;
-    size_t pos;
-} tl_key;
-
-static int cmp_tl(const void *a, const void *b)
-{
-    const tl_key *x = a, *y = b;
-    if (x->step != y->step)
-        return x->step < y->step ? -1 : 1;
-    return x->pos < y->pos ? -1 : x->pos > y->pos;
-}
-
-static int sort_timeline(size_t *o, const scenario *s)
-{
-    tl_key *k = malloc((s->ntl ? s->ntl : 1) * sizeof *k);
-    if (!k)
-        return -1;
-    for (size_t i = 0; i < s->ntl; i++) {
-        k[i].step = s->timeline[i].step;
-        k[i].pos = i;
-    }
-    qsort(k, s->ntl, sizeof *k, cmp_tl);
-    for (size_t i = 0; i < s->ntl; i++)
-        o[i] = k[i].pos;
-    free(k);
-    return 0;
-}
-
 world *world_new(const scenario *s, uint64_t run)
 {
     world *w = calloc(1, sizeof *w);
@@ -188,7 +155,6 @@ world *world_new(const scenario *s, uint64_t run)
     w->ncreators = t->p.creators;
     size_t nv = (size_t)w->nviewers, nc = (size_t)w->ncreators;
 
-    w->tl_order = malloc((s->ntl ? s->ntl : 1) * sizeof *w->tl_order);
     w->seg_start = calloc(ns, sizeof *w->seg_start);
     w->seg_size = calloc(ns, sizeof *w->seg_size);
     w->wallet = calloc(nv, sizeof *w->wallet);
@@ -212,14 +178,12 @@ world *world_new(const scenario *s, uint64_t run)
     for (int i = 1; i < RNG_NPURPOSE; i++)
         if (!(w->rng[i] = rng_stream(t->p.seed, run, i)))
             goto fail;
-    if (!w->tl_order || !w->seg_start || !w->seg_size || !w->wallet || !w->spend || !w->last_buy ||
+    if (!w->seg_start || !w->seg_size || !w->wallet || !w->spend || !w->last_buy ||
         !w->pending || !w->earned || !w->cashed || !w->weight || !w->live || !w->live_w || !w->sg ||
         !w->gift_credit || !w->pack_fee || !w->chan_packs[0] || !w->chan_packs[1] || !w->util_u || !w->util_w ||
         !w->pack_n || !w->pack_usd)
         goto fail;
 
-    if (sort_timeline(w->tl_order, s) < 0)
-        goto fail;
     scenario_segment_sizes(t, w->seg_size);
     for (size_t i = 1; i < t->nsegs; i++)
         w->seg_start[i] = w->seg_start[i - 1] + w->seg_size[i - 1];
@@ -243,7 +207,6 @@ void world_free(world *w)
         if (w->rng[i])
             gsl_rng_free(w->rng[i]);
     gsl_ran_discrete_free(w->live_pick);
-    free(w->tl_order);
     free(w->seg_start);
     free(w->seg_size);
     free(w->wallet);
@@ -534,8 +497,8 @@ int world_step(world *w, kpi_step *row)
     if (w->step >= w->t.p.steps)
         return 1;
     memset(&w->cur, 0, sizeof w->cur);
-    while (w->tl_next < w->sc->ntl && w->sc->timeline[w->tl_order[w->tl_next]].step <= w->step) {
-        const sc_tlrow *tr = &w->sc->timeline[w->tl_order[w->tl_next++]];
+    while (w->tl_next < w->sc->ntl && w->sc->timeline[w->sc->tl_order[w->tl_next]].step <= w->step) {
+        const sc_tlrow *tr = &w->sc->timeline[w->sc->tl_order[w->tl_next++]];
         if (tr->step == w->step) {
             sc_change_apply(&w->t, &tr->c);
             w->dirty = 1;

@@ -67,9 +67,12 @@ static void on_signal(int sig)
     signal(sig, SIG_DFL);       /* a second signal ends the process at once */
 }
 
+#define MAX_SETS 256
+
 typedef struct run_args {
     const char *dir, *out;
-    const char *sets[256];
+    const char *sets[MAX_SETS + 2];     /* room for runs= and seed= */
+    const char *runs, *seed;
     char *owned[2];
     int nsets;
     int threads, check, headless, help;
@@ -95,24 +98,17 @@ static int parse_args(int argc, char **argv, run_args *a, int allow_run_opts, co
             return 2;
         }
         if (strcmp(o, "--set") == 0) {
-            if (a->nsets == 256) {
-                fprintf(stderr, "coinsim %s: more than 256 --set options\n", cmd);
+            if (a->nsets == MAX_SETS) {
+                fprintf(stderr, "coinsim %s: more than %d --set options\n", cmd, MAX_SETS);
                 return 2;
             }
             a->sets[a->nsets++] = v;
             i++;
-        } else if (allow_run_opts && (strcmp(o, "--runs") == 0 || strcmp(o, "--seed") == 0)) {
-            /* The same mechanism as --set: runs=R, seed=S. */
-            size_t n = strlen(v) + 8;
-            char *s = malloc(n);
-            if (!s)
-                return 1;
-            snprintf(s, n, "%s=%s", o + 2, v);
-            free(a->owned[o[2] == 'r']);
-            a->owned[o[2] == 'r'] = s;
-            if (a->nsets == 256)
-                return 2;
-            a->sets[a->nsets++] = s;
+        } else if (allow_run_opts && strcmp(o, "--runs") == 0) {
+            a->runs = v;        /* the last one given wins */
+            i++;
+        } else if (allow_run_opts && strcmp(o, "--seed") == 0) {
+            a->seed = v;
             i++;
         } else if (allow_run_opts && strcmp(o, "--threads") == 0) {
             int64_t t;
@@ -144,6 +140,20 @@ static int parse_args(int argc, char **argv, run_args *a, int allow_run_opts, co
         fprintf(stderr, "coinsim %s: no scenario directory given (see coinsim %s --help)\n", cmd, cmd);
         return 2;
     }
+    /* --runs R and --seed S are --set runs=R and --set seed=S, applied
+     * after every --set so they win. */
+    const char *vals[2] = {a->runs, a->seed}, *keys[2] = {"runs", "seed"};
+    for (int k = 0; k < 2; k++) {
+        if (!vals[k])
+            continue;
+        size_t n = strlen(vals[k]) + 8;
+        if (!(a->owned[k] = malloc(n))) {
+            fprintf(stderr, "coinsim %s: out of memory\n", cmd);
+            return 1;
+        }
+        snprintf(a->owned[k], n, "%s=%s", keys[k], vals[k]);
+        a->sets[a->nsets++] = a->owned[k];
+    }
     return 0;
 }
 
@@ -161,7 +171,11 @@ static scenario *load_checked(const run_args *a)
     if (s) {
         for (int i = 0; i < a->nsets; i++) {
             char label[300];
-            snprintf(label, sizeof label, "--set %.280s", a->sets[i]);
+            if (a->sets[i] == a->owned[0] || a->sets[i] == a->owned[1])
+                snprintf(label, sizeof label, "--%s %.280s", a->sets[i] == a->owned[0] ? "runs" : "seed",
+                         a->sets[i] == a->owned[0] ? a->runs : a->seed);
+            else
+                snprintf(label, sizeof label, "--set %.280s", a->sets[i]);
             scenario_set(s, a->sets[i], label, &d);
         }
         scenario_check(s, &d);
