@@ -82,7 +82,10 @@ void kpi_format(char *buf, size_t n, int m, const run_result *r)
             snprintf(buf, n, "%s", num_fmt_micro(t, r->exact[m]));
         return;
     }
-    snprintf(buf, n, "%.6f", r->value[m]);
+    if (m == M_CASHED_OUT)
+        snprintf(buf, n, "%.0f", r->value[m]);
+    else
+        snprintf(buf, n, "%.6f", r->value[m]);
 }
 
 static int cmp_i64(const void *a, const void *b)

@@ -14,6 +14,10 @@
 
 static int mkdirs(const char *dir)
 {
+    if (!*dir) {
+        errno = ENOENT;
+        return -1;
+    }
     char *p = strdup(dir);
     if (!p)
         return -1;
@@ -116,8 +120,13 @@ static void sync_dir(const char *dir)
 int report_prepare_dir(const char *dir, char *msg, size_t n)
 {
     afile a;
+    struct stat st;
     if (mkdirs(dir) < 0) {
-        snprintf(msg, n, "%s: cannot create directory: %s", dir, strerror(errno));
+        snprintf(msg, n, "%s: cannot create directory: %s", *dir ? dir : "\"\"", strerror(errno));
+        return -1;
+    }
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(msg, n, "%s: not a directory (expected a directory for the output files)", dir);
         return -1;
     }
     if (afile_open(&a, dir, "probe", msg, n) < 0)

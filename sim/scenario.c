@@ -159,7 +159,10 @@ static int parse_value(const sc_field *f, const char *s, int64_t *iv, uint64_t *
     case F_BOOL:
     case F_INT:
         rc = num_parse_int(s, iv, &w);
-        if (rc == 0 && (*iv < f->lo || *iv > f->hi)) { w = "out of range"; rc = -1; }
+        if (rc == 0 && (*iv < f->lo || *iv > f->hi)) {
+            w = (*iv < 0 && f->lo >= 0 && f->type == F_INT) ? "negative" : "out of range";
+            rc = -1;
+        }
         break;
     case F_RATE:
     case F_MONEY:
@@ -450,6 +453,10 @@ static int load_raw(const char *path, const char *const *cols, size_t ncols, raw
         w->c = ncols > 2 ? strdup(row.cells[idx[2]]) : NULL;
         w->line = row.line;
         w->file = file;
+        if (!w->a || !w->b || (ncols > 2 && !w->c)) {
+            diag_add(d, DIAG_ERROR, path, row.line, NULL, "out of memory");
+            break;
+        }
     }
     csvr_close(r);
     return (rc < 0 || d->errors > errs0) ? -1 : 0;

@@ -399,7 +399,7 @@ static void negative_count(void **state)
 {
     (void)state;
     LOAD_FAILS(BAD("negative_count"),
-               E(BAD("negative_count/packs.csv") ":3: column bonus_coins: out of range \"-10\" "
+               E(BAD("negative_count/packs.csv") ":3: column bonus_coins: negative \"-10\" "
                  "(expected a whole number from 0 to 1000000000)"));
 }
 
