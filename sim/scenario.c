@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "csvread.h"
 #include "num.h"
@@ -781,6 +782,28 @@ static int cmp_tl(const void *a, const void *b)
     return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
+static int order_timeline(scenario *s)
+{
+    tl_key *k = malloc((s->ntl ? s->ntl : 1) * sizeof *k);
+    size_t *o = malloc((s->ntl ? s->ntl : 1) * sizeof *o);
+    if (!k || !o) {
+        free(k);
+        free(o);
+        return -1;
+    }
+    for (size_t i = 0; i < s->ntl; i++) {
+        k[i].step = s->timeline[i].step;
+        k[i].pos = i;
+    }
+    qsort(k, s->ntl, sizeof *k, cmp_tl);
+    for (size_t i = 0; i < s->ntl; i++)
+        o[i] = k[i].pos;
+    free(k);
+    free(s->tl_order);
+    s->tl_order = o;
+    return 0;
+}
+
 static int compile_timeline(scenario *s, rawlist *tl, diag *d)
 {
     int rc = 0;
@@ -810,21 +833,10 @@ static int compile_timeline(scenario *s, rawlist *tl, diag *d)
         row->line = w->line;
         s->ntl++;
     }
-    tl_key *k = malloc((s->ntl ? s->ntl : 1) * sizeof *k);
-    s->tl_order = malloc((s->ntl ? s->ntl : 1) * sizeof *s->tl_order);
-    if (!k || !s->tl_order) {
-        free(k);
+    if (order_timeline(s) < 0) {
         diag_add(d, DIAG_ERROR, s->file[SC_TIMELINE], 0, NULL, "out of memory");
         return -1;
     }
-    for (size_t i = 0; i < s->ntl; i++) {
-        k[i].step = s->timeline[i].step;
-        k[i].pos = i;
-    }
-    qsort(k, s->ntl, sizeof *k, cmp_tl);
-    for (size_t i = 0; i < s->ntl; i++)
-        s->tl_order[i] = k[i].pos;
-    free(k);
     return rc;
 }
 
@@ -1042,4 +1054,225 @@ void sc_tables_release(sc_tables *t)
     t->packs = NULL;
     t->gifts = NULL;
     t->segs = NULL;
+}
+
+/* ------------------------------------------------------ live sessions */
+
+static char *dup_or_null(const char *s, int *bad)
+{
+    char *d = s ? strdup(s) : NULL;
+    if (s && !d)
+        *bad = 1;
+    return d;
+}
+
+scenario *scenario_clone(const scenario *src)
+{
+    scenario *s = calloc(1, sizeof *s);
+    int bad = 0;
+    if (!s)
+        return NULL;
+    s->dir = dup_or_null(src->dir, &bad);
+    s->t = src->t;
+    s->t.p.name = dup_or_null(src->t.p.name, &bad);
+    s->t.p.extends = dup_or_null(src->t.p.extends, &bad);
+    s->t.packs = calloc(src->t.npacks ? src->t.npacks : 1, sizeof *s->t.packs);
+    s->t.gifts = calloc(src->t.ngifts ? src->t.ngifts : 1, sizeof *s->t.gifts);
+    s->t.segs = calloc(src->t.nsegs ? src->t.nsegs : 1, sizeof *s->t.segs);
+    s->timeline = calloc(src->ntl ? src->ntl : 1, sizeof *s->timeline);
+    s->tl_order = calloc(src->ntl ? src->ntl : 1, sizeof *s->tl_order);
+    for (int i = 0; i < SC_NTABLES; i++)
+        s->file[i] = dup_or_null(src->file[i], &bad);
+    if (bad || !s->t.packs || !s->t.gifts || !s->t.segs || !s->timeline || !s->tl_order) {
+        s->t.npacks = s->t.ngifts = s->t.nsegs = 0;
+        scenario_free(s);
+        return NULL;
+    }
+    for (size_t i = 0; i < src->t.npacks; i++) {
+        s->t.packs[i] = src->t.packs[i];
+        s->t.packs[i].name = dup_or_null(src->t.packs[i].name, &bad);
+    }
+    for (size_t i = 0; i < src->t.ngifts; i++) {
+        s->t.gifts[i] = src->t.gifts[i];
+        s->t.gifts[i].name = dup_or_null(src->t.gifts[i].name, &bad);
+    }
+    for (size_t i = 0; i < src->t.nsegs; i++) {
+        s->t.segs[i] = src->t.segs[i];
+        s->t.segs[i].name = dup_or_null(src->t.segs[i].name, &bad);
+    }
+    for (size_t i = 0; i < src->ntl; i++) {
+        const sc_tlrow *r = &src->timeline[i];
+        sc_tlrow *w = &s->timeline[i];
+        *w = *r;
+        w->c.sval = dup_or_null(r->c.sval, &bad);
+        w->c.target = dup_or_null(r->c.target, &bad);
+        w->c.value = dup_or_null(r->c.value, &bad);
+        /* Row file names point at the scenario's own table names. */
+        w->file = s->file[SC_TIMELINE];
+        s->ntl++;
+    }
+    memcpy(s->tl_order, src->tl_order, src->ntl * sizeof *s->tl_order);
+    if (bad) {
+        scenario_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+int scenario_add_change(scenario *s, int64_t step, const char *target, const char *value,
+                        char *msg, size_t n)
+{
+    char buf[600];
+    const char *col, *why;
+    sc_change c;
+    if (scenario_resolve(&s->t, target, value, 0, &c, buf, sizeof buf, &col, &why) < 0) {
+        snprintf(msg, n, "%s", why);
+        return -1;
+    }
+    sc_tlrow *nt = realloc(s->timeline, (s->ntl + 1) * sizeof *nt);
+    if (!nt) {
+        sc_change_free(&c);
+        snprintf(msg, n, "out of memory");
+        return -1;
+    }
+    s->timeline = nt;
+    /* Rows added live belong to no file; a saved session writes them out. */
+    s->timeline[s->ntl].step = step;
+    s->timeline[s->ntl].c = c;
+    s->timeline[s->ntl].file = "live";
+    s->timeline[s->ntl].line = 0;
+    s->ntl++;
+    if (order_timeline(s) < 0) {
+        s->ntl--;
+        sc_change_free(&s->timeline[s->ntl].c);
+        snprintf(msg, n, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* A cell for a CSV row: quoted when it holds a comma, quote or newline. */
+static void put_cell(FILE *f, const char *s, int last)
+{
+    if (strpbrk(s, ",\"\r\n") || s[0] == '#') {
+        fputc('"', f);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+    fputc(last ? '\n' : ',', f);
+}
+
+static void field_text(const void *row, const sc_field *f, char *buf, size_t n)
+{
+    const char *p = (const char *)row + f->off;
+    int64_t v = *(const int64_t *)p;
+    switch (f->type) {
+    case F_NAME: case F_TEXT: case F_PATH:
+        snprintf(buf, n, "%s", *(char *const *)p ? *(char *const *)p : "");
+        break;
+    case F_SEED: snprintf(buf, n, "%llu", (unsigned long long)*(const uint64_t *)p); break;
+    case F_CHANNEL: snprintf(buf, n, "%s", v == CH_WEB ? "web" : "app"); break;
+    case F_INT: case F_BOOL: snprintf(buf, n, "%lld", (long long)v); break;
+    default: num_fmt_short(buf, v); break;
+    }
+}
+
+static void write_rows(FILE *f, const table_desc *td, const void *rows, size_t nrows)
+{
+    char buf[NUM_BUF + 256];
+    for (size_t i = 0; i < td->nfields; i++)
+        put_cell(f, td->fields[i].name, i + 1 == td->nfields);
+    for (size_t r = 0; r < nrows; r++)
+        for (size_t i = 0; i < td->nfields; i++) {
+            field_text((const char *)rows + r * td->size, &td->fields[i], buf, sizeof buf);
+            put_cell(f, buf, i + 1 == td->nfields);
+        }
+}
+
+int scenario_save(const scenario *s, const char *dir, const char *comment, char *msg, size_t n)
+{
+    char buf[NUM_BUF + 256];
+    FILE *f[SC_NTABLES] = {0};
+    char *tmp[SC_NTABLES] = {0}, *fin[SC_NTABLES] = {0};
+    int rc = 0;
+
+    if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+        snprintf(msg, n, "%s: cannot create directory: %s", dir, strerror(errno));
+        return -1;
+    }
+    for (int t = 0; t < SC_NTABLES && rc == 0; t++) {
+        fin[t] = path_join(dir, tables[t].file);
+        size_t ln = fin[t] ? strlen(fin[t]) + 8 : 0;
+        tmp[t] = fin[t] ? malloc(ln) : NULL;
+        if (!tmp[t]) {
+            snprintf(msg, n, "out of memory");
+            rc = -1;
+            break;
+        }
+        snprintf(tmp[t], ln, "%s.tmp", fin[t]);
+        if (!(f[t] = fopen(tmp[t], "w"))) {
+            snprintf(msg, n, "%s: cannot create: %s", tmp[t], strerror(errno));
+            rc = -1;
+            break;
+        }
+        if (t == SC_PARAMS) {
+            fputs("key,value\n", f[t]);
+            if (comment) {
+                fputs("# ", f[t]);
+                put_cell(f[t], comment, 1);
+            }
+            for (size_t i = 0; i < NF(param_fields); i++) {
+                if (param_fields[i].type == F_PATH)
+                    continue;   /* the saved scenario stands alone */
+                field_text(&s->t.p, &param_fields[i], buf, sizeof buf);
+                if (param_fields[i].type == F_TEXT) {   /* name: the new directory's */
+                    const char *b = strrchr(dir, '/');
+                    snprintf(buf, sizeof buf, "%s", b && b[1] ? b + 1 : dir);
+                }
+                put_cell(f[t], param_fields[i].name, 0);
+                put_cell(f[t], buf, 1);
+            }
+        } else if (t == SC_PACKS) {
+            write_rows(f[t], &tables[t], s->t.packs, s->t.npacks);
+        } else if (t == SC_GIFTS) {
+            write_rows(f[t], &tables[t], s->t.gifts, s->t.ngifts);
+        } else if (t == SC_SEGMENTS) {
+            write_rows(f[t], &tables[t], s->t.segs, s->t.nsegs);
+        } else {
+            fputs("step,target,value\n", f[t]);
+            for (size_t i = 0; i < s->ntl; i++) {
+                const sc_tlrow *r = &s->timeline[i];
+                fprintf(f[t], "%lld,", (long long)r->step);
+                put_cell(f[t], r->c.target, 0);
+                put_cell(f[t], r->c.value, 1);
+            }
+        }
+        if (ferror(f[t]) || fflush(f[t]) != 0 || fsync(fileno(f[t])) != 0) {
+            snprintf(msg, n, "%s: write failed: %s", tmp[t], strerror(errno));
+            rc = -1;
+        }
+    }
+    for (int t = 0; t < SC_NTABLES; t++) {
+        if (f[t] && fclose(f[t]) != 0 && rc == 0) {
+            snprintf(msg, n, "%s: write failed: %s", tmp[t], strerror(errno));
+            rc = -1;
+        }
+    }
+    for (int t = 0; t < SC_NTABLES; t++) {
+        if (rc == 0 && rename(tmp[t], fin[t]) != 0) {
+            snprintf(msg, n, "%s: cannot rename into place: %s", fin[t], strerror(errno));
+            rc = -1;
+        }
+        if (rc != 0 && tmp[t])
+            unlink(tmp[t]);
+        free(tmp[t]);
+        free(fin[t]);
+    }
+    return rc;
 }

@@ -137,6 +137,24 @@ void sc_change_free(sc_change *c);
 int sc_tables_copy(sc_tables *dst, const sc_tables *src);
 void sc_tables_release(sc_tables *t);
 
+/* A deep copy (for a thread of its own). NULL out of memory. */
+scenario *scenario_clone(const scenario *s);
+
+/* Append a timeline row made live (the dashboard's changes): at the start
+ * of step, set target to value. The row applies in every world built from s
+ * afterwards, and in a running world if step is not yet past. Returns 0, or
+ * -1 with the reason in msg. */
+int scenario_add_change(scenario *s, int64_t step, const char *target, const char *value,
+                        char *msg, size_t n);
+
+/* Write s as a standalone scenario directory (created if missing): every
+ * param (no extends; name = the directory's last part), the tables as
+ * loaded and --set, and the timeline with
+ * the live rows. comment becomes a comment row of params.csv. Files are
+ * written under temporary names and renamed when all are complete.
+ * Returns 0, or -1 with the reason in msg. */
+int scenario_save(const scenario *s, const char *dir, const char *comment, char *msg, size_t n);
+
 /* Segment sizes: largest-remainder rounding of share x viewers, ties to
  * the earlier row. out has t->nsegs entries. */
 void scenario_segment_sizes(const sc_tables *t, int64_t *out);

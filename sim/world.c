@@ -57,6 +57,9 @@ struct world {
     size_t nchan[2];
     double *util_u, *util_w;    /* scratch for the logit */
     int64_t *pack_n, *pack_usd; /* purchases and µUSD per pack in the run */
+    int64_t *gift_n;            /* gifts sent per gift kind */
+    world_seg *seg;             /* per-segment figures of the run */
+    kpi_step total;             /* flows summed over steps, stocks current */
 
     ledger L;
     kpi_step cur;
@@ -175,18 +178,22 @@ world *world_new(const scenario *s, uint64_t run)
     w->util_w = calloc(np, sizeof(double));
     w->pack_n = calloc(np, sizeof *w->pack_n);
     w->pack_usd = calloc(np, sizeof *w->pack_usd);
+    w->gift_n = calloc(ng, sizeof *w->gift_n);
+    w->seg = calloc(ns, sizeof *w->seg);
     for (int i = 1; i < RNG_NPURPOSE; i++)
         if (!(w->rng[i] = rng_stream(t->p.seed, run, i)))
             goto fail;
     if (!w->seg_start || !w->seg_size || !w->wallet || !w->spend || !w->last_buy ||
         !w->pending || !w->earned || !w->cashed || !w->weight || !w->live || !w->live_w || !w->sg ||
         !w->gift_credit || !w->pack_fee || !w->chan_packs[0] || !w->chan_packs[1] || !w->util_u || !w->util_w ||
-        !w->pack_n || !w->pack_usd)
+        !w->pack_n || !w->pack_usd || !w->gift_n || !w->seg)
         goto fail;
 
     scenario_segment_sizes(t, w->seg_size);
     for (size_t i = 1; i < t->nsegs; i++)
         w->seg_start[i] = w->seg_start[i - 1] + w->seg_size[i - 1];
+    for (size_t i = 0; i < t->nsegs; i++)
+        w->seg[i].viewers = w->seg_size[i];
     for (size_t i = 0; i < nv; i++)
         w->last_buy[i] = -1;
     build_weights(w);
@@ -228,6 +235,8 @@ void world_free(world *w)
     free(w->util_w);
     free(w->pack_n);
     free(w->pack_usd);
+    free(w->gift_n);
+    free(w->seg);
     sc_tables_release(&w->t);
     free(w);
 }
@@ -281,6 +290,9 @@ static int churn(world *w)
                 }
                 w->churned_spend[w->nchurned++] = w->spend[v];
             }
+            w->seg[s].wallet -= coins;
+            w->seg[s].churned++;
+            w->seg[s].viewers_existed++;
             w->wallet[v] = 0;
             w->spend[v] = 0;
             w->last_buy[v] = -1;
@@ -375,14 +387,19 @@ static void intent(world *w, size_t s, int64_t v, int64_t creator)
             w->pack_n[k] += q;
             w->pack_usd[k] += q * p->price;
             w->wallet[v] += q * (p->coins + p->bonus);
+            w->seg[s].wallet += q * (p->coins + p->bonus);
+            w->seg[s].spend += q * p->price;
+            w->seg[s].purchases += q;
             w->spend[v] += q * p->price;
             w->cur.v[TS_CASH_IN] += q * p->price;
             w->cur.v[TS_STORE_FEES] += q * w->pack_fee[k];
             w->cur.v[TS_COINS_SOLD] += q * p->coins;
             w->cur.v[TS_COINS_BONUS] += q * p->bonus;
             w->cur.v[TS_PURCHASES] += q;
-            if (w->last_buy[v] < 0)
+            if (w->last_buy[v] < 0) {
                 w->payers_run++;
+                w->seg[s].payers++;
+            }
             if (w->last_buy[v] != (int32_t)w->step)
                 w->cur.v[TS_PAYERS]++;
             w->last_buy[v] = (int32_t)w->step;
@@ -391,6 +408,9 @@ static void intent(world *w, size_t s, int64_t v, int64_t creator)
     if (w->wallet[v] >= c) {
         int64_t ud = w->gift_credit[gi];
         w->wallet[v] -= c;
+        w->seg[s].wallet -= c;
+        w->seg[s].gifts++;
+        w->gift_n[gi]++;
         w->pending[creator] += ud;
         w->earned[creator] += ud;
         ledger_gift(&w->L, c, ud);
@@ -400,6 +420,7 @@ static void intent(world *w, size_t s, int64_t v, int64_t creator)
         emit(w, EV_GIFT, v, creator, (int64_t)gi, c, 0, -1);
     } else {
         w->cur.v[TS_LOST_INTENTS]++;
+        w->seg[s].lost++;
         emit(w, EV_LOST, v, creator, (int64_t)gi, c, 0, -1);
     }
 }
@@ -515,9 +536,123 @@ int world_step(world *w, kpi_step *row)
     w->cur.v[TS_PLATFORM_CASH] = L->bal[ACC_PLATFORM];
     w->cur.v[TS_WALLET_COINS] = L->coins_sold + L->coins_bonus - L->coins_gifted - L->coins_breakage;
     w->cur.v[TS_PENDING_DIAMONDS] = L->diamonds_credited - L->diamonds_withdrawn;
+    for (int c = 0; c < TS_N; c++)
+        w->total.v[c] = kpi_cols[c].agg == AGG_SUM ? w->total.v[c] + w->cur.v[c] : w->cur.v[c];
+    w->total.v[TS_PAYERS] = w->payers_run;
     *row = w->cur;
     w->step++;
     return 0;
+}
+
+static int cmp_i64_desc(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x < y) - (x > y);
+}
+
+world_snap *world_snap_new(const world *w)
+{
+    world_snap *s = calloc(1, sizeof *s);
+    size_t np = w->t.npacks ? w->t.npacks : 1, ng = w->t.ngifts ? w->t.ngifts : 1, ns = w->t.nsegs ? w->t.nsegs : 1;
+    if (!s)
+        return NULL;
+    s->packs = calloc(np, sizeof *s->packs);
+    s->gifts = calloc(ng, sizeof *s->gifts);
+    s->segs = calloc(ns, sizeof *s->segs);
+    s->pack_n = calloc(np, sizeof *s->pack_n);
+    s->pack_usd = calloc(np, sizeof *s->pack_usd);
+    s->gift_n = calloc(ng, sizeof *s->gift_n);
+    s->seg = calloc(ns, sizeof *s->seg);
+    s->sorted = calloc((size_t)w->ncreators, sizeof *s->sorted);
+    if (!s->packs || !s->gifts || !s->segs || !s->pack_n || !s->pack_usd || !s->gift_n || !s->seg || !s->sorted) {
+        world_snap_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void world_snap_free(world_snap *s)
+{
+    if (!s)
+        return;
+    free(s->packs);
+    free(s->gifts);
+    free(s->segs);
+    free(s->pack_n);
+    free(s->pack_usd);
+    free(s->gift_n);
+    free(s->seg);
+    free(s->sorted);
+    free(s);
+}
+
+void world_snapshot(const world *w, world_snap *s)
+{
+    const sc_tables *t = &w->t;
+    s->run = w->run;
+    s->step = w->step;
+    s->steps = t->p.steps;
+    s->p = t->p;
+    s->npacks = t->npacks;
+    s->ngifts = t->ngifts;
+    s->nsegs = t->nsegs;
+    memcpy(s->packs, t->packs, t->npacks * sizeof *s->packs);
+    memcpy(s->gifts, t->gifts, t->ngifts * sizeof *s->gifts);
+    memcpy(s->segs, t->segs, t->nsegs * sizeof *s->segs);
+    memcpy(s->pack_n, w->pack_n, t->npacks * sizeof *s->pack_n);
+    memcpy(s->pack_usd, w->pack_usd, t->npacks * sizeof *s->pack_usd);
+    memcpy(s->gift_n, w->gift_n, t->ngifts * sizeof *s->gift_n);
+    memcpy(s->seg, w->seg, t->nsegs * sizeof *s->seg);
+    s->last = w->cur;
+    s->total = w->total;
+    s->viewers_existed = w->nviewers + w->churns;
+
+    /* Creators: the leaderboard, the Lorenz curve and the Gini of what was
+     * credited so far, and who has reached the withdrawal minimum. */
+    int64_t n = w->ncreators, reached = 0, cashed = 0;
+    s->ncreators = n;
+    for (int64_t c = 0; c < n; c++) {
+        int64_t whole = w->pending[c] / MICRO;
+        cashed += w->cashed[c];
+        reached += w->cashed[c] || (whole > 0 && whole * t->p.usd_per_diamond >= t->p.min_withdrawal);
+    }
+    s->creators_reached_min = reached;
+    s->creators_cashed_out = cashed;
+    s->ntop = 0;
+    for (int64_t c = 0; c < n; c++) {
+        /* keep the WORLD_SNAP_TOP largest, ties to the lower index */
+        size_t k = s->ntop;
+        if (k == WORLD_SNAP_TOP && w->earned[c] <= s->top_earned[k - 1])
+            continue;
+        if (k < WORLD_SNAP_TOP)
+            s->ntop++;
+        else
+            k--;
+        while (k > 0 && s->top_earned[k - 1] < w->earned[c]) {
+            s->top_earned[k] = s->top_earned[k - 1];
+            s->top_id[k] = s->top_id[k - 1];
+            k--;
+        }
+        s->top_earned[k] = w->earned[c];
+        s->top_id[k] = c;
+    }
+    memcpy(s->sorted, w->earned, (size_t)n * sizeof *s->sorted);
+    qsort(s->sorted, (size_t)n, sizeof *s->sorted, cmp_i64_desc);
+    long double sum = 0, acc = 0, num = 0;
+    for (int64_t i = 0; i < n; i++)
+        sum += (long double)s->sorted[i];
+    /* Lorenz: share of earnings held by the poorest i/20 of creators. */
+    s->lorenz[0] = 0;
+    int64_t j = n;              /* sorted is descending: walk it from the end */
+    for (int q = 1; q <= WORLD_SNAP_LORENZ; q++) {
+        int64_t upto = n * q / WORLD_SNAP_LORENZ;
+        while (n - j < upto)
+            acc += (long double)s->sorted[--j];
+        s->lorenz[q] = sum > 0 ? (double)(acc / sum) : (double)q / WORLD_SNAP_LORENZ;
+    }
+    for (int64_t i = 0; i < n; i++)     /* ascending rank r = n - i */
+        num += (long double)(2 * (n - i) - n - 1) * (long double)s->sorted[i];
+    s->gini = sum > 0 ? (double)(num / ((long double)n * sum)) : 0.0;
 }
 
 void world_pack_totals(const world *w, int64_t *out)

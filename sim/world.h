@@ -15,6 +15,51 @@
 
 typedef struct world world;
 
+/* A segment's figures in the run so far. */
+typedef struct world_seg {
+    int64_t viewers;            /* size of the segment (fixed) */
+    int64_t viewers_existed;    /* replacements after churn (add viewers) */
+    int64_t payers;             /* distinct viewers who bought */
+    int64_t spend;              /* µUSD */
+    int64_t wallet;             /* coins in the segment's wallets now */
+    int64_t purchases, gifts, lost, churned;
+} world_seg;
+
+#define WORLD_SNAP_TOP 10
+#define WORLD_SNAP_LORENZ 20
+
+/* Everything a view may show, copied out of a world: a panel draws from a
+ * snapshot and never reads the world itself. */
+typedef struct world_snap {
+    uint64_t run;
+    int64_t step, steps;        /* steps done, of steps */
+    sc_params p;                /* parameters now (after timeline rows) */
+    size_t npacks, ngifts, nsegs;
+    sc_pack *packs;             /* tables now; names belong to the scenario */
+    sc_gift *gifts;
+    sc_segment *segs;
+    kpi_step last;              /* the last step's figures */
+    kpi_step total;             /* flows summed, stocks now, payers distinct */
+    int64_t viewers_existed;
+    int64_t *pack_n, *pack_usd; /* purchases and µUSD per pack */
+    int64_t *gift_n;            /* gifts sent per kind */
+    world_seg *seg;
+    int64_t ncreators;
+    size_t ntop;                /* leaderboard by earnings (µD credited) */
+    int64_t top_id[WORLD_SNAP_TOP], top_earned[WORLD_SNAP_TOP];
+    double lorenz[WORLD_SNAP_LORENZ + 1]; /* share of the poorest q/20 */
+    double gini;
+    int64_t creators_reached_min, creators_cashed_out;
+    int64_t *sorted;            /* earnings, largest first (for histograms) */
+} world_snap;
+
+/* A snapshot sized for w's tables. NULL out of memory. */
+world_snap *world_snap_new(const world *w);
+void world_snap_free(world_snap *s);
+
+/* Copy w's state into s (made by world_snap_new for this world). */
+void world_snapshot(const world *w, world_snap *s);
+
 enum ev_type { EV_PURCHASE, EV_GIFT, EV_LOST, EV_CASHOUT, EV_CHURN };
 
 /* One event, for event logs and live views. item is a pack or gift index
