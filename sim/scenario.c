@@ -1129,6 +1129,16 @@ int scenario_add_change(scenario *s, int64_t step, const char *target, const cha
         snprintf(msg, n, "%s", why);
         return -1;
     }
+    /* A second live change of the same target at the same step replaces
+     * the first: the later one would win anyway. */
+    for (size_t i = 0; i < s->ntl; i++) {
+        sc_tlrow *r = &s->timeline[i];
+        if (r->line == 0 && r->step == step && strcmp(r->c.target, c.target) == 0) {
+            sc_change_free(&r->c);
+            r->c = c;
+            return 0;
+        }
+    }
     sc_tlrow *nt = realloc(s->timeline, (s->ntl + 1) * sizeof *nt);
     if (!nt) {
         sc_change_free(&c);

@@ -142,7 +142,8 @@ scenario *scenario_clone(const scenario *s);
 
 /* Append a timeline row made live (the dashboard's changes): at the start
  * of step, set target to value. The row applies in every world built from s
- * afterwards, and in a running world if step is not yet past. Returns 0, or
+ * afterwards, and in a running world if step is not yet past. A live row
+ * of the same target at the same step is replaced. Returns 0, or
  * -1 with the reason in msg. */
 int scenario_add_change(scenario *s, int64_t step, const char *target, const char *value,
                         char *msg, size_t n);

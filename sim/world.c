@@ -60,6 +60,9 @@ struct world {
     int64_t *gift_n;            /* gifts sent per gift kind */
     world_seg *seg;             /* per-segment figures of the run */
     kpi_step total;             /* flows summed over steps, stocks current */
+    /* µUSD: coin value of gifts sent, and value of the diamonds credited,
+     * this step and in all (their difference is the commission kept). */
+    int64_t gift_value[2], credit_value[2];
 
     ledger L;
     kpi_step cur;
@@ -411,6 +414,11 @@ static void intent(world *w, size_t s, int64_t v, int64_t creator)
         w->seg[s].wallet -= c;
         w->seg[s].gifts++;
         w->gift_n[gi]++;
+        int64_t gv = c * w->t.p.coin_value, cv = num_muldiv(ud, w->t.p.usd_per_diamond, MICRO);
+        w->gift_value[0] += gv;
+        w->gift_value[1] += gv;
+        w->credit_value[0] += cv;
+        w->credit_value[1] += cv;
         w->pending[creator] += ud;
         w->earned[creator] += ud;
         ledger_gift(&w->L, c, ud);
@@ -518,6 +526,7 @@ int world_step(world *w, kpi_step *row)
     if (w->step >= w->t.p.steps)
         return 1;
     memset(&w->cur, 0, sizeof w->cur);
+    w->gift_value[0] = w->credit_value[0] = 0;
     while (w->tl_next < w->sc->ntl && w->sc->timeline[w->sc->tl_order[w->tl_next]].step <= w->step) {
         const sc_tlrow *tr = &w->sc->timeline[w->sc->tl_order[w->tl_next++]];
         if (tr->step == w->step) {
@@ -606,6 +615,8 @@ void world_snapshot(const world *w, world_snap *s)
     s->last = w->cur;
     s->total = w->total;
     s->viewers_existed = w->nviewers + w->churns;
+    memcpy(s->gift_value, w->gift_value, sizeof s->gift_value);
+    memcpy(s->credit_value, w->credit_value, sizeof s->credit_value);
 
     /* Creators: the leaderboard, the Lorenz curve and the Gini of what was
      * credited so far, and who has reached the withdrawal minimum. */

@@ -41,6 +41,8 @@ typedef struct world_snap {
     kpi_step last;              /* the last step's figures */
     kpi_step total;             /* flows summed, stocks now, payers distinct */
     int64_t viewers_existed;
+    int64_t gift_value[2];      /* µUSD coin value of gifts: [0] last step, [1] all */
+    int64_t credit_value[2];    /* µUSD value of diamonds credited, likewise */
     int64_t *pack_n, *pack_usd; /* purchases and µUSD per pack */
     int64_t *gift_n;            /* gifts sent per kind */
     world_seg *seg;

@@ -5,6 +5,7 @@
 
 int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_tour(int argc, char **argv);
 
 /* Print every diagnostic to stderr; warnings prefixed "warning: ". */
 struct diag;

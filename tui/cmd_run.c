@@ -15,16 +15,22 @@
 #include "../sim/report.h"
 #include "../sim/scenario.h"
 #include "cli.h"
+#include "dash.h"
 
 static const char run_help[] =
     "usage: coinsim run DIR [options]\n"
     "\n"
     "Simulate the scenario in directory DIR (see README.md for its tables)\n"
-    "many times and print each figure's mean and 95% confidence interval.\n"
+    "many times. On a terminal, the dashboard shows one run step by step with\n"
+    "the band of all runs, and takes live changes (? in it explains each view);\n"
+    "headless, it prints each figure's mean and 95% confidence interval.\n"
     "\n"
     "options:\n"
-    "  --headless        print the summary (the dashboard is not built yet,\n"
-    "                    so every run is headless for now)\n"
+    "  --headless        print the summary instead of opening the dashboard\n"
+    "                    (also the case when stdin or stdout is not a terminal)\n"
+    "  --ascii           dashboard without Unicode (for terminals that lack it)\n"
+    "  --no-color        dashboard without colour (NO_COLOR in the environment\n"
+    "                    does the same)\n"
     "  --runs R          Monte Carlo runs (overrides params runs)\n"
     "  --seed S          master seed, 0 to 2^64-1 (overrides params seed)\n"
     "  --threads T       worker threads (default: the processors, at most R);\n"
@@ -75,7 +81,7 @@ typedef struct run_args {
     const char *runs, *seed;
     char *owned[2];
     int nsets;
-    int threads, check, headless, help;
+    int threads, check, headless, help, ascii, nocolor;
 } run_args;
 
 /* Parse run/validate arguments. Returns 0, or 2 after a message. */
@@ -126,6 +132,10 @@ static int parse_args(int argc, char **argv, run_args *a, int allow_run_opts, co
             a->check = 1;
         } else if (allow_run_opts && strcmp(o, "--headless") == 0) {
             a->headless = 1;
+        } else if (allow_run_opts && strcmp(o, "--ascii") == 0) {
+            a->ascii = 1;
+        } else if (allow_run_opts && strcmp(o, "--no-color") == 0) {
+            a->nocolor = 1;
         } else if (o[0] == '-' && o[1]) {
             fprintf(stderr, "coinsim %s: unknown option \"%s\" (see coinsim %s --help)\n", cmd, o, cmd);
             return 2;
@@ -136,6 +146,8 @@ static int parse_args(int argc, char **argv, run_args *a, int allow_run_opts, co
             return 2;
         }
     }
+    if (!a->dir && strcmp(cmd, "tour") == 0)
+        a->dir = "scenarios/baseline";
     if (!a->dir) {
         fprintf(stderr, "coinsim %s: no scenario directory given (see coinsim %s --help)\n", cmd, cmd);
         return 2;
@@ -269,6 +281,52 @@ static void print_table(const scenario *s, const mc_result *r)
     }
 }
 
+static const char tour_help[] =
+    "usage: coinsim tour [DIR] [--ascii] [--no-color] [--set TARGET=VAL ...]\n"
+    "\n"
+    "A guided tour of the economy in the dashboard, in eleven stops: recharge,\n"
+    "the store's fee, gifts, commission, diamonds, cash-out, breakage, whales,\n"
+    "concentration, and a price change and its effect. The simulation pauses at\n"
+    "each stop and the part of the screen it talks about is highlighted.\n"
+    "Enter goes on, Backspace goes back, Esc leaves the tour, q quits.\n"
+    "DIR defaults to scenarios/baseline. Needs a terminal of at least 80x24.\n";
+
+static int dashboard(scenario *s, const run_args *a, int tour)
+{
+    dash_opts o;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    memset(&o, 0, sizeof o);
+    o.ascii = a->ascii;
+    o.color = !a->nocolor && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
+    o.threads = a->threads ? a->threads : (int)(ncpu > 0 ? ncpu : 1);
+    o.tour = tour;
+    int rc = dash_main(s, a->dir, &o);
+    scenario_free(s);
+    return rc;
+}
+
+int cmd_tour(int argc, char **argv)
+{
+    run_args a;
+    int rc = parse_args(argc, argv, &a, 1, "tour");
+    if (rc || a.help) {
+        if (a.help)
+            fputs(tour_help, stdout);
+        free_args(&a);
+        return rc;
+    }
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "coinsim tour: needs a terminal (try coinsim run DIR --headless)\n");
+        free_args(&a);
+        return 2;
+    }
+    scenario *s = load_checked(&a);
+    free_args(&a);
+    if (!s)
+        return 2;
+    return dashboard(s, &a, 1);
+}
+
 int cmd_run(int argc, char **argv)
 {
     run_args a;
@@ -284,6 +342,9 @@ int cmd_run(int argc, char **argv)
     free_args(&a);
     if (!s)
         return 2;
+    /* Like ls and git: a dashboard on a terminal, plain output elsewhere. */
+    if (!a.headless && !a.out && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+        return dashboard(s, &a, 0);
     if (a.out && report_prepare_dir(a.out, msg, sizeof msg) < 0) {
         fprintf(stderr, "coinsim: %s; nothing was run\n", msg);
         scenario_free(s);

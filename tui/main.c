@@ -14,7 +14,9 @@ static const char usage[] =
     "with a 95% confidence interval.\n"
     "\n"
     "commands:\n"
-    "  run DIR        simulate the scenario in DIR and report its figures\n"
+    "  run DIR        simulate the scenario in DIR: the live dashboard on a\n"
+    "                 terminal, the summary table otherwise (or with --headless)\n"
+    "  tour [DIR]     a guided tour of the economy in the dashboard\n"
     "  validate DIR   check a scenario and list every problem in it\n"
     "  help [COMMAND] this text, or a command's own\n"
     "\n"
@@ -45,17 +47,21 @@ int main(int argc, char **argv)
             return cmd_run(2, hv);
         if (strcmp(argv[2], "validate") == 0)
             return cmd_validate(2, hv);
-        fprintf(stderr, "coinsim: no command \"%s\" (expected run or validate)\n", argv[2]);
+        if (strcmp(argv[2], "tour") == 0)
+            return cmd_tour(2, hv);
+        fprintf(stderr, "coinsim: no command \"%s\" (expected run, validate or tour)\n", argv[2]);
         return 2;
     }
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "validate") == 0)
         return cmd_validate(argc - 1, argv + 1);
+    if (strcmp(cmd, "tour") == 0)
+        return cmd_tour(argc - 1, argv + 1);
     if (strcmp(cmd, "--version") == 0) {
         puts("coinsim 0.1");
         return 0;
     }
-    fprintf(stderr, "coinsim: unknown command \"%s\" (expected run, validate or help; see coinsim --help)\n", cmd);
+    fprintf(stderr, "coinsim: unknown command \"%s\" (expected run, validate, tour or help; see coinsim --help)\n", cmd);
     return 2;
 }

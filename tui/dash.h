@@ -1,0 +1,20 @@
+/* dash — the live ncurses dashboard over one scenario. */
+#ifndef COINSIM_DASH_H
+#define COINSIM_DASH_H
+
+#include "../sim/scenario.h"
+
+typedef struct dash_opts {
+    int ascii;          /* no Unicode: plain characters for charts and boxes */
+    int color;          /* colour wanted (NO_COLOR unset) */
+    int threads;        /* for the runs behind the band */
+    int tour;           /* start the guided tour */
+} dash_opts;
+
+/* Run the dashboard on s (which it may extend with live timeline rows)
+ * until the user quits. dir is the scenario's directory, for saving.
+ * Restores the terminal on every path. Returns an exit status (0, 1, 3 or
+ * 130) and prints any error after the terminal is restored. */
+int dash_main(scenario *s, const char *dir, const dash_opts *o);
+
+#endif

@@ -1,0 +1,80 @@
+#include "fmt.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static char *group(char *buf, uint64_t v)
+{
+    char t[32];
+    int n = snprintf(t, sizeof t, "%llu", (unsigned long long)v), o = 0;
+    for (int i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = t[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+char *fmt_usd(char *buf, int64_t micro)
+{
+    uint64_t a = micro < 0 ? (uint64_t)0 - (uint64_t)micro : (uint64_t)micro;
+    uint64_t cents = (a + 5000) / 10000;
+    char g[32];
+    snprintf(buf, FMT_BUF, "%s$%s.%02llu", micro < 0 ? "-" : "", group(g, cents / 100),
+             (unsigned long long)(cents % 100));
+    return buf;
+}
+
+char *fmt_dollars_short(char *buf, double usd)
+{
+    double a = fabs(usd);
+    const char *sg = usd < 0 ? "-" : "";
+    if (a >= 1e9)
+        snprintf(buf, FMT_BUF, "%s$%.2fB", sg, a / 1e9);
+    else if (a >= 1e6)
+        snprintf(buf, FMT_BUF, "%s$%.2fM", sg, a / 1e6);
+    else if (a >= 1e4)
+        snprintf(buf, FMT_BUF, "%s$%.1fk", sg, a / 1e3);
+    else
+        snprintf(buf, FMT_BUF, "%s$%.2f", sg, a);
+    return buf;
+}
+
+char *fmt_usd_short(char *buf, int64_t micro)
+{
+    return fmt_dollars_short(buf, (double)micro / 1e6);
+}
+
+char *fmt_count(char *buf, int64_t n)
+{
+    char g[32];
+    snprintf(buf, FMT_BUF, "%s%s", n < 0 ? "-" : "", group(g, n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n));
+    return buf;
+}
+
+char *fmt_count_short(char *buf, double n)
+{
+    double a = fabs(n);
+    if (a >= 1e9)
+        snprintf(buf, FMT_BUF, "%.2fB", n / 1e9);
+    else if (a >= 1e6)
+        snprintf(buf, FMT_BUF, "%.2fM", n / 1e6);
+    else if (a >= 1e4)
+        snprintf(buf, FMT_BUF, "%.1fk", n / 1e3);
+    else if (a == floor(a))
+        snprintf(buf, FMT_BUF, "%.0f", n);
+    else
+        snprintf(buf, FMT_BUF, "%.1f", n);
+    return buf;
+}
+
+char *fmt_pct(char *buf, double frac)
+{
+    if (isnan(frac))
+        snprintf(buf, FMT_BUF, "-");
+    else
+        snprintf(buf, FMT_BUF, "%.1f%%", frac * 100.0);
+    return buf;
+}

@@ -1,0 +1,75 @@
+#include "ui.h"
+
+#include <curses.h>
+#include <string.h>
+
+int ui_colors_init(int want)
+{
+    if (!want || !has_colors())
+        return 0;
+    start_color();
+    use_default_colors();
+    init_pair(UI_TITLE, COLOR_BLACK, COLOR_CYAN);
+    init_pair(UI_BAND, COLOR_BLUE, -1);
+    init_pair(UI_LINE, COLOR_YELLOW, -1);
+    init_pair(UI_HILITE, COLOR_BLACK, COLOR_YELLOW);
+    init_pair(UI_OUT, COLOR_RED, -1);
+    init_pair(UI_IN, COLOR_GREEN, -1);
+    init_pair(UI_DIM, COLOR_CYAN, -1);
+    init_pair(UI_KEY, COLOR_CYAN, -1);
+    return 1;
+}
+
+static attr_t mono(enum ui_role r)
+{
+    switch (r) {
+    case UI_TITLE: return A_REVERSE;
+    case UI_HILITE: return A_REVERSE | A_BOLD;
+    case UI_LINE: return A_BOLD;
+    case UI_KEY: return A_BOLD;
+    case UI_BAND: case UI_DIM: return A_DIM;
+    default: return A_NORMAL;
+    }
+}
+
+void ui_attr_on(enum ui_role r, int color)
+{
+    if (color)
+        attron(COLOR_PAIR(r) | (r == UI_KEY || r == UI_LINE ? A_BOLD : 0));
+    else
+        attron(mono(r));
+}
+
+void ui_attr_off(enum ui_role r, int color)
+{
+    if (color)
+        attroff(COLOR_PAIR(r) | (r == UI_KEY || r == UI_LINE ? A_BOLD : 0));
+    else
+        attroff(mono(r));
+}
+
+int ui_width(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+void ui_put(int y, int x, int w, const char *s, int pad)
+{
+    int col = 0;
+    const char *p = s;
+    move(y, x);
+    while (*p && col < w) {
+        const char *q = p + 1;
+        while (((unsigned char)*q & 0xC0) == 0x80)
+            q++;
+        addnstr(p, (int)(q - p));
+        p = q;
+        col++;
+    }
+    while (pad && col++ < w)
+        addch(' ');
+}

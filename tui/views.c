@@ -1,0 +1,438 @@
+#include "views.h"
+
+#include <curses.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../sim/num.h"
+#include "chart.h"
+#include "fmt.h"
+#include "ui.h"
+
+const char *const view_names[VIEW_N] = {"Overview", "Flow", "Creators", "Pricing", "Viewers"};
+
+static void anchor(view_ctx *c, const char *name, int y, int x, int h, int w)
+{
+    if (c->nanchor < VIEW_ANCHORS)
+        c->anchor[c->nanchor++] = (view_anchor){name, y, x, h, w};
+}
+
+const view_anchor *view_find(const view_ctx *c, const char *name)
+{
+    for (int i = 0; i < c->nanchor; i++)
+        if (strcmp(c->anchor[i].name, name) == 0)
+            return &c->anchor[i];
+    return NULL;
+}
+
+/* A row of a figures table: label, this step, so far. */
+static void row3(view_ctx *c, int y, const char *label, const char *step, const char *total, int lw, const char *name)
+{
+    int x = c->left;
+    ui_put(y, x, lw, label, 1);
+    ui_put(y, x + lw, 14, "", 1);
+    mvaddstr(y, x + lw + 14 - ui_width(step), step);
+    ui_put(y, x + lw + 14, 16, "", 1);
+    mvaddstr(y, x + lw + 30 - ui_width(total), total);
+    if (name)
+        anchor(c, name, y, x, 1, lw + 30);
+}
+
+static int64_t diamonds_value(const world_snap *s, int64_t ud)
+{
+    return num_muldiv(ud, s->p.usd_per_diamond, NUM_MICRO);
+}
+
+/* ------------------------------------------------------------ overview */
+
+static void overview(view_ctx *c)
+{
+    const world_snap *s = c->s;
+    const int64_t *L = s->last.v, *T = s->total.v;
+    char a[FMT_BUF], b[FMT_BUF], lab[96];
+    int y = c->top, lw = 34;
+
+    attron(A_BOLD);
+    row3(c, y++, "", "this step", "so far", lw, NULL);
+    attroff(A_BOLD);
+    row3(c, y++, "cash in (viewers paid for coins)", fmt_usd(a, L[TS_CASH_IN]), fmt_usd(b, T[TS_CASH_IN]), lw, "cash_in");
+    row3(c, y++, "store & processor fees", fmt_usd(a, L[TS_STORE_FEES]), fmt_usd(b, T[TS_STORE_FEES]), lw, "store_fees");
+    row3(c, y++, "creator payouts (net)", fmt_usd(a, L[TS_PAYOUTS_NET]), fmt_usd(b, T[TS_PAYOUTS_NET]), lw, "payouts");
+    row3(c, y++, "platform cash (now)", "", fmt_usd(b, T[TS_PLATFORM_CASH]), lw, "platform_cash");
+    snprintf(lab, sizeof lab, "coins in wallets (worth %s)", fmt_usd_short(a, T[TS_WALLET_COINS] * s->p.coin_value));
+    row3(c, y++, lab, "", fmt_count(b, T[TS_WALLET_COINS]), lw, "wallets");
+    snprintf(lab, sizeof lab, "pending diamonds (worth %s)", fmt_usd_short(a, diamonds_value(s, T[TS_PENDING_DIAMONDS])));
+    row3(c, y++, lab, "", fmt_count(b, T[TS_PENDING_DIAMONDS] / NUM_MICRO), lw, "pending");
+    row3(c, y++, "payers (distinct buyers)", fmt_count(a, L[TS_PAYERS]), fmt_count(b, T[TS_PAYERS]), lw, "payers");
+    row3(c, y++, "ARPPU (cash in per payer)", "",
+         T[TS_PAYERS] ? fmt_usd(b, T[TS_CASH_IN] / T[TS_PAYERS]) : "-", lw, "arppu");
+    row3(c, y++, "gifts sent", fmt_count(a, L[TS_GIFTS]), fmt_count(b, T[TS_GIFTS]), lw, "gifts");
+    row3(c, y++, "lost intents (bought nothing)", fmt_count(a, L[TS_LOST_INTENTS]),
+         fmt_count(b, T[TS_LOST_INTENTS]), lw, "lost");
+
+    /* Three charts below, side by side, using what room there is. */
+    int ch = c->top + c->h - y - 1;
+    if (ch < 4)
+        return;
+    static const char *const title[SER_N] = {"cash in/step", "payouts/step", "platform cash"};
+    int cw = (c->w - 4) / 3;
+    for (int k = 0; k < SER_N; k++) {
+        chart ct = {c->series[k], (int)s->step, NULL, NULL, NULL, 0, (int)s->steps};
+        if (c->b) {
+            ct.mean = c->b->mean[k];
+            ct.lo = c->b->lo[k];
+            ct.hi = c->b->hi[k];
+            ct.nband = c->b->nsteps;
+        }
+        int x = c->left + k * (cw + 2);
+        char m[FMT_BUF];
+        fmt_dollars_short(m, chart_max(&ct));
+        attron(A_BOLD);
+        ui_put(y + 1, x, cw, title[k], 1);
+        attroff(A_BOLD);
+        ui_put(y + 1, x + cw - ui_width(m), ui_width(m), m, 0);
+        chart_draw(&ct, y + 2, x, ch - 1, cw, c->ascii, c->color);
+        anchor(c, k == 0 ? "chart_cash" : k == 1 ? "chart_payouts" : "chart_platform", y + 1, x, ch, cw);
+    }
+    ui_put(c->top + c->h - 1, c->left, c->w,
+           c->b ? (c->ascii ? "* this run   - mean of runs   : p5-p95 of runs"
+                            : "\xE2\xA3\xBF this run   \xC2\xB7 mean of runs   \xE2\x96\x91 p5\xE2\x80\x93p95 of runs")
+                : "band across runs: computing...", 1);
+}
+
+/* ---------------------------------------------------------------- flow */
+
+static void flow_line(view_ctx *c, int y, int indent, const char *arrow, const char *label, const char *step,
+                      const char *total, enum ui_role role, const char *name)
+{
+    int lw = 44, x = c->left;
+    char buf[160];
+    snprintf(buf, sizeof buf, "%*s%s%s", indent, "", arrow, label);
+    if (role == UI_TITLE)
+        attron(A_BOLD);
+    else if (role)
+        ui_attr_on(role, c->color);
+    row3(c, y, buf, step, total, lw, name);
+    if (role == UI_TITLE)
+        attroff(A_BOLD);
+    else if (role)
+        ui_attr_off(role, c->color);
+    (void)x;
+}
+
+static void flow(view_ctx *c)
+{
+    const world_snap *s = c->s;
+    const int64_t *L = s->last.v, *T = s->total.v;
+    char a[FMT_BUF], b[FMT_BUF], lab[120];
+    int y = c->top;
+    const char *fork = c->ascii ? "|-> " : "\xE2\x94\x9C\xE2\x94\x80\xE2\x96\xB6 ";
+    const char *last = c->ascii ? "`-> " : "\xE2\x94\x94\xE2\x94\x80\xE2\x96\xB6 ";
+    const char *down = c->ascii ? "|" : "\xE2\x94\x82";
+    const char *next = c->ascii ? "v" : "\xE2\x96\xBC";
+
+    attron(A_BOLD);
+    row3(c, y++, "Follow a dollar from left to right", "this step", "so far", 44, NULL);
+    attroff(A_BOLD);
+    flow_line(c, y++, 0, "", "VIEWERS PAY for coin packs", fmt_usd(a, L[TS_CASH_IN]), fmt_usd(b, T[TS_CASH_IN]), UI_TITLE, "f_pay");
+    snprintf(lab, sizeof lab, "store fees (app %s, web %s)", fmt_pct(a, s->p.store_fee_app / 1e6),
+             fmt_pct(b, s->p.store_fee_web / 1e6));
+    flow_line(c, y++, 2, fork, lab, fmt_usd(a, L[TS_STORE_FEES]), fmt_usd(b, T[TS_STORE_FEES]), UI_OUT, "f_store");
+    flow_line(c, y++, 2, last, "the platform receives the rest", fmt_usd(a, L[TS_CASH_IN] - L[TS_STORE_FEES]),
+              fmt_usd(b, T[TS_CASH_IN] - T[TS_STORE_FEES]), UI_IN, "f_platform_in");
+    ui_put(y++, c->left + 2, 1, next, 0);
+    flow_line(c, y++, 0, "", "COINS land in wallets (bought + bonus)", fmt_count(a, L[TS_COINS_SOLD] + L[TS_COINS_BONUS]),
+              fmt_count(b, T[TS_COINS_SOLD] + T[TS_COINS_BONUS]), UI_TITLE, "f_coins");
+    snprintf(lab, sizeof lab, "unspent in wallets (worth %s)", fmt_usd_short(a, T[TS_WALLET_COINS] * s->p.coin_value));
+    flow_line(c, y++, 2, fork, lab, "", fmt_count(b, T[TS_WALLET_COINS]), UI_DIM, "f_wallets");
+    flow_line(c, y++, 2, fork, "breakage: coins of viewers who left", fmt_count(a, L[TS_COINS_BREAKAGE]),
+              fmt_count(b, T[TS_COINS_BREAKAGE]), UI_OUT, "f_breakage");
+    flow_line(c, y++, 2, last, "sent as GIFTS to live creators (coins)", fmt_count(a, L[TS_COINS_GIFTED]),
+              fmt_count(b, T[TS_COINS_GIFTED]), 0, "f_gifts");
+    snprintf(lab, sizeof lab, "%s  worth at $%s a coin", down, num_fmt_short(a, s->p.coin_value));
+    flow_line(c, y++, 6, "", lab, fmt_usd(a, s->gift_value[0]), fmt_usd(b, s->gift_value[1]), 0, "f_gift_value");
+    snprintf(lab, sizeof lab, "commission kept (%s)", fmt_pct(a, s->p.commission / 1e6));
+    flow_line(c, y++, 6, fork, lab, fmt_usd(a, s->gift_value[0] - s->credit_value[0]),
+              fmt_usd(b, s->gift_value[1] - s->credit_value[1]), UI_OUT, "f_commission");
+    ui_put(y++, c->left + 6, 1, next, 0);
+    snprintf(lab, sizeof lab, "DIAMONDS credited ($%s each)", num_fmt_short(a, s->p.usd_per_diamond));
+    flow_line(c, y++, 0, "", lab, fmt_count(a, L[TS_DIAMONDS_CREDITED] / NUM_MICRO),
+              fmt_count(b, T[TS_DIAMONDS_CREDITED] / NUM_MICRO), UI_TITLE, "f_diamonds");
+    flow_line(c, y++, 2, "", "  worth", fmt_usd(a, s->credit_value[0]), fmt_usd(b, s->credit_value[1]), 0, NULL);
+    snprintf(lab, sizeof lab, "pending (owed, worth %s)", fmt_usd_short(a, diamonds_value(s, T[TS_PENDING_DIAMONDS])));
+    flow_line(c, y++, 2, fork, lab, "", fmt_count(b, T[TS_PENDING_DIAMONDS] / NUM_MICRO), UI_DIM, "f_pending");
+    flow_line(c, y++, 2, last, "CASHED OUT by creators (gross)", fmt_usd(a, L[TS_PAYOUTS_GROSS]),
+              fmt_usd(b, T[TS_PAYOUTS_GROSS]), UI_TITLE, "f_cashout");
+    flow_line(c, y++, 6, fork, "payout fees", fmt_usd(a, L[TS_PAYOUT_FEES]), fmt_usd(b, T[TS_PAYOUT_FEES]), UI_OUT, "f_payout_fees");
+    flow_line(c, y++, 6, last, "reaches creators' banks", fmt_usd(a, L[TS_PAYOUTS_NET]), fmt_usd(b, T[TS_PAYOUTS_NET]), UI_IN, "f_banks");
+    if (y < c->top + c->h) {
+        snprintf(lab, sizeof lab, "PLATFORM CASH now %s (owes the unspent coins and pending diamonds)",
+                 fmt_usd(a, T[TS_PLATFORM_CASH]));
+        attron(A_BOLD);
+        ui_put(y, c->left, c->w, lab, 1);
+        attroff(A_BOLD);
+        anchor(c, "f_platform_cash", y, c->left, 1, c->w);
+    }
+}
+
+/* ------------------------------------------------------------ creators */
+
+static void creators(view_ctx *c)
+{
+    const world_snap *s = c->s;
+    char a[FMT_BUF], b[FMT_BUF], line[160];
+    int y = c->top, lw = 40;
+
+    attron(A_BOLD);
+    ui_put(y++, c->left, lw, " #  creator    diamonds earned     worth", 1);
+    attroff(A_BOLD);
+    for (size_t i = 0; i < s->ntop; i++) {
+        snprintf(line, sizeof line, "%2zu  #%-7lld %15s %9s", i + 1, (long long)s->top_id[i],
+                 fmt_count(a, s->top_earned[i] / NUM_MICRO), fmt_usd_short(b, diamonds_value(s, s->top_earned[i])));
+        ui_put(y++, c->left, lw, line, 1);
+    }
+    anchor(c, "leaderboard", c->top, c->left, (int)s->ntop + 1, lw);
+
+    /* Histogram of earnings by value. */
+    static const double edge[] = {0, 1, 10, 100, 1000, 10000};
+    static const char *const lab[] = {"nothing", "< $1", "$1-10", "$10-100", "$100-1k", "$1k-10k", ">= $10k"};
+    int64_t cnt[7] = {0};
+    for (int64_t i = 0; i < s->ncreators; i++) {
+        double v = (double)diamonds_value(s, s->sorted[i]) / 1e6;
+        int k = 0;
+        if (s->sorted[i] > 0)
+            for (k = 1; k < 6 && v >= edge[k]; k++)
+                ;
+        cnt[k]++;
+    }
+    int64_t mx = 1;
+    for (int k = 0; k < 7; k++)
+        if (cnt[k] > mx)
+            mx = cnt[k];
+    y++;
+    attron(A_BOLD);
+    ui_put(y++, c->left, lw, "creators by earnings so far", 1);
+    attroff(A_BOLD);
+    int hy = y;
+    for (int k = 0; k < 7 && y < c->top + c->h; k++) {
+        int bar = (int)(cnt[k] * 18 / mx);
+        snprintf(line, sizeof line, "%-8s %7s ", lab[k], fmt_count(a, cnt[k]));
+        ui_put(y, c->left, 17, line, 1);
+        move(y, c->left + 17);
+        ui_attr_on(UI_LINE, c->color);
+        for (int j = 0; j < bar; j++)
+            addstr(c->ascii ? "#" : "\xE2\x96\x88");
+        ui_attr_off(UI_LINE, c->color);
+        y++;
+    }
+    anchor(c, "histogram", hy - 1, c->left, 8, lw);
+
+    /* Right: the Lorenz curve and the counts. */
+    int rx = c->left + lw + 2, rw = c->w - lw - 2;
+    if (rw < 20)
+        return;
+    double equal[WORLD_SNAP_LORENZ + 1];
+    for (int i = 0; i <= WORLD_SNAP_LORENZ; i++)
+        equal[i] = (double)i / WORLD_SNAP_LORENZ;
+    chart ct = {s->lorenz, WORLD_SNAP_LORENZ + 1, equal, equal, equal, WORLD_SNAP_LORENZ + 1, WORLD_SNAP_LORENZ + 1};
+    attron(A_BOLD);
+    snprintf(line, sizeof line, "Lorenz curve  Gini %.3f", s->gini);
+    ui_put(c->top, rx, rw, line, 1);
+    attroff(A_BOLD);
+    int lh = c->h - 6;
+    if (lh > 14)
+        lh = 14;
+    chart_draw(&ct, c->top + 1, rx, lh, rw, c->ascii, c->color);
+    anchor(c, "lorenz", c->top, rx, lh + 1, rw);
+    y = c->top + lh + 1;
+    ui_put(y++, rx, rw, "poorest creators  ->  richest", 1);
+    char nc[FMT_BUF];
+    snprintf(line, sizeof line, "reached %s min: %s of %s", fmt_usd_short(a, s->p.min_withdrawal),
+             fmt_count(b, s->creators_reached_min), fmt_count(nc, s->ncreators));
+    ui_put(y++, rx, rw, line, 1);
+    snprintf(line, sizeof line, "cashed out at least once: %s", fmt_count(a, s->creators_cashed_out));
+    ui_put(y++, rx, rw, line, 1);
+    anchor(c, "reached_min", y - 2, rx, 2, rw);
+    int64_t top1 = 0, k1 = (s->ncreators + 99) / 100;
+    long double sum = 0;
+    for (int64_t i = 0; i < s->ncreators; i++) {
+        sum += (long double)s->sorted[i];
+        if (i < k1)
+            top1 += s->sorted[i];
+    }
+    snprintf(line, sizeof line, "top 1%% (%lld) earned %s of all", (long long)k1, fmt_pct(a, sum > 0 ? (double)(top1 / sum) : 0));
+    ui_put(y++, rx, rw, line, 1);
+}
+
+/* ------------------------------------------------------------- pricing */
+
+static void pricing(view_ctx *c)
+{
+    const world_snap *s = c->s;
+    char a[FMT_BUF], b[FMT_BUF], d[FMT_BUF], e[FMT_BUF], line[200];
+    int y = c->top;
+    int64_t all = 0, chan[2] = {0, 0};
+    for (size_t k = 0; k < s->npacks; k++) {
+        all += s->pack_usd[k];
+        chan[s->packs[k].channel] += s->pack_usd[k];
+    }
+    attron(A_BOLD);
+    ui_put(y++, c->left, c->w, "pack        chan   coins+bonus    price  c/coin  purchases    revenue  share", 1);
+    attroff(A_BOLD);
+    int ty = y;
+    for (size_t k = 0; k < s->npacks && y < c->top + c->h - 6; k++) {
+        const sc_pack *p = &s->packs[k];
+        double per = (double)p->price / 1e4 / (double)(p->coins + p->bonus);
+        snprintf(line, sizeof line, "%-11.11s %-4s %7lld+%-5lld %8s %7.3f %10s %10s %6s%s", p->name, p->channel ? "web" : "app",
+                 (long long)p->coins, (long long)p->bonus, fmt_usd(a, p->price), per, fmt_count(b, s->pack_n[k]),
+                 fmt_usd_short(d, s->pack_usd[k]), fmt_pct(e, all ? (double)s->pack_usd[k] / (double)all : 0),
+                 p->enabled ? "" : " off");
+        if (!p->enabled)
+            ui_attr_on(UI_DIM, c->color);
+        ui_put(y++, c->left, c->w, line, 1);
+        if (!p->enabled)
+            ui_attr_off(UI_DIM, c->color);
+    }
+    anchor(c, "packs", ty - 1, c->left, y - ty + 1, c->w);
+    snprintf(line, sizeof line, "channel split: in-app %s (%s)   web %s (%s)", fmt_usd_short(a, chan[0]),
+             fmt_pct(b, all ? (double)chan[0] / (double)all : 0), fmt_usd_short(d, chan[1]),
+             fmt_pct(e, all ? (double)chan[1] / (double)all : 0));
+    ui_put(y++, c->left, c->w, line, 1);
+    anchor(c, "channels", y - 1, c->left, 1, c->w);
+    y++;
+
+    /* Gift mix: the most sent gifts. */
+    int64_t gifts = 0, coins = 0;
+    for (size_t g = 0; g < s->ngifts; g++) {
+        gifts += s->gift_n[g];
+        coins += s->gift_n[g] * s->gifts[g].coins;
+    }
+    attron(A_BOLD);
+    ui_put(y++, c->left, c->w, "gift mix (most sent)   coins        sent  of gifts  of coins", 1);
+    attroff(A_BOLD);
+    int gy = y;
+    size_t order[512];
+    size_t ng = s->ngifts < 512 ? s->ngifts : 512;
+    for (size_t g = 0; g < ng; g++)
+        order[g] = g;
+    for (size_t i = 1; i < ng; i++)
+        for (size_t j = i; j > 0 && s->gift_n[order[j]] > s->gift_n[order[j - 1]]; j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    for (size_t i = 0; i < ng && y < c->top + c->h; i++) {
+        size_t g = order[i];
+        snprintf(line, sizeof line, "%-20.20s %7lld %11s %9s %9s", s->gifts[g].name, (long long)s->gifts[g].coins,
+                 fmt_count(a, s->gift_n[g]), fmt_pct(b, gifts ? (double)s->gift_n[g] / (double)gifts : 0),
+                 fmt_pct(d, coins ? (double)(s->gift_n[g] * s->gifts[g].coins) / (double)coins : 0));
+        ui_put(y++, c->left, c->w, line, 1);
+    }
+    anchor(c, "gift_mix", gy - 1, c->left, y - gy + 1, c->w);
+}
+
+/* ------------------------------------------------------------- viewers */
+
+static void viewers(view_ctx *c)
+{
+    const world_snap *s = c->s;
+    char a[FMT_BUF], b[FMT_BUF], d[FMT_BUF], e[FMT_BUF], f[FMT_BUF], g[FMT_BUF], line[200];
+    int y = c->top;
+    int64_t spend = 0, payers = 0;
+    for (size_t i = 0; i < s->nsegs; i++) {
+        spend += s->seg[i].spend;
+        payers += s->seg[i].payers;
+    }
+    attron(A_BOLD);
+    ui_put(y++, c->left, c->w, "segment   viewers payers   rate    spend  share    ARPPU wallets   lost  churn", 1);
+    attroff(A_BOLD);
+    int ty = y;
+    for (size_t i = 0; i < s->nsegs && y < c->top + c->h - 6; i++) {
+        const world_seg *sg = &s->seg[i];
+        int64_t existed = sg->viewers + sg->viewers_existed;
+        char rate[FMT_BUF], w[FMT_BUF], lost[FMT_BUF], ch[FMT_BUF];
+        snprintf(line, sizeof line, "%-8.8s %8s %6s %6s %8s %6s %8s %7s %6s %6s", s->segs[i].name, fmt_count_short(a, (double)sg->viewers),
+                 fmt_count_short(b, (double)sg->payers), fmt_pct(rate, existed ? (double)sg->payers / (double)existed : 0),
+                 fmt_usd_short(d, sg->spend), fmt_pct(e, spend ? (double)sg->spend / (double)spend : 0),
+                 sg->payers ? fmt_usd_short(f, sg->spend / sg->payers) : "-", fmt_count_short(w, (double)sg->wallet),
+                 fmt_count_short(lost, (double)sg->lost), fmt_count_short(ch, (double)sg->churned));
+        ui_put(y, c->left, c->w, line, 1);
+        anchor(c, s->segs[i].name, y, c->left, 1, c->w);
+        y++;
+        (void)g;
+    }
+    anchor(c, "segments", ty - 1, c->left, y - ty + 1, c->w);
+    y++;
+    snprintf(line, sizeof line, "all: %s payers of %s viewers who existed (%s)", fmt_count(a, payers),
+             fmt_count(b, s->viewers_existed), fmt_pct(d, s->viewers_existed ? (double)payers / (double)s->viewers_existed : 0));
+    ui_put(y++, c->left, c->w, line, 1);
+    snprintf(line, sizeof line, "     spend %s, ARPPU %s", fmt_usd_short(e, spend), payers ? fmt_usd_short(f, spend / payers) : "-");
+    ui_put(y++, c->left, c->w, line, 1);
+    anchor(c, "all_viewers", y - 2, c->left, 2, c->w);
+    y++;
+    ui_put(y++, c->left, c->w, "rate: payers over viewers who existed (churn replacements count)", 1);
+    ui_put(y++, c->left, c->w, "wallets: coins unspent now; lost: gift intents given up;", 1);
+    ui_put(y++, c->left, c->w, "churn: viewers who left (replaced by new ones with empty wallets)", 1);
+}
+
+void view_draw(int view, view_ctx *c)
+{
+    c->nanchor = 0;
+    switch (view) {
+    case VIEW_OVERVIEW: overview(c); break;
+    case VIEW_FLOW: flow(c); break;
+    case VIEW_CREATORS: creators(c); break;
+    case VIEW_PRICING: pricing(c); break;
+    default: viewers(c); break;
+    }
+}
+
+static const char *const help_overview[] = {
+    "Overview: the run shown, step by step, and all runs as a band.",
+    "cash in: what viewers paid for coin packs (in-app and web).",
+    "store & processor fees: the app store's cut in-app, the processor's on the web.",
+    "creator payouts (net): what reached creators' banks after payout fees.",
+    "platform cash: cash in, less store fees, less gross payouts; it still owes the coins in wallets and the pending diamonds.",
+    "coins in wallets: bought and not yet gifted (valued at the coin value).",
+    "pending diamonds: credited to creators, not yet cashed out.",
+    "payers: viewers who bought at least once (this step / in the run).",
+    "ARPPU: cash in per payer. lost intents: a viewer wanted to gift, had too few coins and bought nothing.",
+    "Charts: the run shown as a line; the mean and p5-p95 of all runs behind it.",
+    NULL};
+static const char *const help_flow[] = {
+    "Flow: where a viewer's dollar goes, top to bottom.",
+    "Viewers pay; the app store or web processor keeps its fee; the platform gets the rest. The coins land in wallets.",
+    "Coins leave wallets as gifts, or stay (unspent), or are lost when a viewer leaves (breakage). Gifts are worth the coin value each.",
+    "The commission is the part of a gift's value not credited to the creator.",
+    "Creators hold diamonds; once worth the minimum they may cash out (up to the daily limit); payout fees come off, the rest reaches their bank.",
+    "Platform cash = what it received less gross payouts.",
+    NULL};
+static const char *const help_creators[] = {
+    "Creators: who earns. Earnings are diamonds credited, cashed out or not.",
+    "Leaderboard: the ten biggest earners in the run shown and their value.",
+    "Histogram: how many creators earned how much so far.",
+    "Lorenz curve: the share of all earnings held by the poorest x% of creators; the diagonal is equality. Gini: 0 all equal, 1 one creator has it all.",
+    "Reached the minimum: creators whose diamonds were ever worth the minimum withdrawal (they cashed out, or could now).",
+    NULL};
+static const char *const help_pricing[] = {
+    "Pricing: which packs sell, at what price per coin.",
+    "coins+bonus: coins in the pack and bonus coins. c/coin: cents per coin.",
+    "purchases: packs bought (a viewer may buy several at once to cover a gift).",
+    "revenue and share: money from this pack, and its share of all cash in.",
+    "Channel split: in-app (store fee) against web (processor fee).",
+    "Gift mix: the most sent gifts, their share of gifts and of coins gifted.",
+    NULL};
+static const char *const help_viewers[] = {
+    "Viewers: each segment of the audience.",
+    "payers (rate): viewers who bought, over every viewer who existed in the segment (churn replacements included).",
+    "spend, of spend: money paid, and its share of all viewers' spend.",
+    "ARPPU: spend per payer. wallets: coins unspent now.",
+    "lost: gift intents given up. churn: viewers who left (their coins are breakage).",
+    NULL};
+
+const char *const *view_help(int view)
+{
+    static const char *const *const h[VIEW_N] = {help_overview, help_flow, help_creators, help_pricing, help_viewers};
+    return h[view < 0 || view >= VIEW_N ? 0 : view];
+}
