@@ -16,6 +16,8 @@ void ledger_purchase(ledger *l, int channel, int64_t price, int64_t fee, int64_t
     post(l, ACC_PLATFORM, channel ? ACC_WEB_PROCESSOR : ACC_APP_STORE, fee);
     l->cash_in += price;
     l->store_fees += fee;
+    if (channel)
+        l->web_fees += fee;
     l->coins_sold += coins;
     l->coins_bonus += bonus;
 }
@@ -64,13 +66,21 @@ int ledger_check(const ledger *l, int64_t wallet_sum, int64_t pending_sum, char 
                  num_fmt_micro(d, l->payout_fees), num_fmt_micro(e, l->bal[ACC_PLATFORM]));
         return -1;
     }
-    if (-l->bal[ACC_VIEWERS] != l->cash_in || l->bal[ACC_APP_STORE] + l->bal[ACC_WEB_PROCESSOR] != l->store_fees ||
-        l->bal[ACC_CREATOR_BANKS] != l->payouts_net || l->bal[ACC_PAYOUT_PROCESSOR] != l->payout_fees) {
-        snprintf(msg, n, "accounts: balances disagree with flows (viewers %s, stores %s, creators' banks %s, payout processor %s)",
-                 num_fmt_micro(a, l->bal[ACC_VIEWERS]), num_fmt_micro(b, l->bal[ACC_APP_STORE] + l->bal[ACC_WEB_PROCESSOR]),
-                 num_fmt_micro(c, l->bal[ACC_CREATOR_BANKS]), num_fmt_micro(d, l->bal[ACC_PAYOUT_PROCESSOR]));
-        return -1;
-    }
+    /* Each account against the flow that feeds it, named when it breaks. */
+    const struct { const char *name; int64_t bal, flow; } acc[] = {
+        {"viewers (minus cash in)", -l->bal[ACC_VIEWERS], l->cash_in},
+        {"app store (app fees)", l->bal[ACC_APP_STORE], l->store_fees - l->web_fees},
+        {"web processor (web fees)", l->bal[ACC_WEB_PROCESSOR], l->web_fees},
+        {"creators' banks (net payouts)", l->bal[ACC_CREATOR_BANKS], l->payouts_net},
+        {"payout processor (payout fees)", l->bal[ACC_PAYOUT_PROCESSOR], l->payout_fees},
+    };
+    for (size_t i = 0; i < sizeof acc / sizeof acc[0]; i++)
+        if (acc[i].bal != acc[i].flow) {
+            snprintf(msg, n, "accounts: %s balance %s != flow %s", acc[i].name, num_fmt_micro(a, acc[i].bal),
+                     num_fmt_micro(b, acc[i].flow));
+            return -1;
+        }
+    (void)e;
     for (int i = 0; i < ACC_N; i++)
         sum += l->bal[i];
     if (sum != 0) {

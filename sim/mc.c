@@ -47,8 +47,9 @@ typedef struct job {
     const mc_opts *o;
     mc_result *r;
     atomic_llong next, done;
-    atomic_int failed;
+    atomic_int failed, running;
     pthread_mutex_t lock;
+    pthread_cond_t changed;     /* a run finished or a worker stopped */
     int status;
     char msg[600];
 } job;
@@ -76,7 +77,14 @@ static void *worker(void *arg)
             break;
         }
         atomic_fetch_add(&j->done, 1);
+        pthread_mutex_lock(&j->lock);
+        pthread_cond_signal(&j->changed);
+        pthread_mutex_unlock(&j->lock);
     }
+    pthread_mutex_lock(&j->lock);
+    atomic_fetch_sub(&j->running, 1);
+    pthread_cond_signal(&j->changed);
+    pthread_mutex_unlock(&j->lock);
     return NULL;
 }
 
@@ -119,28 +127,53 @@ int mc_run(const scenario *s, const mc_opts *o, mc_result **out, char *msg, size
     atomic_init(&j.next, 0);
     atomic_init(&j.done, 0);
     atomic_init(&j.failed, 0);
+    atomic_init(&j.running, nt);
     pthread_mutex_init(&j.lock, NULL);
+    pthread_cond_init(&j.changed, NULL);
     int started = 0;
     for (int i = 0; i < nt; i++) {
         if (pthread_create(&th[i], NULL, worker, &j) != 0)
             break;
         started++;
     }
-    if (started == 0)
+    atomic_fetch_sub(&j.running, nt - started);
+    if (started == 0) {
+        atomic_fetch_add(&j.running, 1);
         worker(&j);            /* no thread to be had: do the work here */
+    }
+    /* Wake when a run finishes or every worker has stopped, and at least
+     * ten times a second for the progress line and the stop flag. */
+    pthread_mutex_lock(&j.lock);
     for (;;) {
         long long d = atomic_load(&j.done);
-        if (o->progress)
+        if (o->progress) {
+            pthread_mutex_unlock(&j.lock);
             o->progress(o->ud, d, r->runs);
-        if (d >= r->runs || atomic_load(&j.failed) || (o->stop && *o->stop) || started == 0)
+            pthread_mutex_lock(&j.lock);
+        }
+        if (atomic_load(&j.running) == 0)
             break;
-        struct timespec ts = {0, 100 * 1000 * 1000};
-        nanosleep(&ts, NULL);
+        if (o->stop && *o->stop) {
+            atomic_store(&j.failed, 1);     /* workers stop after their run */
+        }
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 100 * 1000 * 1000;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        if (atomic_load(&j.running) > 0)
+            pthread_cond_timedwait(&j.changed, &j.lock, &ts);
     }
+    pthread_mutex_unlock(&j.lock);
+    if (o->progress)            /* the last word, so a progress line can close */
+        o->progress(o->ud, atomic_load(&j.done), r->runs);
     for (int i = 0; i < started; i++)
         pthread_join(th[i], NULL);
     free(th);
     pthread_mutex_destroy(&j.lock);
+    pthread_cond_destroy(&j.changed);
     if (j.status) {
         snprintf(msg, n, "%s", j.msg);
         mc_result_free(r);

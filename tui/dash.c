@@ -124,6 +124,8 @@ typedef struct dash {
     int tour, tour_stop, tour_done_action;
     double engine_secs;
     int64_t engine_steps;
+    double full_wall;           /* wall time spent running at full speed, drawing included */
+    int64_t full_steps;
     double last_rate;
     int exit_code;
     char err[600];
@@ -883,7 +885,9 @@ int dash_main(scenario *s, const char *dir, const dash_opts *o)
     double last_draw = 0, last = now();
     draw(&d);
     while (!d.exit_code && !got_signal) {
-        int fast = !d.paused && !run_over(&d) && speeds[d.speed] == 0;
+        int fast = !d.paused && !run_over(&d) && speeds[d.speed] == 0 && d.mode == M_NONE;
+        double t_loop = now();
+        int64_t s_loop = d.engine_steps;
         timeout(fast ? 0 : 15);
         int ch = getch();
         int redraw = 0;
@@ -900,6 +904,10 @@ int dash_main(scenario *s, const char *dir, const dash_opts *o)
         if (redraw || now() - last_draw >= FRAME) {
             draw(&d);
             last_draw = now();
+        }
+        if (fast) {
+            d.full_wall += now() - t_loop;
+            d.full_steps += d.engine_steps - s_loop;
         }
     }
     endwin();
@@ -921,6 +929,10 @@ int dash_main(scenario *s, const char *dir, const dash_opts *o)
     if (d.engine_steps)
         fprintf(stderr, "coinsim: the run shown took %lld steps in %.3f s of engine time\n", (long long)d.engine_steps,
                 d.engine_secs);
+    if (d.full_steps)
+        fprintf(stderr, "coinsim: at full speed, %lld steps in %.3f s of wall time (%.1f steps/s, engine %.1f%% of it)\n",
+                (long long)d.full_steps, d.full_wall, d.full_steps / d.full_wall,
+                100.0 * d.engine_secs / (d.full_wall > d.engine_secs ? d.full_wall : d.engine_secs));
     world_snap_free(d.snap);
     world_free(d.w);
     for (int k = 0; k < SER_N; k++) {
