@@ -125,6 +125,7 @@ typedef struct dash {
     double engine_secs;
     int64_t engine_steps;
     double full_wall;           /* wall time spent running at full speed, drawing included */
+    double full_engine;         /* engine time within it */
     int64_t full_steps;
     double last_rate;
     int exit_code;
@@ -886,7 +887,7 @@ int dash_main(scenario *s, const char *dir, const dash_opts *o)
     draw(&d);
     while (!d.exit_code && !got_signal) {
         int fast = !d.paused && !run_over(&d) && speeds[d.speed] == 0 && d.mode == M_NONE;
-        double t_loop = now();
+        double t_loop = now(), e_loop = d.engine_secs;
         int64_t s_loop = d.engine_steps;
         timeout(fast ? 0 : 15);
         int ch = getch();
@@ -907,6 +908,7 @@ int dash_main(scenario *s, const char *dir, const dash_opts *o)
         }
         if (fast) {
             d.full_wall += now() - t_loop;
+            d.full_engine += d.engine_secs - e_loop;
             d.full_steps += d.engine_steps - s_loop;
         }
     }
@@ -932,7 +934,7 @@ int dash_main(scenario *s, const char *dir, const dash_opts *o)
     if (d.full_steps)
         fprintf(stderr, "coinsim: at full speed, %lld steps in %.3f s of wall time (%.1f steps/s, engine %.1f%% of it)\n",
                 (long long)d.full_steps, d.full_wall, d.full_steps / d.full_wall,
-                100.0 * d.engine_secs / (d.full_wall > d.engine_secs ? d.full_wall : d.engine_secs));
+                100.0 * d.full_engine / d.full_wall);
     world_snap_free(d.snap);
     world_free(d.w);
     for (int k = 0; k < SER_N; k++) {
