@@ -59,11 +59,31 @@ static const gsl_rng_type xo_type = {
 
 const gsl_rng_type *rng_xoshiro256ss = &xo_type;
 
+uint64_t rng_key(uint64_t seed, uint64_t run, int purpose)
+{
+    return rng_mix64(rng_mix64(seed ^ 0x636f696e73696d00ULL) + run * 0x9E3779B97F4A7C15ULL +
+                     (uint64_t)purpose * 0xD1B54A32D192ED03ULL);
+}
+
 void rng_reseed(gsl_rng *r, uint64_t seed, uint64_t run, int purpose)
 {
-    uint64_t k = rng_mix64(rng_mix64(seed ^ 0x636f696e73696d00ULL) + run * 0x9E3779B97F4A7C15ULL +
-                           (uint64_t)purpose * 0xD1B54A32D192ED03ULL);
-    xo_seed_key(r->state, k);
+    xo_seed_key(r->state, rng_key(seed, run, purpose));
+}
+
+uint64_t rng_key_at(uint64_t k, int64_t step, int64_t id)
+{
+    return rng_mix64(rng_mix64(k + (uint64_t)(step + 1) * 0xA0761D6478BD642FULL) +
+                     (uint64_t)(id + 1) * 0xE7037ED1A0B428DBULL);
+}
+
+void rng_reseed_at(gsl_rng *r, uint64_t k, int64_t step, int64_t id)
+{
+    xo_seed_key(r->state, rng_key_at(k, step, id));
+}
+
+double rng_unit_at(uint64_t k, int64_t step, int64_t id)
+{
+    return (double)(rng_mix64(rng_key_at(k, step, id) + 0x9E3779B97F4A7C15ULL) >> 11) * 0x1.0p-53;
 }
 
 gsl_rng *rng_stream(uint64_t seed, uint64_t run, int purpose)

@@ -10,7 +10,16 @@
  *     k = mix64(mix64(seed ^ 0x636f696e73696d00) + run * 0x9E3779B97F4A7C15
  *               + purpose * 0xD1B54A32D192ED03)
  * where mix64 is splitmix64's finaliser. Run r's streams depend on nothing
- * but (seed, r), so any run can be computed alone, on any thread. */
+ * but (seed, r), so any run can be computed alone, on any thread.
+ *
+ * For common random numbers between two scenarios (coinsim compare), draws
+ * that belong to one viewer or one creator in one step come from a stream
+ * of their own: the key above is carried on as
+ *     k' = mix64(mix64(k + (step + 1) * 0xA0761D6478BD642F) + (id + 1) * 0xE7037ED1A0B428DB)
+ * (rng_reseed_at), so a change that alters one viewer's purchase in one
+ * step leaves every other viewer's draws, and every later step, as they
+ * were. A single uniform per (step, id), as a creator's cash-out draw,
+ * is rng_unit_at: the first output of splitmix64 started at k'. */
 #ifndef COINSIM_RNG_H
 #define COINSIM_RNG_H
 
@@ -19,7 +28,14 @@
 
 /* The separate processes of a step each have their own stream, so a change
  * to one (say, more live creators) does not shift the draws of another. */
-enum rng_purpose { RNG_CHURN = 1, RNG_LIVE = 2, RNG_VIEWERS = 3, RNG_CASHOUT = 4, RNG_NPURPOSE = 5 };
+enum rng_purpose {
+    RNG_CHURN = 1,      /* who leaves */
+    RNG_LIVE = 2,       /* who is live */
+    RNG_VIEWERS = 3,    /* who is active, and active viewers' counts */
+    RNG_CASHOUT = 4,    /* per (step, creator): whether it cashes out */
+    RNG_VIEWER = 5,     /* per (step, viewer): its intents, creator, gifts, purchases */
+    RNG_NPURPOSE = 6
+};
 
 extern const gsl_rng_type *rng_xoshiro256ss;
 
@@ -31,5 +47,17 @@ void rng_reseed(gsl_rng *r, uint64_t seed, uint64_t run, int purpose);
 
 /* The splitmix64 finaliser, exposed for tests and hashing. */
 uint64_t rng_mix64(uint64_t x);
+
+/* The key of stream (seed, run, purpose), as above. */
+uint64_t rng_key(uint64_t seed, uint64_t run, int purpose);
+
+/* The key of (step, id) under a stream key k, as above. */
+uint64_t rng_key_at(uint64_t k, int64_t step, int64_t id);
+
+/* Reseed r to the stream of (step, id) under stream key k. */
+void rng_reseed_at(gsl_rng *r, uint64_t k, int64_t step, int64_t id);
+
+/* One uniform on [0, 1) for (step, id) under stream key k. */
+double rng_unit_at(uint64_t k, int64_t step, int64_t id);
 
 #endif

@@ -25,6 +25,7 @@ struct world {
     uint64_t run;
     int64_t step;
     gsl_rng *rng[RNG_NPURPOSE];
+    uint64_t key_viewer, key_cashout;   /* stream keys for per-(step, id) draws */
 
     /* viewers, in segment order */
     int64_t nviewers;
@@ -186,6 +187,8 @@ world *world_new(const scenario *s, uint64_t run)
     for (int i = 1; i < RNG_NPURPOSE; i++)
         if (!(w->rng[i] = rng_stream(t->p.seed, run, i)))
             goto fail;
+    w->key_viewer = rng_key(t->p.seed, run, RNG_VIEWER);
+    w->key_cashout = rng_key(t->p.seed, run, RNG_CASHOUT);
     if (!w->seg_start || !w->seg_size || !w->wallet || !w->spend || !w->last_buy ||
         !w->pending || !w->earned || !w->cashed || !w->weight || !w->live || !w->live_w || !w->sg ||
         !w->gift_credit || !w->pack_fee || !w->chan_packs[0] || !w->chan_packs[1] || !w->util_u || !w->util_w ||
@@ -330,7 +333,7 @@ static int choose_live(world *w)
  * against buying nothing). Returns the pack index and *q, or -1. */
 static long decide(world *w, const sc_segment *sg, int64_t shortfall, int64_t *qout)
 {
-    gsl_rng *r = w->rng[RNG_VIEWERS];
+    gsl_rng *r = w->rng[RNG_VIEWER];
     int ch = gsl_rng_uniform(r) < (double)sg->web_share / MICRO ? CH_WEB : CH_APP;
     if (!w->nchan[ch])
         ch = !ch;
@@ -373,7 +376,7 @@ static long decide(world *w, const sc_segment *sg, int64_t shortfall, int64_t *q
 
 static void intent(world *w, size_t s, int64_t v, int64_t creator)
 {
-    gsl_rng *r = w->rng[RNG_VIEWERS];
+    gsl_rng *r = w->rng[RNG_VIEWER];
     const sc_segment *sg = &w->t.segs[s];
     size_t gi = w->sg[s].idx[gsl_ran_discrete(r, w->sg[s].pick)];
     int64_t c = w->t.gifts[gi].coins;
@@ -478,9 +481,13 @@ static void viewers(world *w)
          * Poisson(lambda) intents". */
         double em = exp(-lambda), q = p * (1.0 - em), lq = log1p(-q);
         int64_t m = 0, end = start + n;
+        gsl_rng *vr = w->rng[RNG_VIEWER];
         for (int64_t v = next_hit(r, q, lq, start - 1); v < end; v = next_hit(r, q, lq, v)) {
-            unsigned k = ztpoisson(r, lambda, em);
-            int64_t creator = w->live[gsl_ran_discrete(r, w->live_pick)];
+            /* The viewer's own draws this step: see rng.h on common
+             * random numbers. */
+            rng_reseed_at(vr, w->key_viewer, w->step, v);
+            unsigned k = ztpoisson(vr, lambda, em);
+            int64_t creator = w->live[gsl_ran_discrete(vr, w->live_pick)];
             m++;
             for (unsigned j = 0; j < k; j++)
                 intent(w, s, v, creator);
@@ -494,7 +501,6 @@ static void viewers(world *w)
 
 static void cashouts(world *w)
 {
-    gsl_rng *r = w->rng[RNG_CASHOUT];
     const sc_params *p = &w->t.p;
     double pc = (double)p->p_cashout / MICRO;
     int64_t most = p->daily_limit / p->usd_per_diamond;    /* whole diamonds */
@@ -502,7 +508,7 @@ static void cashouts(world *w)
         int64_t whole = w->pending[c] / MICRO;
         if (whole == 0 || whole * p->usd_per_diamond < p->min_withdrawal)
             continue;
-        if (!(gsl_rng_uniform(r) < pc))
+        if (!(rng_unit_at(w->key_cashout, w->step, c) < pc))
             continue;
         int64_t d = whole < most ? whole : most;
         int64_t gross = d * p->usd_per_diamond;
