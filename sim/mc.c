@@ -64,7 +64,8 @@ static void *worker(void *arg)
         if (i >= j->r->runs)
             break;
         char msg[600];
-        int st = mc_one(j->s, (uint64_t)i + 1, j->o, &j->r->res[i], &j->r->ts[i * j->r->steps],
+        uint64_t run = (uint64_t)i + (uint64_t)(j->o->first > 0 ? j->o->first : 1);
+        int st = mc_one(j->s, run, j->o, &j->r->res[i], &j->r->ts[i * j->r->steps],
                         &j->r->packs[(size_t)i * j->r->npacks * 2], msg, sizeof msg);
         if (st != MC_OK) {
             pthread_mutex_lock(&j->lock);

@@ -13,7 +13,8 @@
 #include "scenario.h"
 
 typedef struct mc_opts {
-    int64_t runs;               /* runs 1..runs */
+    int64_t runs;               /* how many runs: first .. first + runs - 1 */
+    int64_t first;              /* the first run's number; 0 means 1 */
     int threads;                /* >= 1 */
     int check;                  /* check the ledger after every step */
     /* Called about ten times a second from the calling thread. */

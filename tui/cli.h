@@ -3,6 +3,8 @@
 #ifndef COINSIM_CLI_H
 #define COINSIM_CLI_H
 
+#include <stddef.h>
+
 int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_tour(int argc, char **argv);
@@ -10,5 +12,19 @@ int cmd_tour(int argc, char **argv);
 /* Print every diagnostic to stderr; warnings prefixed "warning: ". */
 struct diag;
 void cli_print_diag(const struct diag *d);
+
+/* Load dir, apply sets[0..nsets) in order (labels[i], if given, names the
+ * option in messages), check; print every problem. NULL if any error. */
+struct scenario;
+struct scenario *cli_load(const char *dir, const char *const *sets, const char *const *labels, int nsets);
+
+/* A figure for people: money with 2 decimals, rates with 4, counts with 1. */
+void cli_human(char *buf, size_t n, int metric, double v);
+
+/* Show "coinsim: WHAT n of total (p%)" on stderr, cleared at the end. */
+void cli_progress(const char *what, long long done, long long total);
+
+int cmd_compare(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 #endif

@@ -175,31 +175,42 @@ static void free_args(run_args *a)
     free(a->owned[1]);
 }
 
-/* Load, apply every --set, check. Prints all problems; NULL if any error. */
-static scenario *load_checked(const run_args *a)
+scenario *cli_load(const char *dir, const char *const *sets, const char *const *labels, int nsets)
 {
     diag d = {0};
-    scenario *s = scenario_load(a->dir, &d);
+    scenario *s = scenario_load(dir, &d);
     if (s) {
-        for (int i = 0; i < a->nsets; i++) {
+        for (int i = 0; i < nsets; i++) {
             char label[300];
-            if (a->sets[i] == a->owned[0] || a->sets[i] == a->owned[1])
-                snprintf(label, sizeof label, "--%s %.280s", a->sets[i] == a->owned[0] ? "runs" : "seed",
-                         a->sets[i] == a->owned[0] ? a->runs : a->seed);
-            else
-                snprintf(label, sizeof label, "--set %.280s", a->sets[i]);
-            scenario_set(s, a->sets[i], label, &d);
+            snprintf(label, sizeof label, "--set %.280s", sets[i]);
+            scenario_set(s, sets[i], labels && labels[i] ? labels[i] : label, &d);
         }
         scenario_check(s, &d);
     }
     cli_print_diag(&d);
     if (d.errors) {
-        fprintf(stderr, "coinsim: %zu problem%s in %s; nothing was run\n", d.errors, d.errors == 1 ? "" : "s", a->dir);
+        fprintf(stderr, "coinsim: %zu problem%s in %s; nothing was run\n", d.errors, d.errors == 1 ? "" : "s", dir);
         scenario_free(s);
         s = NULL;
     }
     diag_clear(&d);
     return s;
+}
+
+/* Load a->dir with every --set, --runs and --seed applied, and check it. */
+static scenario *load_checked(const run_args *a)
+{
+    const char *labels[MAX_SETS + 2];
+    char lab[2][300];
+    for (int i = 0; i < a->nsets; i++) {
+        labels[i] = NULL;
+        for (int k = 0; k < 2; k++)
+            if (a->sets[i] == a->owned[k]) {
+                snprintf(lab[k], sizeof lab[k], "--%s %.280s", k == 0 ? "runs" : "seed", k == 0 ? a->runs : a->seed);
+                labels[i] = lab[k];
+            }
+    }
+    return cli_load(a->dir, a->sets, labels, a->nsets);
 }
 
 int cmd_validate(int argc, char **argv)
@@ -224,19 +235,23 @@ int cmd_validate(int argc, char **argv)
     return 0;
 }
 
-static void progress(void *ud, int64_t done, int64_t total)
+void cli_progress(const char *what, long long done, long long total)
 {
-    (void)ud;
-    fprintf(stderr, "\rcoinsim: run %lld of %lld (%lld%%)", (long long)done, (long long)total,
-            (long long)(total ? 100 * done / total : 100));
+    fprintf(stderr, "\rcoinsim: %s %lld of %lld (%lld%%)", what, done, total, total ? 100 * done / total : 100);
     if (done >= total)
         fputs("\r\033[K", stderr);
     fflush(stderr);
 }
 
+static void progress(void *ud, int64_t done, int64_t total)
+{
+    (void)ud;
+    cli_progress("run", done, total);
+}
+
 /* Print a figure for people: money with 2 decimals, rates with 4, counts
  * with 1 (they are means over runs). */
-static void human(char *buf, size_t n, int m, double v)
+void cli_human(char *buf, size_t n, int m, double v)
 {
     if (isnan(v))
         snprintf(buf, n, "-");
@@ -258,9 +273,9 @@ static void print_table(const scenario *s, const mc_result *r)
         stat_row st;
         char mean[40], lo[40], hi[40], ci[90];
         report_stat(r, m, &st);
-        human(mean, sizeof mean, m, st.mean);
-        human(lo, sizeof lo, m, st.lo);
-        human(hi, sizeof hi, m, st.hi);
+        cli_human(mean, sizeof mean, m, st.mean);
+        cli_human(lo, sizeof lo, m, st.lo);
+        cli_human(hi, sizeof hi, m, st.hi);
         if (isnan(st.lo))
             snprintf(ci, sizeof ci, "(one run: no interval)");
         else

@@ -17,6 +17,8 @@ static const char usage[] =
     "  run DIR        simulate the scenario in DIR: the live dashboard on a\n"
     "                 terminal, the summary table otherwise (or with --headless)\n"
     "  tour [DIR]     a guided tour of the economy in the dashboard\n"
+    "  compare A B    run two scenarios pair by pair; the difference and its CI\n"
+    "  sweep DIR      run a grid of values; mean and CI of the key figures\n"
     "  validate DIR   check a scenario and list every problem in it\n"
     "  help [COMMAND] this text, or a command's own\n"
     "\n"
@@ -49,7 +51,11 @@ int main(int argc, char **argv)
             return cmd_validate(2, hv);
         if (strcmp(argv[2], "tour") == 0)
             return cmd_tour(2, hv);
-        fprintf(stderr, "coinsim: no command \"%s\" (expected run, validate or tour)\n", argv[2]);
+        if (strcmp(argv[2], "compare") == 0)
+            return cmd_compare(2, hv);
+        if (strcmp(argv[2], "sweep") == 0)
+            return cmd_sweep(2, hv);
+        fprintf(stderr, "coinsim: no command \"%s\" (expected run, validate, tour, compare or sweep)\n", argv[2]);
         return 2;
     }
     if (strcmp(cmd, "run") == 0)
@@ -58,10 +64,14 @@ int main(int argc, char **argv)
         return cmd_validate(argc - 1, argv + 1);
     if (strcmp(cmd, "tour") == 0)
         return cmd_tour(argc - 1, argv + 1);
+    if (strcmp(cmd, "compare") == 0)
+        return cmd_compare(argc - 1, argv + 1);
+    if (strcmp(cmd, "sweep") == 0)
+        return cmd_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "--version") == 0) {
         puts("coinsim 0.1");
         return 0;
     }
-    fprintf(stderr, "coinsim: unknown command \"%s\" (expected run, validate, tour or help; see coinsim --help)\n", cmd);
+    fprintf(stderr, "coinsim: unknown command \"%s\" (expected run, validate, tour, compare, sweep or help; see coinsim --help)\n", cmd);
     return 2;
 }

@@ -1,0 +1,305 @@
+/* coinsim compare A B: a paired A/B comparison on common random numbers. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../sim/compare.h"
+#include "../sim/kpi.h"
+#include "../sim/mc.h"
+#include "../sim/num.h"
+#include "../sim/report.h"
+#include "../sim/scenario.h"
+#include "cli.h"
+
+static const char compare_help[] =
+    "usage: coinsim compare A B [options]\n"
+    "\n"
+    "Run scenarios A and B pair by pair: run r of A and run r of B share their\n"
+    "random numbers (the same viewers make the same draws for the same\n"
+    "decisions), so B - A is the change's effect, not noise. For every metric:\n"
+    "A's mean, B's mean, the mean paired difference B - A with its 95% CI, the\n"
+    "relative change, whether the CI excludes zero, and how much narrower the\n"
+    "CI is than independent runs would give.\n"
+    "\n"
+    "options:\n"
+    "  --runs R          paired runs (default: A's runs); with --until-ci, the\n"
+    "                    size of each batch\n"
+    "  --seed S          the seed both use (default: A's seed)\n"
+    "  --set TARGET=VAL  change both scenarios before they run; repeatable\n"
+    "  --metric M        the metric of the verdict and of --until-ci\n"
+    "                    (default platform_cash_usd)\n"
+    "  --until-ci PCT    add batches of runs until the CI half-width of M's\n"
+    "                    difference is within PCT% of the difference\n"
+    "  --max-runs N      the most runs --until-ci may use (default 2000)\n"
+    "  --threads T       worker threads (results do not depend on T)\n"
+    "  --out DIR         write compare.csv there\n"
+    "  -h, --help        this text\n"
+    "\n"
+    "exit status: 0 done, 1 runtime failure, 2 bad input, 3 ledger identity broken\n";
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    stop_flag = 1;
+    signal(sig, SIG_DFL);
+}
+
+static void progress(void *ud, int64_t done, int64_t total)
+{
+    (void)ud;
+    cli_progress("paired runs", done, total);
+}
+
+static void put(FILE *f, double v)
+{
+    if (isnan(v))
+        fputs(",", f);
+    else
+        fprintf(f, ",%.6f", v);
+}
+
+static int write_csv(const char *dir, const cmp_result *r, char *msg, size_t n)
+{
+    afile a;
+    if (afile_open(&a, dir, "compare.csv", msg, n) < 0)
+        return -1;
+    fputs("metric,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,rel_change,significant\n", a.f);
+    for (int m = 0; m < M_N; m++) {
+        const cmp_metric *c = &r->m[m];
+        fputs(kpi_metrics[m].name, a.f);
+        put(a.f, c->a_mean);
+        put(a.f, c->b_mean);
+        put(a.f, c->diff_mean);
+        put(a.f, c->diff_lo);
+        put(a.f, c->diff_hi);
+        put(a.f, c->rel_change);
+        fprintf(a.f, ",%s\n", c->significant ? "yes" : "no");
+    }
+    if (afile_commit(&a, msg, n) < 0) {
+        afile_abort(&a);
+        return -1;
+    }
+    afile_abort(&a);
+    return 0;
+}
+
+static void signed_human(char *buf, size_t n, int m, double v)
+{
+    char t[48];
+    cli_human(t, sizeof t, m, fabs(v));
+    snprintf(buf, n, "%s%s", isnan(v) ? "" : v < 0 ? "-" : "+", t);
+}
+
+int cmd_compare(int argc, char **argv)
+{
+    const char *dirs[2] = {NULL, NULL}, *sets[256], *out = NULL, *runs_s = NULL, *seed_s = NULL, *metric_s = NULL;
+    int nsets = 0, threads = 0;
+    double until = 0;
+    int64_t max_runs = 2000;
+    char msg[1024];
+
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int takes = !strcmp(o, "--runs") || !strcmp(o, "--seed") || !strcmp(o, "--set") || !strcmp(o, "--out") ||
+                    !strcmp(o, "--threads") || !strcmp(o, "--until-ci") || !strcmp(o, "--metric") || !strcmp(o, "--max-runs");
+        if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+            fputs(compare_help, stdout);
+            return 0;
+        }
+        if (takes && !v) {
+            fprintf(stderr, "coinsim compare: %s needs a value (see coinsim compare --help)\n", o);
+            return 2;
+        }
+        const char *why;
+        int64_t iv;
+        if (!strcmp(o, "--set")) {
+            if (nsets == 256) {
+                fprintf(stderr, "coinsim compare: more than 256 --set options\n");
+                return 2;
+            }
+            sets[nsets++] = v;
+        } else if (!strcmp(o, "--runs")) {
+            runs_s = v;
+        } else if (!strcmp(o, "--seed")) {
+            seed_s = v;
+        } else if (!strcmp(o, "--out")) {
+            out = v;
+        } else if (!strcmp(o, "--metric")) {
+            metric_s = v;
+        } else if (!strcmp(o, "--threads")) {
+            if (num_parse_int(v, &iv, &why) < 0 || iv < 1 || iv > 256) {
+                fprintf(stderr, "coinsim compare: --threads \"%s\": expected a whole number from 1 to 256\n", v);
+                return 2;
+            }
+            threads = (int)iv;
+        } else if (!strcmp(o, "--max-runs")) {
+            if (num_parse_int(v, &iv, &why) < 0 || iv < 2 || iv > 1000000) {
+                fprintf(stderr, "coinsim compare: --max-runs \"%s\": expected a whole number from 2 to 1000000\n", v);
+                return 2;
+            }
+            max_runs = iv;
+        } else if (!strcmp(o, "--until-ci")) {
+            if (num_parse_dec(v, &iv, &why) < 0 || iv <= 0 || iv > 100 * NUM_MICRO) {
+                fprintf(stderr, "coinsim compare: --until-ci \"%s\": expected a percentage above 0 and at most 100\n", v);
+                return 2;
+            }
+            until = (double)iv / NUM_MICRO;
+        } else if (o[0] == '-' && o[1]) {
+            fprintf(stderr, "coinsim compare: unknown option \"%s\" (see coinsim compare --help)\n", o);
+            return 2;
+        } else if (!dirs[0]) {
+            dirs[0] = o;
+        } else if (!dirs[1]) {
+            dirs[1] = o;
+        } else {
+            fprintf(stderr, "coinsim compare: two scenario directories expected, got a third: \"%s\"\n", o);
+            return 2;
+        }
+        if (takes)
+            i++;
+    }
+    if (!dirs[1]) {
+        fprintf(stderr, "coinsim compare: two scenario directories expected, A and B (see coinsim compare --help)\n");
+        return 2;
+    }
+    int metric = kpi_metric_find(metric_s ? metric_s : "platform_cash_usd");
+    if (metric < 0) {
+        fprintf(stderr, "coinsim compare: --metric \"%s\": no such metric (expected a metric of summary.csv, e.g. platform_cash_usd)\n",
+                metric_s);
+        return 2;
+    }
+
+    /* Both get every --set; then the shared runs and seed: A's unless given. */
+    scenario *s[2] = {NULL, NULL};
+    for (int k = 0; k < 2; k++)
+        if (!(s[k] = cli_load(dirs[k], sets, NULL, nsets))) {
+            scenario_free(s[0]);
+            return 2;
+        }
+    diag d = {0};
+    char buf[300], label[300];
+    for (int k = 0; k < 2; k++) {
+        if (runs_s) {
+            snprintf(buf, sizeof buf, "runs=%s", runs_s);
+            snprintf(label, sizeof label, "--runs %.200s", runs_s);
+            scenario_set(s[k], buf, label, &d);
+        }
+        if (seed_s) {
+            snprintf(buf, sizeof buf, "seed=%s", seed_s);
+            snprintf(label, sizeof label, "--seed %.200s", seed_s);
+            scenario_set(s[k], buf, label, &d);
+        }
+        if (d.errors)
+            break;
+    }
+    if (!d.errors && !seed_s)
+        s[1]->t.p.seed = s[0]->t.p.seed;
+    if (!d.errors && !runs_s)
+        s[1]->t.p.runs = s[0]->t.p.runs;
+    if (d.errors || (until > 0 && s[0]->t.p.runs < 2)) {
+        cli_print_diag(&d);
+        if (!d.errors)
+            fprintf(stderr, "coinsim compare: --until-ci needs batches of at least 2 runs\n");
+        diag_clear(&d);
+        scenario_free(s[0]);
+        scenario_free(s[1]);
+        return 2;
+    }
+    diag_clear(&d);
+    if (out && report_prepare_dir(out, msg, sizeof msg) < 0) {
+        fprintf(stderr, "coinsim: %s; nothing was run\n", msg);
+        scenario_free(s[0]);
+        scenario_free(s[1]);
+        return 1;
+    }
+
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    cmp_opts o;
+    memset(&o, 0, sizeof o);
+    o.runs = s[0]->t.p.runs;
+    o.threads = threads ? threads : (int)(ncpu > 0 ? ncpu : 1);
+    o.until_ci = until;
+    o.metric = metric;
+    o.max_runs = max_runs < o.runs ? o.runs : max_runs;
+    o.progress = isatty(STDERR_FILENO) ? progress : NULL;
+    o.stop = &stop_flag;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+
+    cmp_result *r;
+    int st = compare_run(s[0], s[1], &o, &r, msg, sizeof msg);
+    if (st != MC_OK) {
+        fprintf(stderr, "coinsim: %s%s\n", msg, out ? "; no output file was written" : "");
+        scenario_free(s[0]);
+        scenario_free(s[1]);
+        return st == MC_LEDGER ? 3 : st == MC_STOPPED ? 130 : 1;
+    }
+
+    int rc = 0;
+    if (out && write_csv(out, r, msg, sizeof msg) < 0) {
+        fprintf(stderr, "coinsim: %s\n", msg);
+        rc = 1;
+    }
+    printf("compare: A = %s, B = %s; %lld paired runs (run r of each on the same random numbers), seed %llu\n\n",
+           s[0]->t.p.name, s[1]->t.p.name, (long long)r->runs, (unsigned long long)s[0]->t.p.seed);
+    printf("%-27s %14s %14s %13s   %-29s %8s %4s %8s\n", "metric", "A mean", "B mean", "B - A", "95% CI of B - A", "change",
+           "sig", "pairing");
+    for (int m = 0; m < M_N; m++) {
+        const cmp_metric *c = &r->m[m];
+        char a[64], b[64], df[64], lo[64], hi[64], ci[160], rel[32], pr[32];
+        cli_human(a, sizeof a, m, c->a_mean);
+        cli_human(b, sizeof b, m, c->b_mean);
+        signed_human(df, sizeof df, m, c->diff_mean);
+        signed_human(lo, sizeof lo, m, c->diff_lo);
+        signed_human(hi, sizeof hi, m, c->diff_hi);
+        if (isnan(c->diff_lo))
+            snprintf(ci, sizeof ci, "(one run)");
+        else
+            snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
+        if (isnan(c->rel_change))
+            snprintf(rel, sizeof rel, "-");
+        else
+            snprintf(rel, sizeof rel, "%+.1f%%", 100 * c->rel_change);
+        if (isnan(c->var_ratio))
+            snprintf(pr, sizeof pr, "-");
+        else
+            snprintf(pr, sizeof pr, "%.1fx", sqrt(c->var_ratio));
+        printf("%-27s %14s %14s %13s   %-29s %8s %4s %8s\n", kpi_metrics[m].name, a, b, df, ci, rel,
+               c->significant ? "yes" : "no", pr);
+    }
+    const cmp_metric *c = &r->m[metric];
+    char df[64], lo[64], hi[64];
+    signed_human(df, sizeof df, metric, c->diff_mean);
+    signed_human(lo, sizeof lo, metric, c->diff_lo);
+    signed_human(hi, sizeof hi, metric, c->diff_hi);
+    printf("\nverdict on %s: B - A = %s (95%% CI %s to %s", kpi_metrics[metric].name, df, lo, hi);
+    if (!isnan(c->rel_change))
+        printf(", %+.2f%% of A", 100 * c->rel_change);
+    printf(").\n");
+    if (c->significant)
+        printf("  B is %s than A: the interval excludes zero.\n", c->diff_mean > 0 ? "higher" : "lower");
+    else if (c->diff_lo == 0 && c->diff_hi == 0)
+        printf("  No difference at all: every paired run gave the same figure.\n");
+    else
+        printf("  No clear difference: the interval includes zero (more runs, or --until-ci, may settle it).\n");
+    if (!isnan(c->var_ratio))
+        printf("  Pairing: the CI is %.1fx narrower than %lld independent runs of each would give "
+               "(half-width %s against %s); independent runs would need %.0fx as many runs.\n",
+               sqrt(c->var_ratio), (long long)r->runs, (cli_human(lo, sizeof lo, metric, (c->diff_hi - c->diff_lo) / 2), lo),
+               (cli_human(hi, sizeof hi, metric, c->half_unpaired), hi), c->var_ratio);
+    if (until > 0)
+        printf("  --until-ci %g: %s after %lld runs (half-width %.2f%% of the difference).\n", until,
+               r->converged ? "reached" : "NOT reached", (long long)r->runs,
+               c->diff_mean != 0 ? 100 * (c->diff_hi - c->diff_lo) / 2 / fabs(c->diff_mean) : 0.0);
+    if (out && rc == 0)
+        printf("\nwrote %s/compare.csv\n", out);
+    compare_free(r);
+    scenario_free(s[0]);
+    scenario_free(s[1]);
+    return rc;
+}

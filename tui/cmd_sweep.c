@@ -1,0 +1,485 @@
+/* coinsim sweep DIR --vary ...: a grid of values on common random numbers. */
+#define _POSIX_C_SOURCE 200809L
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../sim/diag.h"
+#include "../sim/kpi.h"
+#include "../sim/mc.h"
+#include "../sim/num.h"
+#include "../sim/report.h"
+#include "../sim/stats.h"
+#include "../sim/sweep.h"
+#include "cli.h"
+
+#define MAX_AXES 8
+
+static const char sweep_help[] =
+    "usage: coinsim sweep DIR --vary TARGET=SPEC [--vary ...] [options]\n"
+    "\n"
+    "Run the scenario in DIR at every point of a grid: one value per varied\n"
+    "target, every combination. Every point runs on the same random numbers\n"
+    "(the same seed and run numbers), so the differences between points are the\n"
+    "values' effect. Prints the mean and 95% CI of the key figures per point.\n"
+    "\n"
+    "  --vary TARGET=LO:HI:STEP   LO, LO+STEP, ... up to HI (exact decimals)\n"
+    "  --vary TARGET=V1,V2,...    the values listed\n"
+    "                  TARGET is anything --set takes: params.KEY (or KEY),\n"
+    "                  packs.NAME.FIELD, gifts.NAME.FIELD, segments.NAME.FIELD\n"
+    "options:\n"
+    "  --runs R          runs per point (default: the scenario's runs)\n"
+    "  --seed S          the seed every point uses (default: the scenario's)\n"
+    "  --set TARGET=VAL  change the scenario before the grid; repeatable\n"
+    "  --objective M     name the point with the highest mean of metric M, and\n"
+    "                    say whether its CI overlaps the runner-up's\n"
+    "  --minimize        with --objective: the lowest mean is best\n"
+    "  --max-points N    refuse grids of more than N points (default 1000)\n"
+    "  --threads T       worker threads over points and runs (results do not\n"
+    "                    depend on T)\n"
+    "  --out DIR         write sweep.csv there\n"
+    "  -h, --help        this text\n"
+    "\n"
+    "exit status: 0 done, 1 runtime failure, 2 bad input, 3 ledger identity broken\n";
+
+static const int key_metrics[] = {TS_CASH_IN, TS_PLATFORM_CASH, TS_PAYOUTS_NET, TS_STORE_FEES, TS_PURCHASES,
+                                  TS_PAYERS, M_ARPPU, M_CREATOR_SHARE, M_TAKE_RATE};
+#define NKEY ((int)(sizeof key_metrics / sizeof key_metrics[0]))
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    stop_flag = 1;
+    signal(sig, SIG_DFL);
+}
+
+static void bar(void *ud, int64_t done, int64_t total)
+{
+    (void)ud;
+    int w = 30, k = total ? (int)(done * w / total) : w;
+    fputs("\rcoinsim: sweep [", stderr);
+    for (int i = 0; i < w; i++)
+        fputc(i < k ? '#' : '.', stderr);
+    fprintf(stderr, "] %3lld%% %lld of %lld runs", (long long)(total ? 100 * done / total : 100), (long long)done,
+            (long long)total);
+    if (done >= total)
+        fputs("\r\033[K", stderr);
+    fflush(stderr);
+}
+
+typedef struct axis_text {
+    char *target;
+    char **values;
+    size_t n;
+} axis_text;
+
+static void axis_free(axis_text *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        free(a->values[i]);
+    free(a->values);
+    free(a->target);
+}
+
+static int push(axis_text *a, const char *v)
+{
+    char **nv = realloc(a->values, (a->n + 1) * sizeof *nv);
+    if (!nv)
+        return -1;
+    a->values = nv;
+    if (!(a->values[a->n] = strdup(v)))
+        return -1;
+    a->n++;
+    return 0;
+}
+
+/* Parse TARGET=LO:HI:STEP or TARGET=V1,V2,... Returns 0 or 2 after a message. */
+static int parse_vary(const char *spec, axis_text *a, int64_t max_points)
+{
+    const char *eq = strchr(spec, '='), *why;
+    memset(a, 0, sizeof *a);
+    if (!eq || eq == spec || !eq[1]) {
+        fprintf(stderr, "coinsim sweep: --vary \"%s\": expected TARGET=LO:HI:STEP or TARGET=V1,V2,...\n", spec);
+        return 2;
+    }
+    a->target = strndup(spec, (size_t)(eq - spec));
+    const char *v = eq + 1;
+    if (strchr(v, ':')) {
+        char lo_s[64], hi_s[64], st_s[64];
+        int64_t lo, hi, st;
+        if (sscanf(v, "%63[^:]:%63[^:]:%63s", lo_s, hi_s, st_s) != 3) {
+            fprintf(stderr, "coinsim sweep: --vary %s: \"%s\" is not LO:HI:STEP\n", a->target, v);
+            return 2;
+        }
+        const char *names[3] = {"LO", "HI", "STEP"}, *txt[3] = {lo_s, hi_s, st_s};
+        int64_t *dst[3] = {&lo, &hi, &st};
+        for (int k = 0; k < 3; k++)
+            if (num_parse_dec(txt[k], dst[k], &why) < 0) {
+                fprintf(stderr, "coinsim sweep: --vary %s: %s \"%s\": %s (expected a decimal with at most 6 places)\n",
+                        a->target, names[k], txt[k], why);
+                return 2;
+            }
+        if (lo > hi) {
+            fprintf(stderr, "coinsim sweep: --vary %s: LO %s is above HI %s (expected LO <= HI)\n", a->target, lo_s, hi_s);
+            return 2;
+        }
+        if (st <= 0) {
+            fprintf(stderr, "coinsim sweep: --vary %s: STEP %s (expected a step above 0)\n", a->target, st_s);
+            return 2;
+        }
+        int64_t count = (hi - lo) / st + 1;
+        if (count > max_points) {
+            fprintf(stderr, "coinsim sweep: --vary %s: %lld values, more than --max-points %lld\n", a->target,
+                    (long long)count, (long long)max_points);
+            return 2;
+        }
+        for (int64_t k = 0; k < count; k++) {
+            char b[NUM_BUF];
+            if (push(a, num_fmt_short(b, lo + k * st)) < 0)
+                return 1;
+        }
+    } else {
+        char *copy = strdup(v), *save = NULL;
+        for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+            if (push(a, t) < 0) {
+                free(copy);
+                return 1;
+            }
+        free(copy);
+        if (a->n == 0 || a->n > (size_t)max_points) {
+            fprintf(stderr, "coinsim sweep: --vary %s: %zu values (expected 1 to --max-points %lld)\n", a->target, a->n,
+                    (long long)max_points);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+static void point_stat(const sweep_result *r, size_t p, int m, stat_row *st)
+{
+    double *x = malloc((size_t)r->runs * sizeof *x), *tmp = malloc((size_t)r->runs * sizeof *tmp);
+    if (!x || !tmp) {
+        memset(st, 0, sizeof *st);
+        st->mean = NAN;
+    } else {
+        for (int64_t i = 0; i < r->runs; i++)
+            x[i] = r->res[p * (size_t)r->runs + (size_t)i].value[m];
+        stats_summary(x, (size_t)r->runs, tmp, st);
+    }
+    free(x);
+    free(tmp);
+}
+
+static void put(FILE *f, double v)
+{
+    if (isnan(v))
+        fputs(",", f);
+    else
+        fprintf(f, ",%.6f", v);
+}
+
+static int write_csv(const char *dir, const sweep_result *r, const axis_text *ax, int objective, char *msg, size_t n)
+{
+    afile a;
+    if (afile_open(&a, dir, "sweep.csv", msg, n) < 0)
+        return -1;
+    for (size_t k = 0; k < r->naxes; k++)
+        fprintf(a.f, "%s%s", k ? "," : "", ax[k].target);
+    int ms[NKEY + 1], nm = 0, have = 0;
+    for (int i = 0; i < NKEY; i++) {
+        ms[nm++] = key_metrics[i];
+        have |= key_metrics[i] == objective;
+    }
+    if (objective >= 0 && !have)
+        ms[nm++] = objective;
+    for (int i = 0; i < nm; i++)
+        fprintf(a.f, ",%s_mean,%s_ci95_low,%s_ci95_high", kpi_metrics[ms[i]].name, kpi_metrics[ms[i]].name,
+                kpi_metrics[ms[i]].name);
+    fputc('\n', a.f);
+    for (size_t p = 0; p < r->npoints; p++) {
+        for (size_t k = 0; k < r->naxes; k++)
+            fprintf(a.f, "%s%s", k ? "," : "", ax[k].values[r->pick[p * r->naxes + k]]);
+        for (int i = 0; i < nm; i++) {
+            stat_row st;
+            point_stat(r, p, ms[i], &st);
+            put(a.f, st.mean);
+            put(a.f, st.lo);
+            put(a.f, st.hi);
+        }
+        fputc('\n', a.f);
+    }
+    if (afile_commit(&a, msg, n) < 0) {
+        afile_abort(&a);
+        return -1;
+    }
+    afile_abort(&a);
+    return 0;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+    const char *dir = NULL, *sets[256], *varies[MAX_AXES], *out = NULL, *runs_s = NULL, *seed_s = NULL, *obj_s = NULL;
+    int nsets = 0, nvary = 0, threads = 0, minimize = 0;
+    int64_t max_points = 1000;
+    char msg[1024];
+
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL, *why;
+        int64_t iv;
+        int takes = !strcmp(o, "--vary") || !strcmp(o, "--runs") || !strcmp(o, "--seed") || !strcmp(o, "--set") ||
+                    !strcmp(o, "--out") || !strcmp(o, "--threads") || !strcmp(o, "--objective") || !strcmp(o, "--max-points");
+        if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+            fputs(sweep_help, stdout);
+            return 0;
+        }
+        if (takes && !v) {
+            fprintf(stderr, "coinsim sweep: %s needs a value (see coinsim sweep --help)\n", o);
+            return 2;
+        }
+        if (!strcmp(o, "--vary")) {
+            if (nvary == MAX_AXES) {
+                fprintf(stderr, "coinsim sweep: more than %d --vary options\n", MAX_AXES);
+                return 2;
+            }
+            varies[nvary++] = v;
+        } else if (!strcmp(o, "--set")) {
+            if (nsets == 256) {
+                fprintf(stderr, "coinsim sweep: more than 256 --set options\n");
+                return 2;
+            }
+            sets[nsets++] = v;
+        } else if (!strcmp(o, "--runs")) {
+            runs_s = v;
+        } else if (!strcmp(o, "--seed")) {
+            seed_s = v;
+        } else if (!strcmp(o, "--out")) {
+            out = v;
+        } else if (!strcmp(o, "--objective")) {
+            obj_s = v;
+        } else if (!strcmp(o, "--minimize")) {
+            minimize = 1;
+        } else if (!strcmp(o, "--threads")) {
+            if (num_parse_int(v, &iv, &why) < 0 || iv < 1 || iv > 256) {
+                fprintf(stderr, "coinsim sweep: --threads \"%s\": expected a whole number from 1 to 256\n", v);
+                return 2;
+            }
+            threads = (int)iv;
+        } else if (!strcmp(o, "--max-points")) {
+            if (num_parse_int(v, &iv, &why) < 0 || iv < 1 || iv > 1000000) {
+                fprintf(stderr, "coinsim sweep: --max-points \"%s\": expected a whole number from 1 to 1000000\n", v);
+                return 2;
+            }
+            max_points = iv;
+        } else if (o[0] == '-' && o[1]) {
+            fprintf(stderr, "coinsim sweep: unknown option \"%s\" (see coinsim sweep --help)\n", o);
+            return 2;
+        } else if (!dir) {
+            dir = o;
+        } else {
+            fprintf(stderr, "coinsim sweep: one scenario directory expected, got \"%s\" and \"%s\"\n", dir, o);
+            return 2;
+        }
+        if (takes)
+            i++;
+    }
+    if (!dir) {
+        fprintf(stderr, "coinsim sweep: no scenario directory given (see coinsim sweep --help)\n");
+        return 2;
+    }
+    if (!nvary) {
+        fprintf(stderr, "coinsim sweep: nothing to vary (expected at least one --vary TARGET=SPEC)\n");
+        return 2;
+    }
+    int objective = -1;
+    if (obj_s && (objective = kpi_metric_find(obj_s)) < 0) {
+        fprintf(stderr, "coinsim sweep: --objective \"%s\": no such metric (expected a metric of summary.csv)\n", obj_s);
+        return 2;
+    }
+
+    axis_text ax[MAX_AXES];
+    sweep_axis axes[MAX_AXES];
+    int rc = 0, nax = 0;
+    for (; nax < nvary; nax++)
+        if ((rc = parse_vary(varies[nax], &ax[nax], max_points)) != 0) {
+            nax++;
+            break;
+        }
+    scenario *base = NULL, **pts = NULL;
+    sweep_result *r = NULL;
+    size_t npoints = 0;
+    if (rc)
+        goto done;
+    for (int k = 0; k < nax; k++) {
+        axes[k].target = ax[k].target;
+        axes[k].values = (const char *const *)ax[k].values;
+        axes[k].nvalues = ax[k].n;
+    }
+    npoints = sweep_points(axes, (size_t)nax, (size_t)max_points);
+    if (!npoints) {
+        fprintf(stderr, "coinsim sweep: the grid has more than --max-points %lld points\n", (long long)max_points);
+        rc = 2;
+        goto done;
+    }
+    const char *extra[2];
+    char rb[300], sb[300];
+    int nextra = 0;
+    if (runs_s) {
+        snprintf(rb, sizeof rb, "runs=%s", runs_s);
+        extra[nextra++] = rb;
+    }
+    if (seed_s) {
+        snprintf(sb, sizeof sb, "seed=%s", seed_s);
+        extra[nextra++] = sb;
+    }
+    const char *all[258];
+    for (int i = 0; i < nsets; i++)
+        all[i] = sets[i];
+    for (int i = 0; i < nextra; i++)
+        all[nsets + i] = extra[i];
+    if (!(base = cli_load(dir, all, NULL, nsets + nextra))) {
+        rc = 2;
+        goto done;
+    }
+    /* Each varied target once, on its first value, so a typo is one line. */
+    diag d = {0};
+    for (int k = 0; k < nax; k++) {
+        scenario *probe = scenario_clone(base);
+        char assign[600], label[640];
+        snprintf(assign, sizeof assign, "%s=%s", ax[k].target, ax[k].values[0]);
+        snprintf(label, sizeof label, "--vary %s", assign);
+        if (probe)
+            scenario_set(probe, assign, label, &d);     /* problems land in d */
+        scenario_free(probe);
+    }
+    if (!d.errors)
+        pts = sweep_build(base, axes, (size_t)nax, npoints, &d);
+    cli_print_diag(&d);
+    if (d.errors) {
+        fprintf(stderr, "coinsim sweep: nothing was run\n");
+        diag_clear(&d);
+        rc = 2;
+        goto done;
+    }
+    diag_clear(&d);
+    if (out && report_prepare_dir(out, msg, sizeof msg) < 0) {
+        fprintf(stderr, "coinsim: %s; nothing was run\n", msg);
+        rc = 1;
+        goto done;
+    }
+
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    sweep_opts o;
+    memset(&o, 0, sizeof o);
+    o.runs = base->t.p.runs;
+    o.threads = threads ? threads : (int)(ncpu > 0 ? ncpu : 1);
+    o.progress = isatty(STDERR_FILENO) ? bar : NULL;
+    o.stop = &stop_flag;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    int st = sweep_run(pts, axes, (size_t)nax, npoints, &o, &r, msg, sizeof msg);
+    if (st != MC_OK) {
+        fprintf(stderr, "coinsim: %s%s\n", msg, out ? "; no output file was written" : "");
+        rc = st == MC_LEDGER ? 3 : st == MC_STOPPED ? 130 : 1;
+        goto done;
+    }
+    if (out && write_csv(out, r, ax, objective, msg, sizeof msg) < 0) {
+        fprintf(stderr, "coinsim: %s\n", msg);
+        rc = 1;
+    }
+
+    printf("sweep: %s, %zu points x %lld runs, seed %llu (every point on the same random numbers)\n\n", base->t.p.name,
+           npoints, (long long)r->runs, (unsigned long long)base->t.p.seed);
+    static const int shown[] = {TS_PLATFORM_CASH, TS_CASH_IN, TS_PAYOUTS_NET, M_CREATOR_SHARE};
+    for (int k = 0; k < nax; k++)
+        printf("%-*s ", (int)(strlen(ax[k].target) > 12 ? strlen(ax[k].target) : 12), ax[k].target);
+    for (int i = 0; i < 4; i++)
+        printf("%24s ", kpi_metrics[shown[i]].name);
+    if (objective >= 0 && objective != shown[0] && objective != shown[1] && objective != shown[2] && objective != shown[3])
+        printf("%24s", kpi_metrics[objective].name);
+    printf("\n");
+    for (size_t p = 0; p < npoints; p++) {
+        for (int k = 0; k < nax; k++)
+            printf("%-*s ", (int)(strlen(ax[k].target) > 12 ? strlen(ax[k].target) : 12), ax[k].values[r->pick[p * nax + k]]);
+        for (int i = 0; i < 5; i++) {
+            int m = i < 4 ? shown[i] : objective;
+            if (i == 4 && (objective < 0 || objective == shown[0] || objective == shown[1] || objective == shown[2] ||
+                           objective == shown[3]))
+                break;
+            stat_row s;
+            char a[48], h[48], cell[100];
+            point_stat(r, p, m, &s);
+            cli_human(a, sizeof a, m, s.mean);
+            cli_human(h, sizeof h, m, (s.hi - s.lo) / 2);
+            snprintf(cell, sizeof cell, "%s +- %s", a, isnan(s.lo) ? "-" : h);
+            printf("%24s ", cell);
+        }
+        printf("\n");
+    }
+    if (objective >= 0 && npoints >= 2) {
+        size_t best = 0, second = 1;
+        stat_row sb_, ss_;
+        double sign = minimize ? -1 : 1;
+        for (size_t p = 0; p < npoints; p++) {
+            stat_row s;
+            point_stat(r, p, objective, &s);
+            stat_row b2;
+            point_stat(r, best, objective, &b2);
+            if (p != best && sign * s.mean > sign * b2.mean)
+                best = p;
+        }
+        second = best == 0 ? 1 : 0;
+        for (size_t p = 0; p < npoints; p++) {
+            if (p == best)
+                continue;
+            stat_row s, s2;
+            point_stat(r, p, objective, &s);
+            point_stat(r, second, objective, &s2);
+            if (sign * s.mean > sign * s2.mean)
+                second = p;
+        }
+        point_stat(r, best, objective, &sb_);
+        point_stat(r, second, objective, &ss_);
+        /* The runner-up against the best, pair by pair (same random numbers). */
+        double *dd = malloc((size_t)r->runs * sizeof *dd);
+        double dm = NAN, dh = NAN;
+        if (dd) {
+            for (int64_t i = 0; i < r->runs; i++)
+                dd[i] = r->res[best * (size_t)r->runs + (size_t)i].value[objective] -
+                        r->res[second * (size_t)r->runs + (size_t)i].value[objective];
+            dm = gsl_stats_mean(dd, 1, (size_t)r->runs);
+            dh = r->runs > 1 ? stats_ci95_half(gsl_stats_sd_m(dd, 1, (size_t)r->runs, dm), (size_t)r->runs) : NAN;
+            free(dd);
+        }
+        printf("\nbest point for %s (%s):", kpi_metrics[objective].name, minimize ? "lowest" : "highest");
+        for (int k = 0; k < nax; k++)
+            printf(" %s=%s", ax[k].target, ax[k].values[r->pick[best * nax + k]]);
+        char a[48], b[48], c[48], e[48];
+        cli_human(a, sizeof a, objective, sb_.mean);
+        cli_human(b, sizeof b, objective, ss_.mean);
+        printf(", mean %s; runner-up", a);
+        for (int k = 0; k < nax; k++)
+            printf(" %s=%s", ax[k].target, ax[k].values[r->pick[second * nax + k]]);
+        printf(", mean %s.\n", b);
+        int overlap = !(sb_.lo > ss_.hi || ss_.lo > sb_.hi);
+        printf("  their 95%% CIs %s.\n", isnan(sb_.lo) ? "are undefined (one run)" : overlap ? "overlap" : "do not overlap");
+        cli_human(c, sizeof c, objective, fabs(dm));
+        cli_human(e, sizeof e, objective, dh);
+        if (!isnan(dh))
+            printf("  paired (same random numbers), best - runner-up = %s%s +- %s: %s.\n", dm < 0 ? "-" : "", c, e,
+                   fabs(dm) > dh ? "the best is ahead beyond the noise" : "not separated from the noise");
+    }
+    if (out && rc == 0)
+        printf("\nwrote %s/sweep.csv\n", out);
+done:
+    sweep_free(r);
+    sweep_points_free(pts, npoints);
+    scenario_free(base);
+    for (int k = 0; k < nax; k++)
+        axis_free(&ax[k]);
+    return rc;
+}
