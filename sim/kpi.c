@@ -1,5 +1,6 @@
 #include "kpi.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,4 +118,65 @@ double kpi_top_share(int64_t *x, size_t n, int64_t frac_ppm)
             top += (long double)x[i];
     }
     return sum > 0 ? (double)(top / sum) : 0.0;
+}
+
+void kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *end, run_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->run = end->run;
+    for (int c = 0; c < TS_N; c++) {
+        int64_t acc = 0;
+        for (int64_t s = 0; s < nsteps; s++) {
+            if (kpi_cols[c].agg == AGG_LAST)
+                acc = rows[s].v[c];
+            else
+                acc += rows[s].v[c];
+        }
+        out->exact[c] = acc;
+        out->value[c] = (double)acc;
+        if (kpi_cols[c].unit != U_COUNT)
+            out->value[c] /= NUM_MICRO;
+        if (kpi_cols[c].agg == AGG_MEAN)
+            out->value[c] = nsteps ? (double)acc / (double)nsteps : 0.0;
+    }
+    out->exact[TS_PAYERS] = end->payers;
+    out->value[TS_PAYERS] = (double)end->payers;
+    out->viewers_existed = end->viewers_existed;
+    const int64_t *e = out->exact;
+    out->intents = e[TS_GIFTS] + e[TS_LOST_INTENTS];
+
+#define RATIO(a, b) ((b) > 0 ? (double)(a) / (double)(b) : 0.0)
+    out->value[M_ARPPU] = RATIO(e[TS_CASH_IN], e[TS_PAYERS]) / NUM_MICRO;
+    out->value[M_PAYER_RATE] = RATIO(e[TS_PAYERS], out->viewers_existed);
+    out->value[M_TAKE_RATE] = RATIO(e[TS_PLATFORM_CASH], e[TS_CASH_IN]);
+    double pending_value = (double)e[TS_PENDING_DIAMONDS] / NUM_MICRO * (double)end->usd_per_diamond;
+    out->value[M_CREATOR_SHARE] = e[TS_CASH_IN] > 0 ? ((double)e[TS_PAYOUTS_GROSS] + pending_value) / (double)e[TS_CASH_IN] : 0.0;
+    out->value[M_BREAKAGE_RATE] = RATIO(e[TS_COINS_BREAKAGE], e[TS_COINS_SOLD] + e[TS_COINS_BONUS]);
+    out->value[M_LOST_RATE] = RATIO(e[TS_LOST_INTENTS], out->intents);
+#undef RATIO
+
+    int64_t cashed = 0;
+    for (size_t c = 0; c < end->ncreators; c++)
+        cashed += end->cashed[c];
+    out->value[M_CASHED_OUT] = (double)cashed;
+    /* The sorts below work on copies: the caller's arrays keep their order. */
+    int64_t *earned = malloc((end->ncreators ? end->ncreators : 1) * sizeof *earned);
+    if (earned) {
+        if (end->ncreators)
+            memcpy(earned, end->earned, end->ncreators * sizeof *earned);
+        out->value[M_TOP1_CREATOR] = kpi_top_share(earned, end->ncreators, 10000);
+        out->value[M_GINI] = kpi_gini(earned, end->ncreators);
+        free(earned);
+    } else {
+        out->value[M_TOP1_CREATOR] = out->value[M_GINI] = NAN;
+    }
+    int64_t *sp = end->spend ? malloc((end->nspend ? end->nspend : 1) * sizeof *sp) : NULL;
+    if (sp) {
+        if (end->nspend)
+            memcpy(sp, end->spend, end->nspend * sizeof *sp);
+        out->value[M_TOP20_PAYER] = kpi_top_share(sp, end->nspend, 200000);
+        free(sp);
+    } else {
+        out->value[M_TOP20_PAYER] = NAN;
+    }
 }

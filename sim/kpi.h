@@ -54,6 +54,23 @@ typedef struct run_result {
     int64_t intents;
 } run_result;
 
+/* What a run leaves behind besides its rows, for kpi_fill. */
+typedef struct kpi_end {
+    uint64_t run;
+    int64_t payers;             /* distinct payers in the run */
+    int64_t viewers_existed;    /* population plus churn replacements */
+    int64_t usd_per_diamond;    /* µUSD, at the end: values pending diamonds */
+    const int64_t *earned;      /* µD credited per creator (zero earners too) */
+    const unsigned char *cashed;/* per creator: cashed out at least once */
+    size_t ncreators;
+    const int64_t *spend;       /* µUSD per payer, churned payers included; NULL = unknown */
+    size_t nspend;
+} kpi_end;
+
+/* Fill a run's totals and derived metrics (MODEL.md §6) from its rows
+ * rows[0..nsteps) and what it left behind. */
+void kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *e, run_result *out);
+
 /* Index of a metric by name, or -1. */
 int kpi_metric_find(const char *name);
 

@@ -1056,6 +1056,19 @@ void sc_tables_release(sc_tables *t)
     t->segs = NULL;
 }
 
+size_t scenario_timeline_at(const scenario *s, sc_tables *t, size_t *cursor, int64_t step)
+{
+    size_t n = 0;
+    while (*cursor < s->ntl && s->timeline[s->tl_order[*cursor]].step <= step) {
+        const sc_tlrow *r = &s->timeline[s->tl_order[(*cursor)++]];
+        if (r->step == step) {
+            sc_change_apply(t, &r->c);
+            n++;
+        }
+    }
+    return n;
+}
+
 /* ------------------------------------------------------ live sessions */
 
 static char *dup_or_null(const char *s, int *bad)

@@ -137,6 +137,11 @@ void sc_change_free(sc_change *c);
 int sc_tables_copy(sc_tables *dst, const sc_tables *src);
 void sc_tables_release(sc_tables *t);
 
+/* Apply to t the timeline rows of s due at step, from *cursor (a position
+ * in s->tl_order, starting at 0, advanced past them). Steps must be
+ * visited in order. Returns the number of rows applied. */
+size_t scenario_timeline_at(const scenario *s, sc_tables *t, size_t *cursor, int64_t step);
+
 /* A deep copy (for a thread of its own). NULL out of memory. */
 scenario *scenario_clone(const scenario *s);
 

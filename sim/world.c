@@ -428,11 +428,11 @@ static void intent(world *w, size_t s, int64_t v, int64_t creator)
         w->cur.v[TS_COINS_GIFTED] += c;
         w->cur.v[TS_DIAMONDS_CREDITED] += ud;
         w->cur.v[TS_GIFTS]++;
-        emit(w, EV_GIFT, v, creator, (int64_t)gi, c, 0, -1);
+        emit(w, EV_GIFT, v, creator, (int64_t)gi, c, c * w->t.p.coin_value, -1);
     } else {
         w->cur.v[TS_LOST_INTENTS]++;
         w->seg[s].lost++;
-        emit(w, EV_LOST, v, creator, (int64_t)gi, c, 0, -1);
+        emit(w, EV_LOST, v, creator, (int64_t)gi, c, c * w->t.p.coin_value, -1);
     }
 }
 
@@ -533,13 +533,8 @@ int world_step(world *w, kpi_step *row)
         return 1;
     memset(&w->cur, 0, sizeof w->cur);
     w->gift_value[0] = w->credit_value[0] = 0;
-    while (w->tl_next < w->sc->ntl && w->sc->timeline[w->sc->tl_order[w->tl_next]].step <= w->step) {
-        const sc_tlrow *tr = &w->sc->timeline[w->sc->tl_order[w->tl_next++]];
-        if (tr->step == w->step) {
-            sc_change_apply(&w->t, &tr->c);
-            w->dirty = 1;
-        }
-    }
+    if (scenario_timeline_at(w->sc, &w->t, &w->tl_next, w->step))
+        w->dirty = 1;
     if (w->dirty && build_derived(w) < 0)
         return -1;
     if (churn(w) < 0 || choose_live(w) < 0)
@@ -698,53 +693,15 @@ int world_check(const world *w, char *msg, size_t n)
 
 void world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out)
 {
-    memset(out, 0, sizeof *out);
-    out->run = w->run;
-    for (int c = 0; c < TS_N; c++) {
-        int64_t acc = 0;
-        for (int64_t s = 0; s < nsteps; s++) {
-            if (kpi_cols[c].agg == AGG_LAST)
-                acc = rows[s].v[c];
-            else
-                acc += rows[s].v[c];
-        }
-        out->exact[c] = acc;
-        out->value[c] = (double)acc;
-        if (kpi_cols[c].unit != U_COUNT)
-            out->value[c] /= MICRO;
-        if (kpi_cols[c].agg == AGG_MEAN)
-            out->value[c] = nsteps ? (double)acc / (double)nsteps : 0.0;
-    }
-    out->exact[TS_PAYERS] = w->payers_run;
-    out->value[TS_PAYERS] = (double)w->payers_run;
-    out->viewers_existed = w->nviewers + w->churns;
-    const int64_t *e = out->exact;
-    out->intents = e[TS_GIFTS] + e[TS_LOST_INTENTS];
-
-#define RATIO(a, b) ((b) > 0 ? (double)(a) / (double)(b) : 0.0)
-    out->value[M_ARPPU] = RATIO(e[TS_CASH_IN], e[TS_PAYERS]) / MICRO;
-    out->value[M_PAYER_RATE] = RATIO(e[TS_PAYERS], out->viewers_existed);
-    out->value[M_TAKE_RATE] = RATIO(e[TS_PLATFORM_CASH], e[TS_CASH_IN]);
-    double pending_value = (double)e[TS_PENDING_DIAMONDS] / MICRO * (double)w->t.p.usd_per_diamond;
-    out->value[M_CREATOR_SHARE] = e[TS_CASH_IN] > 0 ? ((double)e[TS_PAYOUTS_GROSS] + pending_value) / (double)e[TS_CASH_IN] : 0.0;
-    out->value[M_BREAKAGE_RATE] = RATIO(e[TS_COINS_BREAKAGE], e[TS_COINS_SOLD] + e[TS_COINS_BONUS]);
-    out->value[M_LOST_RATE] = RATIO(e[TS_LOST_INTENTS], out->intents);
-#undef RATIO
-
-    int64_t cashed = 0;
-    for (int64_t c = 0; c < w->ncreators; c++)
-        cashed += w->cashed[c];
-    out->value[M_CASHED_OUT] = (double)cashed;
-    int64_t *earned = malloc((size_t)w->ncreators * sizeof *earned);
-    if (earned) {
-        memcpy(earned, w->earned, (size_t)w->ncreators * sizeof *earned);
-        out->value[M_TOP1_CREATOR] = kpi_top_share(earned, (size_t)w->ncreators, 10000);
-        out->value[M_GINI] = kpi_gini(earned, (size_t)w->ncreators);
-        free(earned);
-    } else {
-        out->value[M_TOP1_CREATOR] = out->value[M_GINI] = NAN;
-    }
-
+    kpi_end e;
+    memset(&e, 0, sizeof e);
+    e.run = w->run;
+    e.payers = w->payers_run;
+    e.viewers_existed = w->nviewers + w->churns;
+    e.usd_per_diamond = w->t.p.usd_per_diamond;
+    e.earned = w->earned;
+    e.cashed = w->cashed;
+    e.ncreators = (size_t)w->ncreators;
     size_t np = 0;
     int64_t *sp = malloc(((size_t)w->nviewers + w->nchurned + 1) * sizeof *sp);
     if (sp) {
@@ -753,9 +710,9 @@ void world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *ou
                 sp[np++] = w->spend[v];
         for (size_t i = 0; i < w->nchurned; i++)
             sp[np++] = w->churned_spend[i];
-        out->value[M_TOP20_PAYER] = kpi_top_share(sp, np, 200000);
-        free(sp);
-    } else {
-        out->value[M_TOP20_PAYER] = NAN;
     }
+    e.spend = sp;
+    e.nspend = np;
+    kpi_fill(rows, nsteps, &e, out);
+    free(sp);
 }

@@ -65,7 +65,10 @@ void world_snapshot(const world *w, world_snap *s);
 enum ev_type { EV_PURCHASE, EV_GIFT, EV_LOST, EV_CASHOUT, EV_CHURN };
 
 /* One event, for event logs and live views. item is a pack or gift index
- * (-1 for none); usd is µUSD; channel is CH_APP/CH_WEB or -1. */
+ * (-1 for none); channel is CH_APP/CH_WEB or -1. coins and usd (µUSD) are:
+ * purchase, coins + bonus delivered and the price; gift and lost, the
+ * gift's coins and their coin value; cashout, whole diamonds withdrawn and
+ * the gross; churn, the coins left in the wallet (breakage) and 0. */
 typedef struct sim_event {
     enum ev_type type;
     uint64_t run;

@@ -24,7 +24,12 @@ void cli_human(char *buf, size_t n, int metric, double v);
 /* Show "coinsim: WHAT n of total (p%)" on stderr, cleared at the end. */
 void cli_progress(const char *what, long long done, long long total);
 
+/* The summary table of a run's results on stdout. */
+struct mc_result;
+void cli_print_table(const struct scenario *s, const struct mc_result *r);
+
 int cmd_compare(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 
 #endif

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../sim/diag.h"
+#include "../sim/evlog.h"
 #include "../sim/kpi.h"
 #include "../sim/mc.h"
 #include "../sim/num.h"
@@ -38,6 +39,9 @@ static const char run_help[] =
     "  --out DIR         write summary.csv, timeseries.csv, runs.csv and\n"
     "                    pack_sales.csv there (created if missing; files are\n"
     "                    replaced only when every one of them is complete)\n"
+    "  --events FILE     write the event log of one run to FILE (purchases,\n"
+    "                    gifts, lost intents, cash-outs, churn; see replay)\n"
+    "  --events-run N    the run whose events --events writes (default 1)\n"
     "  --check           check the ledger identities after every step\n"
     "                    (they are always checked at the end of each run)\n"
     "  --set TARGET=VAL  change the scenario before it runs; repeatable.\n"
@@ -79,6 +83,7 @@ typedef struct run_args {
     const char *dir, *out;
     const char *sets[MAX_SETS + 2];     /* room for runs= and seed= */
     const char *runs, *seed;
+    const char *events, *events_run;
     char *owned[2];
     int nsets;
     int threads, check, headless, help, ascii, nocolor;
@@ -97,7 +102,8 @@ static int parse_args(int argc, char **argv, run_args *a, int allow_run_opts, co
             return 0;
         }
         if (strcmp(o, "--set") == 0 || (allow_run_opts && (!strcmp(o, "--runs") || !strcmp(o, "--seed") ||
-                                                           !strcmp(o, "--threads") || !strcmp(o, "--out"))))
+                                                           !strcmp(o, "--threads") || !strcmp(o, "--out") ||
+                                                           !strcmp(o, "--events") || !strcmp(o, "--events-run"))))
             takes = 1;
         if (takes && !v) {
             fprintf(stderr, "coinsim %s: %s needs a value (see coinsim %s --help)\n", cmd, o, cmd);
@@ -127,6 +133,12 @@ static int parse_args(int argc, char **argv, run_args *a, int allow_run_opts, co
             i++;
         } else if (allow_run_opts && strcmp(o, "--out") == 0) {
             a->out = v;
+            i++;
+        } else if (allow_run_opts && strcmp(o, "--events") == 0) {
+            a->events = v;
+            i++;
+        } else if (allow_run_opts && strcmp(o, "--events-run") == 0) {
+            a->events_run = v;
             i++;
         } else if (allow_run_opts && strcmp(o, "--check") == 0) {
             a->check = 1;
@@ -263,7 +275,7 @@ void cli_human(char *buf, size_t n, int m, double v)
         snprintf(buf, n, "%.1f", v);
 }
 
-static void print_table(const scenario *s, const mc_result *r)
+void cli_print_table(const scenario *s, const mc_result *r)
 {
     const sc_params *p = &s->t.p;
     printf("%s: %lld runs x %lld steps, %lld viewers, %lld creators, seed %llu\n\n", p->name, (long long)r->runs,
@@ -358,8 +370,18 @@ int cmd_run(int argc, char **argv)
     if (!s)
         return 2;
     /* Like ls and git: a dashboard on a terminal, plain output elsewhere. */
-    if (!a.headless && !a.out && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+    if (!a.headless && !a.out && !a.events && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
         return dashboard(s, &a, 0);
+    int64_t ev_run = 1;
+    if (a.events_run) {
+        const char *why;
+        if (num_parse_int(a.events_run, &ev_run, &why) < 0 || ev_run < 1 || ev_run > s->t.p.runs) {
+            fprintf(stderr, "coinsim run: --events-run \"%s\": expected a run from 1 to %lld\n", a.events_run,
+                    (long long)s->t.p.runs);
+            scenario_free(s);
+            return 2;
+        }
+    }
     if (a.out && report_prepare_dir(a.out, msg, sizeof msg) < 0) {
         fprintf(stderr, "coinsim: %s; nothing was run\n", msg);
         scenario_free(s);
@@ -389,13 +411,19 @@ int cmd_run(int argc, char **argv)
         return st == MC_LEDGER ? 3 : st == MC_STOPPED ? 130 : 1;
     }
     rc = 0;
+    if (a.events && evlog_write_run(s, (uint64_t)ev_run, a.events, msg, sizeof msg) != MC_OK) {
+        fprintf(stderr, "coinsim: %s; the event log was not written\n", msg);
+        rc = 1;
+    }
     if (a.out && report_write(a.out, s, r, msg, sizeof msg) < 0) {
         fprintf(stderr, "coinsim: %s; no output file was replaced\n", msg);
         rc = 1;
     }
-    print_table(s, r);
+    cli_print_table(s, r);
     if (a.out && rc == 0)
         printf("\nwrote %s/summary.csv, timeseries.csv, runs.csv, pack_sales.csv\n", a.out);
+    if (a.events && rc == 0)
+        printf("%swrote the events of run %lld to %s\n", a.out ? "" : "\n", (long long)ev_run, a.events);
     mc_result_free(r);
     scenario_free(s);
     return rc;

@@ -19,6 +19,7 @@ static const char usage[] =
     "  tour [DIR]     a guided tour of the economy in the dashboard\n"
     "  compare A B    run two scenarios pair by pair; the difference and its CI\n"
     "  sweep DIR      run a grid of values; mean and CI of the key figures\n"
+    "  replay LOG     apply an event log to the ledger; what-if accounting\n"
     "  validate DIR   check a scenario and list every problem in it\n"
     "  help [COMMAND] this text, or a command's own\n"
     "\n"
@@ -55,7 +56,9 @@ int main(int argc, char **argv)
             return cmd_compare(2, hv);
         if (strcmp(argv[2], "sweep") == 0)
             return cmd_sweep(2, hv);
-        fprintf(stderr, "coinsim: no command \"%s\" (expected run, validate, tour, compare or sweep)\n", argv[2]);
+        if (strcmp(argv[2], "replay") == 0)
+            return cmd_replay(2, hv);
+        fprintf(stderr, "coinsim: no command \"%s\" (expected run, validate, tour, compare, sweep or replay)\n", argv[2]);
         return 2;
     }
     if (strcmp(cmd, "run") == 0)
@@ -68,10 +71,12 @@ int main(int argc, char **argv)
         return cmd_compare(argc - 1, argv + 1);
     if (strcmp(cmd, "sweep") == 0)
         return cmd_sweep(argc - 1, argv + 1);
+    if (strcmp(cmd, "replay") == 0)
+        return cmd_replay(argc - 1, argv + 1);
     if (strcmp(cmd, "--version") == 0) {
         puts("coinsim 0.1");
         return 0;
     }
-    fprintf(stderr, "coinsim: unknown command \"%s\" (expected run, validate, tour, compare, sweep or help; see coinsim --help)\n", cmd);
+    fprintf(stderr, "coinsim: unknown command \"%s\" (expected run, validate, tour, compare, sweep, replay or help; see coinsim --help)\n", cmd);
     return 2;
 }

@@ -109,11 +109,11 @@ fi
 
 run "$COINSIM" frobnicate "$GOOD"
 expect_fail "unknown command: exit 2" 2 \
-    'coinsim: unknown command "frobnicate" (expected run, validate, tour, compare, sweep or help; see coinsim --help)'
+    'coinsim: unknown command "frobnicate" (expected run, validate, tour, compare, sweep, replay or help; see coinsim --help)'
 
 run "$COINSIM" help frobnicate
 expect_fail "help of an unknown command: exit 2" 2 \
-    'coinsim: no command "frobnicate" (expected run, validate, tour, compare or sweep)'
+    'coinsim: no command "frobnicate" (expected run, validate, tour, compare, sweep or replay)'
 
 run "$COINSIM" run "$GOOD" --fast
 expect_fail "run: unknown option: exit 2" 2 \

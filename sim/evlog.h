@@ -1,0 +1,33 @@
+/* evlog — the event log of one run (MODEL.md §6): writing it from a run's
+ * event hook, and the names of its columns and types for reading it. */
+#ifndef COINSIM_EVLOG_H
+#define COINSIM_EVLOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scenario.h"
+#include "world.h"
+
+#define EVLOG_HEADER "run,step,type,viewer,creator,item,coins,usd,channel"
+
+extern const char *const evlog_type_names[5];   /* by enum ev_type */
+
+typedef struct evlog evlog;
+
+/* Open path (written atomically: a temporary name until evlog_close
+ * commits). s names the packs and gifts. NULL with msg on failure. */
+evlog *evlog_open(const char *path, const scenario *s, char *msg, size_t n);
+
+/* The world_event_fn that appends ev; ud is the evlog. */
+void evlog_event(void *ud, const sim_event *ev);
+
+/* Finish: commit (rename into place) when ok, else remove. Returns 0, or
+ * -1 with msg. Frees l. */
+int evlog_close(evlog *l, int ok, char *msg, size_t n);
+
+/* Run `run` of s alone, writing its events to path. Returns an mc_status
+ * with msg on failure. */
+int evlog_write_run(const scenario *s, uint64_t run, const char *path, char *msg, size_t n);
+
+#endif

@@ -1,0 +1,538 @@
+#define _POSIX_C_SOURCE 200809L
+#include "replay.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvread.h"
+#include "evlog.h"
+#include "idmap.h"
+#include "ledger.h"
+#include "num.h"
+
+#define MICRO NUM_MICRO
+
+enum { C_RUN, C_STEP, C_TYPE, C_VIEWER, C_CREATOR, C_ITEM, C_COINS, C_USD, C_CHANNEL, C_N };
+static const char *const colname[C_N] = {"run", "step", "type", "viewer", "creator", "item", "coins", "usd", "channel"};
+
+typedef struct ev {
+    int type;
+    int64_t viewer, creator;    /* dense indices, -1 none */
+    long item;                  /* pack or gift index, -1 unknown */
+    int64_t coins, usd;
+    int channel;
+    long line;
+} ev;
+
+typedef struct growvec {
+    void *p;
+    size_t n, cap, size;
+} growvec;
+
+static int vec_need(growvec *v, size_t n)
+{
+    if (n <= v->cap)
+        return 0;
+    size_t nc = v->cap ? v->cap : 1024;
+    while (nc < n)
+        nc *= 2;
+    void *np = realloc(v->p, nc * v->size);
+    if (!np)
+        return -1;
+    memset((char *)np + v->cap * v->size, 0, (nc - v->cap) * v->size);
+    v->p = np;
+    v->cap = nc;
+    return 0;
+}
+
+struct replay {
+    const scenario *sc;
+    sc_tables t;
+    size_t tl_next;
+    replay_opts o;
+    csvr *in;
+    char *path;
+    int col[C_N];
+    size_t ncells;              /* cells in the header, and so in every row */
+    int64_t step;               /* next step to apply */
+    int have_next, eof;
+    ev next;
+    int64_t next_step;
+    growvec buf;                /* the events of the step being applied */
+
+    idmap *vid, *cid;
+    growvec wallet, spend, last_buy;    /* per viewer: int64, int64, int64 */
+    growvec pending, earned, cashed;    /* per creator: int64, int64, uchar */
+    growvec churned;                    /* spend of payers who left */
+    int64_t payers_run, churns;
+    int64_t *pack_n, *pack_usd;
+    ledger L;
+    kpi_step cur;
+    replay_counts k;
+};
+
+#define V64(v, i) (((int64_t *)(v).p)[i])
+
+static int find_name(const sc_tables *t, int pack, const char *name)
+{
+    size_t n = pack ? t->npacks : t->ngifts;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(pack ? t->packs[i].name : t->gifts[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int64_t id_of(replay *r, int creator, const char *key)
+{
+    int added;
+    idmap *m = creator ? r->cid : r->vid;
+    int64_t i = idmap_get(m, key, &added);
+    if (i < 0)
+        return -1;
+    size_t n = (size_t)i + 1;
+    if (creator) {
+        if (vec_need(&r->pending, n) || vec_need(&r->earned, n) || vec_need(&r->cashed, n))
+            return -1;
+    } else {
+        if (vec_need(&r->wallet, n) || vec_need(&r->spend, n) || vec_need(&r->last_buy, n))
+            return -1;
+        if (added)
+            V64(r->last_buy, i) = -1;
+    }
+    return i;
+}
+
+/* Parse the next data row into r->next. 1 a row, 0 the end, -1 an error. */
+static int read_row(replay *r, diag *d)
+{
+    csvr_row row;
+    int rc = csvr_next(r->in, &row);
+    if (rc <= 0)
+        return rc;
+    ev *e = &r->next;
+    const char *c[C_N];
+    memset(e, 0, sizeof *e);
+    e->line = row.line;
+    e->viewer = e->creator = -1;
+    e->item = -1;
+    e->channel = -1;
+    if (row.n != r->ncells) {
+        diag_add(d, DIAG_ERROR, r->path, row.line, NULL, "%zu cells in this row (expected %zu, as in the header)", row.n, r->ncells);
+        return -1;
+    }
+    for (int i = 0; i < C_N; i++)
+        c[i] = row.cells[r->col[i]];
+    const char *why = "below 1";
+    int64_t run = 0;
+    if (num_parse_int(c[C_RUN], &run, &why) < 0 || run < 1) {
+        diag_add(d, DIAG_ERROR, r->path, row.line, "run", "run \"%s\": %s (expected a run number from 1)", c[C_RUN], why);
+        return -1;
+    }
+    if (r->k.run && (uint64_t)run != r->k.run) {
+        diag_add(d, DIAG_ERROR, r->path, row.line, "run", "run %lld after run %llu (expected one run per log)", (long long)run,
+                 (unsigned long long)r->k.run);
+        return -1;
+    }
+    r->k.run = (uint64_t)run;
+    r->next_step = 0;
+    if (num_parse_int(c[C_STEP], &r->next_step, &why) < 0 || r->next_step < 0) {
+        diag_add(d, DIAG_ERROR, r->path, row.line, "step", "step \"%s\": %s (expected a whole number from 0)", c[C_STEP],
+                 r->next_step < 0 ? "negative" : why);
+        return -1;
+    }
+    if (r->next_step >= r->t.p.steps) {
+        diag_add(d, DIAG_ERROR, r->path, row.line, "step", "step %lld is beyond the scenario's %lld steps (expected a step from 0 to %lld)",
+                 (long long)r->next_step, (long long)r->t.p.steps, (long long)r->t.p.steps - 1);
+        return -1;
+    }
+    e->type = -1;
+    for (int t = 0; t < 5; t++)
+        if (strcmp(c[C_TYPE], evlog_type_names[t]) == 0)
+            e->type = t;
+    if (e->type < 0) {
+        diag_add(d, DIAG_ERROR, r->path, row.line, "type", "unknown event type \"%.40s\" (expected purchase, gift, lost, cashout or churn)",
+                 c[C_TYPE]);
+        return -1;
+    }
+    int need_v = e->type != EV_CASHOUT, need_c = e->type == EV_GIFT || e->type == EV_CASHOUT;
+    if (need_v && !*c[C_VIEWER]) {
+        diag_add(d, DIAG_ERROR, r->path, row.line, "viewer", "a %s needs a viewer (expected an identifier)", c[C_TYPE]);
+        return -1;
+    }
+    if (need_c && !*c[C_CREATOR]) {
+        diag_add(d, DIAG_ERROR, r->path, row.line, "creator", "a %s needs a creator (expected an identifier)", c[C_TYPE]);
+        return -1;
+    }
+    if (need_v && (e->viewer = id_of(r, 0, c[C_VIEWER])) < 0)
+        goto oom;
+    if (need_c && (e->creator = id_of(r, 1, c[C_CREATOR])) < 0)
+        goto oom;
+    if (num_parse_int(c[C_COINS], &e->coins, &why) < 0 || e->coins < 0) {
+        diag_add(d, DIAG_ERROR, r->path, row.line, "coins", "coins \"%s\": %s (expected a whole number from 0)", c[C_COINS],
+                 e->coins < 0 ? "negative" : why);
+        return -1;
+    }
+    if (*c[C_USD] && (num_parse_dec(c[C_USD], &e->usd, &why) < 0 || e->usd < 0)) {
+        diag_add(d, DIAG_ERROR, r->path, row.line, "usd", "usd \"%s\": %s (expected an amount with at most 6 decimals)", c[C_USD],
+                 e->usd < 0 ? "negative" : why);
+        return -1;
+    }
+    if (*c[C_CHANNEL]) {
+        if (!strcmp(c[C_CHANNEL], "app"))
+            e->channel = CH_APP;
+        else if (!strcmp(c[C_CHANNEL], "web"))
+            e->channel = CH_WEB;
+        else {
+            diag_add(d, DIAG_ERROR, r->path, row.line, "channel", "channel \"%.40s\" (expected app or web)", c[C_CHANNEL]);
+            return -1;
+        }
+    }
+    if (e->type == EV_PURCHASE || e->type == EV_GIFT || e->type == EV_LOST) {
+        e->item = find_name(&r->t, e->type == EV_PURCHASE, c[C_ITEM]);
+        if (e->item < 0) {
+            /* A name the scenario does not know is fine when the row says
+             * what it is worth; it is counted and reported. */
+            if (e->type == EV_PURCHASE && (!*c[C_USD] || e->channel < 0 || e->coins == 0)) {
+                diag_add(d, DIAG_ERROR, r->path, row.line, "item",
+                         "pack \"%.60s\" is not in the scenario (expected a known pack, or coins, usd and channel on the row)", c[C_ITEM]);
+                return -1;
+            }
+            if (e->type != EV_PURCHASE && e->coins == 0) {
+                diag_add(d, DIAG_ERROR, r->path, row.line, "item",
+                         "gift \"%.60s\" is not in the scenario (expected a known gift, or its coins on the row)", c[C_ITEM]);
+                return -1;
+            }
+            if (e->type == EV_PURCHASE)
+                r->k.unknown_packs++;
+            else
+                r->k.unknown_gifts++;
+        }
+    }
+    r->k.events++;
+    return 1;
+oom:
+    diag_add(d, DIAG_ERROR, r->path, row.line, NULL, "out of memory");
+    return -1;
+}
+
+replay *replay_open(const scenario *s, const char *path, const replay_opts *o, diag *d)
+{
+    replay *r = calloc(1, sizeof *r);
+    size_t e0 = d->errors;
+    if (!r || !(r->path = strdup(path)) || sc_tables_copy(&r->t, &s->t) < 0) {
+        diag_add(d, DIAG_ERROR, path, 0, NULL, "out of memory");
+        if (r)
+            free(r->path);
+        free(r);
+        return NULL;
+    }
+    r->sc = s;
+    r->o = *o;
+    r->wallet.size = r->spend.size = r->last_buy.size = sizeof(int64_t);
+    r->pending.size = r->earned.size = r->churned.size = sizeof(int64_t);
+    r->cashed.size = 1;
+    r->buf.size = sizeof(ev);
+    r->vid = idmap_new();
+    r->cid = idmap_new();
+    r->pack_n = calloc(s->t.npacks ? s->t.npacks : 1, sizeof *r->pack_n);
+    r->pack_usd = calloc(s->t.npacks ? s->t.npacks : 1, sizeof *r->pack_usd);
+    if (!r->vid || !r->cid || !r->pack_n || !r->pack_usd) {
+        diag_add(d, DIAG_ERROR, path, 0, NULL, "out of memory");
+        replay_free(r);
+        return NULL;
+    }
+    if (!(r->in = csvr_open(path, path, d))) {
+        replay_free(r);
+        return NULL;
+    }
+    csvr_row row;
+    int rc = csvr_next(r->in, &row);
+    if (rc <= 0) {
+        if (rc == 0)
+            diag_add(d, DIAG_ERROR, path, 0, NULL, "no header row (expected %s)", EVLOG_HEADER);
+        replay_free(r);
+        return NULL;
+    }
+    for (int i = 0; i < C_N; i++)
+        r->col[i] = -1;
+    r->ncells = row.n;
+    for (size_t i = 0; i < row.n; i++) {
+        int k;
+        for (k = 0; k < C_N; k++)
+            if (strcmp(row.cells[i], colname[k]) == 0)
+                break;
+        if (k == C_N)
+            diag_add(d, DIAG_ERROR, path, row.line, row.cells[i][0] ? row.cells[i] : "(empty)", "unknown column (expected %s)",
+                     EVLOG_HEADER);
+        else if (r->col[k] >= 0)
+            diag_add(d, DIAG_ERROR, path, row.line, colname[k], "column appears twice in the header (expected once)");
+        else
+            r->col[k] = (int)i;
+    }
+    for (int k = 0; k < C_N; k++)
+        if (r->col[k] < 0)
+            diag_add(d, DIAG_ERROR, path, row.line, colname[k], "required column missing (expected \"%s\" in the header)", colname[k]);
+    if (d->errors > e0) {
+        replay_free(r);
+        return NULL;
+    }
+    rc = read_row(r, d);
+    if (rc < 0) {
+        replay_free(r);
+        return NULL;
+    }
+    r->have_next = rc > 0;
+    r->eof = rc == 0;
+    return r;
+}
+
+void replay_free(replay *r)
+{
+    if (!r)
+        return;
+    csvr_close(r->in);
+    idmap_free(r->vid);
+    idmap_free(r->cid);
+    free(r->buf.p);
+    free(r->wallet.p);
+    free(r->spend.p);
+    free(r->last_buy.p);
+    free(r->pending.p);
+    free(r->earned.p);
+    free(r->cashed.p);
+    free(r->churned.p);
+    free(r->pack_n);
+    free(r->pack_usd);
+    sc_tables_release(&r->t);
+    free(r->path);
+    free(r);
+}
+
+const replay_counts *replay_get_counts(const replay *r)
+{
+    return &r->k;
+}
+
+static int infeasible(replay *r, const ev *e, diag *d, const char *what)
+{
+    if (r->o.lenient)
+        return 0;
+    diag_add(d, DIAG_ERROR, r->path, e->line, NULL, "%s (use --lenient to count such events as rejected)", what);
+    return -1;
+}
+
+static int apply(replay *r, const ev *e, diag *d)
+{
+    const sc_params *p = &r->t.p;
+    char a[NUM_BUF], b[NUM_BUF], msg[300];
+    switch (e->type) {
+    case EV_CHURN: {
+        int64_t coins = V64(r->wallet, e->viewer);
+        if (coins != e->coins)
+            r->k.breakage_differs++;
+        ledger_breakage(&r->L, coins);
+        r->cur.v[TS_COINS_BREAKAGE] += coins;
+        if (V64(r->last_buy, e->viewer) >= 0) {
+            if (vec_need(&r->churned, r->churned.n + 1) < 0)
+                return -1;
+            V64(r->churned, r->churned.n++) = V64(r->spend, e->viewer);
+        }
+        V64(r->wallet, e->viewer) = 0;
+        V64(r->spend, e->viewer) = 0;
+        V64(r->last_buy, e->viewer) = -1;
+        r->churns++;
+        return 0;
+    }
+    case EV_PURCHASE: {
+        int64_t price = e->usd, bonus = 0;
+        int ch = e->channel;
+        if (e->item >= 0) {
+            const sc_pack *pk = &r->t.packs[e->item];
+            if (e->usd != pk->price)
+                r->k.price_differs++;
+            price = pk->price;          /* the scenario's price: what-if on prices */
+            ch = (int)pk->channel;
+            bonus = pk->bonus < e->coins ? pk->bonus : e->coins;
+            r->pack_n[e->item]++;
+            r->pack_usd[e->item] += price;
+        }
+        int64_t fee = num_muldiv(price, ch == CH_WEB ? p->store_fee_web : p->store_fee_app, MICRO);
+        ledger_purchase(&r->L, ch, price, fee, e->coins - bonus, bonus);
+        V64(r->wallet, e->viewer) += e->coins;
+        V64(r->spend, e->viewer) += price;
+        r->cur.v[TS_CASH_IN] += price;
+        r->cur.v[TS_STORE_FEES] += fee;
+        r->cur.v[TS_COINS_SOLD] += e->coins - bonus;
+        r->cur.v[TS_COINS_BONUS] += bonus;
+        r->cur.v[TS_PURCHASES]++;
+        if (V64(r->last_buy, e->viewer) < 0)
+            r->payers_run++;
+        if (V64(r->last_buy, e->viewer) != r->step)
+            r->cur.v[TS_PAYERS]++;
+        V64(r->last_buy, e->viewer) = r->step;
+        return 0;
+    }
+    case EV_GIFT: {
+        if (V64(r->wallet, e->viewer) < e->coins) {
+            snprintf(msg, sizeof msg, "gift of %lld coins, but the viewer's wallet holds %lld", (long long)e->coins,
+                     (long long)V64(r->wallet, e->viewer));
+            r->k.rejected_gifts++;
+            return infeasible(r, e, d, msg);
+        }
+        int64_t ud = (int64_t)((unsigned __int128)(uint64_t)e->coins * (uint64_t)p->coin_value *
+                               (uint64_t)(MICRO - p->commission) / (uint64_t)p->usd_per_diamond);
+        V64(r->wallet, e->viewer) -= e->coins;
+        V64(r->pending, e->creator) += ud;
+        V64(r->earned, e->creator) += ud;
+        ledger_gift(&r->L, e->coins, ud);
+        r->cur.v[TS_COINS_GIFTED] += e->coins;
+        r->cur.v[TS_DIAMONDS_CREDITED] += ud;
+        r->cur.v[TS_GIFTS]++;
+        return 0;
+    }
+    case EV_LOST:
+        r->cur.v[TS_LOST_INTENTS]++;
+        return 0;
+    default: {     /* cash-out */
+        int64_t whole = V64(r->pending, e->creator) / MICRO, dd = e->coins;
+        if (dd > whole || dd == 0) {
+            if (!r->o.whatif || dd == 0) {
+                snprintf(msg, sizeof msg, "cash-out of %lld diamonds, but the creator has %s pending", (long long)dd,
+                         num_fmt_short(a, V64(r->pending, e->creator)));
+                r->k.rejected_cashouts++;
+                return infeasible(r, e, d, msg);
+            }
+            dd = whole;
+            r->k.capped_cashouts++;
+        }
+        if (r->o.whatif) {
+            /* Recorded cash-outs under other parameters: the daily limit and
+             * the minimum as they now are. */
+            int64_t most = p->daily_limit / p->usd_per_diamond;
+            if (dd > most) {
+                dd = most;
+                r->k.capped_cashouts++;
+            }
+            if (dd == 0 || whole * p->usd_per_diamond < p->min_withdrawal) {
+                r->k.skipped_cashouts++;
+                return 0;
+            }
+        }
+        int64_t gross = dd * p->usd_per_diamond;
+        int64_t fee = p->payout_fee + num_muldiv(gross, p->payout_fee_rate, MICRO);
+        if (fee >= gross) {
+            r->k.skipped_cashouts++;
+            return 0;
+        }
+        (void)b;
+        V64(r->pending, e->creator) -= dd * MICRO;
+        ((unsigned char *)r->cashed.p)[e->creator] = 1;
+        ledger_cashout(&r->L, dd * MICRO, gross, fee);
+        r->cur.v[TS_PAYOUTS_GROSS] += gross;
+        r->cur.v[TS_PAYOUT_FEES] += fee;
+        r->cur.v[TS_PAYOUTS_NET] += gross - fee;
+        r->cur.v[TS_DIAMONDS_WITHDRAWN] += dd * MICRO;
+        r->cur.v[TS_CASHOUTS]++;
+        return 0;
+    }
+    }
+}
+
+int replay_step(replay *r, kpi_step *row, diag *d)
+{
+    if (r->step >= r->t.p.steps)
+        return 1;
+    memset(&r->cur, 0, sizeof r->cur);
+    scenario_timeline_at(r->sc, &r->t, &r->tl_next, r->step);
+
+    /* Gather this step's events. */
+    r->buf.n = 0;
+    while (r->have_next && r->next_step == r->step) {
+        if (vec_need(&r->buf, r->buf.n + 1) < 0) {
+            diag_add(d, DIAG_ERROR, r->path, r->next.line, NULL, "out of memory holding step %lld", (long long)r->step);
+            return -1;
+        }
+        ((ev *)r->buf.p)[r->buf.n++] = r->next;
+        int rc = read_row(r, d);
+        if (rc < 0)
+            return -1;
+        r->have_next = rc > 0;
+    }
+    if (r->have_next && r->next_step < r->step) {
+        diag_add(d, DIAG_ERROR, r->path, r->next.line, "step", "step %lld after step %lld (expected the log ordered by step)",
+                 (long long)r->next_step, (long long)r->step);
+        return -1;
+    }
+    /* The model's order within a step: churn, purchases, gifts and lost
+     * intents, cash-outs. */
+    static const int phase[4][2] = {{EV_CHURN, EV_CHURN}, {EV_PURCHASE, EV_PURCHASE}, {EV_GIFT, EV_LOST}, {EV_CASHOUT, EV_CASHOUT}};
+    ev *evs = r->buf.p;
+    for (int ph = 0; ph < 4; ph++)
+        for (size_t i = 0; i < r->buf.n; i++)
+            if (evs[i].type == phase[ph][0] || evs[i].type == phase[ph][1])
+                if (apply(r, &evs[i], d) < 0)
+                    return -1;
+    const ledger *L = &r->L;
+    r->cur.v[TS_PLATFORM_CASH] = L->bal[ACC_PLATFORM];
+    r->cur.v[TS_WALLET_COINS] = L->coins_sold + L->coins_bonus - L->coins_gifted - L->coins_breakage;
+    r->cur.v[TS_PENDING_DIAMONDS] = L->diamonds_credited - L->diamonds_withdrawn;
+    *row = r->cur;
+    r->step++;
+    return 0;
+}
+
+int replay_check(const replay *r, char *msg, size_t n)
+{
+    int64_t ws = 0, ps = 0;
+    for (size_t i = 0; i < idmap_size(r->vid); i++)
+        ws += V64(r->wallet, i);
+    for (size_t i = 0; i < idmap_size(r->cid); i++)
+        ps += V64(r->pending, i);
+    return ledger_check(&r->L, ws, ps, msg, n);
+}
+
+void replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *out, int64_t *packs)
+{
+    size_t nv = idmap_size(r->vid), nc = idmap_size(r->cid);
+    r->k.viewers = (int64_t)nv;
+    r->k.creators = (int64_t)nc;
+    /* Creators and viewers the log never names still count in the
+     * population: the scenario's sizes, or the log's if larger. */
+    size_t ncr = (size_t)r->t.p.creators > nc ? (size_t)r->t.p.creators : nc;
+    int64_t *earned = calloc(ncr ? ncr : 1, sizeof *earned);
+    unsigned char *cashed = calloc(ncr ? ncr : 1, 1);
+    int64_t *sp = malloc((nv + r->churned.n + 1) * sizeof *sp);
+    size_t np = 0;
+    if (earned && nc) {
+        memcpy(earned, r->earned.p, nc * sizeof *earned);
+        memcpy(cashed, r->cashed.p, nc);
+    }
+    if (sp) {
+        for (size_t v = 0; v < nv; v++)
+            if (V64(r->last_buy, v) >= 0)
+                sp[np++] = V64(r->spend, v);
+        for (size_t i = 0; i < r->churned.n; i++)
+            sp[np++] = V64(r->churned, i);
+    }
+    kpi_end e;
+    memset(&e, 0, sizeof e);
+    e.run = r->k.run;
+    e.payers = r->payers_run;
+    e.viewers_existed = ((int64_t)nv > r->t.p.viewers ? (int64_t)nv : r->t.p.viewers) + r->churns;
+    e.usd_per_diamond = r->t.p.usd_per_diamond;
+    e.earned = earned;
+    e.cashed = cashed;
+    e.ncreators = earned && cashed ? ncr : 0;
+    e.spend = sp;
+    e.nspend = np;
+    kpi_fill(rows, nsteps, &e, out);
+    if (packs)
+        for (size_t k = 0; k < r->t.npacks; k++) {
+            packs[2 * k] = r->pack_n[k];
+            packs[2 * k + 1] = r->pack_usd[k];
+        }
+    free(earned);
+    free(cashed);
+    free(sp);
+}

@@ -1,0 +1,65 @@
+/* replay — an event log (MODEL.md §6) applied to the ledger under a
+ * scenario, step by step, with the same figures as a run.
+ *
+ * The log is streamed and one step is held at a time, so memory follows the
+ * number of viewers and creators, not the length of the log. Within a step
+ * the events may come in any order: they are applied in the model's order
+ * (churn, purchases, gifts and lost intents, cash-outs), which gives the
+ * step's totals exactly. Steps must not go backwards.
+ *
+ * What replay recomputes from the scenario (prices of known packs, store
+ * fees, creator credits, cash-out grosses and fees) can be changed with
+ * --set before it starts: that is what-if accounting on recorded demand.
+ * What it cannot know (active viewers, live creators) is reported as 0. */
+#ifndef COINSIM_REPLAY_H
+#define COINSIM_REPLAY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "kpi.h"
+#include "scenario.h"
+
+typedef struct replay replay;
+
+typedef struct replay_opts {
+    int lenient;    /* count infeasible events as rejected instead of failing */
+    int whatif;     /* parameters were changed: cap cash-outs at what the
+                       creator then has, under the minimum and daily limit */
+} replay_opts;
+
+/* What replay met besides the figures. */
+typedef struct replay_counts {
+    int64_t events;
+    int64_t rejected_gifts;     /* a gift the wallet could not cover */
+    int64_t rejected_cashouts;  /* a cash-out beyond the pending diamonds */
+    int64_t capped_cashouts;    /* what-if: withdrew less than recorded */
+    int64_t skipped_cashouts;   /* what-if: below the minimum, or fee >= gross */
+    int64_t unknown_packs, unknown_gifts;   /* rows naming neither */
+    int64_t price_differs;      /* purchases recorded at another price than the scenario's */
+    int64_t breakage_differs;   /* churn rows whose coins differ from the wallet */
+    int64_t viewers, creators;  /* distinct identifiers */
+    uint64_t run;
+} replay_counts;
+
+/* Open the log at path for scenario s (checked, outliving the replay).
+ * Problems go to d as FILE:LINE: ...; NULL if any. */
+replay *replay_open(const scenario *s, const char *path, const replay_opts *o, diag *d);
+
+/* Apply the next step and fill *row. Returns 0, 1 after the last step,
+ * -1 on an error added to d (a malformed or infeasible row). */
+int replay_step(replay *r, kpi_step *row, diag *d);
+
+/* Check the ledger identities now (as world_check). */
+int replay_check(const replay *r, char *msg, size_t n);
+
+/* The run's metrics from its rows (as world_result); packs (2 per pack of
+ * the scenario: purchases, µUSD) if not NULL. */
+void replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *out, int64_t *packs);
+
+const replay_counts *replay_get_counts(const replay *r);
+
+void replay_free(replay *r);
+
+#endif

@@ -1,0 +1,205 @@
+/* coinsim replay EVENTS.csv --scenario DIR: an event log through the ledger. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../sim/diag.h"
+#include "../sim/mc.h"
+#include "../sim/replay.h"
+#include "../sim/report.h"
+#include "../sim/scenario.h"
+#include "cli.h"
+
+static const char replay_help[] =
+    "usage: coinsim replay EVENTS.csv --scenario DIR [options]\n"
+    "\n"
+    "Apply an event log (its own, from coinsim run --events, or one exported\n"
+    "from a real system) to the ledger under the scenario in DIR, step by step,\n"
+    "and report the same figures as a run (one run). The log's columns are\n"
+    "run,step,type,viewer,creator,item,coins,usd,channel; types purchase, gift,\n"
+    "lost, cashout, churn; viewers and creators are any strings. The log must be\n"
+    "ordered by step; within a step events may come in any order. A pack or\n"
+    "gift the scenario does not know is accepted when the row carries its coins\n"
+    "(and, for a pack, its usd and channel), and counted.\n"
+    "\n"
+    "What-if accounting: --set on commission, coin_value_usd, usd_per_diamond,\n"
+    "store_fee_app, store_fee_web, payout_fee_usd, payout_fee_rate,\n"
+    "min_withdrawal_usd, daily_withdrawal_limit_usd or packs.NAME.price_usd\n"
+    "recomputes prices, fees, creator credits and cash-outs while the recorded\n"
+    "demand (who bought what, who gifted what) stays as it was; cash-outs are\n"
+    "capped by the diamonds the creator then has. Replay answers who would\n"
+    "have earned and paid what; how demand itself would respond to a price or\n"
+    "commission is a question for simulation (coinsim compare).\n"
+    "\n"
+    "options:\n"
+    "  --scenario DIR    the scenario the log belongs to (required)\n"
+    "  --set TARGET=VAL  what-if: change the scenario first; repeatable\n"
+    "  --lenient         count infeasible events (a gift the wallet cannot\n"
+    "                    cover, a cash-out beyond the pending diamonds) as\n"
+    "                    rejected instead of stopping at the first\n"
+    "  --check           check the ledger identities after every step\n"
+    "  --out DIR         write summary.csv, timeseries.csv, runs.csv,\n"
+    "                    pack_sales.csv and replay.csv there\n"
+    "  --headless        accepted; replay always prints its table\n"
+    "  -h, --help        this text\n"
+    "\n"
+    "Active viewers and live creators are not in a log: they are reported as 0.\n"
+    "exit status: 0 done, 1 runtime failure, 2 bad input (FILE:LINE: what is\n"
+    "wrong), 3 ledger identity broken\n";
+
+static int write_counts(const char *dir, const replay_counts *k, char *msg, size_t n)
+{
+    afile a;
+    if (afile_open(&a, dir, "replay.csv", msg, n) < 0)
+        return -1;
+    fprintf(a.f,
+            "figure,value\nevents,%lld\nviewers,%lld\ncreators,%lld\nrejected_gifts,%lld\nrejected_cashouts,%lld\n"
+            "capped_cashouts,%lld\nskipped_cashouts,%lld\nunknown_packs,%lld\nunknown_gifts,%lld\nprice_differs,%lld\n"
+            "breakage_differs,%lld\n",
+            (long long)k->events, (long long)k->viewers, (long long)k->creators, (long long)k->rejected_gifts,
+            (long long)k->rejected_cashouts, (long long)k->capped_cashouts, (long long)k->skipped_cashouts,
+            (long long)k->unknown_packs, (long long)k->unknown_gifts, (long long)k->price_differs,
+            (long long)k->breakage_differs);
+    int rc = afile_commit(&a, msg, n);
+    afile_abort(&a);
+    return rc;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+    const char *log = NULL, *dir = NULL, *out = NULL, *sets[256];
+    int nsets = 0, lenient = 0, check = 0;
+    char msg[1024];
+
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int takes = !strcmp(o, "--scenario") || !strcmp(o, "--set") || !strcmp(o, "--out");
+        if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+            fputs(replay_help, stdout);
+            return 0;
+        }
+        if (takes && !v) {
+            fprintf(stderr, "coinsim replay: %s needs a value (see coinsim replay --help)\n", o);
+            return 2;
+        }
+        if (!strcmp(o, "--scenario"))
+            dir = v;
+        else if (!strcmp(o, "--out"))
+            out = v;
+        else if (!strcmp(o, "--set")) {
+            if (nsets == 256) {
+                fprintf(stderr, "coinsim replay: more than 256 --set options\n");
+                return 2;
+            }
+            sets[nsets++] = v;
+        } else if (!strcmp(o, "--lenient"))
+            lenient = 1;
+        else if (!strcmp(o, "--check"))
+            check = 1;
+        else if (!strcmp(o, "--headless"))
+            ;
+        else if (o[0] == '-' && o[1]) {
+            fprintf(stderr, "coinsim replay: unknown option \"%s\" (see coinsim replay --help)\n", o);
+            return 2;
+        } else if (!log)
+            log = o;
+        else {
+            fprintf(stderr, "coinsim replay: one event log expected, got \"%s\" and \"%s\"\n", log, o);
+            return 2;
+        }
+        if (takes)
+            i++;
+    }
+    if (!log || !dir) {
+        fprintf(stderr, "coinsim replay: %s (see coinsim replay --help)\n",
+                !log ? "no event log given" : "no scenario given (expected --scenario DIR)");
+        return 2;
+    }
+    scenario *s = cli_load(dir, sets, NULL, nsets);
+    if (!s)
+        return 2;
+    if (out && report_prepare_dir(out, msg, sizeof msg) < 0) {
+        fprintf(stderr, "coinsim: %s; nothing was replayed\n", msg);
+        scenario_free(s);
+        return 1;
+    }
+    /* What-if mode (cash-outs capped, not refused) when a --set changes
+     * anything a replay recomputes; seed and runs mean nothing to a log. */
+    int whatif = 0;
+    for (int i = 0; i < nsets; i++) {
+        const char *t = strncmp(sets[i], "params.", 7) == 0 ? sets[i] + 7 : sets[i];
+        if (strncmp(t, "seed=", 5) && strncmp(t, "runs=", 5) && strncmp(t, "name=", 5))
+            whatif = 1;
+    }
+    replay_opts ro = {lenient, whatif};
+    diag d = {0};
+    int rc = 0;
+    int64_t steps = s->t.p.steps;
+    mc_result mr;
+    memset(&mr, 0, sizeof mr);
+    mr.runs = 1;
+    mr.steps = steps;
+    mr.npacks = s->t.npacks;
+    mr.res = calloc(1, sizeof *mr.res);
+    mr.ts = calloc((size_t)steps, sizeof *mr.ts);
+    mr.packs = calloc(2 * (mr.npacks ? mr.npacks : 1), sizeof *mr.packs);
+    replay *r = mr.res && mr.ts && mr.packs ? replay_open(s, log, &ro, &d) : NULL;
+    if (!r) {
+        if (!d.n)
+            fprintf(stderr, "coinsim: out of memory\n");
+        rc = d.n ? 2 : 1;
+        goto done;
+    }
+    for (int64_t st = 0; st < steps; st++) {
+        if (replay_step(r, &mr.ts[st], &d) < 0) {
+            rc = 2;
+            goto done;
+        }
+        if ((check || st == steps - 1) && replay_check(r, msg, sizeof msg) < 0) {
+            fprintf(stderr, "coinsim: ledger identity broken in the replay after step %lld: %s\n", (long long)st, msg);
+            rc = 3;
+            goto done;
+        }
+    }
+    replay_result(r, mr.ts, steps, &mr.res[0], mr.packs);
+    const replay_counts *k = replay_get_counts(r);
+    if (out && (report_write(out, s, &mr, msg, sizeof msg) < 0 || write_counts(out, k, msg, sizeof msg) < 0)) {
+        fprintf(stderr, "coinsim: %s\n", msg);
+        rc = 1;
+    }
+    cli_print_table(s, &mr);
+    printf("\nreplayed %lld events of run %llu: %lld viewers, %lld creators", (long long)k->events, (unsigned long long)k->run,
+           (long long)k->viewers, (long long)k->creators);
+    if (whatif)
+        printf(" (what-if: parameters changed with --set)");
+    printf("\n");
+    if (k->rejected_gifts || k->rejected_cashouts)
+        printf("rejected (--lenient): %lld gifts beyond the wallet, %lld cash-outs beyond the pending diamonds\n",
+               (long long)k->rejected_gifts, (long long)k->rejected_cashouts);
+    if (k->capped_cashouts || k->skipped_cashouts)
+        printf("what-if cash-outs: %lld capped, %lld skipped (below the minimum, or fee at least the gross)\n",
+               (long long)k->capped_cashouts, (long long)k->skipped_cashouts);
+    if (k->unknown_packs || k->unknown_gifts)
+        printf("names the scenario does not know: %lld purchases, %lld gifts (taken at the coins and usd on their rows)\n",
+               (long long)k->unknown_packs, (long long)k->unknown_gifts);
+    if (k->price_differs)
+        printf("%lld purchases were recorded at another price than the scenario's; the scenario's was used\n",
+               (long long)k->price_differs);
+    if (k->breakage_differs)
+        printf("%lld churn rows recorded other coins than the wallet held; the wallet's were used\n", (long long)k->breakage_differs);
+    printf("active viewers and live creators are not in a log: reported as 0\n");
+    if (out && rc == 0)
+        printf("wrote %s/summary.csv, timeseries.csv, runs.csv, pack_sales.csv, replay.csv\n", out);
+done:
+    cli_print_diag(&d);
+    if (d.errors)
+        fprintf(stderr, "coinsim: the replay stopped; no output file was written\n");
+    diag_clear(&d);
+    replay_free(r);
+    free(mr.res);
+    free(mr.ts);
+    free(mr.packs);
+    scenario_free(s);
+    return rc;
+}
