@@ -129,7 +129,7 @@ int cmd_replay(int argc, char **argv)
     int whatif = 0;
     for (int i = 0; i < nsets; i++) {
         const char *t = strncmp(sets[i], "params.", 7) == 0 ? sets[i] + 7 : sets[i];
-        if (strncmp(t, "seed=", 5) && strncmp(t, "runs=", 5) && strncmp(t, "name=", 5))
+        if (strncmp(t, "seed=", 5) && strncmp(t, "runs=", 5) && strncmp(t, "name=", 5) && strncmp(t, "steps=", 6))
             whatif = 1;
     }
     replay_opts ro = {lenient, whatif};
