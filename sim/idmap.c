@@ -14,6 +14,8 @@ struct idmap {
     size_t cap, n;              /* cap a power of two */
     char *arena;
     size_t alen, acap;
+    size_t *keyoff;             /* arena offset of each index's key */
+    size_t kcap;
 };
 
 static uint64_t hash(const char *k)
@@ -47,11 +49,17 @@ void idmap_free(idmap *m)
         return;
     free(m->s);
     free(m->arena);
+    free(m->keyoff);
     free(m);
 }
 
 size_t idmap_size(const idmap *m) { return m->n; }
-size_t idmap_bytes(const idmap *m) { return m->cap * sizeof *m->s + m->acap; }
+size_t idmap_bytes(const idmap *m) { return m->cap * sizeof *m->s + m->acap + m->kcap * sizeof *m->keyoff; }
+
+const char *idmap_key(const idmap *m, int64_t i)
+{
+    return i >= 0 && (size_t)i < m->n ? m->arena + m->keyoff[i] : NULL;
+}
 
 static int grow(idmap *m)
 {
@@ -94,6 +102,15 @@ int64_t idmap_get(idmap *m, const char *key, int *added)
         m->arena = a;
         m->acap = na;
     }
+    if (m->n == m->kcap) {
+        size_t nk = m->kcap ? m->kcap * 2 : 1024;
+        size_t *ko = realloc(m->keyoff, nk * sizeof *ko);
+        if (!ko)
+            return -1;
+        m->keyoff = ko;
+        m->kcap = nk;
+    }
+    m->keyoff[m->n] = m->alen;
     memcpy(m->arena + m->alen, key, len);
     m->s[j].hash = h;
     m->s[j].off = m->alen + 1;

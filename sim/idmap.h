@@ -16,6 +16,9 @@ void idmap_free(idmap *m);
  * which. Returns -1 out of memory. */
 int64_t idmap_get(idmap *m, const char *key, int *added);
 
+/* The key of index i (valid until the next idmap_get), or NULL. */
+const char *idmap_key(const idmap *m, int64_t i);
+
 /* Distinct keys so far. */
 size_t idmap_size(const idmap *m);
 

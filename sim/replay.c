@@ -67,8 +67,10 @@ struct replay {
     growvec churned;                    /* spend of payers who left */
     int64_t payers_run, churns;
     int64_t *pack_n, *pack_usd;
+    int64_t *gift_n;
+    int64_t gift_value[2], credit_value[2];     /* as in world_snap */
     ledger L;
-    kpi_step cur;
+    kpi_step cur, total;
     replay_counts k;
 };
 
@@ -237,7 +239,8 @@ replay *replay_open(const scenario *s, const char *path, const replay_opts *o, d
     r->cid = idmap_new();
     r->pack_n = calloc(s->t.npacks ? s->t.npacks : 1, sizeof *r->pack_n);
     r->pack_usd = calloc(s->t.npacks ? s->t.npacks : 1, sizeof *r->pack_usd);
-    if (!r->vid || !r->cid || !r->pack_n || !r->pack_usd) {
+    r->gift_n = calloc(s->t.ngifts ? s->t.ngifts : 1, sizeof *r->gift_n);
+    if (!r->vid || !r->cid || !r->pack_n || !r->pack_usd || !r->gift_n) {
         diag_add(d, DIAG_ERROR, path, 0, NULL, "out of memory");
         replay_free(r);
         return NULL;
@@ -304,6 +307,7 @@ void replay_free(replay *r)
     free(r->churned.p);
     free(r->pack_n);
     free(r->pack_usd);
+    free(r->gift_n);
     sc_tables_release(&r->t);
     free(r->path);
     free(r);
@@ -386,6 +390,13 @@ static int apply(replay *r, const ev *e, diag *d)
         V64(r->pending, e->creator) += ud;
         V64(r->earned, e->creator) += ud;
         ledger_gift(&r->L, e->coins, ud);
+        if (e->item >= 0)
+            r->gift_n[e->item]++;
+        int64_t gv = e->coins * p->coin_value, cv = num_muldiv(ud, p->usd_per_diamond, MICRO);
+        r->gift_value[0] += gv;
+        r->gift_value[1] += gv;
+        r->credit_value[0] += cv;
+        r->credit_value[1] += cv;
         r->cur.v[TS_COINS_GIFTED] += e->coins;
         r->cur.v[TS_DIAMONDS_CREDITED] += ud;
         r->cur.v[TS_GIFTS]++;
@@ -396,6 +407,7 @@ static int apply(replay *r, const ev *e, diag *d)
         return 0;
     default: {     /* cash-out */
         int64_t whole = V64(r->pending, e->creator) / MICRO, dd = e->coins;
+        int capped = 0;
         if (dd > whole || dd == 0) {
             if (!r->o.whatif || dd == 0) {
                 snprintf(msg, sizeof msg, "cash-out of %lld diamonds, but the creator has %s pending", (long long)dd,
@@ -404,7 +416,7 @@ static int apply(replay *r, const ev *e, diag *d)
                 return infeasible(r, e, d, msg);
             }
             dd = whole;
-            r->k.capped_cashouts++;
+            capped = 1;
         }
         if (r->o.whatif) {
             /* Recorded cash-outs under other parameters: the daily limit and
@@ -412,7 +424,7 @@ static int apply(replay *r, const ev *e, diag *d)
             int64_t most = p->daily_limit / p->usd_per_diamond;
             if (dd > most) {
                 dd = most;
-                r->k.capped_cashouts++;
+                capped = 1;
             }
             if (dd == 0 || whole * p->usd_per_diamond < p->min_withdrawal) {
                 r->k.skipped_cashouts++;
@@ -425,6 +437,7 @@ static int apply(replay *r, const ev *e, diag *d)
             r->k.skipped_cashouts++;
             return 0;
         }
+        r->k.capped_cashouts += capped;
         (void)b;
         V64(r->pending, e->creator) -= dd * MICRO;
         ((unsigned char *)r->cashed.p)[e->creator] = 1;
@@ -444,6 +457,7 @@ int replay_step(replay *r, kpi_step *row, diag *d)
     if (r->step >= r->t.p.steps)
         return 1;
     memset(&r->cur, 0, sizeof r->cur);
+    r->gift_value[0] = r->credit_value[0] = 0;
     scenario_timeline_at(r->sc, &r->t, &r->tl_next, r->step);
 
     /* Gather this step's events. */
@@ -477,6 +491,9 @@ int replay_step(replay *r, kpi_step *row, diag *d)
     r->cur.v[TS_PLATFORM_CASH] = L->bal[ACC_PLATFORM];
     r->cur.v[TS_WALLET_COINS] = L->coins_sold + L->coins_bonus - L->coins_gifted - L->coins_breakage;
     r->cur.v[TS_PENDING_DIAMONDS] = L->diamonds_credited - L->diamonds_withdrawn;
+    for (int c = 0; c < TS_N; c++)
+        r->total.v[c] = kpi_cols[c].agg == AGG_SUM ? r->total.v[c] + r->cur.v[c] : r->cur.v[c];
+    r->total.v[TS_PAYERS] = r->payers_run;
     *row = r->cur;
     r->step++;
     return 0;
@@ -535,4 +552,38 @@ void replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *
     free(earned);
     free(cashed);
     free(sp);
+}
+
+int64_t replay_steps_done(const replay *r) { return r->step; }
+const sc_tables *replay_tables(const replay *r) { return &r->t; }
+
+world_snap *replay_snap_new(const replay *r)
+{
+    return world_snap_alloc(r->t.npacks, r->t.ngifts, 0, r->t.p.creators);
+}
+
+int replay_snapshot(const replay *r, world_snap *s)
+{
+    s->run = r->k.run;
+    s->step = r->step;
+    s->steps = r->t.p.steps;
+    s->p = r->t.p;
+    s->npacks = r->t.npacks;
+    s->ngifts = r->t.ngifts;
+    s->nsegs = 0;               /* a log does not know the segments */
+    memcpy(s->packs, r->t.packs, r->t.npacks * sizeof *s->packs);
+    memcpy(s->gifts, r->t.gifts, r->t.ngifts * sizeof *s->gifts);
+    memcpy(s->pack_n, r->pack_n, r->t.npacks * sizeof *s->pack_n);
+    memcpy(s->pack_usd, r->pack_usd, r->t.npacks * sizeof *s->pack_usd);
+    memcpy(s->gift_n, r->gift_n, r->t.ngifts * sizeof *s->gift_n);
+    s->last = r->cur;
+    s->total = r->total;
+    size_t nv = idmap_size(r->vid);
+    s->viewers_existed = ((int64_t)nv > r->t.p.viewers ? (int64_t)nv : r->t.p.viewers) + r->churns;
+    memcpy(s->gift_value, r->gift_value, sizeof s->gift_value);
+    memcpy(s->credit_value, r->credit_value, sizeof s->credit_value);
+    int rc = world_snap_creators(s, r->earned.p, r->pending.p, r->cashed.p, (int64_t)idmap_size(r->cid));
+    for (size_t i = 0; i < s->ntop; i++)
+        snprintf(s->top_name[i], sizeof s->top_name[i], "%s", idmap_key(r->cid, s->top_id[i]));
+    return rc;
 }

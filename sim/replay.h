@@ -20,6 +20,7 @@
 #include "diag.h"
 #include "kpi.h"
 #include "scenario.h"
+#include "world.h"
 
 typedef struct replay replay;
 
@@ -59,6 +60,15 @@ int replay_check(const replay *r, char *msg, size_t n);
 void replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *out, int64_t *packs);
 
 const replay_counts *replay_get_counts(const replay *r);
+
+/* Steps applied so far, and the tables as they now are (after timeline rows). */
+int64_t replay_steps_done(const replay *r);
+const sc_tables *replay_tables(const replay *r);
+
+/* A snapshot for the dashboard's views, as world_snapshot; the segments are
+ * unknown to a log (nsegs 0). world_snap_free frees it. */
+world_snap *replay_snap_new(const replay *r);
+int replay_snapshot(const replay *r, world_snap *s);
 
 void replay_free(replay *r);
 

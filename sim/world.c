@@ -560,25 +560,93 @@ static int cmp_i64_desc(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
-world_snap *world_snap_new(const world *w)
+int world_snap_creators(world_snap *s, const int64_t *earned, const int64_t *pending, const unsigned char *cashed_flags,
+                        int64_t n)
+{
+    if ((size_t)n > s->sorted_cap) {
+        int64_t *ns = realloc(s->sorted, (size_t)n * sizeof *ns);
+        if (!ns)
+            return -1;
+        s->sorted = ns;
+        s->sorted_cap = (size_t)n;
+    }
+    const sc_params *p = &s->p;
+    /* Creators: the leaderboard, the Lorenz curve and the Gini of what was
+     * credited so far, and who has reached the withdrawal minimum. */
+    int64_t reached = 0, cashed = 0;
+    s->ncreators = n;
+    for (int64_t c = 0; c < n; c++) {
+        int64_t whole = pending[c] / MICRO;
+        cashed += cashed_flags[c];
+        reached += cashed_flags[c] || (whole > 0 && whole * p->usd_per_diamond >= p->min_withdrawal);
+    }
+    s->creators_reached_min = reached;
+    s->creators_cashed_out = cashed;
+    s->ntop = 0;
+    memset(s->top_name, 0, sizeof s->top_name);
+    for (int64_t c = 0; c < n; c++) {
+        /* keep the WORLD_SNAP_TOP largest, ties to the lower index */
+        size_t k = s->ntop;
+        if (k == WORLD_SNAP_TOP && earned[c] <= s->top_earned[k - 1])
+            continue;
+        if (k < WORLD_SNAP_TOP)
+            s->ntop++;
+        else
+            k--;
+        while (k > 0 && s->top_earned[k - 1] < earned[c]) {
+            s->top_earned[k] = s->top_earned[k - 1];
+            s->top_id[k] = s->top_id[k - 1];
+            k--;
+        }
+        s->top_earned[k] = earned[c];
+        s->top_id[k] = c;
+    }
+    if (n > 0) {
+        memcpy(s->sorted, earned, (size_t)n * sizeof *s->sorted);
+        qsort(s->sorted, (size_t)n, sizeof *s->sorted, cmp_i64_desc);
+    }
+    long double sum = 0, acc = 0, num = 0;
+    for (int64_t i = 0; i < n; i++)
+        sum += (long double)s->sorted[i];
+    /* Lorenz: share of earnings held by the poorest i/20 of creators. */
+    s->lorenz[0] = 0;
+    int64_t j = n;              /* sorted is descending: walk it from the end */
+    for (int q = 1; q <= WORLD_SNAP_LORENZ; q++) {
+        int64_t upto = n * q / WORLD_SNAP_LORENZ;
+        while (n - j < upto)
+            acc += (long double)s->sorted[--j];
+        s->lorenz[q] = sum > 0 ? (double)(acc / sum) : (double)q / WORLD_SNAP_LORENZ;
+    }
+    for (int64_t i = 0; i < n; i++)     /* ascending rank r = n - i */
+        num += (long double)(2 * (n - i) - n - 1) * (long double)s->sorted[i];
+    s->gini = sum > 0 ? (double)(num / ((long double)n * sum)) : 0.0;
+    return 0;
+}
+
+world_snap *world_snap_alloc(size_t npacks, size_t ngifts, size_t nsegs, int64_t ncreators)
 {
     world_snap *s = calloc(1, sizeof *s);
-    size_t np = w->t.npacks ? w->t.npacks : 1, ng = w->t.ngifts ? w->t.ngifts : 1, ns = w->t.nsegs ? w->t.nsegs : 1;
     if (!s)
         return NULL;
-    s->packs = calloc(np, sizeof *s->packs);
-    s->gifts = calloc(ng, sizeof *s->gifts);
-    s->segs = calloc(ns, sizeof *s->segs);
-    s->pack_n = calloc(np, sizeof *s->pack_n);
-    s->pack_usd = calloc(np, sizeof *s->pack_usd);
-    s->gift_n = calloc(ng, sizeof *s->gift_n);
-    s->seg = calloc(ns, sizeof *s->seg);
-    s->sorted = calloc((size_t)w->ncreators, sizeof *s->sorted);
+    s->packs = calloc(npacks ? npacks : 1, sizeof *s->packs);
+    s->gifts = calloc(ngifts ? ngifts : 1, sizeof *s->gifts);
+    s->segs = calloc(nsegs ? nsegs : 1, sizeof *s->segs);
+    s->pack_n = calloc(npacks ? npacks : 1, sizeof *s->pack_n);
+    s->pack_usd = calloc(npacks ? npacks : 1, sizeof *s->pack_usd);
+    s->gift_n = calloc(ngifts ? ngifts : 1, sizeof *s->gift_n);
+    s->seg = calloc(nsegs ? nsegs : 1, sizeof *s->seg);
+    s->sorted_cap = (size_t)(ncreators > 0 ? ncreators : 1);
+    s->sorted = calloc(s->sorted_cap, sizeof *s->sorted);
     if (!s->packs || !s->gifts || !s->segs || !s->pack_n || !s->pack_usd || !s->gift_n || !s->seg || !s->sorted) {
         world_snap_free(s);
         return NULL;
     }
     return s;
+}
+
+world_snap *world_snap_new(const world *w)
+{
+    return world_snap_alloc(w->t.npacks, w->t.ngifts, w->t.nsegs, w->ncreators);
 }
 
 void world_snap_free(world_snap *s)
@@ -619,52 +687,7 @@ void world_snapshot(const world *w, world_snap *s)
     memcpy(s->gift_value, w->gift_value, sizeof s->gift_value);
     memcpy(s->credit_value, w->credit_value, sizeof s->credit_value);
 
-    /* Creators: the leaderboard, the Lorenz curve and the Gini of what was
-     * credited so far, and who has reached the withdrawal minimum. */
-    int64_t n = w->ncreators, reached = 0, cashed = 0;
-    s->ncreators = n;
-    for (int64_t c = 0; c < n; c++) {
-        int64_t whole = w->pending[c] / MICRO;
-        cashed += w->cashed[c];
-        reached += w->cashed[c] || (whole > 0 && whole * t->p.usd_per_diamond >= t->p.min_withdrawal);
-    }
-    s->creators_reached_min = reached;
-    s->creators_cashed_out = cashed;
-    s->ntop = 0;
-    for (int64_t c = 0; c < n; c++) {
-        /* keep the WORLD_SNAP_TOP largest, ties to the lower index */
-        size_t k = s->ntop;
-        if (k == WORLD_SNAP_TOP && w->earned[c] <= s->top_earned[k - 1])
-            continue;
-        if (k < WORLD_SNAP_TOP)
-            s->ntop++;
-        else
-            k--;
-        while (k > 0 && s->top_earned[k - 1] < w->earned[c]) {
-            s->top_earned[k] = s->top_earned[k - 1];
-            s->top_id[k] = s->top_id[k - 1];
-            k--;
-        }
-        s->top_earned[k] = w->earned[c];
-        s->top_id[k] = c;
-    }
-    memcpy(s->sorted, w->earned, (size_t)n * sizeof *s->sorted);
-    qsort(s->sorted, (size_t)n, sizeof *s->sorted, cmp_i64_desc);
-    long double sum = 0, acc = 0, num = 0;
-    for (int64_t i = 0; i < n; i++)
-        sum += (long double)s->sorted[i];
-    /* Lorenz: share of earnings held by the poorest i/20 of creators. */
-    s->lorenz[0] = 0;
-    int64_t j = n;              /* sorted is descending: walk it from the end */
-    for (int q = 1; q <= WORLD_SNAP_LORENZ; q++) {
-        int64_t upto = n * q / WORLD_SNAP_LORENZ;
-        while (n - j < upto)
-            acc += (long double)s->sorted[--j];
-        s->lorenz[q] = sum > 0 ? (double)(acc / sum) : (double)q / WORLD_SNAP_LORENZ;
-    }
-    for (int64_t i = 0; i < n; i++)     /* ascending rank r = n - i */
-        num += (long double)(2 * (n - i) - n - 1) * (long double)s->sorted[i];
-    s->gini = sum > 0 ? (double)(num / ((long double)n * sum)) : 0.0;
+    world_snap_creators(s, w->earned, w->pending, w->cashed, w->ncreators);
 }
 
 void world_pack_totals(const world *w, int64_t *out)

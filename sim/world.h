@@ -49,11 +49,21 @@ typedef struct world_snap {
     int64_t ncreators;
     size_t ntop;                /* leaderboard by earnings (µD credited) */
     int64_t top_id[WORLD_SNAP_TOP], top_earned[WORLD_SNAP_TOP];
+    char top_name[WORLD_SNAP_TOP][24];  /* a log's identifiers; "" in a simulation */
     double lorenz[WORLD_SNAP_LORENZ + 1]; /* share of the poorest q/20 */
     double gini;
     int64_t creators_reached_min, creators_cashed_out;
     int64_t *sorted;            /* earnings, largest first (for histograms) */
+    size_t sorted_cap;
 } world_snap;
+
+/* A snapshot with room for the given table sizes. NULL out of memory. */
+world_snap *world_snap_alloc(size_t npacks, size_t ngifts, size_t nsegs, int64_t ncreators);
+
+/* Fill the creator part of s (leaderboard, Lorenz, Gini, reached the
+ * minimum, cashed out, sorted earnings) from n creators' earned and pending
+ * µD and cashed flags, with s->p already set. Returns 0 or -1 out of memory. */
+int world_snap_creators(world_snap *s, const int64_t *earned, const int64_t *pending, const unsigned char *cashed, int64_t n);
 
 /* A snapshot sized for w's tables. NULL out of memory. */
 world_snap *world_snap_new(const world *w);

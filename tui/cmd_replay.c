@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../sim/diag.h"
 #include "../sim/mc.h"
@@ -10,6 +11,7 @@
 #include "../sim/report.h"
 #include "../sim/scenario.h"
 #include "cli.h"
+#include "dash.h"
 
 static const char replay_help[] =
     "usage: coinsim replay EVENTS.csv --scenario DIR [options]\n"
@@ -41,9 +43,15 @@ static const char replay_help[] =
     "  --check           check the ledger identities after every step\n"
     "  --out DIR         write summary.csv, timeseries.csv, runs.csv,\n"
     "                    pack_sales.csv and replay.csv there\n"
-    "  --headless        accepted; replay always prints its table\n"
+    "  --headless        print the table instead of playing the log in the\n"
+    "                    dashboard (also when stdin or stdout is not a terminal)\n"
+    "  --ascii, --no-color   as for coinsim run\n"
     "  -h, --help        this text\n"
     "\n"
+    "On a terminal the log plays in the dashboard, step by step at the speed\n"
+    "you choose, with the same views; a change made there ([ ] commission, p a\n"
+    "pack's price) is what-if accounting from the next step on, and s saves the\n"
+    "scenario with those changes to replay again.\n"
     "Active viewers and live creators are not in a log: they are reported as 0.\n"
     "exit status: 0 done, 1 runtime failure, 2 bad input (FILE:LINE: what is\n"
     "wrong), 3 ledger identity broken\n";
@@ -69,7 +77,7 @@ static int write_counts(const char *dir, const replay_counts *k, char *msg, size
 int cmd_replay(int argc, char **argv)
 {
     const char *log = NULL, *dir = NULL, *out = NULL, *sets[256];
-    int nsets = 0, lenient = 0, check = 0;
+    int nsets = 0, lenient = 0, check = 0, headless = 0, ascii = 0, nocolor = 0;
     char msg[1024];
 
     for (int i = 1; i < argc; i++) {
@@ -98,7 +106,11 @@ int cmd_replay(int argc, char **argv)
         else if (!strcmp(o, "--check"))
             check = 1;
         else if (!strcmp(o, "--headless"))
-            ;
+            headless = 1;
+        else if (!strcmp(o, "--ascii"))
+            ascii = 1;
+        else if (!strcmp(o, "--no-color"))
+            nocolor = 1;
         else if (o[0] == '-' && o[1]) {
             fprintf(stderr, "coinsim replay: unknown option \"%s\" (see coinsim replay --help)\n", o);
             return 2;
@@ -119,17 +131,35 @@ int cmd_replay(int argc, char **argv)
     scenario *s = cli_load(dir, sets, NULL, nsets);
     if (!s)
         return 2;
+    if (!headless && !out && !check && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+        dash_opts dop;
+        memset(&dop, 0, sizeof dop);
+        dop.ascii = ascii;
+        dop.color = !nocolor && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
+        dop.threads = 1;
+        dop.replay = log;
+        int drc = dash_main(s, dir, &dop);
+        scenario_free(s);
+        return drc;
+    }
     if (out && report_prepare_dir(out, msg, sizeof msg) < 0) {
         fprintf(stderr, "coinsim: %s; nothing was replayed\n", msg);
         scenario_free(s);
         return 1;
     }
-    /* What-if mode (cash-outs capped, not refused) when a --set changes
-     * anything a replay recomputes; seed and runs mean nothing to a log. */
+    /* What-if mode (cash-outs capped, not refused) when a --set changes a
+     * parameter replay recomputes from; others (steps, viewers, ...) only
+     * describe the log. */
+    static const char *const recomputed[] = {"commission=", "coin_value_usd=", "usd_per_diamond=", "store_fee_app=",
+                                             "store_fee_web=", "payout_fee_usd=", "payout_fee_rate=",
+                                             "min_withdrawal_usd=", "daily_withdrawal_limit_usd="};
     int whatif = 0;
     for (int i = 0; i < nsets; i++) {
         const char *t = strncmp(sets[i], "params.", 7) == 0 ? sets[i] + 7 : sets[i];
-        if (strncmp(t, "seed=", 5) && strncmp(t, "runs=", 5) && strncmp(t, "name=", 5) && strncmp(t, "steps=", 6))
+        for (size_t k = 0; k < sizeof recomputed / sizeof recomputed[0]; k++)
+            if (strncmp(t, recomputed[k], strlen(recomputed[k])) == 0)
+                whatif = 1;
+        if (strncmp(sets[i], "packs.", 6) == 0 && strstr(sets[i], ".price_usd="))
             whatif = 1;
     }
     replay_opts ro = {lenient, whatif};

@@ -108,6 +108,12 @@ static int parse_vary(const char *spec, axis_text *a, int64_t max_points)
         return 2;
     }
     a->target = strndup(spec, (size_t)(eq - spec));
+    const char *key = strncmp(a->target, "params.", 7) == 0 ? a->target + 7 : a->target;
+    if (!strcmp(key, "runs") || !strcmp(key, "seed")) {
+        fprintf(stderr, "coinsim sweep: --vary %s: every point runs the same runs on the same seed (expected --runs or --seed instead)\n",
+                a->target);
+        return 2;
+    }
     const char *v = eq + 1;
     if (strchr(v, ':')) {
         char lo_s[64], hi_s[64], st_s[64];

@@ -21,6 +21,7 @@
 
 #include "../sim/mc.h"
 #include "../sim/num.h"
+#include "../sim/replay.h"
 #include "../sim/stats.h"
 #include "../sim/world.h"
 #include "fmt.h"
@@ -106,7 +107,8 @@ typedef struct dash {
     scenario *sc;
     const char *dir;
     dash_opts o;
-    world *w;
+    world *w;                   /* the run shown, or */
+    replay *rp;                 /* the log played (o.replay) */
     world_snap *snap;
     uint64_t run;
     double *series[SER_N];
@@ -152,6 +154,8 @@ static void fail(dash *d, int code, const char *msg)
 
 static void bg_start(dash *d)
 {
+    if (d->o.replay)
+        return;                 /* one log: no runs to band */
     if (d->bg) {
         d->bg->stop = 1;
         d->bg->next = d->retired;
@@ -235,18 +239,61 @@ static void bg_poll(dash *d)
 
 /* ------------------------------------------------------- the run shown */
 
+/* What is shown is a world or a replayed log; these are the only calls that
+ * tell them apart. */
+static int64_t steps_done(const dash *d)
+{
+    return d->rp ? replay_steps_done(d->rp) : world_steps_done(d->w);
+}
+
+static const sc_tables *tables(const dash *d)
+{
+    return d->rp ? replay_tables(d->rp) : world_tables(d->w);
+}
+
+static void snapshot(dash *d)
+{
+    if (d->rp) {
+        if (replay_snapshot(d->rp, d->snap) < 0)
+            fail(d, 1, "out of memory in a snapshot");
+    } else {
+        world_snapshot(d->w, d->snap);
+    }
+}
+
 static int new_world(dash *d, uint64_t run)
 {
     world_free(d->w);
+    replay_free(d->rp);
     world_snap_free(d->snap);
+    d->w = NULL;
+    d->rp = NULL;
     d->snap = NULL;
     d->run = run;
-    d->w = world_new(d->sc, run);
-    if (!d->w || !(d->snap = world_snap_new(d->w))) {
-        fail(d, 1, "out of memory building the run shown");
-        return -1;
+    if (d->o.replay) {
+        /* Live edits on a log are what-if accounting: cash-outs are capped
+         * and infeasible rows counted rather than fatal mid-play. */
+        replay_opts ro = {1, 1};
+        diag dg = {0};
+        d->rp = replay_open(d->sc, d->o.replay, &ro, &dg);
+        if (!d->rp) {
+            fail(d, 2, dg.n ? dg.items[0].text : "cannot open the event log");
+            diag_clear(&dg);
+            return -1;
+        }
+        diag_clear(&dg);
+        if (!(d->snap = replay_snap_new(d->rp))) {
+            fail(d, 1, "out of memory");
+            return -1;
+        }
+    } else {
+        d->w = world_new(d->sc, run);
+        if (!d->w || !(d->snap = world_snap_new(d->w))) {
+            fail(d, 1, "out of memory building the run shown");
+            return -1;
+        }
     }
-    world_snapshot(d->w, d->snap);
+    snapshot(d);
     return 0;
 }
 
@@ -254,9 +301,17 @@ static int step_once(dash *d)
 {
     kpi_step row;
     char msg[512];
-    int64_t s = world_steps_done(d->w);
-    int rc = world_step(d->w, &row);
-    if (rc < 0) {
+    int64_t s = steps_done(d);
+    int rc;
+    if (d->rp) {
+        diag dg = {0};
+        rc = replay_step(d->rp, &row, &dg);
+        if (rc < 0)
+            fail(d, 2, dg.n ? dg.items[0].text : "the event log stopped");
+        diag_clear(&dg);
+        if (rc < 0)
+            return -1;
+    } else if ((rc = world_step(d->w, &row)) < 0) {
         fail(d, 1, "out of memory in the run shown");
         return -1;
     }
@@ -265,7 +320,7 @@ static int step_once(dash *d)
     d->series[SER_CASH_IN][s] = (double)row.v[TS_CASH_IN] / 1e6;
     d->series[SER_PAYOUTS][s] = (double)row.v[TS_PAYOUTS_GROSS] / 1e6;
     d->series[SER_PLATFORM][s] = (double)row.v[TS_PLATFORM_CASH] / 1e6;
-    if (s + 1 == d->sc->t.p.steps && world_check(d->w, msg, sizeof msg) < 0) {
+    if (s + 1 == d->sc->t.p.steps && (d->rp ? replay_check(d->rp, msg, sizeof msg) : world_check(d->w, msg, sizeof msg)) < 0) {
         char full[600];
         snprintf(full, sizeof full, "ledger identity broken in run %llu after step %lld: %s",
                  (unsigned long long)d->run, (long long)s, msg);
@@ -278,17 +333,21 @@ static int step_once(dash *d)
 /* Show run `run`, replayed up to the step the old one had reached. */
 static void show_run(dash *d, uint64_t run)
 {
-    int64_t upto = d->w ? world_steps_done(d->w) : 0;
+    if (d->rp) {
+        say(d, "a replay plays one log: there are no other runs");
+        return;
+    }
+    int64_t upto = d->w ? steps_done(d) : 0;
     if (new_world(d, run) < 0)
         return;
-    while (world_steps_done(d->w) < upto && step_once(d) == 0)
+    while (steps_done(d) < upto && step_once(d) == 0)
         ;
-    world_snapshot(d->w, d->snap);
+    snapshot(d);
 }
 
 static int run_over(const dash *d)
 {
-    return world_steps_done(d->w) >= d->sc->t.p.steps;
+    return steps_done(d) >= d->sc->t.p.steps;
 }
 
 /* Every live change is a timeline row at the next step to run. */
@@ -299,7 +358,7 @@ static int change(dash *d, const char *target, const char *value)
         say(d, "the run is over: r starts again with a new seed (your changes are kept)");
         return -1;
     }
-    int64_t step = world_steps_done(d->w);
+    int64_t step = steps_done(d);
     if (scenario_add_change(d->sc, step, target, value, msg, sizeof msg) < 0) {
         say(d, "%s", msg);
         return -1;
@@ -313,7 +372,7 @@ static int change(dash *d, const char *target, const char *value)
  * waiting at the next step change it (the last of them wins). */
 static int64_t next_commission(const dash *d)
 {
-    int64_t c = world_tables(d->w)->p.commission, step = world_steps_done(d->w);
+    int64_t c = tables(d)->p.commission, step = steps_done(d);
     for (size_t i = 0; i < d->sc->ntl; i++) {
         const sc_tlrow *r = &d->sc->timeline[d->sc->tl_order[i]];
         if (r->step == step && strcmp(r->c.target, "params.commission") == 0)
@@ -336,6 +395,10 @@ static void commission_by(dash *d, int points)
 
 static void restart(dash *d)
 {
+    if (d->rp) {
+        say(d, "a replay plays one log: there is no seed to change");
+        return;
+    }
     d->sc->t.p.seed++;
     for (int k = 0; k < SER_N; k++)
         memset(d->series[k], 0, (size_t)d->sc->t.p.steps * sizeof(double));
@@ -351,7 +414,7 @@ static const char *const pack_fields[] = {"price_usd", "bonus_coins", "enabled"}
 
 static void pack_form_value(dash *d)
 {
-    const sc_pack *p = &world_tables(d->w)->packs[d->pack_sel];
+    const sc_pack *p = &tables(d)->packs[d->pack_sel];
     char v[NUM_BUF];
     if (d->pack_field == 0)
         snprintf(d->edit, sizeof d->edit, "%s", num_fmt_short(v, p->price));
@@ -411,7 +474,7 @@ static void tour_enter(dash *d, int stop)
     d->paused = 1;
     if (tour_stops[stop].action == TOUR_PRICE_CUT && !(d->tour_done_action & (1 << stop))) {
         d->tour_done_action |= 1 << stop;
-        const sc_tables *t = world_tables(d->w);
+        const sc_tables *t = tables(d);
         for (size_t k = 0; k < t->npacks; k++) {
             if (t->packs[k].channel != CH_APP)
                 continue;
@@ -422,7 +485,7 @@ static void tour_enter(dash *d, int stop)
         }
         for (int i = 0; i < 30 && step_once(d) == 0; i++)
             ;
-        world_snapshot(d->w, d->snap);
+        snapshot(d);
     }
 }
 
@@ -479,8 +542,8 @@ static int wrap(int y, int x, int w, int maxrows, const char *text)
 
 static void draw_title(dash *d)
 {
-    char line[400], spd[64], v[FMT_BUF];
-    const sc_params *p = &world_tables(d->w)->p;
+    char line[800], spd[64], v[FMT_BUF];
+    const sc_params *p = &tables(d)->p;
     int sp = speeds[d->speed];
     if (d->paused)
         snprintf(spd, sizeof spd, "%s paused", d->o.ascii ? "||" : "\xE2\x8F\xB8");
@@ -491,7 +554,9 @@ static void draw_title(dash *d)
     else
         snprintf(spd, sizeof spd, "%s max %.0f/s", d->o.ascii ? ">>" : "\xE2\x8F\xA9", d->last_rate);
     char bandtxt[64];
-    if (d->band_ok)
+    if (d->rp)
+        snprintf(bandtxt, sizeof bandtxt, "replay");
+    else if (d->band_ok)
         snprintf(bandtxt, sizeof bandtxt, "band of %lld", (long long)d->bg_total);
     else if (d->bg)
         snprintf(bandtxt, sizeof bandtxt, "runs %lld/%lld", (long long)atomic_load(&d->bg->done), (long long)d->bg_total);
@@ -504,9 +569,15 @@ static void draw_title(dash *d)
                  fmt_pct(nv, next / 1e6));
     else
         snprintf(comm, sizeof comm, "%s", fmt_pct(v, p->commission / 1e6));
-    snprintf(line, sizeof line, " %s | run %llu/%lld | step %lld/%lld | %s | commission %s | %s", d->sc->t.p.name,
-             (unsigned long long)d->run, (long long)d->sc->t.p.runs, (long long)world_steps_done(d->w),
-             (long long)p->steps, spd, comm, bandtxt);
+    char runtxt[200];
+    if (d->rp) {
+        const char *b = strrchr(d->o.replay, '/');
+        snprintf(runtxt, sizeof runtxt, "log %s", b ? b + 1 : d->o.replay);
+    } else {
+        snprintf(runtxt, sizeof runtxt, "run %llu/%lld", (unsigned long long)d->run, (long long)d->sc->t.p.runs);
+    }
+    snprintf(line, sizeof line, " %.200s | %s | step %lld/%lld | %s | commission %s | %s", d->sc->t.p.name, runtxt,
+             (long long)steps_done(d), (long long)p->steps, spd, comm, bandtxt);
     ui_attr_on(UI_TITLE, d->color);
     ui_put(0, 0, COLS, line, 1);
     ui_attr_off(UI_TITLE, d->color);
@@ -589,7 +660,7 @@ static void draw_overlay(dash *d)
             ui_put(y + 2 + i, x + 2, w - 4, line, 0);
         }
     } else if (d->mode == M_PACK) {
-        const sc_tables *t = world_tables(d->w);
+        const sc_tables *t = tables(d);
         int n = (int)t->npacks, h = (n < LINES - 10 ? n : LINES - 10) + 6, y = (LINES - h) / 2;
         frame_box(y, x, h, w, d->o.ascii);
         attron(A_BOLD);
@@ -664,6 +735,7 @@ static void draw(dash *d)
     for (int k = 0; k < SER_N; k++)
         vc.series[k] = d->series[k];
     vc.b = d->band_ok ? &d->b : NULL;
+    vc.replay = d->rp != NULL;
     vc.top = 2;
     vc.left = 1;
     vc.h = LINES - 3;
@@ -690,13 +762,13 @@ static void key(dash *d, int ch)
                 save(d);
             } else {
                 char target[300];
-                snprintf(target, sizeof target, "packs.%s.%s", world_tables(d->w)->packs[d->pack_sel].name,
+                snprintf(target, sizeof target, "packs.%s.%s", tables(d)->packs[d->pack_sel].name,
                          pack_fields[d->pack_field]);
                 change(d, target, d->edit);
             }
             d->mode = M_NONE;
         } else if (d->mode == M_PACK && (ch == KEY_UP || ch == KEY_DOWN)) {
-            int n = (int)world_tables(d->w)->npacks;
+            int n = (int)tables(d)->npacks;
             d->pack_sel = (d->pack_sel + (ch == KEY_UP ? n - 1 : 1)) % n;
             pack_form_value(d);
         } else if (d->mode == M_PACK && (ch == '\t' || ch == KEY_RIGHT || ch == KEY_LEFT)) {
@@ -743,7 +815,7 @@ static void key(dash *d, int ch)
         if (!d->paused)
             d->paused = 1;
         else if (step_once(d) == 0)
-            world_snapshot(d->w, d->snap);
+            snapshot(d);
         break;
     case '+': case '=':
         if (d->speed < NSPEEDS - 1)
@@ -763,7 +835,7 @@ static void key(dash *d, int ch)
         d->mode = M_PACK;
         d->pack_sel = 0;
         d->pack_field = 0;
-        if (world_tables(d->w)->npacks)
+        if (tables(d)->npacks)
             pack_form_value(d);
         else
             d->mode = M_NONE;
@@ -830,7 +902,7 @@ static void advance(dash *d, double dt, double t0)
     if (n && sp == 0 && e > 0)
         d->last_rate = d->last_rate ? 0.8 * d->last_rate + 0.2 * n / (e > SLICE ? e : SLICE) : n / e;
     if (n)
-        world_snapshot(d->w, d->snap);
+        snapshot(d);
 }
 
 int dash_main(scenario *s, const char *dir, const dash_opts *o)
@@ -879,7 +951,7 @@ int dash_main(scenario *s, const char *dir, const dash_opts *o)
         d.tour = 1;
         for (int i = 0; i < 30 && step_once(&d) == 0; i++)
             ;
-        world_snapshot(d.w, d.snap);
+        snapshot(&d);
         tour_enter(&d, 0);
     }
 
@@ -937,6 +1009,7 @@ int dash_main(scenario *s, const char *dir, const dash_opts *o)
                 100.0 * d.full_engine / d.full_wall);
     world_snap_free(d.snap);
     world_free(d.w);
+    replay_free(d.rp);
     for (int k = 0; k < SER_N; k++) {
         free(d.series[k]);
         free(d.b.mean[k]);

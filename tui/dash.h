@@ -9,6 +9,7 @@ typedef struct dash_opts {
     int color;          /* colour wanted (NO_COLOR unset) */
     int threads;        /* for the runs behind the band */
     int tour;           /* start the guided tour */
+    const char *replay; /* play this event log instead of simulating */
 } dash_opts;
 
 /* Run the dashboard on s (which it may extend with live timeline rows)

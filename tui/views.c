@@ -96,6 +96,7 @@ static void overview(view_ctx *c)
         anchor(c, k == 0 ? "chart_cash" : k == 1 ? "chart_payouts" : "chart_platform", y + 1, x, ch, cw);
     }
     ui_put(c->top + c->h - 1, c->left, c->w,
+           c->replay ? "the log as replayed, step by step (a log has one run: no band)" :
            c->b ? (c->ascii ? "* this run   - mean of runs   : p5-p95 of runs"
                             : "\xE2\xA3\xBF this run   \xC2\xB7 mean of runs   \xE2\x96\x91 p5\xE2\x80\x93p95 of runs")
                 : "band across runs: computing...", 1);
@@ -188,7 +189,12 @@ static void creators(view_ctx *c)
     ui_put(y++, c->left, lw, " #  creator    diamonds earned     worth", 1);
     attroff(A_BOLD);
     for (size_t i = 0; i < s->ntop; i++) {
-        snprintf(line, sizeof line, "%2zu  #%-7lld %15s %9s", i + 1, (long long)s->top_id[i],
+        char who[32];
+        if (s->top_name[i][0])
+            snprintf(who, sizeof who, "%.8s", s->top_name[i]);
+        else
+            snprintf(who, sizeof who, "#%lld", (long long)s->top_id[i]);
+        snprintf(line, sizeof line, "%2zu  %-8s %15s %9s", i + 1, who,
                  fmt_count(a, s->top_earned[i] / NUM_MICRO), fmt_usd_short(b, diamonds_value(s, s->top_earned[i])));
         ui_put(y++, c->left, lw, line, 1);
     }
@@ -363,6 +369,8 @@ static void viewers(view_ctx *c)
         (void)g;
     }
     anchor(c, "segments", ty - 1, c->left, y - ty + 1, c->w);
+    if (s->nsegs == 0)
+        ui_put(y++, c->left, c->w, "(an event log does not say which segment a viewer is in)", 1);
     y++;
     snprintf(line, sizeof line, "all: %s payers of %s viewers who existed (%s)", fmt_count(a, payers),
              fmt_count(b, s->viewers_existed), fmt_pct(d, s->viewers_existed ? (double)payers / (double)s->viewers_existed : 0));

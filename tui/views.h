@@ -28,6 +28,7 @@ typedef struct view_ctx {
     const band *b;                  /* NULL until the runs are done */
     int top, left, h, w;            /* the area to draw in */
     int ascii, color;
+    int replay;                     /* a log, not a simulation: no band */
     view_anchor anchor[VIEW_ANCHORS];   /* named places, for the tour */
     int nanchor;
 } view_ctx;
