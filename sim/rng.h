@@ -45,6 +45,42 @@ gsl_rng *rng_stream(uint64_t seed, uint64_t run, int purpose);
 /* Reseed an existing xoshiro generator to stream (seed, run, purpose). */
 void rng_reseed(gsl_rng *r, uint64_t seed, uint64_t run, int purpose);
 
+/* The generator's state, exposed so the hottest draws can be inlined; they
+ * return exactly what GSL's calls through the type would. */
+typedef struct rng_xo {
+    uint64_t s[4];
+} rng_xo;
+
+static inline uint64_t rng_next(gsl_rng *r)
+{
+    uint64_t *s = ((rng_xo *)r->state)->s;
+    const uint64_t result = ((s[1] * 5) << 7 | (s[1] * 5) >> 57) * 9;
+    const uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = s[3] << 45 | s[3] >> 19;
+    return result;
+}
+
+/* As gsl_rng_uniform: 53 random bits in [0, 1). */
+static inline double rng_uniform(gsl_rng *r)
+{
+    return (double)(rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+/* As gsl_rng_uniform_pos: (0, 1). */
+static inline double rng_uniform_pos(gsl_rng *r)
+{
+    double x;
+    do
+        x = rng_uniform(r);
+    while (x == 0);
+    return x;
+}
+
 /* The splitmix64 finaliser, exposed for tests and hashing. */
 uint64_t rng_mix64(uint64_t x);
 

@@ -18,6 +18,16 @@ typedef struct seg_gifts {
     gsl_ran_discrete_t *pick;
 } seg_gifts;
 
+/* A viewer's whole state in 16 bytes, touched once per visit. A wallet never
+ * holds more than the largest gift (10^6 coins) plus the largest pack with
+ * its bonus (2 x 10^9), since packs are bought only to cover a shortfall:
+ * 32 bits hold it. */
+typedef struct viewer_st {
+    uint32_t wallet;            /* coins */
+    int32_t last_buy;           /* step of the last purchase, -1 never */
+    int64_t spend;              /* µUSD paid in this run */
+} viewer_st;
+
 struct world {
     const scenario *sc;
     sc_tables t;                /* working copy the timeline edits */
@@ -30,9 +40,7 @@ struct world {
     /* viewers, in segment order */
     int64_t nviewers;
     int64_t *seg_start, *seg_size;
-    int64_t *wallet;            /* coins */
-    int64_t *spend;             /* µUSD paid in this run */
-    int32_t *last_buy;          /* step of the last purchase, -1 never */
+    viewer_st *vw;              /* 16 bytes a viewer */
     int64_t *churned_spend;     /* spend of payers who left */
     size_t nchurned, churned_cap;
     int64_t payers_run, churns;
@@ -57,6 +65,9 @@ struct world {
     size_t *chan_packs[2];
     size_t nchan[2];
     double *util_u, *util_w;    /* scratch for the logit */
+    double *lc_w, *lc_tot;      /* logit weights and totals per (segment, channel) when q = 1 */
+    size_t lc_stride;
+    int64_t min_cover[2];       /* the smallest pack (with bonus) of each channel */
     int64_t *pack_n, *pack_usd; /* purchases and µUSD per pack in the run */
     int64_t *gift_n;            /* gifts sent per gift kind */
     world_seg *seg;             /* per-segment figures of the run */
@@ -94,6 +105,8 @@ static void free_derived(world *w)
         }
 }
 
+static double logit_weights(const world *w, const sc_segment *sg, int ch, int64_t shortfall, double *wts, double *scratch);
+
 static int build_derived(world *w)
 {
     const sc_tables *t = &w->t;
@@ -130,6 +143,17 @@ static int build_derived(world *w)
         if (p->enabled)
             w->chan_packs[p->channel][w->nchan[p->channel]++] = k;
     }
+    for (int ch = 0; ch < 2; ch++) {
+        w->min_cover[ch] = INT64_MAX;
+        for (size_t j = 0; j < w->nchan[ch]; j++) {
+            const sc_pack *p = &t->packs[w->chan_packs[ch][j]];
+            if (p->coins + p->bonus < w->min_cover[ch])
+                w->min_cover[ch] = p->coins + p->bonus;
+        }
+        for (size_t s = 0; s < t->nsegs && w->nchan[ch]; s++)
+            w->lc_tot[s * 2 + (size_t)ch] =
+                logit_weights(w, &t->segs[s], ch, 1, &w->lc_w[(s * 2 + (size_t)ch) * w->lc_stride], w->util_u);
+    }
     w->dirty = 0;
     return 0;
 }
@@ -164,9 +188,7 @@ world *world_new(const scenario *s, uint64_t run)
 
     w->seg_start = calloc(ns, sizeof *w->seg_start);
     w->seg_size = calloc(ns, sizeof *w->seg_size);
-    w->wallet = calloc(nv, sizeof *w->wallet);
-    w->spend = calloc(nv, sizeof *w->spend);
-    w->last_buy = malloc(nv * sizeof *w->last_buy);
+    w->vw = malloc(nv * sizeof *w->vw);
     w->pending = calloc(nc, sizeof *w->pending);
     w->earned = calloc(nc, sizeof *w->earned);
     w->cashed = calloc(nc, 1);
@@ -180,6 +202,9 @@ world *world_new(const scenario *s, uint64_t run)
     w->chan_packs[1] = calloc(np, sizeof(size_t));
     w->util_u = calloc(np, sizeof(double));
     w->util_w = calloc(np, sizeof(double));
+    w->lc_stride = np;
+    w->lc_w = calloc(ns * 2 * np, sizeof(double));
+    w->lc_tot = calloc(ns * 2, sizeof(double));
     w->pack_n = calloc(np, sizeof *w->pack_n);
     w->pack_usd = calloc(np, sizeof *w->pack_usd);
     w->gift_n = calloc(ng, sizeof *w->gift_n);
@@ -189,9 +214,9 @@ world *world_new(const scenario *s, uint64_t run)
             goto fail;
     w->key_viewer = rng_key(t->p.seed, run, RNG_VIEWER);
     w->key_cashout = rng_key(t->p.seed, run, RNG_CASHOUT);
-    if (!w->seg_start || !w->seg_size || !w->wallet || !w->spend || !w->last_buy ||
+    if (!w->seg_start || !w->seg_size || !w->vw ||
         !w->pending || !w->earned || !w->cashed || !w->weight || !w->live || !w->live_w || !w->sg ||
-        !w->gift_credit || !w->pack_fee || !w->chan_packs[0] || !w->chan_packs[1] || !w->util_u || !w->util_w ||
+        !w->gift_credit || !w->pack_fee || !w->chan_packs[0] || !w->chan_packs[1] || !w->util_u || !w->util_w || !w->lc_w || !w->lc_tot ||
         !w->pack_n || !w->pack_usd || !w->gift_n || !w->seg)
         goto fail;
 
@@ -201,7 +226,7 @@ world *world_new(const scenario *s, uint64_t run)
     for (size_t i = 0; i < t->nsegs; i++)
         w->seg[i].viewers = w->seg_size[i];
     for (size_t i = 0; i < nv; i++)
-        w->last_buy[i] = -1;
+        w->vw[i] = (viewer_st){0, -1, 0};
     build_weights(w);
     if (build_derived(w) < 0)
         goto fail;
@@ -222,9 +247,7 @@ void world_free(world *w)
     gsl_ran_discrete_free(w->live_pick);
     free(w->seg_start);
     free(w->seg_size);
-    free(w->wallet);
-    free(w->spend);
-    free(w->last_buy);
+    free(w->vw);
     free(w->churned_spend);
     free(w->pending);
     free(w->earned);
@@ -239,6 +262,8 @@ void world_free(world *w)
     free(w->chan_packs[1]);
     free(w->util_u);
     free(w->util_w);
+    free(w->lc_w);
+    free(w->lc_tot);
     free(w->pack_n);
     free(w->pack_usd);
     free(w->gift_n);
@@ -267,7 +292,7 @@ static inline int64_t next_hit(gsl_rng *r, double p, double lq, int64_t i)
 {
     if (p >= 1.0)
         return i + 1;
-    double g = floor(log(gsl_rng_uniform_pos(r)) / lq);
+    double g = floor(log(rng_uniform_pos(r)) / lq);
     return g >= 9.0e18 ? INT64_MAX : i + 1 + (int64_t)g;
 }
 
@@ -281,11 +306,11 @@ static int churn(world *w)
             continue;
         double lq = log1p(-p);
         for (int64_t v = next_hit(r, p, lq, w->seg_start[s] - 1); v < end; v = next_hit(r, p, lq, v)) {
-            int64_t coins = w->wallet[v];
+            int64_t coins = w->vw[v].wallet;
             ledger_breakage(&w->L, coins);
             w->cur.v[TS_COINS_BREAKAGE] += coins;
             emit(w, EV_CHURN, v, -1, -1, coins, 0, -1);
-            if (w->last_buy[v] >= 0) {
+            if (w->vw[v].last_buy >= 0) {
                 if (w->nchurned == w->churned_cap) {
                     size_t nc = w->churned_cap ? w->churned_cap * 2 : 1024;
                     int64_t *n = realloc(w->churned_spend, nc * sizeof *n);
@@ -294,14 +319,14 @@ static int churn(world *w)
                     w->churned_spend = n;
                     w->churned_cap = nc;
                 }
-                w->churned_spend[w->nchurned++] = w->spend[v];
+                w->churned_spend[w->nchurned++] = w->vw[v].spend;
             }
             w->seg[s].wallet -= coins;
             w->seg[s].churned++;
             w->seg[s].viewers_existed++;
-            w->wallet[v] = 0;
-            w->spend[v] = 0;
-            w->last_buy[v] = -1;
+            w->vw[v].wallet = 0;
+            w->vw[v].spend = 0;
+            w->vw[v].last_buy = -1;
             w->churns++;
         }
     }
@@ -329,18 +354,14 @@ static int choose_live(world *w)
     return 0;
 }
 
-/* One purchase decision for a shortfall (MODEL.md §4, multinomial logit
- * against buying nothing). Returns the pack index and *q, or -1. */
-static long decide(world *w, const sc_segment *sg, int64_t shortfall, int64_t *qout)
+/* The multinomial-logit weights of channel ch's packs for a shortfall
+ * (MODEL.md §4), into wts, and their total with the no-purchase option
+ * (U = 0). Shifted by the largest utility so no exp overflows; the shift
+ * cancels in every probability. */
+static double logit_weights(const world *w, const sc_segment *sg, int ch, int64_t shortfall, double *wts, double *scratch)
 {
-    gsl_rng *r = w->rng[RNG_VIEWER];
-    int ch = gsl_rng_uniform(r) < (double)sg->web_share / MICRO ? CH_WEB : CH_APP;
-    if (!w->nchan[ch])
-        ch = !ch;
-    if (!w->nchan[ch])
-        return -1;
     double a = (double)sg->alpha / MICRO, b = (double)sg->beta / MICRO, g = (double)sg->gamma / MICRO;
-    double umax = 0.0;                 /* the no-purchase option has U = 0 */
+    double umax = 0.0;
     size_t n = w->nchan[ch];
     for (size_t j = 0; j < n; j++) {
         const sc_pack *p = &w->t.packs[w->chan_packs[ch][j]];
@@ -349,27 +370,53 @@ static long decide(world *w, const sc_segment *sg, int64_t shortfall, int64_t *q
         if (q < 1)
             q = 1;
         double u = a + b * log((double)q * (double)cover) - g * (double)q * ((double)p->price / MICRO);
-        w->util_u[j] = u;
+        scratch[j] = u;
         if (u > umax)
             umax = u;
     }
-    /* Shifted by the largest utility so no exp overflows; the shift
-     * cancels in every probability. */
     double total = exp(-umax);
     for (size_t j = 0; j < n; j++) {
-        w->util_w[j] = exp(w->util_u[j] - umax);
-        total += w->util_w[j];
+        wts[j] = exp(scratch[j] - umax);
+        total += wts[j];
     }
-    double x = gsl_rng_uniform(r) * total;
+    return total;
+}
+
+/* One purchase decision for a shortfall (MODEL.md §4): the channel, then
+ * the logit among its packs and buying nothing. Returns the pack index and
+ * *q, or -1. When one pack of every kind covers the shortfall (q = 1 for
+ * all, the usual case), the weights depend on nothing else and come from
+ * the cache build_derived made with the same arithmetic: the same numbers,
+ * without the logs and exps. */
+static long decide(world *w, size_t s, int64_t shortfall, int64_t *qout)
+{
+    gsl_rng *r = w->rng[RNG_VIEWER];
+    const sc_segment *sg = &w->t.segs[s];
+    int ch = rng_uniform(r) < (double)sg->web_share / MICRO ? CH_WEB : CH_APP;
+    if (!w->nchan[ch])
+        ch = !ch;
+    if (!w->nchan[ch])
+        return -1;
+    size_t n = w->nchan[ch];
+    const double *wts;
+    double total;
+    if (shortfall <= w->min_cover[ch]) {
+        wts = &w->lc_w[(s * 2 + (size_t)ch) * w->lc_stride];
+        total = w->lc_tot[s * 2 + (size_t)ch];
+    } else {
+        total = logit_weights(w, sg, ch, shortfall, w->util_w, w->util_u);
+        wts = w->util_w;
+    }
+    double x = rng_uniform(r) * total;
     for (size_t j = 0; j < n; j++) {
-        if (x < w->util_w[j]) {
+        if (x < wts[j]) {
             const sc_pack *p = &w->t.packs[w->chan_packs[ch][j]];
             int64_t cover = p->coins + p->bonus;
             int64_t q = (shortfall + cover - 1) / cover;
             *qout = q < 1 ? 1 : q;
             return (long)w->chan_packs[ch][j];
         }
-        x -= w->util_w[j];
+        x -= wts[j];
     }
     return -1;
 }
@@ -377,13 +424,12 @@ static long decide(world *w, const sc_segment *sg, int64_t shortfall, int64_t *q
 static void intent(world *w, size_t s, int64_t v, int64_t creator)
 {
     gsl_rng *r = w->rng[RNG_VIEWER];
-    const sc_segment *sg = &w->t.segs[s];
     size_t gi = w->sg[s].idx[gsl_ran_discrete(r, w->sg[s].pick)];
     int64_t c = w->t.gifts[gi].coins;
 
-    if (w->wallet[v] < c) {
+    if (w->vw[v].wallet < c) {
         int64_t q;
-        long k = decide(w, sg, c - w->wallet[v], &q);
+        long k = decide(w, s, c - w->vw[v].wallet, &q);
         if (k >= 0) {
             const sc_pack *p = &w->t.packs[k];
             for (int64_t j = 0; j < q; j++) {
@@ -392,28 +438,28 @@ static void intent(world *w, size_t s, int64_t v, int64_t creator)
             }
             w->pack_n[k] += q;
             w->pack_usd[k] += q * p->price;
-            w->wallet[v] += q * (p->coins + p->bonus);
+            w->vw[v].wallet += q * (p->coins + p->bonus);
             w->seg[s].wallet += q * (p->coins + p->bonus);
             w->seg[s].spend += q * p->price;
             w->seg[s].purchases += q;
-            w->spend[v] += q * p->price;
+            w->vw[v].spend += q * p->price;
             w->cur.v[TS_CASH_IN] += q * p->price;
             w->cur.v[TS_STORE_FEES] += q * w->pack_fee[k];
             w->cur.v[TS_COINS_SOLD] += q * p->coins;
             w->cur.v[TS_COINS_BONUS] += q * p->bonus;
             w->cur.v[TS_PURCHASES] += q;
-            if (w->last_buy[v] < 0) {
+            if (w->vw[v].last_buy < 0) {
                 w->payers_run++;
                 w->seg[s].payers++;
             }
-            if (w->last_buy[v] != (int32_t)w->step)
+            if (w->vw[v].last_buy != (int32_t)w->step)
                 w->cur.v[TS_PAYERS]++;
-            w->last_buy[v] = (int32_t)w->step;
+            w->vw[v].last_buy = (int32_t)w->step;
         }
     }
-    if (w->wallet[v] >= c) {
+    if (w->vw[v].wallet >= c) {
         int64_t ud = w->gift_credit[gi];
-        w->wallet[v] -= c;
+        w->vw[v].wallet -= c;
         w->seg[s].wallet -= c;
         w->seg[s].gifts++;
         w->gift_n[gi]++;
@@ -447,7 +493,7 @@ static unsigned ztpoisson(gsl_rng *r, double lambda, double em)
             ;
         return k;
     }
-    double u = gsl_rng_uniform(r) * (1.0 - em);
+    double u = rng_uniform(r) * (1.0 - em);
     double pk = lambda * em;            /* P(K = 1) before truncation */
     unsigned k = 1;
     while (u >= pk && k < 1000) {
@@ -701,14 +747,14 @@ void world_pack_totals(const world *w, int64_t *out)
 void world_inject_fault(world *w)
 {
     if (w->nviewers > 0)
-        w->wallet[0]++;
+        w->vw[0].wallet++;
 }
 
 int world_check(const world *w, char *msg, size_t n)
 {
     int64_t ws = 0, ps = 0;
     for (int64_t i = 0; i < w->nviewers; i++)
-        ws += w->wallet[i];
+        ws += w->vw[i].wallet;
     for (int64_t i = 0; i < w->ncreators; i++)
         ps += w->pending[i];
     return ledger_check(&w->L, ws, ps, msg, n);
@@ -729,8 +775,8 @@ void world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *ou
     int64_t *sp = malloc(((size_t)w->nviewers + w->nchurned + 1) * sizeof *sp);
     if (sp) {
         for (int64_t v = 0; v < w->nviewers; v++)
-            if (w->last_buy[v] >= 0)
-                sp[np++] = w->spend[v];
+            if (w->vw[v].last_buy >= 0)
+                sp[np++] = w->vw[v].spend;
         for (size_t i = 0; i < w->nchurned; i++)
             sp[np++] = w->churned_spend[i];
     }
