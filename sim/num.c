@@ -95,6 +95,8 @@ int64_t num_muldiv(int64_t a, int64_t b, int64_t d)
 {
     if (d <= 0 || a < 0 || b < 0)
         return -1;
+    if ((uint64_t)a <= UINT32_MAX && (uint64_t)b <= UINT32_MAX)
+        return (int64_t)((uint64_t)a * (uint64_t)b / (uint64_t)d);    /* fits: no 128-bit divide */
     unsigned __int128 p = (unsigned __int128)(uint64_t)a * (uint64_t)b / (uint64_t)d;
     if (p > (unsigned __int128)INT64_MAX)
         return -1;

@@ -22,9 +22,7 @@ static inline uint64_t xo_next(xo_state *st)
 
 uint64_t rng_mix64(uint64_t x)
 {
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-    return x ^ (x >> 31);
+    return rng_mix64_inline(x);
 }
 
 static void xo_seed_key(xo_state *st, uint64_t k)

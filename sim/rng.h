@@ -16,10 +16,13 @@
  * that belong to one viewer or one creator in one step come from a stream
  * of their own: the key above is carried on as
  *     k' = mix64(mix64(k + (step + 1) * 0xA0761D6478BD642F) + (id + 1) * 0xE7037ED1A0B428DB)
- * (rng_reseed_at), so a change that alters one viewer's purchase in one
- * step leaves every other viewer's draws, and every later step, as they
- * were. A single uniform per (step, id), as a creator's cash-out draw,
- * is rng_unit_at: the first output of splitmix64 started at k'. */
+ * and the stream of (step, id) is splitmix64 started at k': its i-th output
+ * (from 1) is mix64(k' + i * 0x9E3779B97F4A7C15). So a change that alters
+ * one viewer's purchase in one step leaves every other viewer's draws, and
+ * every later step, as they were. A stream costs two mixes to start and
+ * one a draw, where seeding a xoshiro state would cost six: viewers' streams
+ * are short (a handful of draws a step). A single uniform per (step, id),
+ * as a creator's cash-out draw, is rng_unit_at, that stream's first. */
 #ifndef COINSIM_RNG_H
 #define COINSIM_RNG_H
 
@@ -81,8 +84,26 @@ static inline double rng_uniform_pos(gsl_rng *r)
     return x;
 }
 
+static inline uint64_t rng_mix64_inline(uint64_t x)
+{
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+}
+
 /* The splitmix64 finaliser, exposed for tests and hashing. */
 uint64_t rng_mix64(uint64_t x);
+
+/* A splitmix64 stream: the per-(step, id) streams above. */
+typedef struct rng_sm {
+    uint64_t k;
+} rng_sm;
+
+static inline double rng_sm_uniform(rng_sm *g)
+{
+    g->k += 0x9E3779B97F4A7C15ULL;
+    return (double)(rng_mix64_inline(g->k) >> 11) * 0x1.0p-53;
+}
 
 /* The key of stream (seed, run, purpose), as above. */
 uint64_t rng_key(uint64_t seed, uint64_t run, int purpose);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "num.h"
+#include "alias.h"
 #include "rng.h"
 
 #define MICRO NUM_MICRO
@@ -15,7 +16,11 @@
 typedef struct seg_gifts {
     size_t *idx;
     size_t n;
-    gsl_ran_discrete_t *pick;
+    alias pick;
+    /* Intents per session, known to be at least one: the zero-truncated
+     * Poisson's CDF from k = 1, for inversion (see ztp_table). */
+    double *ztp;
+    size_t nztp;
 } seg_gifts;
 
 /* A viewer's whole state in 16 bytes, touched once per visit. A wallet never
@@ -55,7 +60,7 @@ struct world {
     int64_t *live;
     double *live_w;
     size_t nlive;
-    gsl_ran_discrete_t *live_pick;
+    alias live_pick;
 
     /* derived from the tables; rebuilt when the timeline changes them */
     int dirty;
@@ -98,14 +103,61 @@ static void free_derived(world *w)
     if (w->sg)
         for (size_t i = 0; i < w->t.nsegs; i++) {
             free(w->sg[i].idx);
-            gsl_ran_discrete_free(w->sg[i].pick);
+            free(w->sg[i].ztp);
+            alias_release(&w->sg[i].pick);
             w->sg[i].idx = NULL;
-            w->sg[i].pick = NULL;
-            w->sg[i].n = 0;
+            w->sg[i].ztp = NULL;
+            w->sg[i].n = w->sg[i].nztp = 0;
         }
 }
 
 static double logit_weights(const world *w, const sc_segment *sg, int ch, int64_t shortfall, double *wts, double *scratch);
+
+/* The CDF of the number of intents of a session that has at least one:
+ * P(K = k | K >= 1) = e^-l l^k / k! / (1 - e^-l), k >= 1, summed in log
+ * space (no underflow for large l) until what is left is below 2^-60 of the
+ * whole, then scaled so the last entry is exactly 1. Drawing by inversion
+ * from it is exact to the resolution of a double uniform. */
+static int ztp_table(seg_gifts *g, double l)
+{
+    if (l <= 0)
+        return 0;
+    size_t cap = (size_t)(l + 12.0 * sqrt(l) + 40.0);
+    double *c = malloc(cap * sizeof *c);
+    if (!c)
+        return -1;
+    double lz = log(-expm1(-l)), ll = log(l), acc = 0;
+    size_t n = 0;
+    for (size_t k = 1; k <= cap; k++) {
+        double pk = exp(-l + (double)k * ll - lgamma((double)k + 1.0) - lz);
+        acc += pk;
+        c[n++] = acc;
+        if ((double)k > l && 1.0 - acc < 0x1.0p-60)
+            break;
+    }
+    for (size_t i = 0; i < n; i++)
+        c[i] /= acc;
+    c[n - 1] = 1.0;
+    g->ztp = c;
+    g->nztp = n;
+    return 0;
+}
+
+/* Intents in a session with at least one: the first k with u < CDF(k). */
+static inline unsigned ztp_draw(const seg_gifts *g, double u)
+{
+    size_t lo = 0, hi = g->nztp - 1;
+    if (u < g->ztp[0])
+        return 1;
+    while (lo + 1 < hi) {       /* ztp[lo] <= u < ztp[hi] */
+        size_t mid = (lo + hi) / 2;
+        if (g->ztp[mid] <= u)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (unsigned)hi + 1;
+}
 
 static int build_derived(world *w)
 {
@@ -126,7 +178,7 @@ static int build_derived(world *w)
                 pw[g->n] = (double)t->gifts[i].weight;
                 g->idx[g->n++] = i;
             }
-        if (g->n && !(g->pick = gsl_ran_discrete_preproc(g->n, pw))) {
+        if ((g->n && alias_build(&g->pick, pw, g->n) < 0) || ztp_table(g, (double)t->segs[s].gps / MICRO) < 0) {
             free(pw);
             return -1;
         }
@@ -244,7 +296,7 @@ void world_free(world *w)
     for (int i = 0; i < RNG_NPURPOSE; i++)
         if (w->rng[i])
             gsl_rng_free(w->rng[i]);
-    gsl_ran_discrete_free(w->live_pick);
+    alias_release(&w->live_pick);
     free(w->seg_start);
     free(w->seg_size);
     free(w->vw);
@@ -346,9 +398,7 @@ static int choose_live(world *w)
             w->live_w[w->nlive] = w->weight[c];
             w->live[w->nlive++] = c;
         }
-    gsl_ran_discrete_free(w->live_pick);
-    w->live_pick = NULL;
-    if (w->nlive && !(w->live_pick = gsl_ran_discrete_preproc(w->nlive, w->live_w)))
+    if (w->nlive && alias_build(&w->live_pick, w->live_w, w->nlive) < 0)
         return -1;
     w->cur.v[TS_LIVE_CREATORS] = (int64_t)w->nlive;
     return 0;
@@ -388,11 +438,10 @@ static double logit_weights(const world *w, const sc_segment *sg, int ch, int64_
  * all, the usual case), the weights depend on nothing else and come from
  * the cache build_derived made with the same arithmetic: the same numbers,
  * without the logs and exps. */
-static long decide(world *w, size_t s, int64_t shortfall, int64_t *qout)
+static long decide(world *w, size_t s, int64_t shortfall, int64_t *qout, rng_sm *r)
 {
-    gsl_rng *r = w->rng[RNG_VIEWER];
     const sc_segment *sg = &w->t.segs[s];
-    int ch = rng_uniform(r) < (double)sg->web_share / MICRO ? CH_WEB : CH_APP;
+    int ch = rng_sm_uniform(r) < (double)sg->web_share / MICRO ? CH_WEB : CH_APP;
     if (!w->nchan[ch])
         ch = !ch;
     if (!w->nchan[ch])
@@ -407,7 +456,7 @@ static long decide(world *w, size_t s, int64_t shortfall, int64_t *qout)
         total = logit_weights(w, sg, ch, shortfall, w->util_w, w->util_u);
         wts = w->util_w;
     }
-    double x = rng_uniform(r) * total;
+    double x = rng_sm_uniform(r) * total;
     for (size_t j = 0; j < n; j++) {
         if (x < wts[j]) {
             const sc_pack *p = &w->t.packs[w->chan_packs[ch][j]];
@@ -421,15 +470,14 @@ static long decide(world *w, size_t s, int64_t shortfall, int64_t *qout)
     return -1;
 }
 
-static void intent(world *w, size_t s, int64_t v, int64_t creator)
+static void intent(world *w, size_t s, int64_t v, int64_t creator, rng_sm *r)
 {
-    gsl_rng *r = w->rng[RNG_VIEWER];
-    size_t gi = w->sg[s].idx[gsl_ran_discrete(r, w->sg[s].pick)];
+    size_t gi = w->sg[s].idx[alias_draw(&w->sg[s].pick, rng_sm_uniform(r))];
     int64_t c = w->t.gifts[gi].coins;
 
     if (w->vw[v].wallet < c) {
         int64_t q;
-        long k = decide(w, s, c - w->vw[v].wallet, &q);
+        long k = decide(w, s, c - w->vw[v].wallet, &q, r);
         if (k >= 0) {
             const sc_pack *p = &w->t.packs[k];
             for (int64_t j = 0; j < q; j++) {
@@ -482,28 +530,6 @@ static void intent(world *w, size_t s, int64_t v, int64_t creator)
     }
 }
 
-/* Zero-truncated Poisson: the number of intents of a viewer known to have
- * at least one. Below mean 1, inversion from k = 1; above, rejection of
- * zeros, which succeeds with probability 1 - e^-lambda >= 0.63. */
-static unsigned ztpoisson(gsl_rng *r, double lambda, double em)
-{
-    if (lambda >= 1.0) {
-        unsigned k;
-        while ((k = gsl_ran_poisson(r, lambda)) == 0)
-            ;
-        return k;
-    }
-    double u = rng_uniform(r) * (1.0 - em);
-    double pk = lambda * em;            /* P(K = 1) before truncation */
-    unsigned k = 1;
-    while (u >= pk && k < 1000) {
-        u -= pk;
-        k++;
-        pk *= lambda / k;
-    }
-    return k;
-}
-
 static void viewers(world *w)
 {
     gsl_rng *r = w->rng[RNG_VIEWERS];
@@ -527,16 +553,16 @@ static void viewers(world *w)
          * Poisson(lambda) intents". */
         double em = exp(-lambda), q = p * (1.0 - em), lq = log1p(-q);
         int64_t m = 0, end = start + n;
-        gsl_rng *vr = w->rng[RNG_VIEWER];
+        const seg_gifts *g = &w->sg[s];
         for (int64_t v = next_hit(r, q, lq, start - 1); v < end; v = next_hit(r, q, lq, v)) {
             /* The viewer's own draws this step: see rng.h on common
              * random numbers. */
-            rng_reseed_at(vr, w->key_viewer, w->step, v);
-            unsigned k = ztpoisson(vr, lambda, em);
-            int64_t creator = w->live[gsl_ran_discrete(vr, w->live_pick)];
+            rng_sm vr = {rng_key_at(w->key_viewer, w->step, v)};
+            unsigned k = ztp_draw(g, rng_sm_uniform(&vr));
+            int64_t creator = w->live[alias_draw(&w->live_pick, rng_sm_uniform(&vr))];
             m++;
             for (unsigned j = 0; j < k; j++)
-                intent(w, s, v, creator);
+                intent(w, s, v, creator, &vr);
         }
         double rest = q < 1.0 ? p * em / (1.0 - q) : 0.0;
         if (rest > 1.0)
