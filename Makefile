@@ -22,7 +22,7 @@ TESTS   := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB     := $(BUILD)/libcoinsim.a
 BIN     ?= coinsim
 
-.PHONY: all deps run test tests-build clean asan
+.PHONY: all deps run test tests-build clean asan bench
 
 all: $(BIN)
 
@@ -59,6 +59,13 @@ test: deps
 	@sh tests/run.sh $(BUILD) ./$(BIN)
 
 tests-build: $(TESTS)
+
+# The benchmark (not a test): wall time, events a second, peak memory and the
+# floor of each bench scenario; bench-mc on one thread and on two.
+bench: deps
+	@$(MAKE) --no-print-directory all
+	./$(BIN) bench --threads 1 scenarios/bench-1m scenarios/bench-idle scenarios/bench-10m scenarios/bench-mc \
+	    --threads 2 scenarios/bench-mc
 
 # The whole suite under AddressSanitizer and UBSan, in build-asan/.
 asan: deps

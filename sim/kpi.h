@@ -52,6 +52,10 @@ typedef struct run_result {
     int64_t exact[TS_N];
     int64_t viewers_existed;
     int64_t intents;
+    /* The random draws the run needed, for the benchmark's floor: viewer
+     * streams started (sessions), purchase decisions, geometric skips,
+     * binomial draws, creators' cash-out draws. */
+    int64_t sessions, decisions, skips, binomials, cashout_draws;
 } run_result;
 
 /* What a run leaves behind besides its rows, for kpi_fill. */

@@ -66,6 +66,7 @@ struct world {
     int dirty;
     seg_gifts *sg;
     int64_t *gift_credit;       /* µD per gift */
+    int64_t *gift_gv, *gift_cv; /* µUSD per gift: coin value, credited value */
     int64_t *pack_fee;          /* µUSD store fee per pack */
     size_t *chan_packs[2];
     size_t nchan[2];
@@ -83,6 +84,7 @@ struct world {
 
     ledger L;
     kpi_step cur;
+    int64_t sessions, decisions, skips, binomials, cashout_draws;   /* draws, for the benchmark */
     world_event_fn on_event;
     void *ev_ud;
 };
@@ -184,9 +186,12 @@ static int build_derived(world *w)
         }
     }
     free(pw);
-    for (size_t i = 0; i < t->ngifts; i++)
+    for (size_t i = 0; i < t->ngifts; i++) {
         w->gift_credit[i] = (int64_t)((unsigned __int128)(uint64_t)t->gifts[i].coins * (uint64_t)t->p.coin_value *
                                       (uint64_t)(MICRO - t->p.commission) / (uint64_t)t->p.usd_per_diamond);
+        w->gift_gv[i] = t->gifts[i].coins * t->p.coin_value;
+        w->gift_cv[i] = num_muldiv(w->gift_credit[i], t->p.usd_per_diamond, MICRO);
+    }
     w->nchan[0] = w->nchan[1] = 0;
     for (size_t k = 0; k < t->npacks; k++) {
         const sc_pack *p = &t->packs[k];
@@ -249,6 +254,8 @@ world *world_new(const scenario *s, uint64_t run)
     w->live_w = malloc(nc * sizeof *w->live_w);
     w->sg = calloc(ns, sizeof *w->sg);
     w->gift_credit = calloc(ng, sizeof *w->gift_credit);
+    w->gift_gv = calloc(ng, sizeof *w->gift_gv);
+    w->gift_cv = calloc(ng, sizeof *w->gift_cv);
     w->pack_fee = calloc(np, sizeof *w->pack_fee);
     w->chan_packs[0] = calloc(np, sizeof(size_t));
     w->chan_packs[1] = calloc(np, sizeof(size_t));
@@ -268,7 +275,7 @@ world *world_new(const scenario *s, uint64_t run)
     w->key_cashout = rng_key(t->p.seed, run, RNG_CASHOUT);
     if (!w->seg_start || !w->seg_size || !w->vw ||
         !w->pending || !w->earned || !w->cashed || !w->weight || !w->live || !w->live_w || !w->sg ||
-        !w->gift_credit || !w->pack_fee || !w->chan_packs[0] || !w->chan_packs[1] || !w->util_u || !w->util_w || !w->lc_w || !w->lc_tot ||
+        !w->gift_credit || !w->gift_gv || !w->gift_cv || !w->pack_fee || !w->chan_packs[0] || !w->chan_packs[1] || !w->util_u || !w->util_w || !w->lc_w || !w->lc_tot ||
         !w->pack_n || !w->pack_usd || !w->gift_n || !w->seg)
         goto fail;
 
@@ -309,6 +316,8 @@ void world_free(world *w)
     free(w->live_w);
     free(w->sg);
     free(w->gift_credit);
+    free(w->gift_gv);
+    free(w->gift_cv);
     free(w->pack_fee);
     free(w->chan_packs[0]);
     free(w->chan_packs[1]);
@@ -340,8 +349,9 @@ const sc_tables *world_tables(const world *w) { return &w->t; }
  * trials, given lq = log(1 - p). The gap to the next success is geometric,
  * 1 + floor(ln U / ln(1 - p)) for U uniform on (0, 1), so skipping it is
  * exact and costs one draw per success instead of one per trial. */
-static inline int64_t next_hit(gsl_rng *r, double p, double lq, int64_t i)
+static inline int64_t next_hit(gsl_rng *r, double p, double lq, int64_t i, int64_t *count)
 {
+    (*count)++;
     if (p >= 1.0)
         return i + 1;
     double g = floor(log(rng_uniform_pos(r)) / lq);
@@ -357,7 +367,7 @@ static int churn(world *w)
         if (p <= 0)
             continue;
         double lq = log1p(-p);
-        for (int64_t v = next_hit(r, p, lq, w->seg_start[s] - 1); v < end; v = next_hit(r, p, lq, v)) {
+        for (int64_t v = next_hit(r, p, lq, w->seg_start[s] - 1, &w->skips); v < end; v = next_hit(r, p, lq, v, &w->skips)) {
             int64_t coins = w->vw[v].wallet;
             ledger_breakage(&w->L, coins);
             w->cur.v[TS_COINS_BREAKAGE] += coins;
@@ -394,7 +404,7 @@ static int choose_live(world *w)
     w->nlive = 0;
     double lq = log1p(-p);
     if (p > 0)
-        for (int64_t c = next_hit(r, p, lq, -1); c < w->ncreators; c = next_hit(r, p, lq, c)) {
+        for (int64_t c = next_hit(r, p, lq, -1, &w->skips); c < w->ncreators; c = next_hit(r, p, lq, c, &w->skips)) {
             w->live_w[w->nlive] = w->weight[c];
             w->live[w->nlive++] = c;
         }
@@ -441,6 +451,7 @@ static double logit_weights(const world *w, const sc_segment *sg, int ch, int64_
 static long decide(world *w, size_t s, int64_t shortfall, int64_t *qout, rng_sm *r)
 {
     const sc_segment *sg = &w->t.segs[s];
+    w->decisions++;
     int ch = rng_sm_uniform(r) < (double)sg->web_share / MICRO ? CH_WEB : CH_APP;
     if (!w->nchan[ch])
         ch = !ch;
@@ -511,7 +522,7 @@ static void intent(world *w, size_t s, int64_t v, int64_t creator, rng_sm *r)
         w->seg[s].wallet -= c;
         w->seg[s].gifts++;
         w->gift_n[gi]++;
-        int64_t gv = c * w->t.p.coin_value, cv = num_muldiv(ud, w->t.p.usd_per_diamond, MICRO);
+        int64_t gv = w->gift_gv[gi], cv = w->gift_cv[gi];
         w->gift_value[0] += gv;
         w->gift_value[1] += gv;
         w->credit_value[0] += cv;
@@ -542,6 +553,7 @@ static void viewers(world *w)
         if (!w->nlive || !w->sg[s].n || lambda <= 0) {
             /* Nobody forms an intent: only the count of active viewers. */
             w->cur.v[TS_ACTIVE_VIEWERS] += gsl_ran_binomial(r, p, (unsigned)n);
+            w->binomials++;
             continue;
         }
         /* Thinning: a viewer is active with at least one intent with
@@ -554,10 +566,11 @@ static void viewers(world *w)
         double em = exp(-lambda), q = p * (1.0 - em), lq = log1p(-q);
         int64_t m = 0, end = start + n;
         const seg_gifts *g = &w->sg[s];
-        for (int64_t v = next_hit(r, q, lq, start - 1); v < end; v = next_hit(r, q, lq, v)) {
+        for (int64_t v = next_hit(r, q, lq, start - 1, &w->skips); v < end; v = next_hit(r, q, lq, v, &w->skips)) {
             /* The viewer's own draws this step: see rng.h on common
              * random numbers. */
             rng_sm vr = {rng_key_at(w->key_viewer, w->step, v)};
+            w->sessions++;
             unsigned k = ztp_draw(g, rng_sm_uniform(&vr));
             int64_t creator = w->live[alias_draw(&w->live_pick, rng_sm_uniform(&vr))];
             m++;
@@ -568,6 +581,7 @@ static void viewers(world *w)
         if (rest > 1.0)
             rest = 1.0;
         w->cur.v[TS_ACTIVE_VIEWERS] += m + (n - m > 0 ? gsl_ran_binomial(r, rest, (unsigned)(n - m)) : 0);
+        w->binomials += n - m > 0;
     }
 }
 
@@ -580,6 +594,7 @@ static void cashouts(world *w)
         int64_t whole = w->pending[c] / MICRO;
         if (whole == 0 || whole * p->usd_per_diamond < p->min_withdrawal)
             continue;
+        w->cashout_draws++;
         if (!(rng_unit_at(w->key_cashout, w->step, c) < pc))
             continue;
         int64_t d = whole < most ? whole : most;
@@ -798,7 +813,7 @@ void world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *ou
     e.cashed = w->cashed;
     e.ncreators = (size_t)w->ncreators;
     size_t np = 0;
-    int64_t *sp = malloc(((size_t)w->nviewers + w->nchurned + 1) * sizeof *sp);
+    int64_t *sp = malloc(((size_t)w->payers_run + 1) * sizeof *sp);     /* every payer, living or gone */
     if (sp) {
         for (int64_t v = 0; v < w->nviewers; v++)
             if (w->vw[v].last_buy >= 0)
@@ -809,5 +824,10 @@ void world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *ou
     e.spend = sp;
     e.nspend = np;
     kpi_fill(rows, nsteps, &e, out);
+    out->sessions = w->sessions;
+    out->decisions = w->decisions;
+    out->skips = w->skips;
+    out->binomials = w->binomials;
+    out->cashout_draws = w->cashout_draws;
     free(sp);
 }

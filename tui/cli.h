@@ -30,6 +30,7 @@ void cli_print_table(const struct scenario *s, const struct mc_result *r);
 
 int cmd_compare(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 
 #endif

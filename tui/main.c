@@ -20,6 +20,7 @@ static const char usage[] =
     "  compare A B    run two scenarios pair by pair; the difference and its CI\n"
     "  sweep DIR      run a grid of values; mean and CI of the key figures\n"
     "  replay LOG     apply an event log to the ledger; what-if accounting\n"
+    "  bench DIR...   time the engine on scenarios (make bench)\n"
     "  validate DIR   check a scenario and list every problem in it\n"
     "  help [COMMAND] this text, or a command's own\n"
     "\n"
@@ -58,6 +59,8 @@ int main(int argc, char **argv)
             return cmd_sweep(2, hv);
         if (strcmp(argv[2], "replay") == 0)
             return cmd_replay(2, hv);
+        if (strcmp(argv[2], "bench") == 0)
+            return cmd_bench(2, hv);
         fprintf(stderr, "coinsim: no command \"%s\" (expected run, validate, tour, compare, sweep or replay)\n", argv[2]);
         return 2;
     }
@@ -73,6 +76,8 @@ int main(int argc, char **argv)
         return cmd_sweep(argc - 1, argv + 1);
     if (strcmp(cmd, "replay") == 0)
         return cmd_replay(argc - 1, argv + 1);
+    if (strcmp(cmd, "bench") == 0)
+        return cmd_bench(argc - 1, argv + 1);
     if (strcmp(cmd, "--version") == 0) {
         puts("coinsim 0.1");
         return 0;
