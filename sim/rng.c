@@ -4,20 +4,9 @@
 
 typedef rng_xo xo_state;
 
-/* xoshiro256** (Blackman and Vigna, public domain reference), as in
- * rng_next, on a bare state. */
 static inline uint64_t xo_next(xo_state *st)
 {
-    uint64_t *s = st->s;
-    const uint64_t result = ((s[1] * 5) << 7 | (s[1] * 5) >> 57) * 9;
-    const uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = s[3] << 45 | s[3] >> 19;
-    return result;
+    return rng_xo_next(st);
 }
 
 uint64_t rng_mix64(uint64_t x)

@@ -54,9 +54,10 @@ typedef struct rng_xo {
     uint64_t s[4];
 } rng_xo;
 
-static inline uint64_t rng_next(gsl_rng *r)
+/* One step of xoshiro256** (Blackman and Vigna). */
+static inline uint64_t rng_xo_next(rng_xo *st)
 {
-    uint64_t *s = ((rng_xo *)r->state)->s;
+    uint64_t *s = st->s;
     const uint64_t result = ((s[1] * 5) << 7 | (s[1] * 5) >> 57) * 9;
     const uint64_t t = s[1] << 17;
     s[2] ^= s[0];
@@ -66,6 +67,11 @@ static inline uint64_t rng_next(gsl_rng *r)
     s[2] ^= t;
     s[3] = s[3] << 45 | s[3] >> 19;
     return result;
+}
+
+static inline uint64_t rng_next(gsl_rng *r)
+{
+    return rng_xo_next((rng_xo *)r->state);
 }
 
 /* As gsl_rng_uniform: 53 random bits in [0, 1). */

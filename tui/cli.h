@@ -28,6 +28,10 @@ void cli_progress(const char *what, long long done, long long total);
 struct mc_result;
 void cli_print_table(const struct scenario *s, const struct mc_result *r);
 
+/* Parse option opt's value v as a whole number in [lo, hi] into *out.
+ * Returns 0, or 2 after "coinsim CMD: OPT "V": expected ..." on stderr. */
+int cli_int_opt(const char *cmd, const char *opt, const char *v, long long lo, long long hi, long long *out);
+
 int cmd_compare(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_bench(int argc, char **argv);

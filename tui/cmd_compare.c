@@ -132,17 +132,15 @@ int cmd_compare(int argc, char **argv)
         } else if (!strcmp(o, "--metric")) {
             metric_s = v;
         } else if (!strcmp(o, "--threads")) {
-            if (num_parse_int(v, &iv, &why) < 0 || iv < 1 || iv > 256) {
-                fprintf(stderr, "coinsim compare: --threads \"%s\": expected a whole number from 1 to 256\n", v);
+            long long t;
+            if (cli_int_opt("compare", o, v, 1, 256, &t))
                 return 2;
-            }
-            threads = (int)iv;
+            threads = (int)t;
         } else if (!strcmp(o, "--max-runs")) {
-            if (num_parse_int(v, &iv, &why) < 0 || iv < 2 || iv > 1000000) {
-                fprintf(stderr, "coinsim compare: --max-runs \"%s\": expected a whole number from 2 to 1000000\n", v);
+            long long t;
+            if (cli_int_opt("compare", o, v, 2, 1000000, &t))
                 return 2;
-            }
-            max_runs = iv;
+            max_runs = t;
         } else if (!strcmp(o, "--until-ci")) {
             if (num_parse_dec(v, &iv, &why) < 0 || iv <= 0 || iv > 100 * NUM_MICRO) {
                 fprintf(stderr, "coinsim compare: --until-ci \"%s\": expected a percentage above 0 and at most 100\n", v);

@@ -123,12 +123,9 @@ static int parse_args(int argc, char **argv, run_args *a, int allow_run_opts, co
             a->seed = v;
             i++;
         } else if (allow_run_opts && strcmp(o, "--threads") == 0) {
-            int64_t t;
-            const char *why;
-            if (num_parse_int(v, &t, &why) < 0 || t < 1 || t > 256) {
-                fprintf(stderr, "coinsim %s: --threads \"%s\": expected a whole number from 1 to 256\n", cmd, v);
+            long long t;
+            if (cli_int_opt(cmd, o, v, 1, 256, &t))
                 return 2;
-            }
             a->threads = (int)t;
             i++;
         } else if (allow_run_opts && strcmp(o, "--out") == 0) {
@@ -244,6 +241,18 @@ int cmd_validate(int argc, char **argv)
            a.dir, t->npacks, t->ngifts, t->nsegs, s->ntl, (long long)t->p.viewers, (long long)t->p.creators,
            (long long)t->p.steps, (long long)t->p.runs);
     scenario_free(s);
+    return 0;
+}
+
+int cli_int_opt(const char *cmd, const char *opt, const char *v, long long lo, long long hi, long long *out)
+{
+    int64_t x;
+    const char *why;
+    if (num_parse_int(v, &x, &why) < 0 || x < lo || x > hi) {
+        fprintf(stderr, "coinsim %s: %s \"%s\": expected a whole number from %lld to %lld\n", cmd, opt, v, lo, hi);
+        return 2;
+    }
+    *out = x;
     return 0;
 }
 

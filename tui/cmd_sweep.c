@@ -235,8 +235,7 @@ int cmd_sweep(int argc, char **argv)
     char msg[1024];
 
     for (int i = 1; i < argc; i++) {
-        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL, *why;
-        int64_t iv;
+        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int takes = !strcmp(o, "--vary") || !strcmp(o, "--runs") || !strcmp(o, "--seed") || !strcmp(o, "--set") ||
                     !strcmp(o, "--out") || !strcmp(o, "--threads") || !strcmp(o, "--objective") || !strcmp(o, "--max-points");
         if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
@@ -270,17 +269,15 @@ int cmd_sweep(int argc, char **argv)
         } else if (!strcmp(o, "--minimize")) {
             minimize = 1;
         } else if (!strcmp(o, "--threads")) {
-            if (num_parse_int(v, &iv, &why) < 0 || iv < 1 || iv > 256) {
-                fprintf(stderr, "coinsim sweep: --threads \"%s\": expected a whole number from 1 to 256\n", v);
+            long long t;
+            if (cli_int_opt("sweep", o, v, 1, 256, &t))
                 return 2;
-            }
-            threads = (int)iv;
+            threads = (int)t;
         } else if (!strcmp(o, "--max-points")) {
-            if (num_parse_int(v, &iv, &why) < 0 || iv < 1 || iv > 1000000) {
-                fprintf(stderr, "coinsim sweep: --max-points \"%s\": expected a whole number from 1 to 1000000\n", v);
+            long long t;
+            if (cli_int_opt("sweep", o, v, 1, 1000000, &t))
                 return 2;
-            }
-            max_points = iv;
+            max_points = t;
         } else if (o[0] == '-' && o[1]) {
             fprintf(stderr, "coinsim sweep: unknown option \"%s\" (see coinsim sweep --help)\n", o);
             return 2;
