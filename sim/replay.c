@@ -534,7 +534,7 @@ void replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *
     }
     kpi_end e;
     memset(&e, 0, sizeof e);
-    e.run = r->k.run;
+    e.run = r->k.run ? r->k.run : 1;     /* a log with no rows is still run 1 */
     e.payers = r->payers_run;
     e.viewers_existed = ((int64_t)nv > r->t.p.viewers ? (int64_t)nv : r->t.p.viewers) + r->churns;
     e.usd_per_diamond = r->t.p.usd_per_diamond;

@@ -208,7 +208,7 @@ int cmd_replay(int argc, char **argv)
         printf("rejected (--lenient): %lld gifts beyond the wallet, %lld cash-outs beyond the pending diamonds\n",
                (long long)k->rejected_gifts, (long long)k->rejected_cashouts);
     if (k->capped_cashouts || k->skipped_cashouts)
-        printf("what-if cash-outs: %lld capped, %lld skipped (below the minimum, or fee at least the gross)\n",
+        printf("cash-outs not made as recorded: %lld capped (what-if), %lld skipped (below the minimum, or fee at least the gross)\n",
                (long long)k->capped_cashouts, (long long)k->skipped_cashouts);
     if (k->unknown_packs || k->unknown_gifts)
         printf("names the scenario does not know: %lld purchases, %lld gifts (taken at the coins and usd on their rows)\n",
