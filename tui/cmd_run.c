@@ -320,7 +320,7 @@ void cli_print_table(const scenario *s, const mc_result *r)
 static const char tour_help[] =
     "usage: coinsim tour [DIR] [--ascii] [--no-color] [--set TARGET=VAL ...]\n"
     "\n"
-    "A guided tour of the economy in the dashboard, in eleven stops: recharge,\n"
+    "A guided tour of the economy in the dashboard: a welcome and eleven stops:\n"
     "the store's fee, gifts, commission, diamonds, cash-out, breakage, whales,\n"
     "concentration, and a price change and its effect. The simulation pauses at\n"
     "each stop and the part of the screen it talks about is highlighted.\n"
