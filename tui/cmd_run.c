@@ -321,8 +321,8 @@ static const char tour_help[] =
     "usage: coinsim tour [DIR] [--ascii] [--no-color] [--set TARGET=VAL ...]\n"
     "\n"
     "A guided tour of the economy in the dashboard: a welcome and eleven stops:\n"
-    "the store's fee, gifts, commission, diamonds, cash-out, breakage, whales,\n"
-    "concentration, and a price change and its effect. The simulation pauses at\n"
+    "recharge, the store's fee, gifts, commission, diamonds, cash-out, breakage,\n"
+    "whales, concentration, a price change and its effect. The simulation pauses at\n"
     "each stop and the part of the screen it talks about is highlighted.\n"
     "Enter goes on, Backspace goes back, Esc leaves the tour, q quits.\n"
     "DIR defaults to scenarios/baseline. Needs a terminal of at least 80x24.\n";
