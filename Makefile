@@ -64,7 +64,7 @@ tests-build: $(TESTS)
 # floor of each bench scenario; bench-mc on one thread and on two.
 bench: deps
 	@$(MAKE) --no-print-directory all
-	./$(BIN) bench --threads 1 scenarios/bench-1m scenarios/bench-idle scenarios/bench-10m scenarios/bench-mc \
+	./$(BIN) bench --threads 1 scenarios/baseline scenarios/bench-1m scenarios/bench-idle scenarios/bench-10m scenarios/bench-mc \
 	    --threads 2 scenarios/bench-mc
 
 # The whole suite under AddressSanitizer and UBSan, in build-asan/.
