@@ -28,7 +28,11 @@ static inline size_t alias_draw(const alias *a, double u)
     size_t i = (size_t)x;
     if (i >= a->n)
         i = a->n - 1;
-    return x - (double)i < a->prob[i] ? i : a->alias[i];
+    /* Keep or alias without a branch: the choice is random by design, so a
+     * branch would be mispredicted half the time. */
+    size_t other = a->alias[i];
+    size_t keep = (size_t)0 - (size_t)(x - (double)i < a->prob[i]);
+    return (i & keep) | (other & ~keep);
 }
 
 #endif

@@ -434,12 +434,15 @@ static double logit_weights(const world *w, const sc_segment *sg, int ch, int64_
         if (u > umax)
             umax = u;
     }
-    double total = exp(-umax);
+    /* wts[j] holds the running sum of the packs' weights up to j: pack j is
+     * chosen when x falls below it and not below wts[j - 1]; x at or past
+     * the last is the no-purchase option, whose weight closes the total. */
+    double acc = 0;
     for (size_t j = 0; j < n; j++) {
-        wts[j] = exp(scratch[j] - umax);
-        total += wts[j];
+        acc += exp(scratch[j] - umax);
+        wts[j] = acc;
     }
-    return total;
+    return acc + exp(-umax);
 }
 
 /* One purchase decision for a shortfall (MODEL.md §4): the channel, then
@@ -468,17 +471,16 @@ static long decide(world *w, size_t s, int64_t shortfall, int64_t *qout, rng_sm 
         wts = w->util_w;
     }
     double x = rng_sm_uniform(r) * total;
-    for (size_t j = 0; j < n; j++) {
-        if (x < wts[j]) {
-            const sc_pack *p = &w->t.packs[w->chan_packs[ch][j]];
-            int64_t cover = p->coins + p->bonus;
-            int64_t q = (shortfall + cover - 1) / cover;
-            *qout = q < 1 ? 1 : q;
-            return (long)w->chan_packs[ch][j];
-        }
-        x -= wts[j];
-    }
-    return -1;
+    if (x >= wts[n - 1])
+        return -1;              /* buys nothing: the common case, one compare */
+    size_t j = 0;
+    while (x >= wts[j])
+        j++;
+    const sc_pack *p = &w->t.packs[w->chan_packs[ch][j]];
+    int64_t cover = p->coins + p->bonus;
+    int64_t q = (shortfall + cover - 1) / cover;
+    *qout = q < 1 ? 1 : q;
+    return (long)w->chan_packs[ch][j];
 }
 
 static void intent(world *w, size_t s, int64_t v, int64_t creator, rng_sm *r)
@@ -598,10 +600,15 @@ static void cashouts(world *w)
     const sc_params *p = &w->t.p;
     double pc = (double)p->p_cashout / MICRO;
     int64_t most = p->daily_limit / p->usd_per_diamond;    /* whole diamonds */
+    /* Eligible: whole diamonds > 0 and worth the minimum, that is at least
+     * max(1, ceil(min / usd_per_diamond)) whole diamonds: one compare a
+     * creator against that many µD. */
+    int64_t need = (p->min_withdrawal + p->usd_per_diamond - 1) / p->usd_per_diamond;
+    int64_t need_ud = (need < 1 ? 1 : need) * MICRO;
     for (int64_t c = 0; c < w->ncreators; c++) {
-        int64_t whole = w->pending[c] / MICRO;
-        if (whole == 0 || whole * p->usd_per_diamond < p->min_withdrawal)
+        if (w->pending[c] < need_ud)
             continue;
+        int64_t whole = w->pending[c] / MICRO;
         w->cashout_draws++;
         if (!(rng_unit_at(w->key_cashout, w->step, c) < pc))
             continue;
