@@ -568,14 +568,29 @@ static void viewers(world *w)
         double em = exp(-lambda), q = p * (1.0 - em), lq = log1p(-q);
         int64_t m = 0, end = start + n;
         const seg_gifts *g = &w->sg[s];
-        /* The next viewer to visit is known one visit ahead (it comes from
-         * the activity stream, apart from the viewers' own), so its record
-         * is fetched while this one is served. */
-        int64_t v = next_hit(r, q, lq, start - 1, &w->skips);
-        while (v < end) {
-            int64_t next = next_hit(r, q, lq, v, &w->skips);
-            if (next < end)
-                __builtin_prefetch(&w->vw[next], 1);
+        /* Who is visited comes from the activity stream, apart from the
+         * viewers' own streams, so the next AHEAD visits are drawn in
+         * advance (the same draws in the same order) and their records
+         * fetched while earlier ones are served. */
+        enum { AHEAD = 8 };
+        int64_t ring[AHEAD], last = start - 1;
+        int head = 0, count = 0;
+        while (count < AHEAD && last < end) {
+            last = next_hit(r, q, lq, last, &w->skips);
+            if (last < end)
+                __builtin_prefetch(&w->vw[last], 1);
+            ring[(head + count++) % AHEAD] = last;
+        }
+        while (count > 0 && ring[head] < end) {
+            int64_t v = ring[head];
+            head = (head + 1) % AHEAD;
+            count--;
+            if (last < end) {
+                last = next_hit(r, q, lq, last, &w->skips);
+                if (last < end)
+                    __builtin_prefetch(&w->vw[last], 1);
+                ring[(head + count++) % AHEAD] = last;
+            }
             /* The viewer's own draws this step: see rng.h on common
              * random numbers. */
             rng_sm vr = {rng_key_at(w->key_viewer, w->step, v)};
@@ -585,7 +600,6 @@ static void viewers(world *w)
             m++;
             for (unsigned j = 0; j < k; j++)
                 intent(w, s, v, creator, &vr);
-            v = next;
         }
         double rest = q < 1.0 ? p * em / (1.0 - q) : 0.0;
         if (rest > 1.0)

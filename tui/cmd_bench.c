@@ -60,14 +60,27 @@ static double floor_time(const mc_result *r, const scenario *s)
         binom += r->res[i].binomials;
         cash += r->res[i].cashout_draws;
     }
+    /* Tables the size the runs drew from: the scenario's gifts, and the
+     * creators live in a step (their popularity weights), whose table may
+     * not fit in the first-level cache. */
     gsl_rng *g = rng_stream(s->t.p.seed, 1, RNG_VIEWERS);
-    alias a = {0};
-    double w[64];
-    for (int i = 0; i < 64; i++)
-        w[i] = 1.0 / (i + 1);
-    if (!g || alias_build(&a, w, 32) < 0) {
+    alias a = {0}, cr = {0};
+    size_t ng = s->t.ngifts ? s->t.ngifts : 1;
+    size_t nl = (size_t)((double)s->t.p.creators * (double)s->t.p.live_prob / NUM_MICRO);
+    if (nl < 1)
+        nl = 1;
+    double *w = malloc((ng > nl ? ng : nl) * sizeof *w);
+    for (size_t i = 0; w && i < (ng > nl ? ng : nl); i++)
+        w[i] = i < s->t.ngifts ? (double)s->t.gifts[i].weight + 1e-9 : 1.0;
+    int bad = !g || !w || alias_build(&a, w, ng) < 0;
+    for (size_t i = 0; !bad && i < nl; i++)
+        w[i] = pow((double)(i + 1), -(double)s->t.p.creator_zipf / NUM_MICRO);
+    bad = bad || alias_build(&cr, w, nl) < 0;
+    free(w);
+    if (bad) {
         gsl_rng_free(g);
         alias_release(&a);
+        alias_release(&cr);
         return NAN;
     }
     uint64_t k = rng_key(s->t.p.seed, 1, RNG_VIEWER), kc = rng_key(s->t.p.seed, 1, RNG_CASHOUT);
@@ -76,7 +89,7 @@ static double floor_time(const mc_result *r, const scenario *s)
     double t0 = now();
     for (int64_t i = 0; i < sessions; i++) {
         rng_sm v = {rng_key_at(k, i, i)};
-        acc += (double)alias_draw(&a, rng_sm_uniform(&v)) + rng_sm_uniform(&v);
+        acc += (double)alias_draw(&cr, rng_sm_uniform(&v)) + rng_sm_uniform(&v);
     }
     rng_sm v = {k};
     for (int64_t i = 0; i < intents; i++)
@@ -94,6 +107,7 @@ static double floor_time(const mc_result *r, const scenario *s)
     (void)sink;
     gsl_rng_free(g);
     alias_release(&a);
+    alias_release(&cr);
     return t;
 }
 
