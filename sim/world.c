@@ -358,6 +358,50 @@ static inline int64_t next_hit(gsl_rng *r, double p, double lq, int64_t i, int64
     return g >= 9.0e18 ? INT64_MAX : i + 1 + (int64_t)g;
 }
 
+/* The viewers a Bernoulli(p) pass over [start, end) visits, drawn AHEAD
+ * visits in advance on stream r (the same draws in the same order as one at
+ * a time), each record fetched as its index is drawn, so the memory is on
+ * its way while earlier visits are served. */
+enum { AHEAD = 8 };
+
+typedef struct visits {
+    gsl_rng *r;
+    double p, lq;
+    int64_t end, last;
+    int64_t ring[AHEAD];
+    int head, count;
+    int64_t *skips;
+    const viewer_st *vw;
+} visits;
+
+static void visits_draw(visits *q)
+{
+    q->last = next_hit(q->r, q->p, q->lq, q->last, q->skips);
+    if (q->last < q->end)
+        __builtin_prefetch(&q->vw[q->last], 1);
+    q->ring[(q->head + q->count++) % AHEAD] = q->last;
+}
+
+static void visits_start(visits *q, world *w, gsl_rng *r, double p, double lq, int64_t start, int64_t end)
+{
+    *q = (visits){r, p, lq, end, start - 1, {0}, 0, 0, &w->skips, w->vw};
+    while (q->count < AHEAD && q->last < end)
+        visits_draw(q);
+}
+
+/* The next viewer to visit, or -1 when the pass is over. */
+static int64_t visits_next(visits *q)
+{
+    if (q->count == 0 || q->ring[q->head] >= q->end)
+        return -1;
+    int64_t v = q->ring[q->head];
+    q->head = (q->head + 1) % AHEAD;
+    q->count--;
+    if (q->last < q->end)
+        visits_draw(q);
+    return v;
+}
+
 static int churn(world *w)
 {
     gsl_rng *r = w->rng[RNG_CHURN];
@@ -366,8 +410,9 @@ static int churn(world *w)
         int64_t end = w->seg_start[s] + w->seg_size[s];
         if (p <= 0)
             continue;
-        double lq = log1p(-p);
-        for (int64_t v = next_hit(r, p, lq, w->seg_start[s] - 1, &w->skips); v < end; v = next_hit(r, p, lq, v, &w->skips)) {
+        visits vq;
+        visits_start(&vq, w, r, p, log1p(-p), w->seg_start[s], end);
+        for (int64_t v; (v = visits_next(&vq)) >= 0;) {
             int64_t coins = w->vw[v].wallet;
             ledger_breakage(&w->L, coins);
             w->cur.v[TS_COINS_BREAKAGE] += coins;
@@ -569,28 +614,10 @@ static void viewers(world *w)
         int64_t m = 0, end = start + n;
         const seg_gifts *g = &w->sg[s];
         /* Who is visited comes from the activity stream, apart from the
-         * viewers' own streams, so the next AHEAD visits are drawn in
-         * advance (the same draws in the same order) and their records
-         * fetched while earlier ones are served. */
-        enum { AHEAD = 8 };
-        int64_t ring[AHEAD], last = start - 1;
-        int head = 0, count = 0;
-        while (count < AHEAD && last < end) {
-            last = next_hit(r, q, lq, last, &w->skips);
-            if (last < end)
-                __builtin_prefetch(&w->vw[last], 1);
-            ring[(head + count++) % AHEAD] = last;
-        }
-        while (count > 0 && ring[head] < end) {
-            int64_t v = ring[head];
-            head = (head + 1) % AHEAD;
-            count--;
-            if (last < end) {
-                last = next_hit(r, q, lq, last, &w->skips);
-                if (last < end)
-                    __builtin_prefetch(&w->vw[last], 1);
-                ring[(head + count++) % AHEAD] = last;
-            }
+         * viewers' own streams: see visits. */
+        visits vq;
+        visits_start(&vq, w, r, q, lq, start, end);
+        for (int64_t v; (v = visits_next(&vq)) >= 0;) {
             /* The viewer's own draws this step: see rng.h on common
              * random numbers. */
             rng_sm vr = {rng_key_at(w->key_viewer, w->step, v)};
