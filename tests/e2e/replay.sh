@@ -15,33 +15,7 @@ TINY=$FIX/tiny              # 3 steps, commission 0.333333, usd_per_diamond 0.00
 TLOG=$FIX/tiny.csv          # its hand-written log; expected figures by hand in $FIX/tiny.*.csv
 # A smaller population keeps every run and replay well under a second.
 POP="--set viewers=20000 --set creators=300"
-T=$(mktemp -d) || exit 1
-trap 'rm -rf "$T"' EXIT
-trap 'exit 130' INT TERM
-fails=0
-
-ok() { echo "ok - $1"; }
-notok() {
-    echo "not ok - $1"
-    [ $# -gt 1 ] && echo "# $2"
-    echo "# exit status: $rc"
-    sed -n '1,6s/^/# stdout: /p' "$T/out"
-    sed -n '1,6s/^/# stderr: /p' "$T/err"
-    fails=$((fails + 1))
-}
-run() { "$@" >"$T/out" 2>"$T/err"; rc=$?; }
-# check NAME CMD...: ok if CMD succeeds; its stdout is the failure detail.
-check() {
-    name=$1
-    shift
-    if "$@" >"$T/why" 2>&1; then
-        ok "$name"
-    else
-        echo "not ok - $name"
-        sed -n '1,8s/^/# /p' "$T/why"
-        fails=$((fails + 1))
-    fi
-}
+. tests/e2e/lib.sh
 # expect_rc N NAME: the last run exited N.
 expect_rc() {
     if [ "$rc" -eq "$1" ]; then ok "$2"; else notok "$2" "expected exit $1"; fi

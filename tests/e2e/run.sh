@@ -10,33 +10,7 @@ FIX=tests/fixtures/e2e
 S=$FIX/small              # 20 steps, 2000 viewers, 50 creators
 STEPS=20
 RUNS=3
-T=$(mktemp -d) || exit 1
-trap 'rm -rf "$T"' EXIT
-trap 'exit 130' INT TERM
-fails=0
-
-ok() { echo "ok - $1"; }
-notok() {
-    echo "not ok - $1"
-    [ $# -gt 1 ] && echo "# $2"
-    echo "# exit status: $rc"
-    sed -n '1,6s/^/# stdout: /p' "$T/out"
-    sed -n '1,6s/^/# stderr: /p' "$T/err"
-    fails=$((fails + 1))
-}
-run() { "$@" >"$T/out" 2>"$T/err"; rc=$?; }
-# check NAME CMD...: ok if CMD succeeds; its stdout is the failure detail.
-check() {
-    name=$1
-    shift
-    if "$@" >"$T/why" 2>&1; then
-        ok "$name"
-    else
-        echo "not ok - $name"
-        sed -n '1,8s/^/# /p' "$T/why"
-        fails=$((fails + 1))
-    fi
-}
+. tests/e2e/lib.sh
 
 # The metrics of MODEL.md §6: every time-series column, then the derived ones.
 TS_COLS="cash_in_usd store_fees_usd payouts_gross_usd payout_fees_usd payouts_net_usd
