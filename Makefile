@@ -22,7 +22,7 @@ TESTS   := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB     := $(BUILD)/libcoinsim.a
 BIN     ?= coinsim
 
-.PHONY: all deps run test tests-build clean asan bench
+.PHONY: all deps run test tests-build clean asan bench lint fuzz
 
 all: $(BIN)
 
@@ -73,6 +73,46 @@ asan: deps
 	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    CFLAGS="-O1 -g" all tests-build
 	@ASAN_OPTIONS=detect_leaks=1 sh tests/run.sh build-asan build-asan/coinsim
+
+# libFuzzer on every parser (tests/fuzz/fuzz_*.c), built with clang in
+# build-fuzz/; each harness runs FUZZ_SECONDS (default 60) on its seeds in
+# tests/fuzz/corpus/NAME/ (new inputs go to build-fuzz/corpus/NAME/, findings
+# to build-fuzz/findings/NAME/). Fails if any harness finds a crash, a leak
+# or a hang.
+fuzz:
+	@sh tools/fuzz-deps.sh
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang CFLAGS="-O1 -g" \
+	    SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    build-fuzz/libcoinsim.a
+	@set -e; for h in $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)); do \
+	    echo "clang -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_$$h.c -o build-fuzz/fuzz_$$h"; \
+	    clang -std=c11 $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer \
+	        -fno-sanitize-recover=all $(shell pkg-config --cflags gsl 2>/dev/null) -Isim -DCOINSIM_ROOT='"$(CURDIR)"' \
+	        -o build-fuzz/fuzz_$$h tests/fuzz/fuzz_$$h.c build-fuzz/libcoinsim.a $(LDLIBS_SIM); \
+	done
+	@fail=0; for h in $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)); do \
+	    rm -rf build-fuzz/findings/$$h; mkdir -p build-fuzz/corpus/$$h build-fuzz/findings/$$h; \
+	    echo "fuzz_$$h: $(or $(FUZZ_SECONDS),60) s on tests/fuzz/corpus/$$h"; \
+	    if ./build-fuzz/fuzz_$$h -max_total_time=$(or $(FUZZ_SECONDS),60) -timeout=10 -print_final_stats=1 \
+	            -artifact_prefix=build-fuzz/findings/$$h/ build-fuzz/corpus/$$h tests/fuzz/corpus/$$h \
+	            >build-fuzz/fuzz_$$h.log 2>&1; then rc=0; else rc=$$?; fi; \
+	    grep -E '^stat::(number_of_executed_units|new_units_added)' build-fuzz/fuzz_$$h.log | sed 's/^/    /'; \
+	    if [ $$rc -ne 0 ] || [ -n "$$(ls build-fuzz/findings/$$h)" ]; then \
+	        fail=1; grep -E '^(==[0-9]+==ERROR|SUMMARY)|ERROR: libFuzzer|runtime error' build-fuzz/fuzz_$$h.log | sed 's/^/    /'; \
+	        for f in build-fuzz/findings/$$h/*; do [ -e "$$f" ] && echo "    finding: $$f"; done; \
+	        echo "    FAILED (exit $$rc; log build-fuzz/fuzz_$$h.log)"; \
+	    else echo "    no findings"; fi; \
+	done; exit $$fail
+
+# Static checks and a leak check: cppcheck and clang-tidy (.clang-tidy) on
+# sim/ and tui/, then valgrind on a small scenario with --check.
+lint: deps
+	@sh tools/deps.sh cppcheck clang-tidy valgrind
+	@$(MAKE) --no-print-directory all
+	cppcheck --enable=warning,performance,portability --std=c11 --error-exitcode=1 --inline-suppr -q sim tui
+	clang-tidy -quiet sim/*.c tui/*.c -- -std=c11 -D_POSIX_C_SOURCE=200809L $(shell pkg-config --cflags gsl ncursesw)
+	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=9 \
+	    ./$(BIN) run tests/fixtures/e2e/small --headless --check --runs 2 --threads 2 >/dev/null
 
 clean:
 	rm -rf build build-asan $(BIN)

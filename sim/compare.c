@@ -69,10 +69,10 @@ static int batch(const scenario *s, const cmp_opts *o, int64_t first, int64_t k,
     int st = mc_run(s, &mo, &r, msg, n);
     if (st != 0)
         return st;
-    run_result *na = realloc(*arr, (size_t)(have + k) * sizeof *na);
+    run_result *na = realloc(*arr, ((size_t)have + (size_t)k) * sizeof *na);
     if (!na) {
         mc_result_free(r);
-        snprintf(msg, n, "out of memory for %lld runs", (long long)(have + k));
+        snprintf(msg, n, "out of memory for %lld runs", (long long)have + (long long)k);
         return MC_NOMEM;
     }
     memcpy(na + have, r->res, (size_t)k * sizeof *na);

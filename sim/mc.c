@@ -159,7 +159,7 @@ int mc_run(const scenario *s, const mc_opts *o, mc_result **out, char *msg, size
         }
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 100 * 1000 * 1000;
+        ts.tv_nsec += 100L * 1000 * 1000;
         if (ts.tv_nsec >= 1000000000L) {
             ts.tv_sec++;
             ts.tv_nsec -= 1000000000L;

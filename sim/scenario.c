@@ -25,7 +25,7 @@ typedef struct sc_field {
 
 #define MICRO NUM_MICRO
 #define USD(x) ((int64_t)(x) * MICRO)
-#define P(f) offsetof(sc_params, f)
+#define P(f) offsetof(sc_params, f) // NOLINT(bugprone-macro-parentheses): a member name
 
 static const sc_field param_fields[] = {
     {"name", F_TEXT, P(name), 0, 1, 0, 0, 0},
@@ -50,7 +50,7 @@ static const sc_field param_fields[] = {
 };
 #undef P
 
-#define K(f) offsetof(sc_pack, f)
+#define K(f) offsetof(sc_pack, f) // NOLINT(bugprone-macro-parentheses)
 static const sc_field pack_fields[] = {
     {"name", F_NAME, K(name), 1, 1, 0, 0, 0},
     {"coins", F_INT, K(coins), 1, 0, 0, 1, 1000000000},
@@ -61,7 +61,7 @@ static const sc_field pack_fields[] = {
 };
 #undef K
 
-#define G(f) offsetof(sc_gift, f)
+#define G(f) offsetof(sc_gift, f) // NOLINT(bugprone-macro-parentheses)
 static const sc_field gift_fields[] = {
     {"name", F_NAME, G(name), 1, 1, 0, 0, 0},
     {"coins", F_INT, G(coins), 1, 0, 0, 1, 1000000},
@@ -69,7 +69,7 @@ static const sc_field gift_fields[] = {
 };
 #undef G
 
-#define S(f) offsetof(sc_segment, f)
+#define S(f) offsetof(sc_segment, f) // NOLINT(bugprone-macro-parentheses)
 static const sc_field seg_fields[] = {
     {"name", F_NAME, S(name), 1, 1, 0, 0, 0},
     {"share", F_RATE, S(share), 1, 1, 0, 0, MICRO},
@@ -84,7 +84,7 @@ static const sc_field seg_fields[] = {
 };
 #undef S
 
-#define NF(a) (sizeof a / sizeof a[0])
+#define NF(a) (sizeof(a) / sizeof((a)[0]))
 
 typedef struct table_desc {
     const char *file;          /* file name in the directory */
@@ -324,13 +324,15 @@ static int load_rows(const table_desc *td, const char *path, void **arr, size_t 
         memset(e, 0, td->size);
         set_defaults(e, td->fields, td->nfields);
         (*n)++;
+        name_line[*n - 1] = row.line;
         if (row.n != ncol) {
             diag_add(d, DIAG_ERROR, path, row.line, NULL, "%zu cells in this row (expected %zu, as in the header)", row.n, ncol);
             continue;
         }
-        name_line[*n - 1] = row.line;
         for (size_t i = 0; i < ncol; i++) {
             const sc_field *f = col[i];
+            if (!f)
+                continue;       /* unknown columns were refused above */
             const char *s = row.cells[i];
             int64_t iv = 0;
             uint64_t uv = 0;

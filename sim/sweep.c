@@ -40,7 +40,7 @@ void sweep_points_free(scenario **pts, size_t npoints)
 
 scenario **sweep_build(const scenario *base, const sweep_axis *axes, size_t naxes, size_t npoints, diag *d)
 {
-    scenario **pts = calloc(npoints, sizeof *pts);
+    scenario **pts = calloc(npoints, sizeof *pts); // NOLINT(bugprone-sizeof-expression): an array of pointers
     size_t *pick = calloc(naxes ? naxes : 1, sizeof *pick);
     size_t e0 = d->errors;
     if (!pts || !pick) {
@@ -193,7 +193,7 @@ int sweep_run(scenario *const *pts, const sweep_axis *axes, size_t naxes, size_t
             o->progress(o->ud, d, total);
         if (d >= total || atomic_load(&pl.failed) || (o->stop && *o->stop) || !started)
             break;
-        struct timespec ts = {0, 50 * 1000 * 1000};
+        struct timespec ts = {0, 50L * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
     for (int i = 0; i < started; i++)

@@ -1,9 +1,10 @@
 #!/bin/sh
-# Install the Debian packages coinsim needs, if any is missing.
+# Install the Debian packages coinsim needs, if any is missing; packages
+# named as arguments are needed too (make lint adds its checkers).
 # As root it runs apt-get; with password-less sudo, sudo apt-get; otherwise
 # it prints the exact command and fails, so nothing half-builds.
 set -u
-pkgs="make gcc pkg-config libncurses-dev libgsl-dev libcsv-dev libcmocka-dev tmux"
+pkgs="make gcc pkg-config libncurses-dev libgsl-dev libcsv-dev libcmocka-dev tmux $*"
 missing=""
 for p in $pkgs; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -56,8 +56,8 @@ void chart_draw(const chart *c, int y, int x, int h, int w, int ascii, int color
     double lo = chart_min(c), hi = chart_max(c);
     if (hi <= lo)
         hi = lo + 1;
-    unsigned *cells = calloc((size_t)(ph * w), sizeof *cells);
-    char *mark = calloc((size_t)(ph * w), 1);  /* 1 band, 2 mean */
+    unsigned *cells = calloc((size_t)ph * (size_t)w, sizeof *cells);
+    char *mark = calloc((size_t)ph * (size_t)w, 1);  /* 1 band, 2 mean */
     if (!cells || !mark) {
         free(cells);
         free(mark);

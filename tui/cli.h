@@ -24,6 +24,9 @@ void cli_human(char *buf, size_t n, int metric, double v);
 /* Show "coinsim: WHAT n of total (p%)" on stderr, cleared at the end. */
 void cli_progress(const char *what, long long done, long long total);
 
+/* Whether NO_COLOR is set to something (https://no-color.org). */
+int no_color_env(void);
+
 /* The summary table of a run's results on stdout. */
 struct mc_result;
 void cli_print_table(const struct scenario *s, const struct mc_result *r);

@@ -135,7 +135,7 @@ int cmd_replay(int argc, char **argv)
         dash_opts dop;
         memset(&dop, 0, sizeof dop);
         dop.ascii = ascii;
-        dop.color = !nocolor && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
+        dop.color = !nocolor && !no_color_env();
         dop.threads = 1;
         dop.replay = log;
         int drc = dash_main(s, dir, &dop);

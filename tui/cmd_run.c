@@ -244,6 +244,12 @@ int cmd_validate(int argc, char **argv)
     return 0;
 }
 
+int no_color_env(void)
+{
+    const char *v = getenv("NO_COLOR");
+    return v && *v;
+}
+
 int cli_int_opt(const char *cmd, const char *opt, const char *v, long long lo, long long hi, long long *out)
 {
     int64_t x;
@@ -333,7 +339,7 @@ static int dashboard(scenario *s, const run_args *a, int tour)
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     memset(&o, 0, sizeof o);
     o.ascii = a->ascii;
-    o.color = !a->nocolor && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
+    o.color = !a->nocolor && !no_color_env();
     o.threads = a->threads ? a->threads : (int)(ncpu > 0 ? ncpu : 1);
     o.tour = tour;
     int rc = dash_main(s, a->dir, &o);

@@ -117,7 +117,7 @@ static int parse_vary(const char *spec, axis_text *a, int64_t max_points)
     const char *v = eq + 1;
     if (strchr(v, ':')) {
         char lo_s[64], hi_s[64], st_s[64];
-        int64_t lo, hi, st;
+        int64_t lo = 0, hi = 0, st = 0;
         if (sscanf(v, "%63[^:]:%63[^:]:%63s", lo_s, hi_s, st_s) != 3) {
             fprintf(stderr, "coinsim sweep: --vary %s: \"%s\" is not LO:HI:STEP\n", a->target, v);
             return 2;

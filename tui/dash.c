@@ -521,14 +521,12 @@ static int wrap(int y, int x, int w, int maxrows, const char *text)
     const char *p = text;
     while (*p && rows < maxrows) {
         int len = 0, cut = 0;
-        while (p[len] && len < w) {
+        while (len < w && p[len]) {
             if (p[len] == ' ')
                 cut = len;
             len++;
         }
-        if (!p[len])
-            cut = len;
-        else if (!cut)
+        if (!p[len] || !cut)
             cut = len;
         if (y >= 0)
             mvaddnstr(y + rows, x, p, cut);
@@ -905,6 +903,24 @@ static void advance(dash *d, double dt, double t0)
         snapshot(d);
 }
 
+/* Everything a dashboard holds but the scenario, which is the caller's. */
+static void dash_release(dash *d)
+{
+    world_snap_free(d->snap);
+    world_free(d->w);
+    replay_free(d->rp);
+    d->snap = NULL;
+    d->w = NULL;
+    d->rp = NULL;
+    for (int k = 0; k < SER_N; k++) {
+        free(d->series[k]);
+        free(d->b.mean[k]);
+        free(d->b.lo[k]);
+        free(d->b.hi[k]);
+        d->series[k] = d->b.mean[k] = d->b.lo[k] = d->b.hi[k] = NULL;
+    }
+}
+
 int dash_main(scenario *s, const char *dir, const dash_opts *o)
 {
     dash d;
@@ -926,6 +942,7 @@ int dash_main(scenario *s, const char *dir, const dash_opts *o)
         new_world(&d, 1);
     if (d.exit_code) {
         fprintf(stderr, "coinsim: %s\n", d.err);
+        dash_release(&d);
         return d.exit_code;
     }
 
@@ -938,6 +955,7 @@ int dash_main(scenario *s, const char *dir, const dash_opts *o)
     setlocale(LC_ALL, "");
     if (!initscr()) {
         fprintf(stderr, "coinsim: cannot start the terminal dashboard (try --headless)\n");
+        dash_release(&d);
         return 1;
     }
     cbreak();
@@ -1007,14 +1025,6 @@ int dash_main(scenario *s, const char *dir, const dash_opts *o)
         fprintf(stderr, "coinsim: at full speed, %lld steps in %.3f s of wall time (%.1f steps/s, engine %.1f%% of it)\n",
                 (long long)d.full_steps, d.full_wall, d.full_steps / d.full_wall,
                 100.0 * d.full_engine / d.full_wall);
-    world_snap_free(d.snap);
-    world_free(d.w);
-    replay_free(d.rp);
-    for (int k = 0; k < SER_N; k++) {
-        free(d.series[k]);
-        free(d.b.mean[k]);
-        free(d.b.lo[k]);
-        free(d.b.hi[k]);
-    }
+    dash_release(&d);
     return rc;
 }

@@ -6,8 +6,8 @@ enum tour_action { TOUR_NONE, TOUR_PRICE_CUT };
 
 typedef struct tour_stop {
     int view;               /* VIEW_... to show */
-    const char *anchor;     /* the part of the screen to highlight, or NULL */
     enum tour_action action;/* done once, when the stop is first reached */
+    const char *anchor;     /* the part of the screen to highlight, or NULL */
     const char *title;
     const char *text;       /* wrapped to the box */
 } tour_stop;

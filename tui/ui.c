@@ -25,7 +25,7 @@ static attr_t mono(enum ui_role r)
     switch (r) {
     case UI_TITLE: return A_REVERSE;
     case UI_HILITE: return A_REVERSE | A_BOLD;
-    case UI_LINE: return A_BOLD;
+    case UI_LINE:
     case UI_KEY: return A_BOLD;
     case UI_BAND: case UI_DIM: return A_DIM;
     default: return A_NORMAL;
