@@ -80,7 +80,7 @@ asan: deps
 # to build-fuzz/findings/NAME/). Fails if any harness finds a crash, a leak
 # or a hang.
 fuzz:
-	@sh tools/fuzz-deps.sh
+	@sh tools/deps.sh clang libclang-rt-14-dev
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang CFLAGS="-O1 -g" \
 	    SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    build-fuzz/libcoinsim.a
@@ -96,9 +96,9 @@ fuzz:
 	    if ./build-fuzz/fuzz_$$h -max_total_time=$(or $(FUZZ_SECONDS),60) -timeout=10 -print_final_stats=1 \
 	            -artifact_prefix=build-fuzz/findings/$$h/ build-fuzz/corpus/$$h tests/fuzz/corpus/$$h \
 	            >build-fuzz/fuzz_$$h.log 2>&1; then rc=0; else rc=$$?; fi; \
-	    grep -E '^stat::(number_of_executed_units|new_units_added)' build-fuzz/fuzz_$$h.log | sed 's/^/    /'; \
+	    grep -aE '^stat::(number_of_executed_units|new_units_added)' build-fuzz/fuzz_$$h.log | sed 's/^/    /'; \
 	    if [ $$rc -ne 0 ] || [ -n "$$(ls build-fuzz/findings/$$h)" ]; then \
-	        fail=1; grep -E '^(==[0-9]+==ERROR|SUMMARY)|ERROR: libFuzzer|runtime error' build-fuzz/fuzz_$$h.log | sed 's/^/    /'; \
+	        fail=1; grep -aE '^(==[0-9]+==ERROR|SUMMARY)|ERROR: libFuzzer|runtime error' build-fuzz/fuzz_$$h.log | sed 's/^/    /'; \
 	        for f in build-fuzz/findings/$$h/*; do [ -e "$$f" ] && echo "    finding: $$f"; done; \
 	        echo "    FAILED (exit $$rc; log build-fuzz/fuzz_$$h.log)"; \
 	    else echo "    no findings"; fi; \
@@ -115,6 +115,6 @@ lint: deps
 	    ./$(BIN) run tests/fixtures/e2e/small --headless --check --runs 2 --threads 2 >/dev/null
 
 clean:
-	rm -rf build build-asan $(BIN)
+	rm -rf build build-asan build-fuzz $(BIN)
 
 -include $(SIM_OBJ:.o=.d) $(TUI_OBJ:.o=.d)

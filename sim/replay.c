@@ -105,6 +105,10 @@ static int64_t id_of(replay *r, int creator, const char *key)
     return i;
 }
 
+#define ROW_GIFT_MAX 1000000LL          /* a gift's coins (scenario.c) */
+#define ROW_COINS_MAX 2000000000LL      /* a pack's coins plus its bonus */
+#define ROW_USD_MAX (1000000LL * MICRO) /* a pack's price */
+
 /* Parse the next data row into r->next. 1 a row, 0 the end, -1 an error. */
 static int read_row(replay *r, diag *d)
 {
@@ -170,14 +174,28 @@ static int read_row(replay *r, diag *d)
         goto oom;
     if (need_c && (e->creator = id_of(r, 1, c[C_CREATOR])) < 0)
         goto oom;
+    /* A gift or a purchase may carry no more than a scenario could: the
+     * largest gift, the largest pack with its bonus, the highest price.
+     * Within these the products and sums of apply() stay inside 64 bits
+     * (churn coins are only compared, cash-outs are capped by the pending). */
+    int64_t most = e->type == EV_GIFT ? ROW_GIFT_MAX : e->type == EV_PURCHASE ? ROW_COINS_MAX : INT64_MAX;
     if (num_parse_int(c[C_COINS], &e->coins, &why) < 0 || e->coins < 0) {
         diag_add(d, DIAG_ERROR, r->path, row.line, "coins", "coins \"%s\": %s (expected a whole number from 0)", c[C_COINS],
                  e->coins < 0 ? "negative" : why);
         return -1;
     }
+    if (e->coins > most) {
+        diag_add(d, DIAG_ERROR, r->path, row.line, "coins", "coins %lld: too large for a %s (expected at most %lld)",
+                 (long long)e->coins, c[C_TYPE], (long long)most);
+        return -1;
+    }
     if (*c[C_USD] && (num_parse_dec(c[C_USD], &e->usd, &why) < 0 || e->usd < 0)) {
         diag_add(d, DIAG_ERROR, r->path, row.line, "usd", "usd \"%s\": %s (expected an amount with at most 6 decimals)", c[C_USD],
                  e->usd < 0 ? "negative" : why);
+        return -1;
+    }
+    if (e->usd > ROW_USD_MAX) {
+        diag_add(d, DIAG_ERROR, r->path, row.line, "usd", "usd \"%s\": too large (expected at most 1000000)", c[C_USD]);
         return -1;
     }
     if (*c[C_CHANNEL]) {
