@@ -95,11 +95,11 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-double kpi_gini(int64_t *x, size_t n)
+/* Gini of x[0..n) sorted ascending. */
+static double gini_sorted(const int64_t *x, size_t n)
 {
     /* G = sum_i (2i - n - 1) x_(i) / (n sum x), x ascending, i from 1. */
     long double num = 0, sum = 0;
-    qsort(x, n, sizeof *x, cmp_i64);
     for (size_t i = 0; i < n; i++) {
         num += (long double)(2 * (int64_t)(i + 1) - (int64_t)n - 1) * (long double)x[i];
         sum += (long double)x[i];
@@ -107,17 +107,29 @@ double kpi_gini(int64_t *x, size_t n)
     return sum > 0 ? (double)(num / ((long double)n * sum)) : 0.0;
 }
 
-double kpi_top_share(int64_t *x, size_t n, int64_t frac_ppm)
+double kpi_gini(int64_t *x, size_t n)
+{
+    qsort(x, n, sizeof *x, cmp_i64);
+    return gini_sorted(x, n);
+}
+
+/* Share of the ceil(frac x n) largest of x[0..n) sorted ascending. */
+static double top_share_sorted(const int64_t *x, size_t n, int64_t frac_ppm)
 {
     long double top = 0, sum = 0;
     size_t k = (size_t)(((unsigned __int128)n * (uint64_t)frac_ppm + NUM_MICRO - 1) / NUM_MICRO);
-    qsort(x, n, sizeof *x, cmp_i64);
     for (size_t i = 0; i < n; i++) {
         sum += (long double)x[i];
         if (i >= n - k)
             top += (long double)x[i];
     }
     return sum > 0 ? (double)(top / sum) : 0.0;
+}
+
+double kpi_top_share(int64_t *x, size_t n, int64_t frac_ppm)
+{
+    qsort(x, n, sizeof *x, cmp_i64);
+    return top_share_sorted(x, n, frac_ppm);
 }
 
 void kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *end, run_result *out)
@@ -164,8 +176,9 @@ void kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *end, run_resu
     if (earned) {
         if (end->ncreators)
             memcpy(earned, end->earned, end->ncreators * sizeof *earned);
-        out->value[M_TOP1_CREATOR] = kpi_top_share(earned, end->ncreators, 10000);
-        out->value[M_GINI] = kpi_gini(earned, end->ncreators);
+        qsort(earned, end->ncreators, sizeof *earned, cmp_i64);     /* once, for both */
+        out->value[M_TOP1_CREATOR] = top_share_sorted(earned, end->ncreators, 10000);
+        out->value[M_GINI] = gini_sorted(earned, end->ncreators);
         free(earned);
     } else {
         out->value[M_TOP1_CREATOR] = out->value[M_GINI] = NAN;

@@ -197,6 +197,19 @@ static void put_num(FILE *f, double v)
         fprintf(f, ",%.6f", v);
 }
 
+/* The columns mean,sd,ci95_low,ci95_high,p5,p50,p95,runs of a row. */
+static void put_stat(FILE *f, const stat_row *s)
+{
+    put_num(f, s->mean);
+    put_num(f, s->sd);
+    put_num(f, s->lo);
+    put_num(f, s->hi);
+    put_num(f, s->p5);
+    put_num(f, s->p50);
+    put_num(f, s->p95);
+    fprintf(f, ",%zu\n", s->n);
+}
+
 static void write_summary(FILE *f, const mc_result *r)
 {
     fputs("metric,mean,sd,ci95_low,ci95_high,p5,p50,p95,runs\n", f);
@@ -204,14 +217,7 @@ static void write_summary(FILE *f, const mc_result *r)
         stat_row s;
         report_stat(r, m, &s);
         fputs(kpi_metrics[m].name, f);
-        put_num(f, s.mean);
-        put_num(f, s.sd);
-        put_num(f, s.lo);
-        put_num(f, s.hi);
-        put_num(f, s.p5);
-        put_num(f, s.p50);
-        put_num(f, s.p95);
-        fprintf(f, ",%zu\n", s.n);
+        put_stat(f, &s);
     }
 }
 
@@ -262,14 +268,7 @@ static void write_packs(FILE *f, const scenario *s, const mc_result *r)
             stat_row st;
             report_pack_stat(s, r, k, (enum pack_figure)g, &st);
             fprintf(f, "%s,%s,%s", s->t.packs[k].name, s->t.packs[k].channel == CH_WEB ? "web" : "app", fig[g]);
-            put_num(f, st.mean);
-            put_num(f, st.sd);
-            put_num(f, st.lo);
-            put_num(f, st.hi);
-            put_num(f, st.p5);
-            put_num(f, st.p50);
-            put_num(f, st.p95);
-            fprintf(f, ",%zu\n", st.n);
+            put_stat(f, &st);
         }
 }
 

@@ -5,6 +5,9 @@ T=$(mktemp -d) || exit 1
 trap 'rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
 fails=0
+rc=0
+: >"$T/out"
+: >"$T/err"
 
 ok() { echo "ok - $1"; }
 notok() {

@@ -25,6 +25,7 @@
 #include "mc.h"
 #include "scenario.h"
 #include "world.h"
+#include "testutil.h"
 
 #define FIX "tests/fixtures/model/"
 #define K_SD 5.0
@@ -32,41 +33,21 @@
 
 /* ------------------------------------------------------------- helpers */
 
-/* Load fixture `name`, apply the NULL-terminated TARGET=VALUE edits, and
- * insist that it validates. */
+/* Fixture `name` with the NULL-terminated TARGET=VALUE edits, validated. */
 static scenario *load(const char *name, ...)
 {
     char dir[256];
-    diag d = {0};
     va_list ap;
-
     snprintf(dir, sizeof dir, FIX "%s", name);
-    scenario *s = scenario_load(dir, &d);
-    if (s) {
-        va_start(ap, name);
-        for (const char *a; (a = va_arg(ap, const char *));)
-            scenario_set(s, a, "test", &d);
-        va_end(ap);
-        scenario_check(s, &d);
-    }
-    if (!s || d.errors) {
-        for (size_t i = 0; i < d.n; i++)
-            print_error("%s\n", d.items[i].text);
-        diag_clear(&d);
-        scenario_free(s);
-        fail_msg("fixture %s did not load", dir);
-    }
-    diag_clear(&d);
+    va_start(ap, name);
+    scenario *s = test_load_va(dir, ap);
+    va_end(ap);
     return s;
 }
 
-/* |x - mean| <= K_SD * sd, with the figures printed either way. */
 static void near(const char *what, double x, double mean, double sd)
 {
-    double z = sd > 0 ? (x - mean) / sd : (x == mean ? 0.0 : INFINITY);
-    print_message("  %-44s observed %-14.8g expected %-14.8g sd %-10.4g z %+.2f\n", what, x, mean, sd, z);
-    if (!(fabs(x - mean) <= K_SD * sd))
-        fail_msg("%s: observed %.10g, expected %.10g within %.1f sd (sd %.6g, z %.2f)", what, x, mean, K_SD, sd, z);
+    test_near(what, x, mean, sd, K_SD);
 }
 
 /* Pearson chi-square of observed counts against expected ones, failing

@@ -33,6 +33,7 @@
 #include "replay.h"
 #include "scenario.h"
 #include "world.h"
+#include "testutil.h"
 
 #define FIX "tests/fixtures/replay/"
 
@@ -42,24 +43,10 @@
  * it validates (warnings are fine). */
 static scenario *load(const char *dir, ...)
 {
-    diag d = {0};
     va_list ap;
-    scenario *s = scenario_load(dir, &d);
-    if (s) {
-        va_start(ap, dir);
-        for (const char *a; (a = va_arg(ap, const char *));)
-            scenario_set(s, a, "test", &d);
-        va_end(ap);
-        scenario_check(s, &d);
-    }
-    if (!s || d.errors) {
-        for (size_t i = 0; i < d.n; i++)
-            print_error("%s\n", d.items[i].text);
-        diag_clear(&d);
-        scenario_free(s);
-        fail_msg("scenario %s did not load", dir);
-    }
-    diag_clear(&d);
+    va_start(ap, dir);
+    scenario *s = test_load_va(dir, ap);
+    va_end(ap);
     return s;
 }
 
