@@ -54,7 +54,6 @@ void idmap_free(idmap *m)
 }
 
 size_t idmap_size(const idmap *m) { return m->n; }
-size_t idmap_bytes(const idmap *m) { return m->cap * sizeof *m->s + m->acap + m->kcap * sizeof *m->keyoff; }
 
 const char *idmap_key(const idmap *m, int64_t i)
 {

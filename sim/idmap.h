@@ -22,7 +22,5 @@ const char *idmap_key(const idmap *m, int64_t i);
 /* Distinct keys so far. */
 size_t idmap_size(const idmap *m);
 
-/* Bytes held (for memory reports). */
-size_t idmap_bytes(const idmap *m);
 
 #endif

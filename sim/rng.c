@@ -63,11 +63,6 @@ uint64_t rng_key_at(uint64_t k, int64_t step, int64_t id)
                      (uint64_t)(id + 1) * 0xE7037ED1A0B428DBULL);
 }
 
-void rng_reseed_at(gsl_rng *r, uint64_t k, int64_t step, int64_t id)
-{
-    xo_seed_key(r->state, rng_key_at(k, step, id));
-}
-
 double rng_unit_at(uint64_t k, int64_t step, int64_t id)
 {
     return (double)(rng_mix64(rng_key_at(k, step, id) + 0x9E3779B97F4A7C15ULL) >> 11) * 0x1.0p-53;

@@ -117,9 +117,6 @@ uint64_t rng_key(uint64_t seed, uint64_t run, int purpose);
 /* The key of (step, id) under a stream key k, as above. */
 uint64_t rng_key_at(uint64_t k, int64_t step, int64_t id);
 
-/* Reseed r to the stream of (step, id) under stream key k. */
-void rng_reseed_at(gsl_rng *r, uint64_t k, int64_t step, int64_t id);
-
 /* One uniform on [0, 1) for (step, id) under stream key k. */
 double rng_unit_at(uint64_t k, int64_t step, int64_t id);
 

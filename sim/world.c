@@ -268,7 +268,8 @@ world *world_new(const scenario *s, uint64_t run)
     w->pack_usd = calloc(np, sizeof *w->pack_usd);
     w->gift_n = calloc(ng, sizeof *w->gift_n);
     w->seg = calloc(ns, sizeof *w->seg);
-    for (int i = 1; i < RNG_NPURPOSE; i++)
+    /* Sequential streams; viewers' and cash-out draws are keyed (rng.h). */
+    for (int i = RNG_CHURN; i <= RNG_VIEWERS; i++)
         if (!(w->rng[i] = rng_stream(t->p.seed, run, i)))
             goto fail;
     w->key_viewer = rng_key(t->p.seed, run, RNG_VIEWER);
