@@ -88,7 +88,8 @@ int evlog_close(evlog *l, int ok, char *msg, size_t n)
     return ok ? rc : -1;
 }
 
-int evlog_write_run(const scenario *s, uint64_t run, const char *path, char *msg, size_t n)
+int evlog_write_run(const scenario *s, uint64_t run, const char *path, volatile sig_atomic_t *stop, char *msg,
+                    size_t n)
 {
     evlog *l = evlog_open(path, s, msg, n);
     if (!l)
@@ -101,14 +102,25 @@ int evlog_write_run(const scenario *s, uint64_t run, const char *path, char *msg
     }
     world_on_event(w, evlog_event, l);
     kpi_step row;
-    int rc;
-    while ((rc = world_step(w, &row)) == 0)
+    int rc = 0;
+    while (!(stop && *stop) && (rc = world_step(w, &row)) == 0)
         ;
-    world_free(w);
-    if (rc < 0) {
-        evlog_close(l, 0, msg, n);
+    int st = MC_OK;
+    if (stop && *stop) {
+        snprintf(msg, n, "while writing the event log of run %llu", (unsigned long long)run);
+        st = MC_STOPPED;
+    } else if (rc == WORLD_OVERFLOW) {
+        world_overflow(w, msg, n);
+        st = MC_OVERFLOW;
+    } else if (rc < 0) {
         snprintf(msg, n, "out of memory in run %llu", (unsigned long long)run);
-        return MC_NOMEM;
+        st = MC_NOMEM;
+    }
+    world_free(w);
+    if (st != MC_OK) {
+        char ignore[8];
+        evlog_close(l, 0, ignore, sizeof ignore);
+        return st;
     }
     return evlog_close(l, 1, msg, n) < 0 ? MC_NOMEM : MC_OK;
 }

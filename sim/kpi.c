@@ -132,7 +132,7 @@ double kpi_top_share(int64_t *x, size_t n, int64_t frac_ppm)
     return top_share_sorted(x, n, frac_ppm);
 }
 
-void kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *end, run_result *out)
+int kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *end, run_result *out)
 {
     memset(out, 0, sizeof *out);
     out->run = end->run;
@@ -171,25 +171,17 @@ void kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *end, run_resu
     for (size_t c = 0; c < end->ncreators; c++)
         cashed += end->cashed[c];
     out->value[M_CASHED_OUT] = (double)cashed;
-    /* The sorts below work on copies: the caller's arrays keep their order. */
+    /* Creators' earnings are sorted on a copy (the caller's keep their
+     * order); payers' spends in place. */
     int64_t *earned = malloc((end->ncreators ? end->ncreators : 1) * sizeof *earned);
-    if (earned) {
-        if (end->ncreators)
-            memcpy(earned, end->earned, end->ncreators * sizeof *earned);
-        qsort(earned, end->ncreators, sizeof *earned, cmp_i64);     /* once, for both */
-        out->value[M_TOP1_CREATOR] = top_share_sorted(earned, end->ncreators, 10000);
-        out->value[M_GINI] = gini_sorted(earned, end->ncreators);
-        free(earned);
-    } else {
-        out->value[M_TOP1_CREATOR] = out->value[M_GINI] = NAN;
-    }
-    int64_t *sp = end->spend ? malloc((end->nspend ? end->nspend : 1) * sizeof *sp) : NULL;
-    if (sp) {
-        if (end->nspend)
-            memcpy(sp, end->spend, end->nspend * sizeof *sp);
-        out->value[M_TOP20_PAYER] = kpi_top_share(sp, end->nspend, 200000);
-        free(sp);
-    } else {
-        out->value[M_TOP20_PAYER] = NAN;
-    }
+    if (!earned)
+        return -1;
+    if (end->ncreators)
+        memcpy(earned, end->earned, end->ncreators * sizeof *earned);
+    qsort(earned, end->ncreators, sizeof *earned, cmp_i64);     /* once, for both */
+    out->value[M_TOP1_CREATOR] = top_share_sorted(earned, end->ncreators, 10000);
+    out->value[M_GINI] = gini_sorted(earned, end->ncreators);
+    free(earned);
+    out->value[M_TOP20_PAYER] = end->spend ? kpi_top_share(end->spend, end->nspend, 200000) : NAN;
+    return 0;
 }

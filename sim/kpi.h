@@ -67,13 +67,14 @@ typedef struct kpi_end {
     const int64_t *earned;      /* µD credited per creator (zero earners too) */
     const unsigned char *cashed;/* per creator: cashed out at least once */
     size_t ncreators;
-    const int64_t *spend;       /* µUSD per payer, churned payers included; NULL = unknown */
+    int64_t *spend;             /* µUSD per payer, churned payers included (sorted in place) */
     size_t nspend;
 } kpi_end;
 
 /* Fill a run's totals and derived metrics (MODEL.md §6) from its rows
- * rows[0..nsteps) and what it left behind. */
-void kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *e, run_result *out);
+ * rows[0..nsteps) and what it left behind; e->spend is sorted. Returns 0,
+ * or -1 out of memory (out is then not to be used). */
+int kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *e, run_result *out);
 
 /* Index of a metric by name, or -1. */
 int kpi_metric_find(const char *name);

@@ -4,43 +4,51 @@
 
 #include "num.h"
 
+/* a += b, noting in l->ovf (first one wins) when the sum leaves int64. */
+static void add(ledger *l, int64_t *a, int64_t b, const char *what)
+{
+    if (__builtin_add_overflow(*a, b, a) && !l->ovf)
+        l->ovf = what;
+}
+
 static void post(ledger *l, enum ledger_account from, enum ledger_account to, int64_t amount)
 {
-    l->bal[from] -= amount;
-    l->bal[to] += amount;
+    if (__builtin_sub_overflow(l->bal[from], amount, &l->bal[from]) && !l->ovf)
+        l->ovf = "an account balance";
+    add(l, &l->bal[to], amount, "an account balance");
 }
 
 void ledger_purchase(ledger *l, int channel, int64_t price, int64_t fee, int64_t coins, int64_t bonus)
 {
     post(l, ACC_VIEWERS, ACC_PLATFORM, price);
     post(l, ACC_PLATFORM, channel ? ACC_WEB_PROCESSOR : ACC_APP_STORE, fee);
-    l->cash_in += price;
-    l->store_fees += fee;
+    add(l, &l->cash_in, price, "cash in");
+    add(l, &l->store_fees, fee, "store fees");
     if (channel)
-        l->web_fees += fee;
-    l->coins_sold += coins;
-    l->coins_bonus += bonus;
+        add(l, &l->web_fees, fee, "web fees");
+    add(l, &l->coins_sold, coins, "coins sold");
+    add(l, &l->coins_bonus, bonus, "bonus coins");
 }
 
 void ledger_gift(ledger *l, int64_t coins, int64_t credited)
 {
-    l->coins_gifted += coins;
-    l->diamonds_credited += credited;
+    add(l, &l->coins_gifted, coins, "coins gifted");
+    add(l, &l->diamonds_credited, credited, "diamonds credited");
 }
 
 void ledger_breakage(ledger *l, int64_t coins)
 {
-    l->coins_breakage += coins;
+    add(l, &l->coins_breakage, coins, "coins lost to churn");
 }
 
 void ledger_cashout(ledger *l, int64_t withdrawn, int64_t gross, int64_t fee)
 {
     post(l, ACC_PLATFORM, ACC_CREATOR_BANKS, gross - fee);
     post(l, ACC_PLATFORM, ACC_PAYOUT_PROCESSOR, fee);
-    l->diamonds_withdrawn += withdrawn;
-    l->payouts_gross += gross;
-    l->payout_fees += fee;
-    l->payouts_net += gross - fee;
+    add(l, &l->diamonds_withdrawn, withdrawn, "diamonds withdrawn");
+    add(l, &l->payouts_gross, gross, "gross payouts");
+    add(l, &l->payout_fees, fee, "payout fees");
+    add(l, &l->payouts_net, gross - fee, "net payouts");
 }
 
 int ledger_check(const ledger *l, int64_t wallet_sum, int64_t pending_sum, char *msg, size_t n)

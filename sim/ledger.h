@@ -26,13 +26,19 @@ typedef struct ledger {
     int64_t web_fees;                   /* the part of store_fees paid on the web */
     int64_t coins_sold, coins_bonus, coins_gifted, coins_breakage;
     int64_t diamonds_credited, diamonds_withdrawn;   /* µD */
+    /* The first sum that left the int64 range, or NULL. Every addition
+     * here is checked; once set, the figures are not to be trusted and the
+     * run must fail (ledger_overflow names what broke). */
+    const char *ovf;
 } ledger;
 
-/* A pack bought for price µUSD through channel (0 app, 1 web), the store
- * or processor keeping fee µUSD; coins and bonus coins enter a wallet. */
+/* Packs bought for price µUSD through channel (0 app, 1 web), the store
+ * or processor keeping fee µUSD; coins and bonus coins enter wallets. The
+ * amounts may be the sum of several purchases of one pack. */
 void ledger_purchase(ledger *l, int channel, int64_t price, int64_t fee, int64_t coins, int64_t bonus);
 
-/* coins leave a wallet as a gift; credited µD go to the creator. */
+/* coins leave wallets as gifts; credited µD go to the creators (one gift
+ * or the sum of several). */
 void ledger_gift(ledger *l, int64_t coins, int64_t credited);
 
 /* Unspent coins of a churned viewer. */

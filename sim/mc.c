@@ -14,32 +14,41 @@ int mc_one(const scenario *s, uint64_t run, const mc_opts *o, run_result *res, k
            int64_t *packs, char *msg, size_t n)
 {
     char why[512];
+    int st = MC_OK, rc;
     world *w = world_new(s, run);
     if (!w) {
         snprintf(msg, n, "out of memory building run %llu", (unsigned long long)run);
         return MC_NOMEM;
     }
     int64_t steps = s->t.p.steps;
-    for (int64_t st = 0; st < steps; st++) {
-        if (world_step(w, &ts[st]) < 0) {
-            snprintf(msg, n, "out of memory in run %llu, step %lld", (unsigned long long)run, (long long)st);
-            world_free(w);
-            return MC_NOMEM;
-        }
-        if (st == o->fault_step)
-            world_inject_fault(w);
-        if ((o->check || st == steps - 1) && world_check(w, why, sizeof why) < 0) {
-            snprintf(msg, n, "ledger identity broken in run %llu after step %lld: %s",
-                     (unsigned long long)run, (long long)st, why);
-            world_free(w);
-            return MC_LEDGER;
+    for (int64_t i = 0; i < steps && st == MC_OK; i++) {
+        if (o->stop && *o->stop) {
+            snprintf(msg, n, "stopped in run %llu at step %lld", (unsigned long long)run, (long long)i);
+            st = MC_STOPPED;
+        } else if ((rc = world_step(w, &ts[i])) == WORLD_OVERFLOW) {
+            world_overflow(w, msg, n);
+            st = MC_OVERFLOW;
+        } else if (rc < 0) {
+            snprintf(msg, n, "out of memory in run %llu, step %lld", (unsigned long long)run, (long long)i);
+            st = MC_NOMEM;
+        } else {
+            if (i == o->fault_step)
+                world_inject_fault(w);
+            if ((o->check || i == steps - 1) && world_check(w, why, sizeof why) < 0) {
+                snprintf(msg, n, "ledger identity broken in run %llu after step %lld: %s",
+                         (unsigned long long)run, (long long)i, why);
+                st = MC_LEDGER;
+            }
         }
     }
-    world_result(w, ts, steps, res);
-    if (packs)
+    if (st == MC_OK && world_result(w, ts, steps, res) < 0) {
+        snprintf(msg, n, "out of memory finishing run %llu", (unsigned long long)run);
+        st = MC_NOMEM;
+    }
+    if (st == MC_OK && packs)
         world_pack_totals(w, packs);
     world_free(w);
-    return MC_OK;
+    return st;
 }
 
 typedef struct job {
@@ -67,6 +76,8 @@ static void *worker(void *arg)
         uint64_t run = (uint64_t)i + (uint64_t)(j->o->first > 0 ? j->o->first : 1);
         int st = mc_one(j->s, run, j->o, &j->r->res[i], &j->r->ts[i * j->r->steps],
                         &j->r->packs[(size_t)i * j->r->npacks * 2], msg, sizeof msg);
+        if (st == MC_STOPPED)
+            break;              /* not done: mc_run says how many were */
         if (st != MC_OK) {
             pthread_mutex_lock(&j->lock);
             if (!j->status) {
@@ -181,7 +192,7 @@ int mc_run(const scenario *s, const mc_opts *o, mc_result **out, char *msg, size
         return j.status;
     }
     if (atomic_load(&j.done) < r->runs) {
-        snprintf(msg, n, "stopped after %lld of %lld runs", (long long)atomic_load(&j.done), (long long)r->runs);
+        snprintf(msg, n, "after %lld of %lld runs", (long long)atomic_load(&j.done), (long long)r->runs);
         mc_result_free(r);
         return MC_STOPPED;
     }

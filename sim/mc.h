@@ -20,7 +20,8 @@ typedef struct mc_opts {
     /* Called about ten times a second from the calling thread. */
     void (*progress)(void *ud, int64_t done, int64_t total);
     void *ud;
-    volatile sig_atomic_t *stop;/* set to non-zero to stop early */
+    volatile sig_atomic_t *stop;/* set to non-zero to stop early: checked
+                                 * before every step of every run */
     int64_t fault_step;         /* tests only: break the ledger at this step (-1 never) */
 } mc_opts;
 
@@ -32,7 +33,9 @@ typedef struct mc_result {
     int64_t *packs;             /* [runs * npacks * 2]: purchases, µUSD */
 } mc_result;
 
-enum mc_status { MC_OK = 0, MC_NOMEM = 1, MC_LEDGER = 3, MC_STOPPED = 4 };
+/* MC_OVERFLOW: a total left the int64 range (the message names it and the
+ * bound); the scenario is too large to be counted exactly. */
+enum mc_status { MC_OK = 0, MC_NOMEM = 1, MC_LEDGER = 3, MC_STOPPED = 4, MC_OVERFLOW = 5 };
 
 /* Run every run. Returns MC_OK with *out filled (free with mc_result_free),
  * or a status with a message in msg (for MC_LEDGER: the run, step and the

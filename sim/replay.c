@@ -527,7 +527,7 @@ int replay_check(const replay *r, char *msg, size_t n)
     return ledger_check(&r->L, ws, ps, msg, n);
 }
 
-void replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *out, int64_t *packs)
+int replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *out, int64_t *packs)
 {
     size_t nv = idmap_size(r->vid), nc = idmap_size(r->cid);
     r->k.viewers = (int64_t)nv;
@@ -539,17 +539,21 @@ void replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *
     unsigned char *cashed = calloc(ncr ? ncr : 1, 1);
     int64_t *sp = malloc((nv + r->churned.n + 1) * sizeof *sp);
     size_t np = 0;
-    if (earned && nc) {
+    if (!earned || !cashed || !sp) {
+        free(earned);
+        free(cashed);
+        free(sp);
+        return -1;
+    }
+    if (nc) {
         memcpy(earned, r->earned.p, nc * sizeof *earned);
         memcpy(cashed, r->cashed.p, nc);
     }
-    if (sp) {
-        for (size_t v = 0; v < nv; v++)
-            if (V64(r->last_buy, v) >= 0)
-                sp[np++] = V64(r->spend, v);
-        for (size_t i = 0; i < r->churned.n; i++)
-            sp[np++] = V64(r->churned, i);
-    }
+    for (size_t v = 0; v < nv; v++)
+        if (V64(r->last_buy, v) >= 0)
+            sp[np++] = V64(r->spend, v);
+    for (size_t i = 0; i < r->churned.n; i++)
+        sp[np++] = V64(r->churned, i);
     kpi_end e;
     memset(&e, 0, sizeof e);
     e.run = r->k.run ? r->k.run : 1;     /* a log with no rows is still run 1 */
@@ -558,10 +562,10 @@ void replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *
     e.usd_per_diamond = r->t.p.usd_per_diamond;
     e.earned = earned;
     e.cashed = cashed;
-    e.ncreators = earned && cashed ? ncr : 0;
+    e.ncreators = ncr;
     e.spend = sp;
     e.nspend = np;
-    kpi_fill(rows, nsteps, &e, out);
+    int rc = kpi_fill(rows, nsteps, &e, out);
     if (packs)
         for (size_t k = 0; k < r->t.npacks; k++) {
             packs[2 * k] = r->pack_n[k];
@@ -570,6 +574,7 @@ void replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *
     free(earned);
     free(cashed);
     free(sp);
+    return rc;
 }
 
 int64_t replay_steps_done(const replay *r) { return r->step; }

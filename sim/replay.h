@@ -56,8 +56,9 @@ int replay_step(replay *r, kpi_step *row, diag *d);
 int replay_check(const replay *r, char *msg, size_t n);
 
 /* The run's metrics from its rows (as world_result); packs (2 per pack of
- * the scenario: purchases, µUSD) if not NULL. */
-void replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *out, int64_t *packs);
+ * the scenario: purchases, µUSD) if not NULL. Returns 0, or -1 out of
+ * memory. */
+int replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *out, int64_t *packs);
 
 const replay_counts *replay_get_counts(const replay *r);
 

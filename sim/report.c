@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,6 +13,47 @@
 
 #include "kpi.h"
 #include "num.h"
+
+/* Temporary files being written, by name, for afile_remove_temps. A slot
+ * is filled before it is marked used and marked free before its name is
+ * reused, so a handler sees either nothing or a whole name. */
+#define AFILE_SLOTS 16
+#define AFILE_NAME 4096
+static char temp_name[AFILE_SLOTS][AFILE_NAME];
+static volatile sig_atomic_t temp_used[AFILE_SLOTS];
+static volatile sig_atomic_t *watched;
+
+void afile_watch(volatile sig_atomic_t *flag)
+{
+    watched = flag;
+}
+
+void afile_remove_temps(void)
+{
+    for (int i = 0; i < AFILE_SLOTS; i++)
+        if (temp_used[i])
+            unlink(temp_name[i]);
+}
+
+static int temp_register(const char *name)
+{
+    if (strlen(name) >= AFILE_NAME)
+        return -1;              /* not listed: a second signal leaves it */
+    for (int i = 0; i < AFILE_SLOTS; i++)
+        if (!temp_used[i]) {
+            memcpy(temp_name[i], name, strlen(name) + 1);
+            temp_used[i] = 1;
+            return i;
+        }
+    return -1;
+}
+
+static void temp_forget(afile *a)
+{
+    if (a->slot >= 0)
+        temp_used[a->slot] = 0;
+    a->slot = -1;
+}
 
 static int mkdirs(const char *dir)
 {
@@ -40,6 +83,7 @@ int afile_open(afile *a, const char *dir, const char *name, char *msg, size_t n)
 {
     size_t ln = strlen(dir) + strlen(name) + 32;
     memset(a, 0, sizeof *a);
+    a->slot = -1;
     a->tmp = malloc(ln);
     a->final = malloc(ln);
     if (!a->tmp || !a->final) {
@@ -61,6 +105,7 @@ int afile_open(afile *a, const char *dir, const char *name, char *msg, size_t n)
         afile_abort(a);
         return -1;
     }
+    a->slot = temp_register(a->tmp);
     fchmod(fd, 0644);
     return 0;
 }
@@ -72,6 +117,10 @@ int afile_finish(afile *a, char *msg, size_t n)
     if (fclose(a->f) != 0)
         bad = 1;
     a->f = NULL;
+    if (watched && *watched) {
+        snprintf(msg, n, "%s: interrupted before it was complete", a->final);
+        return -1;
+    }
     if (bad) {
         snprintf(msg, n, "%s: write failed: %s", a->final, strerror(e));
         return -1;
@@ -85,6 +134,7 @@ int afile_rename(afile *a, char *msg, size_t n)
         snprintf(msg, n, "%s: cannot rename into place: %s", a->final, strerror(errno));
         return -1;
     }
+    temp_forget(a);
     free(a->tmp);
     a->tmp = NULL;
     return 0;
@@ -101,11 +151,14 @@ void afile_abort(afile *a)
 {
     if (a->f)
         fclose(a->f);
-    if (a->tmp)
+    if (a->tmp) {               /* an afile zeroed but never opened has none */
         unlink(a->tmp);
+        temp_forget(a);
+    }
     free(a->tmp);
     free(a->final);
     memset(a, 0, sizeof *a);
+    a->slot = -1;
 }
 
 static void sync_dir(const char *dir)
@@ -272,16 +325,23 @@ static void write_packs(FILE *f, const scenario *s, const mc_result *r)
         }
 }
 
-enum { NFILES = 4 };
+enum { NFILES = 5 };
 
 int report_write(const char *dir, const scenario *s, const mc_result *r, char *msg, size_t n)
 {
-    static const char *const names[NFILES] = {"summary.csv", "timeseries.csv", "runs.csv", "pack_sales.csv"};
+    return report_write_with(dir, s, r, NULL, NULL, NULL, msg, n);
+}
+
+int report_write_with(const char *dir, const scenario *s, const mc_result *r, const char *extra,
+                      void (*write_extra)(FILE *f, const void *ud), const void *ud, char *msg, size_t n)
+{
+    const char *const names[NFILES] = {"summary.csv", "timeseries.csv", "runs.csv", "pack_sales.csv", extra};
+    int nfiles = extra ? NFILES : NFILES - 1;
     afile a[NFILES];
     int k, rc = 0;
 
     memset(a, 0, sizeof a);
-    for (k = 0; k < NFILES && rc == 0; k++) {
+    for (k = 0; k < nfiles && rc == 0; k++) {
         if (afile_open(&a[k], dir, names[k], msg, n) < 0) {
             rc = -1;
             break;
@@ -290,25 +350,38 @@ int report_write(const char *dir, const scenario *s, const mc_result *r, char *m
         case 0: write_summary(a[k].f, r); break;
         case 1: write_timeseries(a[k].f, r); break;
         case 2: write_runs(a[k].f, r); break;
-        default: write_packs(a[k].f, s, r); break;
+        case 3: write_packs(a[k].f, s, r); break;
+        default: write_extra(a[k].f, ud); break;
         }
         if (afile_finish(&a[k], msg, n) < 0)
             rc = -1;
     }
     /* A final name that is not a plain file would fail its rename half-way
      * through the set: refuse before renaming any. */
-    for (k = 0; k < NFILES && rc == 0; k++) {
+    for (k = 0; k < nfiles && rc == 0; k++) {
         struct stat st;
         if (lstat(a[k].final, &st) == 0 && !S_ISREG(st.st_mode)) {
             snprintf(msg, n, "%s exists and is not a regular file", a[k].final);
             rc = -1;
         }
     }
-    /* Only when every file is complete on disk do they take their names;
-     * then the directory is synced so the renames themselves are durable. */
-    for (k = 0; k < NFILES && rc == 0; k++)
+    /* Only when every file is complete on disk do they take their names,
+     * all of them with SIGINT and SIGTERM held back, so an interruption
+     * finds the set all old or all new; then the directory is synced so
+     * the renames themselves are durable. */
+    sigset_t hold, was;
+    sigemptyset(&hold);
+    sigaddset(&hold, SIGINT);
+    sigaddset(&hold, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &hold, &was);
+    if (rc == 0 && watched && *watched) {
+        snprintf(msg, n, "%s: interrupted before it was complete", a[0].final);
+        rc = -1;
+    }
+    for (k = 0; k < nfiles && rc == 0; k++)
         if (afile_rename(&a[k], msg, n) < 0)
             rc = -1;
+    pthread_sigmask(SIG_SETMASK, &was, NULL);
     if (rc == 0)
         sync_dir(dir);
     for (k = 0; k < NFILES; k++)

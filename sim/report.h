@@ -7,6 +7,7 @@
 #ifndef COINSIM_REPORT_H
 #define COINSIM_REPORT_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -22,6 +23,11 @@ int report_prepare_dir(const char *dir, char *msg, size_t n);
  * Returns 0, or -1 with the reason in msg (nothing renamed into place). */
 int report_write(const char *dir, const scenario *s, const mc_result *r, char *msg, size_t n);
 
+/* The same with one more file in the set, extra, written by write_extra(f,
+ * ud): all of them take their names together, or none. */
+int report_write_with(const char *dir, const scenario *s, const mc_result *r, const char *extra,
+                      void (*write_extra)(FILE *f, const void *ud), const void *ud, char *msg, size_t n);
+
 /* Summary of metric m over the runs of r. */
 void report_stat(const mc_result *r, int m, stat_row *out);
 
@@ -36,13 +42,23 @@ void report_pack_stat(const scenario *s, const mc_result *r, size_t k, enum pack
 typedef struct afile {
     FILE *f;
     char *tmp, *final;
+    int slot;                   /* its place in the list of temporary files, or -1 */
 } afile;
+
+/* Interruption. afile_watch(flag): from then on a set *flag makes
+ * afile_finish fail ("interrupted"), so nothing further takes a final
+ * name. afile_remove_temps unlinks every temporary file still open; it is
+ * async-signal-safe, for a handler that must end the process at once.
+ * Files are opened, renamed and aborted from one thread only. */
+void afile_watch(volatile sig_atomic_t *flag);
+void afile_remove_temps(void);
 
 /* Open dir/name for atomic writing. Returns 0 or -1 (msg). */
 int afile_open(afile *a, const char *dir, const char *name, char *msg, size_t n);
 /* Flush, fsync, close and rename into place. Returns 0 or -1 (msg). */
 int afile_commit(afile *a, char *msg, size_t n);
-/* Flush and close, leaving the temporary file; 0 or -1 (msg). */
+/* Flush, fsync and close, leaving the temporary file; 0 or -1 (msg),
+ * also when the watched flag is set. */
 int afile_finish(afile *a, char *msg, size_t n);
 /* Rename a finished file into place. */
 int afile_rename(afile *a, char *msg, size_t n);

@@ -107,6 +107,7 @@ static void *work(void *arg)
     mc_opts mo;
     memset(&mo, 0, sizeof mo);
     mo.fault_step = -1;
+    mo.stop = p->o->stop;
     long long total = (long long)p->npoints * p->r->runs;
     for (;;) {
         if (atomic_load(&p->failed) || (p->o->stop && *p->o->stop))
@@ -123,6 +124,8 @@ static void *work(void *arg)
         if (!ts)
             snprintf(msg, sizeof msg, "out of memory");
         free(ts);
+        if (st == MC_STOPPED)
+            break;              /* counted as not done: see sweep_run */
         if (st != MC_OK) {
             pthread_mutex_lock(&p->lock);
             if (!p->status) {
@@ -206,7 +209,7 @@ int sweep_run(scenario *const *pts, const sweep_axis *axes, size_t naxes, size_t
         return pl.status;
     }
     if (atomic_load(&pl.done) < total) {
-        snprintf(msg, n, "stopped after %lld of %lld runs", (long long)atomic_load(&pl.done), total);
+        snprintf(msg, n, "after %lld of %lld runs", (long long)atomic_load(&pl.done), total);
         sweep_free(r);
         return MC_STOPPED;
     }

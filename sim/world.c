@@ -3,6 +3,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,6 +77,11 @@ struct world {
     int64_t min_cover[2];       /* the smallest pack (with bonus) of each channel */
     int64_t *pack_n, *pack_usd; /* purchases and µUSD per pack in the run */
     int64_t *gift_n;            /* gifts sent per gift kind */
+    /* This step's purchases per pack and gifts per kind: the money, coin
+     * and diamond flows are these counts times the (per-step constant)
+     * amounts, summed once at the end of the step (settle). */
+    int64_t *pack_step, *gift_step;
+    const char *ovf, *ovf_bound;  /* the total that left int64, see world_overflow */
     world_seg *seg;             /* per-segment figures of the run */
     kpi_step total;             /* flows summed over steps, stocks current */
     /* µUSD: coin value of gifts sent, and value of the diamonds credited,
@@ -267,6 +273,8 @@ world *world_new(const scenario *s, uint64_t run)
     w->pack_n = calloc(np, sizeof *w->pack_n);
     w->pack_usd = calloc(np, sizeof *w->pack_usd);
     w->gift_n = calloc(ng, sizeof *w->gift_n);
+    w->pack_step = calloc(np, sizeof *w->pack_step);
+    w->gift_step = calloc(ng, sizeof *w->gift_step);
     w->seg = calloc(ns, sizeof *w->seg);
     /* Sequential streams; viewers' and cash-out draws are keyed (rng.h). */
     for (int i = RNG_CHURN; i <= RNG_VIEWERS; i++)
@@ -277,7 +285,7 @@ world *world_new(const scenario *s, uint64_t run)
     if (!w->seg_start || !w->seg_size || !w->vw ||
         !w->pending || !w->earned || !w->cashed || !w->weight || !w->live || !w->live_w || !w->sg ||
         !w->gift_credit || !w->gift_gv || !w->gift_cv || !w->pack_fee || !w->chan_packs[0] || !w->chan_packs[1] || !w->util_u || !w->util_w || !w->lc_w || !w->lc_tot ||
-        !w->pack_n || !w->pack_usd || !w->gift_n || !w->seg)
+        !w->pack_n || !w->pack_usd || !w->gift_n || !w->pack_step || !w->gift_step || !w->seg)
         goto fail;
 
     scenario_segment_sizes(t, w->seg_size);
@@ -329,6 +337,8 @@ void world_free(world *w)
     free(w->pack_n);
     free(w->pack_usd);
     free(w->gift_n);
+    free(w->pack_step);
+    free(w->gift_step);
     free(w->seg);
     sc_tables_release(&w->t);
     free(w);
@@ -529,6 +539,17 @@ static long decide(world *w, size_t s, int64_t shortfall, int64_t *qout, rng_sm 
     return (long)w->chan_packs[ch][j];
 }
 
+/* a += b for a figure that is at most one of the run's checked totals (a
+ * viewer's or a segment's spend and purchases are parts of cash in and of
+ * purchases, a creator's earned and pending µD parts of diamonds
+ * credited). Done in unsigned arithmetic, so that even past the int64 range
+ * it wraps instead of being undefined; settle then finds the total out of
+ * range and the run fails, so a wrapped part is never reported. */
+static inline void part_add(int64_t *a, int64_t b)
+{
+    *a = (int64_t)((uint64_t)*a + (uint64_t)b);
+}
+
 static void intent(world *w, size_t s, int64_t v, int64_t creator, rng_sm *r)
 {
     size_t gi = w->sg[s].idx[alias_draw(&w->sg[s].pick, rng_sm_uniform(r))];
@@ -539,22 +560,19 @@ static void intent(world *w, size_t s, int64_t v, int64_t creator, rng_sm *r)
         long k = decide(w, s, c - w->vw[v].wallet, &q, r);
         if (k >= 0) {
             const sc_pack *p = &w->t.packs[k];
-            for (int64_t j = 0; j < q; j++) {
-                ledger_purchase(&w->L, (int)p->channel, p->price, w->pack_fee[k], p->coins, p->bonus);
-                emit(w, EV_PURCHASE, v, -1, k, p->coins + p->bonus, p->price, (int)p->channel);
-            }
-            w->pack_n[k] += q;
-            w->pack_usd[k] += q * p->price;
-            w->vw[v].wallet += q * (p->coins + p->bonus);
-            w->seg[s].wallet += q * (p->coins + p->bonus);
-            w->seg[s].spend += q * p->price;
-            w->seg[s].purchases += q;
-            w->vw[v].spend += q * p->price;
-            w->cur.v[TS_CASH_IN] += q * p->price;
-            w->cur.v[TS_STORE_FEES] += q * w->pack_fee[k];
-            w->cur.v[TS_COINS_SOLD] += q * p->coins;
-            w->cur.v[TS_COINS_BONUS] += q * p->bonus;
-            w->cur.v[TS_PURCHASES] += q;
+            /* q <= 10^6 (a shortfall is below the largest gift, 10^6
+             * coins) and a price is at most 10^12 µUSD: q x price fits.
+             * The wallet stays within 32 bits (see viewer_st). */
+            int64_t coins = q * (p->coins + p->bonus), usd = q * p->price;
+            if (w->on_event)
+                for (int64_t j = 0; j < q; j++)
+                    emit(w, EV_PURCHASE, v, -1, k, p->coins + p->bonus, p->price, (int)p->channel);
+            w->pack_step[k] += q;
+            w->vw[v].wallet += (uint32_t)coins;
+            w->seg[s].wallet += coins;      /* at most 10^9 wallets of 32 bits */
+            part_add(&w->seg[s].spend, usd);
+            part_add(&w->seg[s].purchases, q);
+            part_add(&w->vw[v].spend, usd);
             if (w->vw[v].last_buy < 0) {
                 w->payers_run++;
                 w->seg[s].payers++;
@@ -566,27 +584,102 @@ static void intent(world *w, size_t s, int64_t v, int64_t creator, rng_sm *r)
     }
     if (w->vw[v].wallet >= c) {
         int64_t ud = w->gift_credit[gi];
-        w->vw[v].wallet -= c;
+        w->vw[v].wallet -= (uint32_t)c;
         w->seg[s].wallet -= c;
         w->seg[s].gifts++;
-        w->gift_n[gi]++;
-        int64_t gv = w->gift_gv[gi], cv = w->gift_cv[gi];
-        w->gift_value[0] += gv;
-        w->gift_value[1] += gv;
-        w->credit_value[0] += cv;
-        w->credit_value[1] += cv;
-        w->pending[creator] += ud;
-        w->earned[creator] += ud;
-        ledger_gift(&w->L, c, ud);
-        w->cur.v[TS_COINS_GIFTED] += c;
-        w->cur.v[TS_DIAMONDS_CREDITED] += ud;
-        w->cur.v[TS_GIFTS]++;
+        w->gift_step[gi]++;
+        part_add(&w->pending[creator], ud);
+        part_add(&w->earned[creator], ud);
         emit(w, EV_GIFT, v, creator, (int64_t)gi, c, c * w->t.p.coin_value, -1);
     } else {
         w->cur.v[TS_LOST_INTENTS]++;
         w->seg[s].lost++;
         emit(w, EV_LOST, v, creator, (int64_t)gi, c, c * w->t.p.coin_value, -1);
     }
+}
+
+/* Note the first total to leave the int64 range. */
+static void overflowed(world *w, const char *what, const char *bound)
+{
+    if (!w->ovf) {
+        w->ovf = what;
+        w->ovf_bound = bound;
+    }
+}
+
+#define BOUND_USD "9223372036854.775807 USD"
+#define BOUND_COINS "9223372036854775807 coins"
+#define BOUND_D "9223372036854.775807 diamonds"
+#define BOUND_N "9223372036854775807"
+
+/* n x amount added to *total, in 128 bits, noting an overflow. */
+static void add_n(world *w, int64_t *total, int64_t n, int64_t amount, const char *what, const char *bound)
+{
+    __int128 v = (__int128)*total + (__int128)n * amount;
+    if (v > INT64_MAX || v < INT64_MIN)
+        overflowed(w, what, bound);
+    else
+        *total = (int64_t)v;
+}
+
+/* The step's purchases and gifts into the ledger and the step's row: per
+ * pack and per gift kind, the count times the amounts (constant within a
+ * step: the timeline changes them only between steps). Integer sums do
+ * not depend on their order, so this equals posting event by event. */
+static void settle(world *w)
+{
+    const sc_tables *t = &w->t;
+    int64_t *row = w->cur.v;
+    for (size_t k = 0; k < t->npacks; k++) {
+        int64_t n = w->pack_step[k];
+        if (!n)
+            continue;
+        const sc_pack *p = &t->packs[k];
+        int64_t usd = 0, fee = 0, coins = 0, bonus = 0;
+        add_n(w, &usd, n, p->price, "cash in", BOUND_USD);
+        add_n(w, &fee, n, w->pack_fee[k], "store fees", BOUND_USD);
+        add_n(w, &coins, n, p->coins, "coins sold", BOUND_COINS);
+        add_n(w, &bonus, n, p->bonus, "bonus coins", BOUND_COINS);
+        ledger_purchase(&w->L, (int)p->channel, usd, fee, coins, bonus);
+        add_n(w, &w->pack_n[k], n, 1, "purchases", BOUND_N);
+        add_n(w, &w->pack_usd[k], 1, usd, "cash in", BOUND_USD);
+        add_n(w, &row[TS_CASH_IN], 1, usd, "cash in", BOUND_USD);
+        add_n(w, &row[TS_STORE_FEES], 1, fee, "store fees", BOUND_USD);
+        add_n(w, &row[TS_COINS_SOLD], 1, coins, "coins sold", BOUND_COINS);
+        add_n(w, &row[TS_COINS_BONUS], 1, bonus, "bonus coins", BOUND_COINS);
+        add_n(w, &row[TS_PURCHASES], n, 1, "purchases", BOUND_N);
+        w->pack_step[k] = 0;
+    }
+    int64_t gv = 0, cv = 0;
+    for (size_t g = 0; g < t->ngifts; g++) {
+        int64_t n = w->gift_step[g], coins = 0, ud = 0;
+        if (!n)
+            continue;
+        add_n(w, &coins, n, t->gifts[g].coins, "coins gifted", BOUND_COINS);
+        add_n(w, &ud, n, w->gift_credit[g], "diamonds credited", BOUND_D);
+        ledger_gift(&w->L, coins, ud);
+        add_n(w, &gv, n, w->gift_gv[g], "coin value of gifts", BOUND_USD);
+        add_n(w, &cv, n, w->gift_cv[g], "value of diamonds credited", BOUND_USD);
+        add_n(w, &w->gift_n[g], n, 1, "gifts", BOUND_N);
+        add_n(w, &row[TS_COINS_GIFTED], 1, coins, "coins gifted", BOUND_COINS);
+        add_n(w, &row[TS_DIAMONDS_CREDITED], 1, ud, "diamonds credited", BOUND_D);
+        add_n(w, &row[TS_GIFTS], n, 1, "gifts", BOUND_N);
+        w->gift_step[g] = 0;
+    }
+    w->gift_value[0] = gv;
+    w->credit_value[0] = cv;
+    add_n(w, &w->gift_value[1], 1, gv, "coin value of gifts", BOUND_USD);
+    add_n(w, &w->credit_value[1], 1, cv, "value of diamonds credited", BOUND_USD);
+}
+
+void world_overflow(const world *w, char *msg, size_t n)
+{
+    const char *what = w->ovf ? w->ovf : w->L.ovf ? w->L.ovf : "no total";
+    const char *bound = w->ovf ? w->ovf_bound
+                      : strstr(what, "coins") ? BOUND_COINS
+                      : strstr(what, "diamonds") ? BOUND_D : BOUND_USD;
+    snprintf(msg, n, "run %llu, step %lld: %s went past %s, the most a 64-bit total holds", (unsigned long long)w->run,
+             (long long)w->step, what, bound);
 }
 
 static void viewers(world *w)
@@ -662,10 +755,12 @@ static void cashouts(world *w)
         w->pending[c] -= d * MICRO;
         w->cashed[c] = 1;
         ledger_cashout(&w->L, d * MICRO, gross, fee);
-        w->cur.v[TS_PAYOUTS_GROSS] += gross;
-        w->cur.v[TS_PAYOUT_FEES] += fee;
-        w->cur.v[TS_PAYOUTS_NET] += gross - fee;
-        w->cur.v[TS_DIAMONDS_WITHDRAWN] += d * MICRO;
+        /* gross <= the daily limit (10^15 µUSD), but the step's sums over
+         * up to 10^8 creators need not fit. */
+        add_n(w, &w->cur.v[TS_PAYOUTS_GROSS], 1, gross, "gross payouts", BOUND_USD);
+        add_n(w, &w->cur.v[TS_PAYOUT_FEES], 1, fee, "payout fees", BOUND_USD);
+        add_n(w, &w->cur.v[TS_PAYOUTS_NET], 1, gross - fee, "net payouts", BOUND_USD);
+        add_n(w, &w->cur.v[TS_DIAMONDS_WITHDRAWN], d, MICRO, "diamonds withdrawn", BOUND_D);
         w->cur.v[TS_CASHOUTS]++;
         emit(w, EV_CASHOUT, -1, c, -1, d, gross, -1);
     }
@@ -676,7 +771,6 @@ int world_step(world *w, kpi_step *row)
     if (w->step >= w->t.p.steps)
         return 1;
     memset(&w->cur, 0, sizeof w->cur);
-    w->gift_value[0] = w->credit_value[0] = 0;
     if (scenario_timeline_at(w->sc, &w->t, &w->tl_next, w->step))
         w->dirty = 1;
     if (w->dirty && build_derived(w) < 0)
@@ -684,14 +778,26 @@ int world_step(world *w, kpi_step *row)
     if (churn(w) < 0 || choose_live(w) < 0)
         return -1;
     viewers(w);
+    settle(w);
     cashouts(w);
+    if (w->ovf || w->L.ovf)
+        return WORLD_OVERFLOW;
 
+    /* The wallets hold what was sold and not yet gifted or lost, at most
+     * 10^9 wallets of 32 bits; pending µD are part of those credited. */
     const ledger *L = &w->L;
     w->cur.v[TS_PLATFORM_CASH] = L->bal[ACC_PLATFORM];
     w->cur.v[TS_WALLET_COINS] = L->coins_sold + L->coins_bonus - L->coins_gifted - L->coins_breakage;
     w->cur.v[TS_PENDING_DIAMONDS] = L->diamonds_credited - L->diamonds_withdrawn;
-    for (int c = 0; c < TS_N; c++)
-        w->total.v[c] = kpi_cols[c].agg == AGG_SUM ? w->total.v[c] + w->cur.v[c] : w->cur.v[c];
+    for (int c = 0; c < TS_N; c++) {
+        if (kpi_cols[c].agg == AGG_SUM)
+            add_n(w, &w->total.v[c], 1, w->cur.v[c], kpi_cols[c].name,
+                  kpi_cols[c].unit == U_MONEY ? BOUND_USD : kpi_cols[c].unit == U_DIAMONDS ? BOUND_D : BOUND_N);
+        else
+            w->total.v[c] = w->cur.v[c];
+    }
+    if (w->ovf)
+        return WORLD_OVERFLOW;
     w->total.v[TS_PAYERS] = w->payers_run;
     *row = w->cur;
     w->step++;
@@ -858,7 +964,7 @@ int world_check(const world *w, char *msg, size_t n)
     return ledger_check(&w->L, ws, ps, msg, n);
 }
 
-void world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out)
+int world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out)
 {
     kpi_end e;
     memset(&e, 0, sizeof e);
@@ -869,22 +975,33 @@ void world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *ou
     e.earned = w->earned;
     e.cashed = w->cashed;
     e.ncreators = (size_t)w->ncreators;
-    size_t np = 0;
-    int64_t *sp = malloc(((size_t)w->payers_run + 1) * sizeof *sp);     /* every payer, living or gone */
-    if (sp) {
-        for (int64_t v = 0; v < w->nviewers; v++)
-            if (w->vw[v].last_buy >= 0)
-                sp[np++] = w->vw[v].spend;
-        for (size_t i = 0; i < w->nchurned; i++)
-            sp[np++] = w->churned_spend[i];
-    }
+    /* Every payer's spend, living or gone. The run is over, so the viewers'
+     * records (16 bytes each) are read for the last time and their memory
+     * takes the living payers' spends (8 bytes each) in order: the spend
+     * of the k-th payer goes to bytes 8k, at or before the record being
+     * read, already read. The gone follow when there is room. */
+    size_t np = 0, room = 2 * (size_t)w->nviewers, live = (size_t)w->payers_run - w->nchurned;
+    int64_t *sp = live + w->nchurned <= room ? (int64_t *)(void *)w->vw
+                                             : malloc(((size_t)w->payers_run + 1) * sizeof *sp);
+    if (!sp)
+        return -1;
+    for (int64_t v = 0; v < w->nviewers; v++)
+        if (w->vw[v].last_buy >= 0) {
+            int64_t x = w->vw[v].spend;
+            memcpy(&sp[np++], &x, sizeof x);
+        }
+    w->nviewers = 0;            /* the records are gone */
+    for (size_t i = 0; i < w->nchurned; i++)
+        sp[np++] = w->churned_spend[i];
     e.spend = sp;
     e.nspend = np;
-    kpi_fill(rows, nsteps, &e, out);
+    int rc = kpi_fill(rows, nsteps, &e, out);
     out->sessions = w->sessions;
     out->decisions = w->decisions;
     out->skips = w->skips;
     out->binomials = w->binomials;
     out->cashout_draws = w->cashout_draws;
-    free(sp);
+    if (sp != (int64_t *)(void *)w->vw)
+        free(sp);
+    return rc;
 }

@@ -100,9 +100,18 @@ void world_free(world *w);
 /* Be told of every event of the following steps (fn NULL to stop). */
 void world_on_event(world *w, world_event_fn fn, void *ud);
 
-/* Run the next step and fill *row with its figures. Returns 0, or 1 when
- * every step has run already. */
+enum { WORLD_NOMEM = -1, WORLD_OVERFLOW = -2 };
+
+/* Run the next step and fill *row with its figures. Returns 0, 1 when
+ * every step has run already, WORLD_NOMEM out of memory, or WORLD_OVERFLOW
+ * when a total left the int64 range (world_overflow says which; the world
+ * is then of no further use). */
 int world_step(world *w, kpi_step *row);
+
+/* After WORLD_OVERFLOW: "run R, step S: TOTAL went past BOUND, the most a
+ * 64-bit total holds" in msg, e.g. TOTAL "cash in", BOUND
+ * "9223372036854.775807 USD". */
+void world_overflow(const world *w, char *msg, size_t n);
 
 /* Steps run so far. */
 int64_t world_steps_done(const world *w);
@@ -112,8 +121,11 @@ int64_t world_steps_done(const world *w);
 int world_check(const world *w, char *msg, size_t n);
 
 /* Fill the run's totals and derived metrics from the steps recorded in
- * rows[0..nsteps) and the world's final state. */
-void world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out);
+ * rows[0..nsteps) and the world's final state. Returns 0, or -1 out of
+ * memory (out is then not to be used). It ends the run: the viewers'
+ * records are used up, so only world_pack_totals, world_ledger and
+ * world_free may follow. */
+int world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out);
 
 /* Purchases and µUSD of each pack so far: out[2k], out[2k+1] for pack k
  * (out has room for 2 x npacks). */

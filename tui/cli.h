@@ -4,6 +4,7 @@
 #define COINSIM_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
@@ -34,6 +35,24 @@ void cli_print_table(const struct scenario *s, const struct mc_result *r);
 /* Parse option opt's value v as a whole number in [lo, hi] into *out.
  * Returns 0, or 2 after "coinsim CMD: OPT "V": expected ..." on stderr. */
 int cli_int_opt(const char *cmd, const char *opt, const char *v, long long lo, long long hi, long long *out);
+
+/* Interruption. cli_catch_signals: the first SIGINT or SIGTERM sets
+ * cli_stop (to the signal's number), which the engine checks before every
+ * step and the output files before they take their names; a second one
+ * removes the temporary files and ends the process at once (exit 130). */
+#include <signal.h>
+extern volatile sig_atomic_t cli_stop;
+void cli_catch_signals(void);
+
+/* The last word of an interrupted command on stderr, saying what was and
+ * was not written: "coinsim: interrupted WHEN; ...". out is the --out
+ * directory, or NULL; lost and wrote name other files (NULL for none)
+ * that were not written and that were. Returns 130. */
+int cli_interrupted(const char *when, const char *out, const char *lost, const char *wrote);
+
+/* Whether a job of need bytes on threads threads fits in memory (mem.h):
+ * 0, or 1 after "coinsim: NAME needs about X MB ...; nothing was run". */
+int cli_memory(const struct scenario *s, int64_t need, int threads);
 
 int cmd_compare(int argc, char **argv);
 int cmd_replay(int argc, char **argv);

@@ -41,14 +41,6 @@ static const char compare_help[] =
     "\n"
     "exit status: 0 done, 1 runtime failure, 2 bad input, 3 ledger identity broken\n";
 
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-    stop_flag = 1;
-    signal(sig, SIG_DFL);
-}
-
 static void progress(void *ud, int64_t done, int64_t total)
 {
     (void)ud;
@@ -225,21 +217,31 @@ int cmd_compare(int argc, char **argv)
     o.metric = metric;
     o.max_runs = max_runs < o.runs ? o.runs : max_runs;
     o.progress = isatty(STDERR_FILENO) ? progress : NULL;
-    o.stop = &stop_flag;
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    o.stop = &cli_stop;
+    cli_catch_signals();
 
     cmp_result *r;
     int st = compare_run(s[0], s[1], &o, &r, msg, sizeof msg);
+    if (st == MC_STOPPED || (st != MC_OK && cli_stop)) {
+        scenario_free(s[0]);
+        scenario_free(s[1]);
+        return cli_interrupted(st == MC_STOPPED ? msg : "", out, NULL, NULL);
+    }
     if (st != MC_OK) {
         fprintf(stderr, "coinsim: %s%s\n", msg, out ? "; no output file was written" : "");
         scenario_free(s[0]);
         scenario_free(s[1]);
-        return st == MC_LEDGER ? 3 : st == MC_STOPPED ? 130 : 1;
+        return st == MC_LEDGER ? 3 : 1;
     }
 
     int rc = 0;
     if (out && write_csv(out, r, msg, sizeof msg) < 0) {
+        if (cli_stop) {
+            compare_free(r);
+            scenario_free(s[0]);
+            scenario_free(s[1]);
+            return cli_interrupted("while writing the output file", out, NULL, NULL);
+        }
         fprintf(stderr, "coinsim: %s\n", msg);
         rc = 1;
     }

@@ -56,12 +56,10 @@ static const char replay_help[] =
     "exit status: 0 done, 1 runtime failure, 2 bad input (FILE:LINE: what is\n"
     "wrong), 3 ledger identity broken\n";
 
-static int write_counts(const char *dir, const replay_counts *k, char *msg, size_t n)
+static void write_counts(FILE *f, const void *ud)
 {
-    afile a;
-    if (afile_open(&a, dir, "replay.csv", msg, n) < 0)
-        return -1;
-    fprintf(a.f,
+    const replay_counts *k = ud;
+    fprintf(f,
             "figure,value\nevents,%lld\nviewers,%lld\ncreators,%lld\nrejected_gifts,%lld\nrejected_cashouts,%lld\n"
             "capped_cashouts,%lld\nskipped_cashouts,%lld\nunknown_packs,%lld\nunknown_gifts,%lld\nprice_differs,%lld\n"
             "breakage_differs,%lld\n",
@@ -69,9 +67,6 @@ static int write_counts(const char *dir, const replay_counts *k, char *msg, size
             (long long)k->rejected_cashouts, (long long)k->capped_cashouts, (long long)k->skipped_cashouts,
             (long long)k->unknown_packs, (long long)k->unknown_gifts, (long long)k->price_differs,
             (long long)k->breakage_differs);
-    int rc = afile_commit(&a, msg, n);
-    afile_abort(&a);
-    return rc;
 }
 
 int cmd_replay(int argc, char **argv)
@@ -181,7 +176,14 @@ int cmd_replay(int argc, char **argv)
         rc = d.n ? 2 : 1;
         goto done;
     }
+    cli_catch_signals();
     for (int64_t st = 0; st < steps; st++) {
+        if (cli_stop) {
+            char when[100];
+            snprintf(when, sizeof when, "after %lld of %lld steps", (long long)st, (long long)steps);
+            rc = cli_interrupted(when, out, NULL, NULL);
+            goto done;
+        }
         if (replay_step(r, &mr.ts[st], &d) < 0) {
             rc = 2;
             goto done;
@@ -192,9 +194,17 @@ int cmd_replay(int argc, char **argv)
             goto done;
         }
     }
-    replay_result(r, mr.ts, steps, &mr.res[0], mr.packs);
+    if (replay_result(r, mr.ts, steps, &mr.res[0], mr.packs) < 0) {
+        fprintf(stderr, "coinsim: out of memory summing up the replay%s\n", out ? "; no output file was written" : "");
+        rc = 1;
+        goto done;
+    }
     const replay_counts *k = replay_get_counts(r);
-    if (out && (report_write(out, s, &mr, msg, sizeof msg) < 0 || write_counts(out, k, msg, sizeof msg) < 0)) {
+    if (out && report_write_with(out, s, &mr, "replay.csv", write_counts, k, msg, sizeof msg) < 0) {
+        if (cli_stop) {
+            rc = cli_interrupted("while writing the output files", out, NULL, NULL);
+            goto done;
+        }
         fprintf(stderr, "coinsim: %s\n", msg);
         rc = 1;
     }

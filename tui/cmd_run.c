@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "../sim/evlog.h"
 #include "../sim/kpi.h"
 #include "../sim/mc.h"
+#include "../sim/mem.h"
 #include "../sim/num.h"
 #include "../sim/report.h"
 #include "../sim/scenario.h"
@@ -69,12 +71,48 @@ void cli_print_diag(const diag *d)
         fprintf(stderr, "%s%s\n", d->items[i].level == DIAG_WARNING ? "warning: " : "", d->items[i].text);
 }
 
-static volatile sig_atomic_t stop_flag;
+volatile sig_atomic_t cli_stop;
+/* Signals taken so far. Lock-free atomics are safe in a handler, and two
+ * signals handled at once on two threads still count as two. */
+static atomic_int signals_seen;
 
 static void on_signal(int sig)
 {
-    stop_flag = 1;
-    signal(sig, SIG_DFL);       /* a second signal ends the process at once */
+    static const char again[] =
+        "\ncoinsim: interrupted again: stopped at once; files not complete were removed\n";
+    if (atomic_fetch_add(&signals_seen, 1) > 0) {
+        afile_remove_temps();
+        ssize_t w = write(STDERR_FILENO, again, sizeof again - 1);
+        (void)w;
+        _exit(130);
+    }
+    cli_stop = sig;
+}
+
+void cli_catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    afile_watch(&cli_stop);
+}
+
+int cli_interrupted(const char *when, const char *out, const char *lost, const char *wrote)
+{
+    fprintf(stderr, "coinsim: interrupted%s%s; ", *when ? " " : "", when);
+    if (wrote)
+        fprintf(stderr, "%s was written; ", wrote);
+    if (out)
+        fprintf(stderr, "nothing was written to %s (files already there are unchanged)%s", out, lost ? " and " : "");
+    if (lost)
+        fprintf(stderr, "%s was not written", lost);
+    if (!out && !lost)
+        fprintf(stderr, "%s", wrote ? "nothing else was written" : "nothing was written");
+    fputc('\n', stderr);
+    return 130;
 }
 
 #define MAX_SETS 256
@@ -333,6 +371,15 @@ static const char tour_help[] =
     "Enter goes on, Backspace goes back, Esc leaves the tour, q quits.\n"
     "DIR defaults to scenarios/baseline. Needs a terminal of at least 80x24.\n";
 
+int cli_memory(const scenario *s, int64_t need, int threads)
+{
+    char msg[600];
+    if (mem_check(s, need, threads, msg, sizeof msg) == 0)
+        return 0;
+    fprintf(stderr, "coinsim: %s; nothing was run\n", msg);
+    return 1;
+}
+
 static int dashboard(scenario *s, const run_args *a, int tour)
 {
     dash_opts o;
@@ -342,6 +389,13 @@ static int dashboard(scenario *s, const run_args *a, int tour)
     o.color = !a->nocolor && !no_color_env();
     o.threads = a->threads ? a->threads : (int)(ncpu > 0 ? ncpu : 1);
     o.tour = tour;
+    /* The run on screen, and the runs behind the band in the background:
+     * checked before the terminal is taken over. */
+    int bg = o.threads < s->t.p.runs ? o.threads : (int)s->t.p.runs;
+    if (cli_memory(s, mem_job(s, bg, s->t.p.runs, 1) + mem_world(s), bg + 1)) {
+        scenario_free(s);
+        return 1;
+    }
     int rc = dash_main(s, a->dir, &o);
     scenario_free(s);
     return rc;
@@ -410,27 +464,52 @@ int cmd_run(int argc, char **argv)
     if (o.threads > o.runs)
         o.threads = (int)o.runs;
     o.check = a.check;
+    if (cli_memory(s, mem_job(s, o.threads, o.runs, 1) + (a.events ? mem_world(s) : 0), o.threads)) {
+        scenario_free(s);
+        return 1;
+    }
     /* Tests of exit status 3 break the ledger on purpose at this step. */
     const char *fault = getenv("COINSIM_TEST_FAULT_STEP");
     o.fault_step = fault ? atoll(fault) : -1;
     o.progress = isatty(STDERR_FILENO) ? progress : NULL;
-    o.stop = &stop_flag;
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    o.stop = &cli_stop;
+    cli_catch_signals();
 
     mc_result *r;
+    char when[200];
     int st = mc_run(s, &o, &r, msg, sizeof msg);
-    if (st != MC_OK) {
-        fprintf(stderr, "coinsim: %s%s\n", msg, a.out ? "; no output file was written" : "");
+    if (st == MC_STOPPED || (st != MC_OK && cli_stop)) {
         scenario_free(s);
-        return st == MC_LEDGER ? 3 : st == MC_STOPPED ? 130 : 1;
+        return cli_interrupted(msg, a.out, a.events, NULL);
+    }
+    if (st != MC_OK) {
+        fprintf(stderr, "coinsim: %s%s\n", msg, a.out || a.events ? "; no output file was written" : "");
+        scenario_free(s);
+        return st == MC_LEDGER ? 3 : 1;
     }
     rc = 0;
-    if (a.events && evlog_write_run(s, (uint64_t)ev_run, a.events, msg, sizeof msg) != MC_OK) {
-        fprintf(stderr, "coinsim: %s; the event log was not written\n", msg);
-        rc = 1;
+    const char *wrote = NULL;
+    if (a.events) {
+        st = evlog_write_run(s, (uint64_t)ev_run, a.events, &cli_stop, msg, sizeof msg);
+        if (st == MC_STOPPED || (st != MC_OK && cli_stop)) {
+            snprintf(when, sizeof when, "while writing the event log (all %lld runs were done)", (long long)o.runs);
+            mc_result_free(r);
+            scenario_free(s);
+            return cli_interrupted(when, a.out, a.events, NULL);
+        }
+        if (st != MC_OK) {
+            fprintf(stderr, "coinsim: %s; the event log was not written\n", msg);
+            rc = 1;
+        } else {
+            wrote = a.events;
+        }
     }
     if (a.out && report_write(a.out, s, r, msg, sizeof msg) < 0) {
+        if (cli_stop) {
+            mc_result_free(r);
+            scenario_free(s);
+            return cli_interrupted("while writing the output files", a.out, NULL, wrote);
+        }
         fprintf(stderr, "coinsim: %s; no output file was replaced\n", msg);
         rc = 1;
     }

@@ -50,14 +50,6 @@ static const int key_metrics[] = {TS_CASH_IN, TS_PLATFORM_CASH, TS_PAYOUTS_NET, 
                                   TS_PAYERS, M_ARPPU, M_CREATOR_SHARE, M_TAKE_RATE};
 #define NKEY ((int)(sizeof key_metrics / sizeof key_metrics[0]))
 
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-    stop_flag = 1;
-    signal(sig, SIG_DFL);
-}
-
 static void bar(void *ud, int64_t done, int64_t total)
 {
     (void)ud;
@@ -381,16 +373,23 @@ int cmd_sweep(int argc, char **argv)
     o.runs = base->t.p.runs;
     o.threads = threads ? threads : (int)(ncpu > 0 ? ncpu : 1);
     o.progress = isatty(STDERR_FILENO) ? bar : NULL;
-    o.stop = &stop_flag;
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    o.stop = &cli_stop;
+    cli_catch_signals();
     int st = sweep_run(pts, axes, (size_t)nax, npoints, &o, &r, msg, sizeof msg);
+    if (st == MC_STOPPED || (st != MC_OK && cli_stop)) {
+        rc = cli_interrupted(st == MC_STOPPED ? msg : "", out, NULL, NULL);
+        goto done;
+    }
     if (st != MC_OK) {
         fprintf(stderr, "coinsim: %s%s\n", msg, out ? "; no output file was written" : "");
-        rc = st == MC_LEDGER ? 3 : st == MC_STOPPED ? 130 : 1;
+        rc = st == MC_LEDGER ? 3 : 1;
         goto done;
     }
     if (out && write_csv(out, r, ax, objective, msg, sizeof msg) < 0) {
+        if (cli_stop) {
+            rc = cli_interrupted("while writing the output file", out, NULL, NULL);
+            goto done;
+        }
         fprintf(stderr, "coinsim: %s\n", msg);
         rc = 1;
     }

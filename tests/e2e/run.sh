@@ -400,44 +400,7 @@ fi
 COINSIM_TEST_FAULT_STEP=$STEPS run "$COINSIM" run "$S" --headless --runs 1 --check
 if [ "$rc" -eq 0 ]; then ok "fault step beyond the last step: exit 0"; else notok "fault step beyond the last step: exit 0"; fi
 
-# --- stopped by a signal: exit 130, no output file ------------------------------
-
-# stopped SIG: start a long run (2000 baseline runs, far more than a second's
-# work), send SIG after a second; it must stop within 20 s.
-stopped() {
-    rm -rf "$T/sig"
-    mkdir "$T/sig"
-    printf 'metric,mean\nkeep,me\n' >"$T/sig/summary.csv"
-    rm -f "$T/pid" "$T/rc"
-    ("$COINSIM" run scenarios/baseline --headless --runs 2000 --threads 2 --out "$T/sig" >"$T/out" 2>"$T/err" &
-        echo $! >"$T/pid"
-        wait $!
-        echo $? >"$T/rc") &
-    sleep 1
-    kill -"$1" "$(cat "$T/pid")"
-    n=0
-    while [ ! -s "$T/rc" ] && [ $n -lt 20 ]; do sleep 1; n=$((n + 1)); done
-    if [ ! -s "$T/rc" ]; then
-        kill -KILL "$(cat "$T/pid")" 2>/dev/null
-        wait
-        rc=timeout
-        return
-    fi
-    wait
-    rc=$(cat "$T/rc")
-}
-for sig in INT TERM; do
-    stopped $sig
-    name="SIG$sig during a run: exit 130 (143 for TERM), \"stopped after N of 2000 runs\", --out untouched"
-    # 130 (128 + SIGINT) is what coinsim returns when stopped; 143 would do for TERM.
-    if { [ "$rc" = 130 ] || { [ $sig = TERM ] && [ "$rc" = 143 ]; }; } &&
-        grep -q '^coinsim: stopped after [0-9]* of 2000 runs; no output file was written$' "$T/err" &&
-        [ "$(ls -A "$T/sig")" = summary.csv ] && [ "$(sed -n 2p "$T/sig/summary.csv")" = keep,me ]; then
-        ok "$name"
-    else
-        notok "$name" "files in --out: $(ls -A "$T/sig" | tr '\n' ' ')"
-    fi
-done
+# Stopping by a signal (SIGINT, SIGTERM, twice) is tested in interrupt.sh.
 
 # --- format tolerance: CRLF and a BOM give the same results -------------------
 

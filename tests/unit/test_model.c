@@ -726,7 +726,7 @@ static void test_churn_and_breakage(void **state)
         char msg[512];
         assert_int_equal(world_ledger(w)->coins_breakage, breakage);
         assert_int_equal(world_check(w, msg, sizeof msg), 0);
-        world_result(w, rows, steps, &res);
+        assert_int_equal(world_result(w, rows, steps, &res), 0);
         assert_int_equal(res.exact[TS_COINS_BREAKAGE], breakage);
         /* payer_rate's denominator: every viewer who existed. */
         assert_int_equal(res.viewers_existed, V + run_churns);
@@ -1120,7 +1120,7 @@ static void test_same_seed_same_bytes(void **state)
         assert_int_equal(world_step(w, &tb[st]), 0);
     kpi_step extra;
     assert_int_equal(world_step(w, &extra), 1);
-    world_result(w, tb, steps, &b);
+    assert_int_equal(world_result(w, tb, steps, &b), 0);
     world_free(w);
     memset(tb, 0, (size_t)steps * sizeof *tb);
     assert_int_equal(mc_one(s, 3, &o, &b, tb, pb, msg, sizeof msg), MC_OK);

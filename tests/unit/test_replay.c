@@ -177,7 +177,7 @@ static replay *replay_all(const scenario *s, const char *path, const replay_opts
     assert_int_equal(replay_step(r, &extra, &d), 1);
     assert_int_equal(d.errors, 0);
     diag_clear(&d);
-    replay_result(r, rows, s->t.p.steps, res, packs);
+    assert_int_equal(replay_result(r, rows, s->t.p.steps, res, packs), 0);
     return r;
 }
 
@@ -406,7 +406,7 @@ static void test_round_trip(void **state)
     int64_t steps = s->t.p.steps;
     char path[64], msg[512];
     write_tmp(path, sizeof path, "");
-    assert_int_equal(evlog_write_run(s, run, path, msg, sizeof msg), MC_OK);
+    assert_int_equal(evlog_write_run(s, run, path, NULL, msg, sizeof msg), MC_OK);
 
     /* the run itself */
     kpi_step *wrows = calloc((size_t)steps, sizeof *wrows), *rrows = calloc((size_t)steps, sizeof *rrows);
@@ -417,7 +417,7 @@ static void test_round_trip(void **state)
     for (int64_t st = 0; st < steps; st++)
         assert_int_equal(world_step(w, &wrows[st]), 0);
     run_result wr, rr;
-    world_result(w, wrows, steps, &wr);
+    assert_int_equal(world_result(w, wrows, steps, &wr), 0);
     world_pack_totals(w, wpacks);
     world_free(w);
 
