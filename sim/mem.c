@@ -18,20 +18,10 @@
 
 int64_t mem_world(const scenario *s)
 {
-    const sc_tables *t = &s->t;
-    double churn = 0;           /* expected replacements over the run */
-    int64_t sizes[64];
-    if (t->nsegs <= 64) {
-        scenario_segment_sizes(t, sizes);
-        for (size_t i = 0; i < t->nsegs; i++)
-            churn += (double)sizes[i] * ((double)t->segs[i].p_churn / 1e6) * (double)t->p.steps;
-    }
-    double payers = (double)t->p.viewers + churn;
-    /* viewer records; spend of every payer twice (those who left, kept
-     * as they go, and all of them gathered at the end); per creator:
-     * pending, earned, weight, live list, live weight, alias (about 16),
-     * cashed flag and a sorted copy at the end. */
-    double b = 16.0 * (double)t->p.viewers + 16.0 * payers + 65.0 * (double)t->p.creators;
+    /* Viewer records (which also take the living payers' spends at the end
+     * of the run); per creator pending, earned, weight, live list, live
+     * weight, alias (about 16), cashed flag and a sorted copy at the end. */
+    double b = 16.0 * (double)s->t.p.viewers + 65.0 * (double)s->t.p.creators;
     return b > 9e18 ? INT64_MAX : (int64_t)b;
 }
 

@@ -9,10 +9,11 @@
 
 #include "scenario.h"
 
-/* Bytes one world (one run in progress) of s holds at its peak: 16 a viewer,
- * about 64 a creator, and at the end of the run 8 a payer, living or
- * churned, counted as if every viewer paid (the expected churn from the
- * segments' p_churn and steps included). */
+/* Bytes one world (one run in progress) of s holds for certain: 16 a
+ * viewer and about 64 a creator. Not counted: 8 bytes for each payer who
+ * churns, kept as the run goes (their number is known only by running);
+ * that list grows by checked allocations, and a run that cannot grow it
+ * stops with "out of memory". */
 int64_t mem_world(const scenario *s);
 
 /* Bytes of a job that runs `runs` runs of s on `threads` threads and keeps

@@ -297,6 +297,94 @@ static void test_fault_hook(void **state)
     scenario_free(s);
 }
 
+/* Checked arithmetic at the bound: a total may reach INT64_MAX exactly;
+ * one unit more is noted, naming what overflowed, and not wrapped. */
+static void test_totals_checked_at_the_bound(void **state)
+{
+    (void)state;
+    ledger l;
+    memset(&l, 0, sizeof l);
+    ledger_purchase(&l, CH_APP, INT64_MAX - 1, 0, INT64_MAX - 1, 0);
+    ledger_purchase(&l, CH_APP, 1, 0, 1, 0);
+    assert_null(l.ovf);
+    assert_true(l.cash_in == INT64_MAX && l.coins_sold == INT64_MAX && l.bal[ACC_PLATFORM] == INT64_MAX);
+    assert_true(l.bal[ACC_VIEWERS] == -INT64_MAX);
+    ledger_purchase(&l, CH_APP, 1, 0, 0, 0);
+    assert_non_null(l.ovf);
+    assert_string_equal(l.ovf, "an account balance");  /* the platform's, the first addition */
+
+    memset(&l, 0, sizeof l);
+    ledger_gift(&l, INT64_MAX, INT64_MAX);
+    assert_null(l.ovf);
+    ledger_gift(&l, 1, 0);
+    assert_string_equal(l.ovf, "coins gifted");
+    assert_true(l.diamonds_credited == INT64_MAX);
+
+    memset(&l, 0, sizeof l);
+    ledger_gift(&l, 0, INT64_MAX);
+    ledger_gift(&l, 0, 1);
+    assert_string_equal(l.ovf, "diamonds credited");
+
+    memset(&l, 0, sizeof l);
+    ledger_breakage(&l, INT64_MAX);
+    ledger_breakage(&l, 1);
+    assert_string_equal(l.ovf, "coins lost to churn");
+
+    /* Cash-outs draw on the platform, which may go below zero as far as
+     * INT64_MIN; the gross paid out is a total of its own. */
+    memset(&l, 0, sizeof l);
+    ledger_cashout(&l, 0, INT64_MAX - 1, 0);
+    ledger_cashout(&l, 0, 1, 1);
+    assert_null(l.ovf);
+    assert_true(l.bal[ACC_PLATFORM] == -INT64_MAX && l.payouts_gross == INT64_MAX);
+    ledger_cashout(&l, 0, 1, 1);
+    assert_true(l.bal[ACC_PLATFORM] == INT64_MIN);
+    assert_string_equal(l.ovf, "gross payouts");
+}
+
+/* A scenario whose money passes int64 fails its run with MC_OVERFLOW and a
+ * message naming the total and the bound; the same scenario at a price a
+ * million million times lower runs. */
+static void test_overflow_fails_the_run(void **state)
+{
+    (void)state;
+    char msg[512];
+    diag d = {0};
+    scenario *s = load("../e2e/overflow");
+    mc_opts o;
+    memset(&o, 0, sizeof o);
+    o.fault_step = -1;
+    int64_t steps = s->t.p.steps;
+    kpi_step *ts = calloc((size_t)steps, sizeof *ts);
+    run_result res;
+    assert_non_null(ts);
+    assert_int_equal(mc_one(s, 1, &o, &res, ts, NULL, msg, sizeof msg), MC_OVERFLOW);
+    assert_string_equal(msg, "run 1, step 0: cash in went past 9223372036854.775807 USD, the most a 64-bit total holds");
+
+    /* Diamonds: 10^6 coins at $1 a coin, no commission, $0.0001 a diamond
+     * credit 10^16 µD a gift; a thousand gifts pass int64. */
+    static const char *const dia[] = {"coin_value_usd=1", "commission=0", "usd_per_diamond=0.0001",
+                                      "packs.penny.price_usd=0.000001"};
+    for (size_t i = 0; i < sizeof dia / sizeof dia[0]; i++)
+        assert_int_equal(scenario_set(s, dia[i], "test", &d), 0);
+    assert_int_equal(scenario_check(s, &d), 0);
+    assert_int_equal(mc_one(s, 2, &o, &res, ts, NULL, msg, sizeof msg), MC_OVERFLOW);
+    assert_string_equal(msg,
+                        "run 2, step 0: diamonds credited went past 9223372036854.775807 diamonds, the most a 64-bit total holds");
+
+    /* Back to a cent a coin and half to the platform: the same flood of
+     * purchases fits and the run ends with its ledger balanced. */
+    assert_int_equal(scenario_set(s, "coin_value_usd=0.01", "test", &d), 0);
+    assert_int_equal(scenario_set(s, "commission=0.5", "test", &d), 0);
+    assert_int_equal(scenario_set(s, "usd_per_diamond=0.005", "test", &d), 0);
+    assert_int_equal(scenario_check(s, &d), 0);
+    assert_int_equal(mc_one(s, 1, &o, &res, ts, NULL, msg, sizeof msg), MC_OK);
+    assert_true(res.exact[TS_PURCHASES] > 1000000000);    /* 10^6 packs an intent */
+    diag_clear(&d);
+    free(ts);
+    scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +392,8 @@ int main(void)
         cmocka_unit_test(test_identities_after_real_run),
         cmocka_unit_test(test_each_breakage_detected),
         cmocka_unit_test(test_fault_hook),
+        cmocka_unit_test(test_totals_checked_at_the_bound),
+        cmocka_unit_test(test_overflow_fails_the_run),
     };
     return cmocka_run_group_tests_name("ledger", tests, NULL, NULL);
 }

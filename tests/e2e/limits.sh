@@ -1,0 +1,146 @@
+#!/bin/sh
+# End-to-end: the limits. Validation takes every sized input at its bound
+# and refuses one past it with a message naming the bound; totals past
+# int64 fail the run loudly (exit 1) and write nothing; a job too large
+# for memory (ulimit -v) fails up front with "needs about X MB for N
+# viewers" and exit 1, also before the dashboard would take the terminal.
+# Run from the repository root with COINSIM set to the binary:
+#   COINSIM=./coinsim sh tests/e2e/limits.sh
+set -u
+: "${COINSIM:?set COINSIM to the coinsim binary}"
+. tests/e2e/lib.sh
+S=tests/fixtures/e2e/small
+OVF=tests/fixtures/e2e/overflow
+
+# --- validation at the bound and one past it -------------------------------------
+
+# bound NAME TARGET AT PAST EXPECTED: --set TARGET=AT validates; TARGET=PAST
+# is refused with exit 2 and the first line '--set TARGET=PAST: column value:
+# out of range "PAST" (expected EXPECTED)'.
+bound() {
+    run "$COINSIM" validate "$S" --set "$2=$3"
+    if [ "$rc" -ne 0 ]; then
+        notok "$1 $3 (at the bound) validates" "exit $rc"
+        return
+    fi
+    run "$COINSIM" validate "$S" --set "$2=$4"
+    want="--set $2=$4: column value: $6 \"$4\" (expected $5)"
+    if [ "$rc" -eq 2 ] && [ "$(sed -n 1p "$T/err")" = "$want" ]; then
+        ok "$1: $3 validates, $4 is refused naming the bound"
+    else
+        notok "$1: $3 validates, $4 is refused naming the bound" "expected: $want"
+    fi
+}
+bound viewers viewers 1000000000 1000000001 "a whole number from 1 to 1000000000" "out of range"
+bound creators creators 100000000 100000001 "a whole number from 1 to 100000000" "out of range"
+bound steps steps 100000 100001 "a whole number from 1 to 100000" "out of range"
+bound runs runs 1000000 1000001 "a whole number from 1 to 1000000" "out of range"
+bound "pack price" packs.app65.price_usd 1000000 1000000.000001 \
+    "an amount in USD from 0 to 1000000 with at most 6 decimals" "out of range"
+bound "pack coins" packs.app65.coins 1000000000 1000000001 "a whole number from 1 to 1000000000" "out of range"
+bound "bonus coins" packs.app65.bonus_coins 1000000000 1000000001 "a whole number from 0 to 1000000000" "out of range"
+bound "gift coins" gifts.rose.coins 1000000 1000001 "a whole number from 1 to 1000000" "out of range"
+bound "gifts a session" segments.fan.gifts_per_session 1000 1000.000001 \
+    "a decimal from 0 to 1000 with at most 6 places" "out of range"
+bound "daily limit" daily_withdrawal_limit_usd 1000000000 1000000000.000001 \
+    "an amount in USD from 0 to 1000000000 with at most 6 decimals" "out of range"
+bound "coin value" coin_value_usd 1 1.000001 "an amount in USD from 0 to 1 with at most 6 decimals" "out of range"
+
+# A number past int64 itself is "too large", not wrapped.
+run "$COINSIM" validate "$S" --set viewers=9223372036854775808
+want='--set viewers=9223372036854775808: column value: number too large "9223372036854775808" (expected a whole number from 1 to 1000000000)'
+if [ "$rc" -eq 2 ] && [ "$(sed -n 1p "$T/err")" = "$want" ]; then
+    ok "viewers 2^63: refused as too large"
+else
+    notok "viewers 2^63: refused as too large" "expected: $want"
+fi
+
+# --- totals past int64: the run fails, naming the total and the bound ---------------
+
+mkdir "$T/prev"
+printf 'metric,mean\nkeep,me\n' >"$T/prev/summary.csv"
+run "$COINSIM" run "$OVF" --headless --threads 2 --out "$T/prev"
+want="coinsim: run 1, step 0: cash in went past 9223372036854.775807 USD, the most a 64-bit total holds; no output file was written"
+if [ "$rc" -eq 1 ] && [ "$(sed -n 1p "$T/err")" = "$want" ] && [ "$(ls -A "$T/prev")" = summary.csv ] &&
+    [ "$(sed -n 2p "$T/prev/summary.csv")" = keep,me ] && [ ! -s "$T/out" ]; then
+    ok "cash in past int64: exit 1, named with its bound, --out as it was"
+else
+    notok "cash in past int64: exit 1, named with its bound, --out as it was" "expected: $want"
+fi
+
+run "$COINSIM" run "$OVF" --headless --set coin_value_usd=1 --set commission=0 --set usd_per_diamond=0.0001 \
+    --set packs.penny.price_usd=0.000001 --events "$T/ev.csv"
+want="coinsim: run 1, step 0: diamonds credited went past 9223372036854.775807 diamonds, the most a 64-bit total holds; no output file was written"
+if [ "$rc" -eq 1 ] && [ "$(sed -n 1p "$T/err")" = "$want" ] && [ ! -e "$T/ev.csv" ]; then
+    ok "diamonds credited past int64: exit 1, named with its bound, no event log"
+else
+    notok "diamonds credited past int64: exit 1, named with its bound, no event log" "expected: $want"
+fi
+
+# The same flood of purchases at a millionth of a dollar fits: no false alarm.
+run "$COINSIM" run "$OVF" --headless --set packs.penny.price_usd=0.000001
+if [ "$rc" -eq 0 ]; then
+    ok "the overflow scenario at \$0.000001 a pack runs (exit 0)"
+else
+    notok "the overflow scenario at \$0.000001 a pack runs (exit 0)"
+fi
+
+# --- memory: refused up front under ulimit -v ---------------------------------------
+
+# need_line: the message's shape, with the sizes left open.
+need_re="^coinsim: bench-10m needs about [0-9]* MB for 10000000 viewers and 100000 creators ([0-9]* MB a run in progress, 2 at a time), more than the [0-9]* MB the address-space limit (ulimit -v) leaves; lower viewers, creators, runs or --threads; nothing was run\$"
+rm -rf "$T/prev" && mkdir "$T/prev" && printf 'metric,mean\nkeep,me\n' >"$T/prev/summary.csv"
+(ulimit -v 300000 && exec "$COINSIM" run scenarios/bench-10m --headless --runs 2 --threads 2 --out "$T/prev") \
+    >"$T/out" 2>"$T/err"
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q "$need_re" "$T/err" && [ "$(wc -l <"$T/err")" -eq 1 ] &&
+    [ "$(ls -A "$T/prev")" = summary.csv ] && [ ! -s "$T/out" ]; then
+    ok "10M viewers on 2 threads under ulimit -v 300 MB: exit 1 up front, \"needs about X MB for N viewers\""
+else
+    notok "10M viewers on 2 threads under ulimit -v 300 MB: exit 1 up front, \"needs about X MB for N viewers\""
+fi
+
+# The estimate is not far below the truth: a job given what it says it
+# needs, plus 64 MB, runs.
+need_of() {
+    (ulimit -v 150000 && exec "$COINSIM" run scenarios/bench-1m --headless --set steps=3 "$@") 2>&1 >/dev/null |
+        sed -n 's/.*needs about \([0-9]*\) MB.*/\1/p'
+}
+need=$(need_of --threads 1 --set viewers=4000000)
+if [ -n "$need" ]; then
+    (ulimit -v $(((need + 64) * 1024)) &&
+        exec "$COINSIM" run scenarios/bench-1m --headless --threads 1 --set steps=3 --set viewers=4000000) \
+        >"$T/out" 2>"$T/err"
+    rc=$?
+else
+    rc=none
+fi
+if [ "$rc" = 0 ]; then
+    ok "4M viewers: runs under ulimit -v of its own estimate ($need MB) plus 64 MB"
+else
+    notok "4M viewers: runs under ulimit -v of its own estimate ($need MB) plus 64 MB" "estimate \"$need\", exit $rc"
+fi
+
+# The dashboard: refused before it takes the terminal, which stays usable.
+if command -v tmux >/dev/null 2>&1; then
+    SOCK=coinsim-limits-$$
+    tm() { tmux -f /dev/null -L "$SOCK" "$@"; }
+    case $COINSIM in /*) BIN=$COINSIM ;; *) BIN=$PWD/$COINSIM ;; esac
+    tm new-session -d -x 80 -y 24 "sh -c 'ulimit -v 300000; \"$BIN\" run scenarios/bench-10m --runs 2 --threads 2; echo EXIT=\$?; sleep 30'"
+    n=0
+    while [ $n -lt 50 ] && ! tm capture-pane -p | grep -q 'EXIT='; do
+        sleep 0.2
+        n=$((n + 1))
+    done
+    tm capture-pane -p >"$T/screen"
+    tm kill-server >/dev/null 2>&1
+    if grep -q '^EXIT=1$' "$T/screen" && grep -q 'needs about' "$T/screen" && [ "$(sed -n 1p "$T/screen" | cut -c1-16)" = "coinsim: bench-1" ]; then
+        ok "dashboard under ulimit -v 300 MB: the message on a plain terminal, exit 1"
+    else
+        notok "dashboard under ulimit -v 300 MB: the message on a plain terminal, exit 1" "screen: $(head -n 3 "$T/screen" | tr '\n' '|')"
+    fi
+else
+    notok "tmux is installed (the dashboard test needs it)"
+fi
+
+[ "$fails" -eq 0 ]
