@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define CELL_MAX (1u << 20)   /* one cell larger than 1 MiB is not a table */
 
@@ -96,6 +97,12 @@ csvr *csvr_open(const char *path, const char *label, diag *d)
     r->f = fopen(path, "rb");
     if (!r->f || !r->label) {
         diag_add(d, DIAG_ERROR, label, 0, NULL, "cannot open: %s (expected a readable file)", strerror(errno));
+        csvr_close(r);
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(r->f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        diag_add(d, DIAG_ERROR, label, 0, NULL, "is a directory (expected a CSV file)");
         csvr_close(r);
         return NULL;
     }

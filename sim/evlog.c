@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "mc.h"
 #include "num.h"
@@ -86,6 +87,21 @@ int evlog_close(evlog *l, int ok, char *msg, size_t n)
     afile_abort(&l->a);
     free(l);
     return ok ? rc : -1;
+}
+
+int evlog_probe(const char *path, char *msg, size_t n)
+{
+    struct stat st;
+    char ignore[8];
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(msg, n, "%s: exists and is not a regular file (expected a file for the event log)", path);
+        return -1;
+    }
+    evlog *l = evlog_open(path, NULL, msg, n);
+    if (!l)
+        return -1;
+    evlog_close(l, 0, ignore, sizeof ignore);
+    return 0;
 }
 
 int evlog_write_run(const scenario *s, uint64_t run, const char *path, volatile sig_atomic_t *stop, char *msg,

@@ -27,6 +27,10 @@ void evlog_event(void *ud, const sim_event *ev);
  * -1 with msg. Frees l. */
 int evlog_close(evlog *l, int ok, char *msg, size_t n);
 
+/* Prove that path can be written (its directory takes a file, and path is
+ * not a directory), leaving nothing behind. Returns 0, or -1 with msg. */
+int evlog_probe(const char *path, char *msg, size_t n);
+
 /* Run `run` of s alone, writing its events to path. Returns an mc_status
  * with msg on failure; MC_STOPPED (nothing written) when *stop (if stop is
  * not NULL) is set before a step. */

@@ -154,6 +154,18 @@ static void child(const char *dir, int threads, int fd)
     _exit(f.status);
 }
 
+/* The --threads value at argv[i + 1]: 1..256, or 0 after a message. */
+static int threads_arg(int argc, char **argv, int i)
+{
+    int64_t t;
+    const char *why;
+    if (i + 1 >= argc || num_parse_int(argv[i + 1], &t, &why) < 0 || t < 1 || t > 256) {
+        fprintf(stderr, "coinsim bench: --threads needs a whole number from 1 to 256\n");
+        return 0;
+    }
+    return (int)t;
+}
+
 int cmd_bench(int argc, char **argv)
 {
     int threads = 1, any = 0, rc = 0;
@@ -162,26 +174,37 @@ int cmd_bench(int argc, char **argv)
             fputs(bench_help, stdout);
             return 0;
         }
+    /* Every argument and scenario is checked before the table starts, so
+     * bad input prints nothing on stdout. */
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--threads")) {
+            if (!threads_arg(argc, argv, i))
+                return 2;
+            i++;
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "coinsim bench: unknown option \"%s\" (see coinsim bench --help)\n", argv[i]);
+            return 2;
+        } else {
+            scenario *s = cli_load(argv[i], NULL, NULL, 0);
+            if (!s)
+                return 2;
+            scenario_free(s);
+            any = 1;
+        }
+    }
+    if (!any) {
+        fprintf(stderr, "coinsim bench: no scenario given (see coinsim bench --help)\n");
+        return 2;
+    }
     printf("%-22s %10s %8s %6s %6s %4s %9s %13s %12s %9s %9s %7s\n", "scenario", "viewers", "creators", "steps", "runs", "thr",
            "wall_s", "events", "events/s", "rss_MB", "floor_s", "/floor");
     fflush(stdout);
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--threads")) {
-            int64_t t;
-            const char *why;
-            if (i + 1 >= argc || num_parse_int(argv[i + 1], &t, &why) < 0 || t < 1 || t > 256) {
-                fprintf(stderr, "coinsim bench: --threads needs a whole number from 1 to 256\n");
-                return 2;
-            }
-            threads = (int)t;
+            threads = threads_arg(argc, argv, i);
             i++;
             continue;
         }
-        if (argv[i][0] == '-') {
-            fprintf(stderr, "coinsim bench: unknown option \"%s\" (see coinsim bench --help)\n", argv[i]);
-            return 2;
-        }
-        any = 1;
         int fd[2];
         if (pipe(fd) < 0) {
             fprintf(stderr, "coinsim bench: pipe: %s\n", strerror(errno));
@@ -215,10 +238,6 @@ int cmd_bench(int argc, char **argv)
                (long long)f.creators, (long long)f.steps, (long long)f.runs, f.threads, f.wall, (long long)f.events,
                f.events / f.wall, ru.ru_maxrss / 1024.0, f.floor, f.wall * f.threads / f.floor);
         fflush(stdout);
-    }
-    if (!any) {
-        fprintf(stderr, "coinsim bench: no scenario given (see coinsim bench --help)\n");
-        return 2;
     }
     return rc;
 }

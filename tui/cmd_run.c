@@ -451,7 +451,8 @@ int cmd_run(int argc, char **argv)
             return 2;
         }
     }
-    if (a.out && report_prepare_dir(a.out, msg, sizeof msg) < 0) {
+    if ((a.out && report_prepare_dir(a.out, msg, sizeof msg) < 0) ||
+        (a.events && evlog_probe(a.events, msg, sizeof msg) < 0)) {
         fprintf(stderr, "coinsim: %s; nothing was run\n", msg);
         scenario_free(s);
         return 1;
