@@ -142,12 +142,25 @@ static int parse_vary(const char *spec, axis_text *a, int64_t max_points)
                 return 1;
         }
     } else {
-        char *copy = strdup(v), *save = NULL;
-        for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        char *copy = strdup(v);
+        if (!copy)
+            return 1;
+        for (char *t = copy, *c;; t = c + 1) {
+            if ((c = strchr(t, ',')))
+                *c = '\0';
+            if (!*t) {
+                fprintf(stderr, "coinsim sweep: --vary %s: an empty value in \"%s\" (expected values separated by single commas)\n",
+                        a->target, v);
+                free(copy);
+                return 2;
+            }
             if (push(a, t) < 0) {
                 free(copy);
                 return 1;
             }
+            if (!c)
+                break;
+        }
         free(copy);
         if (a->n == 0 || a->n > (size_t)max_points) {
             fprintf(stderr, "coinsim sweep: --vary %s: %zu values (expected 1 to --max-points %lld)\n", a->target, a->n,
