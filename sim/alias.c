@@ -15,13 +15,21 @@ static int reserve(alias *a, size_t n)
     uint32_t *wk = realloc(a->work, n * sizeof *wk);
     if (wk)
         a->work = wk;
-    if (!p || !al || !wk)
+    alias_col *c = realloc(a->col, n * sizeof *c);
+    if (c)
+        a->col = c;
+    if (!p || !al || !wk || !c)
         return -1;
     a->cap = n;
     return 0;
 }
 
 int alias_build(alias *a, const double *w, size_t n)
+{
+    return alias_build_vals(a, w, NULL, n);
+}
+
+int alias_build_vals(alias *a, const double *w, const uint32_t *val, size_t n)
 {
     double sum = 0;
     if (n == 0 || n > UINT32_MAX || reserve(a, n) < 0)
@@ -60,9 +68,13 @@ int alias_build(alias *a, const double *w, size_t n)
         a->prob[a->work[l++]] = 1.0;
     while (s < ns)
         a->prob[a->work[s++]] = 1.0;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if (a->prob[i] >= 1.0)
             a->alias[i] = (uint32_t)i;
+        a->col[i].prob = a->prob[i];
+        a->col[i].self = val ? val[i] : (uint32_t)i;
+        a->col[i].other = val ? val[a->alias[i]] : a->alias[i];
+    }
     a->n = n;
     return 0;
 }
@@ -72,8 +84,10 @@ void alias_release(alias *a)
     free(a->prob);
     free(a->alias);
     free(a->work);
+    free(a->col);
     a->prob = NULL;
     a->alias = NULL;
     a->work = NULL;
+    a->col = NULL;
     a->n = a->cap = 0;
 }

@@ -60,6 +60,7 @@ typedef struct job {
     pthread_mutex_t lock;
     pthread_cond_t changed;     /* a run finished or a worker stopped */
     int status;
+    long long status_run;       /* the run whose failure msg is */
     char msg[600];
 } job;
 
@@ -79,9 +80,13 @@ static void *worker(void *arg)
         if (st == MC_STOPPED)
             break;              /* not done: mc_run says how many were */
         if (st != MC_OK) {
+            /* The lowest failing run is reported: every run below it was
+             * started and runs to its end, so which one that is does not
+             * depend on the threads' timing. */
             pthread_mutex_lock(&j->lock);
-            if (!j->status) {
+            if (!j->status || i < j->status_run) {
                 j->status = st;
+                j->status_run = i;
                 snprintf(j->msg, sizeof j->msg, "%s", msg);
             }
             pthread_mutex_unlock(&j->lock);

@@ -605,7 +605,7 @@ int replay_snapshot(const replay *r, world_snap *s)
     s->viewers_existed = ((int64_t)nv > r->t.p.viewers ? (int64_t)nv : r->t.p.viewers) + r->churns;
     memcpy(s->gift_value, r->gift_value, sizeof s->gift_value);
     memcpy(s->credit_value, r->credit_value, sizeof s->credit_value);
-    int rc = world_snap_creators(s, r->earned.p, r->pending.p, r->cashed.p, (int64_t)idmap_size(r->cid));
+    int rc = world_snap_creators(s, r->earned.p, r->pending.p, NULL, r->cashed.p, (int64_t)idmap_size(r->cid));
     for (size_t i = 0; i < s->ntop; i++)
         snprintf(s->top_name[i], sizeof s->top_name[i], "%s", idmap_key(r->cid, s->top_id[i]));
     return rc;

@@ -98,6 +98,7 @@ typedef struct pool {
     atomic_int failed;
     pthread_mutex_t lock;
     int status;
+    long long status_job;       /* the job whose failure msg is */
     char msg[600];
 } pool;
 
@@ -127,9 +128,12 @@ static void *work(void *arg)
         if (st == MC_STOPPED)
             break;              /* counted as not done: see sweep_run */
         if (st != MC_OK) {
+            /* The lowest failing job is reported, whatever the timing (as
+             * in mc_run). */
             pthread_mutex_lock(&p->lock);
-            if (!p->status) {
+            if (!p->status || j < p->status_job) {
                 p->status = st;
+                p->status_job = j;
                 snprintf(p->msg, sizeof p->msg, "%s", msg);
             }
             pthread_mutex_unlock(&p->lock);

@@ -15,7 +15,7 @@
 
 /* A segment's gifts within reach, and the alias table to draw one. */
 typedef struct seg_gifts {
-    size_t *idx;
+    uint32_t *idx;              /* the gifts' indices (the draws' values) */
     size_t n;
     alias pick;
     /* Intents per session, known to be at least one: the zero-truncated
@@ -54,11 +54,13 @@ struct world {
     /* creators */
     int64_t ncreators;
     int64_t *pending;           /* µD */
-    int64_t *earned;            /* µD credited in the run */
+    int64_t *withdrawn;         /* µD cashed out in the run: what a creator
+                                 * earned is pending + withdrawn, so a gift
+                                 * touches one array, not two */
     unsigned char *cashed;
     double *weight;             /* popularity 1/(i+1)^s */
     int64_t zipf_of_weight;     /* exponent the weights were made with */
-    int64_t *live;
+    uint32_t *live;             /* live creators (a creator id fits: at most 10^8) */
     double *live_w;
     size_t nlive;
     alias live_pick;
@@ -95,14 +97,20 @@ struct world {
     void *ev_ud;
 };
 
-static void emit(world *w, enum ev_type t, int64_t viewer, int64_t creator, int64_t item,
-                 int64_t coins, int64_t usd, int channel)
+/* An event to the hook. Out of line and called only under EMIT, so that a
+ * run without a hook spends nothing on building events. */
+__attribute__((noinline, cold)) static void emit_event(world *w, enum ev_type t, int64_t viewer, int64_t creator,
+                                                       int64_t item, int64_t coins, int64_t usd, int channel)
 {
-    if (!w->on_event)
-        return;
     sim_event e = {t, w->run, w->step, viewer, creator, item, coins, usd, channel};
     w->on_event(w->ev_ud, &e);
 }
+
+#define EMIT(w, ...)                                      \
+    do {                                                  \
+        if (__builtin_expect((w)->on_event != NULL, 0))   \
+            emit_event((w), __VA_ARGS__);                 \
+    } while (0)
 
 /* ------------------------------------------------------- derived tables */
 
@@ -184,9 +192,9 @@ static int build_derived(world *w)
         for (size_t i = 0; i < t->ngifts; i++)
             if (t->gifts[i].coins <= t->segs[s].max_gift && t->gifts[i].weight > 0) {
                 pw[g->n] = (double)t->gifts[i].weight;
-                g->idx[g->n++] = i;
+                g->idx[g->n++] = (uint32_t)i;
             }
-        if ((g->n && alias_build(&g->pick, pw, g->n) < 0) || ztp_table(g, (double)t->segs[s].gps / MICRO) < 0) {
+        if ((g->n && alias_build_vals(&g->pick, pw, g->idx, g->n) < 0) || ztp_table(g, (double)t->segs[s].gps / MICRO) < 0) {
             free(pw);
             return -1;
         }
@@ -253,7 +261,7 @@ world *world_new(const scenario *s, uint64_t run)
     w->seg_size = calloc(ns, sizeof *w->seg_size);
     w->vw = malloc(nv * sizeof *w->vw);
     w->pending = calloc(nc, sizeof *w->pending);
-    w->earned = calloc(nc, sizeof *w->earned);
+    w->withdrawn = calloc(nc, sizeof *w->withdrawn);
     w->cashed = calloc(nc, 1);
     w->weight = malloc(nc * sizeof *w->weight);
     w->live = malloc(nc * sizeof *w->live);
@@ -283,7 +291,7 @@ world *world_new(const scenario *s, uint64_t run)
     w->key_viewer = rng_key(t->p.seed, run, RNG_VIEWER);
     w->key_cashout = rng_key(t->p.seed, run, RNG_CASHOUT);
     if (!w->seg_start || !w->seg_size || !w->vw ||
-        !w->pending || !w->earned || !w->cashed || !w->weight || !w->live || !w->live_w || !w->sg ||
+        !w->pending || !w->withdrawn || !w->cashed || !w->weight || !w->live || !w->live_w || !w->sg ||
         !w->gift_credit || !w->gift_gv || !w->gift_cv || !w->pack_fee || !w->chan_packs[0] || !w->chan_packs[1] || !w->util_u || !w->util_w || !w->lc_w || !w->lc_tot ||
         !w->pack_n || !w->pack_usd || !w->gift_n || !w->pack_step || !w->gift_step || !w->seg)
         goto fail;
@@ -318,7 +326,7 @@ void world_free(world *w)
     free(w->vw);
     free(w->churned_spend);
     free(w->pending);
-    free(w->earned);
+    free(w->withdrawn);
     free(w->cashed);
     free(w->weight);
     free(w->live);
@@ -427,7 +435,7 @@ static int churn(world *w)
             int64_t coins = w->vw[v].wallet;
             ledger_breakage(&w->L, coins);
             w->cur.v[TS_COINS_BREAKAGE] += coins;
-            emit(w, EV_CHURN, v, -1, -1, coins, 0, -1);
+            EMIT(w, EV_CHURN, v, -1, -1, coins, 0, -1);
             if (w->vw[v].last_buy >= 0) {
                 if (w->nchurned == w->churned_cap) {
                     size_t nc = w->churned_cap ? w->churned_cap * 2 : 1024;
@@ -462,9 +470,9 @@ static int choose_live(world *w)
     if (p > 0)
         for (int64_t c = next_hit(r, p, lq, -1, &w->skips); c < w->ncreators; c = next_hit(r, p, lq, c, &w->skips)) {
             w->live_w[w->nlive] = w->weight[c];
-            w->live[w->nlive++] = c;
+            w->live[w->nlive++] = (uint32_t)c;
         }
-    if (w->nlive && alias_build(&w->live_pick, w->live_w, w->nlive) < 0)
+    if (w->nlive && alias_build_vals(&w->live_pick, w->live_w, w->live, w->nlive) < 0)
         return -1;
     w->cur.v[TS_LIVE_CREATORS] = (int64_t)w->nlive;
     return 0;
@@ -541,8 +549,7 @@ static long decide(world *w, size_t s, int64_t shortfall, int64_t *qout, rng_sm 
 
 /* a += b for a figure that is at most one of the run's checked totals (a
  * viewer's or a segment's spend and purchases are parts of cash in and of
- * purchases, a creator's earned and pending µD parts of diamonds
- * credited). Done in unsigned arithmetic, so that even past the int64 range
+ * purchases, a creator's pending µD part of diamonds credited). Done in unsigned arithmetic, so that even past the int64 range
  * it wraps instead of being undefined; settle then finds the total out of
  * range and the run fails, so a wrapped part is never reported. */
 static inline void part_add(int64_t *a, int64_t b)
@@ -550,51 +557,52 @@ static inline void part_add(int64_t *a, int64_t b)
     *a = (int64_t)((uint64_t)*a + (uint64_t)b);
 }
 
-static void intent(world *w, size_t s, int64_t v, int64_t creator, rng_sm *r)
+/* One gift intent of viewer v, whose record is *me (a copy the caller
+ * keeps for the session and writes back: the compiler then need not
+ * reload it after every store to the world's arrays). */
+static inline void intent(world *w, size_t s, int64_t v, viewer_st *me, int64_t creator, rng_sm *r)
 {
-    size_t gi = w->sg[s].idx[alias_draw(&w->sg[s].pick, rng_sm_uniform(r))];
+    size_t gi = alias_draw(&w->sg[s].pick, rng_sm_uniform(r));     /* a gift's index */
     int64_t c = w->t.gifts[gi].coins;
 
-    if (w->vw[v].wallet < c) {
+    if (me->wallet < c) {
         int64_t q;
-        long k = decide(w, s, c - w->vw[v].wallet, &q, r);
+        long k = decide(w, s, c - me->wallet, &q, r);
         if (k >= 0) {
             const sc_pack *p = &w->t.packs[k];
             /* q <= 10^6 (a shortfall is below the largest gift, 10^6
              * coins) and a price is at most 10^12 µUSD: q x price fits.
              * The wallet stays within 32 bits (see viewer_st). */
             int64_t coins = q * (p->coins + p->bonus), usd = q * p->price;
-            if (w->on_event)
-                for (int64_t j = 0; j < q; j++)
-                    emit(w, EV_PURCHASE, v, -1, k, p->coins + p->bonus, p->price, (int)p->channel);
+            for (int64_t j = 0; w->on_event && j < q; j++)
+                EMIT(w, EV_PURCHASE, v, -1, k, p->coins + p->bonus, p->price, (int)p->channel);
             w->pack_step[k] += q;
-            w->vw[v].wallet += (uint32_t)coins;
+            me->wallet += (uint32_t)coins;
             w->seg[s].wallet += coins;      /* at most 10^9 wallets of 32 bits */
             part_add(&w->seg[s].spend, usd);
             part_add(&w->seg[s].purchases, q);
-            part_add(&w->vw[v].spend, usd);
-            if (w->vw[v].last_buy < 0) {
+            part_add(&me->spend, usd);
+            if (me->last_buy < 0) {
                 w->payers_run++;
                 w->seg[s].payers++;
             }
-            if (w->vw[v].last_buy != (int32_t)w->step)
+            if (me->last_buy != (int32_t)w->step)
                 w->cur.v[TS_PAYERS]++;
-            w->vw[v].last_buy = (int32_t)w->step;
+            me->last_buy = (int32_t)w->step;
         }
     }
-    if (w->vw[v].wallet >= c) {
+    if (me->wallet >= c) {
         int64_t ud = w->gift_credit[gi];
-        w->vw[v].wallet -= (uint32_t)c;
+        me->wallet -= (uint32_t)c;
         w->seg[s].wallet -= c;
         w->seg[s].gifts++;
         w->gift_step[gi]++;
         part_add(&w->pending[creator], ud);
-        part_add(&w->earned[creator], ud);
-        emit(w, EV_GIFT, v, creator, (int64_t)gi, c, c * w->t.p.coin_value, -1);
+        EMIT(w, EV_GIFT, v, creator, (int64_t)gi, c, c * w->t.p.coin_value, -1);
     } else {
         w->cur.v[TS_LOST_INTENTS]++;
         w->seg[s].lost++;
-        emit(w, EV_LOST, v, creator, (int64_t)gi, c, c * w->t.p.coin_value, -1);
+        EMIT(w, EV_LOST, v, creator, (int64_t)gi, c, c * w->t.p.coin_value, -1);
     }
 }
 
@@ -717,10 +725,13 @@ static void viewers(world *w)
             rng_sm vr = {rng_key_at(w->key_viewer, w->step, v)};
             w->sessions++;
             unsigned k = ztp_draw(g, rng_sm_uniform(&vr));
-            int64_t creator = w->live[alias_draw(&w->live_pick, rng_sm_uniform(&vr))];
+            int64_t creator = (int64_t)alias_draw(&w->live_pick, rng_sm_uniform(&vr));  /* its id */
+            __builtin_prefetch(&w->pending[creator], 1);
             m++;
+            viewer_st me = w->vw[v];
             for (unsigned j = 0; j < k; j++)
-                intent(w, s, v, creator, &vr);
+                intent(w, s, v, &me, creator, &vr);
+            w->vw[v] = me;
         }
         double rest = q < 1.0 ? p * em / (1.0 - q) : 0.0;
         if (rest > 1.0)
@@ -753,6 +764,7 @@ static void cashouts(world *w)
         if (d == 0 || fee >= gross)
             continue;
         w->pending[c] -= d * MICRO;
+        w->withdrawn[c] += d * MICRO;   /* at most diamonds withdrawn, a checked total */
         w->cashed[c] = 1;
         ledger_cashout(&w->L, d * MICRO, gross, fee);
         /* gross <= the daily limit (10^15 µUSD), but the step's sums over
@@ -762,7 +774,7 @@ static void cashouts(world *w)
         add_n(w, &w->cur.v[TS_PAYOUTS_NET], 1, gross - fee, "net payouts", BOUND_USD);
         add_n(w, &w->cur.v[TS_DIAMONDS_WITHDRAWN], d, MICRO, "diamonds withdrawn", BOUND_D);
         w->cur.v[TS_CASHOUTS]++;
-        emit(w, EV_CASHOUT, -1, c, -1, d, gross, -1);
+        EMIT(w, EV_CASHOUT, -1, c, -1, d, gross, -1);
     }
 }
 
@@ -810,8 +822,8 @@ static int cmp_i64_desc(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
-int world_snap_creators(world_snap *s, const int64_t *earned, const int64_t *pending, const unsigned char *cashed_flags,
-                        int64_t n)
+int world_snap_creators(world_snap *s, const int64_t *earned, const int64_t *pending, const int64_t *withdrawn,
+                        const unsigned char *cashed_flags, int64_t n)
 {
     if ((size_t)n > s->sorted_cap) {
         int64_t *ns = realloc(s->sorted, (size_t)n * sizeof *ns);
@@ -820,6 +832,14 @@ int world_snap_creators(world_snap *s, const int64_t *earned, const int64_t *pen
         s->sorted = ns;
         s->sorted_cap = (size_t)n;
     }
+    if (earned) {
+        if (n > 0)
+            memcpy(s->sorted, earned, (size_t)n * sizeof *s->sorted);
+    } else {
+        for (int64_t c = 0; c < n; c++)
+            s->sorted[c] = pending[c] + withdrawn[c];
+    }
+    earned = s->sorted;         /* in creator order until the sort below */
     const sc_params *p = &s->p;
     /* Creators: the leaderboard, the Lorenz curve and the Gini of what was
      * credited so far, and who has reached the withdrawal minimum. */
@@ -851,10 +871,8 @@ int world_snap_creators(world_snap *s, const int64_t *earned, const int64_t *pen
         s->top_earned[k] = earned[c];
         s->top_id[k] = c;
     }
-    if (n > 0) {
-        memcpy(s->sorted, earned, (size_t)n * sizeof *s->sorted);
+    if (n > 0)
         qsort(s->sorted, (size_t)n, sizeof *s->sorted, cmp_i64_desc);
-    }
     long double sum = 0, acc = 0, num = 0;
     for (int64_t i = 0; i < n; i++)
         sum += (long double)s->sorted[i];
@@ -937,7 +955,7 @@ void world_snapshot(const world *w, world_snap *s)
     memcpy(s->gift_value, w->gift_value, sizeof s->gift_value);
     memcpy(s->credit_value, w->credit_value, sizeof s->credit_value);
 
-    world_snap_creators(s, w->earned, w->pending, w->cashed, w->ncreators);
+    world_snap_creators(s, NULL, w->pending, w->withdrawn, w->cashed, w->ncreators);
 }
 
 void world_pack_totals(const world *w, int64_t *out)
@@ -972,7 +990,12 @@ int world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out
     e.payers = w->payers_run;
     e.viewers_existed = w->nviewers + w->churns;
     e.usd_per_diamond = w->t.p.usd_per_diamond;
-    e.earned = w->earned;
+    int64_t *earned = malloc(((size_t)w->ncreators + 1) * sizeof *earned);
+    if (!earned)
+        return -1;
+    for (int64_t c = 0; c < w->ncreators; c++)
+        earned[c] = w->pending[c] + w->withdrawn[c];
+    e.earned = earned;
     e.cashed = w->cashed;
     e.ncreators = (size_t)w->ncreators;
     /* Every payer's spend, living or gone. The run is over, so the viewers'
@@ -983,8 +1006,10 @@ int world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out
     size_t np = 0, room = 2 * (size_t)w->nviewers, live = (size_t)w->payers_run - w->nchurned;
     int64_t *sp = live + w->nchurned <= room ? (int64_t *)(void *)w->vw
                                              : malloc(((size_t)w->payers_run + 1) * sizeof *sp);
-    if (!sp)
+    if (!sp) {
+        free(earned);
         return -1;
+    }
     for (int64_t v = 0; v < w->nviewers; v++)
         if (w->vw[v].last_buy >= 0) {
             int64_t x = w->vw[v].spend;
@@ -1003,5 +1028,6 @@ int world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out
     out->cashout_draws = w->cashout_draws;
     if (sp != (int64_t *)(void *)w->vw)
         free(sp);
+    free(earned);
     return rc;
 }

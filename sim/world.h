@@ -62,8 +62,10 @@ world_snap *world_snap_alloc(size_t npacks, size_t ngifts, size_t nsegs, int64_t
 
 /* Fill the creator part of s (leaderboard, Lorenz, Gini, reached the
  * minimum, cashed out, sorted earnings) from n creators' earned and pending
- * µD and cashed flags, with s->p already set. Returns 0 or -1 out of memory. */
-int world_snap_creators(world_snap *s, const int64_t *earned, const int64_t *pending, const unsigned char *cashed, int64_t n);
+ * µD and cashed flags, with s->p already set; earned may be NULL, then it
+ * is pending + withdrawn. Returns 0 or -1 out of memory. */
+int world_snap_creators(world_snap *s, const int64_t *earned, const int64_t *pending, const int64_t *withdrawn,
+                        const unsigned char *cashed, int64_t n);
 
 /* A snapshot sized for w's tables. NULL out of memory. */
 world_snap *world_snap_new(const world *w);
