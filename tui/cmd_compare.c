@@ -39,7 +39,8 @@ static const char compare_help[] =
     "  --out DIR         write compare.csv there\n"
     "  -h, --help        this text\n"
     "\n"
-    "exit status: 0 done, 1 runtime failure, 2 bad input, 3 ledger identity broken\n";
+    "exit status: 0 done, 1 runtime failure, 2 bad input, 3 ledger identity broken,\n"
+    "130 interrupted (Ctrl-C or SIGTERM; no output file is written)\n";
 
 static void progress(void *ud, int64_t done, int64_t total)
 {

@@ -44,7 +44,8 @@ static const char sweep_help[] =
     "  --out DIR         write sweep.csv there\n"
     "  -h, --help        this text\n"
     "\n"
-    "exit status: 0 done, 1 runtime failure, 2 bad input, 3 ledger identity broken\n";
+    "exit status: 0 done, 1 runtime failure, 2 bad input, 3 ledger identity broken,\n"
+    "130 interrupted (Ctrl-C or SIGTERM; no output file is written)\n";
 
 static const int key_metrics[] = {TS_CASH_IN, TS_PLATFORM_CASH, TS_PAYOUTS_NET, TS_STORE_FEES, TS_PURCHASES,
                                   TS_PAYERS, M_ARPPU, M_CREATOR_SHARE, M_TAKE_RATE};

@@ -26,7 +26,7 @@ static const char usage[] =
     "\n"
     "Each command takes --help. Exit status: 0 done, 1 runtime failure,\n"
     "2 bad input (every problem is listed as FILE:LINE: column NAME: ...),\n"
-    "3 a ledger identity broken (a bug: please report it).\n";
+    "3 a ledger identity broken (a bug: please report it), 130 interrupted.\n";
 
 int main(int argc, char **argv)
 {
