@@ -82,8 +82,7 @@ static int mkdirs(const char *dir)
 int afile_open(afile *a, const char *dir, const char *name, char *msg, size_t n)
 {
     size_t ln = strlen(dir) + strlen(name) + 32;
-    memset(a, 0, sizeof *a);
-    a->slot = -1;
+    *a = (afile){NULL, NULL, NULL, -1};
     a->tmp = malloc(ln);
     a->final = malloc(ln);
     if (!a->tmp || !a->final) {
@@ -157,8 +156,7 @@ void afile_abort(afile *a)
     }
     free(a->tmp);
     free(a->final);
-    memset(a, 0, sizeof *a);
-    a->slot = -1;
+    *a = (afile){NULL, NULL, NULL, -1};
 }
 
 static void sync_dir(const char *dir)
