@@ -70,6 +70,7 @@ struct replay {
     int64_t *gift_n;
     int64_t gift_value[2], credit_value[2];     /* as in world_snap */
     ledger L;
+    const char *ovf;            /* the first total past int64 (see add) */
     kpi_step cur, total;
     replay_counts k;
 };
@@ -344,7 +345,33 @@ static int infeasible(replay *r, const ev *e, diag *d, const char *what)
     return -1;
 }
 
+/* *a += b, checked: a log can hold any number of rows, so its sums are
+ * not bounded by the scenario. The first total past int64 is noted. */
+static void add(replay *r, int64_t *a, int64_t b, const char *what)
+{
+    if (__builtin_add_overflow(*a, b, a) && !r->ovf)
+        r->ovf = what;
+}
+
+static int apply_row(replay *r, const ev *e, diag *d);
+
+/* One row, then refused at its line if a total left the int64 range. */
 static int apply(replay *r, const ev *e, diag *d)
+{
+    if (apply_row(r, e, d) < 0)
+        return -1;
+    if (r->ovf || r->L.ovf) {
+        const char *what = r->ovf ? r->ovf : r->L.ovf;
+        diag_add(d, DIAG_ERROR, r->path, e->line, NULL,
+                 "%s went past %s, the most a 64-bit total holds (expected a log whose totals fit)", what,
+                 strstr(what, "coins") ? "9223372036854775807 coins"
+                 : strstr(what, "diamonds") ? "9223372036854.775807 diamonds" : "9223372036854.775807 USD");
+        return -1;
+    }
+    return 0;
+}
+
+static int apply_row(replay *r, const ev *e, diag *d)
 {
     const sc_params *p = &r->t.p;
     char a[NUM_BUF], b[NUM_BUF], msg[300];
@@ -354,7 +381,7 @@ static int apply(replay *r, const ev *e, diag *d)
         if (coins != e->coins)
             r->k.breakage_differs++;
         ledger_breakage(&r->L, coins);
-        r->cur.v[TS_COINS_BREAKAGE] += coins;
+        add(r, &r->cur.v[TS_COINS_BREAKAGE], coins, "coins lost to churn");
         if (V64(r->last_buy, e->viewer) >= 0) {
             if (vec_need(&r->churned, r->churned.n + 1) < 0)
                 return -1;
@@ -377,16 +404,16 @@ static int apply(replay *r, const ev *e, diag *d)
             ch = (int)pk->channel;
             bonus = pk->bonus < e->coins ? pk->bonus : e->coins;
             r->pack_n[e->item]++;
-            r->pack_usd[e->item] += price;
+            add(r, &r->pack_usd[e->item], price, "cash in");
         }
         int64_t fee = num_muldiv(price, ch == CH_WEB ? p->store_fee_web : p->store_fee_app, MICRO);
         ledger_purchase(&r->L, ch, price, fee, e->coins - bonus, bonus);
-        V64(r->wallet, e->viewer) += e->coins;
-        V64(r->spend, e->viewer) += price;
-        r->cur.v[TS_CASH_IN] += price;
-        r->cur.v[TS_STORE_FEES] += fee;
-        r->cur.v[TS_COINS_SOLD] += e->coins - bonus;
-        r->cur.v[TS_COINS_BONUS] += bonus;
+        add(r, &V64(r->wallet, e->viewer), e->coins, "coins in a wallet");
+        add(r, &V64(r->spend, e->viewer), price, "a viewer's spend");
+        add(r, &r->cur.v[TS_CASH_IN], price, "cash in");
+        add(r, &r->cur.v[TS_STORE_FEES], fee, "store fees");
+        add(r, &r->cur.v[TS_COINS_SOLD], e->coins - bonus, "coins sold");
+        add(r, &r->cur.v[TS_COINS_BONUS], bonus, "bonus coins");
         r->cur.v[TS_PURCHASES]++;
         if (V64(r->last_buy, e->viewer) < 0)
             r->payers_run++;
@@ -405,18 +432,18 @@ static int apply(replay *r, const ev *e, diag *d)
         int64_t ud = (int64_t)((unsigned __int128)(uint64_t)e->coins * (uint64_t)p->coin_value *
                                (uint64_t)(MICRO - p->commission) / (uint64_t)p->usd_per_diamond);
         V64(r->wallet, e->viewer) -= e->coins;
-        V64(r->pending, e->creator) += ud;
-        V64(r->earned, e->creator) += ud;
+        add(r, &V64(r->pending, e->creator), ud, "a creator's pending diamonds");
+        add(r, &V64(r->earned, e->creator), ud, "a creator's earned diamonds");
         ledger_gift(&r->L, e->coins, ud);
         if (e->item >= 0)
             r->gift_n[e->item]++;
         int64_t gv = e->coins * p->coin_value, cv = num_muldiv(ud, p->usd_per_diamond, MICRO);
-        r->gift_value[0] += gv;
-        r->gift_value[1] += gv;
-        r->credit_value[0] += cv;
-        r->credit_value[1] += cv;
-        r->cur.v[TS_COINS_GIFTED] += e->coins;
-        r->cur.v[TS_DIAMONDS_CREDITED] += ud;
+        add(r, &r->gift_value[0], gv, "coin value of gifts");
+        add(r, &r->gift_value[1], gv, "coin value of gifts");
+        add(r, &r->credit_value[0], cv, "value of diamonds credited");
+        add(r, &r->credit_value[1], cv, "value of diamonds credited");
+        add(r, &r->cur.v[TS_COINS_GIFTED], e->coins, "coins gifted");
+        add(r, &r->cur.v[TS_DIAMONDS_CREDITED], ud, "diamonds credited");
         r->cur.v[TS_GIFTS]++;
         return 0;
     }
@@ -460,10 +487,10 @@ static int apply(replay *r, const ev *e, diag *d)
         V64(r->pending, e->creator) -= dd * MICRO;
         ((unsigned char *)r->cashed.p)[e->creator] = 1;
         ledger_cashout(&r->L, dd * MICRO, gross, fee);
-        r->cur.v[TS_PAYOUTS_GROSS] += gross;
-        r->cur.v[TS_PAYOUT_FEES] += fee;
-        r->cur.v[TS_PAYOUTS_NET] += gross - fee;
-        r->cur.v[TS_DIAMONDS_WITHDRAWN] += dd * MICRO;
+        add(r, &r->cur.v[TS_PAYOUTS_GROSS], gross, "gross payouts");
+        add(r, &r->cur.v[TS_PAYOUT_FEES], fee, "payout fees");
+        add(r, &r->cur.v[TS_PAYOUTS_NET], gross - fee, "net payouts");
+        add(r, &r->cur.v[TS_DIAMONDS_WITHDRAWN], dd * MICRO, "diamonds withdrawn");
         r->cur.v[TS_CASHOUTS]++;
         return 0;
     }
@@ -509,8 +536,17 @@ int replay_step(replay *r, kpi_step *row, diag *d)
     r->cur.v[TS_PLATFORM_CASH] = L->bal[ACC_PLATFORM];
     r->cur.v[TS_WALLET_COINS] = L->coins_sold + L->coins_bonus - L->coins_gifted - L->coins_breakage;
     r->cur.v[TS_PENDING_DIAMONDS] = L->diamonds_credited - L->diamonds_withdrawn;
-    for (int c = 0; c < TS_N; c++)
-        r->total.v[c] = kpi_cols[c].agg == AGG_SUM ? r->total.v[c] + r->cur.v[c] : r->cur.v[c];
+    for (int c = 0; c < TS_N; c++) {
+        if (kpi_cols[c].agg == AGG_SUM)
+            add(r, &r->total.v[c], r->cur.v[c], kpi_cols[c].name);
+        else
+            r->total.v[c] = r->cur.v[c];
+    }
+    if (r->ovf) {
+        diag_add(d, DIAG_ERROR, r->path, 0, NULL, "step %lld: %s went past what a 64-bit total holds", (long long)r->step,
+                 r->ovf);
+        return -1;
+    }
     r->total.v[TS_PAYERS] = r->payers_run;
     *row = r->cur;
     r->step++;
