@@ -434,6 +434,11 @@ int cmd_run(int argc, char **argv)
         free_args(&a);
         return rc;
     }
+    if (a.events_run && !a.events) {
+        fprintf(stderr, "coinsim run: --events-run without --events (expected --events FILE with it)\n");
+        free_args(&a);
+        return 2;
+    }
     scenario *s = load_checked(&a);
     free_args(&a);
     if (!s)

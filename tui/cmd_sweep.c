@@ -304,6 +304,10 @@ int cmd_sweep(int argc, char **argv)
         fprintf(stderr, "coinsim sweep: nothing to vary (expected at least one --vary TARGET=SPEC)\n");
         return 2;
     }
+    if (minimize && !obj_s) {
+        fprintf(stderr, "coinsim sweep: --minimize without --objective (expected --objective METRIC with it)\n");
+        return 2;
+    }
     int objective = -1;
     if (obj_s && (objective = kpi_metric_find(obj_s)) < 0) {
         fprintf(stderr, "coinsim sweep: --objective \"%s\": no such metric (expected a metric of summary.csv)\n", obj_s);
