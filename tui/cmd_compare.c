@@ -10,6 +10,7 @@
 #include "../sim/compare.h"
 #include "../sim/kpi.h"
 #include "../sim/mc.h"
+#include "../sim/mem.h"
 #include "../sim/num.h"
 #include "../sim/report.h"
 #include "../sim/scenario.h"
@@ -219,6 +220,15 @@ int cmd_compare(int argc, char **argv)
     o.max_runs = max_runs < o.runs ? o.runs : max_runs;
     o.progress = isatty(STDERR_FILENO) ? progress : NULL;
     o.stop = &cli_stop;
+    /* A and B run one after the other, a batch at a time: the larger of
+     * the two, with every run's totals kept. */
+    int64_t most = until > 0 ? o.max_runs : o.runs;
+    int big = mem_world(s[1]) > mem_world(s[0]);
+    if (cli_memory(s[big], mem_job(s[big], o.threads, o.runs, 1) + most * 2 * (int64_t)sizeof(run_result), o.threads)) {
+        scenario_free(s[0]);
+        scenario_free(s[1]);
+        return 1;
+    }
     cli_catch_signals();
 
     cmp_result *r;

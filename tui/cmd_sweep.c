@@ -11,6 +11,7 @@
 #include "../sim/diag.h"
 #include "../sim/kpi.h"
 #include "../sim/mc.h"
+#include "../sim/mem.h"
 #include "../sim/num.h"
 #include "../sim/report.h"
 #include "../sim/stats.h"
@@ -392,6 +393,15 @@ int cmd_sweep(int argc, char **argv)
     o.threads = threads ? threads : (int)(ncpu > 0 ? ncpu : 1);
     o.progress = isatty(STDERR_FILENO) ? bar : NULL;
     o.stop = &cli_stop;
+    /* A run in progress a thread, of the largest point; every run's totals. */
+    size_t big = 0;
+    for (size_t p = 1; p < npoints; p++)
+        if (mem_world(pts[p]) > mem_world(pts[big]))
+            big = p;
+    if (cli_memory(pts[big], mem_job(pts[big], o.threads, (int64_t)npoints * o.runs, 0), o.threads)) {
+        rc = 1;
+        goto done;
+    }
     cli_catch_signals();
     int st = sweep_run(pts, axes, (size_t)nax, npoints, &o, &r, msg, sizeof msg);
     if (st == MC_STOPPED || (st != MC_OK && cli_stop)) {

@@ -130,6 +130,18 @@ else
     notok "10M viewers on 2 threads under ulimit -v 300 MB: exit 1 up front, \"needs about X MB for N viewers\""
 fi
 
+# compare and sweep check the same way, before running.
+for cmd in "compare scenarios/bench-10m scenarios/bench-10m" "sweep scenarios/bench-10m --vary commission=0.4,0.5"; do
+    # shellcheck disable=SC2086 # the command's words
+    (ulimit -v 300000 && exec "$COINSIM" $cmd --runs 2 --threads 2) >"$T/out" 2>"$T/err"
+    rc=$?
+    if [ "$rc" -eq 1 ] && grep -q "$need_re" "$T/err" && [ ! -s "$T/out" ]; then
+        ok "${cmd%% *} under ulimit -v 300 MB: exit 1 up front, \"needs about X MB\""
+    else
+        notok "${cmd%% *} under ulimit -v 300 MB: exit 1 up front, \"needs about X MB\""
+    fi
+done
+
 # The estimate is not far below the truth: a job given what it says it
 # needs, plus 64 MB, runs.
 need_of() {
