@@ -889,6 +889,8 @@ void scenario_free(scenario *s)
     free(s->tl_order);
     for (int i = 0; i < SC_NTABLES; i++)
         free(s->file[i]);
+    free(s->set_limits);
+    free(s->set_shares);
     free(s->dir);
     free(s);
 }
@@ -920,6 +922,20 @@ int scenario_set(scenario *s, const char *assign, const char *label, diag *d)
     if (rc < 0)
         diag_add(d, DIAG_ERROR, label, 0, col, "%s", why);
     else {
+        char **blame = NULL;
+        if (c.table == SC_PARAMS && (c.field->off == offsetof(sc_params, min_withdrawal) ||
+                                     c.field->off == offsetof(sc_params, daily_limit)))
+            blame = &s->set_limits;
+        else if (c.table == SC_SEGMENTS && c.field->off == offsetof(sc_segment, share))
+            blame = &s->set_shares;
+        char *l = blame ? strdup(label) : NULL;
+        if (blame && !l) {
+            diag_add(d, DIAG_ERROR, label, 0, NULL, "out of memory");
+            rc = -1;
+        } else if (blame) {
+            free(*blame);
+            *blame = l;
+        }
         sc_change_apply(&s->t, &c);
         sc_change_free(&c);
     }
@@ -982,7 +998,7 @@ size_t scenario_check(const scenario *s, diag *d)
     for (size_t i = 0; i < t->nsegs; i++)
         sum += t->segs[i].share;
     if (sum != MICRO)
-        diag_add(d, DIAG_ERROR, s->file[SC_SEGMENTS], 0, "share",
+        diag_add(d, DIAG_ERROR, s->set_shares ? s->set_shares : s->file[SC_SEGMENTS], 0, "share",
                  "shares sum to %s (expected exactly 1)", num_fmt_short(a, sum));
     if (t->npacks == 0)
         diag_add(d, DIAG_WARNING, s->file[SC_PACKS], 0, NULL, "no packs: nobody can buy coins");
@@ -996,7 +1012,7 @@ size_t scenario_check(const scenario *s, diag *d)
                      "segment \"%s\" can reach no gift (max_gift_coins %lld is below every gift): it forms no intents",
                      t->segs[i].name, (long long)t->segs[i].max_gift);
     }
-    check_state(t, s->file[SC_PARAMS] ? s->file[SC_PARAMS] : "params", 0, -1, d);
+    check_state(t, s->set_limits ? s->set_limits : s->file[SC_PARAMS] ? s->file[SC_PARAMS] : "params.csv", 0, -1, d);
 
     /* Walk the timeline on a copy in the order a run applies it
      * (s->tl_order), checking the state after each step's rows. A state
@@ -1098,6 +1114,8 @@ scenario *scenario_clone(const scenario *src)
     s->tl_order = calloc(src->ntl ? src->ntl : 1, sizeof *s->tl_order);
     for (int i = 0; i < SC_NTABLES; i++)
         s->file[i] = dup_or_null(src->file[i], &bad);
+    s->set_limits = dup_or_null(src->set_limits, &bad);
+    s->set_shares = dup_or_null(src->set_shares, &bad);
     if (bad || !s->t.packs || !s->t.gifts || !s->t.segs || !s->timeline || !s->tl_order) {
         s->t.npacks = s->t.ngifts = s->t.nsegs = 0;
         scenario_free(s);

@@ -747,13 +747,33 @@ static void set_then_check(void **state)
 {
     diag d = {0};
     (void)state;
-    /* A share set off by --set is caught by the check. */
+    /* A share set off by --set is caught by the check, which names the
+     * --set: segments.csv itself sums to 1. */
     scenario *s = load_ok(GOOD("minimal"));
     assert_int_equal(set(s, "segments.casual.share=0.5", &d), 0);
     assert_int_equal(scenario_check(s, &d), 1);
     expect_diag(&d, (const want[]){
-        E(GOOD("minimal/segments.csv") ": column share: shares sum to 0.6 (expected exactly 1)"),
+        E("--set segments.casual.share=0.5: column share: shares sum to 0.6 (expected exactly 1)"),
     }, 1);
+    diag_clear(&d);
+    scenario_free(s);
+
+    /* Likewise a minimum raised by --set above the limit; a --set of
+     * another key leaves a file's own problem with the file. */
+    s = load_ok(GOOD("minimal"));
+    assert_int_equal(set(s, "commission=0.4", &d), 0);
+    assert_int_equal(set(s, "min_withdrawal_usd=5000", &d), 0);
+    assert_int_equal(scenario_check(s, &d), 1);
+    expect_diag(&d, (const want[]){
+        E("--set min_withdrawal_usd=5000: column value: min_withdrawal_usd 5000 is above "
+          "daily_withdrawal_limit_usd 1000 " MIN_LIMIT),
+    }, 1);
+    diag_clear(&d);
+    scenario_free(s);
+    s = load_ok(BAD("min_above_limit"));
+    assert_int_equal(set(s, "commission=0.4", &d), 0);
+    assert_int_equal(scenario_check(s, &d), 1);
+    assert_non_null(strstr(d.items[0].text, BAD("min_above_limit/params.csv") ": column value: "));
     diag_clear(&d);
     scenario_free(s);
 
