@@ -1002,14 +1002,18 @@ size_t scenario_check(const scenario *s, diag *d)
                  "shares sum to %s (expected exactly 1)", num_fmt_short(a, sum));
     if (t->npacks == 0)
         diag_add(d, DIAG_WARNING, s->file[SC_PACKS], 0, NULL, "no packs: nobody can buy coins");
-    for (size_t i = 0; i < t->nsegs; i++) {
-        int reach = 0;
-        for (size_t g = 0; g < t->ngifts; g++)
-            if (t->gifts[g].coins <= t->segs[i].max_gift && t->gifts[g].weight > 0)
-                reach = 1;
+    if (t->ngifts == 0)
+        diag_add(d, DIAG_WARNING, s->file[SC_GIFTS], 0, NULL, "no gifts: nobody can send one");
+    for (size_t i = 0; i < t->nsegs && t->ngifts; i++) {
+        int reach = 0, cheap = 0;
+        for (size_t g = 0; g < t->ngifts; g++) {
+            cheap |= t->gifts[g].coins <= t->segs[i].max_gift;
+            reach |= t->gifts[g].coins <= t->segs[i].max_gift && t->gifts[g].weight > 0;
+        }
         if (!reach && t->segs[i].p_active > 0 && t->segs[i].gps > 0)
             diag_add(d, DIAG_WARNING, s->file[SC_SEGMENTS], 0, "max_gift_coins",
-                     "segment \"%s\" can reach no gift (max_gift_coins %lld is below every gift): it forms no intents",
+                     cheap ? "segment \"%s\" can reach no gift (every gift within max_gift_coins %lld has weight 0): it forms no intents"
+                           : "segment \"%s\" can reach no gift (max_gift_coins %lld is below every gift): it forms no intents",
                      t->segs[i].name, (long long)t->segs[i].max_gift);
     }
     check_state(t, s->set_limits ? s->set_limits : s->file[SC_PARAMS] ? s->file[SC_PARAMS] : "params.csv", 0, -1, d);

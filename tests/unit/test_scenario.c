@@ -632,6 +632,19 @@ static void warning_segment_reaches_no_gift(void **state)
                   "no gift (max_gift_coins 0 is below every gift): it forms no intents"));
 }
 
+/* No gifts at all: one warning about the table, none per segment. Gifts
+ * cheap enough but all of weight 0: the segment warning says so. */
+static void warning_no_gift_to_send(void **state)
+{
+    (void)state;
+    CHECK_GIVES(BAD("warn_no_gifts"), W(BAD("warn_no_gifts/gifts.csv") ": no gifts: nobody can send one"));
+#define SEGS BAD("warn_gifts_weight_zero/../../good/minimal/segments.csv") ": column max_gift_coins: segment "
+    CHECK_GIVES(BAD("warn_gifts_weight_zero"),
+                W(SEGS "\"casual\" can reach no gift (every gift within max_gift_coins 99 has weight 0): it forms no intents"),
+                W(SEGS "\"whale\" can reach no gift (every gift within max_gift_coins 44999 has weight 0): it forms no intents"));
+#undef SEGS
+}
+
 /* ================================================================ --set */
 
 /* Apply assign as "--set ASSIGN" would; returns its rc, diag in d. */
@@ -905,6 +918,7 @@ int main(void)
         cmocka_unit_test(min_withdrawal_checked_in_step_order),
         cmocka_unit_test(warning_row_at_or_after_steps),
         cmocka_unit_test(warning_segment_reaches_no_gift),
+        cmocka_unit_test(warning_no_gift_to_send),
         cmocka_unit_test(set_changes_targets),
         cmocka_unit_test(set_may_change_shape),
         cmocka_unit_test(set_rejects_bad_assignments),
