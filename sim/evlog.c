@@ -117,6 +117,7 @@ int evlog_write_run(const scenario *s, uint64_t run, const char *path, volatile 
         return MC_NOMEM;
     }
     world_on_event(w, evlog_event, l);
+    world_watch(w, stop);
     kpi_step row;
     int rc = 0;
     while (!(stop && *stop) && (rc = world_step(w, &row)) == 0)

@@ -21,11 +21,12 @@ int mc_one(const scenario *s, uint64_t run, const mc_opts *o, run_result *res, k
         return MC_NOMEM;
     }
     int64_t steps = s->t.p.steps;
+    world_watch(w, o->stop);
     for (int64_t i = 0; i < steps && st == MC_OK; i++) {
-        if (o->stop && *o->stop) {
+        if ((o->stop && *o->stop) || (rc = world_step(w, &ts[i])) == WORLD_STOPPED) {
             snprintf(msg, n, "stopped in run %llu at step %lld", (unsigned long long)run, (long long)i);
             st = MC_STOPPED;
-        } else if ((rc = world_step(w, &ts[i])) == WORLD_OVERFLOW) {
+        } else if (rc == WORLD_OVERFLOW) {
             world_overflow(w, msg, n);
             st = MC_OVERFLOW;
         } else if (rc < 0) {

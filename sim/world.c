@@ -30,7 +30,7 @@ typedef struct seg_gifts {
  * 32 bits hold it. */
 typedef struct viewer_st {
     uint32_t wallet;            /* coins */
-    int32_t last_buy;           /* step of the last purchase, -1 never */
+    int32_t bought;             /* 1 + the step of the last purchase; 0 never */
     int64_t spend;              /* µUSD paid in this run */
 } viewer_st;
 
@@ -95,7 +95,16 @@ struct world {
     int64_t sessions, decisions, skips, binomials, cashout_draws;   /* draws, for the benchmark */
     world_event_fn on_event;
     void *ev_ud;
+    volatile sig_atomic_t *stop;    /* see world_watch */
 };
+
+/* Whether to give up the step: looked at every 2^16 visits, so that a
+ * step over millions of viewers (whose first touch of their records is
+ * itself slow) still stops within milliseconds. */
+static inline int stopping(const world *w, int64_t count)
+{
+    return (count & 0xFFFF) == 0 && w->stop && *w->stop;
+}
 
 /* An event to the hook. Out of line and called only under EMIT, so that a
  * run without a hook spends nothing on building events. */
@@ -259,7 +268,10 @@ world *world_new(const scenario *s, uint64_t run)
 
     w->seg_start = calloc(ns, sizeof *w->seg_start);
     w->seg_size = calloc(ns, sizeof *w->seg_size);
-    w->vw = malloc(nv * sizeof *w->vw);
+    /* All zero is a fresh viewer (empty wallet, never bought): calloc's
+     * pages come zeroed from the system as they are first touched, so a
+     * large population costs nothing until the run reaches it. */
+    w->vw = calloc(nv, sizeof *w->vw);
     w->pending = calloc(nc, sizeof *w->pending);
     w->withdrawn = calloc(nc, sizeof *w->withdrawn);
     w->cashed = calloc(nc, 1);
@@ -301,8 +313,6 @@ world *world_new(const scenario *s, uint64_t run)
         w->seg_start[i] = w->seg_start[i - 1] + w->seg_size[i - 1];
     for (size_t i = 0; i < t->nsegs; i++)
         w->seg[i].viewers = w->seg_size[i];
-    for (size_t i = 0; i < nv; i++)
-        w->vw[i] = (viewer_st){0, -1, 0};
     build_weights(w);
     if (build_derived(w) < 0)
         goto fail;
@@ -350,6 +360,11 @@ void world_free(world *w)
     free(w->seg);
     sc_tables_release(&w->t);
     free(w);
+}
+
+void world_watch(world *w, volatile sig_atomic_t *stop)
+{
+    w->stop = stop;
 }
 
 void world_on_event(world *w, world_event_fn fn, void *ud)
@@ -432,11 +447,13 @@ static int churn(world *w)
         visits vq;
         visits_start(&vq, w, r, p, log1p(-p), w->seg_start[s], end);
         for (int64_t v; (v = visits_next(&vq)) >= 0;) {
+            if (stopping(w, w->churns))
+                return 0;
             int64_t coins = w->vw[v].wallet;
             ledger_breakage(&w->L, coins);
             w->cur.v[TS_COINS_BREAKAGE] += coins;
             EMIT(w, EV_CHURN, v, -1, -1, coins, 0, -1);
-            if (w->vw[v].last_buy >= 0) {
+            if (w->vw[v].bought) {
                 if (w->nchurned == w->churned_cap) {
                     size_t nc = w->churned_cap ? w->churned_cap * 2 : 1024;
                     int64_t *n = realloc(w->churned_spend, nc * sizeof *n);
@@ -452,7 +469,7 @@ static int churn(world *w)
             w->seg[s].viewers_existed++;
             w->vw[v].wallet = 0;
             w->vw[v].spend = 0;
-            w->vw[v].last_buy = -1;
+            w->vw[v].bought = 0;
             w->churns++;
         }
     }
@@ -582,13 +599,13 @@ static inline void intent(world *w, size_t s, int64_t v, viewer_st *me, int64_t 
             part_add(&w->seg[s].spend, usd);
             part_add(&w->seg[s].purchases, q);
             part_add(&me->spend, usd);
-            if (me->last_buy < 0) {
+            if (!me->bought) {
                 w->payers_run++;
                 w->seg[s].payers++;
             }
-            if (me->last_buy != (int32_t)w->step)
+            if (me->bought != (int32_t)w->step + 1)
                 w->cur.v[TS_PAYERS]++;
-            me->last_buy = (int32_t)w->step;
+            me->bought = (int32_t)w->step + 1;
         }
     }
     if (me->wallet >= c) {
@@ -723,7 +740,8 @@ static void viewers(world *w)
             /* The viewer's own draws this step: see rng.h on common
              * random numbers. */
             rng_sm vr = {rng_key_at(w->key_viewer, w->step, v)};
-            w->sessions++;
+            if (stopping(w, ++w->sessions))
+                return;
             unsigned k = ztp_draw(g, rng_sm_uniform(&vr));
             int64_t creator = (int64_t)alias_draw(&w->live_pick, rng_sm_uniform(&vr));  /* its id */
             __builtin_prefetch(&w->pending[creator], 1);
@@ -790,6 +808,8 @@ int world_step(world *w, kpi_step *row)
     if (churn(w) < 0 || choose_live(w) < 0)
         return -1;
     viewers(w);
+    if (w->stop && *w->stop)
+        return WORLD_STOPPED;   /* the step is half done: the world is of no further use */
     settle(w);
     cashouts(w);
     if (w->ovf || w->L.ovf)
@@ -1011,7 +1031,7 @@ int world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out
         return -1;
     }
     for (int64_t v = 0; v < w->nviewers; v++)
-        if (w->vw[v].last_buy >= 0) {
+        if (w->vw[v].bought) {
             int64_t x = w->vw[v].spend;
             memcpy(&sp[np++], &x, sizeof x);
         }

@@ -6,6 +6,7 @@
 #ifndef COINSIM_WORLD_H
 #define COINSIM_WORLD_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -102,12 +103,16 @@ void world_free(world *w);
 /* Be told of every event of the following steps (fn NULL to stop). */
 void world_on_event(world *w, world_event_fn fn, void *ud);
 
-enum { WORLD_NOMEM = -1, WORLD_OVERFLOW = -2 };
+enum { WORLD_NOMEM = -1, WORLD_OVERFLOW = -2, WORLD_STOPPED = -3 };
+
+/* Give up a step as soon as *stop is set (checked every so many visits);
+ * world_step then returns WORLD_STOPPED and the world is of no further use. */
+void world_watch(world *w, volatile sig_atomic_t *stop);
 
 /* Run the next step and fill *row with its figures. Returns 0, 1 when
- * every step has run already, WORLD_NOMEM out of memory, or WORLD_OVERFLOW
+ * every step has run already, WORLD_NOMEM out of memory, WORLD_OVERFLOW
  * when a total left the int64 range (world_overflow says which; the world
- * is then of no further use). */
+ * is then of no further use), or WORLD_STOPPED (see world_watch). */
 int world_step(world *w, kpi_step *row);
 
 /* After WORLD_OVERFLOW: "run R, step S: TOTAL went past BOUND, the most a
