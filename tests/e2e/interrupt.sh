@@ -156,35 +156,33 @@ fi
 
 # --- compare, sweep and replay stop the same way --------------------------------------
 
+# stopped_ok NAME PATTERN FILE: exit 130 within a second of the signal, the
+# first stderr line matching the shell pattern PATTERN, and --out holding
+# only its earlier FILE.
+stopped_ok() {
+    # shellcheck disable=SC2254 # $2 is a pattern on purpose
+    case $(first_line) in $2) line_ok=1 ;; *) line_ok=0 ;; esac
+    if [ "$rc" -eq 130 ] && [ "$ms" -le 1000 ] && [ $line_ok = 1 ] && prior_intact "$3"; then
+        ok "$1 ($ms ms)"
+    else
+        notok "$1" "took $ms ms; first line: $(first_line)"
+    fi
+}
+nothing_in_prev="nothing was written to $T/prev (files already there are unchanged)"
+
 prior compare.csv
 start "$COINSIM" compare scenarios/baseline scenarios/price-cut --runs 2000 --threads 2 --out "$T/prev"
 threads_at_least 3 && sleep 0.5
 stop INT
-case $(first_line) in
-"coinsim: interrupted after "[0-9]*" of 2000 runs; nothing was written to $T/prev (files already there are unchanged)")
-    line_ok=1 ;;
-*) line_ok=0 ;;
-esac
-if [ "$rc" -eq 130 ] && [ "$ms" -le 1000 ] && [ $line_ok = 1 ] && prior_intact compare.csv; then
-    ok "compare: SIGINT stops it within a second, compare.csv as it was ($ms ms)"
-else
-    notok "compare: SIGINT stops it within a second, compare.csv as it was" "took $ms ms"
-fi
+stopped_ok "compare: SIGINT stops it within a second, compare.csv as it was" \
+    "coinsim: interrupted after [0-9]* of 2000 runs; $nothing_in_prev" compare.csv
 
 prior sweep.csv
 start "$COINSIM" sweep scenarios/baseline --vary commission=0.3:0.6:0.05 --runs 200 --threads 2 --out "$T/prev"
 threads_at_least 3 && sleep 0.5
 stop TERM
-case $(first_line) in
-"coinsim: interrupted after "[0-9]*" of 1400 runs; nothing was written to $T/prev (files already there are unchanged)")
-    line_ok=1 ;;
-*) line_ok=0 ;;
-esac
-if [ "$rc" -eq 130 ] && [ "$ms" -le 1000 ] && [ $line_ok = 1 ] && prior_intact sweep.csv; then
-    ok "sweep: SIGTERM stops it within a second, sweep.csv as it was ($ms ms)"
-else
-    notok "sweep: SIGTERM stops it within a second, sweep.csv as it was" "took $ms ms"
-fi
+stopped_ok "sweep: SIGTERM stops it within a second, sweep.csv as it was" \
+    "coinsim: interrupted after [0-9]* of 1400 runs; $nothing_in_prev" sweep.csv
 
 # A log of a year of the baseline (about 4 million events) replays for
 # seconds: stopped between two steps.
@@ -193,15 +191,7 @@ prior summary.csv
 start "$COINSIM" replay "$T/year.csv" --scenario scenarios/baseline --set steps=365 --out "$T/prev"
 sleep 0.5
 stop INT
-case $(first_line) in
-"coinsim: interrupted after "[0-9]*" of 365 steps; nothing was written to $T/prev (files already there are unchanged)")
-    line_ok=1 ;;
-*) line_ok=0 ;;
-esac
-if [ "$rc" -eq 130 ] && [ "$ms" -le 1000 ] && [ $line_ok = 1 ] && prior_intact summary.csv; then
-    ok "replay: SIGINT stops it within a second, --out as it was ($ms ms)"
-else
-    notok "replay: SIGINT stops it within a second, --out as it was" "took $ms ms"
-fi
+stopped_ok "replay: SIGINT stops it within a second, --out as it was" \
+    "coinsim: interrupted after [0-9]* of 365 steps; $nothing_in_prev" summary.csv
 
 [ "$fails" -eq 0 ]
