@@ -28,6 +28,8 @@ void ledger_purchase(ledger *l, int channel, int64_t price, int64_t fee, int64_t
         add(l, &l->web_fees, fee, "web fees");
     add(l, &l->coins_sold, coins, "coins sold");
     add(l, &l->coins_bonus, bonus, "bonus coins");
+    add(l, &l->coins_issued, coins, "coins sold and given as bonus");
+    add(l, &l->coins_issued, bonus, "coins sold and given as bonus");
 }
 
 void ledger_gift(ledger *l, int64_t coins, int64_t credited)
@@ -54,45 +56,48 @@ void ledger_cashout(ledger *l, int64_t withdrawn, int64_t gross, int64_t fee)
 int ledger_check(const ledger *l, int64_t wallet_sum, int64_t pending_sum, char *msg, size_t n)
 {
     char a[NUM_BUF], b[NUM_BUF], c[NUM_BUF], d[NUM_BUF], e[NUM_BUF];
-    int64_t sum = 0;
+    __int128 sum = 0;
 
-    if (l->coins_sold + l->coins_bonus != l->coins_gifted + l->coins_breakage + wallet_sum) {
+    /* The sums below in 128 bits: a ledger given here (a test's, say) need
+     * not have passed the checked additions. */
+    typedef __int128 wide;
+    if ((wide)l->coins_sold + l->coins_bonus != (wide)l->coins_gifted + l->coins_breakage + wallet_sum) {
         snprintf(msg, n, "coins: sold %lld + bonus %lld != gifted %lld + breakage %lld + in wallets %lld",
                  (long long)l->coins_sold, (long long)l->coins_bonus, (long long)l->coins_gifted,
                  (long long)l->coins_breakage, (long long)wallet_sum);
         return -1;
     }
-    if (l->diamonds_credited != l->diamonds_withdrawn + pending_sum) {
+    if ((wide)l->diamonds_credited != (wide)l->diamonds_withdrawn + pending_sum) {
         snprintf(msg, n, "diamonds: credited %s != withdrawn %s + pending %s",
                  num_fmt_micro(a, l->diamonds_credited), num_fmt_micro(b, l->diamonds_withdrawn),
                  num_fmt_micro(c, pending_sum));
         return -1;
     }
-    if (l->cash_in != l->store_fees + l->payouts_net + l->payout_fees + l->bal[ACC_PLATFORM]) {
+    if ((wide)l->cash_in != (wide)l->store_fees + l->payouts_net + l->payout_fees + l->bal[ACC_PLATFORM]) {
         snprintf(msg, n, "money: cash in %s != store fees %s + net payouts %s + payout fees %s + platform cash %s",
                  num_fmt_micro(a, l->cash_in), num_fmt_micro(b, l->store_fees), num_fmt_micro(c, l->payouts_net),
                  num_fmt_micro(d, l->payout_fees), num_fmt_micro(e, l->bal[ACC_PLATFORM]));
         return -1;
     }
     /* Each account against the flow that feeds it, named when it breaks. */
-    const struct { const char *name; int64_t bal, flow; } acc[] = {
-        {"viewers (minus cash in)", -l->bal[ACC_VIEWERS], l->cash_in},
-        {"app store (app fees)", l->bal[ACC_APP_STORE], l->store_fees - l->web_fees},
+    const struct { const char *name; wide bal, flow; } acc[] = {
+        {"viewers (minus cash in)", -(wide)l->bal[ACC_VIEWERS], l->cash_in},
+        {"app store (app fees)", l->bal[ACC_APP_STORE], (wide)l->store_fees - l->web_fees},
         {"web processor (web fees)", l->bal[ACC_WEB_PROCESSOR], l->web_fees},
         {"creators' banks (net payouts)", l->bal[ACC_CREATOR_BANKS], l->payouts_net},
         {"payout processor (payout fees)", l->bal[ACC_PAYOUT_PROCESSOR], l->payout_fees},
     };
     for (size_t i = 0; i < sizeof acc / sizeof acc[0]; i++)
         if (acc[i].bal != acc[i].flow) {
-            snprintf(msg, n, "accounts: %s balance %s != flow %s", acc[i].name, num_fmt_micro(a, acc[i].bal),
-                     num_fmt_micro(b, acc[i].flow));
+            snprintf(msg, n, "accounts: %s balance %s != flow %s", acc[i].name, num_fmt_micro(a, (int64_t)acc[i].bal),
+                     num_fmt_micro(b, (int64_t)acc[i].flow));
             return -1;
         }
     (void)e;
     for (int i = 0; i < ACC_N; i++)
         sum += l->bal[i];
     if (sum != 0) {
-        snprintf(msg, n, "accounts: balances sum to %s (expected 0)", num_fmt_micro(a, sum));
+        snprintf(msg, n, "accounts: balances sum to %s (expected 0)", num_fmt_micro(a, (int64_t)sum));
         return -1;
     }
     return 0;

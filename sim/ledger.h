@@ -25,6 +25,7 @@ typedef struct ledger {
     int64_t cash_in, store_fees, payouts_gross, payout_fees, payouts_net;
     int64_t web_fees;                   /* the part of store_fees paid on the web */
     int64_t coins_sold, coins_bonus, coins_gifted, coins_breakage;
+    int64_t coins_issued;               /* sold + bonus, itself a checked total */
     int64_t diamonds_credited, diamonds_withdrawn;   /* µD */
     /* The first sum that left the int64 range, or NULL. Every addition
      * here is checked; once set, the figures are not to be trusted and the

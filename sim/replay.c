@@ -534,7 +534,7 @@ int replay_step(replay *r, kpi_step *row, diag *d)
                     return -1;
     const ledger *L = &r->L;
     r->cur.v[TS_PLATFORM_CASH] = L->bal[ACC_PLATFORM];
-    r->cur.v[TS_WALLET_COINS] = L->coins_sold + L->coins_bonus - L->coins_gifted - L->coins_breakage;
+    r->cur.v[TS_WALLET_COINS] = L->coins_issued - L->coins_gifted - L->coins_breakage;
     r->cur.v[TS_PENDING_DIAMONDS] = L->diamonds_credited - L->diamonds_withdrawn;
     for (int c = 0; c < TS_N; c++) {
         if (kpi_cols[c].agg == AGG_SUM)

@@ -811,6 +811,8 @@ int world_step(world *w, kpi_step *row)
     if (w->stop && *w->stop)
         return WORLD_STOPPED;   /* the step is half done: the world is of no further use */
     settle(w);
+    if (w->ovf || w->L.ovf)
+        return WORLD_OVERFLOW;  /* before cash-outs read pending µD that may have wrapped */
     cashouts(w);
     if (w->ovf || w->L.ovf)
         return WORLD_OVERFLOW;
@@ -819,7 +821,7 @@ int world_step(world *w, kpi_step *row)
      * 10^9 wallets of 32 bits; pending µD are part of those credited. */
     const ledger *L = &w->L;
     w->cur.v[TS_PLATFORM_CASH] = L->bal[ACC_PLATFORM];
-    w->cur.v[TS_WALLET_COINS] = L->coins_sold + L->coins_bonus - L->coins_gifted - L->coins_breakage;
+    w->cur.v[TS_WALLET_COINS] = L->coins_issued - L->coins_gifted - L->coins_breakage;
     w->cur.v[TS_PENDING_DIAMONDS] = L->diamonds_credited - L->diamonds_withdrawn;
     for (int c = 0; c < TS_N; c++) {
         if (kpi_cols[c].agg == AGG_SUM)

@@ -311,7 +311,11 @@ static int step_once(dash *d)
         diag_clear(&dg);
         if (rc < 0)
             return -1;
-    } else if ((rc = world_step(d->w, &row)) < 0) {
+    } else if ((rc = world_step(d->w, &row)) == WORLD_OVERFLOW) {
+        world_overflow(d->w, msg, sizeof msg);
+        fail(d, 1, msg);
+        return -1;
+    } else if (rc < 0) {
         fail(d, 1, "out of memory in the run shown");
         return -1;
     }

@@ -106,6 +106,27 @@ else
     notok "replay: a log whose diamonds pass int64 is refused at the row (exit 2)" "expected: $want"
 fi
 
+# The dashboard: the same message once it has put the terminal back.
+if command -v tmux >/dev/null 2>&1; then
+    SOCK=coinsim-ovf-$$
+    case $COINSIM in /*) BIN=$COINSIM ;; *) BIN=$PWD/$COINSIM ;; esac
+    tmux -f /dev/null -L "$SOCK" new-session -d -x 200 -y 24 \
+        "sh -c '\"$BIN\" run $OVF --threads 1; echo EXIT=\$?; sleep 30'"
+    n=0
+    while [ $n -lt 50 ] && ! tmux -L "$SOCK" capture-pane -p | grep -q 'EXIT='; do
+        sleep 0.2
+        n=$((n + 1))
+    done
+    tmux -L "$SOCK" capture-pane -p >"$T/screen"
+    tmux -L "$SOCK" kill-server >/dev/null 2>&1
+    want="coinsim: run 1, step 0: cash in went past 9223372036854.775807 USD, the most a 64-bit total holds"
+    if grep -qx "$want" "$T/screen" && grep -q '^EXIT=1$' "$T/screen"; then
+        ok "dashboard: a total past int64 ends it with the same message, exit 1"
+    else
+        notok "dashboard: a total past int64 ends it with the same message, exit 1" "screen: $(head -n 3 "$T/screen" | tr '\n' '|')"
+    fi
+fi
+
 # --- memory: refused up front under ulimit -v ---------------------------------------
 
 # A sanitizer build reserves terabytes of address space for its shadow
