@@ -6,19 +6,13 @@ static int reserve(alias *a, size_t n)
 {
     if (n <= a->cap)
         return 0;
-    double *p = realloc(a->prob, n * sizeof *p);
-    if (p)
-        a->prob = p;
-    uint32_t *al = realloc(a->alias, n * sizeof *al);
-    if (al)
-        a->alias = al;
-    uint32_t *wk = realloc(a->work, n * sizeof *wk);
-    if (wk)
-        a->work = wk;
     alias_col *c = realloc(a->col, n * sizeof *c);
     if (c)
         a->col = c;
-    if (!p || !al || !wk || !c)
+    uint32_t *wk = realloc(a->work, n * sizeof *wk);
+    if (wk)
+        a->work = wk;
+    if (!c || !wk)
         return -1;
     a->cap = n;
     return 0;
@@ -43,11 +37,13 @@ int alias_build_vals(alias *a, const double *w, const uint32_t *val, size_t n)
         return -1;
     /* Scaled weights n w_i / sum: columns under 1 are "small" and get
      * topped up from "large" ones. work holds small indices from the
-     * front and large from the back. */
+     * front and large from the back; while building, a column's other is
+     * its alias's index. */
+    alias_col *c = a->col;
     size_t ns = 0, nl = n;
     for (size_t i = 0; i < n; i++) {
-        a->prob[i] = w[i] * (double)n / sum;
-        if (a->prob[i] < 1.0)
+        c[i].prob = w[i] * (double)n / sum;
+        if (c[i].prob < 1.0)
             a->work[ns++] = (uint32_t)i;
         else
             a->work[--nl] = (uint32_t)i;
@@ -55,9 +51,9 @@ int alias_build_vals(alias *a, const double *w, const uint32_t *val, size_t n)
     size_t s = 0, l = nl;
     while (s < ns && l < n) {
         uint32_t sm = a->work[s++], lg = a->work[l];
-        a->alias[sm] = lg;
-        a->prob[lg] -= 1.0 - a->prob[sm];
-        if (a->prob[lg] < 1.0) {
+        c[sm].other = lg;
+        c[lg].prob -= 1.0 - c[sm].prob;
+        if (c[lg].prob < 1.0) {
             /* lg is now small: it takes the next small slot's turn */
             a->work[--s] = lg;
             l++;
@@ -65,15 +61,15 @@ int alias_build_vals(alias *a, const double *w, const uint32_t *val, size_t n)
     }
     /* What is left is 1 up to rounding: keep it whole. */
     while (l < n)
-        a->prob[a->work[l++]] = 1.0;
+        c[a->work[l++]].prob = 1.0;
     while (s < ns)
-        a->prob[a->work[s++]] = 1.0;
+        c[a->work[s++]].prob = 1.0;
+    /* Then the values: the column's own, and its alias's (itself when the
+     * column is kept whole). */
     for (size_t i = 0; i < n; i++) {
-        if (a->prob[i] >= 1.0)
-            a->alias[i] = (uint32_t)i;
-        a->col[i].prob = a->prob[i];
-        a->col[i].self = val ? val[i] : (uint32_t)i;
-        a->col[i].other = val ? val[a->alias[i]] : a->alias[i];
+        uint32_t other = c[i].prob >= 1.0 ? (uint32_t)i : c[i].other;
+        c[i].self = val ? val[i] : (uint32_t)i;
+        c[i].other = val ? val[other] : other;
     }
     a->n = n;
     return 0;
@@ -81,13 +77,9 @@ int alias_build_vals(alias *a, const double *w, const uint32_t *val, size_t n)
 
 void alias_release(alias *a)
 {
-    free(a->prob);
-    free(a->alias);
-    free(a->work);
     free(a->col);
-    a->prob = NULL;
-    a->alias = NULL;
-    a->work = NULL;
+    free(a->work);
     a->col = NULL;
+    a->work = NULL;
     a->n = a->cap = 0;
 }

@@ -16,10 +16,9 @@ typedef struct alias_col {
 
 typedef struct alias {
     size_t n, cap;
-    double *prob;               /* chance to keep column i rather than its alias */
-    uint32_t *alias;
+    alias_col *col;             /* prob: the chance to keep column i rather
+                                 * than its alias; the values of both */
     uint32_t *work;             /* scratch for the construction */
-    alias_col *col;             /* prob and the values of i and alias[i] */
 } alias;
 
 /* Build the table for weights w[0..n) (non-negative, not all zero),

@@ -132,7 +132,7 @@ double kpi_top_share(int64_t *x, size_t n, int64_t frac_ppm)
     return top_share_sorted(x, n, frac_ppm);
 }
 
-int kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *end, run_result *out)
+void kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *end, run_result *out)
 {
     memset(out, 0, sizeof *out);
     out->run = end->run;
@@ -173,17 +173,10 @@ int kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *end, run_resul
     for (size_t c = 0; c < end->ncreators; c++)
         cashed += end->cashed[c];
     out->value[M_CASHED_OUT] = (double)cashed;
-    /* Creators' earnings are sorted on a copy (the caller's keep their
-     * order); payers' spends in place. */
-    int64_t *earned = malloc((end->ncreators ? end->ncreators : 1) * sizeof *earned);
-    if (!earned)
-        return -1;
-    if (end->ncreators)
-        memcpy(earned, end->earned, end->ncreators * sizeof *earned);
-    qsort(earned, end->ncreators, sizeof *earned, cmp_i64);     /* once, for both */
-    out->value[M_TOP1_CREATOR] = top_share_sorted(earned, end->ncreators, 10000);
-    out->value[M_GINI] = gini_sorted(earned, end->ncreators);
-    free(earned);
+    /* Creators' earnings and payers' spends are sorted in place (the
+     * earnings once, for both figures). */
+    qsort(end->earned, end->ncreators, sizeof *end->earned, cmp_i64);
+    out->value[M_TOP1_CREATOR] = top_share_sorted(end->earned, end->ncreators, 10000);
+    out->value[M_GINI] = gini_sorted(end->earned, end->ncreators);
     out->value[M_TOP20_PAYER] = end->spend ? kpi_top_share(end->spend, end->nspend, 200000) : NAN;
-    return 0;
 }

@@ -64,7 +64,7 @@ typedef struct kpi_end {
     int64_t payers;             /* distinct payers in the run */
     int64_t viewers_existed;    /* population plus churn replacements */
     int64_t usd_per_diamond;    /* µUSD, at the end: values pending diamonds */
-    const int64_t *earned;      /* µD credited per creator (zero earners too) */
+    int64_t *earned;            /* µD credited per creator, zero earners too (sorted in place) */
     const unsigned char *cashed;/* per creator: cashed out at least once */
     size_t ncreators;
     int64_t *spend;             /* µUSD per payer, churned payers included (sorted in place) */
@@ -72,9 +72,9 @@ typedef struct kpi_end {
 } kpi_end;
 
 /* Fill a run's totals and derived metrics (MODEL.md §6) from its rows
- * rows[0..nsteps) and what it left behind; e->spend is sorted. Returns 0,
- * or -1 out of memory (out is then not to be used). */
-int kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *e, run_result *out);
+ * rows[0..nsteps) and what it left behind; e->earned and e->spend are
+ * sorted. */
+void kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *e, run_result *out);
 
 /* Index of a metric by name, or -1. */
 int kpi_metric_find(const char *name);

@@ -9,19 +9,24 @@
 #include "kpi.h"
 
 #define MB (1024.0 * 1024.0)
-/* Each worker thread maps a stack (8 MB by default) and, on its first
- * small allocation, a malloc arena that reserves 64 MB of address space:
- * they count against ulimit -v though little of them is ever touched. */
-#define THREAD_VIRTUAL ((int64_t)72 << 20)
+/* Each worker thread maps a stack (8 MB by default), which counts against
+ * ulimit -v and -d, and, on its first small allocation, may get a malloc
+ * arena of its own that reserves 64 MB of address space (glibc makes at
+ * most 8 a core): that counts against ulimit -v only, being mapped with no
+ * access until used. */
+#define THREAD_STACK ((int64_t)8 << 20)
+#define ARENA ((int64_t)64 << 20)
 /* The program, its libraries and the scenario's tables. */
 #define BASE ((int64_t)16 << 20)
 
 int64_t mem_world(const scenario *s)
 {
     /* Viewer records (which also take the living payers' spends at the end
-     * of the run); per creator pending, earned, weight, live list, live
-     * weight, alias (about 16), cashed flag and a sorted copy at the end. */
-    double b = 16.0 * (double)s->t.p.viewers + 65.0 * (double)s->t.p.creators;
+     * of the run); per creator: pending, withdrawn and popularity weight
+     * (8 each), the cashed flag (1), the live list and its weights (4 + 8)
+     * and the alias table drawn from (16 + 4 of scratch), room for every
+     * creator live at once: 57. */
+    double b = 16.0 * (double)s->t.p.viewers + 57.0 * (double)s->t.p.creators;
     return b > 9e18 ? INT64_MAX : (int64_t)b;
 }
 
@@ -77,45 +82,58 @@ static void least(int64_t *best, const char **why, int64_t v, const char *name)
     }
 }
 
-/* avail[0]: address space (compared with need plus thread reservations);
- * avail[1]: memory proper. */
-static void avail2(int64_t avail[2], const char *why[2])
+enum { AV_ADDRESS, AV_DATA, AV_MEMORY, AV_N };
+
+/* What is left under each kind of limit, -1 where there is none. */
+static void avail_all(int64_t avail[AV_N], const char *why[AV_N])
 {
     struct rlimit rl;
-    avail[0] = avail[1] = -1;
-    why[0] = why[1] = NULL;
+    for (int k = 0; k < AV_N; k++) {
+        avail[k] = -1;
+        why[k] = NULL;
+    }
     if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
         int64_t mapped = proc_kb("/proc/self/status", "VmSize");
-        least(&avail[0], &why[0], (int64_t)rl.rlim_cur - (mapped > 0 ? mapped : 0), "the address-space limit (ulimit -v)");
+        least(&avail[AV_ADDRESS], &why[AV_ADDRESS], (int64_t)rl.rlim_cur - (mapped > 0 ? mapped : 0),
+              "the address-space limit (ulimit -v)");
     }
     if (getrlimit(RLIMIT_DATA, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
         int64_t data = proc_kb("/proc/self/status", "VmData");
-        least(&avail[0], &why[0], (int64_t)rl.rlim_cur - (data > 0 ? data : 0), "the data-size limit (ulimit -d)");
+        least(&avail[AV_DATA], &why[AV_DATA], (int64_t)rl.rlim_cur - (data > 0 ? data : 0),
+              "the data-size limit (ulimit -d)");
     }
     int64_t sys = proc_kb("/proc/meminfo", "MemAvailable");
     if (sys >= 0) {
         int64_t swap = proc_kb("/proc/meminfo", "SwapFree");
-        least(&avail[1], &why[1], sys + (swap > 0 ? swap : 0), "the memory the system has available");
+        least(&avail[AV_MEMORY], &why[AV_MEMORY], sys + (swap > 0 ? swap : 0), "the memory the system has available");
     }
+    /* cgroup v2 mounted at its root, as in a container with a namespace of
+     * its own; nested or v1 hierarchies are not followed (see the README). */
     int64_t cmax = file_num("/sys/fs/cgroup/memory.max"), ccur = file_num("/sys/fs/cgroup/memory.current");
     if (cmax > 0 && ccur >= 0)
-        least(&avail[1], &why[1], cmax - ccur, "the container's memory limit");
+        least(&avail[AV_MEMORY], &why[AV_MEMORY], cmax - ccur, "the container's memory limit");
 }
 
 int mem_check(const scenario *s, int64_t need, int threads, char *msg, size_t n)
 {
-    int64_t a[2];
-    const char *w[2];
-    avail2(a, w);
-    int64_t need_v = need > INT64_MAX - threads * THREAD_VIRTUAL ? INT64_MAX : need + threads * THREAD_VIRTUAL;
-    int k = a[0] >= 0 && need_v > a[0] ? 0 : a[1] >= 0 && need > a[1] ? 1 : -1;
-    if (k < 0)
-        return 0;
-    int64_t one = mem_world(s);
-    snprintf(msg, n,
-             "%s needs about %.0f MB for %lld viewers and %lld creators (%.0f MB a run in progress, %d at a time), "
-             "more than the %.0f MB %s leaves; lower viewers, creators, runs or --threads",
-             s->t.p.name, (double)(k ? need : need_v) / MB, (long long)s->t.p.viewers, (long long)s->t.p.creators,
-             (double)one / MB, threads, (double)a[k] / MB, w[k]);
-    return -1;
+    int64_t a[AV_N], want[AV_N];
+    const char *w[AV_N];
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    int64_t arenas = threads < 8 * (ncpu > 0 ? ncpu : 1) ? threads : 8 * (ncpu > 0 ? ncpu : 1);
+    avail_all(a, w);
+    if (need > INT64_MAX / 2)
+        need = INT64_MAX / 2;   /* absurd either way; keeps the sums below in range */
+    want[AV_ADDRESS] = need + threads * THREAD_STACK + arenas * ARENA;
+    want[AV_DATA] = need + threads * THREAD_STACK;
+    want[AV_MEMORY] = need;
+    for (int k = 0; k < AV_N; k++)
+        if (a[k] >= 0 && want[k] > a[k]) {
+            snprintf(msg, n,
+                     "%s needs about %.0f MB for %lld viewers and %lld creators (%.0f MB a run in progress, %d at a "
+                     "time), more than the %.0f MB %s leaves; lower viewers, creators, runs or --threads",
+                     s->t.p.name, (double)want[k] / MB, (long long)s->t.p.viewers, (long long)s->t.p.creators,
+                     (double)mem_world(s) / MB, threads, (double)a[k] / MB, w[k]);
+            return -1;
+        }
+    return 0;
 }

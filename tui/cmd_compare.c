@@ -215,6 +215,8 @@ int cmd_compare(int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.runs = s[0]->t.p.runs;
     o.threads = threads ? threads : (int)(ncpu > 0 ? ncpu : 1);
+    if (o.threads > o.runs)
+        o.threads = (int)o.runs;    /* a batch is o.runs runs */
     o.until_ci = until;
     o.metric = metric;
     o.max_runs = max_runs < o.runs ? o.runs : max_runs;

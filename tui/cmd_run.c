@@ -470,7 +470,8 @@ int cmd_run(int argc, char **argv)
     if (o.threads > o.runs)
         o.threads = (int)o.runs;
     o.check = a.check;
-    if (cli_memory(s, mem_job(s, o.threads, o.runs, 1) + (a.events ? mem_world(s) : 0), o.threads)) {
+    /* (The event log's run comes after the workers' worlds are gone.) */
+    if (cli_memory(s, mem_job(s, o.threads, o.runs, 1), o.threads)) {
         scenario_free(s);
         return 1;
     }

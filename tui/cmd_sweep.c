@@ -391,6 +391,8 @@ int cmd_sweep(int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.runs = base->t.p.runs;
     o.threads = threads ? threads : (int)(ncpu > 0 ? ncpu : 1);
+    if ((int64_t)o.threads > (int64_t)npoints * o.runs)
+        o.threads = (int)((int64_t)npoints * o.runs);
     o.progress = isatty(STDERR_FILENO) ? bar : NULL;
     o.stop = &cli_stop;
     /* A run in progress a thread, of the largest point; every run's totals. */

@@ -184,6 +184,44 @@ else
     notok "4M viewers: runs under ulimit -v of its own estimate ($need MB) plus 64 MB" "estimate \"$need\", exit $rc"
 fi
 
+# The same with the population in creators (5M, all live): their arrays
+# are counted right too.
+CR="--threads 1 --set viewers=1000 --set creators=5000000 --set live_prob=1 --set steps=2"
+# shellcheck disable=SC2086 # CR is words
+need=$( (ulimit -v 50000 && exec "$COINSIM" run scenarios/bench-1m --headless $CR) 2>&1 >/dev/null |
+    sed -n 's/.*needs about \([0-9]*\) MB.*/\1/p')
+if [ -n "$need" ]; then
+    # shellcheck disable=SC2086
+    (ulimit -v $(((need + 64) * 1024)) && exec "$COINSIM" run scenarios/bench-1m --headless $CR) >"$T/out" 2>"$T/err"
+    rc=$?
+else
+    rc=none
+fi
+if [ "$rc" = 0 ]; then
+    ok "5M creators: runs under ulimit -v of its own estimate ($need MB) plus 64 MB"
+else
+    notok "5M creators: runs under ulimit -v of its own estimate ($need MB) plus 64 MB" "estimate \"$need\", exit $rc"
+fi
+
+# No false refusals: eight threads under a data limit that their stacks and
+# eight small worlds fit (an arena's reserve is not data), and a compare of
+# one run a side, which uses one thread whatever --threads says.
+(ulimit -d 150000 && exec "$COINSIM" run scenarios/baseline --headless --runs 8 --threads 8 --set steps=5) >"$T/out" 2>"$T/err"
+rc=$?
+if [ "$rc" -eq 0 ]; then
+    ok "8 threads under ulimit -d 150 MB: runs"
+else
+    notok "8 threads under ulimit -d 150 MB: runs"
+fi
+(ulimit -v 600000 && exec "$COINSIM" compare scenarios/bench-10m scenarios/bench-10m --runs 1 --threads 4 --set steps=2) \
+    >"$T/out" 2>"$T/err"
+rc=$?
+if [ "$rc" -eq 0 ]; then
+    ok "compare of one run a side with --threads 4 under ulimit -v 600 MB: runs (one world at a time)"
+else
+    notok "compare of one run a side with --threads 4 under ulimit -v 600 MB: runs (one world at a time)"
+fi
+
 # The dashboard: refused before it takes the terminal, which stays usable.
 if command -v tmux >/dev/null 2>&1; then
     SOCK=coinsim-limits-$$

@@ -18,10 +18,10 @@ static void masses(const alias *a, double *m)
 {
     for (size_t k = 0; k < a->n; k++)
         m[k] = 0;
-    for (size_t i = 0; i < a->n; i++) {
-        m[i] += a->prob[i] / (double)a->n;
-        if (a->prob[i] < 1.0)
-            m[a->alias[i]] += (1.0 - a->prob[i]) / (double)a->n;
+    for (size_t i = 0; i < a->n; i++) {     /* built without values: other is the alias's index */
+        m[i] += a->col[i].prob / (double)a->n;
+        if (a->col[i].prob < 1.0)
+            m[a->col[i].other] += (1.0 - a->col[i].prob) / (double)a->n;
     }
 }
 
@@ -37,8 +37,8 @@ static void check_weights(const double *w, size_t n)
     for (size_t k = 0; k < n; k++) {
         /* rounding of n divisions and subtractions: far below 1e-12 */
         assert_true(fabs(m[k] - w[k] / sum) < 1e-12);
-        assert_true(a.prob[k] >= 0.0 && a.prob[k] <= 1.0);
-        assert_true(a.alias[k] < n);
+        assert_true(a.col[k].prob >= 0.0 && a.col[k].prob <= 1.0);
+        assert_true(a.col[k].self == k && a.col[k].other < n);
     }
     /* A fine grid of uniforms: each outcome's share of the grid is its
      * mass to within one grid cell per column (n / G). */
@@ -82,6 +82,29 @@ static void equal_and_single(void **state)
     check_weights(zeros, 4);
 }
 
+/* With values, a draw returns the value of the outcome the same uniform
+ * gives without them, on a grid of uniforms; rebuilding smaller reuses the
+ * memory and forgets the old columns. */
+static void values_follow_outcomes(void **state)
+{
+    (void)state;
+    const double w[] = {5, 0, 1, 3, 0.5, 7, 2};
+    const uint32_t val[] = {70, 71, 72, 73, 74, 75, 4000000000u};
+    const size_t n = sizeof w / sizeof w[0];
+    alias plain = {0}, with = {0};
+    assert_int_equal(alias_build(&plain, w, n), 0);
+    assert_int_equal(alias_build_vals(&with, w, val, n), 0);
+    for (size_t g = 0; g < 100000; g++) {
+        double u = ((double)g + 0.5) / 100000.0;
+        assert_int_equal(alias_draw(&with, u), val[alias_draw(&plain, u)]);
+    }
+    assert_int_equal(alias_build_vals(&with, w, val, 2), 0);
+    for (size_t g = 0; g < 1000; g++)
+        assert_int_equal(alias_draw(&with, ((double)g + 0.5) / 1000.0), 70);  /* 71 weighs 0 */
+    alias_release(&plain);
+    alias_release(&with);
+}
+
 static void bad_weights(void **state)
 {
     (void)state;
@@ -100,6 +123,7 @@ int main(void)
         cmocka_unit_test(uneven_weights),
         cmocka_unit_test(zipf_weights),
         cmocka_unit_test(equal_and_single),
+        cmocka_unit_test(values_follow_outcomes),
         cmocka_unit_test(bad_weights),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
