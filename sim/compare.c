@@ -101,9 +101,14 @@ int compare_run(const scenario *a, const scenario *b, const cmp_opts *o, cmp_res
             k = cap - r->runs;
         if (o->progress)
             o->progress(o->ud, r->runs, cap);
-        int st = batch(a, o, r->runs + 1, k, &r->a, r->runs, msg, n);
-        if (st == MC_OK)
+        int st = batch(a, o, r->runs + 1, k, &r->a, r->runs, msg, n), side = 0;
+        if (st == MC_OK) {
+            side = 1;
             st = batch(b, o, r->runs + 1, k, &r->b, r->runs, msg, n);
+        }
+        if (st == MC_STOPPED)   /* the batch's count alone would mislead */
+            snprintf(msg, n, "after %lld pairs of runs (in %s's runs %lld to %lld)", (long long)r->runs,
+                     side ? "B" : "A", (long long)r->runs + 1, (long long)(r->runs + k));
         if (st != MC_OK) {
             compare_free(r);
             return st;

@@ -7,7 +7,7 @@
 #ifndef COINSIM_COMPARE_H
 #define COINSIM_COMPARE_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,7 +43,7 @@ typedef struct cmp_opts {
     int64_t max_runs;
     void (*progress)(void *ud, int64_t done, int64_t total);
     void *ud;
-    volatile sig_atomic_t *stop;
+    atomic_int *stop;
 } cmp_opts;
 
 /* Run A and B (which must have the same seed) and compare them. Returns an

@@ -104,7 +104,7 @@ int evlog_probe(const char *path, char *msg, size_t n)
     return 0;
 }
 
-int evlog_write_run(const scenario *s, uint64_t run, const char *path, volatile sig_atomic_t *stop, char *msg,
+int evlog_write_run(const scenario *s, uint64_t run, const char *path, atomic_int *stop, char *msg,
                     size_t n)
 {
     evlog *l = evlog_open(path, s, msg, n);
@@ -139,5 +139,7 @@ int evlog_write_run(const scenario *s, uint64_t run, const char *path, volatile 
         evlog_close(l, 0, ignore, sizeof ignore);
         return st;
     }
-    return evlog_close(l, 1, msg, n) < 0 ? MC_NOMEM : MC_OK;
+    if (evlog_close(l, 1, msg, n) < 0)
+        return stop && *stop ? MC_STOPPED : MC_NOMEM;     /* a signal while it was being finished */
+    return MC_OK;
 }

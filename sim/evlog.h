@@ -3,7 +3,7 @@
 #ifndef COINSIM_EVLOG_H
 #define COINSIM_EVLOG_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,7 +34,7 @@ int evlog_probe(const char *path, char *msg, size_t n);
 /* Run `run` of s alone, writing its events to path. Returns an mc_status
  * with msg on failure; MC_STOPPED (nothing written) when *stop (if stop is
  * not NULL) is set before a step. */
-int evlog_write_run(const scenario *s, uint64_t run, const char *path, volatile sig_atomic_t *stop, char *msg,
+int evlog_write_run(const scenario *s, uint64_t run, const char *path, atomic_int *stop, char *msg,
                     size_t n);
 
 #endif

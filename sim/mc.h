@@ -5,7 +5,7 @@
 #ifndef COINSIM_MC_H
 #define COINSIM_MC_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,7 +20,7 @@ typedef struct mc_opts {
     /* Called about ten times a second from the calling thread. */
     void (*progress)(void *ud, int64_t done, int64_t total);
     void *ud;
-    volatile sig_atomic_t *stop;/* set to non-zero to stop early: checked
+    atomic_int *stop;/* set to non-zero to stop early: checked
                                  * before every step of every run */
     int64_t fault_step;         /* tests only: break the ledger at this step (-1 never) */
 } mc_opts;

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,10 +21,10 @@
 #define AFILE_SLOTS 16
 #define AFILE_NAME 4096
 static char temp_name[AFILE_SLOTS][AFILE_NAME];
-static volatile sig_atomic_t temp_used[AFILE_SLOTS];
-static volatile sig_atomic_t *watched;
+static atomic_int temp_used[AFILE_SLOTS];
+static atomic_int *watched;
 
-void afile_watch(volatile sig_atomic_t *flag)
+void afile_watch(atomic_int *flag)
 {
     watched = flag;
 }
@@ -42,6 +43,7 @@ static int temp_register(const char *name)
     for (int i = 0; i < AFILE_SLOTS; i++)
         if (!temp_used[i]) {
             memcpy(temp_name[i], name, strlen(name) + 1);
+            atomic_signal_fence(memory_order_release);  /* the name before the mark */
             temp_used[i] = 1;
             return i;
         }
@@ -109,14 +111,21 @@ int afile_open(afile *a, const char *dir, const char *name, char *msg, size_t n)
     return 0;
 }
 
+/* Whether the watched flag is up: the writers look between runs, so a
+ * large file stops within moments too. */
+static int interrupted(void)
+{
+    return watched && *watched;
+}
+
 int afile_finish(afile *a, char *msg, size_t n)
 {
-    int bad = ferror(a->f) || fflush(a->f) != 0 || fsync(fileno(a->f)) != 0;
+    int bad = interrupted() || ferror(a->f) || fflush(a->f) != 0 || fsync(fileno(a->f)) != 0;
     int e = errno;
     if (fclose(a->f) != 0)
         bad = 1;
     a->f = NULL;
-    if (watched && *watched) {
+    if (interrupted()) {
         snprintf(msg, n, "%s: interrupted before it was complete", a->final);
         return -1;
     }
@@ -264,7 +273,7 @@ static void put_stat(FILE *f, const stat_row *s)
 static void write_summary(FILE *f, const mc_result *r)
 {
     fputs("metric,mean,sd,ci95_low,ci95_high,p5,p50,p95,runs\n", f);
-    for (int m = 0; m < M_N; m++) {
+    for (int m = 0; m < M_N && !interrupted(); m++) {
         stat_row s;
         report_stat(r, m, &s);
         fputs(kpi_metrics[m].name, f);
@@ -279,7 +288,7 @@ static void write_timeseries(FILE *f, const mc_result *r)
     for (int c = 0; c < TS_N; c++)
         fprintf(f, ",%s", kpi_cols[c].name);
     fputc('\n', f);
-    for (int64_t i = 0; i < r->runs; i++)
+    for (int64_t i = 0; i < r->runs && !interrupted(); i++)
         for (int64_t s = 0; s < r->steps; s++) {
             const kpi_step *k = &r->ts[i * r->steps + s];
             fprintf(f, "%lld,%lld", (long long)r->res[i].run, (long long)s);
@@ -300,7 +309,7 @@ static void write_runs(FILE *f, const mc_result *r)
     for (int m = 0; m < M_N; m++)
         fprintf(f, ",%s", kpi_metrics[m].name);
     fputc('\n', f);
-    for (int64_t i = 0; i < r->runs; i++) {
+    for (int64_t i = 0; i < r->runs && !interrupted(); i++) {
         fprintf(f, "%lld", (long long)r->res[i].run);
         for (int m = 0; m < M_N; m++) {
             kpi_format(b, sizeof b, m, &r->res[i]);
@@ -372,7 +381,7 @@ int report_write_with(const char *dir, const scenario *s, const mc_result *r, co
     sigaddset(&hold, SIGINT);
     sigaddset(&hold, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &hold, &was);
-    if (rc == 0 && watched && *watched) {
+    if (rc == 0 && interrupted()) {
         snprintf(msg, n, "%s: interrupted before it was complete", a[0].final);
         rc = -1;
     }

@@ -7,7 +7,7 @@
 #ifndef COINSIM_REPORT_H
 #define COINSIM_REPORT_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -50,7 +50,7 @@ typedef struct afile {
  * name. afile_remove_temps unlinks every temporary file still open; it is
  * async-signal-safe, for a handler that must end the process at once.
  * Files are opened, renamed and aborted from one thread only. */
-void afile_watch(volatile sig_atomic_t *flag);
+void afile_watch(atomic_int *flag);
 void afile_remove_temps(void);
 
 /* Open dir/name for atomic writing. Returns 0 or -1 (msg). */

@@ -7,7 +7,7 @@
 #ifndef COINSIM_SWEEP_H
 #define COINSIM_SWEEP_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,7 +26,7 @@ typedef struct sweep_opts {
     int threads;
     void (*progress)(void *ud, int64_t done, int64_t total);   /* in runs */
     void *ud;
-    volatile sig_atomic_t *stop;
+    atomic_int *stop;
 } sweep_opts;
 
 typedef struct sweep_result {

@@ -95,7 +95,7 @@ struct world {
     int64_t sessions, decisions, skips, binomials, cashout_draws;   /* draws, for the benchmark */
     world_event_fn on_event;
     void *ev_ud;
-    volatile sig_atomic_t *stop;    /* see world_watch */
+    atomic_int *stop;    /* see world_watch */
 };
 
 /* Whether to give up the step: looked at every 2^16 visits, so that a
@@ -362,7 +362,7 @@ void world_free(world *w)
     free(w);
 }
 
-void world_watch(world *w, volatile sig_atomic_t *stop)
+void world_watch(world *w, atomic_int *stop)
 {
     w->stop = stop;
 }

@@ -6,7 +6,7 @@
 #ifndef COINSIM_WORLD_H
 #define COINSIM_WORLD_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -107,7 +107,7 @@ enum { WORLD_NOMEM = -1, WORLD_OVERFLOW = -2, WORLD_STOPPED = -3 };
 
 /* Give up a step as soon as *stop is set (checked every so many visits);
  * world_step then returns WORLD_STOPPED and the world is of no further use. */
-void world_watch(world *w, volatile sig_atomic_t *stop);
+void world_watch(world *w, atomic_int *stop);
 
 /* Run the next step and fill *row with its figures. Returns 0, 1 when
  * every step has run already, WORLD_NOMEM out of memory, WORLD_OVERFLOW

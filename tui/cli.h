@@ -3,6 +3,7 @@
 #ifndef COINSIM_CLI_H
 #define COINSIM_CLI_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,10 +40,13 @@ int cli_int_opt(const char *cmd, const char *opt, const char *v, long long lo, l
 /* Interruption. cli_catch_signals: the first SIGINT or SIGTERM sets
  * cli_stop (to the signal's number), which the engine checks before every
  * step and the output files before they take their names; a second one
- * removes the temporary files and ends the process at once (exit 130). */
-#include <signal.h>
-extern volatile sig_atomic_t cli_stop;
+ * removes the temporary files and ends the process at once, by the
+ * signal. A command that returns 130 after an interruption is ended by
+ * main with the signal too (cli_reraise), so that a shell running it in a
+ * loop sees it die of SIGINT and stops as well. */
+extern atomic_int cli_stop;
 void cli_catch_signals(void);
+void cli_reraise(void);
 
 /* The last word of an interrupted command on stderr, saying what was and
  * was not written: "coinsim: interrupted WHEN; ...". out is the --out

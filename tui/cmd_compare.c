@@ -41,7 +41,7 @@ static const char compare_help[] =
     "  -h, --help        this text\n"
     "\n"
     "exit status: 0 done, 1 runtime failure, 2 bad input, 3 ledger identity broken,\n"
-    "130 interrupted (Ctrl-C or SIGTERM; no output file is written)\n";
+    "130 interrupted by Ctrl-C, 143 by SIGTERM (no output file is written)\n";
 
 static void progress(void *ud, int64_t done, int64_t total)
 {
@@ -235,10 +235,10 @@ int cmd_compare(int argc, char **argv)
 
     cmp_result *r;
     int st = compare_run(s[0], s[1], &o, &r, msg, sizeof msg);
-    if (st == MC_STOPPED || (st != MC_OK && cli_stop)) {
+    if (st == MC_STOPPED) {
         scenario_free(s[0]);
         scenario_free(s[1]);
-        return cli_interrupted(st == MC_STOPPED ? msg : "", out, NULL, NULL);
+        return cli_interrupted(msg, out, NULL, NULL);
     }
     if (st != MC_OK) {
         fprintf(stderr, "coinsim: %s%s\n", msg, out ? "; no output file was written" : "");

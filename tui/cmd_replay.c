@@ -54,8 +54,8 @@ static const char replay_help[] =
     "scenario with those changes to replay again.\n"
     "Active viewers and live creators are not in a log: they are reported as 0.\n"
     "exit status: 0 done, 1 runtime failure, 2 bad input (FILE:LINE: what is\n"
-    "wrong), 3 ledger identity broken, 130 interrupted (Ctrl-C or SIGTERM; no\n"
-    "output file is written)\n";
+    "wrong), 3 ledger identity broken, 130 interrupted by Ctrl-C, 143 by\n"
+    "SIGTERM (no output file is written)\n";
 
 static void write_counts(FILE *f, const void *ud)
 {

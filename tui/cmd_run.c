@@ -53,7 +53,7 @@ static const char run_help[] =
     "  -h, --help        this text\n"
     "\n"
     "exit status: 0 done, 1 runtime failure, 2 bad input, 3 ledger identity\n"
-    "broken, 130 interrupted (Ctrl-C or SIGTERM; no output file is written)\n";
+    "broken, 130 interrupted by Ctrl-C, 143 by SIGTERM (no output file is written)\n";
 
 static const char validate_help[] =
     "usage: coinsim validate DIR [--set TARGET=VAL ...]\n"
@@ -71,7 +71,7 @@ void cli_print_diag(const diag *d)
         fprintf(stderr, "%s%s\n", d->items[i].level == DIAG_WARNING ? "warning: " : "", d->items[i].text);
 }
 
-volatile sig_atomic_t cli_stop;
+atomic_int cli_stop;
 /* Signals taken so far. Lock-free atomics are safe in a handler, and two
  * signals handled at once on two threads still count as two. */
 static atomic_int signals_seen;
@@ -84,9 +84,16 @@ static void on_signal(int sig)
         afile_remove_temps();
         ssize_t w = write(STDERR_FILENO, again, sizeof again - 1);
         (void)w;
-        _exit(130);
+        /* Die of the signal itself: back to the default action, and the
+         * signal (held while its handler runs) arrives on return. */
+        struct sigaction dfl;
+        memset(&dfl, 0, sizeof dfl);
+        dfl.sa_handler = SIG_DFL;
+        sigaction(sig, &dfl, NULL);
+        raise(sig);
+        return;
     }
-    cli_stop = sig;
+    atomic_store(&cli_stop, sig);
 }
 
 void cli_catch_signals(void)
@@ -94,10 +101,22 @@ void cli_catch_signals(void)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART;   /* a write to a pipe is not cut short */
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     afile_watch(&cli_stop);
+}
+
+void cli_reraise(void)
+{
+    int sig = atomic_load(&cli_stop);
+    if (!sig)
+        return;
+    fflush(stdout);
+    fflush(stderr);
+    signal(sig, SIG_DFL);
+    raise(sig);
 }
 
 int cli_interrupted(const char *when, const char *out, const char *lost, const char *wrote)
@@ -485,7 +504,7 @@ int cmd_run(int argc, char **argv)
     mc_result *r;
     char when[200];
     int st = mc_run(s, &o, &r, msg, sizeof msg);
-    if (st == MC_STOPPED || (st != MC_OK && cli_stop)) {
+    if (st == MC_STOPPED) {
         scenario_free(s);
         return cli_interrupted(msg, a.out, a.events, NULL);
     }
@@ -498,7 +517,7 @@ int cmd_run(int argc, char **argv)
     const char *wrote = NULL;
     if (a.events) {
         st = evlog_write_run(s, (uint64_t)ev_run, a.events, &cli_stop, msg, sizeof msg);
-        if (st == MC_STOPPED || (st != MC_OK && cli_stop)) {
+        if (st == MC_STOPPED) {
             snprintf(when, sizeof when, "while writing the event log (all %lld runs were done)", (long long)o.runs);
             mc_result_free(r);
             scenario_free(s);

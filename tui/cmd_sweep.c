@@ -46,7 +46,7 @@ static const char sweep_help[] =
     "  -h, --help        this text\n"
     "\n"
     "exit status: 0 done, 1 runtime failure, 2 bad input, 3 ledger identity broken,\n"
-    "130 interrupted (Ctrl-C or SIGTERM; no output file is written)\n";
+    "130 interrupted by Ctrl-C, 143 by SIGTERM (no output file is written)\n";
 
 static const int key_metrics[] = {TS_CASH_IN, TS_PLATFORM_CASH, TS_PAYOUTS_NET, TS_STORE_FEES, TS_PURCHASES,
                                   TS_PAYERS, M_ARPPU, M_CREATOR_SHARE, M_TAKE_RATE};
@@ -132,13 +132,20 @@ static int parse_vary(const char *spec, axis_text *a, int64_t max_points)
             fprintf(stderr, "coinsim sweep: --vary %s: STEP %s (expected a step above 0)\n", a->target, st_s);
             return 2;
         }
-        int64_t count = (hi - lo) / st + 1;
-        if (count > max_points) {
-            fprintf(stderr, "coinsim sweep: --vary %s: %lld values, more than --max-points %lld\n", a->target,
-                    (long long)count, (long long)max_points);
+        /* The span in 128 bits: LO and HI far apart (each within the
+         * decimals' range) would overflow int64. */
+        unsigned __int128 count = ((unsigned __int128)((__int128)hi - lo)) / (uint64_t)st + 1;
+        if (count > (unsigned __int128)max_points) {
+            char n[32];
+            if (count > (unsigned __int128)INT64_MAX)
+                snprintf(n, sizeof n, "over %lld", (long long)INT64_MAX);
+            else
+                snprintf(n, sizeof n, "%lld", (long long)count);
+            fprintf(stderr, "coinsim sweep: --vary %s: %s values, more than --max-points %lld\n", a->target, n,
+                    (long long)max_points);
             return 2;
         }
-        for (int64_t k = 0; k < count; k++) {
+        for (int64_t k = 0; k < (int64_t)count; k++) {
             char b[NUM_BUF];
             if (push(a, num_fmt_short(b, lo + k * st)) < 0)
                 return 1;
@@ -406,8 +413,8 @@ int cmd_sweep(int argc, char **argv)
     }
     cli_catch_signals();
     int st = sweep_run(pts, axes, (size_t)nax, npoints, &o, &r, msg, sizeof msg);
-    if (st == MC_STOPPED || (st != MC_OK && cli_stop)) {
-        rc = cli_interrupted(st == MC_STOPPED ? msg : "", out, NULL, NULL);
+    if (st == MC_STOPPED) {
+        rc = cli_interrupted(msg, out, NULL, NULL);
         goto done;
     }
     if (st != MC_OK) {

@@ -71,7 +71,7 @@ typedef struct bgjob {
     mc_result *r;
     int status;
     char msg[512];
-    volatile sig_atomic_t stop;
+    atomic_int stop;
     atomic_int finished;
     atomic_llong done;
     struct bgjob *next;

@@ -26,7 +26,7 @@ static const char usage[] =
     "\n"
     "Each command takes --help. Exit status: 0 done, 1 runtime failure,\n"
     "2 bad input (every problem is listed as FILE:LINE: column NAME: ...),\n"
-    "3 a ledger identity broken (a bug: please report it), 130 interrupted.\n";
+    "3 a ledger identity broken (a bug: please report it), 130 (143) interrupted\nby Ctrl-C (SIGTERM).\n";
 
 int main(int argc, char **argv)
 {
@@ -64,18 +64,24 @@ int main(int argc, char **argv)
         fprintf(stderr, "coinsim: no command \"%s\" (expected run, validate, tour, compare, sweep or replay)\n", argv[2]);
         return 2;
     }
+    int rc = -1;
     if (strcmp(cmd, "run") == 0)
-        return cmd_run(argc - 1, argv + 1);
+        rc = cmd_run(argc - 1, argv + 1);
+    else if (strcmp(cmd, "compare") == 0)
+        rc = cmd_compare(argc - 1, argv + 1);
+    else if (strcmp(cmd, "sweep") == 0)
+        rc = cmd_sweep(argc - 1, argv + 1);
+    else if (strcmp(cmd, "replay") == 0)
+        rc = cmd_replay(argc - 1, argv + 1);
+    if (rc >= 0) {
+        if (rc == 130)
+            cli_reraise();      /* interrupted: end by the signal (cli.h) */
+        return rc;
+    }
     if (strcmp(cmd, "validate") == 0)
         return cmd_validate(argc - 1, argv + 1);
     if (strcmp(cmd, "tour") == 0)
         return cmd_tour(argc - 1, argv + 1);
-    if (strcmp(cmd, "compare") == 0)
-        return cmd_compare(argc - 1, argv + 1);
-    if (strcmp(cmd, "sweep") == 0)
-        return cmd_sweep(argc - 1, argv + 1);
-    if (strcmp(cmd, "replay") == 0)
-        return cmd_replay(argc - 1, argv + 1);
     if (strcmp(cmd, "bench") == 0)
         return cmd_bench(argc - 1, argv + 1);
     if (strcmp(cmd, "--version") == 0) {
