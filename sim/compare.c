@@ -106,9 +106,11 @@ int compare_run(const scenario *a, const scenario *b, const cmp_opts *o, cmp_res
             side = 1;
             st = batch(b, o, r->runs + 1, k, &r->b, r->runs, msg, n);
         }
-        if (st == MC_STOPPED)   /* the batch's count alone would mislead */
-            snprintf(msg, n, "after %lld pairs of runs (in %s's runs %lld to %lld)", (long long)r->runs,
-                     side ? "B" : "A", (long long)r->runs + 1, (long long)(r->runs + k));
+        if (st == MC_STOPPED) { /* the batch's count alone would mislead */
+            long long done = r->runs;
+            snprintf(msg, n, "after %lld pairs of runs (in %s's runs %lld to %lld)", done, side ? "B" : "A", done + 1,
+                     done + k);
+        }
         if (st != MC_OK) {
             compare_free(r);
             return st;

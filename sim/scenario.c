@@ -895,6 +895,26 @@ void scenario_free(scenario *s)
     free(s);
 }
 
+/* Remember label if c changed a field the cross-table checks look at
+ * (scenario.h). Returns 0, or -1 out of memory. */
+static int note_set(scenario *s, const sc_change *c, const char *label)
+{
+    char **blame = NULL;
+    size_t off = c->field ? c->field->off : SIZE_MAX;
+    if (c->table == SC_PARAMS && (off == offsetof(sc_params, min_withdrawal) || off == offsetof(sc_params, daily_limit)))
+        blame = &s->set_limits;
+    else if (c->table == SC_SEGMENTS && off == offsetof(sc_segment, share))
+        blame = &s->set_shares;
+    if (!blame)
+        return 0;
+    char *l = strdup(label);
+    if (!l)
+        return -1;
+    free(*blame);
+    *blame = l;
+    return 0;
+}
+
 int scenario_set(scenario *s, const char *assign, const char *label, diag *d)
 {
     char buf[600];
@@ -922,21 +942,11 @@ int scenario_set(scenario *s, const char *assign, const char *label, diag *d)
     if (rc < 0)
         diag_add(d, DIAG_ERROR, label, 0, col, "%s", why);
     else {
-        char **blame = NULL;
-        if (c.table == SC_PARAMS && (c.field->off == offsetof(sc_params, min_withdrawal) ||
-                                     c.field->off == offsetof(sc_params, daily_limit)))
-            blame = &s->set_limits;
-        else if (c.table == SC_SEGMENTS && c.field->off == offsetof(sc_segment, share))
-            blame = &s->set_shares;
-        char *l = blame ? strdup(label) : NULL;
-        if (blame && !l) {
+        sc_change_apply(&s->t, &c);
+        if (note_set(s, &c, label) < 0) {
             diag_add(d, DIAG_ERROR, label, 0, NULL, "out of memory");
             rc = -1;
-        } else if (blame) {
-            free(*blame);
-            *blame = l;
         }
-        sc_change_apply(&s->t, &c);
         sc_change_free(&c);
     }
     free(full);
