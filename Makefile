@@ -76,7 +76,8 @@ asan: deps
 
 # libFuzzer on every parser (tests/fuzz/fuzz_*.c), built with clang in
 # build-fuzz/; each harness runs FUZZ_SECONDS (default 60) on its seeds in
-# tests/fuzz/corpus/NAME/ (new inputs go to build-fuzz/corpus/NAME/, findings
+# tests/fuzz/corpus/NAME/, with the dictionary tests/fuzz/NAME.dict if there
+# is one (new inputs go to build-fuzz/corpus/NAME/, findings
 # to build-fuzz/findings/NAME/). Fails if any harness finds a crash, a leak
 # or a hang.
 fuzz:
@@ -92,8 +93,9 @@ fuzz:
 	done
 	@fail=0; for h in $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)); do \
 	    rm -rf build-fuzz/findings/$$h; mkdir -p build-fuzz/corpus/$$h build-fuzz/findings/$$h; \
-	    echo "fuzz_$$h: $(or $(FUZZ_SECONDS),60) s on tests/fuzz/corpus/$$h"; \
-	    if ./build-fuzz/fuzz_$$h -max_total_time=$(or $(FUZZ_SECONDS),60) -timeout=10 -print_final_stats=1 \
+	    dict=""; if [ -f tests/fuzz/$$h.dict ]; then dict="-dict=tests/fuzz/$$h.dict"; fi; \
+	    echo "fuzz_$$h: $(or $(FUZZ_SECONDS),60) s on tests/fuzz/corpus/$$h$${dict:+ with $$dict}"; \
+	    if ./build-fuzz/fuzz_$$h -max_total_time=$(or $(FUZZ_SECONDS),60) -timeout=10 -print_final_stats=1 $$dict \
 	            -artifact_prefix=build-fuzz/findings/$$h/ build-fuzz/corpus/$$h tests/fuzz/corpus/$$h \
 	            >build-fuzz/fuzz_$$h.log 2>&1; then rc=0; else rc=$$?; fi; \
 	    grep -aE '^stat::(number_of_executed_units|new_units_added)' build-fuzz/fuzz_$$h.log | sed 's/^/    /'; \
