@@ -107,10 +107,15 @@ static void avail_all(int64_t avail[AV_N], const char *why[AV_N])
         int64_t swap = proc_kb("/proc/meminfo", "SwapFree");
         least(&avail[AV_MEMORY], &why[AV_MEMORY], sys + (swap > 0 ? swap : 0), "the memory the system has available");
     }
-    /* cgroup v2 mounted at its root, as in a container with a namespace of
-     * its own; nested or v1 hierarchies are not followed (see the README). */
+    /* The cgroup's limit as a container sees it at the root of its own
+     * mount (v2, then v1); nested hierarchies are not followed (README). */
     int64_t cmax = file_num("/sys/fs/cgroup/memory.max"), ccur = file_num("/sys/fs/cgroup/memory.current");
     if (cmax > 0 && ccur >= 0)
+        least(&avail[AV_MEMORY], &why[AV_MEMORY], cmax - ccur, "the container's memory limit");
+    /* cgroup v1: "no limit" reads as a number near 2^63. */
+    cmax = file_num("/sys/fs/cgroup/memory/memory.limit_in_bytes");
+    ccur = file_num("/sys/fs/cgroup/memory/memory.usage_in_bytes");
+    if (cmax > 0 && cmax < ((int64_t)1 << 62) && ccur >= 0)
         least(&avail[AV_MEMORY], &why[AV_MEMORY], cmax - ccur, "the container's memory limit");
 }
 

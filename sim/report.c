@@ -22,6 +22,7 @@
 #define AFILE_NAME 4096
 static char temp_name[AFILE_SLOTS][AFILE_NAME];
 static atomic_int temp_used[AFILE_SLOTS];
+static atomic_int temp_unlisted;        /* open temporary files not in the list */
 static atomic_int *watched;
 
 void afile_watch(atomic_int *flag)
@@ -29,31 +30,37 @@ void afile_watch(atomic_int *flag)
     watched = flag;
 }
 
-void afile_remove_temps(void)
+int afile_remove_temps(void)
 {
     for (int i = 0; i < AFILE_SLOTS; i++)
         if (temp_used[i])
             unlink(temp_name[i]);
+    return temp_unlisted ? -1 : 0;
 }
 
+/* List an open temporary file: its slot, or -1 when the list is full or
+ * the name too long (then counted in temp_unlisted, as is the moment
+ * between creating a file and listing it). */
 static int temp_register(const char *name)
 {
-    if (strlen(name) >= AFILE_NAME)
-        return -1;              /* not listed: a second signal leaves it */
-    for (int i = 0; i < AFILE_SLOTS; i++)
-        if (!temp_used[i]) {
-            memcpy(temp_name[i], name, strlen(name) + 1);
-            atomic_signal_fence(memory_order_release);  /* the name before the mark */
-            temp_used[i] = 1;
-            return i;
-        }
+    if (strlen(name) < AFILE_NAME)
+        for (int i = 0; i < AFILE_SLOTS; i++)
+            if (!temp_used[i]) {
+                memcpy(temp_name[i], name, strlen(name) + 1);
+                temp_used[i] = 1;       /* a sequentially consistent store: after the name */
+                temp_unlisted--;
+                return i;
+            }
     return -1;
 }
 
+/* The temporary file is renamed or removed: off the list. */
 static void temp_forget(afile *a)
 {
     if (a->slot >= 0)
         temp_used[a->slot] = 0;
+    else if (a->tmp)
+        temp_unlisted--;
     a->slot = -1;
 }
 
@@ -89,11 +96,14 @@ int afile_open(afile *a, const char *dir, const char *name, char *msg, size_t n)
     a->final = malloc(ln);
     if (!a->tmp || !a->final) {
         snprintf(msg, n, "out of memory");
-        afile_abort(a);
+        free(a->tmp);           /* no file made yet: nothing to remove or count */
+        free(a->final);
+        *a = (afile){NULL, NULL, NULL, -1};
         return -1;
     }
     snprintf(a->final, ln, "%s/%s", dir, name);
     snprintf(a->tmp, ln, "%s/.%s.XXXXXX", dir, name);
+    temp_unlisted++;            /* from its creation until it is listed */
     int fd = mkstemp(a->tmp);
     if (fd < 0 || !(a->f = fdopen(fd, "w"))) {
         snprintf(msg, n, "%s: cannot create: %s", a->final, strerror(errno));
@@ -101,6 +111,7 @@ int afile_open(afile *a, const char *dir, const char *name, char *msg, size_t n)
             close(fd);
             unlink(a->tmp);
         }
+        temp_unlisted--;
         free(a->tmp);
         a->tmp = NULL;
         afile_abort(a);

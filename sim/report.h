@@ -47,11 +47,13 @@ typedef struct afile {
 
 /* Interruption. afile_watch(flag): from then on a set *flag makes
  * afile_finish fail ("interrupted"), so nothing further takes a final
- * name. afile_remove_temps unlinks every temporary file still open; it is
- * async-signal-safe, for a handler that must end the process at once.
+ * name. afile_remove_temps unlinks every temporary file still open that
+ * it knows of and returns 0, or -1 if some (past 16 at once, or caught
+ * between creation and listing) may remain; it is async-signal-safe, for
+ * a handler that must end the process at once.
  * Files are opened, renamed and aborted from one thread only. */
 void afile_watch(atomic_int *flag);
-void afile_remove_temps(void);
+int afile_remove_temps(void);
 
 /* Open dir/name for atomic writing. Returns 0 or -1 (msg). */
 int afile_open(afile *a, const char *dir, const char *name, char *msg, size_t n);

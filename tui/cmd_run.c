@@ -80,9 +80,12 @@ static void on_signal(int sig)
 {
     static const char again[] =
         "\ncoinsim: interrupted again: stopped at once; files not complete were removed\n";
+    static const char again_some[] =
+        "\ncoinsim: interrupted again: stopped at once; files not complete were removed, but for some\n"
+        "temporary files named .NAME.XXXXXX that may remain next to the outputs\n";
     if (atomic_fetch_add(&signals_seen, 1) > 0) {
-        afile_remove_temps();
-        ssize_t w = write(STDERR_FILENO, again, sizeof again - 1);
+        ssize_t w = afile_remove_temps() == 0 ? write(STDERR_FILENO, again, sizeof again - 1)
+                                               : write(STDERR_FILENO, again_some, sizeof again_some - 1);
         (void)w;
         /* Die of the signal itself: back to the default action, and the
          * signal (held while its handler runs) arrives on return. */

@@ -309,10 +309,13 @@ static void pricing(view_ctx *c)
     y++;
 
     /* Gift mix: the most sent gifts. */
-    int64_t gifts = 0, coins = 0;
+    /* Shares of coins at each gift's price now (a timeline may have changed
+     * it): a display figure, in doubles, so no product can overflow. */
+    int64_t gifts = 0;
+    double coins = 0;
     for (size_t g = 0; g < s->ngifts; g++) {
         gifts += s->gift_n[g];
-        coins += s->gift_n[g] * s->gifts[g].coins;
+        coins += (double)s->gift_n[g] * (double)s->gifts[g].coins;
     }
     attron(A_BOLD);
     ui_put(y++, c->left, c->w, "gift mix (most sent)   coins        sent  of gifts  of coins", 1);
@@ -332,7 +335,7 @@ static void pricing(view_ctx *c)
         size_t g = order[i];
         snprintf(line, sizeof line, "%-20.20s %7lld %11s %9s %9s", s->gifts[g].name, (long long)s->gifts[g].coins,
                  fmt_count(a, s->gift_n[g]), fmt_pct(b, gifts ? (double)s->gift_n[g] / (double)gifts : 0),
-                 fmt_pct(d, coins ? (double)(s->gift_n[g] * s->gifts[g].coins) / (double)coins : 0));
+                 fmt_pct(d, coins > 0 ? (double)s->gift_n[g] * (double)s->gifts[g].coins / coins : 0));
         ui_put(y++, c->left, c->w, line, 1);
     }
     anchor(c, "gift_mix", gy - 1, c->left, y - gy + 1, c->w);
