@@ -188,6 +188,50 @@ static void sync_dir(const char *dir)
     }
 }
 
+char *report_missing_root(const char *dir)
+{
+    struct stat st;
+    char *p = strdup(dir), *root = NULL;
+    if (!p || !*p || stat(p, &st) == 0) {
+        free(p);
+        return NULL;
+    }
+    /* Walk up while the path is missing: the last missing one is it. */
+    for (;;) {
+        free(root);
+        root = strdup(p);
+        char *slash = strrchr(p, '/');
+        while (slash && slash > p && slash[1] == '\0') {   /* a trailing slash */
+            *slash = '\0';
+            slash = strrchr(p, '/');
+        }
+        if (!slash || slash == p || !root)
+            break;
+        *slash = '\0';
+        if (stat(p, &st) == 0)
+            break;
+    }
+    free(p);
+    return root;
+}
+
+void report_unprepare_dir(const char *dir, const char *root)
+{
+    char *p = root ? strdup(dir) : NULL;
+    size_t rl = root ? strlen(root) : 0;
+    while (p && strlen(p) > 1 && p[strlen(p) - 1] == '/')
+        p[strlen(p) - 1] = '\0';
+    while (rl > 1 && root[rl - 1] == '/')
+        rl--;
+    while (p && strlen(p) >= rl && rmdir(p) == 0 && strlen(p) > rl) {
+        char *slash = strrchr(p, '/');
+        if (!slash)
+            break;
+        *slash = '\0';
+    }
+    free(p);
+}
+
 int report_prepare_dir(const char *dir, char *msg, size_t n)
 {
     afile a;

@@ -19,6 +19,14 @@
  * it. Returns 0, or -1 with the reason in msg. Call before simulating. */
 int report_prepare_dir(const char *dir, char *msg, size_t n);
 
+/* The outermost directory report_prepare_dir(dir) would create (dir or
+ * one of its parents; malloc'd), or NULL if dir exists already. */
+char *report_missing_root(const char *dir);
+
+/* Undo report_prepare_dir after a failure: remove dir and its parents up
+ * to root (from report_missing_root), each only if empty. */
+void report_unprepare_dir(const char *dir, const char *root);
+
 /* Write summary.csv, timeseries.csv, runs.csv and pack_sales.csv into dir.
  * Returns 0, or -1 with the reason in msg (nothing renamed into place). */
 int report_write(const char *dir, const scenario *s, const mc_result *r, char *msg, size_t n);

@@ -138,8 +138,12 @@ int cmd_replay(int argc, char **argv)
         scenario_free(s);
         return drc;
     }
+    /* The log is read as it goes, so its problems show only after --out
+     * is made: a directory made for a replay that fails is removed. */
+    char *made = out ? report_missing_root(out) : NULL;
     if (out && report_prepare_dir(out, msg, sizeof msg) < 0) {
         fprintf(stderr, "coinsim: %s; nothing was replayed\n", msg);
+        free(made);
         scenario_free(s);
         return 1;
     }
@@ -233,6 +237,9 @@ int cmd_replay(int argc, char **argv)
     if (out && rc == 0)
         printf("wrote %s/summary.csv, timeseries.csv, runs.csv, pack_sales.csv, replay.csv\n", out);
 done:
+    if (rc != 0 && made)
+        report_unprepare_dir(out, made);
+    free(made);
     cli_print_diag(&d);
     if (d.errors)
         fprintf(stderr, "coinsim: the replay stopped; no output file was written\n");

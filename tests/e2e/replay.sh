@@ -487,4 +487,15 @@ evening_03() {
 check "evening at commission 0.3: credits 45,203.2 diamonds (exactly 1.4x), cash in 532.37, the cash-out unchanged" evening_03
 
 echo "# replay.sh: $(($(date +%s) - start)) s"
+# A log refused after --out was made (the log is read as it goes): the
+# directories made for it are removed again, the ones there before kept.
+mkdir "$T/had"
+run "$COINSIM" replay tests/fixtures/bad/logs/empty.csv --scenario "$TINY" --out "$T/had/new/out/"
+if [ "$rc" -eq 2 ] && [ -d "$T/had" ] && [ -z "$(ls -A "$T/had")" ]; then
+    ok "a refused log: the --out directories made for it are removed, the one there before kept"
+else
+    notok "a refused log: the --out directories made for it are removed, the one there before kept" \
+        "left: $(find "$T/had" | tr '\n' ' ')"
+fi
+
 [ "$fails" -eq 0 ]
