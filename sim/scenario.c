@@ -618,6 +618,10 @@ static int load_layer(scenario *s, const char *dir, chain *seen, int depth, rawl
     static const char *const pcols[] = {"key", "value"};
     static const char *const tcols[] = {"step", "target", "value"};
 
+    if (!*dir) {
+        diag_add(d, DIAG_ERROR, "\"\"", 0, NULL, "an empty name (expected a scenario directory)");
+        return -1;
+    }
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         diag_add(d, DIAG_ERROR, dir, 0, NULL, "%s (expected a scenario directory)",
                  stat(dir, &st) != 0 ? strerror(errno) : "not a directory");

@@ -258,7 +258,8 @@ scenario *cli_load(const char *dir, const char *const *sets, const char *const *
     }
     cli_print_diag(&d);
     if (d.errors) {
-        fprintf(stderr, "coinsim: %zu problem%s in %s; nothing was run\n", d.errors, d.errors == 1 ? "" : "s", dir);
+        fprintf(stderr, "coinsim: %zu problem%s in %s; nothing was run\n", d.errors, d.errors == 1 ? "" : "s",
+                *dir ? dir : "\"\"");
         scenario_free(s);
         s = NULL;
     }

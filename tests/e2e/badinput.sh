@@ -79,6 +79,11 @@ refused "missing directory: exit 2" 2 \
     run "$T/nowhere" --headless
 last_is "missing directory: ends with the count" "$(count_line "$T/nowhere")"
 
+refused "an empty directory name: exit 2, the name shown as \"\"" 2 \
+    '"": an empty name (expected a scenario directory)' \
+    run "" --headless
+last_is "an empty directory name: ends with the count" 'coinsim: 1 problem in ""; nothing was run'
+
 refused "a file instead of a directory: exit 2" 2 \
     "$S/packs.csv: not a directory (expected a scenario directory)" \
     run "$S/packs.csv" --headless
