@@ -156,6 +156,11 @@ static int feed_line(csvr *r)
     r->lineno++;
     const char *s = r->line;
     size_t len = (size_t)n;
+    if (r->lineno == 1 && len >= 2 && (memcmp(s, "\xFF\xFE", 2) == 0 || memcmp(s, "\xFE\xFF", 2) == 0)) {
+        diag_add(r->d, DIAG_ERROR, r->label, r->lineno, NULL,
+                 "text is UTF-16 (expected UTF-8 text; save the file as UTF-8)");
+        return -1;
+    }
     if (memchr(s, '\0', len)) {
         diag_add(r->d, DIAG_ERROR, r->label, r->lineno, NULL,
                  "binary data (a NUL byte) where CSV text was expected");

@@ -111,7 +111,7 @@ static const char *type_expect(const sc_field *f, char *buf, size_t n)
     char lo[NUM_BUF], hi[NUM_BUF];
     switch (f->type) {
     case F_NAME: return "a non-empty name without '.'";
-    case F_TEXT: return "text";
+    case F_TEXT: return "non-empty text";
     case F_PATH: return "a directory path";
     case F_SEED: return "a whole number from 0 to 18446744073709551615";
     case F_CHANNEL: return "app or web";
@@ -1011,7 +1011,10 @@ size_t scenario_check(const scenario *s, diag *d)
     int64_t sum = 0;
     for (size_t i = 0; i < t->nsegs; i++)
         sum += t->segs[i].share;
-    if (sum != MICRO)
+    if (t->nsegs == 0)
+        diag_add(d, DIAG_ERROR, s->file[SC_SEGMENTS], 0, NULL,
+                 "no segments: every viewer belongs to one (expected at least one row)");
+    else if (sum != MICRO)
         diag_add(d, DIAG_ERROR, s->set_shares ? s->set_shares : s->file[SC_SEGMENTS], 0, "share",
                  "shares sum to %s (expected exactly 1)", num_fmt_short(a, sum));
     if (t->npacks == 0)
