@@ -74,7 +74,10 @@ scenario **sweep_build(const scenario *base, const sweep_axis *axes, size_t naxe
                         snprintf(where + l, sizeof where - l, "%s%s=%s", a ? " " : "", axes[a].target,
                                  axes[a].values[pick[a]]);
                     }
-                    diag_add(d, DIAG_ERROR, NULL, 0, NULL, "at the point %s: %s", where, pd.items[i].text);
+                    if (naxes == 1 && strncmp(pd.items[i].text, "--vary ", 7) == 0)
+                        diag_add(d, DIAG_ERROR, NULL, 0, NULL, "%s", pd.items[i].text);    /* names the point */
+                    else
+                        diag_add(d, DIAG_ERROR, NULL, 0, NULL, "at the point %s: %s", where, pd.items[i].text);
                 }
         }
         diag_clear(&pd);
