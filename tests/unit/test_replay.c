@@ -39,17 +39,6 @@
 
 /* ------------------------------------------------------------- helpers */
 
-/* Load dir, apply the NULL-terminated TARGET=VALUE edits, and insist that
- * it validates (warnings are fine). */
-static scenario *load(const char *dir, ...)
-{
-    va_list ap;
-    va_start(ap, dir);
-    scenario *s = test_load_va(dir, ap);
-    va_end(ap);
-    return s;
-}
-
 /* A temporary file holding text; its path in path (unlink when done). */
 static void write_tmp(char *path, size_t n, const char *text)
 {
@@ -184,7 +173,7 @@ static replay *replay_all(const scenario *s, const char *path, const replay_opts
 static void test_hand_log(void **state)
 {
     (void)state;
-    scenario *s = load(FIX "tiny", NULL);
+    scenario *s = test_load(FIX "tiny", NULL);
     char path[64];
     tiny_log(path, sizeof path, 0, -1, NULL);
     replay_opts o = {0, 0};
@@ -239,7 +228,7 @@ static void test_hand_log(void **state)
 static void test_order_within_step(void **state)
 {
     (void)state;
-    scenario *s = load(FIX "tiny", NULL);
+    scenario *s = test_load(FIX "tiny", NULL);
     char path[64];
     tiny_log(path, sizeof path, 1, -1, NULL);
     replay_opts o = {0, 0};
@@ -264,7 +253,7 @@ static void test_order_within_step(void **state)
 static void test_whatif_commission(void **state)
 {
     (void)state;
-    scenario *s = load(FIX "tiny", "commission=0.2", NULL);
+    scenario *s = test_load(FIX "tiny", "commission=0.2", NULL);
     char path[64];
     tiny_log(path, sizeof path, 0, -1, NULL);
     replay_opts o = {0, 1};
@@ -291,7 +280,7 @@ static void test_whatif_commission(void **state)
 static void infeasible_case(const char *what, int at, const char *row, long line, const char *msg_want, int gifts,
                             int cashouts)
 {
-    scenario *s = load(FIX "tiny", NULL);
+    scenario *s = test_load(FIX "tiny", NULL);
     char path[64], want[512];
     tiny_log(path, sizeof path, 0, at, row);
 
@@ -349,7 +338,7 @@ static void test_infeasible(void **state)
  * first row) or replay_step (later rows). */
 static void bad_case(const char *text, const char *want_tail)
 {
-    scenario *s = load(FIX "tiny", NULL);
+    scenario *s = test_load(FIX "tiny", NULL);
     char path[64], want[512];
     write_tmp(path, sizeof path, text);
     diag d = {0};
@@ -398,7 +387,7 @@ static void test_bad_input(void **state)
 static void test_round_trip(void **state)
 {
     (void)state;
-    scenario *s = load("tests/fixtures/e2e/timeline", "usd_per_diamond=0.007", "commission=0.333333",
+    scenario *s = test_load("tests/fixtures/e2e/timeline", "usd_per_diamond=0.007", "commission=0.333333",
                        "store_fee_app=0.299999", "payout_fee_usd=0.25", "payout_fee_rate=0.023",
                        "min_withdrawal_usd=1", "packs.web350.bonus_coins=35", "segments.casual.p_churn=0.05",
                        "segments.fan.p_churn=0.02", NULL);

@@ -20,15 +20,6 @@
 #include "report.h"
 #include "testutil.h"
 
-static scenario *load(const char *dir, ...)
-{
-    va_list ap;
-    va_start(ap, dir);
-    scenario *s = test_load_va(dir, ap);
-    va_end(ap);
-    return s;
-}
-
 /* The names in dir, sorted and joined by spaces ("" if none). */
 static void listing(const char *dir, char *out, size_t n)
 {
@@ -66,7 +57,7 @@ static void set_all_or_nothing(void **state)
     (void)state;
     char dir[] = "/tmp/coinsim-test-report-XXXXXX", msg[600], names[600];
     assert_non_null(mkdtemp(dir));
-    scenario *s = load("tests/fixtures/e2e/small", "runs=2", "steps=3", NULL);
+    scenario *s = test_load("tests/fixtures/e2e/small", "runs=2", "steps=3", NULL);
     mc_opts o;
     memset(&o, 0, sizeof o);
     o.runs = 2;

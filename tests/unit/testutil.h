@@ -32,6 +32,16 @@ static inline scenario *test_load_va(const char *dir, va_list ap)
     return s;
 }
 
+/* test_load_va with the edits as arguments, NULL last. */
+static inline scenario *test_load(const char *dir, ...)
+{
+    va_list ap;
+    va_start(ap, dir);
+    scenario *s = test_load_va(dir, ap);
+    va_end(ap);
+    return s;
+}
+
 /* |x - mean| <= k sd, with the figures printed either way. */
 static inline void test_near(const char *what, double x, double mean, double sd, double k)
 {
