@@ -261,14 +261,20 @@ static void snapshot(dash *d)
     }
 }
 
-static int new_world(dash *d, uint64_t run)
+/* Let go of the run shown: its world or replay and its snapshot. */
+static void drop_run(dash *d)
 {
+    world_snap_free(d->snap);
     world_free(d->w);
     replay_free(d->rp);
-    world_snap_free(d->snap);
+    d->snap = NULL;
     d->w = NULL;
     d->rp = NULL;
-    d->snap = NULL;
+}
+
+static int new_world(dash *d, uint64_t run)
+{
+    drop_run(d);
     d->run = run;
     if (d->o.replay) {
         /* Live edits on a log are what-if accounting: cash-outs are capped
@@ -910,12 +916,7 @@ static void advance(dash *d, double dt, double t0)
 /* Everything a dashboard holds but the scenario, which is the caller's. */
 static void dash_release(dash *d)
 {
-    world_snap_free(d->snap);
-    world_free(d->w);
-    replay_free(d->rp);
-    d->snap = NULL;
-    d->w = NULL;
-    d->rp = NULL;
+    drop_run(d);
     for (int k = 0; k < SER_N; k++) {
         free(d->series[k]);
         free(d->b.mean[k]);

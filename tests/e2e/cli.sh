@@ -9,23 +9,7 @@ set -u
 FIX=tests/fixtures/e2e
 GOOD=$FIX/small
 BAD=$FIX/invalid
-T=$(mktemp -d) || exit 1
-trap 'rm -rf "$T"' EXIT
-trap 'exit 130' INT TERM
-fails=0
-
-ok() { echo "ok - $1"; }
-# notok NAME [WHY]: report a failure with the last command's output.
-notok() {
-    echo "not ok - $1"
-    [ $# -gt 1 ] && echo "# $2"
-    echo "# exit status: $rc"
-    sed -n '1,6s/^/# stdout: /p' "$T/out"
-    sed -n '1,6s/^/# stderr: /p' "$T/err"
-    fails=$((fails + 1))
-}
-# run CMD...: stdout to $T/out, stderr to $T/err, status in $rc.
-run() { "$@" >"$T/out" 2>"$T/err"; rc=$?; }
+. tests/e2e/lib.sh      # $T, ok, notok, run, check
 # expect_fail NAME WANT_RC FIRST_STDERR_LINE: the last command failed with
 # that status, that exact first line on stderr and nothing on stdout.
 expect_fail() {

@@ -17,35 +17,24 @@
 #include "csvread.h"
 #include "diag.h"
 
+#include "fuzzutil.h"
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char tmpdir[256], path[300];
-
-static void cleanup(void)
-{
-    unlink(path);
-    rmdir(tmpdir);
-}
+static const char *path;         /* the input's file (fuzz_tmpfile) */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    const char *t = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/coinsim-fuzz-csv-XXXXXX", t && *t ? t : "/tmp");
-    if (!mkdtemp(tmpdir))
-        abort();
-    snprintf(path, sizeof path, "%s/t.csv", tmpdir);
-    atexit(cleanup);
+    path = fuzz_tmpfile("csv", "t.csv");
     return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0)
-        abort();
+    fuzz_write(path, data, size);
 
     diag d = {0};
     csvr *r = csvr_open(path, "t.csv", &d);

@@ -21,6 +21,8 @@
 #include "replay.h"
 #include "scenario.h"
 
+#include "fuzzutil.h"
+
 #ifndef COINSIM_ROOT
 #define COINSIM_ROOT "."
 #endif
@@ -31,13 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_STEPS 16
 
 static scenario *sc;
-static char tmpdir[256], path[300];
-
-static void cleanup(void)
-{
-    unlink(path);
-    rmdir(tmpdir);
-}
+static const char *path;         /* the input's file (fuzz_tmpfile) */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -54,12 +50,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         fprintf(stderr, "fuzz_events: cannot load %s/tests/fixtures/replay/tiny\n", COINSIM_ROOT);
         abort();
     }
-    const char *t = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/coinsim-fuzz-events-XXXXXX", t && *t ? t : "/tmp");
-    if (!mkdtemp(tmpdir))
-        abort();
-    snprintf(path, sizeof path, "%s/events.csv", tmpdir);
-    atexit(cleanup);
+    path = fuzz_tmpfile("events", "events.csv");
     return 0;
 }
 
@@ -97,9 +88,7 @@ static void replay_all(int lenient)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0)
-        abort();
+    fuzz_write(path, data, size);
     replay_all(0);
     replay_all(1);
     return 0;

@@ -5,11 +5,13 @@
  * must survive a round trip: num_fmt_micro and num_fmt_short write it, and
  * the text parses back to the same micro-units. Seeds: tests/fuzz/corpus/num/.
  * Run with `make fuzz` (all harnesses) or build-fuzz/fuzz_num DIR. */
+#define _POSIX_C_SOURCE 200809L     /* fuzzutil.h: mkdtemp */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzzutil.h"
 #include "num.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -27,11 +29,9 @@ static void roundtrip(int64_t v)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *s = malloc(size + 1);
+    char *s = fuzz_string(data, size);
     if (!s)
         return 0;
-    memcpy(s, data, size);
-    s[size] = '\0';
 
     const char *why = NULL;
     int64_t micro, i;

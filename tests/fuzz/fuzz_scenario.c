@@ -21,6 +21,8 @@
 #include "diag.h"
 #include "scenario.h"
 
+#include "fuzzutil.h"
+
 #ifndef COINSIM_ROOT
 #define COINSIM_ROOT "."
 #endif
@@ -42,9 +44,7 @@ static char *tpath(int t)
 
 static void put(int t, const void *data, size_t size)
 {
-    FILE *f = fopen(tpath(t), "wb");
-    if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0)
-        abort();
+    fuzz_write(tpath(t), data, size);
 }
 
 static void cleanup(void)
@@ -59,10 +59,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    const char *t = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/coinsim-fuzz-scenario-XXXXXX", t && *t ? t : "/tmp");
-    if (!mkdtemp(tmpdir))
-        abort();
+    fuzz_tmpdir(tmpdir, sizeof tmpdir, "scenario");
     snprintf(scdir, sizeof scdir, "%s/minimal", tmpdir);
     if (mkdir(scdir, 0700) != 0)
         abort();

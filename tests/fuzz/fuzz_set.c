@@ -18,6 +18,8 @@
 #include "diag.h"
 #include "scenario.h"
 
+#include "fuzzutil.h"
+
 #ifndef COINSIM_ROOT
 #define COINSIM_ROOT "."
 #endif
@@ -57,11 +59,9 @@ static void apply(const char *assign, const char *label)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *s = malloc(size + 1);
+    char *s = fuzz_string(data, size);
     if (!s)
         return 0;
-    memcpy(s, data, size);
-    s[size] = '\0';
 
     apply(s, "--set");
 

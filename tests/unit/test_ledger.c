@@ -19,26 +19,15 @@
 #include "mc.h"
 #include "scenario.h"
 #include "world.h"
+#include "testutil.h"
 
 #define FIX "tests/fixtures/model/"
 
 static scenario *load(const char *name)
 {
     char dir[256];
-    diag d = {0};
     snprintf(dir, sizeof dir, FIX "%s", name);
-    scenario *s = scenario_load(dir, &d);
-    if (s)
-        scenario_check(s, &d);
-    if (!s || d.errors) {
-        for (size_t i = 0; i < d.n; i++)
-            print_error("%s\n", d.items[i].text);
-        diag_clear(&d);
-        scenario_free(s);
-        fail_msg("fixture %s did not load", dir);
-    }
-    diag_clear(&d);
-    return s;
+    return test_load(dir, (const char *)NULL);
 }
 
 static int64_t bal_sum(const ledger *l)
