@@ -61,11 +61,13 @@ test: deps
 tests-build: $(TESTS)
 
 # The benchmark (not a test): wall time, events a second, peak memory and the
-# floor of each bench scenario; bench-mc on one thread and on two.
+# floor of each bench scenario; bench-mc on one thread and on two; then how
+# long a signal takes to stop a job (tools/stop-bench.sh).
 bench: deps
 	@$(MAKE) --no-print-directory all
 	./$(BIN) bench --threads 1 scenarios/baseline scenarios/bench-1m scenarios/bench-idle scenarios/bench-10m scenarios/bench-mc \
 	    --threads 2 scenarios/bench-mc
+	@sh tools/stop-bench.sh ./$(BIN)
 
 # The whole suite under AddressSanitizer and UBSan, in build-asan/.
 asan: deps

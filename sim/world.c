@@ -98,12 +98,16 @@ struct world {
     atomic_int *stop;    /* see world_watch */
 };
 
-/* Whether to give up the step: looked at every 2^16 visits, so that a
- * step over millions of viewers (whose first touch of their records is
- * itself slow) still stops within milliseconds. */
-static inline int stopping(const world *w, int64_t count)
+/* Whether to give up the step: looked at when count is a multiple of
+ * mask + 1, so that a step over millions of viewers still stops within
+ * milliseconds. A first step is slow: every record it visits is touched
+ * for the first time (a page fault for each new page). Sessions look at
+ * the flag every 2^12, which in the sparsest segment is a few hundred
+ * pages; churns, rarer and each possibly on a page of its own, every 2^10.
+ * The test is one AND of a counter kept anyway. */
+static inline int stopping(const world *w, int64_t count, int64_t mask)
 {
-    return (count & 0xFFFF) == 0 && w->stop && *w->stop;
+    return (count & mask) == 0 && w->stop && *w->stop;
 }
 
 /* An event to the hook. Out of line and called only under EMIT, so that a
@@ -447,7 +451,7 @@ static int churn(world *w)
         visits vq;
         visits_start(&vq, w, r, p, log1p(-p), w->seg_start[s], end);
         for (int64_t v; (v = visits_next(&vq)) >= 0;) {
-            if (stopping(w, w->churns))
+            if (stopping(w, w->churns, 0x3FF))
                 return 0;
             int64_t coins = w->vw[v].wallet;
             ledger_breakage(&w->L, coins);
@@ -740,7 +744,7 @@ static void viewers(world *w)
             /* The viewer's own draws this step: see rng.h on common
              * random numbers. */
             rng_sm vr = {rng_key_at(w->key_viewer, w->step, v)};
-            if (stopping(w, ++w->sessions))
+            if (stopping(w, ++w->sessions, 0xFFF))
                 return;
             unsigned k = ztp_draw(g, rng_sm_uniform(&vr));
             int64_t creator = (int64_t)alias_draw(&w->live_pick, rng_sm_uniform(&vr));  /* its id */
