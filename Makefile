@@ -22,18 +22,26 @@ TESTS   := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB     := $(BUILD)/libcoinsim.a
 BIN     ?= coinsim
 
-.PHONY: all deps run test tests-build clean asan bench lint fuzz
+.PHONY: all deps run test tests-build clean asan bench lint fuzz have-build have-test
 
 all: $(BIN)
 
 deps:
 	@sh tools/deps.sh
 
-$(BUILD)/sim/%.o: sim/%.c
+# Before compiling, the packages a build needs are checked, so that one that
+# is missing is named (with the command that installs it) rather than
+# showing as a compiler error. Order-only: they never make a file stale.
+have-build:
+	@sh tools/deps.sh --check build
+have-test:
+	@sh tools/deps.sh --check test
+
+$(BUILD)/sim/%.o: sim/%.c | have-build
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/tui/%.o: tui/%.c
+$(BUILD)/tui/%.o: tui/%.c | have-build
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(TUI_CFLAGS) $(shell pkg-config --cflags gsl 2>/dev/null) -c $< -o $@
 
@@ -44,7 +52,7 @@ $(LIB): $(SIM_OBJ)
 $(BIN): $(TUI_OBJ) $(LIB)
 	$(CC) $(SAN) -o $@ $(TUI_OBJ) $(LIB) $(LDLIBS_TUI)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) | have-test
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Isim -o $@ $< $(LIB) $(LDLIBS_TEST)
 
@@ -121,4 +129,4 @@ lint: deps
 clean:
 	rm -rf build build-asan build-fuzz $(BIN)
 
--include $(SIM_OBJ:.o=.d) $(TUI_OBJ:.o=.d)
+-include $(SIM_OBJ:.o=.d) $(TUI_OBJ:.o=.d) $(TESTS:=.d)

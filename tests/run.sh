@@ -29,7 +29,7 @@ done
 for t in tests/e2e/*.sh; do
     [ -f "$t" ] || continue
     [ "$t" = tests/e2e/lib.sh ] && continue     # shared helpers, not a test
-    COINSIM="$bin" sh "$t" >"$log" 2>&1
+    BUILD="$build" COINSIM="$bin" sh "$t" >"$log" 2>&1
     rc=$?
     cat "$log"
     p=$(grep -c '^ok - ' "$log")

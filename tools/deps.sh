@@ -3,26 +3,55 @@
 # named as arguments are needed too (make lint adds its checkers).
 # As root it runs apt-get; with password-less sudo, sudo apt-get; otherwise
 # it prints the exact command and fails, so nothing half-builds.
+#
+# tools/deps.sh --check WHAT: install nothing; if a package that WHAT
+# needs is missing, say which and how to get it, and fail. WHAT is "build"
+# (plain make: the compiler and the libraries) or "test" (the unit-test
+# library and tmux as well). The Makefile runs this before compiling, so
+# that a missing library is named instead of showing as a compiler error.
 set -u
-pkgs="make gcc pkg-config libncurses-dev libgsl-dev libcsv-dev libcmocka-dev tmux $*"
-missing=""
-for p in $pkgs; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-        missing="$missing $p"
-    fi
-done
-[ -z "$missing" ] && exit 0
-echo "coinsim: installing missing Debian packages:$missing" >&2
+build_pkgs="make gcc pkg-config libncurses-dev libgsl-dev libcsv-dev"
+test_pkgs="libcmocka-dev tmux"
+
+# missing PKG...: those of PKG... that dpkg does not have installed.
+missing() {
+    for p; do
+        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+            printf ' %s' "$p"
+        fi
+    done
+}
+
+if [ "${1:-}" = --check ]; then
+    # Without dpkg this is not Debian: the compiler will have its say.
+    command -v dpkg-query >/dev/null 2>&1 || exit 0
+    case ${2:-build} in
+    build) need=$build_pkgs ;;
+    test) need="$build_pkgs $test_pkgs" ;;
+    *) echo "usage: tools/deps.sh --check build|test" >&2; exit 2 ;;
+    esac
+    # shellcheck disable=SC2086 # word lists on purpose
+    gone=$(missing $need)
+    [ -z "$gone" ] && exit 0
+    echo "coinsim: cannot build: missing Debian packages:$gone" >&2
+    echo "coinsim: run 'make deps' to install them (make run and make test do it themselves)" >&2
+    exit 1
+fi
+
+# shellcheck disable=SC2086
+gone=$(missing $build_pkgs $test_pkgs "$@")
+[ -z "$gone" ] && exit 0
+echo "coinsim: installing missing Debian packages:$gone" >&2
 if [ "$(id -u)" = 0 ]; then
     SUDO=""
 elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
     SUDO="sudo"
 else
     echo "coinsim: cannot install them without root. Run:" >&2
-    echo "    sudo apt-get update && sudo apt-get install -y$missing" >&2
+    echo "    sudo apt-get update && sudo apt-get install -y$gone" >&2
     exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q >&2 || exit 1
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -q $missing >&2 || exit 1
+$SUDO apt-get install -y -q $gone >&2 || exit 1
