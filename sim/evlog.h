@@ -1,4 +1,4 @@
-/* evlog — the event log of one run (MODEL.md §6): writing it from a run's
+/* evlog — the event log of one run (docs/model.md §6): writing it from a run's
  * event hook, and the names of its columns and types for reading it. */
 #ifndef COINSIM_EVLOG_H
 #define COINSIM_EVLOG_H

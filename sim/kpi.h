@@ -1,4 +1,4 @@
-/* kpi — the figures a run records (MODEL.md §6): per-step time-series
+/* kpi — the figures a run records (docs/model.md §6): per-step time-series
  * columns and per-run metrics, with their names and units in one place. */
 #ifndef COINSIM_KPI_H
 #define COINSIM_KPI_H
@@ -71,7 +71,7 @@ typedef struct kpi_end {
     size_t nspend;
 } kpi_end;
 
-/* Fill a run's totals and derived metrics (MODEL.md §6) from its rows
+/* Fill a run's totals and derived metrics (docs/model.md §6) from its rows
  * rows[0..nsteps) and what it left behind; e->earned and e->spend are
  * sorted. */
 void kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *e, run_result *out);

@@ -1,4 +1,4 @@
-/* ledger — double-entry money and the coin and diamond counters (MODEL.md §5).
+/* ledger — double-entry money and the coin and diamond counters (docs/model.md §5).
  *
  * Every money posting moves µUSD between accounts and sums to zero. The
  * flow counters are kept apart from the balances so that the identities
@@ -48,7 +48,7 @@ void ledger_breakage(ledger *l, int64_t coins);
 /* A cash-out of withdrawn µD worth gross µUSD, fee µUSD to the processor. */
 void ledger_cashout(ledger *l, int64_t withdrawn, int64_t gross, int64_t fee);
 
-/* Check every identity of MODEL.md §5 against the actual sums of wallets
+/* Check every identity of docs/model.md §5 against the actual sums of wallets
  * and creators' pending µD. Returns 0, or -1 with the broken identity and
  * its figures in msg. */
 int ledger_check(const ledger *l, int64_t wallet_sum, int64_t pending_sum, char *msg, size_t n);

@@ -1,4 +1,4 @@
-/* replay — an event log (MODEL.md §6) applied to the ledger under a
+/* replay — an event log (docs/model.md §6) applied to the ledger under a
  * scenario, step by step, with the same figures as a run.
  *
  * The log is streamed and one step is held at a time, so memory follows the

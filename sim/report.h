@@ -1,4 +1,4 @@
-/* report — the output files of MODEL.md §6, written atomically.
+/* report — the output files of docs/model.md §6, written atomically.
  *
  * Each file is written under a temporary name in the same directory,
  * flushed to disk and renamed only when all of them are complete, so a

@@ -1,4 +1,4 @@
-/* rng — per-run, per-process random streams (MODEL.md §7).
+/* rng — per-run, per-process random streams (docs/model.md §7).
  *
  * The generator is xoshiro256** (Blackman and Vigna), registered as a GSL
  * generator type so every GSL distribution draws from it: it passes

@@ -1,4 +1,4 @@
-/* scenario — a directory of CSV tables (MODEL.md §3) read into memory.
+/* scenario — a directory of CSV tables (docs/model.md §3) read into memory.
  *
  * Every settable field is described once, in a table of descriptors; the
  * CSV loader, --set and timeline rows all go through it, so a parameter

@@ -1,5 +1,5 @@
 /* stats — a metric summarised over runs: mean, sd, Student-t 95% CI and
- * percentiles (MODEL.md §6). */
+ * percentiles (docs/model.md §6). */
 #ifndef COINSIM_STATS_H
 #define COINSIM_STATS_H
 

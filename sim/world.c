@@ -500,7 +500,7 @@ static int choose_live(world *w)
 }
 
 /* The multinomial-logit weights of channel ch's packs for a shortfall
- * (MODEL.md §4), into wts, and their total with the no-purchase option
+ * (docs/model.md §4.4), into wts, and their total with the no-purchase option
  * (U = 0). Shifted by the largest utility so no exp overflows; the shift
  * cancels in every probability. */
 static double logit_weights(const world *w, const sc_segment *sg, int ch, int64_t shortfall, double *wts, double *scratch)
@@ -530,7 +530,7 @@ static double logit_weights(const world *w, const sc_segment *sg, int ch, int64_
     return acc + exp(-umax);
 }
 
-/* One purchase decision for a shortfall (MODEL.md §4): the channel, then
+/* One purchase decision for a shortfall (docs/model.md §4.4): the channel, then
  * the logit among its packs and buying nothing. Returns the pack index and
  * *q, or -1. When one pack of every kind covers the shortfall (q = 1 for
  * all, the usual case), the weights depend on nothing else and come from

@@ -1,4 +1,4 @@
-/* world — one run of the economy (MODEL.md §4), step by step.
+/* world — one run of the economy (docs/model.md §4), step by step.
  *
  * A world owns a working copy of the scenario's tables, which the timeline
  * changes as steps go by; the scenario itself is never written. The world
