@@ -1,7 +1,7 @@
 #!/bin/sh
 # End-to-end: coinsim compare (paired runs on common random numbers) and
 # coinsim sweep (a grid on the same random numbers), README "coinsim compare
-# A B" and "coinsim sweep DIR", MODEL.md §4 and §7.
+# A B" and "coinsim sweep DIR", docs/model.md §4 and §7.
 #
 # Fixtures in tests/fixtures/compare: base (tests/fixtures/e2e/small at 15
 # steps, 3000 viewers, 6 runs, seed 3); same (extends base, changes
@@ -21,7 +21,7 @@ F=tests/fixtures/compare
 . tests/e2e/lib.sh
 exit0() { [ "$rc" -eq 0 ] || { echo "exit $rc: $(head -n 2 "$T/err")"; return 1; }; }
 
-# The metrics of MODEL.md §6 in the order of summary.csv.
+# The metrics of docs/model.md §6 in the order of summary.csv.
 METRICS="cash_in_usd store_fees_usd payouts_gross_usd payout_fees_usd payouts_net_usd
 platform_cash_usd coins_sold coins_bonus coins_gifted coins_breakage wallet_coins
 diamonds_credited diamonds_withdrawn pending_diamonds purchases gifts lost_intents

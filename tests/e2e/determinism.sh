@@ -1,5 +1,5 @@
 #!/bin/sh
-# End-to-end: MODEL.md §7 — same binary, scenario and seed give the same
+# End-to-end: docs/model.md §7 — same binary, scenario and seed give the same
 # bytes whatever the number of threads; run r depends only on (seed, r).
 # Run from the repository root with COINSIM set to the binary:
 #   COINSIM=./coinsim sh tests/e2e/determinism.sh

@@ -1,6 +1,6 @@
 #!/bin/sh
 # End-to-end: event logs (run --events/--events-run) and coinsim replay
-# (MODEL.md §6, README "Event logs and coinsim replay"): the exact round trip
+# (docs/model.md §6, README "Event logs and coinsim replay"): the exact round trip
 # on every shipped scenario, what-if accounting checked with integer
 # arithmetic, events in any order within a step, string identifiers, names
 # the scenario does not know, bad rows (exit 2, exact FILE:LINE: message, no

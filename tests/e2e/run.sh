@@ -1,6 +1,6 @@
 #!/bin/sh
-# End-to-end: coinsim run — the printed table, the output files of MODEL.md
-# §6 (exact headers, row counts, 6-decimal money, the ledger identities of
+# End-to-end: coinsim run — the printed table, the output files of
+# docs/model.md §6 (exact headers, row counts, 6-decimal money, the ledger identities of
 # §5 recomputed from the files), --check and the ledger fault hook.
 # Run from the repository root with COINSIM set to the binary:
 #   COINSIM=./coinsim sh tests/e2e/run.sh
@@ -12,7 +12,7 @@ STEPS=20
 RUNS=3
 . tests/e2e/lib.sh
 
-# The metrics of MODEL.md §6: every time-series column, then the derived ones.
+# The metrics of docs/model.md §6: every time-series column, then the derived ones.
 TS_COLS="cash_in_usd store_fees_usd payouts_gross_usd payout_fees_usd payouts_net_usd
 platform_cash_usd coins_sold coins_bonus coins_gifted coins_breakage wallet_coins
 diamonds_credited diamonds_withdrawn pending_diamonds purchases gifts lost_intents
@@ -150,7 +150,7 @@ runs_rows() {
 }
 check "runs.csv: run then every metric; one row per run, runs 1..$RUNS" runs_rows
 
-# The ledger identities (MODEL.md §5) recomputed from the files in integer
+# The ledger identities (docs/model.md §5) recomputed from the files in integer
 # units: "9815.170000" -> 9815170000 µUSD. awk's numbers are doubles, exact
 # below 2^53; larger values fail the check rather than pass by rounding.
 AWK_UNITS='
@@ -240,7 +240,7 @@ runs_match_ts() {
 }
 check "runs.csv totals = timeseries.csv sums of flows and last stocks" runs_match_ts
 
-# derived UPD: runs.csv's derived metrics from its own totals (MODEL.md §6),
+# derived UPD: runs.csv's derived metrics from its own totals (docs/model.md §6),
 # to the 6 decimals written; UPD is usd_per_diamond. Means per step from
 # timeseries.csv.
 derived() {
@@ -319,7 +319,7 @@ check "summary.csv: mean, sd, Student-t CI and median agree with runs.csv; p5 <=
     summary_vs_runs
 
 # The same files and identities with every fee non-zero, bonus coins and
-# rates that do not divide evenly (floors everywhere, MODEL.md §2).
+# rates that do not divide evenly (floors everywhere, docs/model.md §2).
 O=$T/fees
 run "$COINSIM" run "$S" --headless --runs $RUNS --seed 9 --out "$O" \
     --set payout_fee_usd=0.25 --set payout_fee_rate=0.023 --set min_withdrawal_usd=1 \

@@ -62,7 +62,7 @@ else
 fi
 
 # Exact: a coin worth $0.01 credits (1 - commission) x 0.01 / 0.005 diamonds,
-# so 1 diamond per coin at 0.50 and 1.2 at 0.40 (MODEL.md §4, floors exact).
+# so 1 diamond per coin at 0.50 and 1.2 at 0.40 (docs/model.md §4.4, floors exact).
 # credits K: diamonds_credited (6 decimals) = coins_gifted x K / 10 per run.
 credits() {
     ran "$1" || { echo "$1 did not run"; return 1; }

@@ -1,5 +1,5 @@
 #!/bin/sh
-# End-to-end: extends and timeline.csv (MODEL.md §3). The fixture
+# End-to-end: extends and timeline.csv (docs/model.md §3). The fixture
 # tests/fixtures/e2e/timeline extends ../small, cuts the commission to 0.40
 # at step 10, gives 20 bonus coins on app65 in steps 5-7, and has a row at
 # step 25 (of 20) that never applies.

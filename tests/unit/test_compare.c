@@ -1,5 +1,5 @@
 /* test_compare — paired comparison (compare.c) and sweeps (sweep.c) on
- * common random numbers (rng.h, MODEL.md §4 and §7).
+ * common random numbers (rng.h, docs/model.md §4 and §7).
  *
  * Most checks here are exact: run r of A and run r of B draw from the same
  * streams, so whatever a change cannot touch must come out identical to
@@ -104,7 +104,7 @@ static void exact_zero(const cmp_result *r, int m, const char *ctx)
 }
 
 /* Time-series columns of the demand side: what viewers do. Nothing a
- * creator is paid feeds back into them (MODEL.md §4). */
+ * creator is paid feeds back into them (docs/model.md §4). */
 static const int demand_cols[] = {TS_CASH_IN,     TS_STORE_FEES,     TS_COINS_SOLD,    TS_COINS_BONUS,
                                   TS_COINS_GIFTED, TS_COINS_BREAKAGE, TS_WALLET_COINS, TS_PURCHASES,
                                   TS_GIFTS,        TS_LOST_INTENTS,   TS_ACTIVE_VIEWERS, TS_PAYERS,
@@ -159,7 +159,7 @@ static void test_self_compare_is_exactly_zero(void **state)
  * commission, so every demand figure is identical run by run and step by
  * step, and its paired difference is exactly zero. Creators' credit per
  * gift of c coins is floor(c x 10000 x (10^6 - commission_ppm) / 5000)
- * = 2c (10^6 - commission_ppm) µD exactly (MODEL.md §4): 10^6 c at 0.50,
+ * = 2c (10^6 - commission_ppm) µD exactly (docs/model.md §4.4): 10^6 c at 0.50,
  * 1.4 x 10^6 c at 0.30, so B's diamonds credited are exactly 1.4 x A's in
  * every run and every step. */
 static void test_commission_leaves_demand_identical(void **state)

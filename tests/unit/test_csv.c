@@ -1,5 +1,5 @@
 /* test_csv — csvread: rows, the line each starts on, and every way a file
- * can fail to be CSV text (MODEL.md §3).
+ * can fail to be CSV text (docs/model.md §3).
  *
  * Each test writes its exact bytes (BOM, CR, NUL and all) to a temporary
  * file and reads it under the label "t.csv", so messages are predictable. */

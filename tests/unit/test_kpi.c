@@ -1,4 +1,4 @@
-/* test_kpi — the metrics of MODEL.md §6: the Gini and top-share helpers on
+/* test_kpi — the metrics of docs/model.md §6: the Gini and top-share helpers on
  * vectors worked by hand, the metric table, formatting, and every derived
  * metric of a real run recomputed here from its event stream. */
 #include <stdarg.h>
@@ -121,7 +121,7 @@ static void test_metric_table(void **state)
     assert_int_equal(kpi_metric_find("payers"), TS_PAYERS);
     assert_int_equal(kpi_metric_find("no_such_metric"), -1);
     assert_int_equal(kpi_metric_find(""), -1);
-    /* The stocks and means of MODEL.md §6. */
+    /* The stocks and means of docs/model.md §6. */
     assert_int_equal(kpi_cols[TS_PLATFORM_CASH].agg, AGG_LAST);
     assert_int_equal(kpi_cols[TS_WALLET_COINS].agg, AGG_LAST);
     assert_int_equal(kpi_cols[TS_PENDING_DIAMONDS].agg, AGG_LAST);
@@ -183,7 +183,7 @@ static void on_event(void *ud, const sim_event *e)
         h->cash_in += e->usd;
         break;
     case EV_GIFT: {
-        /* MODEL.md §4: floor(c x coin value x (10^6 - commission) / $ per diamond). */
+        /* docs/model.md §4.4: floor(c x coin value x (10^6 - commission) / $ per diamond). */
         unsigned __int128 x = (unsigned __int128)(uint64_t)e->coins * (uint64_t)t->p.coin_value *
                               (uint64_t)(1000000 - t->p.commission);
         h->earned[e->creator] += (int64_t)(x / (uint64_t)t->p.usd_per_diamond);

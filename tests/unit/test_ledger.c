@@ -1,4 +1,4 @@
-/* test_ledger — the double-entry ledger and its identities (MODEL.md §5):
+/* test_ledger — the double-entry ledger and its identities (docs/model.md §5):
  * postings by hand, every identity after a real run (checked by
  * ledger_check and recomputed here), each kind of breakage detected when
  * a ledger is corrupted by hand, and the fault hook seen by world_check,

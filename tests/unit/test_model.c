@@ -1,4 +1,4 @@
-/* test_model — the model of MODEL.md §4 against its closed forms, its
+/* test_model — the model of docs/model.md §4 against its closed forms, its
  * exact integer arithmetic, the timeline, and determinism (§7).
  *
  * Statistical checks use fixed seeds and a tolerance of K_SD = 5 standard
@@ -744,7 +744,7 @@ static void test_churn_and_breakage(void **state)
 
 /* ============================================== 2. exact arithmetic */
 
-/* The exact fixture by hand (MODEL.md §2, §4): coin $0.01, commission
+/* The exact fixture by hand (docs/model.md §2, §4): coin $0.01, commission
  * 0.333333, $0.007 a diamond; credit = floor(c x 10000 x 666667 / 7000) µD:
  *   1 coin: floor(952381.43) = 952381;  3 coins: floor(2857144.29) = 2857144;
  *   7 coins: 6666670 exactly (not 7 x 952381 = 6666667: floored per gift).
@@ -791,7 +791,7 @@ typedef struct exact_cov {
 
 /* Run the exact fixture with a shadow of every creator's pending µD,
  * built from the gift events with the credits above, and predict each
- * step's cash-outs from MODEL.md §4.5; every figure must match to the unit. */
+ * step's cash-outs from docs/model.md §4.5; every figure must match to the unit. */
 static void run_exact(exact_cov *cov)
 {
     scenario *s = load("exact", NULL);
@@ -977,7 +977,7 @@ static const char *usd_set(char *buf, size_t n, const char *key, int64_t micro)
  * diamonds by step BK (read from a run in which nothing can cash out);
  * the gifts do not depend on the cash-out parameters (their own stream),
  * so runs with the minimum, the limit or the fee set from W see the same
- * pending diamonds, and the rules of MODEL.md §4.5 say exactly what
+ * pending diamonds, and the rules of docs/model.md §4.5 say exactly what
  * happens at step BK. $0.007 a diamond: W diamonds are worth G = 7000 W. */
 static void test_cashout_boundaries(void **state)
 {

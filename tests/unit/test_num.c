@@ -1,4 +1,4 @@
-/* test_num — exact decimals from text and back (num.h, MODEL.md §2).
+/* test_num — exact decimals from text and back (num.h, docs/model.md §2).
  *
  * Every expected value here is worked out by hand from the text: "0.99" is
  * 0.99 x 10^6 = 990000 micro-units, INT64_MAX is 9223372036854775807, so the
@@ -244,7 +244,7 @@ static void muldiv_floors(void **state)
     assert_int_equal(num_muldiv(2, 1, 3), 0);               /* 0.67 */
     assert_int_equal(num_muldiv(990000, 300000, 1000000), 297000);  /* 30% of $0.99 */
     assert_int_equal(num_muldiv(999999, 300000, 1000000), 299999);  /* 299999.7 */
-    /* MODEL.md §4: one coin at the defaults credits exactly one diamond. */
+    /* docs/model.md §4.4: one coin at the defaults credits exactly one diamond. */
     assert_int_equal(num_muldiv(10000, 500000, 5000), 1000000);
     assert_int_equal(num_muldiv(0, 5, 7), 0);
     assert_int_equal(num_muldiv(1, 1, 1), 1);

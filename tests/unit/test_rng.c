@@ -1,4 +1,4 @@
-/* test_rng — the random streams of MODEL.md §7: the documented seeding
+/* test_rng — the random streams of docs/model.md §7: the documented seeding
  * (recomputed here from rng.h's formula with reference splitmix64 and
  * xoshiro256**), reproducibility, distinct streams, and the uniforms.
  *

@@ -1,5 +1,5 @@
 /* test_scenario — loading, validation, --set and segment sizes
- * (scenario.h, MODEL.md §3).
+ * (scenario.h, docs/model.md §3).
  *
  * Every bad fixture under tests/fixtures/bad/ is a copy of good/minimal with
  * one thing wrong, named in its params.csv comment row; each test expects
@@ -127,7 +127,7 @@ static void minimal_loads_exactly(void **state)
     assert_null(s->file[SC_TIMELINE]);
     assert_int_equal(s->ntl, 0);
 
-    /* params.csv, then the defaults of MODEL.md §3 for keys it leaves out */
+    /* params.csv, then the defaults of docs/model.md §3 for keys it leaves out */
     assert_string_equal(t->p.name, "minimal");
     assert_null(t->p.extends);
     assert_int_equal(t->p.steps, 10);
