@@ -958,6 +958,12 @@ int dash_main(scenario *s, const char *dir, const dash_opts *o)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     setlocale(LC_ALL, "");
+    /* Braille and box drawing are UTF-8: in another character set they
+     * would reach the screen as garbage, so draw as --ascii does. */
+    if (!d.o.ascii && !ui_utf8()) {
+        d.o.ascii = 1;
+        say(&d, "drawing in ASCII (as --ascii): the locale's character set is not UTF-8");
+    }
     if (!initscr()) {
         fprintf(stderr, "coinsim: cannot start the terminal dashboard (try --headless)\n");
         dash_release(&d);

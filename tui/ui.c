@@ -1,7 +1,23 @@
+#define _POSIX_C_SOURCE 200809L
 #include "ui.h"
 
+#include <ctype.h>
 #include <curses.h>
+#include <langinfo.h>
 #include <string.h>
+
+int ui_utf8(void)
+{
+    /* "UTF-8" from glibc, musl and macOS; "utf8" or "UTF8" elsewhere. */
+    const char *cs = nl_langinfo(CODESET), *want = "utf8";
+    for (; *cs && *want; cs++) {
+        if (*cs == '-')
+            continue;
+        if (tolower((unsigned char)*cs) != *want++)
+            return 0;
+    }
+    return !*cs && !*want;
+}
 
 int ui_colors_init(int want)
 {

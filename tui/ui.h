@@ -1,7 +1,12 @@
-/* ui — colours (with a monochrome fallback) and small drawing helpers
- * shared by the dashboard's views. */
+/* ui — the terminal the dashboard draws on: its character set, colours
+ * (with a monochrome fallback) and small drawing helpers shared by its
+ * views. */
 #ifndef COINSIM_UI_H
 #define COINSIM_UI_H
+
+/* Whether the locale's character set (after setlocale) is UTF-8, which the
+ * dashboard's braille and box drawing need. */
+int ui_utf8(void);
 
 enum ui_role { UI_TITLE = 1, UI_BAND, UI_LINE, UI_HILITE, UI_OUT, UI_IN, UI_DIM, UI_KEY };
 
