@@ -4,7 +4,53 @@
 #include <ctype.h>
 #include <curses.h>
 #include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <term.h>
+#include <unistd.h>
+
+int ui_can_dashboard(char *why, size_t n)
+{
+    *why = '\0';
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+        return 0;
+    const char *term = getenv("TERM");
+    if (!term || !*term) {
+        snprintf(why, n, "TERM is not set");
+        return 0;
+    }
+    /* Asked of terminfo here, as initscr would: it exits the program on a
+     * TERM it does not know, and on one without cursor addressing (dumb)
+     * draws nothing but the last line. */
+    int err = 0, ok = setupterm(NULL, STDOUT_FILENO, &err) == OK;
+    if (ok) {
+        const char *cup = tigetstr("cup");
+        ok = cup && cup != (const char *)-1;
+    }
+    if (cur_term)
+        del_curterm(cur_term);
+    if (ok)
+        return 1;
+    if (err == -1)
+        snprintf(why, n, "no terminfo database to look TERM=%.60s up in", term);
+    else if (err == 0)
+        snprintf(why, n, "terminfo does not know TERM=%.60s", term);
+    else
+        snprintf(why, n, "TERM=%.60s cannot address the cursor", term);
+    return 0;
+}
+
+int ui_dashboard_or_table(void)
+{
+    char why[160];
+    if (ui_can_dashboard(why, sizeof why))
+        return 1;
+    if (*why)
+        fprintf(stderr, "coinsim: %s; printing the summary table instead of the dashboard "
+                        "(use --headless to skip this note)\n", why);
+    return 0;
+}
 
 int ui_utf8(void)
 {

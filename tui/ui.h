@@ -1,8 +1,23 @@
-/* ui — the terminal the dashboard draws on: its character set, colours
- * (with a monochrome fallback) and small drawing helpers shared by its
- * views. */
+/* ui — the terminal the dashboard draws on: whether it can, its character
+ * set, colours (with a monochrome fallback) and small drawing helpers
+ * shared by its views. */
 #ifndef COINSIM_UI_H
 #define COINSIM_UI_H
+
+#include <stddef.h>
+
+/* Whether the dashboard can open: stdin and stdout are terminals, and
+ * terminfo knows TERM and how to move its cursor. Asked before ncurses
+ * takes the terminal. Returns 1 if so; else 0, with why saying what is
+ * wrong with the terminal ("TERM=dumb cannot address the cursor"), or
+ * empty when stdin or stdout is simply not a terminal. */
+int ui_can_dashboard(char *why, size_t n);
+
+/* ui_can_dashboard for the commands that print a table when there is no
+ * dashboard: returns the same, and when stdin and stdout are a terminal
+ * that cannot take the dashboard, says why on stderr (one line) before the
+ * table comes. */
+int ui_dashboard_or_table(void);
 
 /* Whether the locale's character set (after setlocale) is UTF-8, which the
  * dashboard's braille and box drawing need. */
