@@ -773,4 +773,123 @@ else
     bad "$N" "exit status $(cat "$T/E.tour.rc" 2>/dev/null)" "stderr: $(cat "$T/E.tour.err" 2>/dev/null)"
 fi
 
+# ============================================================ sessions F-K
+# Terminal care without flags. F runs in the C locale, whose character set
+# is not UTF-8: it must draw as --ascii does, which G (UTF-8, --ascii) shows
+# at the same run and step, and say so once in the footer. H, I and U run
+# under a TERM that cannot address the cursor (dumb, one terminfo does not
+# know, none): the headless table after a one-line note on stderr. K is a
+# replay under TERM=dumb; J the tour, which has no table to fall back on.
+NOTE_ASCII="drawing in ASCII (as --ascii): the locale's character set is not UTF-8"
+start F 80 24 -- env LANG=C LC_ALL=C "$COINSIM" run "$D"
+start G 80 24 -- "$COINSIM" run "$D" --ascii
+start H 100 60 -- env TERM=dumb "$COINSIM" run "$D"
+start I 100 60 -- env TERM=no-such-terminal "$COINSIM" run "$D"
+start U 100 60 -- sh -c 'unset TERM; exec "$0" "$@"' "$COINSIM" run "$D"
+start K 100 60 -- env TERM=dumb "$COINSIM" replay tests/fixtures/replay/tiny.csv --scenario tests/fixtures/replay/tiny
+start J 100 24 -- env TERM=dumb "$COINSIM" tour "$D"
+
+N="LANG=C: the first frame draws in ASCII ('> 10/s', no byte outside ASCII, no ~X garbage) and the last row says: $NOTE_ASCII"
+F_up=0
+f_first() {
+    has_re '^ dash \| run 1/6 \| step [0-9]+/120 \| > 10/s \|' && line_has 2 "1 Overview   2 Flow" && view_is 1 &&
+        line_has 24 "$NOTE_ASCII"
+}
+if waitfor F "$WAIT" f_first; then
+    F_up=1
+    if LC_ALL=C grep -n '[^ -~]' "$T/screen" >"$T/nonascii"; then bad "$N" "bytes outside ASCII: $(head -n 2 "$T/nonascii")"
+    elif has "~"; then bad "$N" "'~' on the screen (ncurses' picture of a byte the locale cannot show)"
+    else ok "$N"; fi
+else
+    bad "$N" "no first frame within ${WAIT}s with an ASCII title ' dash | run 1/6 | step N/120 | > 10/s |' and the note on row 24" \
+        "stderr: $(head -c 300 "$T/F.err" 2>/dev/null)"
+fi
+
+N="LANG=C: the note is said once: it gives way to the keys on the last row, and does not come back as the views change"
+if [ $F_up = 1 ]; then
+    n_why=
+    if ! waitfor F 20 all 'line_has 24 "? help  q quit"' "lacks \"\$NOTE_ASCII\""; then
+        n_why="the keys did not come back on row 24 within 20s"
+    else
+        for n in 2 3 4 5 1; do
+            keys F "$n"
+            if ! waitfor F "$WAIT" view_is "$n"; then n_why="key $n did not show view $n"; break; fi
+            if lacks "? help  q quit" || has "$NOTE_ASCII"; then n_why="on view $n row 24 is not the keys: $(sed -n 24p "$T/screen")"; break; fi
+        done
+    fi
+    if [ -z "$n_why" ]; then ok "$N"; else bad "$N" "$n_why"; fi
+else skipped "$N"; fi
+
+N="LANG=C draws what --ascii draws: at the end of run 1 (max speed, band of 6) the screen is the same as with --ascii in UTF-8, ASCII charts and all"
+if [ $F_up = 1 ]; then
+    e_why=
+    at_end() { has " | run 1/6 | step 120/120 | done | commission 50.0% | band of 6" && view_is 1 && line_has 24 "? help  q quit"; }
+    keys F + + + + + +
+    keys G + + + + + +
+    if ! waitfor G 20 at_end; then e_why="--ascii in UTF-8 (session G) did not reach 'done' with its band of 6"
+    elif ! settle G; then e_why="session G's screen did not settle"
+    elif cp "$T/screen" "$T/G-end" && ! waitfor F 20 at_end; then e_why="LANG=C (session F) did not reach 'done' with its band of 6"
+    elif ! settle F; then e_why="session F's screen did not settle"
+    elif ! cmp -s "$T/screen" "$T/G-end"; then
+        e_why="the screens differ (< LANG=C, > --ascii): $(diff "$T/screen" "$T/G-end" | grep '^[<>]' | head -n 6 | tr '\n' '|')"
+    elif ! has "* this run   - mean of runs   : p5-p95 of runs"; then e_why="no ASCII chart legend at the end"
+    elif ! grep -v -F "this run" "$T/screen" | grep -q -F '***'; then e_why="no '***' of the run shown in the charts"
+    fi
+    if [ -z "$e_why" ]; then ok "$N"; else bad "$N" "$e_why"; fi
+else skipped "$N"; fi
+
+N="LANG=C: q quits with exit 0 and the terminal is the shell's again"
+if [ $F_up = 1 ]; then
+    lit F q
+    lit G q
+    if ! waitfile "$T/F.rc" "$WAIT"; then bad "$N" "coinsim did not exit within ${WAIT}s of q"
+    elif [ "$(cat "$T/F.rc")" != 0 ]; then bad "$N" "exit status $(cat "$T/F.rc")" "stderr: $(cat "$T/F.err")"
+    elif ! after_exit F; then bad "$N" "$a_why"
+    else ok "$N"; fi
+else skipped "$N"; fi
+
+# The table as --headless prints it, as a pane shows it (no trailing blanks).
+"$COINSIM" run "$D" --headless 2>/dev/null | sed 's/ *$//' >"$T/run.table"
+"$COINSIM" replay tests/fixtures/replay/tiny.csv --scenario tests/fixtures/replay/tiny --headless 2>/dev/null |
+    sed 's/ *$//' >"$T/replay.table"
+# table S TABLE WHY: S exited 0, its stderr is the one line WHY then the
+# note, its pane is TABLE then the shell's line, and the terminal is as it was.
+TAIL="; printing the summary table instead of the dashboard (use --headless to skip this note)"
+table() {
+    tb_n=$(wc -l <"$2")
+    tb_why=
+    waitfile "$T/$1.rc" 30
+    cap "$1"
+    if [ ! -s "$T/$1.rc" ]; then tb_why="coinsim did not exit within 30s (a dashboard waiting for keys?)"
+    elif [ "$(cat "$T/$1.rc")" != 0 ]; then tb_why="exit status $(cat "$T/$1.rc"), stderr: $(head -c 300 "$T/$1.err")"
+    elif [ "$(cat "$T/$1.err")" != "coinsim: $3$TAIL" ]; then tb_why="stderr is not the one line 'coinsim: $3$TAIL': $(head -c 300 "$T/$1.err")"
+    elif ! waitfor "$1" "$WAIT" has "shell after coinsim: status 0"; then tb_why="the shell's line did not appear"
+    elif [ "$tb_n" -lt 10 ]; then tb_why="the --headless table to compare with has $tb_n lines"
+    elif ! sed -n "1,${tb_n}p" "$T/screen" | cmp -s - "$2"; then
+        tb_why="the pane is not the --headless table: $(sed -n "1,${tb_n}p" "$T/screen" | diff - "$2" | grep '^[<>]' | head -n 4 | tr '\n' '|')"
+    elif ! line_has $((tb_n + 1)) "shell after coinsim: status 0"; then tb_why="more than the table on the pane: row $((tb_n + 1)) is $(sed -n "$((tb_n + 1))p" "$T/screen")"
+    elif ! after_exit "$1"; then tb_why=$a_why
+    fi
+    [ -z "$tb_why" ]
+}
+N="TERM=dumb: coinsim run prints the --headless table, after a one-line note on stderr, and exits 0"
+if table H "$T/run.table" "TERM=dumb cannot address the cursor"; then ok "$N"; else bad "$N" "$tb_why"; fi
+N="TERM=no-such-terminal: coinsim run prints the --headless table, after a one-line note on stderr, and exits 0"
+if table I "$T/run.table" "terminfo does not know TERM=no-such-terminal"; then ok "$N"; else bad "$N" "$tb_why"; fi
+N="TERM unset: coinsim run prints the --headless table, after a one-line note on stderr, and exits 0"
+if table U "$T/run.table" "TERM is not set"; then ok "$N"; else bad "$N" "$tb_why"; fi
+N="TERM=dumb: coinsim replay prints its --headless table, after a one-line note on stderr, and exits 0"
+if table K "$T/replay.table" "TERM=dumb cannot address the cursor"; then ok "$N"; else bad "$N" "$tb_why"; fi
+
+N="TERM=dumb: coinsim tour says it needs a terminal whose cursor it can move and exits 2, the terminal untouched"
+TOUR_DUMB="coinsim tour: TERM=dumb cannot address the cursor (the tour needs a terminal whose cursor it can move: set TERM to the terminal's type, e.g. TERM=xterm-256color)"
+waitfile "$T/J.rc" 30
+cap J
+if [ ! -s "$T/J.rc" ]; then bad "$N" "coinsim tour did not exit within 30s"
+elif [ "$(cat "$T/J.rc")" != 2 ]; then bad "$N" "exit status $(cat "$T/J.rc")" "stderr: $(head -c 300 "$T/J.err")"
+elif [ "$(cat "$T/J.err")" != "$TOUR_DUMB" ]; then bad "$N" "stderr is not the one line '$TOUR_DUMB'" "stderr: $(head -c 300 "$T/J.err")"
+elif ! waitfor J "$WAIT" line_has 1 "shell after coinsim: status 2"; then bad "$N" "the pane's first row is not the shell's line (output on stdout?)"
+elif ! after_exit J; then bad "$N" "$a_why"
+else ok "$N"; fi
+
 [ $fails -eq 0 ]
