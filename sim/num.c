@@ -1,7 +1,11 @@
 #include "num.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#define REAL_DIGITS 400     /* far more than any spreadsheet writes */
 
 /* Digits accumulate into an unsigned 64-bit value; the bound is checked
  * before each multiply so an overflowing number is reported, not wrapped. */
@@ -48,6 +52,47 @@ int num_parse_dec(const char *s, int64_t *micro, const char **why)
     return 0;
 }
 
+int num_parse_real(const char *s, double *micro, const char **why)
+{
+    /* The digits without the point, then an exponent that puts the point
+     * back and multiplies by 10^6: strtod rounds that text once. */
+    char buf[REAL_DIGITS + 32];
+    size_t n = 0;
+    int nd = 0, nfrac = 0, frac = 0;
+    long ex = 0;
+
+    if (!s || !*s) { *why = "empty value"; return -1; }
+    if (*s == '+' || *s == '-') {
+        if (*s == '-') buf[n++] = '-';
+        s++;
+    }
+    for (;; s++) {
+        if (*s == '.' && !frac) { frac = 1; continue; }
+        if (*s < '0' || *s > '9') break;
+        if (nd == REAL_DIGITS) { *why = "too many digits"; return -1; }
+        buf[n++] = *s;
+        nd++;
+        nfrac += frac;
+    }
+    if (nd == 0) { *why = "not a number"; return -1; }
+    if (*s == 'e' || *s == 'E') {
+        int neg = 0, ne = 0;
+        s++;
+        if (*s == '+' || *s == '-') neg = (*s++ == '-');
+        for (; *s >= '0' && *s <= '9'; s++, ne++)
+            if (ex < 10000000)      /* beyond this, 0 or too large anyway */
+                ex = ex * 10 + (*s - '0');
+        if (ne == 0) { *why = "not a number"; return -1; }
+        if (neg) ex = -ex;
+    }
+    if (*s) { *why = "not a number"; return -1; }
+    snprintf(buf + n, sizeof buf - n, "e%ld", ex + 6 - nfrac);
+    double v = strtod(buf, NULL);
+    if (!isfinite(v)) { *why = "number too large"; return -1; }
+    *micro = v;
+    return 0;
+}
+
 int num_parse_int(const char *s, int64_t *out, const char **why)
 {
     int neg = 0, n = 0;
@@ -88,6 +133,63 @@ char *num_fmt_short(char *buf, int64_t micro)
     size_t n = strlen(buf);
     while (buf[n - 1] == '0') buf[--n] = '\0';
     if (buf[n - 1] == '.') buf[--n] = '\0';
+    return buf;
+}
+
+/* printf's "%.*e" of micro-units (d.ddde+XX, whatever the locale's radix)
+ * as a plain decimal in units: the same digits, the point 6 places left. */
+static void unit_text(const char *e, char *out)
+{
+    char dig[32];
+    int k = 0, x;
+    size_t n = 0;
+
+    if (*e == '-')
+        out[n++] = *e++;
+    for (; *e && *e != 'e'; e++)
+        if (*e >= '0' && *e <= '9' && k < (int)sizeof dig - 1)
+            dig[k++] = *e;
+    x = *e ? atoi(e + 1) : 0;
+    while (k > 1 && dig[k - 1] == '0')
+        k--;
+    int pt = x - 6 + 1;             /* digits before the point */
+    if (pt > 21 || pt < -20) {
+        out[n++] = dig[0];
+        if (k > 1)
+            out[n++] = '.';
+        for (int i = 1; i < k; i++)
+            out[n++] = dig[i];
+        snprintf(out + n, NUM_REAL_BUF - n, "e%d", pt - 1);
+        return;
+    }
+    if (pt <= 0) {
+        out[n++] = '0';
+        out[n++] = '.';
+        for (int i = pt; i < 0; i++)
+            out[n++] = '0';
+    }
+    for (int i = 0; i < k || i < pt; i++) {
+        if (i == pt && pt > 0)
+            out[n++] = '.';
+        out[n++] = i < k ? dig[i] : '0';
+    }
+    out[n] = '\0';
+}
+
+char *num_fmt_real(char *buf, double micro)
+{
+    if (micro > -9e15 && micro < 9e15 && (double)(int64_t)micro == micro)
+        return num_fmt_short(buf, (int64_t)micro);
+    /* 17 significant digits always read back; fewer usually do. */
+    for (int prec = 0; prec <= 16; prec++) {
+        char e[48];
+        double back;
+        const char *why;
+        snprintf(e, sizeof e, "%.*e", prec, micro);
+        unit_text(e, buf);
+        if (num_parse_real(buf, &back, &why) == 0 && back == micro)
+            break;
+    }
     return buf;
 }
 

@@ -15,6 +15,15 @@
  * what is wrong. Leading and trailing blanks are not accepted. */
 int num_parse_dec(const char *s, int64_t *micro, const char **why);
 
+/* Parse a decimal of any precision, with an optional exponent
+ * ("1.0986122886681098", "-2", ".5", "2.5E-3"), into micro-units held in a
+ * double: the double nearest to the value times 10^6. Up to 6 places that
+ * is exactly the whole number num_parse_dec gives, so code that reads it
+ * computes as before. The text strtod sees has no decimal point, so no
+ * locale can change the result. Same error contract as num_parse_dec
+ * (also "number too large" when the micro-units overflow a double). */
+int num_parse_real(const char *s, double *micro, const char **why);
+
 /* Parse a whole number (optional sign) into *out. Same error contract. */
 int num_parse_int(const char *s, int64_t *out, const char **why);
 
@@ -29,6 +38,15 @@ char *num_fmt_micro(char *buf, int64_t micro);
 /* Write micro-units with the trailing zeros of the fraction removed
  * ("0.99", "10", "-0.000001"); for messages and saved scenarios. */
 char *num_fmt_short(char *buf, int64_t micro);
+
+/* Write micro-units held in a double (num_parse_real) as the shortest
+ * decimal that num_parse_real reads back to the same double: a whole
+ * number of micro-units exactly as num_fmt_short writes it, anything else
+ * with up to 17 significant digits ("1.0986122886681098"), in exponent
+ * form only when tiny or huge ("1e-30"). buf must hold NUM_REAL_BUF bytes;
+ * returns buf. Not for infinities or NaN (num_parse_real never gives one). */
+#define NUM_REAL_BUF 64
+char *num_fmt_real(char *buf, double micro);
 
 /* a * b / d, floored, for non-negative operands, with a 128-bit
  * intermediate. Returns -1 if d is 0 or the result does not fit. */

@@ -130,6 +130,105 @@ static void dec_rejects_junk(void **state)
     check_dec(NULL, -1, 0, "empty value");
 }
 
+/* ---------------------------------------------------- real decimals */
+
+/* num_parse_real of text, as one line: rc, the value with 17 digits, why. */
+static void check_real(const char *text, int want_rc, double want, const char *want_why)
+{
+    char got[256], exp[256];
+    double v = -4.25;
+    const char *why = NULL;
+    int rc = num_parse_real(text, &v, &why);
+    snprintf(got, sizeof got, "real \"%s\": rc %d, value %.17g, why %s", text ? text : "(null)", rc, v, why ? why : "-");
+    snprintf(exp, sizeof exp, "real \"%s\": rc %d, value %.17g, why %s", text ? text : "(null)", want_rc,
+             want_rc == 0 ? want : -4.25, want_why ? want_why : "-");
+    assert_string_equal(got, exp);
+}
+
+static void real_is_dec_up_to_six_places(void **state)
+{
+    /* Up to 6 places a real is exactly the whole number of micro-units
+     * num_parse_dec gives, so the engine computes as before. */
+    static const char *const t[] = {"0.99", "1", "-0.5", "+3.25", "0.000001", "-12", "1.2", "0.3", "-7.5",
+                                    "0.05", "123456.789012", "1000000", "-1000", ".5", "5."};
+    (void)state;
+    for (size_t i = 0; i < N(t); i++) {
+        int64_t m = SENTINEL;
+        const char *why = NULL;
+        assert_int_equal(num_parse_dec(t[i], &m, &why), 0);
+        check_real(t[i], 0, (double)m, NULL);
+    }
+}
+
+static void real_takes_any_precision(void **state)
+{
+    (void)state;
+    /* ln 3 as a spreadsheet writes it: the double nearest 10^6 times it. */
+    check_real("1.0986122886681098", 0, 1098612.2886681098, NULL);
+    check_real("-1.0986122886681098", 0, -1098612.2886681098, NULL);
+    check_real("0.0000001", 0, 0.1, NULL);
+    check_real("0.33333333333333331", 0, 333333.33333333331, NULL);
+    check_real("2.5E-3", 0, 2500, NULL);
+    check_real("1e3", 0, 1e9, NULL);
+    check_real("-1e+3", 0, -1e9, NULL);
+    check_real("1.5e-30", 0, 1.5e-24, NULL);
+    check_real("1e-400", 0, 0, NULL);                 /* rounds to 0 */
+    check_real("1e400", -1, 0, "number too large");
+    check_real("9e99999999999", -1, 0, "number too large");
+    static const char *const junk[] = {
+        "abc", "1.2.3", " 1", "1 ", ".", "-", "+", "1e", "1e+", "e3", "1,5", "0x10", "inf", "nan", "1e3.5", "$1", "50%",
+    };
+    for (size_t i = 0; i < N(junk); i++)
+        check_real(junk[i], -1, 0, "not a number");
+    check_real("", -1, 0, "empty value");
+    char many[420];
+    memset(many, '1', 401);
+    many[401] = '\0';
+    check_real(many, -1, 0, "too many digits");
+}
+
+static void fmt_real_shortest_that_reads_back(void **state)
+{
+    static const struct { double v; const char *text; } c[] = {
+        {990000.0, "0.99"},                    /* whole micro-units: as num_fmt_short */
+        {-2250000.0, "-2.25"},
+        {0.0, "0"},
+        {-0.0, "0"},
+        {1098612.2886681098, "1.0986122886681098"},
+        {0.1, "0.0000001"},
+        {1234567.5, "1.2345675"},
+        {333333.33333333331, "0.3333333333333333"},
+        {1.5e-24, "1.5e-30"},
+        {1e27, "1e21"},
+    };
+    (void)state;
+    for (size_t i = 0; i < N(c); i++) {
+        char buf[NUM_REAL_BUF];
+        double back = -1;
+        const char *why = NULL;
+        assert_ptr_equal(num_fmt_real(buf, c[i].v), buf);
+        assert_string_equal(buf, c[i].text);
+        assert_int_equal(num_parse_real(buf, &back, &why), 0);
+        assert_true(back == c[i].v);
+    }
+    /* Any double reads back: a fixed walk over magnitudes and digits. */
+    uint64_t x = 88172645463325252ULL;
+    for (int i = 0; i < 20000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        double v = (double)(x >> 11) / 9007199254740992.0 * 2e6 - 1e6;
+        for (int k = 0; k < i % 40; k++)
+            v /= 10;
+        char buf[NUM_REAL_BUF];
+        double back = -1;
+        const char *why = NULL;
+        num_fmt_real(buf, v);
+        if (num_parse_real(buf, &back, &why) != 0 || back != v)
+            fail_msg("%.17g written as \"%s\" reads back as %.17g", v, buf, back);
+    }
+}
+
 /* ------------------------------------------------------ whole numbers */
 
 static void int_bounds(void **state)
@@ -280,6 +379,9 @@ int main(void)
         cmocka_unit_test(fmt_micro_six_places),
         cmocka_unit_test(fmt_short_drops_trailing_zeros),
         cmocka_unit_test(fmt_round_trips_through_parse),
+        cmocka_unit_test(real_is_dec_up_to_six_places),
+        cmocka_unit_test(real_takes_any_precision),
+        cmocka_unit_test(fmt_real_shortest_that_reads_back),
         cmocka_unit_test(muldiv_floors),
         cmocka_unit_test(muldiv_fails_with_minus_one),
     };
