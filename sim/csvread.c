@@ -25,6 +25,8 @@ struct csvr {
     size_t linecap;
     long lineno;
     int eof, failed;
+    int delim_known;          /* the header line was seen */
+    char delim;               /* ',' or ';' */
 
     char *arena;              /* cell text, back to back */
     size_t alen, acap;
@@ -93,6 +95,7 @@ csvr *csvr_open(const char *path, const char *label, diag *d)
         return NULL;
     }
     r->d = d;
+    r->delim = ',';
     r->label = strdup(label);
     r->f = fopen(path, "rb");
     if (!r->f || !r->label) {
@@ -135,6 +138,40 @@ static int valid_utf8(const unsigned char *s, size_t n)
     return 1;
 }
 
+/* What a line that starts a row is, before the header is known: a
+ * comment (first cell, blanks trimmed as libcsv trims them, starting with
+ * '#'), blank (nothing but separators and blanks), or the header. */
+enum line_kind { LINE_COMMENT, LINE_BLANK, LINE_HEADER };
+
+static enum line_kind line_kind(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (i < len && s[i] == '#')
+        return LINE_COMMENT;
+    for (; i < len; i++)
+        if (!strchr(" \t\r\n,;", s[i]))
+            return LINE_HEADER;
+    return LINE_BLANK;
+}
+
+/* ';' if the header line has more semicolons than commas outside quotes. */
+static char header_delim(const char *s, size_t len)
+{
+    size_t commas = 0, semis = 0;
+    int quoted = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '"')
+            quoted = !quoted;
+        else if (!quoted && s[i] == ',')
+            commas++;
+        else if (!quoted && s[i] == ';')
+            semis++;
+    }
+    return semis > commas ? ';' : ',';
+}
+
 /* Feed one physical line to the parser. Returns -1 on an error reported. */
 static int feed_line(csvr *r)
 {
@@ -174,8 +211,17 @@ static int feed_line(csvr *r)
         diag_add(r->d, DIAG_ERROR, r->label, r->lineno, NULL, "text is not valid UTF-8 (expected UTF-8 text)");
         return -1;
     }
-    if (r->p.pstate == 0)      /* ROW_NOT_BEGUN: the next row starts here */
+    if (r->p.pstate == 0) {    /* ROW_NOT_BEGUN: the next row starts here */
         r->cur_line = r->lineno;
+        if (!r->delim_known) {
+            /* Comments are read as they always were, with commas; a blank
+             * line with its own separator, so that ";;" has no text. */
+            enum line_kind k = line_kind(s, len);
+            r->delim = k == LINE_COMMENT ? ',' : header_delim(s, len);
+            csv_set_delim(&r->p, (unsigned char)r->delim);
+            r->delim_known = k == LINE_HEADER;
+        }
+    }
     if (csv_parse(&r->p, s, len, on_cell, on_row, r) != len) {
         diag_add(r->d, DIAG_ERROR, r->label, r->lineno, NULL, "malformed quoting (%s)",
                  csv_error(&r->p) == CSV_EPARSE ?
@@ -236,6 +282,11 @@ int csvr_next(csvr *r, csvr_row *row)
             return -1;
         }
     }
+}
+
+char csvr_delim(const csvr *r)
+{
+    return r->delim_known ? r->delim : ',';
 }
 
 void csvr_close(csvr *r)

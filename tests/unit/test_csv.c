@@ -269,6 +269,89 @@ static void many_rows_reuse_memory(void **state)
     diag_clear(&d);
 }
 
+/* ------------------------------------------------------ separators */
+
+/* The separator the header decided, ',' before it is read. */
+static void expect_delim(csvr *r, char want)
+{
+    char got[2] = {csvr_delim(r), 0}, exp[2] = {want, 0};
+    assert_string_equal(got, exp);
+}
+
+static void semicolon_header_decides(void **state)
+{
+    diag d = {0};
+    (void)state;
+    /* A spreadsheet where the comma is the decimal separator. */
+    csvr *r = OPEN("\xEF\xBB\xBFName;Coins;Weight;;\r\nrose;1;0,5;;\r\n\"a;b\";2;1,25;;\r\n", &d);
+    expect_delim(r, ',');
+    ROW(r, &d, 1, "Name", "Coins", "Weight", "", "");
+    expect_delim(r, ';');
+    ROW(r, &d, 2, "rose", "1", "0,5", "", "");
+    ROW(r, &d, 3, "a;b", "2", "1,25", "", "");
+    expect_end(r, &d);
+    csvr_close(r);
+    /* More semicolons than commas outside quotes: semicolons. */
+    r = OPEN("a;b;c,d\n1;2;3,4\n", &d);
+    ROW(r, &d, 1, "a", "b", "c,d");
+    ROW(r, &d, 2, "1", "2", "3,4");
+    expect_delim(r, ';');
+    expect_end(r, &d);
+    csvr_close(r);
+    assert_int_equal(d.n, 0);
+    diag_clear(&d);
+}
+
+static void comma_header_stays_comma(void **state)
+{
+    diag d = {0};
+    (void)state;
+    csvr *r = OPEN("a,b\n1;2,3\n", &d);
+    ROW(r, &d, 1, "a", "b");
+    ROW(r, &d, 2, "1;2", "3");
+    expect_delim(r, ',');
+    csvr_close(r);
+    /* Semicolons inside quotes do not count; a tie is commas. */
+    r = OPEN("\"x;y;z\",b\n1,2\n", &d);
+    ROW(r, &d, 1, "x;y;z", "b");
+    ROW(r, &d, 2, "1", "2");
+    expect_delim(r, ',');
+    csvr_close(r);
+    r = OPEN("a;b,c\n1;2,3\n", &d);
+    ROW(r, &d, 1, "a;b", "c");
+    expect_delim(r, ',');
+    csvr_close(r);
+    assert_int_equal(d.n, 0);
+    diag_clear(&d);
+}
+
+static void separator_from_the_header_not_before(void **state)
+{
+    diag d = {0};
+    (void)state;
+    /* Comments (one across lines) and blank lines before the header do
+     * not decide, and ";;" before a semicolon header is a blank row. */
+    csvr *r = OPEN("# a;b;c;d\n"                      /* 1 */
+                   "#x,\"q;\n;;\"\n"                 /* 2-3 */
+                   ";;\n"                             /* 4 */
+                   "\r\n"                             /* 5 */
+                   "k;v\n"                            /* 6 */
+                   "1;2,5\n", &d);                    /* 7 */
+    ROW(r, &d, 6, "k", "v");
+    ROW(r, &d, 7, "1", "2,5");
+    expect_delim(r, ';');
+    expect_end(r, &d);
+    csvr_close(r);
+    /* A comment full of semicolons before a comma header. */
+    r = OPEN("# note; with; semicolons\nk,v\n1,2\n", &d);
+    ROW(r, &d, 2, "k", "v");
+    ROW(r, &d, 3, "1", "2");
+    expect_delim(r, ',');
+    csvr_close(r);
+    assert_int_equal(d.n, 0);
+    diag_clear(&d);
+}
+
 /* -------------------------------------------------------------- errors */
 
 static void unterminated_quote_at_row_start(void **state)
@@ -418,6 +501,9 @@ int main(void)
         cmocka_unit_test(quoted_field_spanning_lines),
         cmocka_unit_test(quoted_field_first_in_row_spanning_lines),
         cmocka_unit_test(crlf_rows),
+        cmocka_unit_test(semicolon_header_decides),
+        cmocka_unit_test(comma_header_stays_comma),
+        cmocka_unit_test(separator_from_the_header_not_before),
         cmocka_unit_test(utf8_bom_dropped),
         cmocka_unit_test(comments_and_blank_rows_skipped),
         cmocka_unit_test(many_rows_reuse_memory),
