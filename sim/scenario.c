@@ -12,7 +12,10 @@
 #include "csvread.h"
 #include "num.h"
 
-enum ftype { F_NAME, F_TEXT, F_PATH, F_INT, F_SEED, F_MONEY, F_RATE, F_DEC, F_CHANNEL, F_BOOL };
+/* F_MONEY and F_RATE are exact to 6 places (int64 micro-units); F_REAL,
+ * a behaviour parameter that is a real number rather than an amount, takes
+ * any decimal (a double in micro-units, see scenario.h). */
+enum ftype { F_NAME, F_TEXT, F_PATH, F_INT, F_SEED, F_MONEY, F_RATE, F_REAL, F_CHANNEL, F_BOOL };
 
 typedef struct sc_field {
     const char *name;
@@ -45,7 +48,7 @@ static const sc_field param_fields[] = {
     {"payout_fee_usd", F_MONEY, P(payout_fee), 0, 0, 0, 0, USD(1000000000)},
     {"payout_fee_rate", F_RATE, P(payout_fee_rate), 0, 0, 0, 0, MICRO},
     {"p_cashout", F_RATE, P(p_cashout), 0, 0, 150000, 0, MICRO},
-    {"creator_zipf", F_DEC, P(creator_zipf), 0, 0, MICRO, 0, 10 * MICRO},
+    {"creator_zipf", F_REAL, P(creator_zipf), 0, 0, MICRO, 0, 10 * MICRO},
     {"live_prob", F_RATE, P(live_prob), 0, 0, 300000, 0, MICRO},
 };
 #undef P
@@ -65,7 +68,7 @@ static const sc_field pack_fields[] = {
 static const sc_field gift_fields[] = {
     {"name", F_NAME, G(name), 1, 1, 0, 0, 0},
     {"coins", F_INT, G(coins), 1, 0, 0, 1, 1000000},
-    {"weight", F_DEC, G(weight), 0, 0, MICRO, 0, 1000000 * MICRO},
+    {"weight", F_REAL, G(weight), 0, 0, MICRO, 0, 1000000 * MICRO},
 };
 #undef G
 
@@ -74,11 +77,11 @@ static const sc_field seg_fields[] = {
     {"name", F_NAME, S(name), 1, 1, 0, 0, 0},
     {"share", F_RATE, S(share), 1, 1, 0, 0, MICRO},
     {"p_active", F_RATE, S(p_active), 1, 0, 0, 0, MICRO},
-    {"gifts_per_session", F_DEC, S(gps), 1, 0, 0, 0, 1000 * MICRO},
+    {"gifts_per_session", F_REAL, S(gps), 1, 0, 0, 0, 1000 * MICRO},
     {"max_gift_coins", F_INT, S(max_gift), 1, 0, 0, 0, 1000000000},
-    {"alpha", F_DEC, S(alpha), 1, 0, 0, -1000 * MICRO, 1000 * MICRO},
-    {"beta", F_DEC, S(beta), 1, 0, 0, -1000 * MICRO, 1000 * MICRO},
-    {"gamma", F_DEC, S(gamma), 1, 0, 0, -1000 * MICRO, 1000 * MICRO},
+    {"alpha", F_REAL, S(alpha), 1, 0, 0, -1000 * MICRO, 1000 * MICRO},
+    {"beta", F_REAL, S(beta), 1, 0, 0, -1000 * MICRO, 1000 * MICRO},
+    {"gamma", F_REAL, S(gamma), 1, 0, 0, -1000 * MICRO, 1000 * MICRO},
     {"web_share", F_RATE, S(web_share), 0, 0, 0, 0, MICRO},
     {"p_churn", F_RATE, S(p_churn), 0, 0, 0, 0, MICRO},
 };
@@ -125,23 +128,158 @@ static const char *type_expect(const sc_field *f, char *buf, size_t n)
         snprintf(buf, n, "an amount in USD from %s to %s with at most 6 decimals",
                  num_fmt_short(lo, f->lo), num_fmt_short(hi, f->hi));
         return buf;
-    case F_DEC:
-        snprintf(buf, n, "a decimal from %s to %s with at most 6 places",
-                 num_fmt_short(lo, f->lo), num_fmt_short(hi, f->hi));
+    case F_REAL:
+        snprintf(buf, n, "a decimal from %s to %s", num_fmt_short(lo, f->lo), num_fmt_short(hi, f->hi));
         return buf;
     }
     return "?";
 }
 
+/* A parsed value; which member holds it depends on the field's type. */
+typedef struct parsed {
+    int64_t i;
+    uint64_t u;
+    double r;
+} parsed;
+
+/* How a comma in a value is to be read. */
+enum comma {
+    COMMA_SEP,      /* a comma-separated file or the command line: an error */
+    COMMA_DEC,      /* a semicolon-separated file: a decimal comma, "0,5" = 0.5 */
+    COMMA_SPLIT,    /* the value is two cells of a row joined at the comma
+                       that split them: an unquoted 0,5 */
+};
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int decimal_type(const sc_field *f)
+{
+    return f->type == F_MONEY || f->type == F_RATE || f->type == F_REAL;
+}
+
+/* Whether s is a number written with a decimal comma: optional sign,
+ * digits, a comma, digits, and for a percentage a '%' after them. */
+static int decimal_comma(const char *s)
+{
+    s += (*s == '+' || *s == '-');
+    if (!is_digit(*s))
+        return 0;
+    while (is_digit(*s))
+        s++;
+    if (*s++ != ',' || !is_digit(*s))
+        return 0;
+    while (is_digit(*s))
+        s++;
+    return !*s || (s[0] == '%' && !s[1]);
+}
+
+/* Whether s is a percentage: a decimal (point, not comma) and '%', blanks
+ * allowed before the '%'. */
+static int percentage(const char *s)
+{
+    int nd = 0;
+    s += (*s == '+' || *s == '-');
+    for (; is_digit(*s); s++)
+        nd++;
+    if (*s == '.')
+        for (s++; is_digit(*s); s++)
+            nd++;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return nd > 0 && s[0] == '%' && !s[1];
+}
+
+/* The number s (sign, digits, optional point and digits; anything after
+ * them ignored) divided by 10^places, exactly, as plain decimal text. */
+static void shift_point(const char *s, int places, char *out, size_t n)
+{
+    char dig[128], ip[140], fp[140];
+    int nd = 0, nint = 0, ni = 0, nf = 0, neg = (*s == '-');
+
+    s += (*s == '+' || *s == '-');
+    for (; is_digit(*s) && nd < (int)sizeof dig; s++, nint++)
+        dig[nd++] = *s;
+    if (*s == '.')
+        for (s++; is_digit(*s) && nd < (int)sizeof dig; s++)
+            dig[nd++] = *s;
+    int pt = nint - places;     /* digits before the point */
+    for (int i = 0; i < pt; i++)
+        if (ni || (i < nd && dig[i] != '0'))
+            ip[ni++] = i < nd ? dig[i] : '0';
+    if (!ni)
+        ip[ni++] = '0';
+    for (int i = pt; i < nd; i++)
+        fp[nf++] = i < 0 ? '0' : dig[i];
+    while (nf && fp[nf - 1] == '0')
+        nf--;
+    neg = neg && (nf || ni > 1 || ip[0] != '0');
+    snprintf(out, n, "%s%.*s%s%.*s", neg ? "-" : "", ni, ip, nf ? "." : "", nf, fp);
+}
+
+/* A number that failed to parse, written the way a spreadsheet writes it:
+ * a percentage (for a rate) or a comma where the point belongs. Sets *w
+ * and the replacement to write in fix; returns 0 if s is neither. */
+static int spreadsheet_fix(const sc_field *f, const char *s, enum comma how, const char **w, char *fix, size_t n)
+{
+    char t[128];
+    if (strlen(s) >= sizeof t)
+        return 0;
+    snprintf(t, sizeof t, "%s", s);
+    char *c = decimal_comma(t) ? strchr(t, ',') : NULL;
+    if (c)
+        *c = '.';
+    if (f->type == F_RATE && percentage(t)) {
+        *w = "a percentage";
+        shift_point(t, 2, fix, n);
+        return 1;
+    }
+    if (!c)
+        return 0;
+    char *end = c + 1 + strspn(c + 1, "0123456789");
+    int whole_nonzero = 0;
+    for (const char *p = t; p < c; p++)
+        whole_nonzero |= *p >= '1' && *p <= '9';
+    *w = how == COMMA_SPLIT ? "a decimal comma split" : "a decimal comma in";
+    if (end - c == 4 && whole_nonzero && !*end) {
+        /* 1,000: a thousands separator as likely as a decimal comma */
+        char one[140], joined[140], thou[140];
+        shift_point(t, 0, one, sizeof one);
+        *c = '\0';
+        snprintf(joined, sizeof joined, "%s%s", t, c + 1);
+        shift_point(joined, 0, thou, sizeof thou);
+        *w = how == COMMA_SPLIT ? "a comma split" : "a comma in";
+        snprintf(fix, n, "%s without the thousands separator, or %s if the comma is a decimal comma", thou, one);
+        return 1;
+    }
+    shift_point(t, 0, fix, n);
+    return 1;
+}
+
 /* Parse text for field f. Returns 0, or -1 with why (possibly in buf). */
-static int parse_value(const sc_field *f, const char *s, int64_t *iv, uint64_t *uv,
+static int parse_value(const sc_field *f, const char *s, enum comma how, parsed *v,
                        char *buf, size_t bufsz, const char **why)
 {
     const char *w = NULL;
-    char exp[160];
+    char exp[160], t[128], fix[400];
     int rc = 0;
 
-    switch (f->type) {
+    /* In a semicolon file 0,5 is 0.5; what is parsed has the point. */
+    const char *in = s;
+    if (how == COMMA_DEC && f->type != F_NAME && f->type != F_TEXT && f->type != F_PATH &&
+        decimal_comma(s) && strlen(s) < sizeof t) {
+        snprintf(t, sizeof t, "%s", s);
+        *strchr(t, ',') = '.';
+        in = t;
+    }
+    if (how == COMMA_SPLIT) {
+        /* Two cells joined at a comma are never a value, only the way to
+         * say what the comma did. */
+        w = "not a number";
+        rc = -1;
+    } else switch (f->type) {
     case F_NAME:
         if (!*s || strchr(s, '.')) { w = *s ? "name contains '.'" : "empty name"; rc = -1; }
         break;
@@ -150,39 +288,51 @@ static int parse_value(const sc_field *f, const char *s, int64_t *iv, uint64_t *
         if (!*s) { w = "empty value"; rc = -1; }
         break;
     case F_SEED:
-        rc = num_parse_u64(s, uv, &w);
+        rc = num_parse_u64(in, &v->u, &w);
         break;
     case F_CHANNEL:
-        if (strcmp(s, "app") == 0) *iv = CH_APP;
-        else if (strcmp(s, "web") == 0) *iv = CH_WEB;
+        if (strcmp(s, "app") == 0) v->i = CH_APP;
+        else if (strcmp(s, "web") == 0) v->i = CH_WEB;
         else { w = "unknown channel"; rc = -1; }
         break;
     case F_BOOL:
     case F_INT:
-        rc = num_parse_int(s, iv, &w);
-        if (rc == 0 && (*iv < f->lo || *iv > f->hi)) {
-            w = (*iv < 0 && f->lo >= 0 && f->type == F_INT) ? "negative" : "out of range";
+        rc = num_parse_int(in, &v->i, &w);
+        if (rc == 0 && (v->i < f->lo || v->i > f->hi)) {
+            w = (v->i < 0 && f->lo >= 0 && f->type == F_INT) ? "negative" : "out of range";
             rc = -1;
         }
         break;
     case F_RATE:
     case F_MONEY:
-    case F_DEC:
-        rc = num_parse_dec(s, iv, &w);
-        if (rc == 0 && (*iv < f->lo || *iv > f->hi)) {
-            w = (*iv < 0 && f->lo >= 0) ? "negative" : "out of range";
+        rc = num_parse_dec(in, &v->i, &w);
+        if (rc == 0 && (v->i < f->lo || v->i > f->hi)) {
+            w = (v->i < 0 && f->lo >= 0) ? "negative" : "out of range";
+            rc = -1;
+        }
+        break;
+    case F_REAL:
+        rc = num_parse_real(in, &v->r, &w);
+        if (rc == 0 && (v->r < (double)f->lo || v->r > (double)f->hi)) {
+            w = (v->r < 0 && f->lo >= 0) ? "negative" : "out of range";
             rc = -1;
         }
         break;
     }
-    if (rc < 0) {
-        snprintf(buf, bufsz, "%s \"%.60s\" (expected %s)", w, s, type_expect(f, exp, sizeof exp));
-        *why = buf;
-    }
-    return rc;
+    if (rc == 0)
+        return 0;
+    const char *ex = type_expect(f, exp, sizeof exp);
+    if (!decimal_type(f) || !spreadsheet_fix(f, in, how, &w, fix, sizeof fix))
+        snprintf(buf, bufsz, "%s \"%.60s\" (expected %s)", w, s, ex);
+    else if (how == COMMA_SPLIT)
+        snprintf(buf, bufsz, "%s %.60s into two cells (expected %s; write %s)", w, s, ex, fix);
+    else
+        snprintf(buf, bufsz, "%s \"%.60s\" (expected %s; write %s)", w, s, ex, fix);
+    *why = buf;
+    return -1;
 }
 
-static void store_value(void *row, const sc_field *f, int64_t iv, uint64_t uv, char *sv)
+static void store_value(void *row, const sc_field *f, const parsed *v, char *sv)
 {
     char *p = (char *)row + f->off;
     switch (f->type) {
@@ -193,10 +343,13 @@ static void store_value(void *row, const sc_field *f, int64_t iv, uint64_t uv, c
         *(char **)p = sv;
         break;
     case F_SEED:
-        *(uint64_t *)p = uv;
+        *(uint64_t *)p = v->u;
+        break;
+    case F_REAL:
+        *(double *)p = v->r;
         break;
     default:
-        *(int64_t *)p = iv;
+        *(int64_t *)p = v->i;
         break;
     }
 }
@@ -207,6 +360,8 @@ static void set_defaults(void *row, const sc_field *fs, size_t n)
         const sc_field *f = &fs[i];
         if (f->type == F_SEED)
             *(uint64_t *)((char *)row + f->off) = (uint64_t)f->dflt;
+        else if (f->type == F_REAL)
+            *(double *)((char *)row + f->off) = (double)f->dflt;
         else if (f->type != F_NAME && f->type != F_TEXT && f->type != F_PATH)
             *(int64_t *)((char *)row + f->off) = f->dflt;
     }
@@ -218,6 +373,47 @@ static const sc_field *find_field(const table_desc *td, const char *name)
         if (strcmp(td->fields[i].name, name) == 0)
             return &td->fields[i];
     return NULL;
+}
+
+static int blank(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return !*s;
+}
+
+/* Whether header cell h names the column name (lower case): a header is
+ * matched whatever its case and surrounding blanks ("Price_USD "). ASCII
+ * only, so no locale changes the answer. */
+static int header_is(const char *h, const char *name)
+{
+    while (*h == ' ' || *h == '\t')
+        h++;
+    for (; *name; h++, name++) {
+        char c = (*h >= 'A' && *h <= 'Z') ? (char)(*h - 'A' + 'a') : *h;
+        if (c != *name)
+            return 0;
+    }
+    return blank(h);
+}
+
+static const sc_field *find_column(const table_desc *td, const char *h)
+{
+    for (size_t i = 0; i < td->nfields; i++)
+        if (header_is(h, td->fields[i].name))
+            return &td->fields[i];
+    return NULL;
+}
+
+/* The cells of a row up to the last one with text: the header's named
+ * columns, or a data row's width. Empty cells after it are a
+ * spreadsheet's unused columns. */
+static size_t text_width(const csvr_row *row)
+{
+    size_t n = row->n;
+    while (n > 0 && blank(row->cells[n - 1]))
+        n--;
+    return n;
 }
 
 static void field_list(const table_desc *td, char *buf, size_t n)
@@ -245,14 +441,124 @@ static int file_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
+/* Whether cells k and k+1 of row may be one number split in two by its
+ * decimal comma, an unquoted 0,5: sign and digits, then digits. */
+static int split_pair(const csvr_row *row, size_t k)
+{
+    if (k + 1 >= row->n)
+        return 0;
+    const char *a = row->cells[k], *b = row->cells[k + 1];
+    a += (*a == '+' || *a == '-');
+    return *a && *b && strspn(a, "0123456789") == strlen(a) && strspn(b, "0123456789") == strlen(b);
+}
+
+/* Count (up to 2) the ways of reading row's cells from k on as the
+ * columns ci.. of width, joining split pairs where may_join allows, with
+ * only empty cells left over. choice holds the joins of the way being
+ * tried, first those of the first way found. Each column may join or not,
+ * and only decimal columns may: a few hundred ways at most. */
+static int joins(const csvr_row *row, const unsigned char *may_join, size_t width, size_t ci, size_t k,
+                 unsigned char *choice, unsigned char *first, int found)
+{
+    if (ci == width) {
+        for (size_t j = k; j < row->n; j++)
+            if (!blank(row->cells[j]))
+                return found;
+        if (!found)
+            memcpy(first, choice, width);
+        return found + 1;
+    }
+    if (k >= row->n)
+        return found;
+    choice[ci] = 0;
+    found = joins(row, may_join, width, ci + 1, k + 1, choice, first, found);
+    if (found < 2 && may_join[ci] && split_pair(row, k)) {
+        choice[ci] = 1;
+        found = joins(row, may_join, width, ci + 1, k + 2, choice, first, found);
+    }
+    return found;
+}
+
+/* A data row read under the header's width named columns (at most
+ * MAX_COLS): cell[i] is the text under column i. */
+#define MAX_COLS 64
+typedef struct fitted {
+    const char *cell[MAX_COLS];
+    unsigned char joined[MAX_COLS];    /* two cells joined at a decimal comma */
+    char *buf;                         /* the joined texts; fit_done frees */
+} fitted;
+
+/* Fit row to the header, which has width named columns of hn cells.
+ * Empty cells to the right of the named ones are dropped. Text there is
+ * a number split by its decimal comma when exactly one way of joining
+ * pairs of cells (in columns may_join allows) fits the row; else a value
+ * under an empty header cell (reported, the row still read), or a row of
+ * the wrong length. Returns 0, or -1 with the problem added to d. */
+static int fit_row(const char *path, const csvr_row *row, const unsigned char *may_join, size_t width, size_t hn,
+                   fitted *ft, diag *d)
+{
+    size_t tw = text_width(row);
+    unsigned char choice[MAX_COLS], first[MAX_COLS];
+
+    memset(ft->joined, 0, sizeof ft->joined);
+    ft->buf = NULL;
+    if (row->n < width) {
+        diag_add(d, DIAG_ERROR, path, row->line, NULL, "%zu cells in this row (expected %zu, as in the header)", row->n, width);
+        return -1;
+    }
+    if (tw > width && joins(row, may_join, width, 0, 0, choice, first, 0) == 1) {
+        size_t len = 0;
+        for (size_t j = 0; j < row->n; j++)
+            len += strlen(row->cells[j]) + 1;
+        char *p = ft->buf = malloc(len);
+        if (!p) {
+            diag_add(d, DIAG_ERROR, path, row->line, NULL, "out of memory");
+            return -1;
+        }
+        for (size_t i = 0, k = 0; i < width; i++) {
+            ft->cell[i] = row->cells[k++];
+            if ((ft->joined[i] = first[i])) {
+                size_t a = strlen(row->cells[k - 1]), b = strlen(row->cells[k]);
+                memcpy(p, row->cells[k - 1], a);
+                p[a] = ',';
+                memcpy(p + a + 1, row->cells[k++], b + 1);
+                ft->cell[i] = p;
+                p += a + b + 2;
+            }
+        }
+        return 0;
+    }
+    if (tw > hn) {
+        diag_add(d, DIAG_ERROR, path, row->line, NULL, "%zu cells in this row (expected %zu, as in the header)", tw, hn);
+        return -1;
+    }
+    for (size_t k = width; k < tw; k++)
+        if (!blank(row->cells[k]))
+            diag_add(d, DIAG_ERROR, path, row->line, "(empty)",
+                     "value \"%.60s\" in column %zu, which has no name in the header (expected a name above it, or an empty cell)",
+                     row->cells[k], k + 1);
+    for (size_t i = 0; i < width; i++)
+        ft->cell[i] = row->cells[i];
+    return 0;
+}
+
+static void fit_done(fitted *ft)
+{
+    free(ft->buf);
+    ft->buf = NULL;
+}
+
 /* Load a list table (packs, gifts, segments) from path into arr and n.
+ * The rows are read even after a problem in the header, skipping the
+ * columns not understood, so that all of a file's problems show at once.
  * Returns 0 or -1 (errors in d). */
 static int load_rows(const table_desc *td, const char *path, void **arr, size_t *n, diag *d)
 {
     csvr *r = csvr_open(path, path, d);
     csvr_row row;
-    const sc_field *col[64];
-    size_t ncol = 0, errs0 = d->errors;
+    const sc_field *col[MAX_COLS];
+    unsigned char may_join[MAX_COLS] = {0};
+    size_t width, hn, errs0 = d->errors;
     long hdr_line = 0;
     int rc;
     char fl[400], buf[400];
@@ -272,33 +578,34 @@ static int load_rows(const table_desc *td, const char *path, void **arr, size_t 
         return -1;
     }
     hdr_line = row.line;
-    if (row.n > NF(col)) {
-        diag_add(d, DIAG_ERROR, path, hdr_line, NULL, "%zu columns in the header (expected at most %zu)", row.n, td->nfields);
+    hn = row.n;
+    width = text_width(&row);
+    if (width > MAX_COLS) {
+        diag_add(d, DIAG_ERROR, path, hdr_line, NULL, "%zu columns in the header (expected at most %zu)", width, td->nfields);
         csvr_close(r);
         return -1;
     }
-    ncol = row.n;
-    for (size_t i = 0; i < ncol; i++) {
-        const sc_field *f = find_field(td, row.cells[i]);
+    for (size_t i = 0; i < width; i++) {
+        const sc_field *f = blank(row.cells[i]) ? NULL : find_column(td, row.cells[i]);
         col[i] = f;
         if (!f) {
-            diag_add(d, DIAG_ERROR, path, hdr_line, row.cells[i][0] ? row.cells[i] : "(empty)",
+            diag_add(d, DIAG_ERROR, path, hdr_line, blank(row.cells[i]) ? "(empty)" : row.cells[i],
                      "unknown column (expected one of %s)", fl);
             continue;
         }
         size_t fi = (size_t)(f - td->fields);
-        if (present[fi])
+        if (present[fi]) {
             diag_add(d, DIAG_ERROR, path, hdr_line, f->name, "column appears twice in the header (expected once)");
+            col[i] = NULL;
+        }
         present[fi] = 1;
+        may_join[i] = decimal_type(f);
     }
     for (size_t i = 0; i < td->nfields; i++)
         if (td->fields[i].required && !present[i])
             diag_add(d, DIAG_ERROR, path, hdr_line, td->fields[i].name, "required column missing (expected \"%s\" in the header)",
                      td->fields[i].name);
-    if (d->errors > errs0) {
-        csvr_close(r);
-        return -1;
-    }
+    enum comma how = csvr_delim(r) == ';' ? COMMA_DEC : COMMA_SEP;
 
     size_t cap = 0;
     char *a = NULL;
@@ -325,17 +632,15 @@ static int load_rows(const table_desc *td, const char *path, void **arr, size_t 
         set_defaults(e, td->fields, td->nfields);
         (*n)++;
         name_line[*n - 1] = row.line;
-        if (row.n != ncol) {
-            diag_add(d, DIAG_ERROR, path, row.line, NULL, "%zu cells in this row (expected %zu, as in the header)", row.n, ncol);
+        fitted ft;
+        if (fit_row(path, &row, may_join, width, hn, &ft, d) < 0)
             continue;
-        }
-        for (size_t i = 0; i < ncol; i++) {
+        for (size_t i = 0; i < width; i++) {
             const sc_field *f = col[i];
             if (!f)
-                continue;       /* unknown columns were refused above */
-            const char *s = row.cells[i];
-            int64_t iv = 0;
-            uint64_t uv = 0;
+                continue;       /* not understood: refused in the header */
+            const char *s = ft.cell[i];
+            parsed v = {0};
             const char *why;
             if (!*s && !f->required)
                 continue;           /* empty optional cell: default */
@@ -344,7 +649,7 @@ static int load_rows(const table_desc *td, const char *path, void **arr, size_t 
                 field_list(td, fl, sizeof fl);
                 continue;
             }
-            if (parse_value(f, s, &iv, &uv, buf, sizeof buf, &why) < 0) {
+            if (parse_value(f, s, ft.joined[i] ? COMMA_SPLIT : how, &v, buf, sizeof buf, &why) < 0) {
                 diag_add(d, DIAG_ERROR, path, row.line, f->name, "%s", why);
                 continue;
             }
@@ -353,8 +658,9 @@ static int load_rows(const table_desc *td, const char *path, void **arr, size_t 
                 diag_add(d, DIAG_ERROR, path, row.line, NULL, "out of memory");
                 continue;
             }
-            store_value(e, f, iv, uv, sv);
+            store_value(e, f, &v, sv);
         }
+        fit_done(&ft);
         /* Names are unique within a table. */
         char *nm = *(char **)e;
         for (size_t j = 0; nm && j + 1 < *n; j++) {
@@ -377,11 +683,15 @@ typedef struct raw {
     char *a, *b, *c;
     long line;
     const char *file;
+    size_t split;              /* the value was two cells joined at a comma
+                                  (0,5 unquoted): the row's cells, else 0 */
 } raw;
 
 typedef struct rawlist {
     raw *v;
     size_t n, cap;
+    enum comma how;            /* the file's: COMMA_DEC if ';'-separated */
+    size_t errs;               /* problems its file had (the timeline's) */
 } rawlist;
 
 static void raw_free(rawlist *l)
@@ -396,54 +706,63 @@ static void raw_free(rawlist *l)
 }
 
 /* Read a table of fixed columns (params: key,value; timeline:
- * step,target,value) into raw rows. Returns 0 or -1. */
+ * step,target,value; value last) into raw rows, the rows even after a
+ * problem in the header if its columns are there. Returns 0 or -1. */
 static int load_raw(const char *path, const char *const *cols, size_t ncols, rawlist *out, const char *file, diag *d)
 {
     csvr *r = csvr_open(path, path, d);
     csvr_row row;
     int rc, idx[3] = {-1, -1, -1};
     size_t errs0 = d->errors;
+    char expect[64];
 
     if (!r)
         return -1;
+    snprintf(expect, sizeof expect, "%s,%s%s%s", cols[0], cols[1], ncols > 2 ? "," : "", ncols > 2 ? cols[2] : "");
     rc = csvr_next(r, &row);
     if (rc <= 0) {
         if (rc == 0)
-            diag_add(d, DIAG_ERROR, path, 0, NULL, "no header row (expected columns %s,%s%s%s)", cols[0], cols[1],
-                     ncols > 2 ? "," : "", ncols > 2 ? cols[2] : "");
+            diag_add(d, DIAG_ERROR, path, 0, NULL, "no header row (expected columns %s)", expect);
         csvr_close(r);
         return -1;
     }
-    size_t hn = row.n;
-    for (size_t i = 0; i < row.n; i++) {
-        size_t k;
-        for (k = 0; k < ncols; k++)
-            if (strcmp(row.cells[i], cols[k]) == 0)
-                break;
+    size_t hn = row.n, width = text_width(&row);
+    for (size_t i = 0; i < width; i++) {
+        size_t k = ncols;
+        if (!blank(row.cells[i]))
+            for (k = 0; k < ncols && !header_is(row.cells[i], cols[k]); k++)
+                ;
         if (k == ncols)
-            diag_add(d, DIAG_ERROR, path, row.line, row.cells[i][0] ? row.cells[i] : "(empty)", "unknown column (expected %s,%s%s%s)",
-                     cols[0], cols[1], ncols > 2 ? "," : "", ncols > 2 ? cols[2] : "");
+            diag_add(d, DIAG_ERROR, path, row.line, blank(row.cells[i]) ? "(empty)" : row.cells[i],
+                     "unknown column (expected %s)", expect);
         else if (idx[k] >= 0)
             diag_add(d, DIAG_ERROR, path, row.line, cols[k], "column appears twice in the header (expected once)");
         else
             idx[k] = (int)i;
     }
+    int readable = width <= MAX_COLS;
     for (size_t k = 0; k < ncols; k++)
-        if (idx[k] < 0)
+        if (idx[k] < 0) {
             diag_add(d, DIAG_ERROR, path, row.line, cols[k], "required column missing (expected \"%s\" in the header)", cols[k]);
-    if (d->errors > errs0) {
+            readable = 0;
+        }
+    if (!readable) {
         csvr_close(r);
         return -1;
     }
+    out->how = csvr_delim(r) == ';' ? COMMA_DEC : COMMA_SEP;
+    unsigned char may_join[MAX_COLS] = {0};
+    size_t vi = (size_t)idx[ncols - 1];
+    may_join[vi] = 1;
     while ((rc = csvr_next(r, &row)) > 0) {
-        if (row.n != hn) {
-            diag_add(d, DIAG_ERROR, path, row.line, NULL, "%zu cells in this row (expected %zu, as in the header)", row.n, hn);
+        fitted ft;
+        if (fit_row(path, &row, may_join, width, hn, &ft, d) < 0)
             continue;
-        }
         if (out->n == out->cap) {
             size_t nc = out->cap ? out->cap * 2 : 16;
             raw *nv = realloc(out->v, nc * sizeof *nv);
             if (!nv) {
+                fit_done(&ft);
                 diag_add(d, DIAG_ERROR, path, row.line, NULL, "out of memory");
                 break;
             }
@@ -451,11 +770,13 @@ static int load_raw(const char *path, const char *const *cols, size_t ncols, raw
             out->cap = nc;
         }
         raw *w = &out->v[out->n++];
-        w->a = strdup(row.cells[idx[0]]);
-        w->b = strdup(row.cells[idx[1]]);
-        w->c = ncols > 2 ? strdup(row.cells[idx[2]]) : NULL;
+        w->a = strdup(ft.cell[idx[0]]);
+        w->b = strdup(ft.cell[idx[1]]);
+        w->c = ncols > 2 ? strdup(ft.cell[idx[2]]) : NULL;
         w->line = row.line;
         w->file = file;
+        w->split = ft.joined[vi] ? text_width(&row) : 0;
+        fit_done(&ft);
         if (!w->a || !w->b || (ncols > 2 && !w->c)) {
             diag_add(d, DIAG_ERROR, path, row.line, NULL, "out of memory");
             break;
@@ -486,16 +807,15 @@ static void *row_ptr(const sc_tables *t, int table, size_t index)
     return NULL;
 }
 
-int scenario_resolve(const sc_tables *t, const char *target, const char *value,
-                     int allow_shape, sc_change *c, char *buf, size_t bufsz,
-                     const char **column, const char **why)
+/* Find the field target names (table, row and field; shape fields only if
+ * allow_shape). Returns 0, or -1 with why (possibly in buf). */
+static int find_target(const sc_tables *t, const char *target, int allow_shape, int *table_out, size_t *index_out,
+                       const sc_field **field_out, char *buf, size_t bufsz, const char **why)
 {
-    char tb[256], fl[400], exp[160];
+    char tb[256], fl[400];
     const char *dot = strchr(target, '.');
     int table = -1;
 
-    memset(c, 0, sizeof *c);
-    *column = "target";
     if (!dot || (size_t)(dot - target) >= sizeof tb) {
         snprintf(buf, bufsz, "\"%.80s\" is not a target (expected params.KEY, packs.NAME.FIELD, gifts.NAME.FIELD or segments.NAME.FIELD)", target);
         *why = buf;
@@ -549,17 +869,36 @@ int scenario_resolve(const sc_tables *t, const char *target, const char *value,
         *why = buf;
         return -1;
     }
+    *table_out = table;
+    *index_out = index;
+    *field_out = f;
+    return 0;
+}
+
+/* scenario_resolve, with a comma in value read as how says. */
+static int resolve(const sc_tables *t, const char *target, const char *value, int allow_shape, enum comma how,
+                   sc_change *c, char *buf, size_t bufsz, const char **column, const char **why)
+{
+    char exp[160];
+    const sc_field *f;
+    parsed v = {0};
+
+    memset(c, 0, sizeof *c);
+    *column = "target";
+    if (find_target(t, target, allow_shape, &c->table, &c->index, &f, buf, bufsz, why) < 0)
+        return -1;
     *column = "value";
     if (!*value) {
         snprintf(buf, bufsz, "empty value for %.80s (expected %s)", target, type_expect(f, exp, sizeof exp));
         *why = buf;
         return -1;
     }
-    if (parse_value(f, value, &c->ival, &c->uval, buf, bufsz, why) < 0)
+    if (parse_value(f, value, how, &v, buf, bufsz, why) < 0)
         return -1;
-    c->table = table;
-    c->index = index;
     c->field = f;
+    c->ival = v.i;
+    c->uval = v.u;
+    c->dval = v.r;
     c->target = strdup(target);
     c->value = strdup(value);
     if (f->type == F_TEXT)
@@ -569,15 +908,26 @@ int scenario_resolve(const sc_tables *t, const char *target, const char *value,
         *why = "out of memory";
         return -1;
     }
+    /* Kept as the point form, so a saved timeline reads the same in any file. */
+    if (how == COMMA_DEC && f->type != F_TEXT && decimal_comma(c->value))
+        *strchr(c->value, ',') = '.';
     return 0;
+}
+
+int scenario_resolve(const sc_tables *t, const char *target, const char *value,
+                     int allow_shape, sc_change *c, char *buf, size_t bufsz,
+                     const char **column, const char **why)
+{
+    return resolve(t, target, value, allow_shape, COMMA_SEP, c, buf, bufsz, column, why);
 }
 
 void sc_change_apply(sc_tables *t, const sc_change *c)
 {
     char *sv = NULL;
+    parsed v = {c->ival, c->uval, c->dval};
     if (c->field->type == F_TEXT)
         sv = strdup(c->sval);
-    store_value(row_ptr(t, c->table, c->index), c->field, c->ival, c->uval, sv);
+    store_value(row_ptr(t, c->table, c->index), c->field, &v, sv);
 }
 
 /* --------------------------------------------------------------- loading */
@@ -716,10 +1066,12 @@ static int load_layer(scenario *s, const char *dir, chain *seen, int depth, rawl
     }
     char *tp = path_join(dir, "timeline.csv");
     if (tp && file_exists(tp)) {
+        size_t e0 = d->errors;
         raw_free(tl);
         replace_file(s, SC_TIMELINE, tp);
         if (load_raw(tp, tcols, 3, tl, s->file[SC_TIMELINE], d) < 0)
             rc = -1;
+        tl->errs = d->errors - e0;
     }
     free(tp);
 
@@ -730,8 +1082,7 @@ static int load_layer(scenario *s, const char *dir, chain *seen, int depth, rawl
         const sc_field *f = find_field(&tables[SC_PARAMS], w->a);
         char buf[400], fl[400];
         const char *why;
-        int64_t iv = 0;
-        uint64_t uv = 0;
+        parsed v = {0};
         for (size_t j = 0; j < i; j++)
             if (strcmp(params.v[j].a, w->a) == 0) {
                 diag_add(d, DIAG_ERROR, w->file, w->line, "key", "key \"%s\" given twice (expected each key once; first on line %ld)", w->a, params.v[j].line);
@@ -744,15 +1095,21 @@ static int load_layer(scenario *s, const char *dir, chain *seen, int depth, rawl
             rc = -1;
             continue;
         }
+        if (w->split && !decimal_type(f)) {
+            diag_add(d, DIAG_ERROR, w->file, w->line, NULL, "%zu cells in this row (expected %zu, as in the header)",
+                     w->split, w->split - 1);
+            rc = -1;
+            continue;
+        }
         if (f->type == F_PATH)
             continue;
-        if (parse_value(f, w->b, &iv, &uv, buf, sizeof buf, &why) < 0) {
+        if (parse_value(f, w->b, w->split ? COMMA_SPLIT : params.how, &v, buf, sizeof buf, &why) < 0) {
             diag_add(d, DIAG_ERROR, w->file, w->line, "value", "%s: %s", w->a, why);
             rc = -1;
             continue;
         }
         char *sv = f->type == F_TEXT ? strdup(w->b) : NULL;
-        store_value(&s->t.p, f, iv, uv, sv);
+        store_value(&s->t.p, f, &v, sv);
         if (f->type == F_TEXT)
             own_name = 1;
     next:;
@@ -830,7 +1187,20 @@ static int compile_timeline(scenario *s, rawlist *tl, diag *d)
             rc = -1;
             continue;
         }
-        if (scenario_resolve(&s->t, w->b, w->c, 0, &row->c, buf, sizeof buf, &col, &why) < 0) {
+        if (w->split) {
+            /* Two cells joined at a comma: a number's decimal comma if the
+             * target takes a decimal, else just a row too long. */
+            int tb;
+            size_t ix;
+            const sc_field *f;
+            if (find_target(&s->t, w->b, 0, &tb, &ix, &f, buf, sizeof buf, &why) == 0 && !decimal_type(f)) {
+                diag_add(d, DIAG_ERROR, w->file, w->line, NULL, "%zu cells in this row (expected %zu, as in the header)",
+                         w->split, w->split - 1);
+                rc = -1;
+                continue;
+            }
+        }
+        if (resolve(&s->t, w->b, w->c, 0, w->split ? COMMA_SPLIT : tl->how, &row->c, buf, sizeof buf, &col, &why) < 0) {
             diag_add(d, DIAG_ERROR, w->file, w->line, col, "%s", why);
             rc = -1;
             continue;
@@ -858,7 +1228,11 @@ scenario *scenario_load(const char *dir, diag *d)
         return NULL;
     }
     set_defaults(&s->t.p, param_fields, NF(param_fields));
-    if (load_layer(s, dir, NULL, 0, &tl, d) == 0) {
+    load_layer(s, dir, NULL, 0, &tl, d);
+    /* The timeline's rows are resolved against tables that loaded cleanly,
+     * even if the timeline file itself had a problem (in its header, say),
+     * so that all of that file's problems show at once. */
+    if (d->errors - tl.errs == e0) {
         for (int t = SC_PACKS; t <= SC_SEGMENTS; t++) {
             if (!s->file[t]) {
                 char *p = path_join(dir, tables[t].file);
@@ -867,7 +1241,7 @@ scenario *scenario_load(const char *dir, diag *d)
                 free(p);
             }
         }
-        if (d->errors == e0)
+        if (d->errors - tl.errs == e0)
             compile_timeline(s, &tl, d);
     }
     /* The timeline rows point at file names owned by s->file; the raw list
@@ -1235,15 +1609,15 @@ static void put_cell(FILE *f, const char *s, int last)
 static void field_text(const void *row, const sc_field *f, char *buf, size_t n)
 {
     const char *p = (const char *)row + f->off;
-    int64_t v = *(const int64_t *)p;
     switch (f->type) {
     case F_NAME: case F_TEXT: case F_PATH:
         snprintf(buf, n, "%s", *(char *const *)p ? *(char *const *)p : "");
         break;
     case F_SEED: snprintf(buf, n, "%llu", (unsigned long long)*(const uint64_t *)p); break;
-    case F_CHANNEL: snprintf(buf, n, "%s", v == CH_WEB ? "web" : "app"); break;
-    case F_INT: case F_BOOL: snprintf(buf, n, "%lld", (long long)v); break;
-    default: num_fmt_short(buf, v); break;
+    case F_CHANNEL: snprintf(buf, n, "%s", *(const int64_t *)p == CH_WEB ? "web" : "app"); break;
+    case F_INT: case F_BOOL: snprintf(buf, n, "%lld", (long long)*(const int64_t *)p); break;
+    case F_REAL: num_fmt_real(buf, *(const double *)p); break;
+    default: num_fmt_short(buf, *(const int64_t *)p); break;
     }
 }
 

@@ -3,7 +3,11 @@
  * Every settable field is described once, in a table of descriptors; the
  * CSV loader, --set and timeline rows all go through it, so a parameter
  * changed from the command line, a timeline file or the dashboard is the
- * same operation. Numbers are exact micro-units (see num.h). */
+ * same operation. Money and rates are exact micro-units (see num.h). The
+ * real-valued behaviour parameters (creator_zipf, weight,
+ * gifts_per_session, alpha, beta, gamma) take a decimal of any precision and
+ * are doubles in the same micro-units: up to 6 places the very numbers an
+ * int64 would hold, so a scenario written that way runs bit for bit alike. */
 #ifndef COINSIM_SCENARIO_H
 #define COINSIM_SCENARIO_H
 
@@ -30,7 +34,7 @@ typedef struct sc_params {
     int64_t payout_fee;        /* µUSD flat */
     int64_t payout_fee_rate;   /* ppm */
     int64_t p_cashout;         /* ppm */
-    int64_t creator_zipf;      /* micro */
+    double creator_zipf;       /* micro, any precision (num_parse_real) */
     int64_t live_prob;         /* ppm */
 } sc_params;
 
@@ -45,16 +49,16 @@ typedef struct sc_pack {
 typedef struct sc_gift {
     char *name;
     int64_t coins;
-    int64_t weight;            /* micro */
+    double weight;             /* micro, any precision */
 } sc_gift;
 
 typedef struct sc_segment {
     char *name;
     int64_t share;             /* ppm */
     int64_t p_active;          /* ppm */
-    int64_t gps;               /* micro: mean gift intents per session */
+    double gps;                /* micro, any precision: mean gift intents per session */
     int64_t max_gift;          /* coins */
-    int64_t alpha, beta, gamma;/* micro */
+    double alpha, beta, gamma; /* micro, any precision */
     int64_t web_share;         /* ppm */
     int64_t p_churn;           /* ppm */
 } sc_segment;
@@ -82,6 +86,7 @@ typedef struct sc_change {
     const struct sc_field *field;
     int64_t ival;
     uint64_t uval;
+    double dval;               /* the real-valued behaviour parameters */
     char *sval;
     char *target;              /* as written, e.g. "packs.p1321.price_usd" */
     char *value;               /* as written */
@@ -109,7 +114,11 @@ typedef struct scenario {
 } scenario;
 
 /* Load the scenario in dir, following extends. Every problem found is added
- * to d; returns NULL if any was an error. Caller frees with scenario_free. */
+ * to d; returns NULL if any was an error. Caller frees with scenario_free.
+ * Tables may be saved as a spreadsheet saves them: header names match
+ * whatever their case and surrounding blanks, empty cells to the right of
+ * the named columns are ignored, and a file whose header row is separated
+ * by semicolons is read as such, with decimal commas ("0,5") in it. */
 scenario *scenario_load(const char *dir, diag *d);
 
 void scenario_free(scenario *s);

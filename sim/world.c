@@ -59,7 +59,7 @@ struct world {
                                  * touches one array, not two */
     unsigned char *cashed;
     double *weight;             /* popularity 1/(i+1)^s */
-    int64_t zipf_of_weight;     /* exponent the weights were made with */
+    double zipf_of_weight;      /* exponent the weights were made with */
     uint32_t *live;             /* live creators (a creator id fits: at most 10^8) */
     double *live_w;
     size_t nlive;

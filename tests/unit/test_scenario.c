@@ -4,6 +4,7 @@
  * Every bad fixture under tests/fixtures/bad/ is a copy of good/minimal with
  * one thing wrong, named in its params.csv comment row; each test expects
  * the exact messages, FILE:LINE: column NAME: what (expected), and no other. */
+#define _POSIX_C_SOURCE 200809L     /* mkdtemp */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,8 +12,10 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "scenario.h"
@@ -35,6 +38,13 @@ typedef struct want {
 
 #define E(t) {DIAG_ERROR, t}
 #define W(t) {DIAG_WARNING, t}
+
+/* A real-valued field (a double in micro-units) is exactly micro. */
+#define assert_micro(x, micro) do { \
+        double x_ = (x); \
+        if (!(x_ == (double)(micro))) \
+            fail_msg("%s is %.17g micro-units, expected %.17g", #x, x_, (double)(micro)); \
+    } while (0)
 
 /* All items of a diag as one text, one "error: ..." or "warning: ..." a
  * line, so a mismatch shows every message at once. */
@@ -145,7 +155,7 @@ static void minimal_loads_exactly(void **state)
     assert_int_equal(t->p.payout_fee, 0);
     assert_int_equal(t->p.payout_fee_rate, 0);
     assert_int_equal(t->p.p_cashout, 150000);
-    assert_int_equal(t->p.creator_zipf, 1000000);
+    assert_micro(t->p.creator_zipf, 1000000);
     assert_int_equal(t->p.live_prob, 300000);
 
     assert_int_equal(t->npacks, 2);
@@ -165,31 +175,31 @@ static void minimal_loads_exactly(void **state)
     assert_int_equal(t->ngifts, 2);
     assert_string_equal(t->gifts[0].name, "rose");
     assert_int_equal(t->gifts[0].coins, 1);
-    assert_int_equal(t->gifts[0].weight, 3000000);
+    assert_micro(t->gifts[0].weight, 3000000);
     assert_string_equal(t->gifts[1].name, "lion");
     assert_int_equal(t->gifts[1].coins, 29999);
-    assert_int_equal(t->gifts[1].weight, 50000);
+    assert_micro(t->gifts[1].weight, 50000);
 
     assert_int_equal(t->nsegs, 2);
     const sc_segment *c = &t->segs[0], *w = &t->segs[1];
     assert_string_equal(c->name, "casual");
     assert_int_equal(c->share, 900000);
     assert_int_equal(c->p_active, 300000);
-    assert_int_equal(c->gps, 1000000);
+    assert_micro(c->gps, 1000000);
     assert_int_equal(c->max_gift, 99);
-    assert_int_equal(c->alpha, -5500000);
-    assert_int_equal(c->beta, 600000);
-    assert_int_equal(c->gamma, 250000);
+    assert_micro(c->alpha, -5500000);
+    assert_micro(c->beta, 600000);
+    assert_micro(c->gamma, 250000);
     assert_int_equal(c->web_share, 100000);
     assert_int_equal(c->p_churn, 10000);
     assert_string_equal(w->name, "whale");
     assert_int_equal(w->share, 100000);
     assert_int_equal(w->p_active, 700000);
-    assert_int_equal(w->gps, 6000000);
+    assert_micro(w->gps, 6000000);
     assert_int_equal(w->max_gift, 44999);
-    assert_int_equal(w->alpha, -1500000);
-    assert_int_equal(w->beta, 600000);
-    assert_int_equal(w->gamma, 4000);
+    assert_micro(w->alpha, -1500000);
+    assert_micro(w->beta, 600000);
+    assert_micro(w->gamma, 4000);
     assert_int_equal(w->web_share, 200000);
     assert_int_equal(w->p_churn, 3000);
 
@@ -222,10 +232,10 @@ static void defaults_fill_what_is_left_out(void **state)
     assert_int_equal(t->packs[0].channel, CH_WEB);
     assert_int_equal(t->packs[0].bonus, 0);             /* column left out */
     assert_int_equal(t->packs[0].enabled, 1);
-    assert_int_equal(t->gifts[0].weight, 1000000);      /* cell left empty */
-    assert_int_equal(t->gifts[1].weight, 2000000);
+    assert_micro(t->gifts[0].weight, 1000000);      /* cell left empty */
+    assert_micro(t->gifts[1].weight, 2000000);
     assert_int_equal(t->segs[0].share, 1000000);
-    assert_int_equal(t->segs[0].alpha, -1000000);
+    assert_micro(t->segs[0].alpha, -1000000);
     assert_int_equal(t->segs[0].web_share, 0);
     assert_int_equal(t->segs[0].p_churn, 0);
 
@@ -582,7 +592,7 @@ static void timeline_bad_value(void **state)
                E(BAD("tl_bad_value/timeline.csv") ":4: column value: empty value for packs.small.coins "
                  "(expected a whole number from 1 to 1000000000)"),
                E(BAD("tl_bad_value/timeline.csv") ":5: column value: more than 6 decimal places \"0.0000001\" "
-                 "(expected a decimal from 0 to 1000000 with at most 6 places)"));
+                 "(expected an amount in USD from 0 to 1000000 with at most 6 decimals)"));
 }
 
 /* ========================================================= cross checks */
@@ -672,9 +682,9 @@ static void set_changes_targets(void **state)
     assert_int_equal(set(s, "packs.small.channel=web", &d), 0);
     assert_int_equal(s->t.packs[0].channel, CH_WEB);
     assert_int_equal(set(s, "gifts.lion.weight=0.5", &d), 0);
-    assert_int_equal(s->t.gifts[1].weight, 500000);
+    assert_micro(s->t.gifts[1].weight, 500000);
     assert_int_equal(set(s, "segments.whale.alpha=-2.25", &d), 0);
-    assert_int_equal(s->t.segs[1].alpha, -2250000);
+    assert_micro(s->t.segs[1].alpha, -2250000);
     assert_int_equal(set(s, "min_withdrawal_usd=0.000001", &d), 0);
     assert_int_equal(s->t.p.min_withdrawal, 1);
     expect_diag(&d, NULL, 0);
@@ -810,6 +820,276 @@ static void set_then_check(void **state)
     scenario_free(s);
 }
 
+/* =================================================== spreadsheet habits */
+
+#define SS(x) GOOD("spreadsheet-" x)
+#define REAL(lo, hi) "a decimal from " lo " to " hi
+
+/* The bytes of path, NUL-terminated (the caller frees). */
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    for (size_t k; (k = fread(buf + n, 1, cap - n - 1, f)) > 0;)
+        if ((n += k) == cap - 1) {
+            buf = realloc(buf, cap *= 2);
+            assert_non_null(buf);
+        }
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
+static const char *const saved_files[] = {"params.csv", "packs.csv", "gifts.csv", "segments.csv", "timeline.csv"};
+
+/* Save s as tmp/sub/saved (so the saved name is the same for all). */
+static void save_as(const scenario *s, const char *tmp, const char *sub, char *dir, size_t n)
+{
+    char msg[512];
+    snprintf(dir, n, "%s/%s", tmp, sub);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(dir, n, "%s/%s/saved", tmp, sub);
+    if (scenario_save(s, dir, NULL, msg, sizeof msg) != 0)
+        fail_msg("saving %s: %s", dir, msg);
+}
+
+static void remove_saved(const char *tmp, const char *sub)
+{
+    char p[512];
+    for (size_t i = 0; i < N(saved_files); i++) {
+        snprintf(p, sizeof p, "%s/%s/saved/%s", tmp, sub, saved_files[i]);
+        unlink(p);
+    }
+    snprintf(p, sizeof p, "%s/%s/saved", tmp, sub);
+    rmdir(p);
+    snprintf(p, sizeof p, "%s/%s", tmp, sub);
+    rmdir(p);
+}
+
+/* a and b load to the same tables and timeline: saved, every file is the
+ * same text. */
+static void same_when_saved(const char *a, const char *b)
+{
+    char tmp[] = "/tmp/coinsim_test_scenario_XXXXXX", da[600], db[600], pa[700], pb[700];
+    assert_non_null(mkdtemp(tmp));
+    scenario *sa = load_ok(a), *sb = load_ok(b);
+    save_as(sa, tmp, "a", da, sizeof da);
+    save_as(sb, tmp, "b", db, sizeof db);
+    for (size_t i = 0; i < N(saved_files); i++) {
+        snprintf(pa, sizeof pa, "%s/%s", da, saved_files[i]);
+        snprintf(pb, sizeof pb, "%s/%s", db, saved_files[i]);
+        char *ta = read_all(pa), *tb = read_all(pb);
+        assert_string_equal(ta, tb);
+        free(ta);
+        free(tb);
+    }
+    scenario_free(sa);
+    scenario_free(sb);
+    remove_saved(tmp, "a");
+    remove_saved(tmp, "b");
+    rmdir(tmp);
+}
+
+static void spreadsheet_saves_read_as_plain(void **state)
+{
+    static const char *const dirs[] = {SS("plain"), SS("comma"), SS("semicolon")};
+    (void)state;
+    same_when_saved(SS("plain"), SS("comma"));
+    same_when_saved(SS("plain"), SS("semicolon"));
+    for (size_t i = 0; i < N(dirs); i++) {
+        scenario *s = load_ok(dirs[i]);
+        const sc_tables *t = &s->t;
+        assert_string_equal(t->p.name, "spreadsheet");
+        assert_int_equal(t->npacks, 14);
+        assert_int_equal(t->ngifts, 32);
+        assert_int_equal(t->nsegs, 4);
+        assert_int_equal(t->p.commission, 500000);
+        assert_int_equal(t->packs[8].price, 3700000);          /* web350 at 3.70 */
+        assert_micro(t->gifts[9].weight, 2500000);              /* paper-crane 2.5 */
+        assert_micro(t->p.creator_zipf, 1200000);
+        assert_micro(t->segs[3].alpha, -510825.6237659907);     /* ln 0.6, 16 digits */
+        assert_int_equal(s->ntl, 2);
+        assert_string_equal(s->timeline[0].c.value, "0.45");   /* "0,45": kept with a point */
+        assert_int_equal(s->timeline[0].c.ival, 450000);
+        assert_string_equal(s->timeline[1].c.value, "-4.25");
+        assert_micro(s->timeline[1].c.dval, -4250000);
+        diag d = {0};
+        assert_int_equal(scenario_check(s, &d), 0);
+        expect_diag(&d, NULL, 0);
+        scenario_free(s);
+    }
+}
+
+static void headers_match_whatever_case_and_blanks(void **state)
+{
+    (void)state;
+    /* Name,Coins,"Weight ",... in spreadsheet-comma; an unknown column is
+     * still named as written. */
+    scenario_free(load_ok(SS("comma")));
+    LOAD_FAILS(BAD("ss_header_and_rows"),
+               E(BAD("ss_header_and_rows/packs.csv") ":1: column Colour: unknown column (expected one of " PACK_FIELDS ")"),
+               E(BAD("ss_header_and_rows/packs.csv") ":2: column coins: not a number \"lots\" "
+                 "(expected a whole number from 1 to 1000000000)"),
+               E(BAD("ss_header_and_rows/packs.csv") ":3: column channel: unknown channel \"shop\" (expected app or web)"));
+}
+
+static void empty_columns_on_the_right_ignored(void **state)
+{
+    (void)state;
+    /* Two empty columns in every table of spreadsheet-comma; a value in
+     * one of them is refused. */
+    scenario *s = load_ok(SS("comma"));
+    assert_int_equal(s->t.ngifts, 32);
+    scenario_free(s);
+    LOAD_FAILS(BAD("ss_value_no_header"),
+               E(BAD("ss_value_no_header/gifts.csv") ":3: column (empty): value \"big cat\" in column 5, which has no name "
+                 "in the header (expected a name above it, or an empty cell)"));
+}
+
+static void semicolons_with_decimal_commas(void **state)
+{
+    (void)state;
+    scenario *s = load_ok(SS("semicolon"));
+    assert_int_equal(s->t.p.store_fee_web, 30000);             /* 0,03 */
+    assert_int_equal(s->t.segs[0].share, 800000);               /* 0,80 */
+    assert_micro(s->t.segs[0].gps, 200000);                     /* 0,20 */
+    assert_micro(s->t.segs[1].alpha, -7500000);                 /* -7,5 */
+    scenario_free(s);
+    LOAD_FAILS(BAD("ss_semicolon_percent"),
+               E(BAD("ss_semicolon_percent/params.csv") ":4: column value: live_prob: a percentage \"12,5%\" "
+                 "(expected " RATE "; write 0.125)"));
+}
+
+static void real_parameters_take_any_decimal(void **state)
+{
+    diag d = {0};
+    char tmp[] = "/tmp/coinsim_test_scenario_XXXXXX", dir[600];
+    (void)state;
+    scenario *s = load_ok(GOOD("minimal"));
+    assert_int_equal(set(s, "segments.whale.alpha=-1.0986122886681098", &d), 0);
+    assert_int_equal(set(s, "segments.whale.beta=0.6931471805599453", &d), 0);
+    assert_int_equal(set(s, "segments.casual.gamma=4E-3", &d), 0);
+    assert_int_equal(set(s, "segments.casual.gifts_per_session=1.0000001", &d), 0);
+    assert_int_equal(set(s, "gifts.rose.weight=0.333333333333333", &d), 0);
+    assert_int_equal(set(s, "creator_zipf=1.0986122886681098", &d), 0);
+    expect_diag(&d, NULL, 0);
+    assert_micro(s->t.segs[1].alpha, -1098612.2886681098);
+    assert_micro(s->t.segs[1].beta, 693147.1805599453);
+    assert_micro(s->t.segs[0].gamma, 4000);
+    assert_micro(s->t.segs[0].gps, 1000000.1);
+    assert_micro(s->t.gifts[0].weight, 333333.333333333);
+    assert_micro(s->t.p.creator_zipf, 1098612.2886681098);
+    /* Money and rates keep the exact rule; the range still holds. */
+    assert_int_equal(set(s, "packs.small.price_usd=0.9900001", &d), -1);
+    assert_int_equal(set(s, "p_cashout=0.1500001", &d), -1);
+    assert_int_equal(set(s, "segments.whale.alpha=-1000.0000001", &d), -1);
+    expect_diag(&d, (const want[]){
+        E("--set packs.small.price_usd=0.9900001: column value: more than 6 decimal places \"0.9900001\" "
+          "(expected an amount in USD from 0 to 1000000 with at most 6 decimals)"),
+        E("--set p_cashout=0.1500001: column value: more than 6 decimal places \"0.1500001\" (expected " RATE ")"),
+        E("--set segments.whale.alpha=-1000.0000001: column value: out of range \"-1000.0000001\" "
+          "(expected " REAL("-1000", "1000") ")"),
+    }, 3);
+    diag_clear(&d);
+    /* Saved and read back, every digit is kept. */
+    assert_non_null(mkdtemp(tmp));
+    save_as(s, tmp, "a", dir, sizeof dir);
+    scenario *back = load_ok(dir);
+    assert_micro(back->t.segs[1].alpha, -1098612.2886681098);
+    assert_micro(back->t.gifts[0].weight, 333333.333333333);
+    assert_micro(back->t.p.creator_zipf, 1098612.2886681098);
+    assert_micro(back->t.segs[0].gamma, 4000);
+    scenario_free(back);
+    char *params = read_all(strcat(dir, "/params.csv"));
+    assert_non_null(strstr(params, "\ncreator_zipf,1.0986122886681098\n"));
+    free(params);
+    remove_saved(tmp, "a");
+    rmdir(tmp);
+    scenario_free(s);
+    LOAD_FAILS(BAD("ss_real_digits"),
+               E(BAD("ss_real_digits/segments.csv") ":2: column alpha: too many digits "
+                 "\"-5.555555555555555555555555555555555555555555555555555555555\" (expected " REAL("-1000", "1000") ")"));
+}
+
+static void percentage_refused_with_the_fraction(void **state)
+{
+    diag d = {0};
+    (void)state;
+    LOAD_FAILS(BAD("ss_percent"),
+               E(BAD("ss_percent/params.csv") ":4: column value: commission: a percentage \"50%\" (expected " RATE "; write 0.5)"));
+    scenario *s = load_ok(GOOD("minimal"));
+    static const char *const bad[] = {
+        "commission=50%", "commission=12.5%", "live_prob=0.5%", "commission=150%", "p_cashout=-3 %",
+        "packs.small.price_usd=50%",
+    };
+    for (size_t i = 0; i < N(bad); i++)
+        assert_int_equal(set(s, bad[i], &d), -1);
+    expect_diag(&d, (const want[]){
+        E("--set commission=50%: column value: a percentage \"50%\" (expected " RATE "; write 0.5)"),
+        E("--set commission=12.5%: column value: a percentage \"12.5%\" (expected " RATE "; write 0.125)"),
+        E("--set live_prob=0.5%: column value: a percentage \"0.5%\" (expected " RATE "; write 0.005)"),
+        E("--set commission=150%: column value: a percentage \"150%\" (expected " RATE "; write 1.5)"),
+        E("--set p_cashout=-3 %: column value: a percentage \"-3 %\" (expected " RATE "; write -0.03)"),
+        E("--set packs.small.price_usd=50%: column value: not a number \"50%\" "
+          "(expected an amount in USD from 0 to 1000000 with at most 6 decimals)"),
+    }, N(bad));
+    diag_clear(&d);
+    scenario_free(s);
+}
+
+static void decimal_comma_in_a_comma_file_refused(void **state)
+{
+    diag d = {0};
+    (void)state;
+#define FIX "(expected " RATE "; write 0.5)"
+    LOAD_FAILS(BAD("ss_comma_quoted"),
+               E(BAD("ss_comma_quoted/params.csv") ":4: column value: commission: a decimal comma in \"0,5\" " FIX));
+    LOAD_FAILS(BAD("ss_comma_split"),
+               E(BAD("ss_comma_split/params.csv") ":4: column value: commission: a decimal comma split 0,5 into two cells " FIX));
+#undef FIX
+    LOAD_FAILS(BAD("ss_split_in_row"),
+               E(BAD("ss_split_in_row/gifts.csv") ":2: column weight: a decimal comma split 0,5 into two cells "
+                 "(expected " REAL("0", "1000000") "; write 0.5)"));
+#define USD "(expected an amount in USD from 0 to 1000000 with at most 6 decimals; " \
+            "write 1000 without the thousands separator, or 1 if the comma is a decimal comma)"
+    LOAD_FAILS(BAD("ss_thousands"), E(BAD("ss_thousands/packs.csv") ":3: column price_usd: a comma in \"1,000\" " USD));
+    LOAD_FAILS(BAD("ss_thousands_split"),
+               E(BAD("ss_thousands_split/packs.csv") ":3: column price_usd: a comma split 1,000 into two cells " USD));
+#undef USD
+    /* A whole number split in two is a row too long, as it always was. */
+    LOAD_FAILS(BAD("params_cell_count"),
+               E(BAD("params_cell_count/params.csv") ":4: 3 cells in this row (expected 2, as in the header)"));
+    scenario *s = load_ok(GOOD("minimal"));
+    assert_int_equal(set(s, "commission=0,5", &d), -1);
+    assert_int_equal(set(s, "segments.whale.alpha=-1,25", &d), -1);
+    expect_diag(&d, (const want[]){
+        E("--set commission=0,5: column value: a decimal comma in \"0,5\" (expected " RATE "; write 0.5)"),
+        E("--set segments.whale.alpha=-1,25: column value: a decimal comma in \"-1,25\" "
+          "(expected " REAL("-1000", "1000") "; write -1.25)"),
+    }, 2);
+    diag_clear(&d);
+    scenario_free(s);
+}
+
+static void all_of_a_files_problems_at_once(void **state)
+{
+    (void)state;
+    /* An unknown column in the header, and the rows' known columns checked
+     * all the same (packs, and a timeline resolved despite its header). */
+    LOAD_FAILS(BAD("ss_timeline_header_and_rows"),
+               E(BAD("ss_timeline_header_and_rows/timeline.csv") ":1: column Note: unknown column (expected step,target,value)"),
+               E(BAD("ss_timeline_header_and_rows/timeline.csv") ":2: column value: out of range \"1.5\" (expected " RATE ")"));
+    LOAD_FAILS(BAD("ss_header_and_rows"),
+               E(BAD("ss_header_and_rows/packs.csv") ":1: column Colour: unknown column (expected one of " PACK_FIELDS ")"),
+               E(BAD("ss_header_and_rows/packs.csv") ":2: column coins: not a number \"lots\" "
+                 "(expected a whole number from 1 to 1000000000)"),
+               E(BAD("ss_header_and_rows/packs.csv") ":3: column channel: unknown channel \"shop\" (expected app or web)"));
+}
+
 /* ======================================================= segment sizes */
 
 /* Sizes for these shares (ppm) and viewers, written "a b c". */
@@ -923,6 +1203,14 @@ int main(void)
         cmocka_unit_test(set_may_change_shape),
         cmocka_unit_test(set_rejects_bad_assignments),
         cmocka_unit_test(set_then_check),
+        cmocka_unit_test(spreadsheet_saves_read_as_plain),
+        cmocka_unit_test(headers_match_whatever_case_and_blanks),
+        cmocka_unit_test(empty_columns_on_the_right_ignored),
+        cmocka_unit_test(semicolons_with_decimal_commas),
+        cmocka_unit_test(real_parameters_take_any_decimal),
+        cmocka_unit_test(percentage_refused_with_the_fraction),
+        cmocka_unit_test(decimal_comma_in_a_comma_file_refused),
+        cmocka_unit_test(all_of_a_files_problems_at_once),
         cmocka_unit_test(segment_sizes_largest_remainder),
         cmocka_unit_test(segment_sizes_ties_to_earlier_row),
     };
