@@ -140,7 +140,7 @@ char *num_fmt_short(char *buf, int64_t micro)
  * as a plain decimal in units: the same digits, the point 6 places left. */
 static void unit_text(const char *e, char *out)
 {
-    char dig[32];
+    char dig[32] = {0};
     int k = 0, x;
     size_t n = 0;
 
@@ -150,6 +150,8 @@ static void unit_text(const char *e, char *out)
         if (*e >= '0' && *e <= '9' && k < (int)sizeof dig - 1)
             dig[k++] = *e;
     x = *e ? atoi(e + 1) : 0;
+    if (k == 0)
+        dig[k++] = '0';
     while (k > 1 && dig[k - 1] == '0')
         k--;
     int pt = x - 6 + 1;             /* digits before the point */

@@ -196,7 +196,7 @@ static int percentage(const char *s)
  * them ignored) divided by 10^places, exactly, as plain decimal text. */
 static void shift_point(const char *s, int places, char *out, size_t n)
 {
-    char dig[128], ip[140], fp[140];
+    char dig[128] = {0}, ip[140] = {0}, fp[140] = {0};
     int nd = 0, nint = 0, ni = 0, nf = 0, neg = (*s == '-');
 
     s += (*s == '+' || *s == '-');
@@ -346,7 +346,7 @@ static void store_value(void *row, const sc_field *f, const parsed *v, char *sv)
         *(uint64_t *)p = v->u;
         break;
     case F_REAL:
-        *(double *)p = v->r;
+        memcpy(p, &v->r, sizeof v->r);
         break;
     default:
         *(int64_t *)p = v->i;
@@ -360,8 +360,10 @@ static void set_defaults(void *row, const sc_field *fs, size_t n)
         const sc_field *f = &fs[i];
         if (f->type == F_SEED)
             *(uint64_t *)((char *)row + f->off) = (uint64_t)f->dflt;
-        else if (f->type == F_REAL)
-            *(double *)((char *)row + f->off) = (double)f->dflt;
+        else if (f->type == F_REAL) {
+            double r = (double)f->dflt;
+            memcpy((char *)row + f->off, &r, sizeof r);
+        }
         else if (f->type != F_NAME && f->type != F_TEXT && f->type != F_PATH)
             *(int64_t *)((char *)row + f->off) = f->dflt;
     }
@@ -510,7 +512,7 @@ static int fit_row(const char *path, const csvr_row *row, const unsigned char *m
         size_t len = 0;
         for (size_t j = 0; j < row->n; j++)
             len += strlen(row->cells[j]) + 1;
-        char *p = ft->buf = malloc(len);
+        char *p = ft->buf = malloc(len + 1);
         if (!p) {
             diag_add(d, DIAG_ERROR, path, row->line, NULL, "out of memory");
             return -1;
@@ -1616,7 +1618,12 @@ static void field_text(const void *row, const sc_field *f, char *buf, size_t n)
     case F_SEED: snprintf(buf, n, "%llu", (unsigned long long)*(const uint64_t *)p); break;
     case F_CHANNEL: snprintf(buf, n, "%s", *(const int64_t *)p == CH_WEB ? "web" : "app"); break;
     case F_INT: case F_BOOL: snprintf(buf, n, "%lld", (long long)*(const int64_t *)p); break;
-    case F_REAL: num_fmt_real(buf, *(const double *)p); break;
+    case F_REAL: {
+        double r;
+        memcpy(&r, p, sizeof r);
+        num_fmt_real(buf, r);
+        break;
+    }
     default: num_fmt_short(buf, *(const int64_t *)p); break;
     }
 }
