@@ -41,7 +41,7 @@ bound "pack coins" packs.app65.coins 1000000000 1000000001 "a whole number from 
 bound "bonus coins" packs.app65.bonus_coins 1000000000 1000000001 "a whole number from 0 to 1000000000" "out of range"
 bound "gift coins" gifts.rose.coins 1000000 1000001 "a whole number from 1 to 1000000" "out of range"
 bound "gifts a session" segments.fan.gifts_per_session 1000 1000.000001 \
-    "a decimal from 0 to 1000 with at most 6 places" "out of range"
+    "a decimal from 0 to 1000" "out of range"
 bound "daily limit" daily_withdrawal_limit_usd 1000000000 1000000000.000001 \
     "an amount in USD from 0 to 1000000000 with at most 6 decimals" "out of range"
 bound "coin value" coin_value_usd 1 1.000001 "an amount in USD from 0 to 1 with at most 6 decimals" "out of range"
