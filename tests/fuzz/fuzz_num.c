@@ -1,9 +1,11 @@
 /* fuzz_num — libFuzzer harness for sim/num.c.
  *
  * The input, up to its first NUL, is a cell's text handed to
- * num_parse_dec, num_parse_int and num_parse_u64. Every accepted decimal
- * must survive a round trip: num_fmt_micro and num_fmt_short write it, and
- * the text parses back to the same micro-units. Seeds: tests/fuzz/corpus/num/.
+ * num_parse_dec, num_parse_int, num_parse_u64 and num_parse_real. Every
+ * accepted decimal must survive a round trip: num_fmt_micro and
+ * num_fmt_short write it, and the text parses back to the same micro-units;
+ * every accepted real likewise through num_fmt_real, and a text both
+ * parsers take is the same number to both. Seeds: tests/fuzz/corpus/num/.
  * Run with `make fuzz` (all harnesses) or build-fuzz/fuzz_num DIR. */
 #define _POSIX_C_SOURCE 200809L     /* fuzzutil.h: mkdtemp */
 #include <stddef.h>
@@ -53,6 +55,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     why = NULL;
     if (num_parse_u64(s, &u, &why) != 0 && !why)
         abort();
+    why = NULL;
+    double r, back;
+    if (num_parse_real(s, &r, &why) == 0) {
+        char buf[NUM_REAL_BUF];
+        if (num_parse_real(num_fmt_real(buf, r), &back, &why) != 0 || back != r)
+            abort();
+        if (num_parse_dec(s, &micro, &why) == 0 && r != (double)micro)
+            abort();        /* up to 6 places: the very number of micro-units */
+    } else if (!why) {
+        abort();
+    }
     free(s);
     return 0;
 }
