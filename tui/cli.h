@@ -29,6 +29,10 @@ void cli_progress(const char *what, long long done, long long total);
 /* Whether NO_COLOR is set to something (https://no-color.org). */
 int no_color_env(void);
 
+/* How validate, run and the tables name scenario s: its name, followed by
+ * its directory in parentheses when the directory is called otherwise. */
+void cli_scenario_label(char *buf, size_t n, const struct scenario *s);
+
 /* The summary table of a run's results on stdout. */
 struct mc_result;
 void cli_print_table(const struct scenario *s, const struct mc_result *r);
@@ -36,6 +40,11 @@ void cli_print_table(const struct scenario *s, const struct mc_result *r);
 /* Parse option opt's value v as a whole number in [lo, hi] into *out.
  * Returns 0, or 2 after "coinsim CMD: OPT "V": expected ..." on stderr. */
 int cli_int_opt(const char *cmd, const char *opt, const char *v, long long lo, long long hi, long long *out);
+
+/* The metric named name (given as option opt of command cmd), or -1 after
+ * "coinsim CMD: OPT "NAME": no such metric (did you mean ...?)" and a line
+ * listing every metric on stderr. */
+int cli_metric(const char *cmd, const char *opt, const char *name);
 
 /* Interruption. cli_catch_signals: the first SIGINT or SIGTERM sets
  * cli_stop (to the signal's number), which the engine checks before every

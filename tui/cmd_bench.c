@@ -19,6 +19,7 @@
 #include "../sim/rng.h"
 #include "../sim/scenario.h"
 #include "cli.h"
+#include "opt.h"
 
 static const char bench_help[] =
     "usage: coinsim bench [--threads T] DIR [DIR ...] [--threads T DIR ...]\n"
@@ -154,43 +155,40 @@ static void child(const char *dir, int threads, int fd)
     _exit(f.status);
 }
 
-/* The --threads value at argv[i + 1]: 1..256, or 0 after a message. */
-static int threads_arg(int argc, char **argv, int i)
+static const opt_spec bench_cli_opts[] = {{"--threads", 1}, {NULL, 0}};
+
+/* A --threads value: 1..256, or 0 after a message. */
+static int threads_arg(const char *v)
 {
-    int64_t t;
-    const char *why;
-    if (i + 1 >= argc || num_parse_int(argv[i + 1], &t, &why) < 0 || t < 1 || t > 256) {
-        fprintf(stderr, "coinsim bench: --threads needs a whole number from 1 to 256\n");
-        return 0;
-    }
-    return (int)t;
+    long long t;
+    return cli_int_opt("bench", "--threads", v, 1, 256, &t) ? 0 : (int)t;
 }
 
 int cmd_bench(int argc, char **argv)
 {
     int threads = 1, any = 0, rc = 0;
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+    opt_parser p;
+    const char *o, *v;
+    /* Every argument and scenario is checked before the table starts, so
+     * bad input prints nothing on stdout. */
+    opt_init(&p, "bench", bench_cli_opts, argc, argv);
+    for (int k; (k = opt_next(&p, &o, &v)) != OPT_END;) {
+        if (k == OPT_ERROR)
+            return 2;
+        if (k == OPT_HELP) {
             fputs(bench_help, stdout);
             return 0;
         }
-    /* Every argument and scenario is checked before the table starts, so
-     * bad input prints nothing on stdout. */
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--threads")) {
-            if (!threads_arg(argc, argv, i))
+        if (k == OPT_OPTION) {
+            if (!threads_arg(v))
                 return 2;
-            i++;
-        } else if (argv[i][0] == '-') {
-            fprintf(stderr, "coinsim bench: unknown option \"%s\" (see coinsim bench --help)\n", argv[i]);
-            return 2;
-        } else {
-            scenario *s = cli_load(argv[i], NULL, NULL, 0);
-            if (!s)
-                return 2;
-            scenario_free(s);
-            any = 1;
+            continue;
         }
+        scenario *s = cli_load(v, NULL, NULL, 0);
+        if (!s)
+            return 2;
+        scenario_free(s);
+        any = 1;
     }
     if (!any) {
         fprintf(stderr, "coinsim bench: no scenario given (see coinsim bench --help)\n");
@@ -199,12 +197,14 @@ int cmd_bench(int argc, char **argv)
     printf("%-22s %10s %8s %6s %6s %4s %9s %13s %12s %9s %9s %7s\n", "scenario", "viewers", "creators", "steps", "runs", "thr",
            "wall_s", "events", "events/s", "rss_MB", "floor_s", "/floor");
     fflush(stdout);
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--threads")) {
-            threads = threads_arg(argc, argv, i);
-            i++;
+    /* --threads applies to the directories after it. */
+    opt_init(&p, "bench", bench_cli_opts, argc, argv);
+    for (int k; (k = opt_next(&p, &o, &v)) != OPT_END;) {
+        if (k == OPT_OPTION) {
+            threads = threads_arg(v);
             continue;
         }
+        const char *dir = v;
         int fd[2];
         if (pipe(fd) < 0) {
             fprintf(stderr, "coinsim bench: pipe: %s\n", strerror(errno));
@@ -218,7 +218,7 @@ int cmd_bench(int argc, char **argv)
         }
         if (pid == 0) {
             close(fd[0]);
-            child(argv[i], threads, fd[1]);
+            child(dir, threads, fd[1]);
         }
         close(fd[1]);
         figures f;
@@ -232,8 +232,8 @@ int cmd_bench(int argc, char **argv)
             rc = f.status ? f.status : 1;
             continue;
         }
-        const char *name = strrchr(argv[i], '/');
-        name = name && name[1] ? name + 1 : argv[i];
+        const char *name = strrchr(dir, '/');
+        name = name && name[1] ? name + 1 : dir;
         printf("%-22s %10lld %8lld %6lld %6lld %4d %9.2f %13lld %12.3g %9.1f %9.2f %7.2f\n", name, (long long)f.viewers,
                (long long)f.creators, (long long)f.steps, (long long)f.runs, f.threads, f.wall, (long long)f.events,
                f.events / f.wall, ru.ru_maxrss / 1024.0, f.floor, f.wall * f.threads / f.floor);

@@ -11,7 +11,9 @@
 #include "../sim/report.h"
 #include "../sim/scenario.h"
 #include "cli.h"
+#include "opt.h"
 #include "dash.h"
+#include "ui.h"
 
 static const char replay_help[] =
     "usage: coinsim replay EVENTS.csv --scenario DIR [options]\n"
@@ -70,24 +72,33 @@ static void write_counts(FILE *f, const void *ud)
             (long long)k->breakage_differs);
 }
 
+static const opt_spec replay_cli_opts[] = {
+    {"--scenario", 1}, {"--set", 1},      {"--out", 1},   {"--lenient", 0}, {"--check", 0},
+    {"--headless", 0}, {"--ascii", 0}, {"--no-color", 0}, {NULL, 0}};
+
 int cmd_replay(int argc, char **argv)
 {
     const char *log = NULL, *dir = NULL, *out = NULL, *sets[256];
     int nsets = 0, lenient = 0, check = 0, headless = 0, ascii = 0, nocolor = 0;
     char msg[1024];
 
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int takes = !strcmp(o, "--scenario") || !strcmp(o, "--set") || !strcmp(o, "--out");
-        if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+    opt_parser p;
+    opt_init(&p, "replay", replay_cli_opts, argc, argv);
+    const char *o, *v;
+    for (int k; (k = opt_next(&p, &o, &v)) != OPT_END;) {
+        if (k == OPT_ERROR)
+            return 2;
+        if (k == OPT_HELP) {
             fputs(replay_help, stdout);
             return 0;
         }
-        if (takes && !v) {
-            fprintf(stderr, "coinsim replay: %s needs a value (see coinsim replay --help)\n", o);
-            return 2;
-        }
-        if (!strcmp(o, "--scenario"))
+        if (k == OPT_ARG) {
+            if (log) {
+                fprintf(stderr, "coinsim replay: one event log expected, got \"%s\" and \"%s\"\n", log, v);
+                return 2;
+            }
+            log = v;
+        } else if (!strcmp(o, "--scenario"))
             dir = v;
         else if (!strcmp(o, "--out"))
             out = v;
@@ -105,19 +116,8 @@ int cmd_replay(int argc, char **argv)
             headless = 1;
         else if (!strcmp(o, "--ascii"))
             ascii = 1;
-        else if (!strcmp(o, "--no-color"))
-            nocolor = 1;
-        else if (o[0] == '-' && o[1]) {
-            fprintf(stderr, "coinsim replay: unknown option \"%s\" (see coinsim replay --help)\n", o);
-            return 2;
-        } else if (!log)
-            log = o;
-        else {
-            fprintf(stderr, "coinsim replay: one event log expected, got \"%s\" and \"%s\"\n", log, o);
-            return 2;
-        }
-        if (takes)
-            i++;
+        else
+            nocolor = 1;        /* --no-color */
     }
     if (!log || !dir) {
         fprintf(stderr, "coinsim replay: %s (see coinsim replay --help)\n",
@@ -127,7 +127,7 @@ int cmd_replay(int argc, char **argv)
     scenario *s = cli_load(dir, sets, NULL, nsets);
     if (!s)
         return 2;
-    if (!headless && !out && !check && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+    if (!headless && !out && !check && ui_dashboard_or_table()) {
         dash_opts dop;
         memset(&dop, 0, sizeof dop);
         dop.ascii = ascii;

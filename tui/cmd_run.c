@@ -18,7 +18,9 @@
 #include "../sim/report.h"
 #include "../sim/scenario.h"
 #include "cli.h"
+#include "opt.h"
 #include "dash.h"
+#include "ui.h"
 
 static const char run_help[] =
     "usage: coinsim run DIR [options]\n"
@@ -149,70 +151,62 @@ typedef struct run_args {
     int threads, check, headless, help, ascii, nocolor;
 } run_args;
 
+/* The options of run and tour; validate takes --set alone. */
+static const opt_spec run_cli_opts[] = {
+    {"--set", 1},    {"--runs", 1},       {"--seed", 1},  {"--threads", 1},  {"--out", 1},
+    {"--events", 1}, {"--events-run", 1}, {"--check", 0}, {"--headless", 0}, {"--ascii", 0},
+    {"--no-color", 0}, {NULL, 0}};
+static const opt_spec validate_cli_opts[] = {{"--set", 1}, {NULL, 0}};
+
 /* Parse run/validate arguments. Returns 0, or 2 after a message. */
 static int parse_args(int argc, char **argv, run_args *a, int allow_run_opts, const char *cmd)
 {
     memset(a, 0, sizeof *a);
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int takes = 0;
-        if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) {
+    opt_parser p;
+    opt_init(&p, cmd, allow_run_opts ? run_cli_opts : validate_cli_opts, argc, argv);
+    const char *o, *v;
+    for (int k; (k = opt_next(&p, &o, &v)) != OPT_END;) {
+        if (k == OPT_ERROR)
+            return 2;
+        if (k == OPT_HELP) {
             a->help = 1;
             return 0;
         }
-        if (strcmp(o, "--set") == 0 || (allow_run_opts && (!strcmp(o, "--runs") || !strcmp(o, "--seed") ||
-                                                           !strcmp(o, "--threads") || !strcmp(o, "--out") ||
-                                                           !strcmp(o, "--events") || !strcmp(o, "--events-run"))))
-            takes = 1;
-        if (takes && !v) {
-            fprintf(stderr, "coinsim %s: %s needs a value (see coinsim %s --help)\n", cmd, o, cmd);
-            return 2;
-        }
-        if (strcmp(o, "--set") == 0) {
+        if (k == OPT_ARG) {
+            if (a->dir) {
+                fprintf(stderr, "coinsim %s: one scenario directory expected, got \"%s\" and \"%s\"\n", cmd, a->dir, v);
+                return 2;
+            }
+            a->dir = v;
+        } else if (strcmp(o, "--set") == 0) {
             if (a->nsets == MAX_SETS) {
                 fprintf(stderr, "coinsim %s: more than %d --set options\n", cmd, MAX_SETS);
                 return 2;
             }
             a->sets[a->nsets++] = v;
-            i++;
-        } else if (allow_run_opts && strcmp(o, "--runs") == 0) {
+        } else if (strcmp(o, "--runs") == 0) {
             a->runs = v;        /* the last one given wins */
-            i++;
-        } else if (allow_run_opts && strcmp(o, "--seed") == 0) {
+        } else if (strcmp(o, "--seed") == 0) {
             a->seed = v;
-            i++;
-        } else if (allow_run_opts && strcmp(o, "--threads") == 0) {
+        } else if (strcmp(o, "--threads") == 0) {
             long long t;
             if (cli_int_opt(cmd, o, v, 1, 256, &t))
                 return 2;
             a->threads = (int)t;
-            i++;
-        } else if (allow_run_opts && strcmp(o, "--out") == 0) {
+        } else if (strcmp(o, "--out") == 0) {
             a->out = v;
-            i++;
-        } else if (allow_run_opts && strcmp(o, "--events") == 0) {
+        } else if (strcmp(o, "--events") == 0) {
             a->events = v;
-            i++;
-        } else if (allow_run_opts && strcmp(o, "--events-run") == 0) {
+        } else if (strcmp(o, "--events-run") == 0) {
             a->events_run = v;
-            i++;
-        } else if (allow_run_opts && strcmp(o, "--check") == 0) {
+        } else if (strcmp(o, "--check") == 0) {
             a->check = 1;
-        } else if (allow_run_opts && strcmp(o, "--headless") == 0) {
+        } else if (strcmp(o, "--headless") == 0) {
             a->headless = 1;
-        } else if (allow_run_opts && strcmp(o, "--ascii") == 0) {
+        } else if (strcmp(o, "--ascii") == 0) {
             a->ascii = 1;
-        } else if (allow_run_opts && strcmp(o, "--no-color") == 0) {
-            a->nocolor = 1;
-        } else if (o[0] == '-' && o[1]) {
-            fprintf(stderr, "coinsim %s: unknown option \"%s\" (see coinsim %s --help)\n", cmd, o, cmd);
-            return 2;
-        } else if (!a->dir) {
-            a->dir = o;
         } else {
-            fprintf(stderr, "coinsim %s: one scenario directory expected, got \"%s\" and \"%s\"\n", cmd, a->dir, o);
-            return 2;
+            a->nocolor = 1;     /* --no-color */
         }
     }
     if (!a->dir && strcmp(cmd, "tour") == 0)
@@ -298,8 +292,10 @@ int cmd_validate(int argc, char **argv)
     if (!s)
         return 2;
     const sc_tables *t = &s->t;
+    char label[600];
+    cli_scenario_label(label, sizeof label, s);
     printf("%s: valid — %zu packs, %zu gifts, %zu segments, %zu timeline rows; %lld viewers, %lld creators, %lld steps, %lld runs\n",
-           a.dir, t->npacks, t->ngifts, t->nsegs, s->ntl, (long long)t->p.viewers, (long long)t->p.creators,
+           label, t->npacks, t->ngifts, t->nsegs, s->ntl, (long long)t->p.viewers, (long long)t->p.creators,
            (long long)t->p.steps, (long long)t->p.runs);
     scenario_free(s);
     return 0;
@@ -321,6 +317,26 @@ int cli_int_opt(const char *cmd, const char *opt, const char *v, long long lo, l
     }
     *out = x;
     return 0;
+}
+
+int cli_metric(const char *cmd, const char *opt, const char *name)
+{
+    int m = kpi_metric_find(name);
+    if (m >= 0)
+        return m;
+    const char *names[M_N];
+    for (int i = 0; i < M_N; i++)
+        names[i] = kpi_metrics[i].name;
+    const char *near = opt_nearest(name, names, M_N);
+    if (near)
+        fprintf(stderr, "coinsim %s: %s \"%s\": no such metric (did you mean %s?)\n", cmd, opt, name, near);
+    else
+        fprintf(stderr, "coinsim %s: %s \"%s\": no such metric (expected one of those listed below)\n", cmd, opt, name);
+    fprintf(stderr, "coinsim %s: the metrics (those of summary.csv) are:", cmd);
+    for (int i = 0; i < M_N; i++)
+        fprintf(stderr, "%s %s", i ? "," : "", names[i]);
+    fputc('\n', stderr);
+    return -1;
 }
 
 void cli_progress(const char *what, long long done, long long total)
@@ -351,10 +367,28 @@ void cli_human(char *buf, size_t n, int m, double v)
         snprintf(buf, n, "%.1f", v);
 }
 
+void cli_scenario_label(char *buf, size_t n, const scenario *s)
+{
+    const char *name = s->t.p.name ? s->t.p.name : "";
+    const char *dir = s->dir ? s->dir : "";
+    size_t len = strlen(dir);
+    while (len > 1 && dir[len - 1] == '/')
+        len--;
+    size_t base = len;
+    while (base > 0 && dir[base - 1] != '/')
+        base--;
+    if (len - base == strlen(name) && strncmp(dir + base, name, len - base) == 0)
+        snprintf(buf, n, "%s", name);
+    else
+        snprintf(buf, n, "%s (%s)", name, dir);
+}
+
 void cli_print_table(const scenario *s, const mc_result *r)
 {
     const sc_params *p = &s->t.p;
-    printf("%s: %lld runs x %lld steps, %lld viewers, %lld creators, seed %llu\n\n", p->name, (long long)r->runs,
+    char label[600];
+    cli_scenario_label(label, sizeof label, s);
+    printf("%s: %lld runs x %lld steps, %lld viewers, %lld creators, seed %llu\n\n", label, (long long)r->runs,
            (long long)r->steps, (long long)p->viewers, (long long)p->creators, (unsigned long long)p->seed);
     printf("%-28s %16s   %-33s\n", "metric", "mean", "95% CI");
     for (int m = 0; m < M_N; m++) {
@@ -434,8 +468,13 @@ int cmd_tour(int argc, char **argv)
         free_args(&a);
         return rc;
     }
-    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-        fprintf(stderr, "coinsim tour: needs a terminal (try coinsim run DIR --headless)\n");
+    char why[160];
+    if (!ui_can_dashboard(why, sizeof why)) {
+        if (*why)
+            fprintf(stderr, "coinsim tour: %s (the tour needs a terminal whose cursor it can move: "
+                            "set TERM to the terminal's type, e.g. TERM=xterm-256color)\n", why);
+        else
+            fprintf(stderr, "coinsim tour: needs a terminal (try coinsim run DIR --headless)\n");
         free_args(&a);
         return 2;
     }
@@ -467,7 +506,7 @@ int cmd_run(int argc, char **argv)
     if (!s)
         return 2;
     /* Like ls and git: a dashboard on a terminal, plain output elsewhere. */
-    if (!a.headless && !a.out && !a.events && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+    if (!a.headless && !a.out && !a.events && ui_dashboard_or_table())
         return dashboard(s, &a, 0);
     int64_t ev_run = 1;
     if (a.events_run) {

@@ -17,6 +17,7 @@
 #include "../sim/stats.h"
 #include "../sim/sweep.h"
 #include "cli.h"
+#include "opt.h"
 
 #define MAX_AXES 8
 
@@ -37,7 +38,8 @@ static const char sweep_help[] =
     "  --seed S          the seed every point uses (default: the scenario's)\n"
     "  --set TARGET=VAL  change the scenario before the grid; repeatable\n"
     "  --objective M     name the point with the highest mean of metric M, and\n"
-    "                    say whether its CI overlaps the runner-up's\n"
+    "                    say whether its CI overlaps the runner-up's, and\n"
+    "                    whether it lies on the grid's edge\n"
     "  --minimize        with --objective: the lowest mean is best\n"
     "  --max-points N    refuse grids of more than N points (default 1000)\n"
     "  --threads T       worker threads over points and runs (results do not\n"
@@ -241,6 +243,39 @@ static int write_csv(const char *dir, const sweep_result *r, const axis_text *ax
     return 0;
 }
 
+/* Say so when the best point's value on axis a (its index at) is the
+ * highest or lowest the axis tried: the best may then lie outside the
+ * grid, in the direction named. Axes of one value, or with a value that is
+ * not a number, have no edge to speak of. */
+static void edge_note(const axis_text *a, size_t at)
+{
+    if (a->n < 2)
+        return;
+    double v = 0, lo = 0, hi = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        char *end;
+        double x = strtod(a->values[i], &end);
+        if (end == a->values[i] || *end)
+            return;
+        if (i == at)
+            v = x;
+        if (i == 0 || x < lo)
+            lo = x;
+        if (i == 0 || x > hi)
+            hi = x;
+    }
+    if (lo == hi || (v != lo && v != hi))
+        return;
+    printf("  warning: the best point is on the edge of the grid: %s=%s is the %s value tried, so the best may lie "
+           "beyond it; extend --vary %s %s %s.\n",
+           a->target, a->values[at], v == hi ? "highest" : "lowest", a->target, v == hi ? "above" : "below",
+           a->values[at]);
+}
+
+static const opt_spec sweep_cli_opts[] = {
+    {"--vary", 1},      {"--runs", 1},     {"--seed", 1},    {"--set", 1},       {"--out", 1},
+    {"--threads", 1},   {"--objective", 1}, {"--minimize", 0}, {"--max-points", 1}, {NULL, 0}};
+
 int cmd_sweep(int argc, char **argv)
 {
     const char *dir = NULL, *sets[256], *varies[MAX_AXES], *out = NULL, *runs_s = NULL, *seed_s = NULL, *obj_s = NULL;
@@ -248,61 +283,55 @@ int cmd_sweep(int argc, char **argv)
     int64_t max_points = 1000;
     char msg[1024];
 
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int takes = !strcmp(o, "--vary") || !strcmp(o, "--runs") || !strcmp(o, "--seed") || !strcmp(o, "--set") ||
-                    !strcmp(o, "--out") || !strcmp(o, "--threads") || !strcmp(o, "--objective") || !strcmp(o, "--max-points");
-        if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+    opt_parser op;
+    opt_init(&op, "sweep", sweep_cli_opts, argc, argv);
+    const char *on, *v;
+    for (int k; (k = opt_next(&op, &on, &v)) != OPT_END;) {
+        if (k == OPT_ERROR)
+            return 2;
+        if (k == OPT_HELP) {
             fputs(sweep_help, stdout);
             return 0;
         }
-        if (takes && !v) {
-            fprintf(stderr, "coinsim sweep: %s needs a value (see coinsim sweep --help)\n", o);
-            return 2;
-        }
-        if (!strcmp(o, "--vary")) {
+        if (k == OPT_ARG) {
+            if (dir) {
+                fprintf(stderr, "coinsim sweep: one scenario directory expected, got \"%s\" and \"%s\"\n", dir, v);
+                return 2;
+            }
+            dir = v;
+        } else if (!strcmp(on, "--vary")) {
             if (nvary == MAX_AXES) {
                 fprintf(stderr, "coinsim sweep: more than %d --vary options\n", MAX_AXES);
                 return 2;
             }
             varies[nvary++] = v;
-        } else if (!strcmp(o, "--set")) {
+        } else if (!strcmp(on, "--set")) {
             if (nsets == 256) {
                 fprintf(stderr, "coinsim sweep: more than 256 --set options\n");
                 return 2;
             }
             sets[nsets++] = v;
-        } else if (!strcmp(o, "--runs")) {
+        } else if (!strcmp(on, "--runs")) {
             runs_s = v;
-        } else if (!strcmp(o, "--seed")) {
+        } else if (!strcmp(on, "--seed")) {
             seed_s = v;
-        } else if (!strcmp(o, "--out")) {
+        } else if (!strcmp(on, "--out")) {
             out = v;
-        } else if (!strcmp(o, "--objective")) {
+        } else if (!strcmp(on, "--objective")) {
             obj_s = v;
-        } else if (!strcmp(o, "--minimize")) {
+        } else if (!strcmp(on, "--minimize")) {
             minimize = 1;
-        } else if (!strcmp(o, "--threads")) {
+        } else if (!strcmp(on, "--threads")) {
             long long t;
-            if (cli_int_opt("sweep", o, v, 1, 256, &t))
+            if (cli_int_opt("sweep", on, v, 1, 256, &t))
                 return 2;
             threads = (int)t;
-        } else if (!strcmp(o, "--max-points")) {
+        } else {                /* --max-points */
             long long t;
-            if (cli_int_opt("sweep", o, v, 1, 1000000, &t))
+            if (cli_int_opt("sweep", on, v, 1, 1000000, &t))
                 return 2;
             max_points = t;
-        } else if (o[0] == '-' && o[1]) {
-            fprintf(stderr, "coinsim sweep: unknown option \"%s\" (see coinsim sweep --help)\n", o);
-            return 2;
-        } else if (!dir) {
-            dir = o;
-        } else {
-            fprintf(stderr, "coinsim sweep: one scenario directory expected, got \"%s\" and \"%s\"\n", dir, o);
-            return 2;
         }
-        if (takes)
-            i++;
     }
     if (!dir) {
         fprintf(stderr, "coinsim sweep: no scenario directory given (see coinsim sweep --help)\n");
@@ -317,10 +346,8 @@ int cmd_sweep(int argc, char **argv)
         return 2;
     }
     int objective = -1;
-    if (obj_s && (objective = kpi_metric_find(obj_s)) < 0) {
-        fprintf(stderr, "coinsim sweep: --objective \"%s\": no such metric (expected a metric of summary.csv)\n", obj_s);
+    if (obj_s && (objective = cli_metric("sweep", "--objective", obj_s)) < 0)
         return 2;
-    }
 
     axis_text ax[MAX_AXES];
     sweep_axis axes[MAX_AXES];
@@ -346,23 +373,27 @@ int cmd_sweep(int argc, char **argv)
         rc = 2;
         goto done;
     }
-    const char *extra[2];
-    char rb[300], sb[300];
-    int nextra = 0;
+    /* --runs and --seed are changes after every --set, named as given. */
+    char rb[300], sb[300], rl[300], sl[300];
+    const char *all[258], *labels[258];
+    int nall = 0;
+    for (int i = 0; i < nsets; i++) {
+        labels[nall] = NULL;
+        all[nall++] = sets[i];
+    }
     if (runs_s) {
         snprintf(rb, sizeof rb, "runs=%s", runs_s);
-        extra[nextra++] = rb;
+        snprintf(rl, sizeof rl, "--runs %.200s", runs_s);
+        labels[nall] = rl;
+        all[nall++] = rb;
     }
     if (seed_s) {
         snprintf(sb, sizeof sb, "seed=%s", seed_s);
-        extra[nextra++] = sb;
+        snprintf(sl, sizeof sl, "--seed %.200s", seed_s);
+        labels[nall] = sl;
+        all[nall++] = sb;
     }
-    const char *all[258];
-    for (int i = 0; i < nsets; i++)
-        all[i] = sets[i];
-    for (int i = 0; i < nextra; i++)
-        all[nsets + i] = extra[i];
-    if (!(base = cli_load(dir, all, NULL, nsets + nextra))) {
+    if (!(base = cli_load(dir, all, labels, nall))) {
         rc = 2;
         goto done;
     }
@@ -511,6 +542,8 @@ int cmd_sweep(int argc, char **argv)
         if (!isnan(dh))
             printf("  paired (same random numbers), best - runner-up = %s%s +- %s: %s.\n", dm < 0 ? "-" : "", c, e,
                    fabs(dm) > dh ? "the best is ahead beyond the noise" : "not separated from the noise");
+        for (int k = 0; k < nax; k++)
+            edge_note(&ax[k], r->pick[best * nax + k]);
     }
     if (out && rc == 0)
         printf("\nwrote %s/sweep.csv\n", out);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opt.h"
 
 static const char usage[] =
     "usage: coinsim COMMAND [ARGS]\n"
@@ -17,16 +18,54 @@ static const char usage[] =
     "  run DIR        simulate the scenario in DIR: the live dashboard on a\n"
     "                 terminal, the summary table otherwise (or with --headless)\n"
     "  tour [DIR]     a guided tour of the economy in the dashboard\n"
-    "  compare A B    run two scenarios pair by pair; the difference and its CI\n"
+    "  compare A [B]  run two scenarios pair by pair; the difference and its CI\n"
+    "                 (B is A changed by --set-b when not given)\n"
     "  sweep DIR      run a grid of values; mean and CI of the key figures\n"
     "  replay LOG     apply an event log to the ledger; what-if accounting\n"
     "  bench DIR...   time the engine on scenarios (make bench)\n"
     "  validate DIR   check a scenario and list every problem in it\n"
     "  help [COMMAND] this text, or a command's own\n"
     "\n"
-    "Each command takes --help. Exit status: 0 done, 1 runtime failure,\n"
+    "Each command takes --help; options take their value as --runs 5 or\n"
+    "--runs=5. Exit status: 0 done, 1 runtime failure,\n"
     "2 bad input (every problem is listed as FILE:LINE: column NAME: ...),\n"
     "3 a ledger identity broken (a bug: please report it), 130 (143) interrupted\nby Ctrl-C (SIGTERM).\n";
+
+/* Every command, in the order of the list above. */
+static const struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+} commands[] = {
+    {"run", cmd_run},         {"tour", cmd_tour},     {"compare", cmd_compare}, {"sweep", cmd_sweep},
+    {"replay", cmd_replay},   {"bench", cmd_bench},   {"validate", cmd_validate},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static const struct command *command(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+/* "coinsim: unknown command "X" (did you mean Y? the commands are ...)". */
+static int unknown(const char *what, const char *name)
+{
+    const char *names[NCOMMANDS + 1];
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        names[i] = commands[i].name;
+    names[NCOMMANDS] = "help";
+    const char *near = opt_nearest(name, names, NCOMMANDS + 1);
+    fprintf(stderr, "coinsim: %s \"%s\" (", what, name);
+    if (near)
+        fprintf(stderr, "did you mean %s? ", near);
+    fputs("the commands are", stderr);
+    for (size_t i = 0; i <= NCOMMANDS; i++)
+        fprintf(stderr, "%s %s", i == 0 ? "" : i == NCOMMANDS ? " and" : ",", names[i]);
+    fputs("; see coinsim --help)\n", stderr);
+    return 2;
+}
 
 int main(int argc, char **argv)
 {
@@ -41,53 +80,26 @@ int main(int argc, char **argv)
         fputs(usage, stdout);
         return 0;
     }
+    if (strcmp(cmd, "--version") == 0) {
+        puts("coinsim 0.1");
+        return 0;
+    }
     if (strcmp(cmd, "help") == 0) {
         if (argc < 3) {
             fputs(usage, stdout);
             return 0;
         }
+        const struct command *c = command(argv[2]);
+        if (!c)
+            return unknown("no command", argv[2]);
         char *hv[] = {argv[2], "--help", NULL};
-        if (strcmp(argv[2], "run") == 0)
-            return cmd_run(2, hv);
-        if (strcmp(argv[2], "validate") == 0)
-            return cmd_validate(2, hv);
-        if (strcmp(argv[2], "tour") == 0)
-            return cmd_tour(2, hv);
-        if (strcmp(argv[2], "compare") == 0)
-            return cmd_compare(2, hv);
-        if (strcmp(argv[2], "sweep") == 0)
-            return cmd_sweep(2, hv);
-        if (strcmp(argv[2], "replay") == 0)
-            return cmd_replay(2, hv);
-        if (strcmp(argv[2], "bench") == 0)
-            return cmd_bench(2, hv);
-        fprintf(stderr, "coinsim: no command \"%s\" (expected run, validate, tour, compare, sweep or replay)\n", argv[2]);
-        return 2;
+        return c->fn(2, hv);
     }
-    int rc = -1;
-    if (strcmp(cmd, "run") == 0)
-        rc = cmd_run(argc - 1, argv + 1);
-    else if (strcmp(cmd, "compare") == 0)
-        rc = cmd_compare(argc - 1, argv + 1);
-    else if (strcmp(cmd, "sweep") == 0)
-        rc = cmd_sweep(argc - 1, argv + 1);
-    else if (strcmp(cmd, "replay") == 0)
-        rc = cmd_replay(argc - 1, argv + 1);
-    if (rc >= 0) {
-        if (rc == 130)
-            cli_reraise();      /* interrupted: end by the signal (cli.h) */
-        return rc;
-    }
-    if (strcmp(cmd, "validate") == 0)
-        return cmd_validate(argc - 1, argv + 1);
-    if (strcmp(cmd, "tour") == 0)
-        return cmd_tour(argc - 1, argv + 1);
-    if (strcmp(cmd, "bench") == 0)
-        return cmd_bench(argc - 1, argv + 1);
-    if (strcmp(cmd, "--version") == 0) {
-        puts("coinsim 0.1");
-        return 0;
-    }
-    fprintf(stderr, "coinsim: unknown command \"%s\" (expected run, validate, tour, compare, sweep, replay or help; see coinsim --help)\n", cmd);
-    return 2;
+    const struct command *c = command(cmd);
+    if (!c)
+        return unknown("unknown command", cmd);
+    int rc = c->fn(argc - 1, argv + 1);
+    if (rc == 130)
+        cli_reraise();          /* interrupted: end by the signal (cli.h) */
+    return rc;
 }

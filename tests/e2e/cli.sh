@@ -93,15 +93,82 @@ fi
 
 run "$COINSIM" frobnicate "$GOOD"
 expect_fail "unknown command: exit 2" 2 \
-    'coinsim: unknown command "frobnicate" (expected run, validate, tour, compare, sweep, replay or help; see coinsim --help)'
+    'coinsim: unknown command "frobnicate" (the commands are run, tour, compare, sweep, replay, bench, validate and help; see coinsim --help)'
 
 run "$COINSIM" help frobnicate
 expect_fail "help of an unknown command: exit 2" 2 \
-    'coinsim: no command "frobnicate" (expected run, validate, tour, compare, sweep or replay)'
+    'coinsim: no command "frobnicate" (the commands are run, tour, compare, sweep, replay, bench, validate and help; see coinsim --help)'
 
 run "$COINSIM" run "$GOOD" --fast
 expect_fail "run: unknown option: exit 2" 2 \
     'coinsim run: unknown option "--fast" (see coinsim run --help)'
+
+# --- GNU habits: --option=value, suggestions, "--" -----------------------------
+
+run "$COINSIM" run "$GOOD" --headless --runs 2 --seed 7 --set commission=0.4
+cp "$T/out" "$T/spaced"
+run "$COINSIM" run "$GOOD" --headless --runs=2 --seed=7 --set=commission=0.4
+if [ "$rc" -eq 0 ] && [ -s "$T/out" ] && cmp -s "$T/out" "$T/spaced"; then
+    ok "run --runs=2 --seed=7 --set=commission=0.4: the same table as with spaces"
+else
+    notok "run --runs=2 --seed=7 --set=commission=0.4: the same table as with spaces"
+fi
+
+run "$COINSIM" run "$GOOD" --headles
+expect_fail "run --headles: unknown, --headless suggested" 2 \
+    'coinsim run: unknown option "--headles" (did you mean --headless? see coinsim run --help)'
+run "$COINSIM" run "$GOOD" --headless=yes
+expect_fail "run --headless=yes: a flag takes no value" 2 \
+    'coinsim run: --headless takes no value (got "--headless=yes")'
+run "$COINSIM" sweep "$GOOD" --vary commission=0.3,0.4 --runs=
+expect_fail "sweep --runs= (empty value): refused as a value" 2 \
+    '--runs : column value: empty value for params.runs (expected a whole number from 1 to 1000000)'
+run "$COINSIM" rnu "$GOOD"
+expect_fail "coinsim rnu: unknown, run suggested" 2 \
+    'coinsim: unknown command "rnu" (did you mean run? the commands are run, tour, compare, sweep, replay, bench, validate and help; see coinsim --help)'
+run "$COINSIM" compare "$GOOD" "$GOOD" --metric platform_cash --runs 2
+if [ "$rc" -eq 2 ] && [ ! -s "$T/out" ] &&
+    [ "$(sed -n 1p "$T/err")" = 'coinsim compare: --metric "platform_cash": no such metric (did you mean platform_cash_usd?)' ] &&
+    sed -n 2p "$T/err" | grep -q '^coinsim compare: the metrics (those of summary.csv) are: cash_in_usd, .*, platform_cash_usd, .*, creators_cashed_out$'; then
+    ok "compare --metric platform_cash: platform_cash_usd suggested, every metric listed"
+else
+    notok "compare --metric platform_cash: platform_cash_usd suggested, every metric listed"
+fi
+# After "--" a word starting with a dash is an argument, not an option.
+run "$COINSIM" validate -- --no-such-dir
+expect_fail "validate -- --no-such-dir: a directory, not an option" 2 \
+    '--no-such-dir: No such file or directory (expected a scenario directory)'
+
+# Every command named in the list that the unknown-command message gives
+# has a line in coinsim --help, and every option each command's help
+# documents is one it takes, in the --option=value form too.
+run "$COINSIM" frobnicate
+cmds=$(sed -n 's/.*(the commands are \(.*\); see coinsim --help)$/\1/p' "$T/err" | sed 's/,//g; s/ and / /')
+"$COINSIM" --help >"$T/help"
+missing=""
+for c in $cmds; do
+    grep -q "^  $c\( \|\$\)" "$T/help" || missing="$missing $c"
+done
+if [ -n "$cmds" ] && [ -z "$missing" ]; then
+    ok "coinsim --help lists every command ($(echo $cmds | wc -w))"
+else
+    notok "coinsim --help lists every command ($(echo $cmds | wc -w))" "not listed:${missing:- (no command list)}"
+fi
+unknown=""
+n=0
+for c in run tour compare sweep replay bench validate; do
+    for o in $("$COINSIM" "$c" --help | sed -n 's/^  \(--[a-z-]*\).*/\1/p' | sort -u); do
+        [ "$o" = --help ] && continue
+        n=$((n + 1))
+        "$COINSIM" "$c" "$o=1" </dev/null >/dev/null 2>"$T/err"
+        grep -q 'unknown option' "$T/err" && unknown="$unknown $c$o"
+    done
+done
+if [ "$n" -gt 30 ] && [ -z "$unknown" ]; then
+    ok "each of the $n options the commands' help texts document is taken as --option=VALUE"
+else
+    notok "each of the $n options the commands' help texts document is taken as --option=VALUE" "refused:$unknown"
+fi
 
 run "$COINSIM" validate "$GOOD" --runs 3
 expect_fail "validate: a run-only option is unknown: exit 2" 2 \
@@ -151,11 +218,11 @@ expect_fail "257 --set: exit 2" 2 'coinsim run: more than 256 --set options'
 
 run "$COINSIM" validate "$GOOD"
 if [ "$rc" -eq 0 ] && [ "$(wc -l <"$T/out")" -eq 1 ] &&
-    grep -q "^$GOOD: valid — 14 packs, 32 gifts, 4 segments, 0 timeline rows; 2000 viewers, 50 creators, 20 steps, 4 runs\$" "$T/out" &&
+    grep -q "^small: valid — 14 packs, 32 gifts, 4 segments, 0 timeline rows; 2000 viewers, 50 creators, 20 steps, 4 runs\$" "$T/out" &&
     [ ! -s "$T/err" ]; then
-    ok "validate of a good scenario: exit 0, one line \"DIR: valid ...\""
+    ok "validate of a good scenario: exit 0, one line \"NAME: valid ...\""
 else
-    notok "validate of a good scenario: exit 0, one line \"DIR: valid ...\""
+    notok "validate of a good scenario: exit 0, one line \"NAME: valid ...\""
 fi
 
 run "$COINSIM" validate "$BAD"
@@ -211,9 +278,23 @@ else
     notok "run of the bad scenario: exit 2, the same problems, nothing on stdout"
 fi
 
+# validate and run name a scenario alike: its name, with its directory when
+# the directory is called otherwise.
+mkdir -p "$T/renamed"
+printf 'key,value\nextends,%s\nname,other-name\n' "$(pwd)/$GOOD" >"$T/renamed/params.csv"
+v=$("$COINSIM" validate "$T/renamed" 2>/dev/null | sed 's/: valid — .*//')
+r=$("$COINSIM" run "$T/renamed" --headless --runs 1 2>/dev/null | sed -n '1s/: 1 runs x .*//p')
+v2=$("$COINSIM" validate "$GOOD/" 2>/dev/null | sed 's/: valid — .*//')
+r2=$("$COINSIM" run "$GOOD/" --headless --runs 1 2>/dev/null | sed -n '1s/: 1 runs x .*//p')
+if [ "$v" = "other-name ($T/renamed)" ] && [ "$r" = "$v" ] && [ "$v2" = small ] && [ "$r2" = small ]; then
+    ok "validate and run name a scenario alike: \"other-name (DIR)\" when the directory differs, \"small\" when not"
+else
+    notok "validate and run name a scenario alike" "validate: $v / $v2; run: $r / $r2"
+fi
+
 # --set is checked by validate like a table cell.
 run "$COINSIM" validate "$GOOD" --set commission=0.4
-if [ "$rc" -eq 0 ] && grep -q "^$GOOD: valid" "$T/out"; then
+if [ "$rc" -eq 0 ] && grep -q "^small: valid" "$T/out"; then
     ok "validate --set commission=0.4 of a good scenario: valid"
 else
     notok "validate --set commission=0.4 of a good scenario: valid"

@@ -37,11 +37,14 @@ KEYS="cash_in_usd platform_cash_usd payouts_net_usd store_fees_usd purchases pay
 arppu_usd creator_share_of_spend platform_take_rate"
 NUM='^-?[0-9]+\\.[0-9][0-9][0-9][0-9][0-9][0-9]$'
 
+# body CSV: a compare.csv without the comment lines that open it (what A
+# and B were).
+body() { grep -v '^#' "$1"; }
 # row CSV METRIC: the row of METRIC in a compare.csv.
-row() { awk -F, -v m="$2" '$1 == m' "$1"; }
+row() { body "$1" | awk -F, -v m="$2" '$1 == m'; }
 # cell CSV METRIC COLUMN: one cell of a compare.csv.
 cell() {
-    awk -F, -v m="$2" -v n="$3" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $1 == m { print $(c[n]) }' "$1"
+    body "$1" | awk -F, -v m="$2" -v n="$3" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $1 == m { print $(c[n]) }'
 }
 # col FILE COLUMN: COLUMN of a CSV with a header, one line per row.
 col() {
@@ -52,12 +55,14 @@ col() {
 # number with 6 decimals (rel_change empty when A's mean is 0), yes/no.
 cmp_csv() {
     [ -f "$1" ] || { echo "no $1"; return 1; }
-    got=$(sed -n 1p "$1")
+    [ "$(sed -n 1p "$1" | cut -c1-4)" = "# A " ] && [ "$(sed -n 2p "$1" | cut -c1-4)" = "# B " ] ||
+        { echo "no comment lines naming A and B: $(sed -n 1p "$1")"; return 1; }
+    got=$(body "$1" | sed -n 1p)
     [ "$got" = "$CMP_HEADER" ] || { echo "header: $got"; return 1; }
-    got=$(sed 1d "$1" | cut -d, -f1 | tr '\n' ' ')
+    got=$(body "$1" | sed 1d | cut -d, -f1 | tr '\n' ' ')
     want=$(echo $METRICS)" "
     [ "$got" = "$want" ] || { echo "metric column: $got"; return 1; }
-    awk -F, -v num="$NUM" 'NR == 1 { next }
+    body "$1" | awk -F, -v num="$NUM" 'NR == 1 { next }
         NF != 8 { print "line " NR ": " NF " cells"; bad = 1; next }
         {
             for (i = 2; i <= 6; i++) if ($i !~ num) { print "line " NR " cell " i ": " $i; bad = 1 }
@@ -67,7 +72,7 @@ cmp_csv() {
             if (!($5 <= $4 && $4 <= $6)) { print "line " NR ": B - A " $4 " outside its CI [" $5 ", " $6 "]"; bad = 1 }
             if (($8 == "yes") != ($5 > 0 || $6 < 0)) { print "line " NR ": significant " $8 " with CI [" $5 ", " $6 "]"; bad = 1 }
         }
-        END { exit bad }' "$1"
+        END { exit bad }'
 }
 
 # zero CSV METRIC...: each metric's difference and CI are 0.000000, not
@@ -95,10 +100,10 @@ for b in base same reseeded; do
     check "compare base $b: exit 0" exit0
     check "compare base $b: compare.csv has the header, a row per metric in order, numbers with 6 decimals" cmp_csv "$O/compare.csv"
     all_zero() {
-        awk -F, 'NR == 1 { next }
+        body "$O/compare.csv" | awk -F, 'NR == 1 { next }
             !($4 == "0.000000" && $5 == "0.000000" && $6 == "0.000000" && $8 == "no") { print; bad = 1 }
             $2 != $3 { print "A mean " $2 " != B mean " $3; bad = 1 }
-            END { if (NR != 32) { print NR - 1 " rows"; bad = 1 } exit bad }' "$O/compare.csv"
+            END { if (NR != 32) { print NR - 1 " rows"; bad = 1 } exit bad }'
     }
     check "compare base $b: every row has B - A 0.000000 in [0.000000, 0.000000], not significant, A mean = B mean" all_zero
     nonzero_fixture() {
@@ -146,6 +151,38 @@ times14() {
     awk -v a="$a" -v b="$b" 'BEGIN { d = b - 1.4 * a; if (a == "" || d > 0.000002 || d < -0.000002) { print "A " a ", B " b; exit 1 } }'
 }
 check "compare base commission: diamonds_credited B mean = 1.4 x A mean" times14
+
+# The same change made on the command line: B is A with --set-b (A with
+# --set-a), and the figures are those of the fixture that makes it in a
+# timeline row at step 0, to the byte.
+run "$COINSIM" compare $F/base --set-b commission=0.30 --threads 2 --out "$T/setb"
+setb_same() {
+    [ "$rc" -eq 0 ] || { echo "exit $rc"; return 1; }
+    [ "$(body "$T/setb/compare.csv")" = "$(body "$O/compare.csv")" ] || { echo "figures differ from compare base commission"; return 1; }
+    [ "$(sed -n 2p "$T/setb/compare.csv")" = "# B = $F/base (base) changed by --set-b commission=0.30" ] ||
+        { echo "compare.csv line 2: $(sed -n 2p "$T/setb/compare.csv")"; return 1; }
+    [ "$(sed -n 1p "$T/setb/compare.csv")" = "# A = $F/base (base)" ] || { echo "line 1: $(sed -n 1p "$T/setb/compare.csv")"; return 1; }
+    grep -qx "  B = $F/base (base) changed by --set-b commission=0.30" "$T/out" || { echo "stdout does not name the change"; return 1; }
+}
+check "compare base --set-b commission=0.30: B defaults to A; the figures of compare base commission; compare.csv and stdout name the change" setb_same
+run "$COINSIM" compare $F/commission $F/base --threads 2 --out "$T/rev"
+run "$COINSIM" compare $F/base $F/base --set-a commission=0.30 --set runs=6 --threads 2 --out "$T/seta"
+seta_same() {
+    [ "$rc" -eq 0 ] || { echo "exit $rc"; return 1; }
+    [ "$(body "$T/seta/compare.csv")" = "$(body "$T/rev/compare.csv")" ] || { echo "figures differ from compare commission base"; return 1; }
+    [ "$(sed -n 1p "$T/seta/compare.csv")" = "# A = $F/base (base) changed by --set-a commission=0.30, --set runs=6" ] ||
+        { echo "line 1: $(sed -n 1p "$T/seta/compare.csv")"; return 1; }
+    [ "$(sed -n 2p "$T/seta/compare.csv")" = "# B = $F/base (base) changed by --set runs=6" ] ||
+        { echo "line 2: $(sed -n 2p "$T/seta/compare.csv")"; return 1; }
+}
+check "compare base base --set-a commission=0.30 --set runs=6: the figures of compare commission base; each side's changes listed in order" seta_same
+run "$COINSIM" compare $F/base $F/price --runs 1
+one_run() {
+    [ "$rc" -eq 0 ] || { echo "exit $rc"; return 1; }
+    grep -q '^  No conclusion: with one run there is no interval; use --runs 2 or more\.$' "$T/out" || { echo "no 'No conclusion' line"; return 1; }
+    ! grep -q 'CI - to -\|No clear difference\|interval excludes' "$T/out" || { echo "a verdict from one run"; return 1; }
+}
+check "compare --runs 1: no interval and no conclusion" one_run
 
 # The same pairs, run by run, from `coinsim run` of each with the same seed
 # and runs: runs.csv gives every run's figures.
@@ -544,13 +581,13 @@ refused "sweep without --vary" \
     'coinsim sweep: nothing to vary (expected at least one --vary TARGET=SPEC)' \
     "$COINSIM" sweep $B --runs 2
 refused "sweep --objective with an unknown metric" \
-    'coinsim sweep: --objective "nosuch": no such metric (expected a metric of summary.csv)' \
+    'coinsim sweep: --objective "nosuch": no such metric (expected one of those listed below)' \
     "$COINSIM" sweep $B --vary commission=0.1,0.2 --objective nosuch --runs 2
 refused "compare with one directory" \
-    'coinsim compare: two scenario directories expected, A and B (see coinsim compare --help)' \
+    'coinsim compare: B is A unless given; with no --set-b or --set-a, A and B are the same (expected B, or --set-b TARGET=VAL)' \
     "$COINSIM" compare $B --runs 2
 refused "compare with an unknown --metric" \
-    'coinsim compare: --metric "nosuch": no such metric (expected a metric of summary.csv, e.g. platform_cash_usd)' \
+    'coinsim compare: --metric "nosuch": no such metric (expected one of those listed below)' \
     "$COINSIM" compare $B $F/price --metric nosuch --runs 2
 refused "compare --until-ci 0" \
     'coinsim compare: --until-ci "0": expected a percentage above 0 and at most 100' \
