@@ -26,6 +26,7 @@ struct csvr {
     long lineno;
     int eof, failed;
     int delim_known;          /* the header line was seen */
+    int open_comment;         /* in a quoted comment before the header */
     char delim;               /* ',' or ';' */
 
     char *arena;              /* cell text, back to back */
@@ -140,8 +141,9 @@ static int valid_utf8(const unsigned char *s, size_t n)
 
 /* What a line that starts a row is, before the header is known: a
  * comment (first cell, blanks trimmed as libcsv trims them, starting with
- * '#'), blank (nothing but separators and blanks), or the header. */
-enum line_kind { LINE_COMMENT, LINE_BLANK, LINE_HEADER };
+ * '#', quoted or not: a spreadsheet quotes a cell holding ';' or '"'),
+ * blank (nothing but separators and blanks), or the header. */
+enum line_kind { LINE_COMMENT, LINE_QUOTED_COMMENT, LINE_BLANK, LINE_HEADER };
 
 static enum line_kind line_kind(const char *s, size_t len)
 {
@@ -150,6 +152,8 @@ static enum line_kind line_kind(const char *s, size_t len)
         i++;
     if (i < len && s[i] == '#')
         return LINE_COMMENT;
+    if (i + 1 < len && s[i] == '"' && s[i + 1] == '#')
+        return LINE_QUOTED_COMMENT;
     for (; i < len; i++)
         if (!strchr(" \t\r\n,;", s[i]))
             return LINE_HEADER;
@@ -170,6 +174,26 @@ static char header_delim(const char *s, size_t len)
             semis++;
     }
     return semis > commas ? ';' : ',';
+}
+
+/* The separator a quoted comment before the header is parsed with: the
+ * one right after its closing quote, found from byte i of s inside the
+ * quotes. Returns 0 if the quotes do not close on this line. The comment
+ * is skipped; this only keeps "# a ""b""";; from being malformed. */
+static char after_quote(const char *s, size_t len, size_t i)
+{
+    for (; i < len; i++) {
+        if (s[i] != '"')
+            continue;
+        if (i + 1 < len && s[i + 1] == '"') {
+            i++;
+            continue;
+        }
+        for (i++; i < len && (s[i] == ' ' || s[i] == '\t'); i++)
+            ;
+        return i < len && s[i] == ';' ? ';' : ',';
+    }
+    return 0;
 }
 
 /* Feed one physical line to the parser. Returns -1 on an error reported. */
@@ -213,13 +237,28 @@ static int feed_line(csvr *r)
     }
     if (r->p.pstate == 0) {    /* ROW_NOT_BEGUN: the next row starts here */
         r->cur_line = r->lineno;
+        r->open_comment = 0;
         if (!r->delim_known) {
-            /* Comments are read as they always were, with commas; a blank
-             * line with its own separator, so that ";;" has no text. */
+            /* Comments are read as they always were, with commas, a quoted
+             * one with what follows its closing quote; a blank line with
+             * its own separator, so that ";;" has no text. */
             enum line_kind k = line_kind(s, len);
             r->delim = k == LINE_COMMENT ? ',' : header_delim(s, len);
+            if (k == LINE_QUOTED_COMMENT) {
+                char c = after_quote(s, len, (size_t)((const char *)memchr(s, '"', len) - s) + 1);
+                r->delim = c ? c : ',';
+                r->open_comment = !c;
+            }
             csv_set_delim(&r->p, (unsigned char)r->delim);
             r->delim_known = k == LINE_HEADER;
+        }
+    } else if (r->open_comment) {
+        /* A quoted comment spanning lines: its closing quote may be here. */
+        char c = after_quote(s, len, 0);
+        if (c) {
+            r->delim = c;
+            csv_set_delim(&r->p, (unsigned char)c);
+            r->open_comment = 0;
         }
     }
     if (csv_parse(&r->p, s, len, on_cell, on_row, r) != len) {

@@ -352,6 +352,42 @@ static void separator_from_the_header_not_before(void **state)
     diag_clear(&d);
 }
 
+static void quoted_comment_does_not_decide(void **state)
+{
+    diag d = {0};
+    (void)state;
+    /* A spreadsheet quotes a comment cell holding '"' or ';'; it is a
+     * comment all the same, and the header after it decides. */
+    csvr *r = OPEN("\"# the \"\"best\"\" gifts\"\r\n"           /* 1 */
+                   "\"# by weight; then coins\";;;;\r\n"          /* 2 */
+                   "Name;Coins;Weight;;\r\n"                      /* 3 */
+                   "rose;1;0,5;;\r\n", &d);                       /* 4 */
+    ROW(r, &d, 3, "Name", "Coins", "Weight", "", "");
+    expect_delim(r, ';');
+    ROW(r, &d, 4, "rose", "1", "0,5", "", "");
+    expect_end(r, &d);
+    csvr_close(r);
+    /* The same in a comma file, a quoted comment holding semicolons, and
+     * one across lines whose quote closes on the second. */
+    r = OPEN("\"# a; b; \"\"c\"\"\",,\n"                             /* 1 */
+             "  \"# two\nlines; x; y\";;\n"                          /* 2-3 */
+             "\"# ; \n, \"\n"                                       /* 4-5 */
+             "k,v\n"                                                /* 6 */
+             "1;2,3\n", &d);                                        /* 7 */
+    ROW(r, &d, 6, "k", "v");
+    expect_delim(r, ',');
+    ROW(r, &d, 7, "1;2", "3");
+    expect_end(r, &d);
+    csvr_close(r);
+    /* A quoted cell that is not a comment is still the header. */
+    r = OPEN("\" #x\";b;c\n1;2;3\n", &d);
+    ROW(r, &d, 1, " #x", "b", "c");
+    expect_delim(r, ';');
+    csvr_close(r);
+    assert_int_equal(d.n, 0);
+    diag_clear(&d);
+}
+
 /* -------------------------------------------------------------- errors */
 
 static void unterminated_quote_at_row_start(void **state)
@@ -504,6 +540,7 @@ int main(void)
         cmocka_unit_test(semicolon_header_decides),
         cmocka_unit_test(comma_header_stays_comma),
         cmocka_unit_test(separator_from_the_header_not_before),
+        cmocka_unit_test(quoted_comment_does_not_decide),
         cmocka_unit_test(utf8_bom_dropped),
         cmocka_unit_test(comments_and_blank_rows_skipped),
         cmocka_unit_test(many_rows_reuse_memory),
