@@ -454,36 +454,42 @@ static int split_pair(const csvr_row *row, size_t k)
     return *a && *b && strspn(a, "0123456789") == strlen(a) && strspn(b, "0123456789") == strlen(b);
 }
 
-/* Count (up to 2) the ways of reading row's cells from k on as the
- * columns ci.. of width, joining split pairs where may_join allows, with
- * only empty cells left over. choice holds the joins of the way being
- * tried, first those of the first way found. Each column may join or not,
- * and only decimal columns may: a few hundred ways at most. */
-static int joins(const csvr_row *row, const unsigned char *may_join, size_t width, size_t ci, size_t k,
-                 unsigned char *choice, unsigned char *first, int found)
+#define MAX_COLS 64
+
+/* Count (up to 2) the ways of reading row's cells as the width columns,
+ * joining split pairs where may_join allows, with only empty cells left
+ * over; first gets the joins of the first way (no join tried before a
+ * join). The ways from column ci on depend only on ci and the joins made
+ * so far, so they are counted once each, back to front: O(width^2) steps
+ * whatever the row. */
+static int joins(const csvr_row *row, const unsigned char *may_join, size_t width, unsigned char *first)
 {
-    if (ci == width) {
-        for (size_t j = k; j < row->n; j++)
-            if (!blank(row->cells[j]))
-                return found;
-        if (!found)
-            memcpy(first, choice, width);
-        return found + 1;
-    }
-    if (k >= row->n)
-        return found;
-    choice[ci] = 0;
-    found = joins(row, may_join, width, ci + 1, k + 1, choice, first, found);
-    if (found < 2 && may_join[ci] && split_pair(row, k)) {
-        choice[ci] = 1;
-        found = joins(row, may_join, width, ci + 1, k + 2, choice, first, found);
-    }
-    return found;
+    unsigned char ways[MAX_COLS + 1][MAX_COLS + 2];    /* [ci][joins so far] */
+    size_t tw = text_width(row);
+
+    for (size_t j = 0; j <= width; j++)
+        ways[width][j] = width + j >= tw && width + j <= row->n;
+    for (size_t ci = width; ci-- > 0;)
+        for (size_t j = 0; j <= ci; j++) {
+            size_t k = ci + j;
+            int w = 0;
+            if (k < row->n) {
+                w = ways[ci + 1][j];
+                if (may_join[ci] && split_pair(row, k))
+                    w += ways[ci + 1][j + 1];
+            }
+            ways[ci][j] = (unsigned char)(w > 2 ? 2 : w);
+        }
+    if (ways[0][0] == 1)
+        for (size_t ci = 0, j = 0; ci < width; ci++) {
+            first[ci] = !ways[ci + 1][j];
+            j += first[ci];
+        }
+    return ways[0][0];
 }
 
 /* A data row read under the header's width named columns (at most
  * MAX_COLS): cell[i] is the text under column i. */
-#define MAX_COLS 64
 typedef struct fitted {
     const char *cell[MAX_COLS];
     unsigned char joined[MAX_COLS];    /* two cells joined at a decimal comma */
@@ -500,7 +506,7 @@ static int fit_row(const char *path, const csvr_row *row, const unsigned char *m
                    fitted *ft, diag *d)
 {
     size_t tw = text_width(row);
-    unsigned char choice[MAX_COLS], first[MAX_COLS];
+    unsigned char first[MAX_COLS];
 
     memset(ft->joined, 0, sizeof ft->joined);
     ft->buf = NULL;
@@ -508,7 +514,7 @@ static int fit_row(const char *path, const csvr_row *row, const unsigned char *m
         diag_add(d, DIAG_ERROR, path, row->line, NULL, "%zu cells in this row (expected %zu, as in the header)", row->n, width);
         return -1;
     }
-    if (tw > width && joins(row, may_join, width, 0, 0, choice, first, 0) == 1) {
+    if (tw > width && joins(row, may_join, width, first) == 1) {
         size_t len = 0;
         for (size_t j = 0; j < row->n; j++)
             len += strlen(row->cells[j]) + 1;
@@ -601,7 +607,7 @@ static int load_rows(const table_desc *td, const char *path, void **arr, size_t 
             col[i] = NULL;
         }
         present[fi] = 1;
-        may_join[i] = decimal_type(f);
+        may_join[i] = col[i] && decimal_type(f);
     }
     for (size_t i = 0; i < td->nfields; i++)
         if (td->fields[i].required && !present[i])

@@ -1090,6 +1090,56 @@ static void all_of_a_files_problems_at_once(void **state)
                E(BAD("ss_header_and_rows/packs.csv") ":3: column channel: unknown channel \"shop\" (expected app or web)"));
 }
 
+/* Write text to dir/name. */
+static void write_text(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_true(fputs(text, f) >= 0);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void many_duplicate_decimal_columns_finish(void **state)
+{
+    (void)state;
+    /* 45 alpha columns and a row of 120 digit cells, more than any
+     * joining of split decimal commas can fit: the duplicates never join,
+     * and the ways of joining are counted, not tried one by one (2^50
+     * would hang). */
+    char tmp[] = "/tmp/coinsim_test_dup_XXXXXX", cwd[512], text[2048];
+    assert_non_null(mkdtemp(tmp));
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    snprintf(text, sizeof text, "key,value\nextends,%s/" GOOD("minimal") "\n", cwd);
+    write_text(tmp, "params.csv", text);
+    size_t used = (size_t)snprintf(text, sizeof text, "name,share,p_active,gifts_per_session,max_gift_coins");
+    for (int i = 0; i < 45; i++)
+        used += (size_t)snprintf(text + used, sizeof text - used, ",alpha");
+    used += (size_t)snprintf(text + used, sizeof text - used, ",beta,gamma\ncasual");
+    for (int i = 0; i < 119; i++)
+        used += (size_t)snprintf(text + used, sizeof text - used, ",1");
+    snprintf(text + used, sizeof text - used, "\n");
+    write_text(tmp, "segments.csv", text);
+
+    diag d = {0};
+    char path[600];
+    snprintf(path, sizeof path, "%s/segments.csv", tmp);
+    assert_null(scenario_load(tmp, &d));
+    assert_int_equal(d.errors, 45);
+    char exp[700];
+    snprintf(exp, sizeof exp, "%s:1: column alpha: column appears twice in the header (expected once)", path);
+    for (size_t i = 0; i < 44; i++)
+        assert_string_equal(d.items[i].text, exp);
+    snprintf(exp, sizeof exp, "%s:2: 120 cells in this row (expected 52, as in the header)", path);
+    assert_string_equal(d.items[44].text, exp);
+    diag_clear(&d);
+    remove(path);
+    snprintf(path, sizeof path, "%s/params.csv", tmp);
+    remove(path);
+    rmdir(tmp);
+}
+
 /* ======================================================= segment sizes */
 
 /* Sizes for these shares (ppm) and viewers, written "a b c". */
@@ -1207,6 +1257,7 @@ int main(void)
         cmocka_unit_test(headers_match_whatever_case_and_blanks),
         cmocka_unit_test(empty_columns_on_the_right_ignored),
         cmocka_unit_test(semicolons_with_decimal_commas),
+        cmocka_unit_test(many_duplicate_decimal_columns_finish),
         cmocka_unit_test(real_parameters_take_any_decimal),
         cmocka_unit_test(percentage_refused_with_the_fraction),
         cmocka_unit_test(decimal_comma_in_a_comma_file_refused),
