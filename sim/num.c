@@ -58,7 +58,7 @@ int num_parse_real(const char *s, double *micro, const char **why)
      * back and multiplies by 10^6: strtod rounds that text once. */
     char buf[REAL_DIGITS + 32];
     size_t n = 0;
-    int nd = 0, nfrac = 0, frac = 0;
+    int nd = 0, nfrac = 0, frac = 0, nonzero = 0;
     long ex = 0;
 
     if (!s || !*s) { *why = "empty value"; return -1; }
@@ -73,6 +73,7 @@ int num_parse_real(const char *s, double *micro, const char **why)
         buf[n++] = *s;
         nd++;
         nfrac += frac;
+        nonzero |= *s != '0';
     }
     if (nd == 0) { *why = "not a number"; return -1; }
     if (*s == 'e' || *s == 'E') {
@@ -89,6 +90,9 @@ int num_parse_real(const char *s, double *micro, const char **why)
     snprintf(buf + n, sizeof buf - n, "e%ld", ex + 6 - nfrac);
     double v = strtod(buf, NULL);
     if (!isfinite(v)) { *why = "number too large"; return -1; }
+    /* A nonzero number that would be held as 0 (or with less than a
+     * double's precision) is not the number written. */
+    if (v != 0 ? !isnormal(v) : nonzero) { *why = "nonzero number too close to 0 to hold"; return -1; }
     *micro = v;
     return 0;
 }

@@ -21,7 +21,9 @@ int num_parse_dec(const char *s, int64_t *micro, const char **why);
  * is exactly the whole number num_parse_dec gives, so code that reads it
  * computes as before. The text strtod sees has no decimal point, so no
  * locale can change the result. Same error contract as num_parse_dec
- * (also "number too large" when the micro-units overflow a double). */
+ * (also "number too large" when the micro-units overflow a double, and
+ * "nonzero number too close to 0 to hold" when a nonzero number would be
+ * 0 or subnormal, as 1e-400 would). "nan" and "inf" are not numbers. */
 int num_parse_real(const char *s, double *micro, const char **why);
 
 /* Parse a whole number (optional sign) into *out. Same error contract. */

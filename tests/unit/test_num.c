@@ -172,11 +172,19 @@ static void real_takes_any_precision(void **state)
     check_real("1e3", 0, 1e9, NULL);
     check_real("-1e+3", 0, -1e9, NULL);
     check_real("1.5e-30", 0, 1.5e-24, NULL);
-    check_real("1e-400", 0, 0, NULL);                 /* rounds to 0 */
+    /* A nonzero number a double holds only as 0 or subnormal is refused;
+     * zero written any way is 0. */
+    check_real("1e-400", -1, 0, "nonzero number too close to 0 to hold");
+    check_real("-0.000000000000001e-400", -1, 0, "nonzero number too close to 0 to hold");
+    check_real("1e-316", -1, 0, "nonzero number too close to 0 to hold");     /* 1e-310 micro: subnormal */
+    check_real("1e-300", 0, 1e-294, NULL);
+    check_real("0e-400", 0, 0, NULL);
+    check_real("-0.000e99999", 0, -0.0, NULL);
     check_real("1e400", -1, 0, "number too large");
     check_real("9e99999999999", -1, 0, "number too large");
     static const char *const junk[] = {
         "abc", "1.2.3", " 1", "1 ", ".", "-", "+", "1e", "1e+", "e3", "1,5", "0x10", "inf", "nan", "1e3.5", "$1", "50%",
+        "INF", "-Infinity", "NaN", "nan(1)", "1e400e", "0x1p3",
     };
     for (size_t i = 0; i < N(junk); i++)
         check_real(junk[i], -1, 0, "not a number");

@@ -987,13 +987,22 @@ static void real_parameters_take_any_decimal(void **state)
     assert_int_equal(set(s, "packs.small.price_usd=0.9900001", &d), -1);
     assert_int_equal(set(s, "p_cashout=0.1500001", &d), -1);
     assert_int_equal(set(s, "segments.whale.alpha=-1000.0000001", &d), -1);
+    /* A nonzero number that would be held as 0, infinity and NaN. */
+    assert_int_equal(set(s, "segments.whale.alpha=1e-400", &d), -1);
+    assert_int_equal(set(s, "gifts.rose.weight=inf", &d), -1);
+    assert_int_equal(set(s, "creator_zipf=NaN", &d), -1);
     expect_diag(&d, (const want[]){
         E("--set packs.small.price_usd=0.9900001: column value: more than 6 decimal places \"0.9900001\" "
           "(expected an amount in USD from 0 to 1000000 with at most 6 decimals)"),
         E("--set p_cashout=0.1500001: column value: more than 6 decimal places \"0.1500001\" (expected " RATE ")"),
         E("--set segments.whale.alpha=-1000.0000001: column value: out of range \"-1000.0000001\" "
           "(expected " REAL("-1000", "1000") ")"),
-    }, 3);
+        E("--set segments.whale.alpha=1e-400: column value: nonzero number too close to 0 to hold \"1e-400\" "
+          "(expected " REAL("-1000", "1000") ")"),
+        E("--set gifts.rose.weight=inf: column value: not a number \"inf\" (expected " REAL("0", "1000000") ")"),
+        E("--set creator_zipf=NaN: column value: not a number \"NaN\" (expected " REAL("0", "10") ")"),
+    }, 6);
+    assert_micro(s->t.segs[1].alpha, -1098612.2886681098);
     diag_clear(&d);
     /* Saved and read back, every digit is kept. */
     assert_non_null(mkdtemp(tmp));
