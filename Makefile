@@ -33,9 +33,9 @@ deps:
 # is missing is named (with the command that installs it) rather than
 # showing as a compiler error. Order-only: they never make a file stale.
 have-build:
-	@sh tools/deps.sh --check build
+	@CC="$(CC)" sh tools/deps.sh --check build
 have-test:
-	@sh tools/deps.sh --check test
+	@CC="$(CC)" sh tools/deps.sh --check test
 
 $(BUILD)/sim/%.o: sim/%.c | have-build
 	@mkdir -p $(dir $@)

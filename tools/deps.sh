@@ -13,12 +13,27 @@ set -u
 build_pkgs="make gcc pkg-config libncurses-dev libgsl-dev libcsv-dev"
 test_pkgs="libcmocka-dev tmux"
 
+# installed PKG: whether dpkg has PKG installed.
+installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
+}
+# works PKG: whether what the build wants of PKG is there, however it got
+# there (a library built from source, another compiler in CC).
+works() {
+    case $1 in
+    gcc) command -v "${CC:-cc}" >/dev/null 2>&1 ;;
+    make | pkg-config | tmux) command -v "$1" >/dev/null 2>&1 ;;
+    libncurses-dev) pkg-config --exists ncursesw 2>/dev/null ;;
+    libgsl-dev) pkg-config --exists gsl 2>/dev/null ;;
+    libcmocka-dev) pkg-config --exists cmocka 2>/dev/null ;;
+    libcsv-dev) echo '#include <csv.h>' | "${CC:-cc}" -E -x c - >/dev/null 2>&1 ;;
+    *) return 1 ;;
+    esac
+}
 # missing PKG...: those of PKG... that dpkg does not have installed.
 missing() {
     for p; do
-        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-            printf ' %s' "$p"
-        fi
+        installed "$p" || printf ' %s' "$p"
     done
 }
 
@@ -30,8 +45,12 @@ if [ "${1:-}" = --check ]; then
     test) need="$build_pkgs $test_pkgs" ;;
     *) echo "usage: tools/deps.sh --check build|test" >&2; exit 2 ;;
     esac
-    # shellcheck disable=SC2086 # word lists on purpose
-    gone=$(missing $need)
+    # A package is missing when dpkg lacks it and what it provides does not
+    # work either.
+    gone=""
+    for p in $need; do
+        installed "$p" || works "$p" || gone="$gone $p"
+    done
     [ -z "$gone" ] && exit 0
     echo "coinsim: cannot build: missing Debian packages:$gone" >&2
     echo "coinsim: run 'make deps' to install them (make run and make test do it themselves)" >&2

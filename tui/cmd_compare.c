@@ -43,8 +43,9 @@ static const char compare_help[] =
     "                    difference is within PCT% of the difference\n"
     "  --max-runs N      the most runs --until-ci may use (default 2000)\n"
     "  --threads T       worker threads (results do not depend on T)\n"
-    "  --out DIR         write compare.csv there (its first two lines, starting\n"
-    "                    with #, say what A and B were and how each was changed)\n"
+    "  --out DIR         write compare.csv there (its first lines, starting\n"
+    "                    with #, say what A and B were, how each was changed,\n"
+    "                    and the runs and seed)\n"
     "  -h, --help        this text\n"
     "\n"
     "exit status: 0 done, 1 runtime failure, 2 bad input, 3 ledger identity broken,\n"
@@ -64,14 +65,15 @@ static void put(FILE *f, double v)
         fprintf(f, ",%.6f", v);
 }
 
-/* compare.csv: two comment lines saying what A and B were (side[0] and
- * side[1], "A = DIR (NAME) changed by ..."), then a row a metric. */
+/* compare.csv: three comment lines saying what A and B were (side[0] and
+ * side[1], "A = DIR (NAME) changed by ...") and how they ran (side[2]),
+ * then a row a metric. */
 static int write_csv(const char *dir, const cmp_result *r, const char *const *side, char *msg, size_t n)
 {
     afile a;
     if (afile_open(&a, dir, "compare.csv", msg, n) < 0)
         return -1;
-    fprintf(a.f, "# %s\n# %s\n", side[0], side[1]);
+    fprintf(a.f, "# %s\n# %s\n# %s\n", side[0], side[1], side[2]);
     fputs("metric,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,rel_change,significant\n", a.f);
     for (int m = 0; m < M_N; m++) {
         const cmp_metric *c = &r->m[m];
@@ -106,6 +108,15 @@ static const opt_spec compare_cli_opts[] = {
 
 #define MAX_SETS 256
 
+/* Whether the change v ("KEY=VALUE") sets params' key. */
+static int paired_key(const char *v, const char *key)
+{
+    if (strncmp(v, "params.", 7) == 0)
+        v += 7;
+    size_t n = strlen(key);
+    return strncmp(v, key, n) == 0 && v[n] == '=';
+}
+
 int cmd_compare(int argc, char **argv)
 {
     const char *dirs[2] = {NULL, NULL}, *out = NULL, *runs_s = NULL, *seed_s = NULL, *metric_s = NULL;
@@ -113,7 +124,7 @@ int cmd_compare(int argc, char **argv)
      * and --set-b to one; labels name the option in messages. */
     const char *sets[2][MAX_SETS];
     char *labels[2][MAX_SETS];
-    int nsets[2] = {0, 0}, threads = 0, rc = 2;
+    int nsets[2] = {0, 0}, threads = 0, rc = 2, one_sided = 0;
     double until = 0;
     int64_t max_runs = 2000;
     char msg[1024];
@@ -143,6 +154,12 @@ int cmd_compare(int argc, char **argv)
             for (int side = 0; side < 2; side++) {
                 if (o[5] == '-' && o[6] != "ab"[side])
                     continue;
+                if (o[5] == '-' && (paired_key(v, "runs") || paired_key(v, "seed"))) {
+                    fprintf(stderr, "coinsim compare: %s %s: A and B run on the same seed and number of runs, "
+                                    "which pairs them (expected --%s for both)\n",
+                            o, v, paired_key(v, "runs") ? "runs" : "seed");
+                    goto done;
+                }
                 if (nsets[side] == MAX_SETS) {
                     fprintf(stderr, "coinsim compare: more than %d changes to %s\n", MAX_SETS, side ? "B" : "A");
                     goto done;
@@ -155,6 +172,7 @@ int cmd_compare(int argc, char **argv)
                     goto done;
                 }
                 snprintf(l, n, "%s %s", o, v);
+                one_sided |= o[5] == '-';
                 sets[side][nsets[side]] = v;
                 labels[side][nsets[side]++] = l;
             }
@@ -189,8 +207,9 @@ int cmd_compare(int argc, char **argv)
         goto done;
     }
     if (!dirs[1]) {
-        /* B is A changed: without a change the comparison says nothing. */
-        if (nsets[1] == nsets[0] && nsets[0] == 0) {
+        /* B is A changed: without a change to one side only (--set changes
+         * both alike) the comparison says nothing. */
+        if (!one_sided) {
             fprintf(stderr, "coinsim compare: B is A unless given; with no --set-b or --set-a, A and B are the same "
                             "(expected B, or --set-b TARGET=VAL)\n");
             goto done;
@@ -281,7 +300,9 @@ int cmd_compare(int argc, char **argv)
             at += (size_t)snprintf(side[k] + at, sizeof side[k] - at, "%s%s", i ? ", " : " changed by ", labels[k][i]);
     }
     rc = 0;
-    const char *sides[2] = {side[0], side[1]};
+    char how[200];
+    snprintf(how, sizeof how, "%lld paired runs, seed %llu", (long long)r->runs, (unsigned long long)s[0]->t.p.seed);
+    const char *sides[3] = {side[0], side[1], how};
     if (out && write_csv(out, r, sides, msg, sizeof msg) < 0) {
         if (cli_stop) {
             rc = cli_interrupted("while writing the output file", out, NULL, NULL);

@@ -32,7 +32,10 @@ static const char run_help[] =
     "\n"
     "options:\n"
     "  --headless        print the summary instead of opening the dashboard\n"
-    "                    (also the case when stdin or stdout is not a terminal)\n"
+    "                    (also the case with --out, --events or --check, when\n"
+    "                    stdin or stdout is not a terminal, or when TERM cannot\n"
+    "                    move the cursor; in a locale that is not UTF-8 the\n"
+    "                    dashboard draws as --ascii does)\n"
     "  --ascii           dashboard without Unicode (for terminals that lack it)\n"
     "  --no-color        dashboard without colour (NO_COLOR in the environment\n"
     "                    does the same)\n"
@@ -151,19 +154,20 @@ typedef struct run_args {
     int threads, check, headless, help, ascii, nocolor;
 } run_args;
 
-/* The options of run and tour; validate takes --set alone. */
+/* The options of run, validate and tour. */
 static const opt_spec run_cli_opts[] = {
     {"--set", 1},    {"--runs", 1},       {"--seed", 1},  {"--threads", 1},  {"--out", 1},
     {"--events", 1}, {"--events-run", 1}, {"--check", 0}, {"--headless", 0}, {"--ascii", 0},
     {"--no-color", 0}, {NULL, 0}};
 static const opt_spec validate_cli_opts[] = {{"--set", 1}, {NULL, 0}};
+static const opt_spec tour_cli_opts[] = {{"--set", 1}, {"--ascii", 0}, {"--no-color", 0}, {NULL, 0}};
 
 /* Parse run/validate arguments. Returns 0, or 2 after a message. */
-static int parse_args(int argc, char **argv, run_args *a, int allow_run_opts, const char *cmd)
+static int parse_args(int argc, char **argv, run_args *a, const opt_spec *specs, const char *cmd)
 {
     memset(a, 0, sizeof *a);
     opt_parser p;
-    opt_init(&p, cmd, allow_run_opts ? run_cli_opts : validate_cli_opts, argc, argv);
+    opt_init(&p, cmd, specs, argc, argv);
     const char *o, *v;
     for (int k; (k = opt_next(&p, &o, &v)) != OPT_END;) {
         if (k == OPT_ERROR)
@@ -280,7 +284,7 @@ static scenario *load_checked(const run_args *a)
 int cmd_validate(int argc, char **argv)
 {
     run_args a;
-    int rc = parse_args(argc, argv, &a, 0, "validate");
+    int rc = parse_args(argc, argv, &a, validate_cli_opts, "validate");
     if (rc || a.help) {
         if (a.help)
             fputs(validate_help, stdout);
@@ -461,7 +465,7 @@ static int dashboard(scenario *s, const run_args *a, int tour)
 int cmd_tour(int argc, char **argv)
 {
     run_args a;
-    int rc = parse_args(argc, argv, &a, 1, "tour");
+    int rc = parse_args(argc, argv, &a, tour_cli_opts, "tour");
     if (rc || a.help) {
         if (a.help)
             fputs(tour_help, stdout);
@@ -489,7 +493,7 @@ int cmd_run(int argc, char **argv)
 {
     run_args a;
     char msg[1024];
-    int rc = parse_args(argc, argv, &a, 1, "run");
+    int rc = parse_args(argc, argv, &a, run_cli_opts, "run");
     if (rc || a.help) {
         if (a.help)
             fputs(run_help, stdout);
@@ -506,7 +510,7 @@ int cmd_run(int argc, char **argv)
     if (!s)
         return 2;
     /* Like ls and git: a dashboard on a terminal, plain output elsewhere. */
-    if (!a.headless && !a.out && !a.events && ui_dashboard_or_table())
+    if (!a.headless && !a.out && !a.events && !a.check && ui_dashboard_or_table())
         return dashboard(s, &a, 0);
     int64_t ev_run = 1;
     if (a.events_run) {

@@ -243,33 +243,96 @@ static int write_csv(const char *dir, const sweep_result *r, const axis_text *ax
     return 0;
 }
 
-/* Say so when the best point's value on axis a (its index at) is the
- * highest or lowest the axis tried: the best may then lie outside the
- * grid, in the direction named. Axes of one value, or with a value that is
- * not a number, have no edge to speak of. */
-static void edge_note(const axis_text *a, size_t at)
+/* The mean over runs of metric m at point p minus at point q, run by run
+ * (the same random numbers), into *mean, and its 95% CI half-width into
+ * *half (NaN with one run, or both NaN out of memory). */
+static void paired_diff(const sweep_result *r, size_t p, size_t q, int m, double *mean, double *half)
 {
+    double *dd = malloc((size_t)r->runs * sizeof *dd);
+    *mean = *half = NAN;
+    if (!dd)
+        return;
+    for (int64_t i = 0; i < r->runs; i++)
+        dd[i] = r->res[p * (size_t)r->runs + (size_t)i].value[m] - r->res[q * (size_t)r->runs + (size_t)i].value[m];
+    *mean = gsl_stats_mean(dd, 1, (size_t)r->runs);
+    if (r->runs > 1)
+        *half = stats_ci95_half(gsl_stats_sd_m(dd, 1, (size_t)r->runs, *mean), (size_t)r->runs);
+    free(dd);
+}
+
+/* Say so when the best point lies on the grid's edge along axis k: its
+ * value there is the highest or lowest the axis tried, and it beats its
+ * neighbour on that axis (the other axes as they are) beyond the noise
+ * (the paired difference's CI excludes zero), so the best may lie beyond. Where the next value out is one the
+ * target does not take (a rate above 1, a flag above 1), the edge is the
+ * target's own and that is said instead. Axes of one value, of values that
+ * are not numbers, or along which the objective does not move are quiet. */
+static void edge_note(const scenario *base, const axis_text *ax, int nax, int k, const sweep_result *r, size_t npoints,
+                      size_t best, int objective, double sign)
+{
+    const axis_text *a = &ax[k];
+    size_t at = r->pick[best * (size_t)nax + (size_t)k];
     if (a->n < 2)
         return;
-    double v = 0, lo = 0, hi = 0;
+    double lo = 0, hi = 0, v;
     for (size_t i = 0; i < a->n; i++) {
         char *end;
         double x = strtod(a->values[i], &end);
         if (end == a->values[i] || *end)
             return;
-        if (i == at)
-            v = x;
-        if (i == 0 || x < lo)
-            lo = x;
-        if (i == 0 || x > hi)
-            hi = x;
+        lo = i == 0 || x < lo ? x : lo;
+        hi = i == 0 || x > hi ? x : hi;
     }
+    v = strtod(a->values[at], NULL);
     if (lo == hi || (v != lo && v != hi))
         return;
-    printf("  warning: the best point is on the edge of the grid: %s=%s is the %s value tried, so the best may lie "
-           "beyond it; extend --vary %s %s %s.\n",
-           a->target, a->values[at], v == hi ? "highest" : "lowest", a->target, v == hi ? "above" : "below",
-           a->values[at]);
+    int up = v == hi;
+    /* The value next inward, and the point that has it with the others. */
+    size_t nb = at;
+    double xn = up ? lo : hi;
+    for (size_t i = 0; i < a->n; i++) {
+        double x = strtod(a->values[i], NULL);
+        if (up ? x < v && x >= xn : x > v && x <= xn) {
+            xn = x;
+            nb = i;
+        }
+    }
+    size_t q = npoints;
+    for (size_t p = 0; p < npoints && q == npoints; p++) {
+        int same = r->pick[p * (size_t)nax + (size_t)k] == nb;
+        for (int j = 0; same && j < nax; j++)
+            same = j == k || r->pick[p * (size_t)nax + (size_t)j] == r->pick[best * (size_t)nax + (size_t)j];
+        if (same)
+            q = p;
+    }
+    double dm, dh;
+    if (q == npoints)
+        return;
+    paired_diff(r, best, q, objective, &dm, &dh);
+    if (!(sign * dm > 0 && fabs(dm) > dh))
+        return;
+    /* One step further out, written exactly where both values are. */
+    char next[NUM_REAL_BUF], assign[600];
+    int64_t mv, mn;
+    const char *why;
+    if (num_parse_dec(a->values[at], &mv, &why) == 0 && num_parse_dec(a->values[nb], &mn, &why) == 0)
+        num_fmt_short(next, 2 * mv - mn);
+    else
+        snprintf(next, sizeof next, "%.15g", 2 * v - xn);
+    snprintf(assign, sizeof assign, "%s=%s", a->target, next);
+    scenario *probe = scenario_clone(base);
+    diag d = {0};
+    int takes = probe && scenario_set(probe, assign, "edge", &d) == 0 && !d.errors;
+    diag_clear(&d);
+    scenario_free(probe);
+    if (takes)
+        printf("  warning: the best point is on the edge of the grid: %s=%s is the %s value tried and beats %s=%s, "
+               "beyond the noise, so the best may lie beyond it; extend --vary %s %s %s (to %s, say).\n",
+               a->target, a->values[at], up ? "highest" : "lowest", a->target, a->values[nb], a->target,
+               up ? "above" : "below", a->values[at], next);
+    else
+        printf("  note: %s=%s, the best point's value, is the %s %s takes: the grid cannot be extended that way.\n",
+               a->target, a->values[at], up ? "highest" : "lowest", a->target);
 }
 
 static const opt_spec sweep_cli_opts[] = {
@@ -515,16 +578,8 @@ int cmd_sweep(int argc, char **argv)
         point_stat(r, best, objective, &sb_);
         point_stat(r, second, objective, &ss_);
         /* The runner-up against the best, pair by pair (same random numbers). */
-        double *dd = malloc((size_t)r->runs * sizeof *dd);
-        double dm = NAN, dh = NAN;
-        if (dd) {
-            for (int64_t i = 0; i < r->runs; i++)
-                dd[i] = r->res[best * (size_t)r->runs + (size_t)i].value[objective] -
-                        r->res[second * (size_t)r->runs + (size_t)i].value[objective];
-            dm = gsl_stats_mean(dd, 1, (size_t)r->runs);
-            dh = r->runs > 1 ? stats_ci95_half(gsl_stats_sd_m(dd, 1, (size_t)r->runs, dm), (size_t)r->runs) : NAN;
-            free(dd);
-        }
+        double dm, dh;
+        paired_diff(r, best, second, objective, &dm, &dh);
         printf("\nbest point for %s (%s):", kpi_metrics[objective].name, minimize ? "lowest" : "highest");
         for (int k = 0; k < nax; k++)
             printf(" %s=%s", ax[k].target, ax[k].values[r->pick[best * nax + k]]);
@@ -543,7 +598,7 @@ int cmd_sweep(int argc, char **argv)
             printf("  paired (same random numbers), best - runner-up = %s%s +- %s: %s.\n", dm < 0 ? "-" : "", c, e,
                    fabs(dm) > dh ? "the best is ahead beyond the noise" : "not separated from the noise");
         for (int k = 0; k < nax; k++)
-            edge_note(&ax[k], r->pick[best * nax + k]);
+            edge_note(base, ax, nax, k, r, npoints, best, objective, sign);
     }
     if (out && rc == 0)
         printf("\nwrote %s/sweep.csv\n", out);

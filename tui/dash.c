@@ -144,6 +144,14 @@ static void say(dash *d, const char *fmt, ...)
     d->status_until = now() + 6.0;
 }
 
+/* A note that stays on the last row until the first key is pressed, so
+ * that a slow start cannot hide it; the key then brings the keys back. */
+static void say_until_key(dash *d, const char *msg)
+{
+    snprintf(d->status, sizeof d->status, "%s", msg);
+    d->status_until = INFINITY;
+}
+
 static void fail(dash *d, int code, const char *msg)
 {
     if (!d->exit_code) {
@@ -762,6 +770,8 @@ static void draw(dash *d)
 
 static void key(dash *d, int ch)
 {
+    if (isinf(d->status_until))
+        d->status[0] = 0;       /* a note said until a key: its time is over */
     if (d->mode == M_PACK || d->mode == M_SAVE) {
         if (ch == 27) {
             d->mode = M_NONE;
@@ -962,7 +972,7 @@ int dash_main(scenario *s, const char *dir, const dash_opts *o)
      * would reach the screen as garbage, so draw as --ascii does. */
     if (!d.o.ascii && !ui_utf8()) {
         d.o.ascii = 1;
-        say(&d, "drawing in ASCII (as --ascii): the locale's character set is not UTF-8");
+        say_until_key(&d, "drawing in ASCII (as --ascii): the locale's character set is not UTF-8");
     }
     if (!initscr()) {
         fprintf(stderr, "coinsim: cannot start the terminal dashboard (try --headless)\n");

@@ -89,6 +89,10 @@ int main(int argc, char **argv)
             fputs(usage, stdout);
             return 0;
         }
+        if (strcmp(argv[2], "help") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        }
         const struct command *c = command(argv[2]);
         if (!c)
             return unknown("no command", argv[2]);

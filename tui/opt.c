@@ -76,23 +76,24 @@ const char *opt_nearest(const char *word, const char *const *cands, size_t n)
     return best <= most ? pick : NULL;
 }
 
-/* "coinsim CMD: unknown option "O" (did you mean --X? see ...)". */
+/* "coinsim CMD: unknown option "O" (did you mean --X? see ...)". Names
+ * are compared without their dashes, so that "-runs" is near "--runs" and
+ * the dashes do not make short names look alike. */
 static int unknown(const opt_parser *p, const char *o)
 {
     const char *names[64];
     size_t n = 0;
     for (const opt_spec *s = p->specs; s->name && n < 63; s++)
-        names[n++] = s->name;
-    names[n++] = "--help";
-    /* Compared without the dashes, so that "-runs" is near "--runs". */
+        names[n++] = s->name + strspn(s->name, "-");
+    names[n++] = "help";
     char word[128];
-    snprintf(word, sizeof word, "--%s", o + strspn(o, "-"));
+    snprintf(word, sizeof word, "%s", o + strspn(o, "-"));
     char *eq = strchr(word, '=');
     if (eq)
         *eq = 0;
     const char *near = opt_nearest(word, names, n);
     if (near)
-        fprintf(stderr, "coinsim %s: unknown option \"%s\" (did you mean %s? see coinsim %s --help)\n", p->cmd, o, near,
+        fprintf(stderr, "coinsim %s: unknown option \"%s\" (did you mean --%s? see coinsim %s --help)\n", p->cmd, o, near,
                 p->cmd);
     else
         fprintf(stderr, "coinsim %s: unknown option \"%s\" (see coinsim %s --help)\n", p->cmd, o, p->cmd);

@@ -134,6 +134,16 @@ if [ "$rc" -eq 2 ] && [ ! -s "$T/out" ] &&
 else
     notok "compare --metric platform_cash: platform_cash_usd suggested, every metric listed"
 fi
+run "$COINSIM" help help
+if [ "$rc" -eq 0 ] && grep -q '^usage: coinsim COMMAND' "$T/out" && [ ! -s "$T/err" ]; then
+    ok "coinsim help help: the usage, exit 0"
+else
+    notok "coinsim help help: the usage, exit 0"
+fi
+run "$COINSIM" tour --headless
+expect_fail "tour --headless: the tour takes only its own options" 2 \
+    'coinsim tour: unknown option "--headless" (see coinsim tour --help)'
+
 # After "--" a word starting with a dash is an argument, not an option.
 run "$COINSIM" validate -- --no-such-dir
 expect_fail "validate -- --no-such-dir: a directory, not an option" 2 \
@@ -161,7 +171,12 @@ for c in run tour compare sweep replay bench validate; do
         [ "$o" = --help ] && continue
         n=$((n + 1))
         "$COINSIM" "$c" "$o=1" </dev/null >/dev/null 2>"$T/err"
-        grep -q 'unknown option' "$T/err" && unknown="$unknown $c$o"
+        st=$?
+        # Taken: refused, if at all, for something else than the option,
+        # with a message and a status of bad input, not a crash.
+        if [ $st -gt 2 ] || grep -q 'unknown option' "$T/err" || { [ $st -ne 0 ] && [ ! -s "$T/err" ]; }; then
+            unknown="$unknown $c$o(exit $st)"
+        fi
     done
 done
 if [ "$n" -gt 30 ] && [ -z "$unknown" ]; then

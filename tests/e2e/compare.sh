@@ -20,6 +20,14 @@ set -u
 F=tests/fixtures/compare
 . tests/e2e/lib.sh
 exit0() { [ "$rc" -eq 0 ] || { echo "exit $rc: $(head -n 2 "$T/err")"; return 1; }; }
+# exit_is RC LINE: the last command exited RC with LINE first on stderr.
+exit_is() {
+    [ "$rc" -eq "$1" ] && [ "$(sed -n 1p "$T/err")" = "$2" ] || { echo "exit $rc: $(head -n 2 "$T/err")"; return 1; }
+}
+# exit_line RC LINE: the last command exited RC with LINE on stdout.
+exit_line() {
+    [ "$rc" -eq "$1" ] && grep -qxF -- "$2" "$T/out" || { echo "exit $rc; stdout ends: $(tail -n 3 "$T/out" | tr '\n' '|')"; return 1; }
+}
 
 # The metrics of docs/model.md §6 in the order of summary.csv.
 METRICS="cash_in_usd store_fees_usd payouts_gross_usd payout_fees_usd payouts_net_usd
@@ -162,6 +170,7 @@ setb_same() {
     [ "$(sed -n 2p "$T/setb/compare.csv")" = "# B = $F/base (base) changed by --set-b commission=0.30" ] ||
         { echo "compare.csv line 2: $(sed -n 2p "$T/setb/compare.csv")"; return 1; }
     [ "$(sed -n 1p "$T/setb/compare.csv")" = "# A = $F/base (base)" ] || { echo "line 1: $(sed -n 1p "$T/setb/compare.csv")"; return 1; }
+    [ "$(sed -n 3p "$T/setb/compare.csv")" = "# 6 paired runs, seed 3" ] || { echo "line 3: $(sed -n 3p "$T/setb/compare.csv")"; return 1; }
     grep -qx "  B = $F/base (base) changed by --set-b commission=0.30" "$T/out" || { echo "stdout does not name the change"; return 1; }
 }
 check "compare base --set-b commission=0.30: B defaults to A; the figures of compare base commission; compare.csv and stdout name the change" setb_same
@@ -183,6 +192,43 @@ one_run() {
     ! grep -q 'CI - to -\|No clear difference\|interval excludes' "$T/out" || { echo "a verdict from one run"; return 1; }
 }
 check "compare --runs 1: no interval and no conclusion" one_run
+
+# B is A only when one side is changed; a side may not change the seed or
+# the runs, which pair the two.
+run "$COINSIM" compare $F/base --set commission=0.3
+check "compare A --set (no B, no one-sided change): refused, A against itself says nothing" exit_is 2 \
+    'coinsim compare: B is A unless given; with no --set-b or --set-a, A and B are the same (expected B, or --set-b TARGET=VAL)'
+run "$COINSIM" compare $F/base --set-b seed=7
+check "compare --set-b seed=7: refused, --seed is for both" exit_is 2 \
+    'coinsim compare: --set-b seed=7: A and B run on the same seed and number of runs, which pairs them (expected --seed for both)'
+run "$COINSIM" compare $F/base $F/price --set-a params.runs=3
+check "compare --set-a params.runs=3: refused, --runs is for both" exit_is 2 \
+    'coinsim compare: --set-a params.runs=3: A and B run on the same seed and number of runs, which pairs them (expected --runs for both)'
+
+# ============================================== sweep: the edge of the grid
+
+# Platform cash rises with the commission: at the top of 0.3..0.6 the best
+# is on the edge, beyond the noise, and the grid should go higher; with
+# --minimize at the bottom, lower. At 0.8..1 the top is commission's own
+# bound. Along an axis the objective does not move (the creators' Gini
+# under a commission change, which leaves every gift as it was), or with
+# the best inside the grid, nothing is said.
+edge() { grep -F 'edge of the grid' "$T/out"; grep -F 'the grid cannot be extended' "$T/out"; }
+run "$COINSIM" sweep $F/base --vary commission=0.3:0.6:0.1 --runs 3 --objective platform_cash_usd
+check "sweep, best at the top of the grid: warns, extend above 0.6" exit_line 0 \
+    '  warning: the best point is on the edge of the grid: commission=0.6 is the highest value tried and beats commission=0.5, beyond the noise, so the best may lie beyond it; extend --vary commission above 0.6 (to 0.7, say).'
+run "$COINSIM" sweep $F/base --vary commission=0.3:0.6:0.1 --runs 3 --objective platform_cash_usd --minimize
+check "sweep --minimize, best at the bottom: warns, extend below 0.3" exit_line 0 \
+    '  warning: the best point is on the edge of the grid: commission=0.3 is the lowest value tried and beats commission=0.4, beyond the noise, so the best may lie beyond it; extend --vary commission below 0.3 (to 0.2, say).'
+run "$COINSIM" sweep $F/base --vary commission=0.8:1:0.1 --runs 3 --objective platform_cash_usd
+check "sweep, best at commission=1: the target's own bound, no value beyond suggested" exit_line 0 \
+    '  note: commission=1, the best point'"'"'s value, is the highest commission takes: the grid cannot be extended that way.'
+run "$COINSIM" sweep $F/base --vary commission=0.3,0.4,0.5 --runs 3 --objective creator_gini
+no_edge() { [ "$rc" -eq 0 ] && [ -z "$(edge)" ] || { echo "exit $rc; $(edge)"; return 1; }; }
+check "sweep, an objective the axis does not move: no edge warning" no_edge
+run "$COINSIM" sweep $F/base --vary commission=0.3,0.6,0.5 --runs 3 --objective platform_cash_usd --minimize
+check "sweep, values listed out of order: the lowest is the edge" exit_line 0 \
+    '  warning: the best point is on the edge of the grid: commission=0.3 is the lowest value tried and beats commission=0.5, beyond the noise, so the best may lie beyond it; extend --vary commission below 0.3 (to 0.1, say).'
 
 # The same pairs, run by run, from `coinsim run` of each with the same seed
 # and runs: runs.csv gives every run's figures.
