@@ -199,6 +199,66 @@ char *num_fmt_real(char *buf, double micro)
     return buf;
 }
 
+/* ------------------------------------------- numbers as spreadsheets write them */
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+int num_decimal_comma(const char *s)
+{
+    s += (*s == '+' || *s == '-');
+    if (!is_digit(*s))
+        return 0;
+    while (is_digit(*s))
+        s++;
+    if (*s++ != ',' || !is_digit(*s))
+        return 0;
+    while (is_digit(*s))
+        s++;
+    return !*s || (s[0] == '%' && !s[1]);
+}
+
+int num_percentage(const char *s)
+{
+    int nd = 0;
+    s += (*s == '+' || *s == '-');
+    for (; is_digit(*s); s++)
+        nd++;
+    if (*s == '.')
+        for (s++; is_digit(*s); s++)
+            nd++;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return nd > 0 && s[0] == '%' && !s[1];
+}
+
+void num_shift_point(const char *s, int places, char *out, size_t n)
+{
+    char dig[128] = {0}, ip[140] = {0}, fp[140] = {0};
+    int nd = 0, nint = 0, ni = 0, nf = 0, neg = (*s == '-');
+
+    s += (*s == '+' || *s == '-');
+    for (; is_digit(*s) && nd < (int)sizeof dig; s++, nint++)
+        dig[nd++] = *s;
+    if (*s == '.')
+        for (s++; is_digit(*s) && nd < (int)sizeof dig; s++)
+            dig[nd++] = *s;
+    int pt = nint - places;     /* digits before the point */
+    for (int i = 0; i < pt; i++)
+        if (ni || (i < nd && dig[i] != '0'))
+            ip[ni++] = i < nd ? dig[i] : '0';
+    if (!ni)
+        ip[ni++] = '0';
+    for (int i = pt; i < nd; i++)
+        fp[nf++] = i < 0 ? '0' : dig[i];
+    while (nf && fp[nf - 1] == '0')
+        nf--;
+    neg = neg && (nf || ni > 1 || ip[0] != '0');
+    snprintf(out, n, "%s%.*s%s%.*s", neg ? "-" : "", ni, ip, nf ? "." : "", nf, fp);
+}
+
 int64_t num_muldiv(int64_t a, int64_t b, int64_t d)
 {
     if (d <= 0 || a < 0 || b < 0)

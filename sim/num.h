@@ -6,6 +6,7 @@
 #ifndef COINSIM_NUM_H
 #define COINSIM_NUM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define NUM_MICRO 1000000LL
@@ -49,6 +50,19 @@ char *num_fmt_short(char *buf, int64_t micro);
  * returns buf. Not for infinities or NaN (num_parse_real never gives one). */
 #define NUM_REAL_BUF 64
 char *num_fmt_real(char *buf, double micro);
+
+/* Whether s is a number written with a decimal comma: optional sign,
+ * digits, a comma, digits, and for a percentage a '%' after them. */
+int num_decimal_comma(const char *s);
+
+/* Whether s is a percentage: a decimal (point, not comma) and '%', blanks
+ * allowed before the '%'. */
+int num_percentage(const char *s);
+
+/* Write the number s (sign, digits, optional point and digits; anything
+ * after them ignored) divided by 10^places, exactly, as plain decimal
+ * text ("12.5", 2 -> "0.125"; "-0" -> "0") into out of n bytes. */
+void num_shift_point(const char *s, int places, char *out, size_t n);
 
 /* a * b / d, floored, for non-negative operands, with a 128-bit
  * intermediate. Returns -1 if d is 0 or the result does not fit. */

@@ -150,73 +150,9 @@ enum comma {
                        that split them: an unquoted 0,5 */
 };
 
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
 static int decimal_type(const sc_field *f)
 {
     return f->type == F_MONEY || f->type == F_RATE || f->type == F_REAL;
-}
-
-/* Whether s is a number written with a decimal comma: optional sign,
- * digits, a comma, digits, and for a percentage a '%' after them. */
-static int decimal_comma(const char *s)
-{
-    s += (*s == '+' || *s == '-');
-    if (!is_digit(*s))
-        return 0;
-    while (is_digit(*s))
-        s++;
-    if (*s++ != ',' || !is_digit(*s))
-        return 0;
-    while (is_digit(*s))
-        s++;
-    return !*s || (s[0] == '%' && !s[1]);
-}
-
-/* Whether s is a percentage: a decimal (point, not comma) and '%', blanks
- * allowed before the '%'. */
-static int percentage(const char *s)
-{
-    int nd = 0;
-    s += (*s == '+' || *s == '-');
-    for (; is_digit(*s); s++)
-        nd++;
-    if (*s == '.')
-        for (s++; is_digit(*s); s++)
-            nd++;
-    while (*s == ' ' || *s == '\t')
-        s++;
-    return nd > 0 && s[0] == '%' && !s[1];
-}
-
-/* The number s (sign, digits, optional point and digits; anything after
- * them ignored) divided by 10^places, exactly, as plain decimal text. */
-static void shift_point(const char *s, int places, char *out, size_t n)
-{
-    char dig[128] = {0}, ip[140] = {0}, fp[140] = {0};
-    int nd = 0, nint = 0, ni = 0, nf = 0, neg = (*s == '-');
-
-    s += (*s == '+' || *s == '-');
-    for (; is_digit(*s) && nd < (int)sizeof dig; s++, nint++)
-        dig[nd++] = *s;
-    if (*s == '.')
-        for (s++; is_digit(*s) && nd < (int)sizeof dig; s++)
-            dig[nd++] = *s;
-    int pt = nint - places;     /* digits before the point */
-    for (int i = 0; i < pt; i++)
-        if (ni || (i < nd && dig[i] != '0'))
-            ip[ni++] = i < nd ? dig[i] : '0';
-    if (!ni)
-        ip[ni++] = '0';
-    for (int i = pt; i < nd; i++)
-        fp[nf++] = i < 0 ? '0' : dig[i];
-    while (nf && fp[nf - 1] == '0')
-        nf--;
-    neg = neg && (nf || ni > 1 || ip[0] != '0');
-    snprintf(out, n, "%s%.*s%s%.*s", neg ? "-" : "", ni, ip, nf ? "." : "", nf, fp);
 }
 
 /* A number that failed to parse, written the way a spreadsheet writes it:
@@ -228,12 +164,12 @@ static int spreadsheet_fix(const sc_field *f, const char *s, enum comma how, con
     if (strlen(s) >= sizeof t)
         return 0;
     snprintf(t, sizeof t, "%s", s);
-    char *c = decimal_comma(t) ? strchr(t, ',') : NULL;
+    char *c = num_decimal_comma(t) ? strchr(t, ',') : NULL;
     if (c)
         *c = '.';
-    if (f->type == F_RATE && percentage(t)) {
+    if (f->type == F_RATE && num_percentage(t)) {
         *w = "a percentage";
-        shift_point(t, 2, fix, n);
+        num_shift_point(t, 2, fix, n);
         return 1;
     }
     if (!c)
@@ -246,15 +182,15 @@ static int spreadsheet_fix(const sc_field *f, const char *s, enum comma how, con
     if (end - c == 4 && whole_nonzero && !*end) {
         /* 1,000: a thousands separator as likely as a decimal comma */
         char one[140], joined[140], thou[140];
-        shift_point(t, 0, one, sizeof one);
+        num_shift_point(t, 0, one, sizeof one);
         *c = '\0';
         snprintf(joined, sizeof joined, "%s%s", t, c + 1);
-        shift_point(joined, 0, thou, sizeof thou);
+        num_shift_point(joined, 0, thou, sizeof thou);
         *w = how == COMMA_SPLIT ? "a comma split" : "a comma in";
         snprintf(fix, n, "%s without the thousands separator, or %s if the comma is a decimal comma", thou, one);
         return 1;
     }
-    shift_point(t, 0, fix, n);
+    num_shift_point(t, 0, fix, n);
     return 1;
 }
 
@@ -269,7 +205,7 @@ static int parse_value(const sc_field *f, const char *s, enum comma how, parsed 
     /* In a semicolon file 0,5 is 0.5; what is parsed has the point. */
     const char *in = s;
     if (how == COMMA_DEC && f->type != F_NAME && f->type != F_TEXT && f->type != F_PATH &&
-        decimal_comma(s) && strlen(s) < sizeof t) {
+        num_decimal_comma(s) && strlen(s) < sizeof t) {
         snprintf(t, sizeof t, "%s", s);
         *strchr(t, ',') = '.';
         in = t;
@@ -917,7 +853,7 @@ static int resolve(const sc_tables *t, const char *target, const char *value, in
         return -1;
     }
     /* Kept as the point form, so a saved timeline reads the same in any file. */
-    if (how == COMMA_DEC && f->type != F_TEXT && decimal_comma(c->value))
+    if (how == COMMA_DEC && f->type != F_TEXT && num_decimal_comma(c->value))
         *strchr(c->value, ',') = '.';
     return 0;
 }
