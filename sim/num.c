@@ -259,6 +259,41 @@ void num_shift_point(const char *s, int places, char *out, size_t n)
     snprintf(out, n, "%s%.*s%s%.*s", neg ? "-" : "", ni, ip, nf ? "." : "", nf, fp);
 }
 
+int num_grouped(const char *s, char sep, char dec, char *plain, size_t n)
+{
+    char out[160];
+    size_t k = 0;
+    int groups = 0, lead = 0;
+
+    if (*s == '+' || *s == '-')
+        out[k++] = *s++;
+    if (*s < '1' || *s > '9')
+        return 0;
+    for (; is_digit(*s) && lead < 3; s++, lead++)
+        out[k++] = *s;
+    while (*s == sep && is_digit(s[1]) && is_digit(s[2]) && is_digit(s[3]) && !is_digit(s[4])) {
+        if (k + 3 >= sizeof out - 2)
+            return 0;
+        memcpy(out + k, s + 1, 3);
+        k += 3;
+        s += 4;
+        groups++;
+    }
+    if (!groups)
+        return 0;
+    if (*s == dec && dec && is_digit(s[1])) {
+        out[k++] = '.';
+        for (s++; is_digit(*s) && k < sizeof out - 1; s++)
+            out[k++] = *s;
+    }
+    if (*s)
+        return 0;
+    out[k] = '\0';
+    if (plain)
+        snprintf(plain, n, "%s", out);
+    return groups;
+}
+
 int64_t num_muldiv(int64_t a, int64_t b, int64_t d)
 {
     if (d <= 0 || a < 0 || b < 0)

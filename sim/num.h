@@ -64,6 +64,14 @@ int num_percentage(const char *s);
  * text ("12.5", 2 -> "0.125"; "-0" -> "0") into out of n bytes. */
 void num_shift_point(const char *s, int places, char *out, size_t n);
 
+/* Whether s is a number with sep as its thousands separator: optional
+ * sign, 1 to 3 digits not starting with 0, one or more groups of sep and
+ * 3 digits, then, if dec is not 0, optionally dec and digits ("1.000",
+ * "-12.345.678", "1.249,99" with sep '.' and dec ','). If plain is not
+ * NULL, writes s without the separators and with a point for dec
+ * ("1249.99") into it (n bytes). Returns the number of separators, or 0. */
+int num_grouped(const char *s, char sep, char dec, char *plain, size_t n);
+
 /* a * b / d, floored, for non-negative operands, with a 128-bit
  * intermediate. Returns -1 if d is 0 or the result does not fit. */
 int64_t num_muldiv(int64_t a, int64_t b, int64_t d);

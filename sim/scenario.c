@@ -155,21 +155,119 @@ static int decimal_type(const sc_field *f)
     return f->type == F_MONEY || f->type == F_RATE || f->type == F_REAL;
 }
 
-/* A number that failed to parse, written the way a spreadsheet writes it:
- * a percentage (for a rate) or a comma where the point belongs. Sets *w
- * and the replacement to write in fix; returns 0 if s is neither. */
-static int spreadsheet_fix(const sc_field *f, const char *s, enum comma how, const char **w, char *fix, size_t n)
+/* Parse in as field f's number (a numeric type: not a name, text, path
+ * or channel), range checked. Returns 0, or -1 with *w. */
+static int parse_number(const sc_field *f, const char *in, parsed *v, const char **w)
 {
-    char t[128];
-    if (strlen(s) >= sizeof t)
+    int rc = 0;
+    switch (f->type) {
+    case F_SEED:
+        return num_parse_u64(in, &v->u, w);
+    case F_BOOL:
+    case F_INT:
+        rc = num_parse_int(in, &v->i, w);
+        if (rc == 0 && (v->i < f->lo || v->i > f->hi)) {
+            *w = (v->i < 0 && f->lo >= 0 && f->type == F_INT) ? "negative" : "out of range";
+            rc = -1;
+        }
+        return rc;
+    case F_RATE:
+    case F_MONEY:
+        rc = num_parse_dec(in, &v->i, w);
+        if (rc == 0 && (v->i < f->lo || v->i > f->hi)) {
+            *w = (v->i < 0 && f->lo >= 0) ? "negative" : "out of range";
+            rc = -1;
+        }
+        return rc;
+    case F_REAL:
+        rc = num_parse_real(in, &v->r, w);
+        if (rc == 0 && (v->r < (double)f->lo || v->r > (double)f->hi)) {
+            *w = (v->r < 0 && f->lo >= 0) ? "negative" : "out of range";
+            rc = -1;
+        }
+        return rc;
+    default:
+        *w = "not a number";
+        return -1;
+    }
+}
+
+/* Why f refuses the number text, as it follows a comma ("out of range"),
+ * or NULL if f takes it. */
+static const char *refusal(const sc_field *f, const char *text)
+{
+    parsed v;
+    const char *w = NULL;
+    if (parse_number(f, text, &v, &w) == 0)
+        return NULL;
+    return strcmp(w, "negative") == 0 ? "out of range" : w;
+}
+
+/* The fix for s, whose one reading is x: "write x", or, when f would
+ * refuse x as well, why, so that a hint never offers a value that fails. */
+static void one_reading(const sc_field *f, const char *s, const char *x, char *fix, size_t n)
+{
+    const char *r = refusal(f, x);
+    if (!r)
+        snprintf(fix, n, "write %s", x);
+    else if (strcmp(r, "out of range") == 0)
+        snprintf(fix, n, "%.60s would be %s, which is out of range too", s, x);
+    else
+        snprintf(fix, n, "%.60s would be %s, which is refused too: %s", s, x, r);
+}
+
+/* The fix for s, which may be thou (its separator a thousands separator)
+ * or one (a decimal sep, "comma" or "point"), each offered if f takes it. */
+static void two_readings(const sc_field *f, const char *s, const char *thou, const char *one, const char *sep,
+                         char *fix, size_t n)
+{
+    const char *rt = refusal(f, thou), *ro = refusal(f, one);
+    if (!rt && !ro)
+        snprintf(fix, n, "write %s without the thousands separator, or %s if the %s is a decimal %s", thou, one, sep, sep);
+    else if (!rt)
+        snprintf(fix, n, "write %s without the thousands separator (as a decimal %s it would be %s, %s)", thou, sep, one, ro);
+    else if (!ro)
+        snprintf(fix, n, "write %s if the %s is a decimal %s (without the thousands separator it would be %s, %s)",
+                 one, sep, sep, thou, rt);
+    else
+        snprintf(fix, n, "%.60s would be %s without the thousands separator (%s) or %s as a decimal %s (%s)",
+                 s, thou, rt, one, sep, ro);
+}
+
+/* A number that failed to parse, written the way a spreadsheet writes it:
+ * a percentage (for a rate), a comma where the point belongs, or in a
+ * semicolon file (how COMMA_DEC) a point as a thousands separator. Sets
+ * *w and what to do about it in fix ("write 0.5"); returns 0 if s is none
+ * of these. s is the text as written, in the text parsed. */
+static int spreadsheet_fix(const sc_field *f, const char *s, const char *in, enum comma how, const char **w,
+                           char *fix, size_t n)
+{
+    char t[128], plain[140];
+    if (strlen(in) >= sizeof t)
         return 0;
-    snprintf(t, sizeof t, "%s", s);
+    if (how == COMMA_DEC && num_grouped(in, '.', ',', plain, sizeof plain)) {
+        /* 1.000 is one thousand or one; 1.249,99 and 1.000.000 are clear */
+        const char *pt = strchr(in, '.');
+        if (!strchr(in, ',') && !strchr(pt + 1, '.')) {
+            num_shift_point(in, 0, t, sizeof t);
+            *w = "a point in";
+            two_readings(f, s, plain, t, "point", fix, n);
+        } else {
+            *w = "a thousands separator in";
+            one_reading(f, s, plain, fix, n);
+        }
+        return 1;
+    }
+    if (!decimal_type(f))
+        return 0;
+    snprintf(t, sizeof t, "%s", in);
     char *c = num_decimal_comma(t) ? strchr(t, ',') : NULL;
     if (c)
         *c = '.';
     if (f->type == F_RATE && num_percentage(t)) {
         *w = "a percentage";
-        num_shift_point(t, 2, fix, n);
+        num_shift_point(t, 2, plain, sizeof plain);
+        one_reading(f, s, plain, fix, n);
         return 1;
     }
     if (!c)
@@ -187,10 +285,11 @@ static int spreadsheet_fix(const sc_field *f, const char *s, enum comma how, con
         snprintf(joined, sizeof joined, "%s%s", t, c + 1);
         num_shift_point(joined, 0, thou, sizeof thou);
         *w = how == COMMA_SPLIT ? "a comma split" : "a comma in";
-        snprintf(fix, n, "%s without the thousands separator, or %s if the comma is a decimal comma", thou, one);
+        two_readings(f, s, thou, one, "comma", fix, n);
         return 1;
     }
-    num_shift_point(t, 0, fix, n);
+    num_shift_point(t, 0, plain, sizeof plain);
+    one_reading(f, s, plain, fix, n);
     return 1;
 }
 
@@ -201,11 +300,11 @@ static int parse_value(const sc_field *f, const char *s, enum comma how, parsed 
     const char *w = NULL;
     char exp[160], t[128], fix[400];
     int rc = 0;
+    int number = f->type != F_NAME && f->type != F_TEXT && f->type != F_PATH && f->type != F_CHANNEL;
 
     /* In a semicolon file 0,5 is 0.5; what is parsed has the point. */
     const char *in = s;
-    if (how == COMMA_DEC && f->type != F_NAME && f->type != F_TEXT && f->type != F_PATH &&
-        num_decimal_comma(s) && strlen(s) < sizeof t) {
+    if (how == COMMA_DEC && number && num_decimal_comma(s) && strlen(s) < sizeof t) {
         snprintf(t, sizeof t, "%s", s);
         *strchr(t, ',') = '.';
         in = t;
@@ -215,6 +314,14 @@ static int parse_value(const sc_field *f, const char *s, enum comma how, parsed 
          * say what the comma did. */
         w = "not a number";
         rc = -1;
+    } else if (how == COMMA_DEC && number && f->type != F_SEED && f->type != F_BOOL &&
+               num_grouped(s, '.', ',', NULL, 0)) {
+        /* A point in a semicolon file's 1.000 is more likely a thousands
+         * separator than the decimal point it would be read as. */
+        w = "not a number";
+        rc = -1;
+    } else if (number) {
+        rc = parse_number(f, in, v, &w);
     } else switch (f->type) {
     case F_NAME:
         if (!*s || strchr(s, '.')) { w = *s ? "name contains '.'" : "empty name"; rc = -1; }
@@ -223,47 +330,23 @@ static int parse_value(const sc_field *f, const char *s, enum comma how, parsed 
     case F_PATH:
         if (!*s) { w = "empty value"; rc = -1; }
         break;
-    case F_SEED:
-        rc = num_parse_u64(in, &v->u, &w);
-        break;
     case F_CHANNEL:
         if (strcmp(s, "app") == 0) v->i = CH_APP;
         else if (strcmp(s, "web") == 0) v->i = CH_WEB;
         else { w = "unknown channel"; rc = -1; }
         break;
-    case F_BOOL:
-    case F_INT:
-        rc = num_parse_int(in, &v->i, &w);
-        if (rc == 0 && (v->i < f->lo || v->i > f->hi)) {
-            w = (v->i < 0 && f->lo >= 0 && f->type == F_INT) ? "negative" : "out of range";
-            rc = -1;
-        }
-        break;
-    case F_RATE:
-    case F_MONEY:
-        rc = num_parse_dec(in, &v->i, &w);
-        if (rc == 0 && (v->i < f->lo || v->i > f->hi)) {
-            w = (v->i < 0 && f->lo >= 0) ? "negative" : "out of range";
-            rc = -1;
-        }
-        break;
-    case F_REAL:
-        rc = num_parse_real(in, &v->r, &w);
-        if (rc == 0 && (v->r < (double)f->lo || v->r > (double)f->hi)) {
-            w = (v->r < 0 && f->lo >= 0) ? "negative" : "out of range";
-            rc = -1;
-        }
+    default:
         break;
     }
     if (rc == 0)
         return 0;
     const char *ex = type_expect(f, exp, sizeof exp);
-    if (!decimal_type(f) || !spreadsheet_fix(f, in, how, &w, fix, sizeof fix))
+    if (!number || f->type == F_SEED || f->type == F_BOOL || !spreadsheet_fix(f, s, in, how, &w, fix, sizeof fix))
         snprintf(buf, bufsz, "%s \"%.60s\" (expected %s)", w, s, ex);
     else if (how == COMMA_SPLIT)
-        snprintf(buf, bufsz, "%s %.60s into two cells (expected %s; write %s)", w, s, ex, fix);
+        snprintf(buf, bufsz, "%s %.60s into two cells (expected %s; %s)", w, s, ex, fix);
     else
-        snprintf(buf, bufsz, "%s \"%.60s\" (expected %s; write %s)", w, s, ex, fix);
+        snprintf(buf, bufsz, "%s \"%.60s\" (expected %s; %s)", w, s, ex, fix);
     *why = buf;
     return -1;
 }

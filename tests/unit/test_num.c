@@ -195,6 +195,32 @@ static void real_takes_any_precision(void **state)
     check_real(many, -1, 0, "too many digits");
 }
 
+static void grouped_numbers(void **state)
+{
+    static const struct { const char *s; char sep, dec; int groups; const char *plain; } c[] = {
+        {"1.000", '.', ',', 1, "1000"},
+        {"-12.345.678", '.', ',', 2, "-12345678"},
+        {"1.249,99", '.', ',', 1, "1249.99"},
+        {"1,000.5", ',', '.', 1, "1000.5"},
+        {"0.500", '.', ',', 0, ""},            /* a leading 0 is no thousands */
+        {"1234.000", '.', ',', 0, ""},
+        {"1.00", '.', ',', 0, ""},
+        {"1.0000", '.', ',', 0, ""},
+        {"1.000,", '.', ',', 0, ""},
+        {"1.000%", '.', ',', 0, ""},
+        {"1.000,5", '.', 0, 0, ""},
+        {".000", '.', ',', 0, ""},
+    };
+    (void)state;
+    for (size_t i = 0; i < N(c); i++) {
+        char plain[64] = "", got[128], exp[128];
+        int g = num_grouped(c[i].s, c[i].sep, c[i].dec, plain, sizeof plain);
+        snprintf(got, sizeof got, "%s: %d [%s]", c[i].s, g, plain);
+        snprintf(exp, sizeof exp, "%s: %d [%s]", c[i].s, c[i].groups, c[i].plain);
+        assert_string_equal(got, exp);
+    }
+}
+
 static void fmt_real_shortest_that_reads_back(void **state)
 {
     static const struct { double v; const char *text; } c[] = {
@@ -389,6 +415,7 @@ int main(void)
         cmocka_unit_test(fmt_round_trips_through_parse),
         cmocka_unit_test(real_is_dec_up_to_six_places),
         cmocka_unit_test(real_takes_any_precision),
+        cmocka_unit_test(grouped_numbers),
         cmocka_unit_test(fmt_real_shortest_that_reads_back),
         cmocka_unit_test(muldiv_floors),
         cmocka_unit_test(muldiv_fails_with_minus_one),

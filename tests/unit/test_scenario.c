@@ -1041,8 +1041,10 @@ static void percentage_refused_with_the_fraction(void **state)
         E("--set commission=50%: column value: a percentage \"50%\" (expected " RATE "; write 0.5)"),
         E("--set commission=12.5%: column value: a percentage \"12.5%\" (expected " RATE "; write 0.125)"),
         E("--set live_prob=0.5%: column value: a percentage \"0.5%\" (expected " RATE "; write 0.005)"),
-        E("--set commission=150%: column value: a percentage \"150%\" (expected " RATE "; write 1.5)"),
-        E("--set p_cashout=-3 %: column value: a percentage \"-3 %\" (expected " RATE "; write -0.03)"),
+        E("--set commission=150%: column value: a percentage \"150%\" (expected " RATE "; "
+          "150% would be 1.5, which is out of range too)"),
+        E("--set p_cashout=-3 %: column value: a percentage \"-3 %\" (expected " RATE "; "
+          "-3 % would be -0.03, which is out of range too)"),
         E("--set packs.small.price_usd=50%: column value: not a number \"50%\" "
           "(expected an amount in USD from 0 to 1000000 with at most 6 decimals)"),
     }, N(bad));
@@ -1080,6 +1082,50 @@ static void decimal_comma_in_a_comma_file_refused(void **state)
         E("--set segments.whale.alpha=-1,25: column value: a decimal comma in \"-1,25\" "
           "(expected " REAL("-1000", "1000") "; write -1.25)"),
     }, 2);
+    diag_clear(&d);
+    scenario_free(s);
+}
+
+static void point_in_a_semicolon_file_refused(void **state)
+{
+    diag d = {0};
+    (void)state;
+    /* In a file with decimal commas a point before three digits is a
+     * thousands separator or a slip: both readings offered, and only the
+     * one a field takes; a point elsewhere (0.05) is still a point. */
+#define PP BAD("ss_semicolon_point/packs.csv")
+#define USD "(expected an amount in USD from 0 to 1000000 with at most 6 decimals; "
+#define BOTH "write 1000 without the thousands separator, or 1 if the point is a decimal point)"
+    LOAD_FAILS(BAD("ss_semicolon_point"),
+               E(PP ":3: column coins: a point in \"1.000\" (expected a whole number from 1 to 1000000000; " BOTH),
+               E(PP ":3: column price_usd: a point in \"1.000\" " USD BOTH),
+               E(PP ":4: column price_usd: a thousands separator in \"1.249,99\" " USD "write 1249.99)"),
+               E(PP ":5: column price_usd: a thousands separator in \"2.500.000\" " USD
+                 "2.500.000 would be 2500000, which is out of range too)"),
+               E(BAD("ss_semicolon_point/gifts.csv") ":2: column weight: a point in \"1.000\" "
+                 "(expected " REAL("0", "1000000") "; " BOTH));
+#undef BOTH
+#undef USD
+#undef PP
+    /* A hint never offers a value the field refuses. */
+    scenario *s = load_ok(GOOD("minimal"));
+    static const char *const bad[] = {
+        "commission=1,000", "segments.whale.alpha=1,500", "packs.small.price_usd=0,0000001",
+        "segments.whale.gamma=2000,000",
+    };
+    for (size_t i = 0; i < N(bad); i++)
+        assert_int_equal(set(s, bad[i], &d), -1);
+    expect_diag(&d, (const want[]){
+        E("--set commission=1,000: column value: a comma in \"1,000\" (expected " RATE "; write 1 if the comma is "
+          "a decimal comma (without the thousands separator it would be 1000, out of range))"),
+        E("--set segments.whale.alpha=1,500: column value: a comma in \"1,500\" (expected " REAL("-1000", "1000") "; "
+          "write 1.5 if the comma is a decimal comma (without the thousands separator it would be 1500, out of range))"),
+        E("--set packs.small.price_usd=0,0000001: column value: a decimal comma in \"0,0000001\" "
+          "(expected an amount in USD from 0 to 1000000 with at most 6 decimals; "
+          "0,0000001 would be 0.0000001, which is refused too: more than 6 decimal places)"),
+        E("--set segments.whale.gamma=2000,000: column value: a comma in \"2000,000\" (expected " REAL("-1000", "1000") "; "
+          "2000,000 would be 2000000 without the thousands separator (out of range) or 2000 as a decimal comma (out of range))"),
+    }, N(bad));
     diag_clear(&d);
     scenario_free(s);
 }
@@ -1267,6 +1313,7 @@ int main(void)
         cmocka_unit_test(empty_columns_on_the_right_ignored),
         cmocka_unit_test(semicolons_with_decimal_commas),
         cmocka_unit_test(many_duplicate_decimal_columns_finish),
+        cmocka_unit_test(point_in_a_semicolon_file_refused),
         cmocka_unit_test(real_parameters_take_any_decimal),
         cmocka_unit_test(percentage_refused_with_the_fraction),
         cmocka_unit_test(decimal_comma_in_a_comma_file_refused),
