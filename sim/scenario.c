@@ -309,15 +309,11 @@ static int parse_value(const sc_field *f, const char *s, enum comma how, parsed 
         *strchr(t, ',') = '.';
         in = t;
     }
-    if (how == COMMA_SPLIT) {
-        /* Two cells joined at a comma are never a value, only the way to
-         * say what the comma did. */
-        w = "not a number";
-        rc = -1;
-    } else if (how == COMMA_DEC && number && f->type != F_SEED && f->type != F_BOOL &&
-               num_grouped(s, '.', ',', NULL, 0)) {
-        /* A point in a semicolon file's 1.000 is more likely a thousands
-         * separator than the decimal point it would be read as. */
+    /* Two cells joined at a comma are never a value, only the way to say
+     * what the comma did; a point in a semicolon file's 1.000 is more
+     * likely a thousands separator than the decimal point it would be. */
+    if (how == COMMA_SPLIT || (how == COMMA_DEC && number && f->type != F_SEED && f->type != F_BOOL &&
+                               num_grouped(s, '.', ',', NULL, 0))) {
         w = "not a number";
         rc = -1;
     } else if (number) {
