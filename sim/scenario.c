@@ -471,6 +471,12 @@ static int split_pair(const csvr_row *row, size_t k)
 
 #define MAX_COLS 64
 
+/* A row of got cells where the header has want. */
+static void wrong_width(diag *d, const char *file, long line, size_t got, size_t want)
+{
+    diag_add(d, DIAG_ERROR, file, line, NULL, "%zu cells in this row (expected %zu, as in the header)", got, want);
+}
+
 /* Count (up to 2) the ways of reading row's cells as the width columns,
  * joining split pairs where may_join allows, with only empty cells left
  * over; first gets the joins of the first way (no join tried before a
@@ -526,7 +532,7 @@ static int fit_row(const char *path, const csvr_row *row, const unsigned char *m
     memset(ft->joined, 0, sizeof ft->joined);
     ft->buf = NULL;
     if (row->n < width) {
-        diag_add(d, DIAG_ERROR, path, row->line, NULL, "%zu cells in this row (expected %zu, as in the header)", row->n, width);
+        wrong_width(d, path, row->line, row->n, width);
         return -1;
     }
     if (tw > width && joins(row, may_join, width, first) == 1) {
@@ -552,7 +558,7 @@ static int fit_row(const char *path, const csvr_row *row, const unsigned char *m
         return 0;
     }
     if (tw > hn) {
-        diag_add(d, DIAG_ERROR, path, row->line, NULL, "%zu cells in this row (expected %zu, as in the header)", tw, hn);
+        wrong_width(d, path, row->line, tw, hn);
         return -1;
     }
     for (size_t k = width; k < tw; k++)
@@ -1119,8 +1125,7 @@ static int load_layer(scenario *s, const char *dir, chain *seen, int depth, rawl
             continue;
         }
         if (w->split && !decimal_type(f)) {
-            diag_add(d, DIAG_ERROR, w->file, w->line, NULL, "%zu cells in this row (expected %zu, as in the header)",
-                     w->split, w->split - 1);
+            wrong_width(d, w->file, w->line, w->split, w->split - 1);
             rc = -1;
             continue;
         }
@@ -1217,8 +1222,7 @@ static int compile_timeline(scenario *s, rawlist *tl, diag *d)
             size_t ix;
             const sc_field *f;
             if (find_target(&s->t, w->b, 0, &tb, &ix, &f, buf, sizeof buf, &why) == 0 && !decimal_type(f)) {
-                diag_add(d, DIAG_ERROR, w->file, w->line, NULL, "%zu cells in this row (expected %zu, as in the header)",
-                         w->split, w->split - 1);
+                wrong_width(d, w->file, w->line, w->split, w->split - 1);
                 rc = -1;
                 continue;
             }

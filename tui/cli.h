@@ -16,9 +16,11 @@ struct diag;
 void cli_print_diag(const struct diag *d);
 
 /* Load dir, apply sets[0..nsets) in order (labels[i], if given, names the
- * option in messages), check; print every problem. NULL if any error. */
+ * option in messages), then --runs runs and --seed seed (NULL for none),
+ * check; print every problem. NULL if any error. */
 struct scenario;
-struct scenario *cli_load(const char *dir, const char *const *sets, const char *const *labels, int nsets);
+struct scenario *cli_load(const char *dir, const char *const *sets, const char *const *labels, int nsets,
+                          const char *runs, const char *seed);
 
 /* A figure for people: money with 2 decimals, rates with 4, counts with 1. */
 void cli_human(char *buf, size_t n, int metric, double v);

@@ -116,7 +116,7 @@ static void child(const char *dir, int threads, int fd)
 {
     figures f;
     memset(&f, 0, sizeof f);
-    scenario *s = cli_load(dir, NULL, NULL, 0);
+    scenario *s = cli_load(dir, NULL, NULL, 0, NULL, NULL);
     if (!s) {
         f.status = 2;
         ssize_t w = write(fd, &f, sizeof f);
@@ -184,7 +184,7 @@ int cmd_bench(int argc, char **argv)
                 return 2;
             continue;
         }
-        scenario *s = cli_load(v, NULL, NULL, 0);
+        scenario *s = cli_load(v, NULL, NULL, 0, NULL, NULL);
         if (!s)
             return 2;
         scenario_free(s);

@@ -220,39 +220,19 @@ int cmd_compare(int argc, char **argv)
     if (metric < 0)
         goto done;
 
-    /* Each side gets its changes; then the shared runs and seed: A's
-     * unless given. */
+    /* Each side gets its changes and the shared runs and seed: A's unless
+     * given. */
     for (int k = 0; k < 2; k++)
-        if (!(s[k] = cli_load(dirs[k], sets[k], (const char *const *)labels[k], nsets[k])))
+        if (!(s[k] = cli_load(dirs[k], sets[k], (const char *const *)labels[k], nsets[k], runs_s, seed_s)))
             goto done;
-    diag d = {0};
-    char buf[300], label[300];
-    for (int k = 0; k < 2; k++) {
-        if (runs_s) {
-            snprintf(buf, sizeof buf, "runs=%s", runs_s);
-            snprintf(label, sizeof label, "--runs %.200s", runs_s);
-            scenario_set(s[k], buf, label, &d);
-        }
-        if (seed_s) {
-            snprintf(buf, sizeof buf, "seed=%s", seed_s);
-            snprintf(label, sizeof label, "--seed %.200s", seed_s);
-            scenario_set(s[k], buf, label, &d);
-        }
-        if (d.errors)
-            break;
-    }
-    if (!d.errors && !seed_s)
+    if (!seed_s)
         s[1]->t.p.seed = s[0]->t.p.seed;
-    if (!d.errors && !runs_s)
+    if (!runs_s)
         s[1]->t.p.runs = s[0]->t.p.runs;
-    if (d.errors || (until > 0 && s[0]->t.p.runs < 2)) {
-        cli_print_diag(&d);
-        if (!d.errors)
-            fprintf(stderr, "coinsim compare: --until-ci needs batches of at least 2 runs\n");
-        diag_clear(&d);
+    if (until > 0 && s[0]->t.p.runs < 2) {
+        fprintf(stderr, "coinsim compare: --until-ci needs batches of at least 2 runs\n");
         goto done;
     }
-    diag_clear(&d);
     if (out && report_prepare_dir(out, msg, sizeof msg) < 0) {
         fprintf(stderr, "coinsim: %s; nothing was run\n", msg);
         rc = 1;

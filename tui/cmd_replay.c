@@ -124,7 +124,7 @@ int cmd_replay(int argc, char **argv)
                 !log ? "no event log given" : "no scenario given (expected --scenario DIR)");
         return 2;
     }
-    scenario *s = cli_load(dir, sets, NULL, nsets);
+    scenario *s = cli_load(dir, sets, NULL, nsets, NULL, NULL);
     if (!s)
         return 2;
     if (!headless && !out && !check && ui_dashboard_or_table()) {

@@ -146,10 +146,9 @@ int cli_interrupted(const char *when, const char *out, const char *lost, const c
 
 typedef struct run_args {
     const char *dir, *out;
-    const char *sets[MAX_SETS + 2];     /* room for runs= and seed= */
+    const char *sets[MAX_SETS];
     const char *runs, *seed;
     const char *events, *events_run;
-    char *owned[2];
     int nsets;
     int threads, check, headless, help, ascii, nocolor;
 } run_args;
@@ -219,39 +218,29 @@ static int parse_args(int argc, char **argv, run_args *a, const opt_spec *specs,
         fprintf(stderr, "coinsim %s: no scenario directory given (see coinsim %s --help)\n", cmd, cmd);
         return 2;
     }
-    /* --runs R and --seed S are --set runs=R and --set seed=S, applied
-     * after every --set so they win. */
-    const char *vals[2] = {a->runs, a->seed}, *keys[2] = {"runs", "seed"};
-    for (int k = 0; k < 2; k++) {
-        if (!vals[k])
-            continue;
-        size_t n = strlen(vals[k]) + 8;
-        if (!(a->owned[k] = malloc(n))) {
-            fprintf(stderr, "coinsim %s: out of memory\n", cmd);
-            return 1;
-        }
-        snprintf(a->owned[k], n, "%s=%s", keys[k], vals[k]);
-        a->sets[a->nsets++] = a->owned[k];
-    }
     return 0;
 }
 
-static void free_args(run_args *a)
-{
-    free(a->owned[0]);
-    free(a->owned[1]);
-}
-
-scenario *cli_load(const char *dir, const char *const *sets, const char *const *labels, int nsets)
+scenario *cli_load(const char *dir, const char *const *sets, const char *const *labels, int nsets, const char *runs,
+                   const char *seed)
 {
     diag d = {0};
     scenario *s = scenario_load(dir, &d);
     if (s) {
+        char label[300], assign[300];
         for (int i = 0; i < nsets; i++) {
-            char label[300];
             snprintf(label, sizeof label, "--set %.280s", sets[i]);
             scenario_set(s, sets[i], labels && labels[i] ? labels[i] : label, &d);
         }
+        /* --runs R and --seed S are the changes runs=R and seed=S, after
+         * every other so that they win, named as given. */
+        const char *key[2] = {"runs", "seed"}, *val[2] = {runs, seed};
+        for (int k = 0; k < 2; k++)
+            if (val[k]) {
+                snprintf(assign, sizeof assign, "%s=%.200s", key[k], val[k]);
+                snprintf(label, sizeof label, "--%s %.200s", key[k], val[k]);
+                scenario_set(s, assign, label, &d);
+            }
         scenario_check(s, &d);
     }
     cli_print_diag(&d);
@@ -268,17 +257,7 @@ scenario *cli_load(const char *dir, const char *const *sets, const char *const *
 /* Load a->dir with every --set, --runs and --seed applied, and check it. */
 static scenario *load_checked(const run_args *a)
 {
-    const char *labels[MAX_SETS + 2];
-    char lab[2][300];
-    for (int i = 0; i < a->nsets; i++) {
-        labels[i] = NULL;
-        for (int k = 0; k < 2; k++)
-            if (a->sets[i] == a->owned[k]) {
-                snprintf(lab[k], sizeof lab[k], "--%s %.280s", k == 0 ? "runs" : "seed", k == 0 ? a->runs : a->seed);
-                labels[i] = lab[k];
-            }
-    }
-    return cli_load(a->dir, a->sets, labels, a->nsets);
+    return cli_load(a->dir, a->sets, NULL, a->nsets, a->runs, a->seed);
 }
 
 int cmd_validate(int argc, char **argv)
@@ -288,11 +267,9 @@ int cmd_validate(int argc, char **argv)
     if (rc || a.help) {
         if (a.help)
             fputs(validate_help, stdout);
-        free_args(&a);
         return rc;
     }
     scenario *s = load_checked(&a);
-    free_args(&a);
     if (!s)
         return 2;
     const sc_tables *t = &s->t;
@@ -469,7 +446,6 @@ int cmd_tour(int argc, char **argv)
     if (rc || a.help) {
         if (a.help)
             fputs(tour_help, stdout);
-        free_args(&a);
         return rc;
     }
     char why[160];
@@ -479,11 +455,9 @@ int cmd_tour(int argc, char **argv)
                             "set TERM to the terminal's type, e.g. TERM=xterm-256color)\n", why);
         else
             fprintf(stderr, "coinsim tour: needs a terminal (try coinsim run DIR --headless)\n");
-        free_args(&a);
         return 2;
     }
     scenario *s = load_checked(&a);
-    free_args(&a);
     if (!s)
         return 2;
     return dashboard(s, &a, 1);
@@ -497,16 +471,13 @@ int cmd_run(int argc, char **argv)
     if (rc || a.help) {
         if (a.help)
             fputs(run_help, stdout);
-        free_args(&a);
         return rc;
     }
     if (a.events_run && !a.events) {
         fprintf(stderr, "coinsim run: --events-run without --events (expected --events FILE with it)\n");
-        free_args(&a);
         return 2;
     }
     scenario *s = load_checked(&a);
-    free_args(&a);
     if (!s)
         return 2;
     /* Like ls and git: a dashboard on a terminal, plain output elsewhere. */

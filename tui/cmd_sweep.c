@@ -436,27 +436,7 @@ int cmd_sweep(int argc, char **argv)
         rc = 2;
         goto done;
     }
-    /* --runs and --seed are changes after every --set, named as given. */
-    char rb[300], sb[300], rl[300], sl[300];
-    const char *all[258], *labels[258];
-    int nall = 0;
-    for (int i = 0; i < nsets; i++) {
-        labels[nall] = NULL;
-        all[nall++] = sets[i];
-    }
-    if (runs_s) {
-        snprintf(rb, sizeof rb, "runs=%s", runs_s);
-        snprintf(rl, sizeof rl, "--runs %.200s", runs_s);
-        labels[nall] = rl;
-        all[nall++] = rb;
-    }
-    if (seed_s) {
-        snprintf(sb, sizeof sb, "seed=%s", seed_s);
-        snprintf(sl, sizeof sl, "--seed %.200s", seed_s);
-        labels[nall] = sl;
-        all[nall++] = sb;
-    }
-    if (!(base = cli_load(dir, all, labels, nall))) {
+    if (!(base = cli_load(dir, sets, NULL, nsets, runs_s, seed_s))) {
         rc = 2;
         goto done;
     }
