@@ -18,10 +18,7 @@ static int reserve(alias *a, size_t n)
     return 0;
 }
 
-int alias_build(alias *a, const double *w, size_t n)
-{
-    return alias_build_vals(a, w, NULL, n);
-}
+int alias_build(alias *a, const double *w, size_t n) { return alias_build_vals(a, w, NULL, n); }
 
 int alias_build_vals(alias *a, const double *w, const uint32_t *val, size_t n)
 {

@@ -16,9 +16,9 @@ typedef struct alias_col {
 
 typedef struct alias {
     size_t n, cap;
-    alias_col *col;             /* prob: the chance to keep column i rather
+    alias_col *col; /* prob: the chance to keep column i rather
                                  * than its alias; the values of both */
-    uint32_t *work;             /* scratch for the construction */
+    uint32_t *work; /* scratch for the construction */
 } alias;
 
 /* Build the table for weights w[0..n) (non-negative, not all zero),

@@ -55,8 +55,8 @@ void compare_stats(cmp_result *r)
 }
 
 /* Append runs first..first+k-1 of s to *arr (which holds `have`). */
-static int batch(const scenario *s, const cmp_opts *o, int64_t first, int64_t k, run_result **arr, int64_t have,
-                 char *msg, size_t n)
+static int batch(const scenario *s, const cmp_opts *o, int64_t first, int64_t k, run_result **arr,
+                 int64_t have, char *msg, size_t n)
 {
     mc_opts mo;
     memset(&mo, 0, sizeof mo);
@@ -73,26 +73,27 @@ static int batch(const scenario *s, const cmp_opts *o, int64_t first, int64_t k,
     if (!na) {
         mc_result_free(r);
         snprintf(msg, n, "out of memory for %lld runs", (long long)have + (long long)k);
-        return MC_NOMEM;
+        return SIM_NOMEM;
     }
     memcpy(na + have, r->res, (size_t)k * sizeof *na);
     *arr = na;
     mc_result_free(r);
-    return MC_OK;
+    return SIM_OK;
 }
 
-int compare_run(const scenario *a, const scenario *b, const cmp_opts *o, cmp_result **out, char *msg, size_t n)
+int compare_run(const scenario *a, const scenario *b, const cmp_opts *o, cmp_result **out,
+                char *msg, size_t n)
 {
     cmp_result *r = calloc(1, sizeof *r);
     *out = NULL;
     if (!r) {
         snprintf(msg, n, "out of memory");
-        return MC_NOMEM;
+        return SIM_NOMEM;
     }
     if (a->t.p.seed != b->t.p.seed) {
         snprintf(msg, n, "A and B must share a seed for paired runs");
         free(r);
-        return MC_NOMEM;
+        return SIM_BADINPUT;
     }
     int64_t cap = o->until_ci > 0 ? o->max_runs : o->runs;
     for (;;) {
@@ -102,16 +103,16 @@ int compare_run(const scenario *a, const scenario *b, const cmp_opts *o, cmp_res
         if (o->progress)
             o->progress(o->ud, r->runs, cap);
         int st = batch(a, o, r->runs + 1, k, &r->a, r->runs, msg, n), side = 0;
-        if (st == MC_OK) {
+        if (st == SIM_OK) {
             side = 1;
             st = batch(b, o, r->runs + 1, k, &r->b, r->runs, msg, n);
         }
-        if (st == MC_STOPPED) { /* the batch's count alone would mislead */
+        if (st == SIM_STOPPED) { /* the batch's count alone would mislead */
             long long done = r->runs;
-            snprintf(msg, n, "after %lld pairs of runs (in %s's runs %lld to %lld)", done, side ? "B" : "A", done + 1,
-                     done + k);
+            snprintf(msg, n, "after %lld pairs of runs (in %s's runs %lld to %lld)", done,
+                     side ? "B" : "A", done + 1, done + k);
         }
-        if (st != MC_OK) {
+        if (st != SIM_OK) {
             compare_free(r);
             return st;
         }
@@ -131,5 +132,5 @@ int compare_run(const scenario *a, const scenario *b, const cmp_opts *o, cmp_res
     if (o->progress)
         o->progress(o->ud, r->runs, r->runs);
     *out = r;
-    return MC_OK;
+    return SIM_OK;
 }

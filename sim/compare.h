@@ -16,27 +16,27 @@
 
 typedef struct cmp_metric {
     double a_mean, b_mean;
-    double diff_mean, diff_lo, diff_hi;   /* B - A, 95% CI (NaN below 2 runs) */
-    double rel_change;                    /* diff / |A mean|, NaN when A mean is 0 */
-    int significant;                      /* the CI excludes 0 */
+    double diff_mean, diff_lo, diff_hi; /* B - A, 95% CI (NaN below 2 runs) */
+    double rel_change;                  /* diff / |A mean|, NaN when A mean is 0 */
+    int significant;                    /* the CI excludes 0 */
     /* What pairing bought: (var A + var B) / var(B - A), the factor by
      * which independent runs would need more runs for the same CI; NaN
      * when the paired differences do not vary. */
     double var_ratio;
-    double half_unpaired;                 /* CI half-width independent runs would give */
+    double half_unpaired; /* CI half-width independent runs would give */
 } cmp_metric;
 
 typedef struct cmp_result {
     int64_t runs;
-    run_result *a, *b;                    /* [runs], run r at index r - 1 */
+    run_result *a, *b; /* [runs], run r at index r - 1 */
     cmp_metric m[M_N];
-    int converged;                        /* --until-ci reached its target */
+    int converged; /* --until-ci reached its target */
 } cmp_result;
 
 typedef struct cmp_opts {
-    int64_t runs;               /* runs per batch (and in all, without until_ci) */
+    int64_t runs; /* runs per batch (and in all, without until_ci) */
     int threads;
-    double until_ci;            /* > 0: add batches until the CI half-width of
+    double until_ci; /* > 0: add batches until the CI half-width of
                                    metric's difference is within this percent
                                    of its mean, or max_runs */
     int metric;
@@ -47,8 +47,9 @@ typedef struct cmp_opts {
 } cmp_opts;
 
 /* Run A and B (which must have the same seed) and compare them. Returns an
- * mc_status; on MC_OK *out is filled (free with compare_free). */
-int compare_run(const scenario *a, const scenario *b, const cmp_opts *o, cmp_result **out, char *msg, size_t n);
+ * sim_status; on SIM_OK *out is filled (free with compare_free). */
+int compare_run(const scenario *a, const scenario *b, const cmp_opts *o, cmp_result **out,
+                char *msg, size_t n);
 
 void compare_free(cmp_result *r);
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define CELL_MAX (1u << 20)   /* one cell larger than 1 MiB is not a table */
+#define CELL_MAX (1u << 20) /* one cell larger than 1 MiB is not a table */
 
 typedef struct pending {
     size_t first, n;
@@ -25,18 +25,18 @@ struct csvr {
     size_t linecap;
     long lineno;
     int eof, failed;
-    int delim_known;          /* the header line was seen */
-    int open_comment;         /* in a quoted comment before the header */
-    char delim;               /* ',' or ';' */
+    int delim_known;  /* the header line was seen */
+    int open_comment; /* in a quoted comment before the header */
+    char delim;       /* ',' or ';' */
 
-    char *arena;              /* cell text, back to back */
+    char *arena; /* cell text, back to back */
     size_t alen, acap;
-    size_t *cell;             /* offsets of cells in arena */
+    size_t *cell; /* offsets of cells in arena */
     size_t ncell, cellcap;
-    pending *rows;            /* completed rows not yet handed out */
+    pending *rows; /* completed rows not yet handed out */
     size_t nrows, rowcap, rowpos;
-    size_t cur_first;         /* first cell of the row being parsed */
-    long cur_line;            /* line that row started on */
+    size_t cur_first; /* first cell of the row being parsed */
+    long cur_line;    /* line that row started on */
     char **view;
     size_t viewcap;
     int oom;
@@ -100,7 +100,8 @@ csvr *csvr_open(const char *path, const char *label, diag *d)
     r->label = strdup(label);
     r->f = fopen(path, "rb");
     if (!r->f || !r->label) {
-        diag_add(d, DIAG_ERROR, label, 0, NULL, "cannot open: %s (expected a readable file)", strerror(errno));
+        diag_add(d, DIAG_ERROR, label, 0, NULL, "cannot open: %s (expected a readable file)",
+                 strerror(errno));
         csvr_close(r);
         return NULL;
     }
@@ -121,14 +122,25 @@ static int valid_utf8(const unsigned char *s, size_t n)
         unsigned c = s[i];
         size_t k;
         uint32_t cp;
-        if (c < 0x80) { i++; continue; }
-        else if ((c & 0xE0) == 0xC0) { k = 1; cp = c & 0x1F; }
-        else if ((c & 0xF0) == 0xE0) { k = 2; cp = c & 0x0F; }
-        else if ((c & 0xF8) == 0xF0) { k = 3; cp = c & 0x07; }
-        else return 0;
-        if (i + k >= n) return 0;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            k = 1;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            k = 2;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            k = 3;
+            cp = c & 0x07;
+        } else
+            return 0;
+        if (i + k >= n)
+            return 0;
         for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xC0) != 0x80) return 0;
+            if ((s[i + j] & 0xC0) != 0x80)
+                return 0;
             cp = (cp << 6) | (s[i + j] & 0x3F);
         }
         if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) ||
@@ -203,13 +215,15 @@ static int feed_line(csvr *r)
     ssize_t n = getline(&r->line, &r->linecap, r->f);
     if (n < 0) {
         if (ferror(r->f)) {
-            diag_add(r->d, DIAG_ERROR, r->label, r->lineno + 1, NULL, "read error: %s", strerror(errno));
+            diag_add(r->d, DIAG_ERROR, r->label, r->lineno + 1, NULL, "read error: %s",
+                     strerror(errno));
             return -1;
         }
         r->eof = 1;
         if (csv_fini(&r->p, on_cell, on_row, r) != 0) {
-            diag_add(r->d, DIAG_ERROR, r->label, r->cur_line, NULL,
-                     "unterminated quoted field (a closing \" was expected before the end of the file)");
+            diag_add(
+                r->d, DIAG_ERROR, r->label, r->cur_line, NULL,
+                "unterminated quoted field (a closing \" was expected before the end of the file)");
             return -1;
         }
         return 0;
@@ -217,7 +231,8 @@ static int feed_line(csvr *r)
     r->lineno++;
     const char *s = r->line;
     size_t len = (size_t)n;
-    if (r->lineno == 1 && len >= 2 && (memcmp(s, "\xFF\xFE", 2) == 0 || memcmp(s, "\xFE\xFF", 2) == 0)) {
+    if (r->lineno == 1 && len >= 2 &&
+        (memcmp(s, "\xFF\xFE", 2) == 0 || memcmp(s, "\xFE\xFF", 2) == 0)) {
         diag_add(r->d, DIAG_ERROR, r->label, r->lineno, NULL,
                  "text is UTF-16 (expected UTF-8 text; save the file as UTF-8)");
         return -1;
@@ -232,10 +247,11 @@ static int feed_line(csvr *r)
         len -= 3;
     }
     if (!valid_utf8((const unsigned char *)s, len)) {
-        diag_add(r->d, DIAG_ERROR, r->label, r->lineno, NULL, "text is not valid UTF-8 (expected UTF-8 text)");
+        diag_add(r->d, DIAG_ERROR, r->label, r->lineno, NULL,
+                 "text is not valid UTF-8 (expected UTF-8 text)");
         return -1;
     }
-    if (r->p.pstate == 0) {    /* ROW_NOT_BEGUN: the next row starts here */
+    if (r->p.pstate == 0) { /* ROW_NOT_BEGUN: the next row starts here */
         r->cur_line = r->lineno;
         r->open_comment = 0;
         if (!r->delim_known) {
@@ -263,9 +279,9 @@ static int feed_line(csvr *r)
     }
     if (csv_parse(&r->p, s, len, on_cell, on_row, r) != len) {
         diag_add(r->d, DIAG_ERROR, r->label, r->lineno, NULL, "malformed quoting (%s)",
-                 csv_error(&r->p) == CSV_EPARSE ?
-                 "a quote may only open a field or be doubled inside a quoted one" :
-                 csv_strerror(csv_error(&r->p)));
+                 csv_error(&r->p) == CSV_EPARSE
+                     ? "a quote may only open a field or be doubled inside a quoted one"
+                     : csv_strerror(csv_error(&r->p)));
         return -1;
     }
     if (r->oom) {
@@ -323,10 +339,7 @@ int csvr_next(csvr *r, csvr_row *row)
     }
 }
 
-char csvr_delim(const csvr *r)
-{
-    return r->delim_known ? r->delim : ',';
-}
+char csvr_delim(const csvr *r) { return r->delim_known ? r->delim : ','; }
 
 void csvr_close(csvr *r)
 {

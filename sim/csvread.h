@@ -19,9 +19,9 @@
 typedef struct csvr csvr;
 
 typedef struct csvr_row {
-    size_t n;          /* number of cells */
-    char **cells;      /* NUL-terminated; valid until the next csvr_next */
-    long line;         /* line the row starts on, from 1 */
+    size_t n;     /* number of cells */
+    char **cells; /* NUL-terminated; valid until the next csvr_next */
+    long line;    /* line the row starts on, from 1 */
 } csvr_row;
 
 /* Open path for reading. On failure adds an error to d and returns NULL.

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-void diag_add(diag *d, enum diag_level lv, const char *file, long line,
-              const char *column, const char *fmt, ...)
+void diag_add(diag *d, enum diag_level lv, const char *file, long line, const char *column,
+              const char *fmt, ...)
 {
     char msg[1024], loc[640] = "";
     va_list ap;
@@ -32,7 +32,10 @@ void diag_add(diag *d, enum diag_level lv, const char *file, long line,
     if (d->n == d->cap) {
         size_t nc = d->cap ? d->cap * 2 : 16;
         diag_item *ni = realloc(d->items, nc * sizeof *ni);
-        if (!ni) { free(text); return; }
+        if (!ni) {
+            free(text);
+            return;
+        }
         d->items = ni;
         d->cap = nc;
     }

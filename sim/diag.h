@@ -9,7 +9,7 @@ enum diag_level { DIAG_WARNING, DIAG_ERROR };
 
 typedef struct diag_item {
     enum diag_level level;
-    char *text;             /* the whole formatted line, without "warning: " */
+    char *text; /* the whole formatted line, without "warning: " */
 } diag_item;
 
 typedef struct diag {
@@ -21,9 +21,8 @@ typedef struct diag {
 /* Add a problem. file may be NULL (then no location), line 0 means the
  * file as a whole, column may be NULL. Out of memory drops the text but
  * still counts the error. */
-void diag_add(diag *d, enum diag_level lv, const char *file, long line,
-              const char *column, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+void diag_add(diag *d, enum diag_level lv, const char *file, long line, const char *column,
+              const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* Free every item; d itself is caller-owned and left empty. */
 void diag_clear(diag *d);

@@ -64,7 +64,8 @@ void evlog_event(void *ud, const sim_event *ev)
     evlog *l = ud;
     FILE *f = l->a.f;
     char u[NUM_BUF];
-    fprintf(f, "%llu,%lld,%s,", (unsigned long long)ev->run, (long long)ev->step, evlog_type_names[ev->type]);
+    fprintf(f, "%llu,%lld,%s,", (unsigned long long)ev->run, (long long)ev->step,
+            evlog_type_names[ev->type]);
     if (ev->viewer >= 0)
         fprintf(f, "%lld", (long long)ev->viewer);
     fputc(',', f);
@@ -76,7 +77,9 @@ void evlog_event(void *ud, const sim_event *ev)
     else if (ev->type == EV_GIFT || ev->type == EV_LOST)
         cell(f, l->s->t.gifts[ev->item].name);
     fprintf(f, ",%lld,%s,%s\n", (long long)ev->coins, num_fmt_micro(u, ev->usd),
-            ev->channel == CH_WEB ? "web" : ev->channel == CH_APP ? "app" : "");
+            ev->channel == CH_WEB   ? "web"
+            : ev->channel == CH_APP ? "app"
+                                    : "");
 }
 
 int evlog_close(evlog *l, int ok, char *msg, size_t n)
@@ -94,7 +97,8 @@ int evlog_probe(const char *path, char *msg, size_t n)
     struct stat st;
     char ignore[8];
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        snprintf(msg, n, "%s: exists and is not a regular file (expected a file for the event log)", path);
+        snprintf(msg, n, "%s: exists and is not a regular file (expected a file for the event log)",
+                 path);
         return -1;
     }
     evlog *l = evlog_open(path, NULL, msg, n);
@@ -109,12 +113,12 @@ int evlog_write_run(const scenario *s, uint64_t run, const char *path, atomic_in
 {
     evlog *l = evlog_open(path, s, msg, n);
     if (!l)
-        return MC_NOMEM;
+        return SIM_IO;
     world *w = world_new(s, run);
     if (!w) {
         evlog_close(l, 0, msg, n);
         snprintf(msg, n, "out of memory building run %llu", (unsigned long long)run);
-        return MC_NOMEM;
+        return SIM_NOMEM;
     }
     world_on_event(w, evlog_event, l);
     world_watch(w, stop);
@@ -122,24 +126,24 @@ int evlog_write_run(const scenario *s, uint64_t run, const char *path, atomic_in
     int rc = 0;
     while (!(stop && *stop) && (rc = world_step(w, &row)) == 0)
         ;
-    int st = MC_OK;
+    int st = SIM_OK;
     if (stop && *stop) {
         snprintf(msg, n, "while writing the event log of run %llu", (unsigned long long)run);
-        st = MC_STOPPED;
+        st = SIM_STOPPED;
     } else if (rc == WORLD_OVERFLOW) {
         world_overflow(w, msg, n);
-        st = MC_OVERFLOW;
+        st = SIM_OVERFLOW;
     } else if (rc < 0) {
         snprintf(msg, n, "out of memory in run %llu", (unsigned long long)run);
-        st = MC_NOMEM;
+        st = SIM_NOMEM;
     }
     world_free(w);
-    if (st != MC_OK) {
+    if (st != SIM_OK) {
         char ignore[8];
         evlog_close(l, 0, ignore, sizeof ignore);
         return st;
     }
     if (evlog_close(l, 1, msg, n) < 0)
-        return stop && *stop ? MC_STOPPED : MC_NOMEM;     /* a signal while it was being finished */
-    return MC_OK;
+        return stop && *stop ? SIM_STOPPED : SIM_IO; /* a signal while it was being finished */
+    return SIM_OK;
 }

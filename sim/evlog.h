@@ -12,7 +12,7 @@
 
 #define EVLOG_HEADER "run,step,type,viewer,creator,item,coins,usd,channel"
 
-extern const char *const evlog_type_names[5];   /* by enum ev_type */
+extern const char *const evlog_type_names[5]; /* by enum ev_type */
 
 typedef struct evlog evlog;
 
@@ -31,8 +31,8 @@ int evlog_close(evlog *l, int ok, char *msg, size_t n);
  * not a directory), leaving nothing behind. Returns 0, or -1 with msg. */
 int evlog_probe(const char *path, char *msg, size_t n);
 
-/* Run `run` of s alone, writing its events to path. Returns an mc_status
- * with msg on failure; MC_STOPPED (nothing written) when *stop (if stop is
+/* Run `run` of s alone, writing its events to path. Returns a sim_status
+ * with msg on failure; SIM_STOPPED (nothing written) when *stop (if stop is
  * not NULL) is set before a step. */
 int evlog_write_run(const scenario *s, uint64_t run, const char *path, atomic_int *stop, char *msg,
                     size_t n);

@@ -5,16 +5,16 @@
 
 typedef struct slot {
     uint64_t hash;
-    size_t off;                 /* key offset in the arena + 1; 0 empty */
+    size_t off; /* key offset in the arena + 1; 0 empty */
     int64_t index;
 } slot;
 
 struct idmap {
     slot *s;
-    size_t cap, n;              /* cap a power of two */
+    size_t cap, n; /* cap a power of two */
     char *arena;
     size_t alen, acap;
-    size_t *keyoff;             /* arena offset of each index's key */
+    size_t *keyoff; /* arena offset of each index's key */
     size_t kcap;
 };
 

@@ -22,5 +22,4 @@ const char *idmap_key(const idmap *m, int64_t i);
 /* Distinct keys so far. */
 size_t idmap_size(const idmap *m);
 
-
 #endif

@@ -161,11 +161,15 @@ void kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *end, run_resu
     out->value[M_ARPPU] = RATIO(e[TS_CASH_IN], e[TS_PAYERS]) / NUM_MICRO;
     out->value[M_PAYER_RATE] = RATIO(e[TS_PAYERS], out->viewers_existed);
     out->value[M_TAKE_RATE] = RATIO(e[TS_PLATFORM_CASH], e[TS_CASH_IN]);
-    double pending_value = (double)e[TS_PENDING_DIAMONDS] / NUM_MICRO * (double)end->usd_per_diamond;
-    out->value[M_CREATOR_SHARE] = e[TS_CASH_IN] > 0 ? ((double)e[TS_PAYOUTS_GROSS] + pending_value) / (double)e[TS_CASH_IN] : 0.0;
-    out->value[M_BREAKAGE_RATE] = e[TS_COINS_SOLD] + (double)e[TS_COINS_BONUS] > 0
-                                      ? (double)e[TS_COINS_BREAKAGE] / ((double)e[TS_COINS_SOLD] + (double)e[TS_COINS_BONUS])
-                                      : 0.0;
+    double pending_value =
+        (double)e[TS_PENDING_DIAMONDS] / NUM_MICRO * (double)end->usd_per_diamond;
+    out->value[M_CREATOR_SHARE] =
+        e[TS_CASH_IN] > 0 ? ((double)e[TS_PAYOUTS_GROSS] + pending_value) / (double)e[TS_CASH_IN]
+                          : 0.0;
+    out->value[M_BREAKAGE_RATE] =
+        e[TS_COINS_SOLD] + (double)e[TS_COINS_BONUS] > 0
+            ? (double)e[TS_COINS_BREAKAGE] / ((double)e[TS_COINS_SOLD] + (double)e[TS_COINS_BONUS])
+            : 0.0;
     out->value[M_LOST_RATE] = RATIO(e[TS_LOST_INTENTS], out->intents);
 #undef RATIO
 

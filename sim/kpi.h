@@ -7,20 +7,37 @@
 #include <stdint.h>
 
 enum ts_col {
-    TS_CASH_IN, TS_STORE_FEES, TS_PAYOUTS_GROSS, TS_PAYOUT_FEES, TS_PAYOUTS_NET,
-    TS_PLATFORM_CASH, TS_COINS_SOLD, TS_COINS_BONUS, TS_COINS_GIFTED, TS_COINS_BREAKAGE,
-    TS_WALLET_COINS, TS_DIAMONDS_CREDITED, TS_DIAMONDS_WITHDRAWN, TS_PENDING_DIAMONDS,
-    TS_PURCHASES, TS_GIFTS, TS_LOST_INTENTS, TS_ACTIVE_VIEWERS, TS_PAYERS,
-    TS_LIVE_CREATORS, TS_CASHOUTS, TS_N
+    TS_CASH_IN,
+    TS_STORE_FEES,
+    TS_PAYOUTS_GROSS,
+    TS_PAYOUT_FEES,
+    TS_PAYOUTS_NET,
+    TS_PLATFORM_CASH,
+    TS_COINS_SOLD,
+    TS_COINS_BONUS,
+    TS_COINS_GIFTED,
+    TS_COINS_BREAKAGE,
+    TS_WALLET_COINS,
+    TS_DIAMONDS_CREDITED,
+    TS_DIAMONDS_WITHDRAWN,
+    TS_PENDING_DIAMONDS,
+    TS_PURCHASES,
+    TS_GIFTS,
+    TS_LOST_INTENTS,
+    TS_ACTIVE_VIEWERS,
+    TS_PAYERS,
+    TS_LIVE_CREATORS,
+    TS_CASHOUTS,
+    TS_N
 };
 
-enum kpi_unit { U_MONEY, U_DIAMONDS, U_COUNT };     /* µUSD, µD, plain */
+enum kpi_unit { U_MONEY, U_DIAMONDS, U_COUNT }; /* µUSD, µD, plain */
 enum kpi_agg { AGG_SUM, AGG_LAST, AGG_MEAN, AGG_DISTINCT };
 
 typedef struct kpi_col {
     const char *name;
     enum kpi_unit unit;
-    enum kpi_agg agg;           /* how a run's figure is made from the steps */
+    enum kpi_agg agg; /* how a run's figure is made from the steps */
 } kpi_col;
 
 extern const kpi_col kpi_cols[TS_N];
@@ -32,14 +49,23 @@ typedef struct kpi_step {
 
 /* Metrics beyond the time-series columns. */
 enum derived {
-    M_ARPPU = TS_N, M_PAYER_RATE, M_TAKE_RATE, M_CREATOR_SHARE, M_BREAKAGE_RATE,
-    M_LOST_RATE, M_GINI, M_TOP1_CREATOR, M_TOP20_PAYER, M_CASHED_OUT, M_N
+    M_ARPPU = TS_N,
+    M_PAYER_RATE,
+    M_TAKE_RATE,
+    M_CREATOR_SHARE,
+    M_BREAKAGE_RATE,
+    M_LOST_RATE,
+    M_GINI,
+    M_TOP1_CREATOR,
+    M_TOP20_PAYER,
+    M_CASHED_OUT,
+    M_N
 };
 
 typedef struct kpi_metric {
     const char *name;
-    enum kpi_unit unit;         /* U_MONEY printed as USD, U_COUNT plain */
-    const char *what;           /* one line for tables and help */
+    enum kpi_unit unit; /* U_MONEY printed as USD, U_COUNT plain */
+    const char *what;   /* one line for tables and help */
 } kpi_metric;
 
 extern const kpi_metric kpi_metrics[M_N];
@@ -61,13 +87,13 @@ typedef struct run_result {
 /* What a run leaves behind besides its rows, for kpi_fill. */
 typedef struct kpi_end {
     uint64_t run;
-    int64_t payers;             /* distinct payers in the run */
-    int64_t viewers_existed;    /* population plus churn replacements */
-    int64_t usd_per_diamond;    /* µUSD, at the end: values pending diamonds */
-    int64_t *earned;            /* µD credited per creator, zero earners too (sorted in place) */
-    const unsigned char *cashed;/* per creator: cashed out at least once */
+    int64_t payers;              /* distinct payers in the run */
+    int64_t viewers_existed;     /* population plus churn replacements */
+    int64_t usd_per_diamond;     /* µUSD, at the end: values pending diamonds */
+    int64_t *earned;             /* µD credited per creator, zero earners too (sorted in place) */
+    const unsigned char *cashed; /* per creator: cashed out at least once */
     size_t ncreators;
-    int64_t *spend;             /* µUSD per payer, churned payers included (sorted in place) */
+    int64_t *spend; /* µUSD per payer, churned payers included (sorted in place) */
     size_t nspend;
 } kpi_end;
 

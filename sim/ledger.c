@@ -18,7 +18,8 @@ static void post(ledger *l, enum ledger_account from, enum ledger_account to, in
     add(l, &l->bal[to], amount, "an account balance");
 }
 
-void ledger_purchase(ledger *l, int channel, int64_t price, int64_t fee, int64_t coins, int64_t bonus)
+void ledger_purchase(ledger *l, int channel, int64_t price, int64_t fee, int64_t coins,
+                     int64_t bonus)
 {
     post(l, ACC_VIEWERS, ACC_PLATFORM, price);
     post(l, ACC_PLATFORM, channel ? ACC_WEB_PROCESSOR : ACC_APP_STORE, fee);
@@ -61,8 +62,10 @@ int ledger_check(const ledger *l, int64_t wallet_sum, int64_t pending_sum, char 
     /* The sums below in 128 bits: a ledger given here (a test's, say) need
      * not have passed the checked additions. */
     typedef __int128 wide;
-    if ((wide)l->coins_sold + l->coins_bonus != (wide)l->coins_gifted + l->coins_breakage + wallet_sum) {
-        snprintf(msg, n, "coins: sold %lld + bonus %lld != gifted %lld + breakage %lld + in wallets %lld",
+    if ((wide)l->coins_sold + l->coins_bonus !=
+        (wide)l->coins_gifted + l->coins_breakage + wallet_sum) {
+        snprintf(msg, n,
+                 "coins: sold %lld + bonus %lld != gifted %lld + breakage %lld + in wallets %lld",
                  (long long)l->coins_sold, (long long)l->coins_bonus, (long long)l->coins_gifted,
                  (long long)l->coins_breakage, (long long)wallet_sum);
         return -1;
@@ -73,14 +76,21 @@ int ledger_check(const ledger *l, int64_t wallet_sum, int64_t pending_sum, char 
                  num_fmt_micro(c, pending_sum));
         return -1;
     }
-    if ((wide)l->cash_in != (wide)l->store_fees + l->payouts_net + l->payout_fees + l->bal[ACC_PLATFORM]) {
-        snprintf(msg, n, "money: cash in %s != store fees %s + net payouts %s + payout fees %s + platform cash %s",
-                 num_fmt_micro(a, l->cash_in), num_fmt_micro(b, l->store_fees), num_fmt_micro(c, l->payouts_net),
-                 num_fmt_micro(d, l->payout_fees), num_fmt_micro(e, l->bal[ACC_PLATFORM]));
+    if ((wide)l->cash_in !=
+        (wide)l->store_fees + l->payouts_net + l->payout_fees + l->bal[ACC_PLATFORM]) {
+        snprintf(msg, n,
+                 "money: cash in %s != store fees %s + net payouts %s + payout fees %s + platform "
+                 "cash %s",
+                 num_fmt_micro(a, l->cash_in), num_fmt_micro(b, l->store_fees),
+                 num_fmt_micro(c, l->payouts_net), num_fmt_micro(d, l->payout_fees),
+                 num_fmt_micro(e, l->bal[ACC_PLATFORM]));
         return -1;
     }
     /* Each account against the flow that feeds it, named when it breaks. */
-    const struct { const char *name; wide bal, flow; } acc[] = {
+    const struct {
+        const char *name;
+        wide bal, flow;
+    } acc[] = {
         {"viewers (minus cash in)", -(wide)l->bal[ACC_VIEWERS], l->cash_in},
         {"app store (app fees)", l->bal[ACC_APP_STORE], (wide)l->store_fees - l->web_fees},
         {"web processor (web fees)", l->bal[ACC_WEB_PROCESSOR], l->web_fees},
@@ -89,15 +99,16 @@ int ledger_check(const ledger *l, int64_t wallet_sum, int64_t pending_sum, char 
     };
     for (size_t i = 0; i < sizeof acc / sizeof acc[0]; i++)
         if (acc[i].bal != acc[i].flow) {
-            snprintf(msg, n, "accounts: %s balance %s != flow %s", acc[i].name, num_fmt_micro(a, (int64_t)acc[i].bal),
-                     num_fmt_micro(b, (int64_t)acc[i].flow));
+            snprintf(msg, n, "accounts: %s balance %s != flow %s", acc[i].name,
+                     num_fmt_micro(a, (int64_t)acc[i].bal), num_fmt_micro(b, (int64_t)acc[i].flow));
             return -1;
         }
     (void)e;
     for (int i = 0; i < ACC_N; i++)
         sum += l->bal[i];
     if (sum != 0) {
-        snprintf(msg, n, "accounts: balances sum to %s (expected 0)", num_fmt_micro(a, (int64_t)sum));
+        snprintf(msg, n, "accounts: balances sum to %s (expected 0)",
+                 num_fmt_micro(a, (int64_t)sum));
         return -1;
     }
     return 0;

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 enum ledger_account {
-    ACC_VIEWERS,        /* outside money: goes negative as viewers pay */
+    ACC_VIEWERS, /* outside money: goes negative as viewers pay */
     ACC_PLATFORM,
     ACC_APP_STORE,
     ACC_WEB_PROCESSOR,
@@ -20,13 +20,13 @@ enum ledger_account {
 };
 
 typedef struct ledger {
-    int64_t bal[ACC_N];                 /* µUSD */
+    int64_t bal[ACC_N]; /* µUSD */
     /* flows */
     int64_t cash_in, store_fees, payouts_gross, payout_fees, payouts_net;
-    int64_t web_fees;                   /* the part of store_fees paid on the web */
+    int64_t web_fees; /* the part of store_fees paid on the web */
     int64_t coins_sold, coins_bonus, coins_gifted, coins_breakage;
-    int64_t coins_issued;               /* sold + bonus, itself a checked total */
-    int64_t diamonds_credited, diamonds_withdrawn;   /* µD */
+    int64_t coins_issued;                          /* sold + bonus, itself a checked total */
+    int64_t diamonds_credited, diamonds_withdrawn; /* µD */
     /* The first sum that left the int64 range, or NULL. Every addition
      * here is checked; once set, the figures are not to be trusted and the
      * run must fail (ledger_overflow names what broke). */
@@ -36,7 +36,8 @@ typedef struct ledger {
 /* Packs bought for price µUSD through channel (0 app, 1 web), the store
  * or processor keeping fee µUSD; coins and bonus coins enter wallets. The
  * amounts may be the sum of several purchases of one pack. */
-void ledger_purchase(ledger *l, int channel, int64_t price, int64_t fee, int64_t coins, int64_t bonus);
+void ledger_purchase(ledger *l, int channel, int64_t price, int64_t fee, int64_t coins,
+                     int64_t bonus);
 
 /* coins leave wallets as gifts; credited µD go to the creators (one gift
  * or the sum of several). */

@@ -14,39 +14,41 @@ int mc_one(const scenario *s, uint64_t run, const mc_opts *o, run_result *res, k
            int64_t *packs, char *msg, size_t n)
 {
     char why[512];
-    int st = MC_OK, rc;
+    int st = SIM_OK, rc;
     world *w = world_new(s, run);
     if (!w) {
         snprintf(msg, n, "out of memory building run %llu", (unsigned long long)run);
-        return MC_NOMEM;
+        return SIM_NOMEM;
     }
     int64_t steps = s->t.p.steps;
     world_watch(w, o->stop);
-    for (int64_t i = 0; i < steps && st == MC_OK; i++) {
+    for (int64_t i = 0; i < steps && st == SIM_OK; i++) {
         if ((o->stop && *o->stop) || (rc = world_step(w, &ts[i])) == WORLD_STOPPED) {
-            snprintf(msg, n, "stopped in run %llu at step %lld", (unsigned long long)run, (long long)i);
-            st = MC_STOPPED;
+            snprintf(msg, n, "stopped in run %llu at step %lld", (unsigned long long)run,
+                     (long long)i);
+            st = SIM_STOPPED;
         } else if (rc == WORLD_OVERFLOW) {
             world_overflow(w, msg, n);
-            st = MC_OVERFLOW;
+            st = SIM_OVERFLOW;
         } else if (rc < 0) {
-            snprintf(msg, n, "out of memory in run %llu, step %lld", (unsigned long long)run, (long long)i);
-            st = MC_NOMEM;
+            snprintf(msg, n, "out of memory in run %llu, step %lld", (unsigned long long)run,
+                     (long long)i);
+            st = SIM_NOMEM;
         } else {
             if (i == o->fault_step)
                 world_inject_fault(w);
             if ((o->check || i == steps - 1) && world_check(w, why, sizeof why) < 0) {
                 snprintf(msg, n, "ledger identity broken in run %llu after step %lld: %s",
                          (unsigned long long)run, (long long)i, why);
-                st = MC_LEDGER;
+                st = SIM_LEDGER;
             }
         }
     }
-    if (st == MC_OK && world_result(w, ts, steps, res) < 0) {
+    if (st == SIM_OK && world_result(w, ts, steps, res) < 0) {
         snprintf(msg, n, "out of memory finishing run %llu", (unsigned long long)run);
-        st = MC_NOMEM;
+        st = SIM_NOMEM;
     }
-    if (st == MC_OK && packs)
+    if (st == SIM_OK && packs)
         world_pack_totals(w, packs);
     world_free(w);
     return st;
@@ -59,9 +61,9 @@ typedef struct job {
     atomic_llong next, done;
     atomic_int failed, running;
     pthread_mutex_t lock;
-    pthread_cond_t changed;     /* a run finished or a worker stopped */
+    pthread_cond_t changed; /* a run finished or a worker stopped */
     int status;
-    long long status_run;       /* the run whose failure msg is */
+    long long status_run; /* the run whose failure msg is */
     char msg[600];
 } job;
 
@@ -78,9 +80,9 @@ static void *worker(void *arg)
         uint64_t run = (uint64_t)i + (uint64_t)(j->o->first > 0 ? j->o->first : 1);
         int st = mc_one(j->s, run, j->o, &j->r->res[i], &j->r->ts[i * j->r->steps],
                         &j->r->packs[(size_t)i * j->r->npacks * 2], msg, sizeof msg);
-        if (st == MC_STOPPED)
-            break;              /* not done: mc_run says how many were */
-        if (st != MC_OK) {
+        if (st == SIM_STOPPED)
+            break; /* not done: mc_run says how many were */
+        if (st != SIM_OK) {
             /* The lowest failing run is reported: every run below it was
              * started and runs to its end, so which one that is does not
              * depend on the threads' timing. */
@@ -133,10 +135,11 @@ int mc_run(const scenario *s, const mc_opts *o, mc_result **out, char *msg, size
         r->packs = calloc((size_t)r->runs * (r->npacks ? r->npacks : 1) * 2, sizeof *r->packs);
     }
     if (!r || !th || !r->res || !r->ts || !r->packs) {
-        snprintf(msg, n, "out of memory for %lld runs of %lld steps", (long long)o->runs, (long long)s->t.p.steps);
+        snprintf(msg, n, "out of memory for %lld runs of %lld steps", (long long)o->runs,
+                 (long long)s->t.p.steps);
         mc_result_free(r);
         free(th);
-        return MC_NOMEM;
+        return SIM_NOMEM;
     }
     memset(&j, 0, sizeof j);
     j.s = s;
@@ -157,7 +160,7 @@ int mc_run(const scenario *s, const mc_opts *o, mc_result **out, char *msg, size
     atomic_fetch_sub(&j.running, nt - started);
     if (started == 0) {
         atomic_fetch_add(&j.running, 1);
-        worker(&j);            /* no thread to be had: do the work here */
+        worker(&j); /* no thread to be had: do the work here */
     }
     /* Wake when a run finishes or every worker has stopped, and at least
      * ten times a second for the progress line and the stop flag. */
@@ -172,7 +175,7 @@ int mc_run(const scenario *s, const mc_opts *o, mc_result **out, char *msg, size
         if (atomic_load(&j.running) == 0)
             break;
         if (o->stop && *o->stop) {
-            atomic_store(&j.failed, 1);     /* workers stop after their run */
+            atomic_store(&j.failed, 1); /* workers stop after their run */
         }
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
@@ -185,7 +188,7 @@ int mc_run(const scenario *s, const mc_opts *o, mc_result **out, char *msg, size
             pthread_cond_timedwait(&j.changed, &j.lock, &ts);
     }
     pthread_mutex_unlock(&j.lock);
-    if (o->progress)            /* the last word, so a progress line can close */
+    if (o->progress) /* the last word, so a progress line can close */
         o->progress(o->ud, atomic_load(&j.done), r->runs);
     for (int i = 0; i < started; i++)
         pthread_join(th[i], NULL);
@@ -198,10 +201,11 @@ int mc_run(const scenario *s, const mc_opts *o, mc_result **out, char *msg, size
         return j.status;
     }
     if (atomic_load(&j.done) < r->runs) {
-        snprintf(msg, n, "after %lld of %lld runs", (long long)atomic_load(&j.done), (long long)r->runs);
+        snprintf(msg, n, "after %lld of %lld runs", (long long)atomic_load(&j.done),
+                 (long long)r->runs);
         mc_result_free(r);
-        return MC_STOPPED;
+        return SIM_STOPPED;
     }
     *out = r;
-    return MC_OK;
+    return SIM_OK;
 }

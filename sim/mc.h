@@ -11,34 +11,31 @@
 
 #include "kpi.h"
 #include "scenario.h"
+#include "status.h"
 
 typedef struct mc_opts {
-    int64_t runs;               /* how many runs: first .. first + runs - 1 */
-    int64_t first;              /* the first run's number; 0 means 1 */
-    int threads;                /* >= 1 */
-    int check;                  /* check the ledger after every step */
+    int64_t runs;  /* how many runs: first .. first + runs - 1 */
+    int64_t first; /* the first run's number; 0 means 1 */
+    int threads;   /* >= 1 */
+    int check;     /* check the ledger after every step */
     /* Called about ten times a second from the calling thread. */
     void (*progress)(void *ud, int64_t done, int64_t total);
     void *ud;
-    atomic_int *stop;/* set to non-zero to stop early: checked
+    atomic_int *stop;   /* set to non-zero to stop early: checked
                                  * before every step of every run */
-    int64_t fault_step;         /* tests only: break the ledger at this step (-1 never) */
+    int64_t fault_step; /* tests only: break the ledger at this step (-1 never) */
 } mc_opts;
 
 typedef struct mc_result {
     int64_t runs, steps;
-    run_result *res;            /* [runs] */
-    kpi_step *ts;               /* [runs * steps], run-major */
+    run_result *res; /* [runs] */
+    kpi_step *ts;    /* [runs * steps], run-major */
     size_t npacks;
-    int64_t *packs;             /* [runs * npacks * 2]: purchases, µUSD */
+    int64_t *packs; /* [runs * npacks * 2]: purchases, µUSD */
 } mc_result;
 
-/* MC_OVERFLOW: a total left the int64 range (the message names it and the
- * bound); the scenario is too large to be counted exactly. */
-enum mc_status { MC_OK = 0, MC_NOMEM = 1, MC_LEDGER = 3, MC_STOPPED = 4, MC_OVERFLOW = 5 };
-
-/* Run every run. Returns MC_OK with *out filled (free with mc_result_free),
- * or a status with a message in msg (for MC_LEDGER: the run, step and the
+/* Run every run. Returns SIM_OK with *out filled (free with mc_result_free),
+ * or a status with a message in msg (for SIM_LEDGER: the run, step and the
  * broken identity with its figures). */
 int mc_run(const scenario *s, const mc_opts *o, mc_result **out, char *msg, size_t n);
 
@@ -47,7 +44,7 @@ void mc_result_free(mc_result *r);
 /* One run alone, into res and ts[steps] (caller-allocated), with o's check
  * and fault_step (its runs, threads and hooks are not used). packs, if not
  * NULL, receives world_pack_totals at the end.
- * Returns an mc_status. */
+ * Returns a sim_status. */
 int mc_one(const scenario *s, uint64_t run, const mc_opts *o, run_result *res, kpi_step *ts,
            int64_t *packs, char *msg, size_t n);
 

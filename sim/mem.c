@@ -15,7 +15,7 @@
  * most 8 a core): that counts against ulimit -v only, being mapped with no
  * access until used. */
 #define THREAD_STACK ((int64_t)8 << 20)
-#define ARENA ((int64_t)64 << 20)
+#define ARENA        ((int64_t)64 << 20)
 /* The program, its libraries and the scenario's tables. */
 #define BASE ((int64_t)16 << 20)
 
@@ -94,7 +94,8 @@ static void avail_all(int64_t avail[AV_N], const char *why[AV_N])
     }
     if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
         int64_t mapped = proc_kb("/proc/self/status", "VmSize");
-        least(&avail[AV_ADDRESS], &why[AV_ADDRESS], (int64_t)rl.rlim_cur - (mapped > 0 ? mapped : 0),
+        least(&avail[AV_ADDRESS], &why[AV_ADDRESS],
+              (int64_t)rl.rlim_cur - (mapped > 0 ? mapped : 0),
               "the address-space limit (ulimit -v)");
     }
     if (getrlimit(RLIMIT_DATA, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
@@ -105,11 +106,13 @@ static void avail_all(int64_t avail[AV_N], const char *why[AV_N])
     int64_t sys = proc_kb("/proc/meminfo", "MemAvailable");
     if (sys >= 0) {
         int64_t swap = proc_kb("/proc/meminfo", "SwapFree");
-        least(&avail[AV_MEMORY], &why[AV_MEMORY], sys + (swap > 0 ? swap : 0), "the memory the system has available");
+        least(&avail[AV_MEMORY], &why[AV_MEMORY], sys + (swap > 0 ? swap : 0),
+              "the memory the system has available");
     }
     /* The cgroup's limit as a container sees it at the root of its own
      * mount (v2, then v1); nested hierarchies are not followed (README). */
-    int64_t cmax = file_num("/sys/fs/cgroup/memory.max"), ccur = file_num("/sys/fs/cgroup/memory.current");
+    int64_t cmax = file_num("/sys/fs/cgroup/memory.max"),
+            ccur = file_num("/sys/fs/cgroup/memory.current");
     if (cmax > 0 && ccur >= 0)
         least(&avail[AV_MEMORY], &why[AV_MEMORY], cmax - ccur, "the container's memory limit");
     /* cgroup v1: "no limit" reads as a number near 2^63. */
@@ -127,17 +130,20 @@ int mem_check(const scenario *s, int64_t need, int threads, char *msg, size_t n)
     int64_t arenas = threads < 8 * (ncpu > 0 ? ncpu : 1) ? threads : 8 * (ncpu > 0 ? ncpu : 1);
     avail_all(a, w);
     if (need > INT64_MAX / 2)
-        need = INT64_MAX / 2;   /* absurd either way; keeps the sums below in range */
+        need = INT64_MAX / 2; /* absurd either way; keeps the sums below in range */
     want[AV_ADDRESS] = need + threads * THREAD_STACK + arenas * ARENA;
     want[AV_DATA] = need + threads * THREAD_STACK;
     want[AV_MEMORY] = need;
     for (int k = 0; k < AV_N; k++)
         if (a[k] >= 0 && want[k] > a[k]) {
             snprintf(msg, n,
-                     "%s needs about %.0f MB for %lld viewers and %lld creators (%.0f MB a run in progress, %d at a "
-                     "time), more than the %.0f MB %s leaves; lower viewers, creators, runs or --threads",
-                     s->t.p.name, (double)want[k] / MB, (long long)s->t.p.viewers, (long long)s->t.p.creators,
-                     (double)mem_world(s) / MB, threads, (double)a[k] / MB, w[k]);
+                     "%s needs about %.0f MB for %lld viewers and %lld creators (%.0f MB a run in "
+                     "progress, %d at a "
+                     "time), more than the %.0f MB %s leaves; lower viewers, creators, runs or "
+                     "--threads",
+                     s->t.p.name, (double)want[k] / MB, (long long)s->t.p.viewers,
+                     (long long)s->t.p.creators, (double)mem_world(s) / MB, threads,
+                     (double)a[k] / MB, w[k]);
             return -1;
         }
     return 0;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REAL_DIGITS 400     /* far more than any spreadsheet writes */
+#define REAL_DIGITS 400 /* far more than any spreadsheet writes */
 
 /* Digits accumulate into an unsigned 64-bit value; the bound is checked
  * before each multiply so an overflowing number is reported, not wrapped. */
@@ -31,23 +31,46 @@ int num_parse_dec(const char *s, int64_t *micro, const char **why)
     uint64_t ip = 0, fp = 0;
     const uint64_t limit = (uint64_t)INT64_MAX / NUM_MICRO;
 
-    if (!s || !*s) { *why = "empty value"; return -1; }
-    if (*s == '+' || *s == '-') neg = (*s++ == '-');
-    if (parse_digits(&s, &ip, &nint, limit) < 0) { *why = "number too large"; return -1; }
+    if (!s || !*s) {
+        *why = "empty value";
+        return -1;
+    }
+    if (*s == '+' || *s == '-')
+        neg = (*s++ == '-');
+    if (parse_digits(&s, &ip, &nint, limit) < 0) {
+        *why = "number too large";
+        return -1;
+    }
     if (*s == '.') {
         s++;
         while (*s >= '0' && *s <= '9') {
-            if (nfrac == 6) { *why = "more than 6 decimal places"; return -1; }
+            if (nfrac == 6) {
+                *why = "more than 6 decimal places";
+                return -1;
+            }
             fp = fp * 10 + (uint64_t)(*s++ - '0');
             nfrac++;
         }
-        if (nfrac == 0 && nint == 0) { *why = "not a number"; return -1; }
+        if (nfrac == 0 && nint == 0) {
+            *why = "not a number";
+            return -1;
+        }
     }
-    if (nint == 0 && nfrac == 0) { *why = "not a number"; return -1; }
-    if (*s) { *why = "not a number"; return -1; }
-    for (int i = nfrac; i < 6; i++) fp *= 10;
+    if (nint == 0 && nfrac == 0) {
+        *why = "not a number";
+        return -1;
+    }
+    if (*s) {
+        *why = "not a number";
+        return -1;
+    }
+    for (int i = nfrac; i < 6; i++)
+        fp *= 10;
     uint64_t v = ip * (uint64_t)NUM_MICRO + fp;
-    if (v > (uint64_t)INT64_MAX) { *why = "number too large"; return -1; }
+    if (v > (uint64_t)INT64_MAX) {
+        *why = "number too large";
+        return -1;
+    }
     *micro = neg ? -(int64_t)v : (int64_t)v;
     return 0;
 }
@@ -61,38 +84,66 @@ int num_parse_real(const char *s, double *micro, const char **why)
     int nd = 0, nfrac = 0, frac = 0, nonzero = 0;
     long ex = 0;
 
-    if (!s || !*s) { *why = "empty value"; return -1; }
+    if (!s || !*s) {
+        *why = "empty value";
+        return -1;
+    }
     if (*s == '+' || *s == '-') {
-        if (*s == '-') buf[n++] = '-';
+        if (*s == '-')
+            buf[n++] = '-';
         s++;
     }
     for (;; s++) {
-        if (*s == '.' && !frac) { frac = 1; continue; }
-        if (*s < '0' || *s > '9') break;
-        if (nd == REAL_DIGITS) { *why = "too many digits"; return -1; }
+        if (*s == '.' && !frac) {
+            frac = 1;
+            continue;
+        }
+        if (*s < '0' || *s > '9')
+            break;
+        if (nd == REAL_DIGITS) {
+            *why = "too many digits";
+            return -1;
+        }
         buf[n++] = *s;
         nd++;
         nfrac += frac;
         nonzero |= *s != '0';
     }
-    if (nd == 0) { *why = "not a number"; return -1; }
+    if (nd == 0) {
+        *why = "not a number";
+        return -1;
+    }
     if (*s == 'e' || *s == 'E') {
         int neg = 0, ne = 0;
         s++;
-        if (*s == '+' || *s == '-') neg = (*s++ == '-');
+        if (*s == '+' || *s == '-')
+            neg = (*s++ == '-');
         for (; *s >= '0' && *s <= '9'; s++, ne++)
-            if (ex < 10000000)      /* beyond this, 0 or too large anyway */
+            if (ex < 10000000) /* beyond this, 0 or too large anyway */
                 ex = ex * 10 + (*s - '0');
-        if (ne == 0) { *why = "not a number"; return -1; }
-        if (neg) ex = -ex;
+        if (ne == 0) {
+            *why = "not a number";
+            return -1;
+        }
+        if (neg)
+            ex = -ex;
     }
-    if (*s) { *why = "not a number"; return -1; }
+    if (*s) {
+        *why = "not a number";
+        return -1;
+    }
     snprintf(buf + n, sizeof buf - n, "e%ld", ex + 6 - nfrac);
     double v = strtod(buf, NULL);
-    if (!isfinite(v)) { *why = "number too large"; return -1; }
+    if (!isfinite(v)) {
+        *why = "number too large";
+        return -1;
+    }
     /* A nonzero number that would be held as 0 (or with less than a
      * double's precision) is not the number written. */
-    if (v != 0 ? !isnormal(v) : nonzero) { *why = "nonzero number too close to 0 to hold"; return -1; }
+    if (v != 0 ? !isnormal(v) : nonzero) {
+        *why = "nonzero number too close to 0 to hold";
+        return -1;
+    }
     *micro = v;
     return 0;
 }
@@ -102,10 +153,20 @@ int num_parse_int(const char *s, int64_t *out, const char **why)
     int neg = 0, n = 0;
     uint64_t v = 0;
 
-    if (!s || !*s) { *why = "empty value"; return -1; }
-    if (*s == '+' || *s == '-') neg = (*s++ == '-');
-    if (parse_digits(&s, &v, &n, (uint64_t)INT64_MAX) < 0) { *why = "number too large"; return -1; }
-    if (n == 0 || *s) { *why = (*s == '.' && n) ? "not a whole number" : "not a number"; return -1; }
+    if (!s || !*s) {
+        *why = "empty value";
+        return -1;
+    }
+    if (*s == '+' || *s == '-')
+        neg = (*s++ == '-');
+    if (parse_digits(&s, &v, &n, (uint64_t)INT64_MAX) < 0) {
+        *why = "number too large";
+        return -1;
+    }
+    if (n == 0 || *s) {
+        *why = (*s == '.' && n) ? "not a whole number" : "not a number";
+        return -1;
+    }
     *out = neg ? -(int64_t)v : (int64_t)v;
     return 0;
 }
@@ -115,10 +176,20 @@ int num_parse_u64(const char *s, uint64_t *out, const char **why)
     int n = 0;
     uint64_t v = 0;
 
-    if (!s || !*s) { *why = "empty value"; return -1; }
-    if (*s == '+') s++;
-    if (parse_digits(&s, &v, &n, UINT64_MAX) < 0) { *why = "number too large"; return -1; }
-    if (n == 0 || *s) { *why = "not a whole non-negative number"; return -1; }
+    if (!s || !*s) {
+        *why = "empty value";
+        return -1;
+    }
+    if (*s == '+')
+        s++;
+    if (parse_digits(&s, &v, &n, UINT64_MAX) < 0) {
+        *why = "number too large";
+        return -1;
+    }
+    if (n == 0 || *s) {
+        *why = "not a whole non-negative number";
+        return -1;
+    }
     *out = v;
     return 0;
 }
@@ -135,8 +206,10 @@ char *num_fmt_short(char *buf, int64_t micro)
 {
     num_fmt_micro(buf, micro);
     size_t n = strlen(buf);
-    while (buf[n - 1] == '0') buf[--n] = '\0';
-    if (buf[n - 1] == '.') buf[--n] = '\0';
+    while (buf[n - 1] == '0')
+        buf[--n] = '\0';
+    if (buf[n - 1] == '.')
+        buf[--n] = '\0';
     return buf;
 }
 
@@ -158,7 +231,7 @@ static void unit_text(const char *e, char *out)
         dig[k++] = '0';
     while (k > 1 && dig[k - 1] == '0')
         k--;
-    int pt = x - 6 + 1;             /* digits before the point */
+    int pt = x - 6 + 1; /* digits before the point */
     if (pt > 21 || pt < -20) {
         out[n++] = dig[0];
         if (k > 1)
@@ -201,10 +274,7 @@ char *num_fmt_real(char *buf, double micro)
 
 /* ------------------------------------------- numbers as spreadsheets write them */
 
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
 int num_decimal_comma(const char *s)
 {
@@ -245,7 +315,7 @@ void num_shift_point(const char *s, int places, char *out, size_t n)
     if (*s == '.')
         for (s++; is_digit(*s) && nd < (int)sizeof dig; s++)
             dig[nd++] = *s;
-    int pt = nint - places;     /* digits before the point */
+    int pt = nint - places; /* digits before the point */
     for (int i = 0; i < pt; i++)
         if (ni || (i < nd && dig[i] != '0'))
             ip[ni++] = i < nd ? dig[i] : '0';
@@ -299,7 +369,7 @@ int64_t num_muldiv(int64_t a, int64_t b, int64_t d)
     if (d <= 0 || a < 0 || b < 0)
         return -1;
     if ((uint64_t)a <= UINT32_MAX && (uint64_t)b <= UINT32_MAX)
-        return (int64_t)((uint64_t)a * (uint64_t)b / (uint64_t)d);    /* fits: no 128-bit divide */
+        return (int64_t)((uint64_t)a * (uint64_t)b / (uint64_t)d); /* fits: no 128-bit divide */
     unsigned __int128 p = (unsigned __int128)(uint64_t)a * (uint64_t)b / (uint64_t)d;
     if (p > (unsigned __int128)INT64_MAX)
         return -1;

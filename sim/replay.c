@@ -14,12 +14,13 @@
 #define MICRO NUM_MICRO
 
 enum { C_RUN, C_STEP, C_TYPE, C_VIEWER, C_CREATOR, C_ITEM, C_COINS, C_USD, C_CHANNEL, C_N };
-static const char *const colname[C_N] = {"run", "step", "type", "viewer", "creator", "item", "coins", "usd", "channel"};
+static const char *const colname[C_N] = {"run",  "step",  "type", "viewer", "creator",
+                                         "item", "coins", "usd",  "channel"};
 
 typedef struct ev {
     int type;
-    int64_t viewer, creator;    /* dense indices, -1 none */
-    long item;                  /* pack or gift index, -1 unknown */
+    int64_t viewer, creator; /* dense indices, -1 none */
+    long item;               /* pack or gift index, -1 unknown */
     int64_t coins, usd;
     int channel;
     long line;
@@ -54,23 +55,23 @@ struct replay {
     csvr *in;
     char *path;
     int col[C_N];
-    size_t ncells;              /* cells in the header, and so in every row */
-    int64_t step;               /* next step to apply */
+    size_t ncells; /* cells in the header, and so in every row */
+    int64_t step;  /* next step to apply */
     int have_next, eof;
     ev next;
     int64_t next_step;
-    growvec buf;                /* the events of the step being applied */
+    growvec buf; /* the events of the step being applied */
 
     idmap *vid, *cid;
-    growvec wallet, spend, last_buy;    /* per viewer: int64, int64, int64 */
-    growvec pending, earned, cashed;    /* per creator: int64, int64, uchar */
-    growvec churned;                    /* spend of payers who left */
+    growvec wallet, spend, last_buy; /* per viewer: int64, int64, int64 */
+    growvec pending, earned, cashed; /* per creator: int64, int64, uchar */
+    growvec churned;                 /* spend of payers who left */
     int64_t payers_run, churns;
     int64_t *pack_n, *pack_usd;
     int64_t *gift_n;
-    int64_t gift_value[2], credit_value[2];     /* as in world_snap */
+    int64_t gift_value[2], credit_value[2]; /* as in world_snap */
     ledger L;
-    const char *ovf;            /* the first total past int64 (see add) */
+    const char *ovf; /* the first total past int64 (see add) */
     kpi_step cur, total;
     replay_counts k;
 };
@@ -106,9 +107,9 @@ static int64_t id_of(replay *r, int creator, const char *key)
     return i;
 }
 
-#define ROW_GIFT_MAX 1000000LL          /* a gift's coins (scenario.c) */
-#define ROW_COINS_MAX 2000000000LL      /* a pack's coins plus its bonus */
-#define ROW_USD_MAX (1000000LL * MICRO) /* a pack's price */
+#define ROW_GIFT_MAX  1000000LL           /* a gift's coins (scenario.c) */
+#define ROW_COINS_MAX 2000000000LL        /* a pack's coins plus its bonus */
+#define ROW_USD_MAX   (1000000LL * MICRO) /* a pack's price */
 
 /* Parse the next data row into r->next. 1 a row, 0 the end, -1 an error. */
 static int read_row(replay *r, diag *d)
@@ -125,7 +126,8 @@ static int read_row(replay *r, diag *d)
     e->item = -1;
     e->channel = -1;
     if (row.n != r->ncells) {
-        diag_add(d, DIAG_ERROR, r->path, row.line, NULL, "%zu cells in this row (expected %zu, as in the header)", row.n, r->ncells);
+        diag_add(d, DIAG_ERROR, r->path, row.line, NULL,
+                 "%zu cells in this row (expected %zu, as in the header)", row.n, r->ncells);
         return -1;
     }
     for (int i = 0; i < C_N; i++)
@@ -133,23 +135,27 @@ static int read_row(replay *r, diag *d)
     const char *why = "below 1";
     int64_t run = 0;
     if (num_parse_int(c[C_RUN], &run, &why) < 0 || run < 1) {
-        diag_add(d, DIAG_ERROR, r->path, row.line, "run", "run \"%s\": %s (expected a run number from 1)", c[C_RUN], why);
+        diag_add(d, DIAG_ERROR, r->path, row.line, "run",
+                 "run \"%s\": %s (expected a run number from 1)", c[C_RUN], why);
         return -1;
     }
     if (r->k.run && (uint64_t)run != r->k.run) {
-        diag_add(d, DIAG_ERROR, r->path, row.line, "run", "run %lld after run %llu (expected one run per log)", (long long)run,
+        diag_add(d, DIAG_ERROR, r->path, row.line, "run",
+                 "run %lld after run %llu (expected one run per log)", (long long)run,
                  (unsigned long long)r->k.run);
         return -1;
     }
     r->k.run = (uint64_t)run;
     r->next_step = 0;
     if (num_parse_int(c[C_STEP], &r->next_step, &why) < 0 || r->next_step < 0) {
-        diag_add(d, DIAG_ERROR, r->path, row.line, "step", "step \"%s\": %s (expected a whole number from 0)", c[C_STEP],
+        diag_add(d, DIAG_ERROR, r->path, row.line, "step",
+                 "step \"%s\": %s (expected a whole number from 0)", c[C_STEP],
                  r->next_step < 0 ? "negative" : why);
         return -1;
     }
     if (r->next_step >= r->t.p.steps) {
-        diag_add(d, DIAG_ERROR, r->path, row.line, "step", "step %lld is beyond the scenario's %lld steps (expected a step from 0 to %lld)",
+        diag_add(d, DIAG_ERROR, r->path, row.line, "step",
+                 "step %lld is beyond the scenario's %lld steps (expected a step from 0 to %lld)",
                  (long long)r->next_step, (long long)r->t.p.steps, (long long)r->t.p.steps - 1);
         return -1;
     }
@@ -158,17 +164,20 @@ static int read_row(replay *r, diag *d)
         if (strcmp(c[C_TYPE], evlog_type_names[t]) == 0)
             e->type = t;
     if (e->type < 0) {
-        diag_add(d, DIAG_ERROR, r->path, row.line, "type", "unknown event type \"%.40s\" (expected purchase, gift, lost, cashout or churn)",
+        diag_add(d, DIAG_ERROR, r->path, row.line, "type",
+                 "unknown event type \"%.40s\" (expected purchase, gift, lost, cashout or churn)",
                  c[C_TYPE]);
         return -1;
     }
     int need_v = e->type != EV_CASHOUT, need_c = e->type == EV_GIFT || e->type == EV_CASHOUT;
     if (need_v && !*c[C_VIEWER]) {
-        diag_add(d, DIAG_ERROR, r->path, row.line, "viewer", "a %s needs a viewer (expected an identifier)", c[C_TYPE]);
+        diag_add(d, DIAG_ERROR, r->path, row.line, "viewer",
+                 "a %s needs a viewer (expected an identifier)", c[C_TYPE]);
         return -1;
     }
     if (need_c && !*c[C_CREATOR]) {
-        diag_add(d, DIAG_ERROR, r->path, row.line, "creator", "a %s needs a creator (expected an identifier)", c[C_TYPE]);
+        diag_add(d, DIAG_ERROR, r->path, row.line, "creator",
+                 "a %s needs a creator (expected an identifier)", c[C_TYPE]);
         return -1;
     }
     if (need_v && (e->viewer = id_of(r, 0, c[C_VIEWER])) < 0)
@@ -179,24 +188,30 @@ static int read_row(replay *r, diag *d)
      * largest gift, the largest pack with its bonus, the highest price.
      * Within these the products and sums of apply() stay inside 64 bits
      * (churn coins are only compared, cash-outs are capped by the pending). */
-    int64_t most = e->type == EV_GIFT ? ROW_GIFT_MAX : e->type == EV_PURCHASE ? ROW_COINS_MAX : INT64_MAX;
+    int64_t most = e->type == EV_GIFT       ? ROW_GIFT_MAX
+                   : e->type == EV_PURCHASE ? ROW_COINS_MAX
+                                            : INT64_MAX;
     if (num_parse_int(c[C_COINS], &e->coins, &why) < 0 || e->coins < 0) {
-        diag_add(d, DIAG_ERROR, r->path, row.line, "coins", "coins \"%s\": %s (expected a whole number from 0)", c[C_COINS],
+        diag_add(d, DIAG_ERROR, r->path, row.line, "coins",
+                 "coins \"%s\": %s (expected a whole number from 0)", c[C_COINS],
                  e->coins < 0 ? "negative" : why);
         return -1;
     }
     if (e->coins > most) {
-        diag_add(d, DIAG_ERROR, r->path, row.line, "coins", "coins %lld: too large for a %s (expected at most %lld)",
-                 (long long)e->coins, c[C_TYPE], (long long)most);
+        diag_add(d, DIAG_ERROR, r->path, row.line, "coins",
+                 "coins %lld: too large for a %s (expected at most %lld)", (long long)e->coins,
+                 c[C_TYPE], (long long)most);
         return -1;
     }
     if (*c[C_USD] && (num_parse_dec(c[C_USD], &e->usd, &why) < 0 || e->usd < 0)) {
-        diag_add(d, DIAG_ERROR, r->path, row.line, "usd", "usd \"%s\": %s (expected an amount with at most 6 decimals)", c[C_USD],
+        diag_add(d, DIAG_ERROR, r->path, row.line, "usd",
+                 "usd \"%s\": %s (expected an amount with at most 6 decimals)", c[C_USD],
                  e->usd < 0 ? "negative" : why);
         return -1;
     }
     if (e->usd > ROW_USD_MAX) {
-        diag_add(d, DIAG_ERROR, r->path, row.line, "usd", "usd \"%s\": too large (expected at most 1000000)", c[C_USD]);
+        diag_add(d, DIAG_ERROR, r->path, row.line, "usd",
+                 "usd \"%s\": too large (expected at most 1000000)", c[C_USD]);
         return -1;
     }
     if (*c[C_CHANNEL]) {
@@ -205,7 +220,8 @@ static int read_row(replay *r, diag *d)
         else if (!strcmp(c[C_CHANNEL], "web"))
             e->channel = CH_WEB;
         else {
-            diag_add(d, DIAG_ERROR, r->path, row.line, "channel", "channel \"%.40s\" (expected app or web)", c[C_CHANNEL]);
+            diag_add(d, DIAG_ERROR, r->path, row.line, "channel",
+                     "channel \"%.40s\" (expected app or web)", c[C_CHANNEL]);
             return -1;
         }
     }
@@ -216,12 +232,16 @@ static int read_row(replay *r, diag *d)
              * what it is worth; it is counted and reported. */
             if (e->type == EV_PURCHASE && (!*c[C_USD] || e->channel < 0 || e->coins == 0)) {
                 diag_add(d, DIAG_ERROR, r->path, row.line, "item",
-                         "pack \"%.60s\" is not in the scenario (expected a known pack, or coins, usd and channel on the row)", c[C_ITEM]);
+                         "pack \"%.60s\" is not in the scenario (expected a known pack, or coins, "
+                         "usd and channel on the row)",
+                         c[C_ITEM]);
                 return -1;
             }
             if (e->type != EV_PURCHASE && e->coins == 0) {
                 diag_add(d, DIAG_ERROR, r->path, row.line, "item",
-                         "gift \"%.60s\" is not in the scenario (expected a known gift, or its coins on the row)", c[C_ITEM]);
+                         "gift \"%.60s\" is not in the scenario (expected a known gift, or its "
+                         "coins on the row)",
+                         c[C_ITEM]);
                 return -1;
             }
             if (e->type == EV_PURCHASE)
@@ -285,16 +305,18 @@ replay *replay_open(const scenario *s, const char *path, const replay_opts *o, d
             if (strcmp(row.cells[i], colname[k]) == 0)
                 break;
         if (k == C_N)
-            diag_add(d, DIAG_ERROR, path, row.line, row.cells[i][0] ? row.cells[i] : "(empty)", "unknown column (expected %s)",
-                     EVLOG_HEADER);
+            diag_add(d, DIAG_ERROR, path, row.line, row.cells[i][0] ? row.cells[i] : "(empty)",
+                     "unknown column (expected %s)", EVLOG_HEADER);
         else if (r->col[k] >= 0)
-            diag_add(d, DIAG_ERROR, path, row.line, colname[k], "column appears twice in the header (expected once)");
+            diag_add(d, DIAG_ERROR, path, row.line, colname[k],
+                     "column appears twice in the header (expected once)");
         else
             r->col[k] = (int)i;
     }
     for (int k = 0; k < C_N; k++)
         if (r->col[k] < 0)
-            diag_add(d, DIAG_ERROR, path, row.line, colname[k], "required column missing (expected \"%s\" in the header)", colname[k]);
+            diag_add(d, DIAG_ERROR, path, row.line, colname[k],
+                     "required column missing (expected \"%s\" in the header)", colname[k]);
     if (d->errors > e0) {
         replay_free(r);
         return NULL;
@@ -332,16 +354,14 @@ void replay_free(replay *r)
     free(r);
 }
 
-const replay_counts *replay_get_counts(const replay *r)
-{
-    return &r->k;
-}
+const replay_counts *replay_get_counts(const replay *r) { return &r->k; }
 
 static int infeasible(replay *r, const ev *e, diag *d, const char *what)
 {
     if (r->o.lenient)
         return 0;
-    diag_add(d, DIAG_ERROR, r->path, e->line, NULL, "%s (use --lenient to count such events as rejected)", what);
+    diag_add(d, DIAG_ERROR, r->path, e->line, NULL,
+             "%s (use --lenient to count such events as rejected)", what);
     return -1;
 }
 
@@ -363,9 +383,11 @@ static int apply(replay *r, const ev *e, diag *d)
     if (r->ovf || r->L.ovf) {
         const char *what = r->ovf ? r->ovf : r->L.ovf;
         diag_add(d, DIAG_ERROR, r->path, e->line, NULL,
-                 "%s went past %s, the most a 64-bit total holds (expected a log whose totals fit)", what,
-                 strstr(what, "coins") ? "9223372036854775807 coins"
-                 : strstr(what, "diamonds") ? "9223372036854.775807 diamonds" : "9223372036854.775807 USD");
+                 "%s went past %s, the most a 64-bit total holds (expected a log whose totals fit)",
+                 what,
+                 strstr(what, "coins")      ? "9223372036854775807 coins"
+                 : strstr(what, "diamonds") ? "9223372036854.775807 diamonds"
+                                            : "9223372036854.775807 USD");
         return -1;
     }
     return 0;
@@ -400,7 +422,7 @@ static int apply_row(replay *r, const ev *e, diag *d)
             const sc_pack *pk = &r->t.packs[e->item];
             if (e->usd != pk->price)
                 r->k.price_differs++;
-            price = pk->price;          /* the scenario's price: what-if on prices */
+            price = pk->price; /* the scenario's price: what-if on prices */
             ch = (int)pk->channel;
             bonus = pk->bonus < e->coins ? pk->bonus : e->coins;
             r->pack_n[e->item]++;
@@ -424,8 +446,8 @@ static int apply_row(replay *r, const ev *e, diag *d)
     }
     case EV_GIFT: {
         if (V64(r->wallet, e->viewer) < e->coins) {
-            snprintf(msg, sizeof msg, "gift of %lld coins, but the viewer's wallet holds %lld", (long long)e->coins,
-                     (long long)V64(r->wallet, e->viewer));
+            snprintf(msg, sizeof msg, "gift of %lld coins, but the viewer's wallet holds %lld",
+                     (long long)e->coins, (long long)V64(r->wallet, e->viewer));
             r->k.rejected_gifts++;
             return infeasible(r, e, d, msg);
         }
@@ -447,15 +469,14 @@ static int apply_row(replay *r, const ev *e, diag *d)
         r->cur.v[TS_GIFTS]++;
         return 0;
     }
-    case EV_LOST:
-        r->cur.v[TS_LOST_INTENTS]++;
-        return 0;
-    default: {     /* cash-out */
+    case EV_LOST: r->cur.v[TS_LOST_INTENTS]++; return 0;
+    default: { /* cash-out */
         int64_t whole = V64(r->pending, e->creator) / MICRO, dd = e->coins;
         int capped = 0;
         if (dd > whole || dd == 0) {
             if (!r->o.whatif || dd == 0) {
-                snprintf(msg, sizeof msg, "cash-out of %lld diamonds, but the creator has %s pending", (long long)dd,
+                snprintf(msg, sizeof msg,
+                         "cash-out of %lld diamonds, but the creator has %s pending", (long long)dd,
                          num_fmt_short(a, V64(r->pending, e->creator)));
                 r->k.rejected_cashouts++;
                 return infeasible(r, e, d, msg);
@@ -509,7 +530,8 @@ int replay_step(replay *r, kpi_step *row, diag *d)
     r->buf.n = 0;
     while (r->have_next && r->next_step == r->step) {
         if (vec_need(&r->buf, r->buf.n + 1) < 0) {
-            diag_add(d, DIAG_ERROR, r->path, r->next.line, NULL, "out of memory holding step %lld", (long long)r->step);
+            diag_add(d, DIAG_ERROR, r->path, r->next.line, NULL, "out of memory holding step %lld",
+                     (long long)r->step);
             return -1;
         }
         ((ev *)r->buf.p)[r->buf.n++] = r->next;
@@ -519,13 +541,17 @@ int replay_step(replay *r, kpi_step *row, diag *d)
         r->have_next = rc > 0;
     }
     if (r->have_next && r->next_step < r->step) {
-        diag_add(d, DIAG_ERROR, r->path, r->next.line, "step", "step %lld after step %lld (expected the log ordered by step)",
+        diag_add(d, DIAG_ERROR, r->path, r->next.line, "step",
+                 "step %lld after step %lld (expected the log ordered by step)",
                  (long long)r->next_step, (long long)r->step);
         return -1;
     }
     /* The model's order within a step: churn, purchases, gifts and lost
      * intents, cash-outs. */
-    static const int phase[4][2] = {{EV_CHURN, EV_CHURN}, {EV_PURCHASE, EV_PURCHASE}, {EV_GIFT, EV_LOST}, {EV_CASHOUT, EV_CASHOUT}};
+    static const int phase[4][2] = {{EV_CHURN, EV_CHURN},
+                                    {EV_PURCHASE, EV_PURCHASE},
+                                    {EV_GIFT, EV_LOST},
+                                    {EV_CASHOUT, EV_CASHOUT}};
     ev *evs = r->buf.p;
     for (int ph = 0; ph < 4; ph++)
         for (size_t i = 0; i < r->buf.n; i++)
@@ -543,8 +569,8 @@ int replay_step(replay *r, kpi_step *row, diag *d)
             r->total.v[c] = r->cur.v[c];
     }
     if (r->ovf) {
-        diag_add(d, DIAG_ERROR, r->path, 0, NULL, "step %lld: %s went past what a 64-bit total holds", (long long)r->step,
-                 r->ovf);
+        diag_add(d, DIAG_ERROR, r->path, 0, NULL,
+                 "step %lld: %s went past what a 64-bit total holds", (long long)r->step, r->ovf);
         return -1;
     }
     r->total.v[TS_PAYERS] = r->payers_run;
@@ -592,7 +618,7 @@ int replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *o
         sp[np++] = V64(r->churned, i);
     kpi_end e;
     memset(&e, 0, sizeof e);
-    e.run = r->k.run ? r->k.run : 1;     /* a log with no rows is still run 1 */
+    e.run = r->k.run ? r->k.run : 1; /* a log with no rows is still run 1 */
     e.payers = r->payers_run;
     e.viewers_existed = ((int64_t)nv > r->t.p.viewers ? (int64_t)nv : r->t.p.viewers) + r->churns;
     e.usd_per_diamond = r->t.p.usd_per_diamond;
@@ -629,7 +655,7 @@ int replay_snapshot(const replay *r, world_snap *s)
     s->p = r->t.p;
     s->npacks = r->t.npacks;
     s->ngifts = r->t.ngifts;
-    s->nsegs = 0;               /* a log does not know the segments */
+    s->nsegs = 0; /* a log does not know the segments */
     memcpy(s->packs, r->t.packs, r->t.npacks * sizeof *s->packs);
     memcpy(s->gifts, r->t.gifts, r->t.ngifts * sizeof *s->gifts);
     memcpy(s->pack_n, r->pack_n, r->t.npacks * sizeof *s->pack_n);
@@ -641,7 +667,8 @@ int replay_snapshot(const replay *r, world_snap *s)
     s->viewers_existed = ((int64_t)nv > r->t.p.viewers ? (int64_t)nv : r->t.p.viewers) + r->churns;
     memcpy(s->gift_value, r->gift_value, sizeof s->gift_value);
     memcpy(s->credit_value, r->credit_value, sizeof s->credit_value);
-    int rc = world_snap_creators(s, r->earned.p, r->pending.p, NULL, r->cashed.p, (int64_t)idmap_size(r->cid));
+    int rc = world_snap_creators(s, r->earned.p, r->pending.p, NULL, r->cashed.p,
+                                 (int64_t)idmap_size(r->cid));
     for (size_t i = 0; i < s->ntop; i++)
         snprintf(s->top_name[i], sizeof s->top_name[i], "%s", idmap_key(r->cid, s->top_id[i]));
     return rc;

@@ -25,22 +25,22 @@
 typedef struct replay replay;
 
 typedef struct replay_opts {
-    int lenient;    /* count infeasible events as rejected instead of failing */
-    int whatif;     /* parameters were changed: cap cash-outs at what the
+    int lenient; /* count infeasible events as rejected instead of failing */
+    int whatif;  /* parameters were changed: cap cash-outs at what the
                        creator then has, under the minimum and daily limit */
 } replay_opts;
 
 /* What replay met besides the figures. */
 typedef struct replay_counts {
     int64_t events;
-    int64_t rejected_gifts;     /* a gift the wallet could not cover */
-    int64_t rejected_cashouts;  /* a cash-out beyond the pending diamonds */
-    int64_t capped_cashouts;    /* what-if: withdrew less than recorded */
-    int64_t skipped_cashouts;   /* what-if: below the minimum, or fee >= gross */
-    int64_t unknown_packs, unknown_gifts;   /* rows naming neither */
-    int64_t price_differs;      /* purchases recorded at another price than the scenario's */
-    int64_t breakage_differs;   /* churn rows whose coins differ from the wallet */
-    int64_t viewers, creators;  /* distinct identifiers */
+    int64_t rejected_gifts;               /* a gift the wallet could not cover */
+    int64_t rejected_cashouts;            /* a cash-out beyond the pending diamonds */
+    int64_t capped_cashouts;              /* what-if: withdrew less than recorded */
+    int64_t skipped_cashouts;             /* what-if: below the minimum, or fee >= gross */
+    int64_t unknown_packs, unknown_gifts; /* rows naming neither */
+    int64_t price_differs;     /* purchases recorded at another price than the scenario's */
+    int64_t breakage_differs;  /* churn rows whose coins differ from the wallet */
+    int64_t viewers, creators; /* distinct identifiers */
     uint64_t run;
 } replay_counts;
 

@@ -4,15 +4,9 @@
 
 typedef rng_xo xo_state;
 
-static inline uint64_t xo_next(xo_state *st)
-{
-    return rng_xo_next(st);
-}
+static inline uint64_t xo_next(xo_state *st) { return rng_xo_next(st); }
 
-uint64_t rng_mix64(uint64_t x)
-{
-    return rng_mix64_inline(x);
-}
+uint64_t rng_mix64(uint64_t x) { return rng_mix64_inline(x); }
 
 static void xo_seed_key(xo_state *st, uint64_t k)
 {
@@ -21,7 +15,7 @@ static void xo_seed_key(xo_state *st, uint64_t k)
         st->s[i] = rng_mix64(k);
     }
     if (!(st->s[0] | st->s[1] | st->s[2] | st->s[3]))
-        st->s[0] = 1;  /* the all-zero state is the one xoshiro cannot leave */
+        st->s[0] = 1; /* the all-zero state is the one xoshiro cannot leave */
 }
 
 static void xo_set(void *vstate, unsigned long seed)
@@ -29,20 +23,13 @@ static void xo_set(void *vstate, unsigned long seed)
     xo_seed_key(vstate, rng_mix64((uint64_t)seed));
 }
 
-static unsigned long xo_get(void *vstate)
-{
-    return (unsigned long)xo_next(vstate);
-}
+static unsigned long xo_get(void *vstate) { return (unsigned long)xo_next(vstate); }
 
 /* 53 random bits, in [0, 1). GSL's uniform must never return 1. */
-static double xo_get_double(void *vstate)
-{
-    return (double)(xo_next(vstate) >> 11) * 0x1.0p-53;
-}
+static double xo_get_double(void *vstate) { return (double)(xo_next(vstate) >> 11) * 0x1.0p-53; }
 
 static const gsl_rng_type xo_type = {
-    "xoshiro256**", (unsigned long)UINT64_MAX, 0, sizeof(xo_state), xo_set, xo_get, xo_get_double
-};
+    "xoshiro256**", (unsigned long)UINT64_MAX, 0, sizeof(xo_state), xo_set, xo_get, xo_get_double};
 
 const gsl_rng_type *rng_xoshiro256ss = &xo_type;
 

@@ -32,11 +32,11 @@
 /* The separate processes of a step each have their own stream, so a change
  * to one (say, more live creators) does not shift the draws of another. */
 enum rng_purpose {
-    RNG_CHURN = 1,      /* who leaves */
-    RNG_LIVE = 2,       /* who is live */
-    RNG_VIEWERS = 3,    /* who is active, and active viewers' counts */
-    RNG_CASHOUT = 4,    /* per (step, creator): whether it cashes out */
-    RNG_VIEWER = 5,     /* per (step, viewer): its intents, creator, gifts, purchases */
+    RNG_CHURN = 1,   /* who leaves */
+    RNG_LIVE = 2,    /* who is live */
+    RNG_VIEWERS = 3, /* who is active, and active viewers' counts */
+    RNG_CASHOUT = 4, /* per (step, creator): whether it cashes out */
+    RNG_VIEWER = 5,  /* per (step, viewer): its intents, creator, gifts, purchases */
     RNG_NPURPOSE = 6
 };
 
@@ -69,16 +69,10 @@ static inline uint64_t rng_xo_next(rng_xo *st)
     return result;
 }
 
-static inline uint64_t rng_next(gsl_rng *r)
-{
-    return rng_xo_next((rng_xo *)r->state);
-}
+static inline uint64_t rng_next(gsl_rng *r) { return rng_xo_next((rng_xo *)r->state); }
 
 /* As gsl_rng_uniform: 53 random bits in [0, 1). */
-static inline double rng_uniform(gsl_rng *r)
-{
-    return (double)(rng_next(r) >> 11) * 0x1.0p-53;
-}
+static inline double rng_uniform(gsl_rng *r) { return (double)(rng_next(r) >> 11) * 0x1.0p-53; }
 
 /* As gsl_rng_uniform_pos: (0, 1). */
 static inline double rng_uniform_pos(gsl_rng *r)

@@ -22,13 +22,13 @@ typedef struct sc_field {
     enum ftype type;
     size_t off;
     int required;
-    int shape;                 /* fixed once a run starts */
+    int shape; /* fixed once a run starts */
     int64_t dflt, lo, hi;
 } sc_field;
 
-#define MICRO NUM_MICRO
-#define USD(x) ((int64_t)(x) * MICRO)
-#define P(f) offsetof(sc_params, f) // NOLINT(bugprone-macro-parentheses): a member name
+#define MICRO  NUM_MICRO
+#define USD(x) ((int64_t)(x)*MICRO)
+#define P(f)   offsetof(sc_params, f) // NOLINT(bugprone-macro-parentheses): a member name
 
 static const sc_field param_fields[] = {
     {"name", F_TEXT, P(name), 0, 1, 0, 0, 0},
@@ -90,9 +90,9 @@ static const sc_field seg_fields[] = {
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
 
 typedef struct table_desc {
-    const char *file;          /* file name in the directory */
-    const char *key;           /* table name in targets */
-    const char *noun;          /* for "no pack named X" */
+    const char *file; /* file name in the directory */
+    const char *key;  /* table name in targets */
+    const char *noun; /* for "no pack named X" */
     const sc_field *fields;
     size_t nfields;
     size_t size;
@@ -122,14 +122,14 @@ static const char *type_expect(const sc_field *f, char *buf, size_t n)
     case F_INT:
         snprintf(buf, n, "a whole number from %lld to %lld", (long long)f->lo, (long long)f->hi);
         return buf;
-    case F_RATE:
-        return "a decimal from 0 to 1 with at most 6 places";
+    case F_RATE: return "a decimal from 0 to 1 with at most 6 places";
     case F_MONEY:
         snprintf(buf, n, "an amount in USD from %s to %s with at most 6 decimals",
                  num_fmt_short(lo, f->lo), num_fmt_short(hi, f->hi));
         return buf;
     case F_REAL:
-        snprintf(buf, n, "a decimal from %s to %s", num_fmt_short(lo, f->lo), num_fmt_short(hi, f->hi));
+        snprintf(buf, n, "a decimal from %s to %s", num_fmt_short(lo, f->lo),
+                 num_fmt_short(hi, f->hi));
         return buf;
     }
     return "?";
@@ -144,9 +144,9 @@ typedef struct parsed {
 
 /* How a comma in a value is to be read. */
 enum comma {
-    COMMA_SEP,      /* a comma-separated file or the command line: an error */
-    COMMA_DEC,      /* a semicolon-separated file: a decimal comma, "0,5" = 0.5 */
-    COMMA_SPLIT,    /* the value is two cells of a row joined at the comma
+    COMMA_SEP,   /* a comma-separated file or the command line: an error */
+    COMMA_DEC,   /* a semicolon-separated file: a decimal comma, "0,5" = 0.5 */
+    COMMA_SPLIT, /* the value is two cells of a row joined at the comma
                        that split them: an unquoted 0,5 */
 };
 
@@ -161,8 +161,7 @@ static int parse_number(const sc_field *f, const char *in, parsed *v, const char
 {
     int rc = 0;
     switch (f->type) {
-    case F_SEED:
-        return num_parse_u64(in, &v->u, w);
+    case F_SEED: return num_parse_u64(in, &v->u, w);
     case F_BOOL:
     case F_INT:
         rc = num_parse_int(in, &v->i, w);
@@ -186,9 +185,7 @@ static int parse_number(const sc_field *f, const char *in, parsed *v, const char
             rc = -1;
         }
         return rc;
-    default:
-        *w = "not a number";
-        return -1;
+    default: *w = "not a number"; return -1;
     }
 }
 
@@ -218,20 +215,28 @@ static void one_reading(const sc_field *f, const char *s, const char *x, char *f
 
 /* The fix for s, which may be thou (its separator a thousands separator)
  * or one (a decimal sep, "comma" or "point"), each offered if f takes it. */
-static void two_readings(const sc_field *f, const char *s, const char *thou, const char *one, const char *sep,
-                         char *fix, size_t n)
+static void two_readings(const sc_field *f, const char *s, const char *thou, const char *one,
+                         const char *sep, char *fix, size_t n)
 {
     const char *rt = refusal(f, thou), *ro = refusal(f, one);
     if (!rt && !ro)
-        snprintf(fix, n, "write %s without the thousands separator, or %s if the %s is a decimal %s", thou, one, sep, sep);
+        snprintf(fix, n,
+                 "write %s without the thousands separator, or %s if the %s is a decimal %s", thou,
+                 one, sep, sep);
     else if (!rt)
-        snprintf(fix, n, "write %s without the thousands separator (as a decimal %s it would be %s, %s)", thou, sep, one, ro);
+        snprintf(fix, n,
+                 "write %s without the thousands separator (as a decimal %s it would be %s, %s)",
+                 thou, sep, one, ro);
     else if (!ro)
-        snprintf(fix, n, "write %s if the %s is a decimal %s (without the thousands separator it would be %s, %s)",
+        snprintf(fix, n,
+                 "write %s if the %s is a decimal %s (without the thousands separator it would be "
+                 "%s, %s)",
                  one, sep, sep, thou, rt);
     else
-        snprintf(fix, n, "%.60s would be %s without the thousands separator (%s) or %s as a decimal %s (%s)",
-                 s, thou, rt, one, sep, ro);
+        snprintf(
+            fix, n,
+            "%.60s would be %s without the thousands separator (%s) or %s as a decimal %s (%s)", s,
+            thou, rt, one, sep, ro);
 }
 
 /* A number that failed to parse, written the way a spreadsheet writes it:
@@ -239,8 +244,8 @@ static void two_readings(const sc_field *f, const char *s, const char *thou, con
  * semicolon file (how COMMA_DEC) a point as a thousands separator. Sets
  * *w and what to do about it in fix ("write 0.5"); returns 0 if s is none
  * of these. s is the text as written, in the text parsed. */
-static int spreadsheet_fix(const sc_field *f, const char *s, const char *in, enum comma how, const char **w,
-                           char *fix, size_t n)
+static int spreadsheet_fix(const sc_field *f, const char *s, const char *in, enum comma how,
+                           const char **w, char *fix, size_t n)
 {
     char t[128], plain[140];
     if (strlen(in) >= sizeof t)
@@ -294,13 +299,14 @@ static int spreadsheet_fix(const sc_field *f, const char *s, const char *in, enu
 }
 
 /* Parse text for field f. Returns 0, or -1 with why (possibly in buf). */
-static int parse_value(const sc_field *f, const char *s, enum comma how, parsed *v,
-                       char *buf, size_t bufsz, const char **why)
+static int parse_value(const sc_field *f, const char *s, enum comma how, parsed *v, char *buf,
+                       size_t bufsz, const char **why)
 {
     const char *w = NULL;
     char exp[160], t[128], fix[400];
     int rc = 0;
-    int number = f->type != F_NAME && f->type != F_TEXT && f->type != F_PATH && f->type != F_CHANNEL;
+    int number =
+        f->type != F_NAME && f->type != F_TEXT && f->type != F_PATH && f->type != F_CHANNEL;
 
     /* In a semicolon file 0,5 is 0.5; what is parsed has the point. */
     const char *in = s;
@@ -312,32 +318,44 @@ static int parse_value(const sc_field *f, const char *s, enum comma how, parsed 
     /* Two cells joined at a comma are never a value, only the way to say
      * what the comma did; a point in a semicolon file's 1.000 is more
      * likely a thousands separator than the decimal point it would be. */
-    if (how == COMMA_SPLIT || (how == COMMA_DEC && number && f->type != F_SEED && f->type != F_BOOL &&
-                               num_grouped(s, '.', ',', NULL, 0))) {
+    if (how == COMMA_SPLIT || (how == COMMA_DEC && number && f->type != F_SEED &&
+                               f->type != F_BOOL && num_grouped(s, '.', ',', NULL, 0))) {
         w = "not a number";
         rc = -1;
     } else if (number) {
         rc = parse_number(f, in, v, &w);
-    } else switch (f->type) {
-    case F_NAME:
-        if (!*s || strchr(s, '.')) { w = *s ? "name contains '.'" : "empty name"; rc = -1; }
-        break;
-    case F_TEXT:
-    case F_PATH:
-        if (!*s) { w = "empty value"; rc = -1; }
-        break;
-    case F_CHANNEL:
-        if (strcmp(s, "app") == 0) v->i = CH_APP;
-        else if (strcmp(s, "web") == 0) v->i = CH_WEB;
-        else { w = "unknown channel"; rc = -1; }
-        break;
-    default:
-        break;
-    }
+    } else
+        switch (f->type) {
+        case F_NAME:
+            if (!*s || strchr(s, '.')) {
+                w = *s ? "name contains '.'" : "empty name";
+                rc = -1;
+            }
+            break;
+        case F_TEXT:
+        case F_PATH:
+            if (!*s) {
+                w = "empty value";
+                rc = -1;
+            }
+            break;
+        case F_CHANNEL:
+            if (strcmp(s, "app") == 0)
+                v->i = CH_APP;
+            else if (strcmp(s, "web") == 0)
+                v->i = CH_WEB;
+            else {
+                w = "unknown channel";
+                rc = -1;
+            }
+            break;
+        default: break;
+        }
     if (rc == 0)
         return 0;
     const char *ex = type_expect(f, exp, sizeof exp);
-    if (!number || f->type == F_SEED || f->type == F_BOOL || !spreadsheet_fix(f, s, in, how, &w, fix, sizeof fix))
+    if (!number || f->type == F_SEED || f->type == F_BOOL ||
+        !spreadsheet_fix(f, s, in, how, &w, fix, sizeof fix))
         snprintf(buf, bufsz, "%s \"%.60s\" (expected %s)", w, s, ex);
     else if (how == COMMA_SPLIT)
         snprintf(buf, bufsz, "%s %.60s into two cells (expected %s; %s)", w, s, ex, fix);
@@ -357,15 +375,9 @@ static void store_value(void *row, const sc_field *f, const parsed *v, char *sv)
         free(*(char **)p);
         *(char **)p = sv;
         break;
-    case F_SEED:
-        *(uint64_t *)p = v->u;
-        break;
-    case F_REAL:
-        memcpy(p, &v->r, sizeof v->r);
-        break;
-    default:
-        *(int64_t *)p = v->i;
-        break;
+    case F_SEED: *(uint64_t *)p = v->u; break;
+    case F_REAL: memcpy(p, &v->r, sizeof v->r); break;
+    default: *(int64_t *)p = v->i; break;
     }
 }
 
@@ -378,8 +390,7 @@ static void set_defaults(void *row, const sc_field *fs, size_t n)
         else if (f->type == F_REAL) {
             double r = (double)f->dflt;
             memcpy((char *)row + f->off, &r, sizeof r);
-        }
-        else if (f->type != F_NAME && f->type != F_TEXT && f->type != F_PATH)
+        } else if (f->type != F_NAME && f->type != F_TEXT && f->type != F_PATH)
             *(int64_t *)((char *)row + f->off) = f->dflt;
     }
 }
@@ -474,7 +485,8 @@ static int split_pair(const csvr_row *row, size_t k)
 /* A row of got cells where the header has want. */
 static void wrong_width(diag *d, const char *file, long line, size_t got, size_t want)
 {
-    diag_add(d, DIAG_ERROR, file, line, NULL, "%zu cells in this row (expected %zu, as in the header)", got, want);
+    diag_add(d, DIAG_ERROR, file, line, NULL,
+             "%zu cells in this row (expected %zu, as in the header)", got, want);
 }
 
 /* Count (up to 2) the ways of reading row's cells as the width columns,
@@ -483,9 +495,10 @@ static void wrong_width(diag *d, const char *file, long line, size_t got, size_t
  * join). The ways from column ci on depend only on ci and the joins made
  * so far, so they are counted once each, back to front: O(width^2) steps
  * whatever the row. */
-static int joins(const csvr_row *row, const unsigned char *may_join, size_t width, unsigned char *first)
+static int joins(const csvr_row *row, const unsigned char *may_join, size_t width,
+                 unsigned char *first)
 {
-    unsigned char ways[MAX_COLS + 1][MAX_COLS + 2];    /* [ci][joins so far] */
+    unsigned char ways[MAX_COLS + 1][MAX_COLS + 2]; /* [ci][joins so far] */
     size_t tw = text_width(row);
 
     for (size_t j = 0; j <= width; j++)
@@ -513,8 +526,8 @@ static int joins(const csvr_row *row, const unsigned char *may_join, size_t widt
  * MAX_COLS): cell[i] is the text under column i. */
 typedef struct fitted {
     const char *cell[MAX_COLS];
-    unsigned char joined[MAX_COLS];    /* two cells joined at a decimal comma */
-    char *buf;                         /* the joined texts; fit_done frees */
+    unsigned char joined[MAX_COLS]; /* two cells joined at a decimal comma */
+    char *buf;                      /* the joined texts; fit_done frees */
 } fitted;
 
 /* Fit row to the header, which has width named columns of hn cells.
@@ -523,8 +536,8 @@ typedef struct fitted {
  * pairs of cells (in columns may_join allows) fits the row; else a value
  * under an empty header cell (reported, the row still read), or a row of
  * the wrong length. Returns 0, or -1 with the problem added to d. */
-static int fit_row(const char *path, const csvr_row *row, const unsigned char *may_join, size_t width, size_t hn,
-                   fitted *ft, diag *d)
+static int fit_row(const char *path, const csvr_row *row, const unsigned char *may_join,
+                   size_t width, size_t hn, fitted *ft, diag *d)
 {
     size_t tw = text_width(row);
     unsigned char first[MAX_COLS];
@@ -564,7 +577,8 @@ static int fit_row(const char *path, const csvr_row *row, const unsigned char *m
     for (size_t k = width; k < tw; k++)
         if (!blank(row->cells[k]))
             diag_add(d, DIAG_ERROR, path, row->line, "(empty)",
-                     "value \"%.60s\" in column %zu, which has no name in the header (expected a name above it, or an empty cell)",
+                     "value \"%.60s\" in column %zu, which has no name in the header (expected a "
+                     "name above it, or an empty cell)",
                      row->cells[k], k + 1);
     for (size_t i = 0; i < width; i++)
         ft->cell[i] = row->cells[i];
@@ -610,7 +624,8 @@ static int load_rows(const table_desc *td, const char *path, void **arr, size_t 
     hn = row.n;
     width = text_width(&row);
     if (width > MAX_COLS) {
-        diag_add(d, DIAG_ERROR, path, hdr_line, NULL, "%zu columns in the header (expected at most %zu)", width, td->nfields);
+        diag_add(d, DIAG_ERROR, path, hdr_line, NULL,
+                 "%zu columns in the header (expected at most %zu)", width, td->nfields);
         csvr_close(r);
         return -1;
     }
@@ -624,7 +639,8 @@ static int load_rows(const table_desc *td, const char *path, void **arr, size_t 
         }
         size_t fi = (size_t)(f - td->fields);
         if (present[fi]) {
-            diag_add(d, DIAG_ERROR, path, hdr_line, f->name, "column appears twice in the header (expected once)");
+            diag_add(d, DIAG_ERROR, path, hdr_line, f->name,
+                     "column appears twice in the header (expected once)");
             col[i] = NULL;
         }
         present[fi] = 1;
@@ -632,8 +648,8 @@ static int load_rows(const table_desc *td, const char *path, void **arr, size_t 
     }
     for (size_t i = 0; i < td->nfields; i++)
         if (td->fields[i].required && !present[i])
-            diag_add(d, DIAG_ERROR, path, hdr_line, td->fields[i].name, "required column missing (expected \"%s\" in the header)",
-                     td->fields[i].name);
+            diag_add(d, DIAG_ERROR, path, hdr_line, td->fields[i].name,
+                     "required column missing (expected \"%s\" in the header)", td->fields[i].name);
     enum comma how = csvr_delim(r) == ';' ? COMMA_DEC : COMMA_SEP;
 
     size_t cap = 0;
@@ -667,18 +683,20 @@ static int load_rows(const table_desc *td, const char *path, void **arr, size_t 
         for (size_t i = 0; i < width; i++) {
             const sc_field *f = col[i];
             if (!f)
-                continue;       /* not understood: refused in the header */
+                continue; /* not understood: refused in the header */
             const char *s = ft.cell[i];
             parsed v = {0};
             const char *why;
             if (!*s && !f->required)
-                continue;           /* empty optional cell: default */
+                continue; /* empty optional cell: default */
             if (!*s) {
-                diag_add(d, DIAG_ERROR, path, row.line, f->name, "empty value (expected %s)", type_expect(f, fl, sizeof fl));
+                diag_add(d, DIAG_ERROR, path, row.line, f->name, "empty value (expected %s)",
+                         type_expect(f, fl, sizeof fl));
                 field_list(td, fl, sizeof fl);
                 continue;
             }
-            if (parse_value(f, s, ft.joined[i] ? COMMA_SPLIT : how, &v, buf, sizeof buf, &why) < 0) {
+            if (parse_value(f, s, ft.joined[i] ? COMMA_SPLIT : how, &v, buf, sizeof buf, &why) <
+                0) {
                 diag_add(d, DIAG_ERROR, path, row.line, f->name, "%s", why);
                 continue;
             }
@@ -695,8 +713,10 @@ static int load_rows(const table_desc *td, const char *path, void **arr, size_t 
         for (size_t j = 0; nm && j + 1 < *n; j++) {
             char *other = *(char **)(a + j * td->size);
             if (other && strcmp(other, nm) == 0) {
-                diag_add(d, DIAG_ERROR, path, row.line, "name", "duplicate name \"%s\" (first on line %ld; names are unique within a table)",
-                         nm, name_line[j]);
+                diag_add(
+                    d, DIAG_ERROR, path, row.line, "name",
+                    "duplicate name \"%s\" (first on line %ld; names are unique within a table)",
+                    nm, name_line[j]);
                 break;
             }
         }
@@ -712,15 +732,15 @@ typedef struct raw {
     char *a, *b, *c;
     long line;
     const char *file;
-    size_t split;              /* the value was two cells joined at a comma
+    size_t split; /* the value was two cells joined at a comma
                                   (0,5 unquoted): the row's cells, else 0 */
 } raw;
 
 typedef struct rawlist {
     raw *v;
     size_t n, cap;
-    enum comma how;            /* the file's: COMMA_DEC if ';'-separated */
-    size_t errs;               /* problems its file had (the timeline's) */
+    enum comma how; /* the file's: COMMA_DEC if ';'-separated */
+    size_t errs;    /* problems its file had (the timeline's) */
 } rawlist;
 
 static void raw_free(rawlist *l)
@@ -737,7 +757,8 @@ static void raw_free(rawlist *l)
 /* Read a table of fixed columns (params: key,value; timeline:
  * step,target,value; value last) into raw rows, the rows even after a
  * problem in the header if its columns are there. Returns 0 or -1. */
-static int load_raw(const char *path, const char *const *cols, size_t ncols, rawlist *out, const char *file, diag *d)
+static int load_raw(const char *path, const char *const *cols, size_t ncols, rawlist *out,
+                    const char *file, diag *d)
 {
     csvr *r = csvr_open(path, path, d);
     csvr_row row;
@@ -747,7 +768,8 @@ static int load_raw(const char *path, const char *const *cols, size_t ncols, raw
 
     if (!r)
         return -1;
-    snprintf(expect, sizeof expect, "%s,%s%s%s", cols[0], cols[1], ncols > 2 ? "," : "", ncols > 2 ? cols[2] : "");
+    snprintf(expect, sizeof expect, "%s,%s%s%s", cols[0], cols[1], ncols > 2 ? "," : "",
+             ncols > 2 ? cols[2] : "");
     rc = csvr_next(r, &row);
     if (rc <= 0) {
         if (rc == 0)
@@ -765,14 +787,16 @@ static int load_raw(const char *path, const char *const *cols, size_t ncols, raw
             diag_add(d, DIAG_ERROR, path, row.line, blank(row.cells[i]) ? "(empty)" : row.cells[i],
                      "unknown column (expected %s)", expect);
         else if (idx[k] >= 0)
-            diag_add(d, DIAG_ERROR, path, row.line, cols[k], "column appears twice in the header (expected once)");
+            diag_add(d, DIAG_ERROR, path, row.line, cols[k],
+                     "column appears twice in the header (expected once)");
         else
             idx[k] = (int)i;
     }
     int readable = width <= MAX_COLS;
     for (size_t k = 0; k < ncols; k++)
         if (idx[k] < 0) {
-            diag_add(d, DIAG_ERROR, path, row.line, cols[k], "required column missing (expected \"%s\" in the header)", cols[k]);
+            diag_add(d, DIAG_ERROR, path, row.line, cols[k],
+                     "required column missing (expected \"%s\" in the header)", cols[k]);
             readable = 0;
         }
     if (!readable) {
@@ -838,15 +862,19 @@ static void *row_ptr(const sc_tables *t, int table, size_t index)
 
 /* Find the field target names (table, row and field; shape fields only if
  * allow_shape). Returns 0, or -1 with why (possibly in buf). */
-static int find_target(const sc_tables *t, const char *target, int allow_shape, int *table_out, size_t *index_out,
-                       const sc_field **field_out, char *buf, size_t bufsz, const char **why)
+static int find_target(const sc_tables *t, const char *target, int allow_shape, int *table_out,
+                       size_t *index_out, const sc_field **field_out, char *buf, size_t bufsz,
+                       const char **why)
 {
     char tb[256], fl[400];
     const char *dot = strchr(target, '.');
     int table = -1;
 
     if (!dot || (size_t)(dot - target) >= sizeof tb) {
-        snprintf(buf, bufsz, "\"%.80s\" is not a target (expected params.KEY, packs.NAME.FIELD, gifts.NAME.FIELD or segments.NAME.FIELD)", target);
+        snprintf(buf, bufsz,
+                 "\"%.80s\" is not a target (expected params.KEY, packs.NAME.FIELD, "
+                 "gifts.NAME.FIELD or segments.NAME.FIELD)",
+                 target);
         *why = buf;
         return -1;
     }
@@ -856,7 +884,9 @@ static int find_target(const sc_tables *t, const char *target, int allow_shape, 
         if (strcmp(tables[i].key, tb) == 0)
             table = i;
     if (table < 0) {
-        snprintf(buf, bufsz, "unknown table \"%.80s\" in \"%.80s\" (expected params, packs, gifts or segments)", tb, target);
+        snprintf(buf, bufsz,
+                 "unknown table \"%.80s\" in \"%.80s\" (expected params, packs, gifts or segments)",
+                 tb, target);
         *why = buf;
         return -1;
     }
@@ -867,7 +897,8 @@ static int find_target(const sc_tables *t, const char *target, int allow_shape, 
         const char *dot2 = strchr(fname, '.');
         size_t nrows = table == SC_PACKS ? t->npacks : table == SC_GIFTS ? t->ngifts : t->nsegs;
         if (!dot2) {
-            snprintf(buf, bufsz, "\"%.80s\" names no field (expected %s.NAME.FIELD)", target, td->key);
+            snprintf(buf, bufsz, "\"%.80s\" names no field (expected %s.NAME.FIELD)", target,
+                     td->key);
             *why = buf;
             return -1;
         }
@@ -878,7 +909,8 @@ static int find_target(const sc_tables *t, const char *target, int allow_shape, 
                 break;
         }
         if (index == nrows) {
-            snprintf(buf, bufsz, "no %s named \"%.*s\" (expected a name from %s.csv)", td->noun, (int)(nl > 80 ? 80 : nl), fname, td->key);
+            snprintf(buf, bufsz, "no %s named \"%.*s\" (expected a name from %s.csv)", td->noun,
+                     (int)(nl > 80 ? 80 : nl), fname, td->key);
             *why = buf;
             return -1;
         }
@@ -887,14 +919,19 @@ static int find_target(const sc_tables *t, const char *target, int allow_shape, 
     const sc_field *f = find_field(td, fname);
     if (!f) {
         field_list(td, fl, sizeof fl);
-        snprintf(buf, bufsz, "unknown %s \"%.80s\" (expected one of %s)", table == SC_PARAMS ? "key" : "field", fname, fl);
+        snprintf(buf, bufsz, "unknown %s \"%.80s\" (expected one of %s)",
+                 table == SC_PARAMS ? "key" : "field", fname, fl);
         *why = buf;
         return -1;
     }
     if (f->type == F_PATH || (f->type == F_NAME) || (f->shape && !allow_shape)) {
-        snprintf(buf, bufsz, "%s cannot change once the world is built (the shape of a run is fixed; use --set)", target);
+        snprintf(
+            buf, bufsz,
+            "%s cannot change once the world is built (the shape of a run is fixed; use --set)",
+            target);
         if (f->type == F_PATH || f->type == F_NAME)
-            snprintf(buf, bufsz, "%s cannot be changed by a target (edit the scenario's files)", target);
+            snprintf(buf, bufsz, "%s cannot be changed by a target (edit the scenario's files)",
+                     target);
         *why = buf;
         return -1;
     }
@@ -905,8 +942,9 @@ static int find_target(const sc_tables *t, const char *target, int allow_shape, 
 }
 
 /* scenario_resolve, with a comma in value read as how says. */
-static int resolve(const sc_tables *t, const char *target, const char *value, int allow_shape, enum comma how,
-                   sc_change *c, char *buf, size_t bufsz, const char **column, const char **why)
+static int resolve(const sc_tables *t, const char *target, const char *value, int allow_shape,
+                   enum comma how, sc_change *c, char *buf, size_t bufsz, const char **column,
+                   const char **why)
 {
     char exp[160];
     const sc_field *f;
@@ -918,7 +956,8 @@ static int resolve(const sc_tables *t, const char *target, const char *value, in
         return -1;
     *column = "value";
     if (!*value) {
-        snprintf(buf, bufsz, "empty value for %.80s (expected %s)", target, type_expect(f, exp, sizeof exp));
+        snprintf(buf, bufsz, "empty value for %.80s (expected %s)", target,
+                 type_expect(f, exp, sizeof exp));
         *why = buf;
         return -1;
     }
@@ -943,9 +982,8 @@ static int resolve(const sc_tables *t, const char *target, const char *value, in
     return 0;
 }
 
-int scenario_resolve(const sc_tables *t, const char *target, const char *value,
-                     int allow_shape, sc_change *c, char *buf, size_t bufsz,
-                     const char **column, const char **why)
+int scenario_resolve(const sc_tables *t, const char *target, const char *value, int allow_shape,
+                     sc_change *c, char *buf, size_t bufsz, const char **column, const char **why)
 {
     return resolve(t, target, value, allow_shape, COMMA_SEP, c, buf, bufsz, column, why);
 }
@@ -968,9 +1006,12 @@ typedef struct chain {
 
 static void free_tables(sc_tables *t)
 {
-    for (size_t i = 0; i < t->npacks; i++) free(t->packs[i].name);
-    for (size_t i = 0; i < t->ngifts; i++) free(t->gifts[i].name);
-    for (size_t i = 0; i < t->nsegs; i++) free(t->segs[i].name);
+    for (size_t i = 0; i < t->npacks; i++)
+        free(t->packs[i].name);
+    for (size_t i = 0; i < t->ngifts; i++)
+        free(t->gifts[i].name);
+    for (size_t i = 0; i < t->nsegs; i++)
+        free(t->segs[i].name);
     free(t->packs);
     free(t->gifts);
     free(t->segs);
@@ -1013,13 +1054,16 @@ static int load_layer(scenario *s, const char *dir, chain *seen, int depth, rawl
     }
     for (chain *c = seen; c; c = c->next) {
         if (strcmp(c->real, real) == 0) {
-            diag_add(d, DIAG_ERROR, dir, 0, NULL, "extends forms a cycle: this directory is its own base (expected a chain of bases that ends)");
+            diag_add(d, DIAG_ERROR, dir, 0, NULL,
+                     "extends forms a cycle: this directory is its own base (expected a chain of "
+                     "bases that ends)");
             free(real);
             return -1;
         }
     }
     if (depth > 32) {
-        diag_add(d, DIAG_ERROR, dir, 0, NULL, "extends chain deeper than 32 (expected a short chain of bases)");
+        diag_add(d, DIAG_ERROR, dir, 0, NULL,
+                 "extends chain deeper than 32 (expected a short chain of bases)");
         free(real);
         return -1;
     }
@@ -1044,17 +1088,22 @@ static int load_layer(scenario *s, const char *dir, chain *seen, int depth, rawl
     if (extends) {
         char *base = NULL;
         if (!*extends) {
-            diag_add(d, DIAG_ERROR, s->file[SC_PARAMS], ext_line, "value", "empty value for extends (expected a directory path)");
+            diag_add(d, DIAG_ERROR, s->file[SC_PARAMS], ext_line, "value",
+                     "empty value for extends (expected a directory path)");
             rc = -1;
         } else {
             base = extends[0] == '/' ? strdup(extends) : path_join(dir, extends);
             /* A base that is not there is this line's fault: say so here,
              * not at a joined path the user never wrote. */
             struct stat bst;
-            int berr = !base ? ENOMEM : stat(base, &bst) != 0 ? errno : !S_ISDIR(bst.st_mode) ? ENOTDIR : 0;
+            int berr = !base                   ? ENOMEM
+                       : stat(base, &bst) != 0 ? errno
+                       : !S_ISDIR(bst.st_mode) ? ENOTDIR
+                                               : 0;
             if (berr) {
                 diag_add(d, DIAG_ERROR, s->file[SC_PARAMS], ext_line, "value",
-                         "extends \"%s\": %s (expected a scenario directory; a relative path starts from this one)",
+                         "extends \"%s\": %s (expected a scenario directory; a relative path "
+                         "starts from this one)",
                          extends, strerror(berr));
                 rc = -1;
             } else {
@@ -1065,7 +1114,8 @@ static int load_layer(scenario *s, const char *dir, chain *seen, int depth, rawl
                 size_t e0 = d->errors;
                 if (load_layer(s, base, &me, depth + 1, tl, d) < 0) {
                     if (d->errors == e0)
-                        diag_add(d, DIAG_ERROR, mine, ext_line, "value", "cannot load base \"%s\"", extends);
+                        diag_add(d, DIAG_ERROR, mine, ext_line, "value", "cannot load base \"%s\"",
+                                 extends);
                     rc = -1;
                 }
                 free(s->file[SC_PARAMS]);
@@ -1083,9 +1133,24 @@ static int load_layer(scenario *s, const char *dir, chain *seen, int depth, rawl
             size_t n;
             int lr = load_rows(&tables[t], p, &arr, &n, d);
             sc_tables tmp = {0};
-            if (t == SC_PACKS) { tmp.packs = s->t.packs; tmp.npacks = s->t.npacks; s->t.packs = arr; s->t.npacks = n; }
-            if (t == SC_GIFTS) { tmp.gifts = s->t.gifts; tmp.ngifts = s->t.ngifts; s->t.gifts = arr; s->t.ngifts = n; }
-            if (t == SC_SEGMENTS) { tmp.segs = s->t.segs; tmp.nsegs = s->t.nsegs; s->t.segs = arr; s->t.nsegs = n; }
+            if (t == SC_PACKS) {
+                tmp.packs = s->t.packs;
+                tmp.npacks = s->t.npacks;
+                s->t.packs = arr;
+                s->t.npacks = n;
+            }
+            if (t == SC_GIFTS) {
+                tmp.gifts = s->t.gifts;
+                tmp.ngifts = s->t.ngifts;
+                s->t.gifts = arr;
+                s->t.ngifts = n;
+            }
+            if (t == SC_SEGMENTS) {
+                tmp.segs = s->t.segs;
+                tmp.nsegs = s->t.nsegs;
+                s->t.segs = arr;
+                s->t.nsegs = n;
+            }
             free_tables(&tmp);
             replace_file(s, t, p);
             if (lr < 0)
@@ -1114,13 +1179,16 @@ static int load_layer(scenario *s, const char *dir, chain *seen, int depth, rawl
         parsed v = {0};
         for (size_t j = 0; j < i; j++)
             if (strcmp(params.v[j].a, w->a) == 0) {
-                diag_add(d, DIAG_ERROR, w->file, w->line, "key", "key \"%s\" given twice (expected each key once; first on line %ld)", w->a, params.v[j].line);
+                diag_add(d, DIAG_ERROR, w->file, w->line, "key",
+                         "key \"%s\" given twice (expected each key once; first on line %ld)", w->a,
+                         params.v[j].line);
                 rc = -1;
                 goto next;
             }
         if (!f) {
             field_list(&tables[SC_PARAMS], fl, sizeof fl);
-            diag_add(d, DIAG_ERROR, w->file, w->line, "key", "unknown key \"%s\" (expected one of %s)", w->a, fl);
+            diag_add(d, DIAG_ERROR, w->file, w->line, "key",
+                     "unknown key \"%s\" (expected one of %s)", w->a, fl);
             rc = -1;
             continue;
         }
@@ -1131,7 +1199,8 @@ static int load_layer(scenario *s, const char *dir, chain *seen, int depth, rawl
         }
         if (f->type == F_PATH)
             continue;
-        if (parse_value(f, w->b, w->split ? COMMA_SPLIT : params.how, &v, buf, sizeof buf, &why) < 0) {
+        if (parse_value(f, w->b, w->split ? COMMA_SPLIT : params.how, &v, buf, sizeof buf, &why) <
+            0) {
             diag_add(d, DIAG_ERROR, w->file, w->line, "value", "%s: %s", w->a, why);
             rc = -1;
             continue;
@@ -1210,8 +1279,10 @@ static int compile_timeline(scenario *s, rawlist *tl, diag *d)
         char buf[600];
         int pr = num_parse_int(w->a, &row->step, &why);
         if (pr < 0 || row->step < 0) {
-            if (pr == 0) why = "negative";
-            diag_add(d, DIAG_ERROR, w->file, w->line, "step", "%s \"%s\" (expected a whole number of steps from 0)", why, w->a);
+            if (pr == 0)
+                why = "negative";
+            diag_add(d, DIAG_ERROR, w->file, w->line, "step",
+                     "%s \"%s\" (expected a whole number of steps from 0)", why, w->a);
             rc = -1;
             continue;
         }
@@ -1221,13 +1292,15 @@ static int compile_timeline(scenario *s, rawlist *tl, diag *d)
             int tb;
             size_t ix;
             const sc_field *f;
-            if (find_target(&s->t, w->b, 0, &tb, &ix, &f, buf, sizeof buf, &why) == 0 && !decimal_type(f)) {
+            if (find_target(&s->t, w->b, 0, &tb, &ix, &f, buf, sizeof buf, &why) == 0 &&
+                !decimal_type(f)) {
                 wrong_width(d, w->file, w->line, w->split, w->split - 1);
                 rc = -1;
                 continue;
             }
         }
-        if (resolve(&s->t, w->b, w->c, 0, w->split ? COMMA_SPLIT : tl->how, &row->c, buf, sizeof buf, &col, &why) < 0) {
+        if (resolve(&s->t, w->b, w->c, 0, w->split ? COMMA_SPLIT : tl->how, &row->c, buf,
+                    sizeof buf, &col, &why) < 0) {
             diag_add(d, DIAG_ERROR, w->file, w->line, col, "%s", why);
             rc = -1;
             continue;
@@ -1263,8 +1336,10 @@ scenario *scenario_load(const char *dir, diag *d)
         for (int t = SC_PACKS; t <= SC_SEGMENTS; t++) {
             if (!s->file[t]) {
                 char *p = path_join(dir, tables[t].file);
-                diag_add(d, DIAG_ERROR, p ? p : dir, 0, NULL, "required table missing (expected %s in the scenario directory or its base)",
-                         tables[t].file);
+                diag_add(
+                    d, DIAG_ERROR, p ? p : dir, 0, NULL,
+                    "required table missing (expected %s in the scenario directory or its base)",
+                    tables[t].file);
                 free(p);
             }
         }
@@ -1306,7 +1381,8 @@ static int note_set(scenario *s, const sc_change *c, const char *label)
 {
     char **blame = NULL;
     size_t off = c->field ? c->field->off : SIZE_MAX;
-    if (c->table == SC_PARAMS && (off == offsetof(sc_params, min_withdrawal) || off == offsetof(sc_params, daily_limit)))
+    if (c->table == SC_PARAMS &&
+        (off == offsetof(sc_params, min_withdrawal) || off == offsetof(sc_params, daily_limit)))
         blame = &s->set_limits;
     else if (c->table == SC_SEGMENTS && off == offsetof(sc_segment, share))
         blame = &s->set_shares;
@@ -1327,7 +1403,10 @@ int scenario_set(scenario *s, const char *assign, const char *label, diag *d)
     sc_change c;
 
     if (!eq || eq == assign) {
-        diag_add(d, DIAG_ERROR, label, 0, NULL, "\"%.80s\" is not TARGET=VALUE (for example commission=0.4 or packs.app65.price_usd=0.89)", assign);
+        diag_add(d, DIAG_ERROR, label, 0, NULL,
+                 "\"%.80s\" is not TARGET=VALUE (for example commission=0.4 or "
+                 "packs.app65.price_usd=0.89)",
+                 assign);
         return -1;
     }
     char *target = strndup(assign, (size_t)(eq - assign));
@@ -1343,7 +1422,8 @@ int scenario_set(scenario *s, const char *assign, const char *label, diag *d)
         if (full)
             snprintf(full, fl, "params.%s", target);
     }
-    int rc = scenario_resolve(&s->t, full ? full : target, eq + 1, 1, &c, buf, sizeof buf, &col, &why);
+    int rc =
+        scenario_resolve(&s->t, full ? full : target, eq + 1, 1, &c, buf, sizeof buf, &col, &why);
     if (rc < 0)
         diag_add(d, DIAG_ERROR, label, 0, col, "%s", why);
     else {
@@ -1368,7 +1448,8 @@ void scenario_segment_sizes(const sc_tables *t, int64_t *out)
     int64_t total = 0;
     int64_t *rem = calloc(t->nsegs ? t->nsegs : 1, sizeof *rem);
     for (size_t i = 0; i < t->nsegs; i++) {
-        unsigned __int128 x = (unsigned __int128)(uint64_t)t->segs[i].share * (uint64_t)t->p.viewers;
+        unsigned __int128 x =
+            (unsigned __int128)(uint64_t)t->segs[i].share * (uint64_t)t->p.viewers;
         out[i] = (int64_t)(x / MICRO);
         if (rem)
             rem[i] = (int64_t)(x % MICRO);
@@ -1394,12 +1475,15 @@ static void check_state(const sc_tables *t, const char *where, long line, int64_
     if (t->p.min_withdrawal > t->p.daily_limit) {
         if (step < 0)
             diag_add(d, DIAG_ERROR, where, line, "value",
-                     "min_withdrawal_usd %s is above daily_withdrawal_limit_usd %s (expected a minimum at or below the daily limit)",
+                     "min_withdrawal_usd %s is above daily_withdrawal_limit_usd %s (expected a "
+                     "minimum at or below the daily limit)",
                      num_fmt_short(a, t->p.min_withdrawal), num_fmt_short(b, t->p.daily_limit));
         else
             diag_add(d, DIAG_ERROR, where, line, "value",
-                     "from step %lld min_withdrawal_usd %s is above daily_withdrawal_limit_usd %s (expected a minimum at or below the daily limit)",
-                     (long long)step, num_fmt_short(a, t->p.min_withdrawal), num_fmt_short(b, t->p.daily_limit));
+                     "from step %lld min_withdrawal_usd %s is above daily_withdrawal_limit_usd %s "
+                     "(expected a minimum at or below the daily limit)",
+                     (long long)step, num_fmt_short(a, t->p.min_withdrawal),
+                     num_fmt_short(b, t->p.daily_limit));
     }
 }
 
@@ -1430,11 +1514,17 @@ size_t scenario_check(const scenario *s, diag *d)
         }
         if (!reach && t->segs[i].p_active > 0 && t->segs[i].gps > 0)
             diag_add(d, DIAG_WARNING, s->file[SC_SEGMENTS], 0, "max_gift_coins",
-                     cheap ? "segment \"%s\" can reach no gift (every gift within max_gift_coins %lld has weight 0): it forms no intents"
-                           : "segment \"%s\" can reach no gift (max_gift_coins %lld is below every gift): it forms no intents",
+                     cheap ? "segment \"%s\" can reach no gift (every gift within max_gift_coins "
+                             "%lld has weight 0): it forms no intents"
+                           : "segment \"%s\" can reach no gift (max_gift_coins %lld is below every "
+                             "gift): it forms no intents",
                      t->segs[i].name, (long long)t->segs[i].max_gift);
     }
-    check_state(t, s->set_limits ? s->set_limits : s->file[SC_PARAMS] ? s->file[SC_PARAMS] : "params.csv", 0, -1, d);
+    check_state(t,
+                s->set_limits        ? s->set_limits
+                : s->file[SC_PARAMS] ? s->file[SC_PARAMS]
+                                     : "params.csv",
+                0, -1, d);
 
     /* Walk the timeline on a copy in the order a run applies it
      * (s->tl_order), checking the state after each step's rows. A state
@@ -1443,9 +1533,10 @@ size_t scenario_check(const scenario *s, diag *d)
     for (size_t i = 0; i < s->ntl; i++) {
         const sc_tlrow *r = &s->timeline[i];
         if (r->step >= t->p.steps)
-            diag_add(d, DIAG_WARNING, r->file, r->line, "step",
-                     "step %lld is at or beyond the last step (steps = %lld): this row never applies",
-                     (long long)r->step, (long long)t->p.steps);
+            diag_add(
+                d, DIAG_WARNING, r->file, r->line, "step",
+                "step %lld is at or beyond the last step (steps = %lld): this row never applies",
+                (long long)r->step, (long long)t->p.steps);
     }
     sc_tables w;
     if (s->ntl && sc_tables_copy(&w, t) == 0) {
@@ -1478,10 +1569,13 @@ int sc_tables_copy(sc_tables *dst, const sc_tables *src)
         sc_tables_release(dst);
         return -1;
     }
-    if (src->npacks) memcpy(dst->packs, src->packs, src->npacks * sizeof *dst->packs);
-    if (src->ngifts) memcpy(dst->gifts, src->gifts, src->ngifts * sizeof *dst->gifts);
-    if (src->nsegs) memcpy(dst->segs, src->segs, src->nsegs * sizeof *dst->segs);
-    dst->p.name = NULL;        /* names stay with the source */
+    if (src->npacks)
+        memcpy(dst->packs, src->packs, src->npacks * sizeof *dst->packs);
+    if (src->ngifts)
+        memcpy(dst->gifts, src->gifts, src->ngifts * sizeof *dst->gifts);
+    if (src->nsegs)
+        memcpy(dst->segs, src->segs, src->nsegs * sizeof *dst->segs);
+    dst->p.name = NULL; /* names stay with the source */
     dst->p.extends = NULL;
     return 0;
 }
@@ -1574,8 +1668,8 @@ scenario *scenario_clone(const scenario *src)
     return s;
 }
 
-int scenario_add_change(scenario *s, int64_t step, const char *target, const char *value,
-                        char *msg, size_t n)
+int scenario_add_change(scenario *s, int64_t step, const char *target, const char *value, char *msg,
+                        size_t n)
 {
     char buf[600];
     const char *col, *why;
@@ -1637,12 +1731,13 @@ static void field_text(const void *row, const sc_field *f, char *buf, size_t n)
 {
     const char *p = (const char *)row + f->off;
     switch (f->type) {
-    case F_NAME: case F_TEXT: case F_PATH:
-        snprintf(buf, n, "%s", *(char *const *)p ? *(char *const *)p : "");
-        break;
+    case F_NAME:
+    case F_TEXT:
+    case F_PATH: snprintf(buf, n, "%s", *(char *const *)p ? *(char *const *)p : ""); break;
     case F_SEED: snprintf(buf, n, "%llu", (unsigned long long)*(const uint64_t *)p); break;
     case F_CHANNEL: snprintf(buf, n, "%s", *(const int64_t *)p == CH_WEB ? "web" : "app"); break;
-    case F_INT: case F_BOOL: snprintf(buf, n, "%lld", (long long)*(const int64_t *)p); break;
+    case F_INT:
+    case F_BOOL: snprintf(buf, n, "%lld", (long long)*(const int64_t *)p); break;
     case F_REAL: {
         double r;
         memcpy(&r, p, sizeof r);
@@ -1699,9 +1794,9 @@ int scenario_save(const scenario *s, const char *dir, const char *comment, char 
             }
             for (size_t i = 0; i < NF(param_fields); i++) {
                 if (param_fields[i].type == F_PATH)
-                    continue;   /* the saved scenario stands alone */
+                    continue; /* the saved scenario stands alone */
                 field_text(&s->t.p, &param_fields[i], buf, sizeof buf);
-                if (param_fields[i].type == F_TEXT) {   /* name: the new directory's */
+                if (param_fields[i].type == F_TEXT) { /* name: the new directory's */
                     const char *b = strrchr(dir, '/');
                     snprintf(buf, sizeof buf, "%s", b && b[1] ? b + 1 : dir);
                 }

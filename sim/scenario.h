@@ -24,32 +24,32 @@ typedef struct sc_params {
     int64_t steps, runs;
     uint64_t seed;
     int64_t viewers, creators;
-    int64_t coin_value;        /* µUSD per coin, used to credit creators */
-    int64_t commission;        /* ppm */
-    int64_t usd_per_diamond;   /* µUSD */
-    int64_t store_fee_app;     /* ppm */
-    int64_t store_fee_web;     /* ppm */
-    int64_t min_withdrawal;    /* µUSD */
-    int64_t daily_limit;       /* µUSD */
-    int64_t payout_fee;        /* µUSD flat */
-    int64_t payout_fee_rate;   /* ppm */
-    int64_t p_cashout;         /* ppm */
-    double creator_zipf;       /* micro, any precision (num_parse_real) */
-    int64_t live_prob;         /* ppm */
+    int64_t coin_value;      /* µUSD per coin, used to credit creators */
+    int64_t commission;      /* ppm */
+    int64_t usd_per_diamond; /* µUSD */
+    int64_t store_fee_app;   /* ppm */
+    int64_t store_fee_web;   /* ppm */
+    int64_t min_withdrawal;  /* µUSD */
+    int64_t daily_limit;     /* µUSD */
+    int64_t payout_fee;      /* µUSD flat */
+    int64_t payout_fee_rate; /* ppm */
+    int64_t p_cashout;       /* ppm */
+    double creator_zipf;     /* micro, any precision (num_parse_real) */
+    int64_t live_prob;       /* ppm */
 } sc_params;
 
 typedef struct sc_pack {
     char *name;
     int64_t coins, bonus;
-    int64_t price;             /* µUSD */
-    int64_t channel;           /* CH_APP or CH_WEB */
-    int64_t enabled;           /* 0 or 1 */
+    int64_t price;   /* µUSD */
+    int64_t channel; /* CH_APP or CH_WEB */
+    int64_t enabled; /* 0 or 1 */
 } sc_pack;
 
 typedef struct sc_gift {
     char *name;
     int64_t coins;
-    double weight;             /* micro, any precision */
+    double weight; /* micro, any precision */
 } sc_gift;
 
 typedef struct sc_segment {
@@ -86,27 +86,27 @@ typedef struct sc_change {
     const struct sc_field *field;
     int64_t ival;
     uint64_t uval;
-    double dval;               /* the real-valued behaviour parameters */
+    double dval; /* the real-valued behaviour parameters */
     char *sval;
-    char *target;              /* as written, e.g. "packs.p1321.price_usd" */
-    char *value;               /* as written */
+    char *target; /* as written, e.g. "packs.p1321.price_usd" */
+    char *value;  /* as written */
 } sc_change;
 
 typedef struct sc_tlrow {
     int64_t step;
     sc_change c;
-    const char *file;          /* owned by the scenario */
+    const char *file; /* owned by the scenario */
     long line;
 } sc_tlrow;
 
 typedef struct scenario {
     char *dir;
     sc_tables t;
-    sc_tlrow *timeline;        /* in file order */
+    sc_tlrow *timeline; /* in file order */
     size_t ntl;
-    size_t *tl_order;          /* indices into timeline in the order a run
+    size_t *tl_order;       /* indices into timeline in the order a run
                                   applies them: by step, file order within */
-    char *file[SC_NTABLES];    /* the file each table came from, or NULL */
+    char *file[SC_NTABLES]; /* the file each table came from, or NULL */
     /* The last --set (its label) that changed the withdrawal minimum or
      * daily limit, and a segment's share: the cross-table checks name it
      * rather than a file that is fine on its own. NULL if none. */
@@ -136,9 +136,8 @@ size_t scenario_check(const scenario *s, diag *d);
 
 /* Resolve TARGET and parse VALUE into *c (shape fields only if allow_shape).
  * On failure returns -1 with a message in why (static or in buf). */
-int scenario_resolve(const sc_tables *t, const char *target, const char *value,
-                     int allow_shape, sc_change *c, char *buf, size_t bufsz,
-                     const char **column, const char **why);
+int scenario_resolve(const sc_tables *t, const char *target, const char *value, int allow_shape,
+                     sc_change *c, char *buf, size_t bufsz, const char **column, const char **why);
 
 /* Apply a resolved change to tables. */
 void sc_change_apply(sc_tables *t, const sc_change *c);
@@ -163,8 +162,8 @@ scenario *scenario_clone(const scenario *s);
  * afterwards, and in a running world if step is not yet past. A live row
  * of the same target at the same step is replaced. Returns 0, or
  * -1 with the reason in msg. */
-int scenario_add_change(scenario *s, int64_t step, const char *target, const char *value,
-                        char *msg, size_t n);
+int scenario_add_change(scenario *s, int64_t step, const char *target, const char *value, char *msg,
+                        size_t n);
 
 /* Write s as a standalone scenario directory (created if missing): every
  * param (no extends; name = the directory's last part), the tables as

@@ -7,7 +7,7 @@
 
 typedef struct stat_row {
     double mean, sd, lo, hi, p5, p50, p95;
-    size_t n;                   /* sd, lo and hi are NaN when n < 2 */
+    size_t n; /* sd, lo and hi are NaN when n < 2 */
 } stat_row;
 
 /* Summarise x[0..n) (n >= 1). scratch has room for n doubles. */

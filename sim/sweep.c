@@ -38,9 +38,11 @@ void sweep_points_free(scenario **pts, size_t npoints)
     free(pts);
 }
 
-scenario **sweep_build(const scenario *base, const sweep_axis *axes, size_t naxes, size_t npoints, diag *d)
+scenario **sweep_build(const scenario *base, const sweep_axis *axes, size_t naxes, size_t npoints,
+                       diag *d)
 {
-    scenario **pts = calloc(npoints, sizeof *pts); // NOLINT(bugprone-sizeof-expression): an array of pointers
+    scenario **pts =
+        calloc(npoints, sizeof *pts); // NOLINT(bugprone-sizeof-expression): an array of pointers
     size_t *pick = calloc(naxes ? naxes : 1, sizeof *pick);
     size_t e0 = d->errors;
     if (!pts || !pick) {
@@ -71,18 +73,20 @@ scenario **sweep_build(const scenario *base, const sweep_axis *axes, size_t naxe
                     char where[640] = "";
                     for (size_t a = 0; a < naxes; a++) {
                         size_t l = strlen(where);
-                        snprintf(where + l, sizeof where - l, "%s%s=%s", a ? " " : "", axes[a].target,
-                                 axes[a].values[pick[a]]);
+                        snprintf(where + l, sizeof where - l, "%s%s=%s", a ? " " : "",
+                                 axes[a].target, axes[a].values[pick[a]]);
                     }
                     if (naxes == 1 && strncmp(pd.items[i].text, "--vary ", 7) == 0)
-                        diag_add(d, DIAG_ERROR, NULL, 0, NULL, "%s", pd.items[i].text);    /* names the point */
+                        diag_add(d, DIAG_ERROR, NULL, 0, NULL, "%s",
+                                 pd.items[i].text); /* names the point */
                     else
-                        diag_add(d, DIAG_ERROR, NULL, 0, NULL, "at the point %s: %s", where, pd.items[i].text);
+                        diag_add(d, DIAG_ERROR, NULL, 0, NULL, "at the point %s: %s", where,
+                                 pd.items[i].text);
                 }
         }
         diag_clear(&pd);
         if (d->errors > e0 + 20)
-            break;              /* enough to show what is wrong */
+            break; /* enough to show what is wrong */
     }
     free(pick);
     if (d->errors > e0) {
@@ -101,7 +105,7 @@ typedef struct pool {
     atomic_int failed;
     pthread_mutex_t lock;
     int status;
-    long long status_job;       /* the job whose failure msg is */
+    long long status_job; /* the job whose failure msg is */
     char msg[600];
 } pool;
 
@@ -124,13 +128,14 @@ static void *work(void *arg)
         const scenario *s = p->pts[pt];
         kpi_step *ts = malloc((size_t)s->t.p.steps * sizeof *ts);
         char msg[600];
-        int st = ts ? mc_one(s, (uint64_t)run, &mo, &p->r->res[j], ts, NULL, msg, sizeof msg) : MC_NOMEM;
+        int st = ts ? mc_one(s, (uint64_t)run, &mo, &p->r->res[j], ts, NULL, msg, sizeof msg)
+                    : SIM_NOMEM;
         if (!ts)
             snprintf(msg, sizeof msg, "out of memory");
         free(ts);
-        if (st == MC_STOPPED)
-            break;              /* counted as not done: see sweep_run */
-        if (st != MC_OK) {
+        if (st == SIM_STOPPED)
+            break; /* counted as not done: see sweep_run */
+        if (st != SIM_OK) {
             /* The lowest failing job is reported, whatever the timing (as
              * in mc_run). */
             pthread_mutex_lock(&p->lock);
@@ -157,8 +162,8 @@ void sweep_free(sweep_result *r)
     free(r);
 }
 
-int sweep_run(scenario *const *pts, const sweep_axis *axes, size_t naxes, size_t npoints, const sweep_opts *o,
-              sweep_result **out, char *msg, size_t n)
+int sweep_run(scenario *const *pts, const sweep_axis *axes, size_t naxes, size_t npoints,
+              const sweep_opts *o, sweep_result **out, char *msg, size_t n)
 {
     sweep_result *r = calloc(1, sizeof *r);
     int nt = o->threads < 1 ? 1 : o->threads;
@@ -175,7 +180,7 @@ int sweep_run(scenario *const *pts, const sweep_axis *axes, size_t naxes, size_t
         snprintf(msg, n, "out of memory for %zu points of %lld runs", npoints, (long long)o->runs);
         sweep_free(r);
         free(th);
-        return MC_NOMEM;
+        return SIM_NOMEM;
     }
     for (size_t p = 0; p < npoints; p++)
         pick_of(axes, naxes, p, &r->pick[p * naxes]);
@@ -218,10 +223,10 @@ int sweep_run(scenario *const *pts, const sweep_axis *axes, size_t naxes, size_t
     if (atomic_load(&pl.done) < total) {
         snprintf(msg, n, "after %lld of %lld runs", (long long)atomic_load(&pl.done), total);
         sweep_free(r);
-        return MC_STOPPED;
+        return SIM_STOPPED;
     }
     if (o->progress)
         o->progress(o->ud, total, total);
     *out = r;
-    return MC_OK;
+    return SIM_OK;
 }

@@ -16,24 +16,24 @@
 #include "scenario.h"
 
 typedef struct sweep_axis {
-    const char *target;         /* as --set takes it */
-    const char *const *values;  /* as text */
+    const char *target;        /* as --set takes it */
+    const char *const *values; /* as text */
     size_t nvalues;
 } sweep_axis;
 
 typedef struct sweep_opts {
     int64_t runs;
     int threads;
-    void (*progress)(void *ud, int64_t done, int64_t total);   /* in runs */
+    void (*progress)(void *ud, int64_t done, int64_t total); /* in runs */
     void *ud;
     atomic_int *stop;
 } sweep_opts;
 
 typedef struct sweep_result {
     size_t naxes, npoints;
-    size_t *pick;               /* [npoints * naxes]: the value index per axis */
+    size_t *pick; /* [npoints * naxes]: the value index per axis */
     int64_t runs;
-    run_result *res;            /* [npoints * runs], point-major */
+    run_result *res; /* [npoints * runs], point-major */
 } sweep_result;
 
 /* The number of points of a grid, or 0 if it would exceed limit. */
@@ -42,13 +42,14 @@ size_t sweep_points(const sweep_axis *axes, size_t naxes, size_t limit);
 /* Build every point of the grid (the first axis varies slowest) and check
  * it; problems go to d labelled "--vary TARGET=VALUE". Returns the points
  * (free with sweep_points_free), or NULL if any point is invalid. */
-scenario **sweep_build(const scenario *base, const sweep_axis *axes, size_t naxes, size_t npoints, diag *d);
+scenario **sweep_build(const scenario *base, const sweep_axis *axes, size_t naxes, size_t npoints,
+                       diag *d);
 void sweep_points_free(scenario **pts, size_t npoints);
 
-/* Run every point. Returns an mc_status; on MC_OK *out is filled (free with
+/* Run every point. Returns a sim_status; on SIM_OK *out is filled (free with
  * sweep_free). */
-int sweep_run(scenario *const *pts, const sweep_axis *axes, size_t naxes, size_t npoints, const sweep_opts *o,
-              sweep_result **out, char *msg, size_t n);
+int sweep_run(scenario *const *pts, const sweep_axis *axes, size_t naxes, size_t npoints,
+              const sweep_opts *o, sweep_result **out, char *msg, size_t n);
 
 void sweep_free(sweep_result *r);
 

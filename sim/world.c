@@ -15,7 +15,7 @@
 
 /* A segment's gifts within reach, and the alias table to draw one. */
 typedef struct seg_gifts {
-    uint32_t *idx;              /* the gifts' indices (the draws' values) */
+    uint32_t *idx; /* the gifts' indices (the draws' values) */
     size_t n;
     alias pick;
     /* Intents per session, known to be at least one: the zero-truncated
@@ -29,38 +29,38 @@ typedef struct seg_gifts {
  * its bonus (2 x 10^9), since packs are bought only to cover a shortfall:
  * 32 bits hold it. */
 typedef struct viewer_st {
-    uint32_t wallet;            /* coins */
-    int32_t bought;             /* 1 + the step of the last purchase; 0 never */
-    int64_t spend;              /* µUSD paid in this run */
+    uint32_t wallet; /* coins */
+    int32_t bought;  /* 1 + the step of the last purchase; 0 never */
+    int64_t spend;   /* µUSD paid in this run */
 } viewer_st;
 
 struct world {
     const scenario *sc;
-    sc_tables t;                /* working copy the timeline edits */
-    size_t tl_next;             /* next position in sc->tl_order */
+    sc_tables t;    /* working copy the timeline edits */
+    size_t tl_next; /* next position in sc->tl_order */
     uint64_t run;
     int64_t step;
     gsl_rng *rng[RNG_NPURPOSE];
-    uint64_t key_viewer, key_cashout;   /* stream keys for per-(step, id) draws */
+    uint64_t key_viewer, key_cashout; /* stream keys for per-(step, id) draws */
 
     /* viewers, in segment order */
     int64_t nviewers;
     int64_t *seg_start, *seg_size;
-    viewer_st *vw;              /* 16 bytes a viewer */
-    int64_t *churned_spend;     /* spend of payers who left */
+    viewer_st *vw;          /* 16 bytes a viewer */
+    int64_t *churned_spend; /* spend of payers who left */
     size_t nchurned, churned_cap;
     int64_t payers_run, churns;
 
     /* creators */
     int64_t ncreators;
-    int64_t *pending;           /* µD */
-    int64_t *withdrawn;         /* µD cashed out in the run: what a creator
+    int64_t *pending;   /* µD */
+    int64_t *withdrawn; /* µD cashed out in the run: what a creator
                                  * earned is pending + withdrawn, so a gift
                                  * touches one array, not two */
     unsigned char *cashed;
-    double *weight;             /* popularity 1/(i+1)^s */
-    double zipf_of_weight;      /* exponent the weights were made with */
-    uint32_t *live;             /* live creators (a creator id fits: at most 10^8) */
+    double *weight;        /* popularity 1/(i+1)^s */
+    double zipf_of_weight; /* exponent the weights were made with */
+    uint32_t *live;        /* live creators (a creator id fits: at most 10^8) */
     double *live_w;
     size_t nlive;
     alias live_pick;
@@ -73,8 +73,8 @@ struct world {
     int64_t *pack_fee;          /* µUSD store fee per pack */
     size_t *chan_packs[2];
     size_t nchan[2];
-    double *util_u, *util_w;    /* scratch for the logit */
-    double *lc_w, *lc_tot;      /* logit weights and totals per (segment, channel) when q = 1 */
+    double *util_u, *util_w; /* scratch for the logit */
+    double *lc_w, *lc_tot;   /* logit weights and totals per (segment, channel) when q = 1 */
     size_t lc_stride;
     int64_t min_cover[2];       /* the smallest pack (with bonus) of each channel */
     int64_t *pack_n, *pack_usd; /* purchases and µUSD per pack in the run */
@@ -83,19 +83,19 @@ struct world {
      * and diamond flows are these counts times the (per-step constant)
      * amounts, summed once at the end of the step (settle). */
     int64_t *pack_step, *gift_step;
-    const char *ovf, *ovf_bound;  /* the total that left int64, see world_overflow */
-    world_seg *seg;             /* per-segment figures of the run */
-    kpi_step total;             /* flows summed over steps, stocks current */
+    const char *ovf, *ovf_bound; /* the total that left int64, see world_overflow */
+    world_seg *seg;              /* per-segment figures of the run */
+    kpi_step total;              /* flows summed over steps, stocks current */
     /* µUSD: coin value of gifts sent, and value of the diamonds credited,
      * this step and in all (their difference is the commission kept). */
     int64_t gift_value[2], credit_value[2];
 
     ledger L;
     kpi_step cur;
-    int64_t sessions, decisions, skips, binomials, cashout_draws;   /* draws, for the benchmark */
+    int64_t sessions, decisions, skips, binomials, cashout_draws; /* draws, for the benchmark */
     world_event_fn on_event;
     void *ev_ud;
-    atomic_int *stop;    /* see world_watch */
+    atomic_int *stop; /* see world_watch */
 };
 
 /* Whether to give up the step: looked at when count is a multiple of
@@ -112,17 +112,18 @@ static inline int stopping(const world *w, int64_t count, int64_t mask)
 
 /* An event to the hook. Out of line and called only under EMIT, so that a
  * run without a hook spends nothing on building events. */
-__attribute__((noinline, cold)) static void emit_event(world *w, enum ev_type t, int64_t viewer, int64_t creator,
-                                                       int64_t item, int64_t coins, int64_t usd, int channel)
+__attribute__((noinline, cold)) static void emit_event(world *w, enum ev_type t, int64_t viewer,
+                                                       int64_t creator, int64_t item, int64_t coins,
+                                                       int64_t usd, int channel)
 {
     sim_event e = {t, w->run, w->step, viewer, creator, item, coins, usd, channel};
     w->on_event(w->ev_ud, &e);
 }
 
-#define EMIT(w, ...)                                      \
-    do {                                                  \
-        if (__builtin_expect((w)->on_event != NULL, 0))   \
-            emit_event((w), __VA_ARGS__);                 \
+#define EMIT(w, ...)                                    \
+    do {                                                \
+        if (__builtin_expect((w)->on_event != NULL, 0)) \
+            emit_event((w), __VA_ARGS__);               \
     } while (0)
 
 /* ------------------------------------------------------- derived tables */
@@ -140,7 +141,8 @@ static void free_derived(world *w)
         }
 }
 
-static double logit_weights(const world *w, const sc_segment *sg, int ch, int64_t shortfall, double *wts, double *scratch);
+static double logit_weights(const world *w, const sc_segment *sg, int ch, int64_t shortfall,
+                            double *wts, double *scratch);
 
 /* The CDF of the number of intents of a session that has at least one:
  * P(K = k | K >= 1) = e^-l l^k / k! / (1 - e^-l), k >= 1, summed in log
@@ -178,7 +180,7 @@ static inline unsigned ztp_draw(const seg_gifts *g, double u)
     size_t lo = 0, hi = g->nztp - 1;
     if (u < g->ztp[0])
         return 1;
-    while (lo + 1 < hi) {       /* ztp[lo] <= u < ztp[hi] */
+    while (lo + 1 < hi) { /* ztp[lo] <= u < ztp[hi] */
         size_t mid = (lo + hi) / 2;
         if (g->ztp[mid] <= u)
             lo = mid;
@@ -207,15 +209,17 @@ static int build_derived(world *w)
                 pw[g->n] = (double)t->gifts[i].weight;
                 g->idx[g->n++] = (uint32_t)i;
             }
-        if ((g->n && alias_build_vals(&g->pick, pw, g->idx, g->n) < 0) || ztp_table(g, (double)t->segs[s].gps / MICRO) < 0) {
+        if ((g->n && alias_build_vals(&g->pick, pw, g->idx, g->n) < 0) ||
+            ztp_table(g, (double)t->segs[s].gps / MICRO) < 0) {
             free(pw);
             return -1;
         }
     }
     free(pw);
     for (size_t i = 0; i < t->ngifts; i++) {
-        w->gift_credit[i] = (int64_t)((unsigned __int128)(uint64_t)t->gifts[i].coins * (uint64_t)t->p.coin_value *
-                                      (uint64_t)(MICRO - t->p.commission) / (uint64_t)t->p.usd_per_diamond);
+        w->gift_credit[i] =
+            (int64_t)((unsigned __int128)(uint64_t)t->gifts[i].coins * (uint64_t)t->p.coin_value *
+                      (uint64_t)(MICRO - t->p.commission) / (uint64_t)t->p.usd_per_diamond);
         w->gift_gv[i] = t->gifts[i].coins * t->p.coin_value;
         w->gift_cv[i] = num_muldiv(w->gift_credit[i], t->p.usd_per_diamond, MICRO);
     }
@@ -235,8 +239,8 @@ static int build_derived(world *w)
                 w->min_cover[ch] = p->coins + p->bonus;
         }
         for (size_t s = 0; s < t->nsegs && w->nchan[ch]; s++)
-            w->lc_tot[s * 2 + (size_t)ch] =
-                logit_weights(w, &t->segs[s], ch, 1, &w->lc_w[(s * 2 + (size_t)ch) * w->lc_stride], w->util_u);
+            w->lc_tot[s * 2 + (size_t)ch] = logit_weights(
+                w, &t->segs[s], ch, 1, &w->lc_w[(s * 2 + (size_t)ch) * w->lc_stride], w->util_u);
     }
     w->dirty = 0;
     return 0;
@@ -265,7 +269,8 @@ world *world_new(const scenario *s, uint64_t run)
         return NULL;
     }
     const sc_tables *t = &w->t;
-    size_t ns = t->nsegs ? t->nsegs : 1, ng = t->ngifts ? t->ngifts : 1, np = t->npacks ? t->npacks : 1;
+    size_t ns = t->nsegs ? t->nsegs : 1, ng = t->ngifts ? t->ngifts : 1,
+           np = t->npacks ? t->npacks : 1;
     w->nviewers = t->p.viewers;
     w->ncreators = t->p.creators;
     size_t nv = (size_t)w->nviewers, nc = (size_t)w->ncreators;
@@ -306,10 +311,11 @@ world *world_new(const scenario *s, uint64_t run)
             goto fail;
     w->key_viewer = rng_key(t->p.seed, run, RNG_VIEWER);
     w->key_cashout = rng_key(t->p.seed, run, RNG_CASHOUT);
-    if (!w->seg_start || !w->seg_size || !w->vw ||
-        !w->pending || !w->withdrawn || !w->cashed || !w->weight || !w->live || !w->live_w || !w->sg ||
-        !w->gift_credit || !w->gift_gv || !w->gift_cv || !w->pack_fee || !w->chan_packs[0] || !w->chan_packs[1] || !w->util_u || !w->util_w || !w->lc_w || !w->lc_tot ||
-        !w->pack_n || !w->pack_usd || !w->gift_n || !w->pack_step || !w->gift_step || !w->seg)
+    if (!w->seg_start || !w->seg_size || !w->vw || !w->pending || !w->withdrawn || !w->cashed ||
+        !w->weight || !w->live || !w->live_w || !w->sg || !w->gift_credit || !w->gift_gv ||
+        !w->gift_cv || !w->pack_fee || !w->chan_packs[0] || !w->chan_packs[1] || !w->util_u ||
+        !w->util_w || !w->lc_w || !w->lc_tot || !w->pack_n || !w->pack_usd || !w->gift_n ||
+        !w->pack_step || !w->gift_step || !w->seg)
         goto fail;
 
     scenario_segment_sizes(t, w->seg_size);
@@ -366,10 +372,7 @@ void world_free(world *w)
     free(w);
 }
 
-void world_watch(world *w, atomic_int *stop)
-{
-    w->stop = stop;
-}
+void world_watch(world *w, atomic_int *stop) { w->stop = stop; }
 
 void world_on_event(world *w, world_event_fn fn, void *ud)
 {
@@ -420,7 +423,8 @@ static void visits_draw(visits *q)
     q->ring[(q->head + q->count++) % AHEAD] = q->last;
 }
 
-static void visits_start(visits *q, world *w, gsl_rng *r, double p, double lq, int64_t start, int64_t end)
+static void visits_start(visits *q, world *w, gsl_rng *r, double p, double lq, int64_t start,
+                         int64_t end)
 {
     *q = (visits){r, p, lq, end, start - 1, {0}, 0, 0, &w->skips, w->vw};
     while (q->count < AHEAD && q->last < end)
@@ -489,7 +493,8 @@ static int choose_live(world *w)
     w->nlive = 0;
     double lq = log1p(-p);
     if (p > 0)
-        for (int64_t c = next_hit(r, p, lq, -1, &w->skips); c < w->ncreators; c = next_hit(r, p, lq, c, &w->skips)) {
+        for (int64_t c = next_hit(r, p, lq, -1, &w->skips); c < w->ncreators;
+             c = next_hit(r, p, lq, c, &w->skips)) {
             w->live_w[w->nlive] = w->weight[c];
             w->live[w->nlive++] = (uint32_t)c;
         }
@@ -503,9 +508,11 @@ static int choose_live(world *w)
  * (docs/model.md §4.4), into wts, and their total with the no-purchase option
  * (U = 0). Shifted by the largest utility so no exp overflows; the shift
  * cancels in every probability. */
-static double logit_weights(const world *w, const sc_segment *sg, int ch, int64_t shortfall, double *wts, double *scratch)
+static double logit_weights(const world *w, const sc_segment *sg, int ch, int64_t shortfall,
+                            double *wts, double *scratch)
 {
-    double a = (double)sg->alpha / MICRO, b = (double)sg->beta / MICRO, g = (double)sg->gamma / MICRO;
+    double a = (double)sg->alpha / MICRO, b = (double)sg->beta / MICRO,
+           g = (double)sg->gamma / MICRO;
     double umax = 0.0;
     size_t n = w->nchan[ch];
     for (size_t j = 0; j < n; j++) {
@@ -514,7 +521,8 @@ static double logit_weights(const world *w, const sc_segment *sg, int ch, int64_
         int64_t q = (shortfall + cover - 1) / cover;
         if (q < 1)
             q = 1;
-        double u = a + b * log((double)q * (double)cover) - g * (double)q * ((double)p->price / MICRO);
+        double u =
+            a + b * log((double)q * (double)cover) - g * (double)q * ((double)p->price / MICRO);
         scratch[j] = u;
         if (u > umax)
             umax = u;
@@ -557,7 +565,7 @@ static long decide(world *w, size_t s, int64_t shortfall, int64_t *qout, rng_sm 
     }
     double x = rng_sm_uniform(r) * total;
     if (x >= wts[n - 1])
-        return -1;              /* buys nothing: the common case, one compare */
+        return -1; /* buys nothing: the common case, one compare */
     size_t j = 0;
     while (x >= wts[j])
         j++;
@@ -573,17 +581,14 @@ static long decide(world *w, size_t s, int64_t shortfall, int64_t *qout, rng_sm 
  * purchases, a creator's pending µD part of diamonds credited). Done in unsigned arithmetic, so that even past the int64 range
  * it wraps instead of being undefined; settle then finds the total out of
  * range and the run fails, so a wrapped part is never reported. */
-static inline void part_add(int64_t *a, int64_t b)
-{
-    *a = (int64_t)((uint64_t)*a + (uint64_t)b);
-}
+static inline void part_add(int64_t *a, int64_t b) { *a = (int64_t)((uint64_t)*a + (uint64_t)b); }
 
 /* One gift intent of viewer v, whose record is *me (a copy the caller
  * keeps for the session and writes back: the compiler then need not
  * reload it after every store to the world's arrays). */
 static inline void intent(world *w, size_t s, int64_t v, viewer_st *me, int64_t creator, rng_sm *r)
 {
-    size_t gi = alias_draw(&w->sg[s].pick, rng_sm_uniform(r));     /* a gift's index */
+    size_t gi = alias_draw(&w->sg[s].pick, rng_sm_uniform(r)); /* a gift's index */
     int64_t c = w->t.gifts[gi].coins;
 
     if (me->wallet < c) {
@@ -599,7 +604,7 @@ static inline void intent(world *w, size_t s, int64_t v, viewer_st *me, int64_t 
                 EMIT(w, EV_PURCHASE, v, -1, k, p->coins + p->bonus, p->price, (int)p->channel);
             w->pack_step[k] += q;
             me->wallet += (uint32_t)coins;
-            w->seg[s].wallet += coins;      /* at most 10^9 wallets of 32 bits */
+            w->seg[s].wallet += coins; /* at most 10^9 wallets of 32 bits */
             part_add(&w->seg[s].spend, usd);
             part_add(&w->seg[s].purchases, q);
             part_add(&me->spend, usd);
@@ -636,13 +641,14 @@ static void overflowed(world *w, const char *what, const char *bound)
     }
 }
 
-#define BOUND_USD "9223372036854.775807 USD"
+#define BOUND_USD   "9223372036854.775807 USD"
 #define BOUND_COINS "9223372036854775807 coins"
-#define BOUND_D "9223372036854.775807 diamonds"
-#define BOUND_N "9223372036854775807"
+#define BOUND_D     "9223372036854.775807 diamonds"
+#define BOUND_N     "9223372036854775807"
 
 /* n x amount added to *total, in 128 bits, noting an overflow. */
-static void add_n(world *w, int64_t *total, int64_t n, int64_t amount, const char *what, const char *bound)
+static void add_n(world *w, int64_t *total, int64_t n, int64_t amount, const char *what,
+                  const char *bound)
 {
     __int128 v = (__int128)*total + (__int128)n * amount;
     if (v > INT64_MAX || v < INT64_MIN)
@@ -704,11 +710,12 @@ static void settle(world *w)
 void world_overflow(const world *w, char *msg, size_t n)
 {
     const char *what = w->ovf ? w->ovf : w->L.ovf ? w->L.ovf : "no total";
-    const char *bound = w->ovf ? w->ovf_bound
-                      : strstr(what, "coins") ? BOUND_COINS
-                      : strstr(what, "diamonds") ? BOUND_D : BOUND_USD;
-    snprintf(msg, n, "run %llu, step %lld: %s went past %s, the most a 64-bit total holds", (unsigned long long)w->run,
-             (long long)w->step, what, bound);
+    const char *bound = w->ovf                     ? w->ovf_bound
+                        : strstr(what, "coins")    ? BOUND_COINS
+                        : strstr(what, "diamonds") ? BOUND_D
+                                                   : BOUND_USD;
+    snprintf(msg, n, "run %llu, step %lld: %s went past %s, the most a 64-bit total holds",
+             (unsigned long long)w->run, (long long)w->step, what, bound);
 }
 
 static void viewers(world *w)
@@ -747,7 +754,7 @@ static void viewers(world *w)
             if (stopping(w, ++w->sessions, 0xFFF))
                 return;
             unsigned k = ztp_draw(g, rng_sm_uniform(&vr));
-            int64_t creator = (int64_t)alias_draw(&w->live_pick, rng_sm_uniform(&vr));  /* its id */
+            int64_t creator = (int64_t)alias_draw(&w->live_pick, rng_sm_uniform(&vr)); /* its id */
             __builtin_prefetch(&w->pending[creator], 1);
             m++;
             viewer_st me = w->vw[v];
@@ -758,7 +765,8 @@ static void viewers(world *w)
         double rest = q < 1.0 ? p * em / (1.0 - q) : 0.0;
         if (rest > 1.0)
             rest = 1.0;
-        w->cur.v[TS_ACTIVE_VIEWERS] += m + (n - m > 0 ? gsl_ran_binomial(r, rest, (unsigned)(n - m)) : 0);
+        w->cur.v[TS_ACTIVE_VIEWERS] +=
+            m + (n - m > 0 ? gsl_ran_binomial(r, rest, (unsigned)(n - m)) : 0);
         w->binomials += n - m > 0;
     }
 }
@@ -767,7 +775,7 @@ static void cashouts(world *w)
 {
     const sc_params *p = &w->t.p;
     double pc = (double)p->p_cashout / MICRO;
-    int64_t most = p->daily_limit / p->usd_per_diamond;    /* whole diamonds */
+    int64_t most = p->daily_limit / p->usd_per_diamond; /* whole diamonds */
     /* Eligible: whole diamonds > 0 and worth the minimum, that is at least
      * max(1, ceil(min / usd_per_diamond)) whole diamonds: one compare a
      * creator against that many µD. */
@@ -786,7 +794,7 @@ static void cashouts(world *w)
         if (d == 0 || fee >= gross)
             continue;
         w->pending[c] -= d * MICRO;
-        w->withdrawn[c] += d * MICRO;   /* at most diamonds withdrawn, a checked total */
+        w->withdrawn[c] += d * MICRO; /* at most diamonds withdrawn, a checked total */
         w->cashed[c] = 1;
         ledger_cashout(&w->L, d * MICRO, gross, fee);
         /* gross <= the daily limit (10^15 µUSD), but the step's sums over
@@ -813,10 +821,10 @@ int world_step(world *w, kpi_step *row)
         return -1;
     viewers(w);
     if (w->stop && *w->stop)
-        return WORLD_STOPPED;   /* the step is half done: the world is of no further use */
+        return WORLD_STOPPED; /* the step is half done: the world is of no further use */
     settle(w);
     if (w->ovf || w->L.ovf)
-        return WORLD_OVERFLOW;  /* before cash-outs read pending µD that may have wrapped */
+        return WORLD_OVERFLOW; /* before cash-outs read pending µD that may have wrapped */
     cashouts(w);
     if (w->ovf || w->L.ovf)
         return WORLD_OVERFLOW;
@@ -830,7 +838,9 @@ int world_step(world *w, kpi_step *row)
     for (int c = 0; c < TS_N; c++) {
         if (kpi_cols[c].agg == AGG_SUM)
             add_n(w, &w->total.v[c], 1, w->cur.v[c], kpi_cols[c].name,
-                  kpi_cols[c].unit == U_MONEY ? BOUND_USD : kpi_cols[c].unit == U_DIAMONDS ? BOUND_D : BOUND_N);
+                  kpi_cols[c].unit == U_MONEY      ? BOUND_USD
+                  : kpi_cols[c].unit == U_DIAMONDS ? BOUND_D
+                                                   : BOUND_N);
         else
             w->total.v[c] = w->cur.v[c];
     }
@@ -848,8 +858,8 @@ static int cmp_i64_desc(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
-int world_snap_creators(world_snap *s, const int64_t *earned, const int64_t *pending, const int64_t *withdrawn,
-                        const unsigned char *cashed_flags, int64_t n)
+int world_snap_creators(world_snap *s, const int64_t *earned, const int64_t *pending,
+                        const int64_t *withdrawn, const unsigned char *cashed_flags, int64_t n)
 {
     if ((size_t)n > s->sorted_cap) {
         int64_t *ns = realloc(s->sorted, (size_t)n * sizeof *ns);
@@ -865,7 +875,7 @@ int world_snap_creators(world_snap *s, const int64_t *earned, const int64_t *pen
         for (int64_t c = 0; c < n; c++)
             s->sorted[c] = pending[c] + withdrawn[c];
     }
-    earned = s->sorted;         /* in creator order until the sort below */
+    earned = s->sorted; /* in creator order until the sort below */
     const sc_params *p = &s->p;
     /* Creators: the leaderboard, the Lorenz curve and the Gini of what was
      * credited so far, and who has reached the withdrawal minimum. */
@@ -874,7 +884,8 @@ int world_snap_creators(world_snap *s, const int64_t *earned, const int64_t *pen
     for (int64_t c = 0; c < n; c++) {
         int64_t whole = pending[c] / MICRO;
         cashed += cashed_flags[c];
-        reached += cashed_flags[c] || (whole > 0 && whole * p->usd_per_diamond >= p->min_withdrawal);
+        reached +=
+            cashed_flags[c] || (whole > 0 && whole * p->usd_per_diamond >= p->min_withdrawal);
     }
     s->creators_reached_min = reached;
     s->creators_cashed_out = cashed;
@@ -904,14 +915,14 @@ int world_snap_creators(world_snap *s, const int64_t *earned, const int64_t *pen
         sum += (long double)s->sorted[i];
     /* Lorenz: share of earnings held by the poorest i/20 of creators. */
     s->lorenz[0] = 0;
-    int64_t j = n;              /* sorted is descending: walk it from the end */
+    int64_t j = n; /* sorted is descending: walk it from the end */
     for (int q = 1; q <= WORLD_SNAP_LORENZ; q++) {
         int64_t upto = n * q / WORLD_SNAP_LORENZ;
         while (n - j < upto)
             acc += (long double)s->sorted[--j];
         s->lorenz[q] = sum > 0 ? (double)(acc / sum) : (double)q / WORLD_SNAP_LORENZ;
     }
-    for (int64_t i = 0; i < n; i++)     /* ascending rank r = n - i */
+    for (int64_t i = 0; i < n; i++) /* ascending rank r = n - i */
         num += (long double)(2 * (n - i) - n - 1) * (long double)s->sorted[i];
     s->gini = sum > 0 ? (double)(num / ((long double)n * sum)) : 0.0;
     return 0;
@@ -931,7 +942,8 @@ world_snap *world_snap_alloc(size_t npacks, size_t ngifts, size_t nsegs, int64_t
     s->seg = calloc(nsegs ? nsegs : 1, sizeof *s->seg);
     s->sorted_cap = (size_t)(ncreators > 0 ? ncreators : 1);
     s->sorted = calloc(s->sorted_cap, sizeof *s->sorted);
-    if (!s->packs || !s->gifts || !s->segs || !s->pack_n || !s->pack_usd || !s->gift_n || !s->seg || !s->sorted) {
+    if (!s->packs || !s->gifts || !s->segs || !s->pack_n || !s->pack_usd || !s->gift_n || !s->seg ||
+        !s->sorted) {
         world_snap_free(s);
         return NULL;
     }
@@ -1038,7 +1050,7 @@ int world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out
             int64_t x = w->vw[v].spend;
             memcpy(&sp[np++], &x, sizeof x);
         }
-    w->nviewers = 0;            /* the records are gone */
+    w->nviewers = 0; /* the records are gone */
     for (size_t i = 0; i < w->nchurned; i++)
         sp[np++] = w->churned_spend[i];
     e.spend = sp;

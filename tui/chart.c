@@ -50,14 +50,14 @@ static unsigned dot(int sx, int sy)
 
 void chart_draw(const chart *c, int y, int x, int h, int w, int ascii, int color)
 {
-    int ph = h - 1;                 /* plot rows */
+    int ph = h - 1; /* plot rows */
     if (ph < 1 || w < 4 || c->nsteps < 1)
         return;
     double lo = chart_min(c), hi = chart_max(c);
     if (hi <= lo)
         hi = lo + 1;
     unsigned *cells = calloc((size_t)ph * (size_t)w, sizeof *cells);
-    char *mark = calloc((size_t)ph * (size_t)w, 1);  /* 1 band, 2 mean */
+    char *mark = calloc((size_t)ph * (size_t)w, 1); /* 1 band, 2 mean */
     if (!cells || !mark) {
         free(cells);
         free(mark);
@@ -74,12 +74,15 @@ void chart_draw(const chart *c, int y, int x, int h, int w, int ascii, int color
         double bl = c->lo[s0], bh = c->hi[s0], mn = 0;
         int k = 0;
         for (int s = s0; s < s1 && s < c->nband; s++, k++) {
-            if (c->lo[s] < bl) bl = c->lo[s];
-            if (c->hi[s] > bh) bh = c->hi[s];
+            if (c->lo[s] < bl)
+                bl = c->lo[s];
+            if (c->hi[s] > bh)
+                bh = c->hi[s];
             mn += c->mean[s];
         }
         mn /= k;
-        int rlo = (int)((bl - lo) / (hi - lo) * (ph - 1) + 0.5), rhi = (int)((bh - lo) / (hi - lo) * (ph - 1) + 0.5);
+        int rlo = (int)((bl - lo) / (hi - lo) * (ph - 1) + 0.5),
+            rhi = (int)((bh - lo) / (hi - lo) * (ph - 1) + 0.5);
         int rmn = (int)((mn - lo) / (hi - lo) * (ph - 1) + 0.5);
         for (int r = rlo; r <= rhi; r++)
             mark[(ph - 1 - r) * w + col] = 1;
@@ -93,8 +96,10 @@ void chart_draw(const chart *c, int y, int x, int h, int w, int ascii, int color
         if (s >= c->nline)
             break;
         int sy = (int)((c->line[s] - lo) / (hi - lo) * (subh - 1) + 0.5);
-        if (sy < 0) sy = 0;
-        if (sy >= subh) sy = subh - 1;
+        if (sy < 0)
+            sy = 0;
+        if (sy >= subh)
+            sy = subh - 1;
         int from = prev < 0 ? sy : (prev < sy ? prev + 1 : prev > sy ? prev - 1 : sy);
         int a = from < sy ? from : sy, b = from < sy ? sy : from;
         for (int yy = a; yy <= b; yy++) {

@@ -4,11 +4,11 @@
 #define COINSIM_CHART_H
 
 typedef struct chart {
-    const double *line;     /* the run shown: values for steps 0..nline-1 */
+    const double *line; /* the run shown: values for steps 0..nline-1 */
     int nline;
-    const double *mean, *lo, *hi;   /* the band across runs, or NULL */
+    const double *mean, *lo, *hi; /* the band across runs, or NULL */
     int nband;
-    int nsteps;             /* the x axis spans steps 0..nsteps-1 */
+    int nsteps; /* the x axis spans steps 0..nsteps-1 */
 } chart;
 
 /* Draw c in the h x w cells at (y, x): rows 0..h-2 the plot, the last row

@@ -19,8 +19,8 @@ void cli_print_diag(const struct diag *d);
  * option in messages), then --runs runs and --seed seed (NULL for none),
  * check; print every problem. NULL if any error. */
 struct scenario;
-struct scenario *cli_load(const char *dir, const char *const *sets, const char *const *labels, int nsets,
-                          const char *runs, const char *seed);
+struct scenario *cli_load(const char *dir, const char *const *sets, const char *const *labels,
+                          int nsets, const char *runs, const char *seed);
 
 /* A figure for people: money with 2 decimals, rates with 4, counts with 1. */
 void cli_human(char *buf, size_t n, int metric, double v);
@@ -41,7 +41,8 @@ void cli_print_table(const struct scenario *s, const struct mc_result *r);
 
 /* Parse option opt's value v as a whole number in [lo, hi] into *out.
  * Returns 0, or 2 after "coinsim CMD: OPT "V": expected ..." on stderr. */
-int cli_int_opt(const char *cmd, const char *opt, const char *v, long long lo, long long hi, long long *out);
+int cli_int_opt(const char *cmd, const char *opt, const char *v, long long lo, long long hi,
+                long long *out);
 
 /* The metric named name (given as option opt of command cmd), or -1 after
  * "coinsim CMD: OPT "NAME": no such metric (did you mean ...?)" and a line

@@ -100,7 +100,8 @@ static double floor_time(const mc_result *r, const scenario *s)
     for (int64_t i = 0; i < skips; i++)
         acc += floor(log(rng_uniform_pos(g)) / lq);
     for (int64_t i = 0; i < binom; i++)
-        acc += gsl_ran_binomial(g, 0.3, (unsigned)(s->t.p.viewers / (int64_t)(s->t.nsegs ? s->t.nsegs : 1)));
+        acc += gsl_ran_binomial(
+            g, 0.3, (unsigned)(s->t.p.viewers / (int64_t)(s->t.nsegs ? s->t.nsegs : 1)));
     for (int64_t i = 0; i < cash; i++)
         acc += rng_unit_at(kc, i, i);
     double t = now() - t0;
@@ -133,13 +134,14 @@ static void child(const char *dir, int threads, int fd)
     double t0 = now();
     int st = mc_run(s, &o, &r, msg, sizeof msg);
     f.wall = now() - t0;
-    if (st != MC_OK) {
+    if (st != SIM_OK) {
         fprintf(stderr, "coinsim bench: %s: %s\n", dir, msg);
         f.status = 1;
     } else {
         for (int64_t i = 0; i < r->runs; i++) {
             const run_result *x = &r->res[i];
-            f.events += x->intents + x->exact[TS_PURCHASES] + x->exact[TS_CASHOUTS] + (x->viewers_existed - s->t.p.viewers);
+            f.events += x->intents + x->exact[TS_PURCHASES] + x->exact[TS_CASHOUTS] +
+                        (x->viewers_existed - s->t.p.viewers);
         }
         f.floor = floor_time(r, s);
         mc_result_free(r);
@@ -194,8 +196,9 @@ int cmd_bench(int argc, char **argv)
         fprintf(stderr, "coinsim bench: no scenario given (see coinsim bench --help)\n");
         return 2;
     }
-    printf("%-22s %10s %8s %6s %6s %4s %9s %13s %12s %9s %9s %7s\n", "scenario", "viewers", "creators", "steps", "runs", "thr",
-           "wall_s", "events", "events/s", "rss_MB", "floor_s", "/floor");
+    printf("%-22s %10s %8s %6s %6s %4s %9s %13s %12s %9s %9s %7s\n", "scenario", "viewers",
+           "creators", "steps", "runs", "thr", "wall_s", "events", "events/s", "rss_MB", "floor_s",
+           "/floor");
     fflush(stdout);
     /* --threads applies to the directories after it. */
     opt_init(&p, "bench", bench_cli_opts, argc, argv);
@@ -234,9 +237,10 @@ int cmd_bench(int argc, char **argv)
         }
         const char *name = strrchr(dir, '/');
         name = name && name[1] ? name + 1 : dir;
-        printf("%-22s %10lld %8lld %6lld %6lld %4d %9.2f %13lld %12.3g %9.1f %9.2f %7.2f\n", name, (long long)f.viewers,
-               (long long)f.creators, (long long)f.steps, (long long)f.runs, f.threads, f.wall, (long long)f.events,
-               f.events / f.wall, ru.ru_maxrss / 1024.0, f.floor, f.wall * f.threads / f.floor);
+        printf("%-22s %10lld %8lld %6lld %6lld %4d %9.2f %13lld %12.3g %9.1f %9.2f %7.2f\n", name,
+               (long long)f.viewers, (long long)f.creators, (long long)f.steps, (long long)f.runs,
+               f.threads, f.wall, (long long)f.events, f.events / f.wall, ru.ru_maxrss / 1024.0,
+               f.floor, f.wall * f.threads / f.floor);
         fflush(stdout);
     }
     return rc;

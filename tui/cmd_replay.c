@@ -63,18 +63,21 @@ static void write_counts(FILE *f, const void *ud)
 {
     const replay_counts *k = ud;
     fprintf(f,
-            "figure,value\nevents,%lld\nviewers,%lld\ncreators,%lld\nrejected_gifts,%lld\nrejected_cashouts,%lld\n"
-            "capped_cashouts,%lld\nskipped_cashouts,%lld\nunknown_packs,%lld\nunknown_gifts,%lld\nprice_differs,%lld\n"
+            "figure,value\nevents,%lld\nviewers,%lld\ncreators,%lld\nrejected_gifts,%lld\nrejected_"
+            "cashouts,%lld\n"
+            "capped_cashouts,%lld\nskipped_cashouts,%lld\nunknown_packs,%lld\nunknown_gifts,%"
+            "lld\nprice_differs,%lld\n"
             "breakage_differs,%lld\n",
-            (long long)k->events, (long long)k->viewers, (long long)k->creators, (long long)k->rejected_gifts,
-            (long long)k->rejected_cashouts, (long long)k->capped_cashouts, (long long)k->skipped_cashouts,
+            (long long)k->events, (long long)k->viewers, (long long)k->creators,
+            (long long)k->rejected_gifts, (long long)k->rejected_cashouts,
+            (long long)k->capped_cashouts, (long long)k->skipped_cashouts,
             (long long)k->unknown_packs, (long long)k->unknown_gifts, (long long)k->price_differs,
             (long long)k->breakage_differs);
 }
 
-static const opt_spec replay_cli_opts[] = {
-    {"--scenario", 1}, {"--set", 1},      {"--out", 1},   {"--lenient", 0}, {"--check", 0},
-    {"--headless", 0}, {"--ascii", 0}, {"--no-color", 0}, {NULL, 0}};
+static const opt_spec replay_cli_opts[] = {{"--scenario", 1}, {"--set", 1},      {"--out", 1},
+                                           {"--lenient", 0},  {"--check", 0},    {"--headless", 0},
+                                           {"--ascii", 0},    {"--no-color", 0}, {NULL, 0}};
 
 int cmd_replay(int argc, char **argv)
 {
@@ -94,7 +97,8 @@ int cmd_replay(int argc, char **argv)
         }
         if (k == OPT_ARG) {
             if (log) {
-                fprintf(stderr, "coinsim replay: one event log expected, got \"%s\" and \"%s\"\n", log, v);
+                fprintf(stderr, "coinsim replay: one event log expected, got \"%s\" and \"%s\"\n",
+                        log, v);
                 return 2;
             }
             log = v;
@@ -117,7 +121,7 @@ int cmd_replay(int argc, char **argv)
         else if (!strcmp(o, "--ascii"))
             ascii = 1;
         else
-            nocolor = 1;        /* --no-color */
+            nocolor = 1; /* --no-color */
     }
     if (!log || !dir) {
         fprintf(stderr, "coinsim replay: %s (see coinsim replay --help)\n",
@@ -140,8 +144,8 @@ int cmd_replay(int argc, char **argv)
     }
     /* The log is read as it goes, so its problems show only after --out
      * is made: a directory made for a replay that fails is removed. */
-    char *made = out ? report_missing_root(out) : NULL;
-    if (out && report_prepare_dir(out, msg, sizeof msg) < 0) {
+    char *made = out ? afile_missing_root(out) : NULL;
+    if (out && afile_prepare_dir(out, msg, sizeof msg) < 0) {
         fprintf(stderr, "coinsim: %s; nothing was replayed\n", msg);
         free(made);
         scenario_free(s);
@@ -150,9 +154,10 @@ int cmd_replay(int argc, char **argv)
     /* What-if mode (cash-outs capped, not refused) when a --set changes a
      * parameter replay recomputes from; others (steps, viewers, ...) only
      * describe the log. */
-    static const char *const recomputed[] = {"commission=", "coin_value_usd=", "usd_per_diamond=", "store_fee_app=",
-                                             "store_fee_web=", "payout_fee_usd=", "payout_fee_rate=",
-                                             "min_withdrawal_usd=", "daily_withdrawal_limit_usd="};
+    static const char *const recomputed[] = {
+        "commission=",      "coin_value_usd=",     "usd_per_diamond=",
+        "store_fee_app=",   "store_fee_web=",      "payout_fee_usd=",
+        "payout_fee_rate=", "min_withdrawal_usd=", "daily_withdrawal_limit_usd="};
     int whatif = 0;
     for (int i = 0; i < nsets; i++) {
         const char *t = strncmp(sets[i], "params.", 7) == 0 ? sets[i] + 7 : sets[i];
@@ -185,7 +190,8 @@ int cmd_replay(int argc, char **argv)
     for (int64_t st = 0; st < steps; st++) {
         if (cli_stop) {
             char when[100];
-            snprintf(when, sizeof when, "after %lld of %lld steps", (long long)st, (long long)steps);
+            snprintf(when, sizeof when, "after %lld of %lld steps", (long long)st,
+                     (long long)steps);
             rc = cli_interrupted(when, out, NULL, NULL);
             goto done;
         }
@@ -194,13 +200,15 @@ int cmd_replay(int argc, char **argv)
             goto done;
         }
         if ((check || st == steps - 1) && replay_check(r, msg, sizeof msg) < 0) {
-            fprintf(stderr, "coinsim: ledger identity broken in the replay after step %lld: %s\n", (long long)st, msg);
+            fprintf(stderr, "coinsim: ledger identity broken in the replay after step %lld: %s\n",
+                    (long long)st, msg);
             rc = 3;
             goto done;
         }
     }
     if (replay_result(r, mr.ts, steps, &mr.res[0], mr.packs) < 0) {
-        fprintf(stderr, "coinsim: out of memory summing up the replay%s\n", out ? "; no output file was written" : "");
+        fprintf(stderr, "coinsim: out of memory summing up the replay%s\n",
+                out ? "; no output file was written" : "");
         rc = 1;
         goto done;
     }
@@ -214,31 +222,37 @@ int cmd_replay(int argc, char **argv)
         rc = 1;
     }
     cli_print_table(s, &mr);
-    printf("\nreplayed %lld events of run %llu: %lld viewers, %lld creators", (long long)k->events, (unsigned long long)k->run,
-           (long long)k->viewers, (long long)k->creators);
+    printf("\nreplayed %lld events of run %llu: %lld viewers, %lld creators", (long long)k->events,
+           (unsigned long long)k->run, (long long)k->viewers, (long long)k->creators);
     if (whatif)
         printf(" (what-if: parameters changed with --set)");
     printf("\n");
     if (k->rejected_gifts || k->rejected_cashouts)
-        printf("rejected (--lenient): %lld gifts beyond the wallet, %lld cash-outs beyond the pending diamonds\n",
+        printf("rejected (--lenient): %lld gifts beyond the wallet, %lld cash-outs beyond the "
+               "pending diamonds\n",
                (long long)k->rejected_gifts, (long long)k->rejected_cashouts);
     if (k->capped_cashouts || k->skipped_cashouts)
-        printf("cash-outs not made as recorded: %lld capped (what-if), %lld skipped (below the minimum, or fee at least the gross)\n",
+        printf("cash-outs not made as recorded: %lld capped (what-if), %lld skipped (below the "
+               "minimum, or fee at least the gross)\n",
                (long long)k->capped_cashouts, (long long)k->skipped_cashouts);
     if (k->unknown_packs || k->unknown_gifts)
-        printf("names the scenario does not know: %lld purchases, %lld gifts (taken at the coins and usd on their rows)\n",
+        printf("names the scenario does not know: %lld purchases, %lld gifts (taken at the coins "
+               "and usd on their rows)\n",
                (long long)k->unknown_packs, (long long)k->unknown_gifts);
     if (k->price_differs)
-        printf("%lld purchases were recorded at another price than the scenario's; the scenario's was used\n",
+        printf("%lld purchases were recorded at another price than the scenario's; the scenario's "
+               "was used\n",
                (long long)k->price_differs);
     if (k->breakage_differs)
-        printf("%lld churn rows recorded other coins than the wallet held; the wallet's were used\n", (long long)k->breakage_differs);
+        printf(
+            "%lld churn rows recorded other coins than the wallet held; the wallet's were used\n",
+            (long long)k->breakage_differs);
     printf("active viewers and live creators are not in a log: reported as 0\n");
     if (out && rc == 0)
         printf("wrote %s/summary.csv, timeseries.csv, runs.csv, pack_sales.csv, replay.csv\n", out);
 done:
     if (rc != 0 && made)
-        report_unprepare_dir(out, made);
+        afile_unprepare_dir(out, made);
     free(made);
     cli_print_diag(&d);
     if (d.errors)

@@ -73,7 +73,8 @@ static const char validate_help[] =
 void cli_print_diag(const diag *d)
 {
     for (size_t i = 0; i < d->n; i++)
-        fprintf(stderr, "%s%s\n", d->items[i].level == DIAG_WARNING ? "warning: " : "", d->items[i].text);
+        fprintf(stderr, "%s%s\n", d->items[i].level == DIAG_WARNING ? "warning: " : "",
+                d->items[i].text);
 }
 
 atomic_int cli_stop;
@@ -86,11 +87,13 @@ static void on_signal(int sig)
     static const char again[] =
         "\ncoinsim: interrupted again: stopped at once; files not complete were removed\n";
     static const char again_some[] =
-        "\ncoinsim: interrupted again: stopped at once; files not complete were removed, but for some\n"
+        "\ncoinsim: interrupted again: stopped at once; files not complete were removed, but for "
+        "some\n"
         "temporary files named .NAME.XXXXXX that may remain next to the outputs\n";
     if (atomic_fetch_add(&signals_seen, 1) > 0) {
-        ssize_t w = afile_remove_temps() == 0 ? write(STDERR_FILENO, again, sizeof again - 1)
-                                               : write(STDERR_FILENO, again_some, sizeof again_some - 1);
+        ssize_t w = afile_remove_temps() == 0
+                        ? write(STDERR_FILENO, again, sizeof again - 1)
+                        : write(STDERR_FILENO, again_some, sizeof again_some - 1);
         (void)w;
         /* Die of the signal itself: back to the default action, and the
          * signal (held while its handler runs) arrives on return. */
@@ -109,7 +112,7 @@ void cli_catch_signals(void)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
-    sa.sa_flags = SA_RESTART;   /* a write to a pipe is not cut short */
+    sa.sa_flags = SA_RESTART; /* a write to a pipe is not cut short */
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
@@ -133,7 +136,8 @@ int cli_interrupted(const char *when, const char *out, const char *lost, const c
     if (wrote)
         fprintf(stderr, "%s was written; ", wrote);
     if (out)
-        fprintf(stderr, "nothing was written to %s (files already there are unchanged)%s", out, lost ? " and " : "");
+        fprintf(stderr, "nothing was written to %s (files already there are unchanged)%s", out,
+                lost ? " and " : "");
     if (lost)
         fprintf(stderr, "%s was not written", lost);
     if (!out && !lost)
@@ -154,12 +158,13 @@ typedef struct run_args {
 } run_args;
 
 /* The options of run, validate and tour. */
-static const opt_spec run_cli_opts[] = {
-    {"--set", 1},    {"--runs", 1},       {"--seed", 1},  {"--threads", 1},  {"--out", 1},
-    {"--events", 1}, {"--events-run", 1}, {"--check", 0}, {"--headless", 0}, {"--ascii", 0},
-    {"--no-color", 0}, {NULL, 0}};
+static const opt_spec run_cli_opts[] = {{"--set", 1},        {"--runs", 1},     {"--seed", 1},
+                                        {"--threads", 1},    {"--out", 1},      {"--events", 1},
+                                        {"--events-run", 1}, {"--check", 0},    {"--headless", 0},
+                                        {"--ascii", 0},      {"--no-color", 0}, {NULL, 0}};
 static const opt_spec validate_cli_opts[] = {{"--set", 1}, {NULL, 0}};
-static const opt_spec tour_cli_opts[] = {{"--set", 1}, {"--ascii", 0}, {"--no-color", 0}, {NULL, 0}};
+static const opt_spec tour_cli_opts[] = {
+    {"--set", 1}, {"--ascii", 0}, {"--no-color", 0}, {NULL, 0}};
 
 /* Parse run/validate arguments. Returns 0, or 2 after a message. */
 static int parse_args(int argc, char **argv, run_args *a, const opt_spec *specs, const char *cmd)
@@ -177,7 +182,9 @@ static int parse_args(int argc, char **argv, run_args *a, const opt_spec *specs,
         }
         if (k == OPT_ARG) {
             if (a->dir) {
-                fprintf(stderr, "coinsim %s: one scenario directory expected, got \"%s\" and \"%s\"\n", cmd, a->dir, v);
+                fprintf(stderr,
+                        "coinsim %s: one scenario directory expected, got \"%s\" and \"%s\"\n", cmd,
+                        a->dir, v);
                 return 2;
             }
             a->dir = v;
@@ -188,7 +195,7 @@ static int parse_args(int argc, char **argv, run_args *a, const opt_spec *specs,
             }
             a->sets[a->nsets++] = v;
         } else if (strcmp(o, "--runs") == 0) {
-            a->runs = v;        /* the last one given wins */
+            a->runs = v; /* the last one given wins */
         } else if (strcmp(o, "--seed") == 0) {
             a->seed = v;
         } else if (strcmp(o, "--threads") == 0) {
@@ -209,20 +216,21 @@ static int parse_args(int argc, char **argv, run_args *a, const opt_spec *specs,
         } else if (strcmp(o, "--ascii") == 0) {
             a->ascii = 1;
         } else {
-            a->nocolor = 1;     /* --no-color */
+            a->nocolor = 1; /* --no-color */
         }
     }
     if (!a->dir && strcmp(cmd, "tour") == 0)
         a->dir = "scenarios/baseline";
     if (!a->dir) {
-        fprintf(stderr, "coinsim %s: no scenario directory given (see coinsim %s --help)\n", cmd, cmd);
+        fprintf(stderr, "coinsim %s: no scenario directory given (see coinsim %s --help)\n", cmd,
+                cmd);
         return 2;
     }
     return 0;
 }
 
-scenario *cli_load(const char *dir, const char *const *sets, const char *const *labels, int nsets, const char *runs,
-                   const char *seed)
+scenario *cli_load(const char *dir, const char *const *sets, const char *const *labels, int nsets,
+                   const char *runs, const char *seed)
 {
     diag d = {0};
     scenario *s = scenario_load(dir, &d);
@@ -245,8 +253,8 @@ scenario *cli_load(const char *dir, const char *const *sets, const char *const *
     }
     cli_print_diag(&d);
     if (d.errors) {
-        fprintf(stderr, "coinsim: %zu problem%s in %s; nothing was run\n", d.errors, d.errors == 1 ? "" : "s",
-                *dir ? dir : "\"\"");
+        fprintf(stderr, "coinsim: %zu problem%s in %s; nothing was run\n", d.errors,
+                d.errors == 1 ? "" : "s", *dir ? dir : "\"\"");
         scenario_free(s);
         s = NULL;
     }
@@ -275,9 +283,10 @@ int cmd_validate(int argc, char **argv)
     const sc_tables *t = &s->t;
     char label[600];
     cli_scenario_label(label, sizeof label, s);
-    printf("%s: valid — %zu packs, %zu gifts, %zu segments, %zu timeline rows; %lld viewers, %lld creators, %lld steps, %lld runs\n",
-           label, t->npacks, t->ngifts, t->nsegs, s->ntl, (long long)t->p.viewers, (long long)t->p.creators,
-           (long long)t->p.steps, (long long)t->p.runs);
+    printf("%s: valid — %zu packs, %zu gifts, %zu segments, %zu timeline rows; %lld viewers, %lld "
+           "creators, %lld steps, %lld runs\n",
+           label, t->npacks, t->ngifts, t->nsegs, s->ntl, (long long)t->p.viewers,
+           (long long)t->p.creators, (long long)t->p.steps, (long long)t->p.runs);
     scenario_free(s);
     return 0;
 }
@@ -288,12 +297,14 @@ int no_color_env(void)
     return v && *v;
 }
 
-int cli_int_opt(const char *cmd, const char *opt, const char *v, long long lo, long long hi, long long *out)
+int cli_int_opt(const char *cmd, const char *opt, const char *v, long long lo, long long hi,
+                long long *out)
 {
     int64_t x;
     const char *why;
     if (num_parse_int(v, &x, &why) < 0 || x < lo || x > hi) {
-        fprintf(stderr, "coinsim %s: %s \"%s\": expected a whole number from %lld to %lld\n", cmd, opt, v, lo, hi);
+        fprintf(stderr, "coinsim %s: %s \"%s\": expected a whole number from %lld to %lld\n", cmd,
+                opt, v, lo, hi);
         return 2;
     }
     *out = x;
@@ -310,9 +321,12 @@ int cli_metric(const char *cmd, const char *opt, const char *name)
         names[i] = kpi_metrics[i].name;
     const char *near = opt_nearest(name, names, M_N);
     if (near)
-        fprintf(stderr, "coinsim %s: %s \"%s\": no such metric (did you mean %s?)\n", cmd, opt, name, near);
+        fprintf(stderr, "coinsim %s: %s \"%s\": no such metric (did you mean %s?)\n", cmd, opt,
+                name, near);
     else
-        fprintf(stderr, "coinsim %s: %s \"%s\": no such metric (expected one of those listed below)\n", cmd, opt, name);
+        fprintf(stderr,
+                "coinsim %s: %s \"%s\": no such metric (expected one of those listed below)\n", cmd,
+                opt, name);
     fprintf(stderr, "coinsim %s: the metrics (those of summary.csv) are:", cmd);
     for (int i = 0; i < M_N; i++)
         fprintf(stderr, "%s %s", i ? "," : "", names[i]);
@@ -322,7 +336,8 @@ int cli_metric(const char *cmd, const char *opt, const char *name)
 
 void cli_progress(const char *what, long long done, long long total)
 {
-    fprintf(stderr, "\rcoinsim: %s %lld of %lld (%lld%%)", what, done, total, total ? 100 * done / total : 100);
+    fprintf(stderr, "\rcoinsim: %s %lld of %lld (%lld%%)", what, done, total,
+            total ? 100 * done / total : 100);
     if (done >= total)
         fputs("\r\033[K", stderr);
     fflush(stderr);
@@ -369,8 +384,9 @@ void cli_print_table(const scenario *s, const mc_result *r)
     const sc_params *p = &s->t.p;
     char label[600];
     cli_scenario_label(label, sizeof label, s);
-    printf("%s: %lld runs x %lld steps, %lld viewers, %lld creators, seed %llu\n\n", label, (long long)r->runs,
-           (long long)r->steps, (long long)p->viewers, (long long)p->creators, (unsigned long long)p->seed);
+    printf("%s: %lld runs x %lld steps, %lld viewers, %lld creators, seed %llu\n\n", label,
+           (long long)r->runs, (long long)r->steps, (long long)p->viewers, (long long)p->creators,
+           (unsigned long long)p->seed);
     printf("%-28s %16s   %-33s\n", "metric", "mean", "95% CI");
     for (int m = 0; m < M_N; m++) {
         stat_row st;
@@ -385,7 +401,8 @@ void cli_print_table(const scenario *s, const mc_result *r)
             snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
         printf("%-28s %16s   %-33s\n", kpi_metrics[m].name, mean, ci);
     }
-    printf("\n%-12s %-4s %14s %16s %26s\n", "pack", "chan", "purchases", "revenue_usd", "share of channel revenue");
+    printf("\n%-12s %-4s %14s %16s %26s\n", "pack", "chan", "purchases", "revenue_usd",
+           "share of channel revenue");
     for (size_t k = 0; k < r->npacks; k++) {
         stat_row n, u, sh;
         report_pack_stat(s, r, k, PACK_PURCHASES, &n);
@@ -394,8 +411,8 @@ void cli_print_table(const scenario *s, const mc_result *r)
         char ci[64] = "";
         if (!isnan(sh.lo))
             snprintf(ci, sizeof ci, " [%.3f, %.3f]", sh.lo, sh.hi);
-        printf("%-12s %-4s %14.1f %16.2f %8.3f%-18s\n", s->t.packs[k].name, s->t.packs[k].channel == CH_WEB ? "web" : "app",
-               n.mean, u.mean, sh.mean, ci);
+        printf("%-12s %-4s %14.1f %16.2f %8.3f%-18s\n", s->t.packs[k].name,
+               s->t.packs[k].channel == CH_WEB ? "web" : "app", n.mean, u.mean, sh.mean, ci);
     }
 }
 
@@ -451,8 +468,10 @@ int cmd_tour(int argc, char **argv)
     char why[160];
     if (!ui_can_dashboard(why, sizeof why)) {
         if (*why)
-            fprintf(stderr, "coinsim tour: %s (the tour needs a terminal whose cursor it can move: "
-                            "set TERM to the terminal's type, e.g. TERM=xterm-256color)\n", why);
+            fprintf(stderr,
+                    "coinsim tour: %s (the tour needs a terminal whose cursor it can move: "
+                    "set TERM to the terminal's type, e.g. TERM=xterm-256color)\n",
+                    why);
         else
             fprintf(stderr, "coinsim tour: needs a terminal (try coinsim run DIR --headless)\n");
         return 2;
@@ -474,7 +493,8 @@ int cmd_run(int argc, char **argv)
         return rc;
     }
     if (a.events_run && !a.events) {
-        fprintf(stderr, "coinsim run: --events-run without --events (expected --events FILE with it)\n");
+        fprintf(stderr,
+                "coinsim run: --events-run without --events (expected --events FILE with it)\n");
         return 2;
     }
     scenario *s = load_checked(&a);
@@ -487,13 +507,13 @@ int cmd_run(int argc, char **argv)
     if (a.events_run) {
         const char *why;
         if (num_parse_int(a.events_run, &ev_run, &why) < 0 || ev_run < 1 || ev_run > s->t.p.runs) {
-            fprintf(stderr, "coinsim run: --events-run \"%s\": expected a run from 1 to %lld\n", a.events_run,
-                    (long long)s->t.p.runs);
+            fprintf(stderr, "coinsim run: --events-run \"%s\": expected a run from 1 to %lld\n",
+                    a.events_run, (long long)s->t.p.runs);
             scenario_free(s);
             return 2;
         }
     }
-    if ((a.out && report_prepare_dir(a.out, msg, sizeof msg) < 0) ||
+    if ((a.out && afile_prepare_dir(a.out, msg, sizeof msg) < 0) ||
         (a.events && evlog_probe(a.events, msg, sizeof msg) < 0)) {
         fprintf(stderr, "coinsim: %s; nothing was run\n", msg);
         scenario_free(s);
@@ -522,26 +542,28 @@ int cmd_run(int argc, char **argv)
     mc_result *r;
     char when[200];
     int st = mc_run(s, &o, &r, msg, sizeof msg);
-    if (st == MC_STOPPED) {
+    if (st == SIM_STOPPED) {
         scenario_free(s);
         return cli_interrupted(msg, a.out, a.events, NULL);
     }
-    if (st != MC_OK) {
-        fprintf(stderr, "coinsim: %s%s\n", msg, a.out || a.events ? "; no output file was written" : "");
+    if (st != SIM_OK) {
+        fprintf(stderr, "coinsim: %s%s\n", msg,
+                a.out || a.events ? "; no output file was written" : "");
         scenario_free(s);
-        return st == MC_LEDGER ? 3 : 1;
+        return st == SIM_LEDGER ? 3 : 1;
     }
     rc = 0;
     const char *wrote = NULL;
     if (a.events) {
         st = evlog_write_run(s, (uint64_t)ev_run, a.events, &cli_stop, msg, sizeof msg);
-        if (st == MC_STOPPED) {
-            snprintf(when, sizeof when, "while writing the event log (all %lld runs were done)", (long long)o.runs);
+        if (st == SIM_STOPPED) {
+            snprintf(when, sizeof when, "while writing the event log (all %lld runs were done)",
+                     (long long)o.runs);
             mc_result_free(r);
             scenario_free(s);
             return cli_interrupted(when, a.out, a.events, NULL);
         }
-        if (st != MC_OK) {
+        if (st != SIM_OK) {
             fprintf(stderr, "coinsim: %s; the event log was not written\n", msg);
             rc = 1;
         } else {
@@ -561,7 +583,8 @@ int cmd_run(int argc, char **argv)
     if (a.out && rc == 0)
         printf("\nwrote %s/summary.csv, timeseries.csv, runs.csv, pack_sales.csv\n", a.out);
     if (a.events && rc == 0)
-        printf("%swrote the events of run %lld to %s\n", a.out ? "" : "\n", (long long)ev_run, a.events);
+        printf("%swrote the events of run %lld to %s\n", a.out ? "" : "\n", (long long)ev_run,
+               a.events);
     mc_result_free(r);
     scenario_free(s);
     return rc;

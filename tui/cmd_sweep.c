@@ -50,8 +50,9 @@ static const char sweep_help[] =
     "exit status: 0 done, 1 runtime failure, 2 bad input, 3 ledger identity broken,\n"
     "130 interrupted by Ctrl-C, 143 by SIGTERM (no output file is written)\n";
 
-static const int key_metrics[] = {TS_CASH_IN, TS_PLATFORM_CASH, TS_PAYOUTS_NET, TS_STORE_FEES, TS_PURCHASES,
-                                  TS_PAYERS, M_ARPPU, M_CREATOR_SHARE, M_TAKE_RATE};
+static const int key_metrics[] = {TS_CASH_IN,    TS_PLATFORM_CASH, TS_PAYOUTS_NET,
+                                  TS_STORE_FEES, TS_PURCHASES,     TS_PAYERS,
+                                  M_ARPPU,       M_CREATOR_SHARE,  M_TAKE_RATE};
 #define NKEY ((int)(sizeof key_metrics / sizeof key_metrics[0]))
 
 static void bar(void *ud, int64_t done, int64_t total)
@@ -61,8 +62,8 @@ static void bar(void *ud, int64_t done, int64_t total)
     fputs("\rcoinsim: sweep [", stderr);
     for (int i = 0; i < w; i++)
         fputc(i < k ? '#' : '.', stderr);
-    fprintf(stderr, "] %3lld%% %lld of %lld runs", (long long)(total ? 100 * done / total : 100), (long long)done,
-            (long long)total);
+    fprintf(stderr, "] %3lld%% %lld of %lld runs", (long long)(total ? 100 * done / total : 100),
+            (long long)done, (long long)total);
     if (done >= total)
         fputs("\r\033[K", stderr);
     fflush(stderr);
@@ -100,13 +101,17 @@ static int parse_vary(const char *spec, axis_text *a, int64_t max_points)
     const char *eq = strchr(spec, '='), *why;
     memset(a, 0, sizeof *a);
     if (!eq || eq == spec || !eq[1]) {
-        fprintf(stderr, "coinsim sweep: --vary \"%s\": expected TARGET=LO:HI:STEP or TARGET=V1,V2,...\n", spec);
+        fprintf(stderr,
+                "coinsim sweep: --vary \"%s\": expected TARGET=LO:HI:STEP or TARGET=V1,V2,...\n",
+                spec);
         return 2;
     }
     a->target = strndup(spec, (size_t)(eq - spec));
     const char *key = strncmp(a->target, "params.", 7) == 0 ? a->target + 7 : a->target;
     if (!strcmp(key, "runs") || !strcmp(key, "seed")) {
-        fprintf(stderr, "coinsim sweep: --vary %s: every point runs the same runs on the same seed (expected --runs or --seed instead)\n",
+        fprintf(stderr,
+                "coinsim sweep: --vary %s: every point runs the same runs on the same seed "
+                "(expected --runs or --seed instead)\n",
                 a->target);
         return 2;
     }
@@ -122,16 +127,20 @@ static int parse_vary(const char *spec, axis_text *a, int64_t max_points)
         int64_t *dst[3] = {&lo, &hi, &st};
         for (int k = 0; k < 3; k++)
             if (num_parse_dec(txt[k], dst[k], &why) < 0) {
-                fprintf(stderr, "coinsim sweep: --vary %s: %s \"%s\": %s (expected a decimal with at most 6 places)\n",
+                fprintf(stderr,
+                        "coinsim sweep: --vary %s: %s \"%s\": %s (expected a decimal with at most "
+                        "6 places)\n",
                         a->target, names[k], txt[k], why);
                 return 2;
             }
         if (lo > hi) {
-            fprintf(stderr, "coinsim sweep: --vary %s: LO %s is above HI %s (expected LO <= HI)\n", a->target, lo_s, hi_s);
+            fprintf(stderr, "coinsim sweep: --vary %s: LO %s is above HI %s (expected LO <= HI)\n",
+                    a->target, lo_s, hi_s);
             return 2;
         }
         if (st <= 0) {
-            fprintf(stderr, "coinsim sweep: --vary %s: STEP %s (expected a step above 0)\n", a->target, st_s);
+            fprintf(stderr, "coinsim sweep: --vary %s: STEP %s (expected a step above 0)\n",
+                    a->target, st_s);
             return 2;
         }
         /* The span in 128 bits: LO and HI far apart (each within the
@@ -143,8 +152,8 @@ static int parse_vary(const char *spec, axis_text *a, int64_t max_points)
                 snprintf(n, sizeof n, "over %lld", (long long)INT64_MAX);
             else
                 snprintf(n, sizeof n, "%lld", (long long)count);
-            fprintf(stderr, "coinsim sweep: --vary %s: %s values, more than --max-points %lld\n", a->target, n,
-                    (long long)max_points);
+            fprintf(stderr, "coinsim sweep: --vary %s: %s values, more than --max-points %lld\n",
+                    a->target, n, (long long)max_points);
             return 2;
         }
         for (int64_t k = 0; k < (int64_t)count; k++) {
@@ -160,7 +169,9 @@ static int parse_vary(const char *spec, axis_text *a, int64_t max_points)
             if ((c = strchr(t, ',')))
                 *c = '\0';
             if (!*t) {
-                fprintf(stderr, "coinsim sweep: --vary %s: an empty value in \"%s\" (expected values separated by single commas)\n",
+                fprintf(stderr,
+                        "coinsim sweep: --vary %s: an empty value in \"%s\" (expected values "
+                        "separated by single commas)\n",
                         a->target, v);
                 free(copy);
                 return 2;
@@ -174,8 +185,9 @@ static int parse_vary(const char *spec, axis_text *a, int64_t max_points)
         }
         free(copy);
         if (a->n == 0 || a->n > (size_t)max_points) {
-            fprintf(stderr, "coinsim sweep: --vary %s: %zu values (expected 1 to --max-points %lld)\n", a->target, a->n,
-                    (long long)max_points);
+            fprintf(stderr,
+                    "coinsim sweep: --vary %s: %zu values (expected 1 to --max-points %lld)\n",
+                    a->target, a->n, (long long)max_points);
             return 2;
         }
     }
@@ -205,7 +217,8 @@ static void put(FILE *f, double v)
         fprintf(f, ",%.6f", v);
 }
 
-static int write_csv(const char *dir, const sweep_result *r, const axis_text *ax, int objective, char *msg, size_t n)
+static int write_csv(const char *dir, const sweep_result *r, const axis_text *ax, int objective,
+                     char *msg, size_t n)
 {
     afile a;
     if (afile_open(&a, dir, "sweep.csv", msg, n) < 0)
@@ -220,8 +233,8 @@ static int write_csv(const char *dir, const sweep_result *r, const axis_text *ax
     if (objective >= 0 && !have)
         ms[nm++] = objective;
     for (int i = 0; i < nm; i++)
-        fprintf(a.f, ",%s_mean,%s_ci95_low,%s_ci95_high", kpi_metrics[ms[i]].name, kpi_metrics[ms[i]].name,
-                kpi_metrics[ms[i]].name);
+        fprintf(a.f, ",%s_mean,%s_ci95_low,%s_ci95_high", kpi_metrics[ms[i]].name,
+                kpi_metrics[ms[i]].name, kpi_metrics[ms[i]].name);
     fputc('\n', a.f);
     for (size_t p = 0; p < r->npoints; p++) {
         for (size_t k = 0; k < r->naxes; k++)
@@ -246,14 +259,16 @@ static int write_csv(const char *dir, const sweep_result *r, const axis_text *ax
 /* The mean over runs of metric m at point p minus at point q, run by run
  * (the same random numbers), into *mean, and its 95% CI half-width into
  * *half (NaN with one run, or both NaN out of memory). */
-static void paired_diff(const sweep_result *r, size_t p, size_t q, int m, double *mean, double *half)
+static void paired_diff(const sweep_result *r, size_t p, size_t q, int m, double *mean,
+                        double *half)
 {
     double *dd = malloc((size_t)r->runs * sizeof *dd);
     *mean = *half = NAN;
     if (!dd)
         return;
     for (int64_t i = 0; i < r->runs; i++)
-        dd[i] = r->res[p * (size_t)r->runs + (size_t)i].value[m] - r->res[q * (size_t)r->runs + (size_t)i].value[m];
+        dd[i] = r->res[p * (size_t)r->runs + (size_t)i].value[m] -
+                r->res[q * (size_t)r->runs + (size_t)i].value[m];
     *mean = gsl_stats_mean(dd, 1, (size_t)r->runs);
     if (r->runs > 1)
         *half = stats_ci95_half(gsl_stats_sd_m(dd, 1, (size_t)r->runs, *mean), (size_t)r->runs);
@@ -267,8 +282,9 @@ static void paired_diff(const sweep_result *r, size_t p, size_t q, int m, double
  * target does not take (a rate above 1, a flag above 1), the edge is the
  * target's own and that is said instead. Axes of one value, of values that
  * are not numbers, or along which the objective does not move are quiet. */
-static void edge_note(const scenario *base, const axis_text *ax, int nax, int k, const sweep_result *r, size_t npoints,
-                      size_t best, int objective, double sign)
+static void edge_note(const scenario *base, const axis_text *ax, int nax, int k,
+                      const sweep_result *r, size_t npoints, size_t best, int objective,
+                      double sign)
 {
     const axis_text *a = &ax[k];
     size_t at = r->pick[best * (size_t)nax + (size_t)k];
@@ -301,7 +317,8 @@ static void edge_note(const scenario *base, const axis_text *ax, int nax, int k,
     for (size_t p = 0; p < npoints && q == npoints; p++) {
         int same = r->pick[p * (size_t)nax + (size_t)k] == nb;
         for (int j = 0; same && j < nax; j++)
-            same = j == k || r->pick[p * (size_t)nax + (size_t)j] == r->pick[best * (size_t)nax + (size_t)j];
+            same = j == k ||
+                   r->pick[p * (size_t)nax + (size_t)j] == r->pick[best * (size_t)nax + (size_t)j];
         if (same)
             q = p;
     }
@@ -315,7 +332,8 @@ static void edge_note(const scenario *base, const axis_text *ax, int nax, int k,
     char next[NUM_REAL_BUF], assign[600];
     int64_t mv, mn;
     const char *why;
-    if (num_parse_dec(a->values[at], &mv, &why) == 0 && num_parse_dec(a->values[nb], &mn, &why) == 0)
+    if (num_parse_dec(a->values[at], &mv, &why) == 0 &&
+        num_parse_dec(a->values[nb], &mn, &why) == 0)
         num_fmt_short(next, 2 * mv - mn);
     else
         snprintf(next, sizeof next, "%.15g", 2 * v - xn);
@@ -326,22 +344,26 @@ static void edge_note(const scenario *base, const axis_text *ax, int nax, int k,
     diag_clear(&d);
     scenario_free(probe);
     if (takes)
-        printf("  warning: the best point is on the edge of the grid: %s=%s is the %s value tried and beats %s=%s, "
-               "beyond the noise, so the best may lie beyond it; extend --vary %s %s %s (to %s, say).\n",
-               a->target, a->values[at], up ? "highest" : "lowest", a->target, a->values[nb], a->target,
-               up ? "above" : "below", a->values[at], next);
+        printf("  warning: the best point is on the edge of the grid: %s=%s is the %s value tried "
+               "and beats %s=%s, "
+               "beyond the noise, so the best may lie beyond it; extend --vary %s %s %s (to %s, "
+               "say).\n",
+               a->target, a->values[at], up ? "highest" : "lowest", a->target, a->values[nb],
+               a->target, up ? "above" : "below", a->values[at], next);
     else
-        printf("  note: %s=%s, the best point's value, is the %s %s takes: the grid cannot be extended that way.\n",
+        printf("  note: %s=%s, the best point's value, is the %s %s takes: the grid cannot be "
+               "extended that way.\n",
                a->target, a->values[at], up ? "highest" : "lowest", a->target);
 }
 
 static const opt_spec sweep_cli_opts[] = {
-    {"--vary", 1},      {"--runs", 1},     {"--seed", 1},    {"--set", 1},       {"--out", 1},
-    {"--threads", 1},   {"--objective", 1}, {"--minimize", 0}, {"--max-points", 1}, {NULL, 0}};
+    {"--vary", 1},    {"--runs", 1},      {"--seed", 1},     {"--set", 1},        {"--out", 1},
+    {"--threads", 1}, {"--objective", 1}, {"--minimize", 0}, {"--max-points", 1}, {NULL, 0}};
 
 int cmd_sweep(int argc, char **argv)
 {
-    const char *dir = NULL, *sets[256], *varies[MAX_AXES], *out = NULL, *runs_s = NULL, *seed_s = NULL, *obj_s = NULL;
+    const char *dir = NULL, *sets[256], *varies[MAX_AXES], *out = NULL, *runs_s = NULL,
+               *seed_s = NULL, *obj_s = NULL;
     int nsets = 0, nvary = 0, threads = 0, minimize = 0;
     int64_t max_points = 1000;
     char msg[1024];
@@ -358,7 +380,9 @@ int cmd_sweep(int argc, char **argv)
         }
         if (k == OPT_ARG) {
             if (dir) {
-                fprintf(stderr, "coinsim sweep: one scenario directory expected, got \"%s\" and \"%s\"\n", dir, v);
+                fprintf(stderr,
+                        "coinsim sweep: one scenario directory expected, got \"%s\" and \"%s\"\n",
+                        dir, v);
                 return 2;
             }
             dir = v;
@@ -389,7 +413,7 @@ int cmd_sweep(int argc, char **argv)
             if (cli_int_opt("sweep", on, v, 1, 256, &t))
                 return 2;
             threads = (int)t;
-        } else {                /* --max-points */
+        } else { /* --max-points */
             long long t;
             if (cli_int_opt("sweep", on, v, 1, 1000000, &t))
                 return 2;
@@ -401,11 +425,13 @@ int cmd_sweep(int argc, char **argv)
         return 2;
     }
     if (!nvary) {
-        fprintf(stderr, "coinsim sweep: nothing to vary (expected at least one --vary TARGET=SPEC)\n");
+        fprintf(stderr,
+                "coinsim sweep: nothing to vary (expected at least one --vary TARGET=SPEC)\n");
         return 2;
     }
     if (minimize && !obj_s) {
-        fprintf(stderr, "coinsim sweep: --minimize without --objective (expected --objective METRIC with it)\n");
+        fprintf(stderr, "coinsim sweep: --minimize without --objective (expected --objective "
+                        "METRIC with it)\n");
         return 2;
     }
     int objective = -1;
@@ -432,7 +458,8 @@ int cmd_sweep(int argc, char **argv)
     }
     npoints = sweep_points(axes, (size_t)nax, (size_t)max_points);
     if (!npoints) {
-        fprintf(stderr, "coinsim sweep: the grid has more than --max-points %lld points\n", (long long)max_points);
+        fprintf(stderr, "coinsim sweep: the grid has more than --max-points %lld points\n",
+                (long long)max_points);
         rc = 2;
         goto done;
     }
@@ -448,7 +475,7 @@ int cmd_sweep(int argc, char **argv)
         snprintf(assign, sizeof assign, "%s=%s", ax[k].target, ax[k].values[0]);
         snprintf(label, sizeof label, "--vary %s", assign);
         if (probe)
-            scenario_set(probe, assign, label, &d);     /* problems land in d */
+            scenario_set(probe, assign, label, &d); /* problems land in d */
         scenario_free(probe);
     }
     if (!d.errors)
@@ -461,7 +488,7 @@ int cmd_sweep(int argc, char **argv)
         goto done;
     }
     diag_clear(&d);
-    if (out && report_prepare_dir(out, msg, sizeof msg) < 0) {
+    if (out && afile_prepare_dir(out, msg, sizeof msg) < 0) {
         fprintf(stderr, "coinsim: %s; nothing was run\n", msg);
         rc = 1;
         goto done;
@@ -481,19 +508,20 @@ int cmd_sweep(int argc, char **argv)
     for (size_t p = 1; p < npoints; p++)
         if (mem_world(pts[p]) > mem_world(pts[big]))
             big = p;
-    if (cli_memory(pts[big], mem_job(pts[big], o.threads, (int64_t)npoints * o.runs, 0), o.threads)) {
+    if (cli_memory(pts[big], mem_job(pts[big], o.threads, (int64_t)npoints * o.runs, 0),
+                   o.threads)) {
         rc = 1;
         goto done;
     }
     cli_catch_signals();
     int st = sweep_run(pts, axes, (size_t)nax, npoints, &o, &r, msg, sizeof msg);
-    if (st == MC_STOPPED) {
+    if (st == SIM_STOPPED) {
         rc = cli_interrupted(msg, out, NULL, NULL);
         goto done;
     }
-    if (st != MC_OK) {
+    if (st != SIM_OK) {
         fprintf(stderr, "coinsim: %s%s\n", msg, out ? "; no output file was written" : "");
-        rc = st == MC_LEDGER ? 3 : 1;
+        rc = st == SIM_LEDGER ? 3 : 1;
         goto done;
     }
     if (out && write_csv(out, r, ax, objective, msg, sizeof msg) < 0) {
@@ -505,23 +533,26 @@ int cmd_sweep(int argc, char **argv)
         rc = 1;
     }
 
-    printf("sweep: %s, %zu points x %lld runs, seed %llu (every point on the same random numbers)\n\n", base->t.p.name,
-           npoints, (long long)r->runs, (unsigned long long)base->t.p.seed);
+    printf(
+        "sweep: %s, %zu points x %lld runs, seed %llu (every point on the same random numbers)\n\n",
+        base->t.p.name, npoints, (long long)r->runs, (unsigned long long)base->t.p.seed);
     static const int shown[] = {TS_PLATFORM_CASH, TS_CASH_IN, TS_PAYOUTS_NET, M_CREATOR_SHARE};
     for (int k = 0; k < nax; k++)
         printf("%-*s ", (int)(strlen(ax[k].target) > 12 ? strlen(ax[k].target) : 12), ax[k].target);
     for (int i = 0; i < 4; i++)
         printf("%24s ", kpi_metrics[shown[i]].name);
-    if (objective >= 0 && objective != shown[0] && objective != shown[1] && objective != shown[2] && objective != shown[3])
+    if (objective >= 0 && objective != shown[0] && objective != shown[1] && objective != shown[2] &&
+        objective != shown[3])
         printf("%24s", kpi_metrics[objective].name);
     printf("\n");
     for (size_t p = 0; p < npoints; p++) {
         for (int k = 0; k < nax; k++)
-            printf("%-*s ", (int)(strlen(ax[k].target) > 12 ? strlen(ax[k].target) : 12), ax[k].values[r->pick[p * nax + k]]);
+            printf("%-*s ", (int)(strlen(ax[k].target) > 12 ? strlen(ax[k].target) : 12),
+                   ax[k].values[r->pick[p * nax + k]]);
         for (int i = 0; i < 5; i++) {
             int m = i < 4 ? shown[i] : objective;
-            if (i == 4 && (objective < 0 || objective == shown[0] || objective == shown[1] || objective == shown[2] ||
-                           objective == shown[3]))
+            if (i == 4 && (objective < 0 || objective == shown[0] || objective == shown[1] ||
+                           objective == shown[2] || objective == shown[3]))
                 break;
             stat_row s;
             char a[48], h[48], cell[100];
@@ -560,7 +591,8 @@ int cmd_sweep(int argc, char **argv)
         /* The runner-up against the best, pair by pair (same random numbers). */
         double dm, dh;
         paired_diff(r, best, second, objective, &dm, &dh);
-        printf("\nbest point for %s (%s):", kpi_metrics[objective].name, minimize ? "lowest" : "highest");
+        printf("\nbest point for %s (%s):", kpi_metrics[objective].name,
+               minimize ? "lowest" : "highest");
         for (int k = 0; k < nax; k++)
             printf(" %s=%s", ax[k].target, ax[k].values[r->pick[best * nax + k]]);
         char a[48], b[48], c[48], e[48];
@@ -571,12 +603,16 @@ int cmd_sweep(int argc, char **argv)
             printf(" %s=%s", ax[k].target, ax[k].values[r->pick[second * nax + k]]);
         printf(", mean %s.\n", b);
         int overlap = !(sb_.lo > ss_.hi || ss_.lo > sb_.hi);
-        printf("  their 95%% CIs %s.\n", isnan(sb_.lo) ? "are undefined (one run)" : overlap ? "overlap" : "do not overlap");
+        printf("  their 95%% CIs %s.\n", isnan(sb_.lo) ? "are undefined (one run)"
+                                         : overlap     ? "overlap"
+                                                       : "do not overlap");
         cli_human(c, sizeof c, objective, fabs(dm));
         cli_human(e, sizeof e, objective, dh);
         if (!isnan(dh))
-            printf("  paired (same random numbers), best - runner-up = %s%s +- %s: %s.\n", dm < 0 ? "-" : "", c, e,
-                   fabs(dm) > dh ? "the best is ahead beyond the noise" : "not separated from the noise");
+            printf("  paired (same random numbers), best - runner-up = %s%s +- %s: %s.\n",
+                   dm < 0 ? "-" : "", c, e,
+                   fabs(dm) > dh ? "the best is ahead beyond the noise"
+                                 : "not separated from the noise");
         for (int k = 0; k < nax; k++)
             edge_note(base, ax, nax, k, r, npoints, best, objective, sign);
     }

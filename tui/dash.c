@@ -29,10 +29,11 @@
 #include "ui.h"
 #include "views.h"
 
-#define FRAME 0.066                /* seconds between redraws: about 15 a second */
-#define SLICE 0.050                /* longest stretch of engine work between looks at the keyboard */
+#define FRAME 0.066 /* seconds between redraws: about 15 a second */
+#define SLICE 0.050 /* longest stretch of engine work between looks at the keyboard */
 
-static const int speeds[] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 0};   /* steps a second; 0 = as fast as it goes */
+static const int speeds[] = {1,  2,   5,   10,  20,
+                             50, 100, 200, 500, 0}; /* steps a second; 0 = as fast as it goes */
 #define NSPEEDS ((int)(sizeof speeds / sizeof speeds[0]))
 
 /* ------------------------------------------------------------- signals */
@@ -107,8 +108,8 @@ typedef struct dash {
     scenario *sc;
     const char *dir;
     dash_opts o;
-    world *w;                   /* the run shown, or */
-    replay *rp;                 /* the log played (o.replay) */
+    world *w;   /* the run shown, or */
+    replay *rp; /* the log played (o.replay) */
     world_snap *snap;
     uint64_t run;
     double *series[SER_N];
@@ -126,8 +127,8 @@ typedef struct dash {
     int tour, tour_stop, tour_done_action;
     double engine_secs;
     int64_t engine_steps;
-    double full_wall;           /* wall time spent running at full speed, drawing included */
-    double full_engine;         /* engine time within it */
+    double full_wall;   /* wall time spent running at full speed, drawing included */
+    double full_engine; /* engine time within it */
     int64_t full_steps;
     double last_rate;
     int exit_code;
@@ -163,7 +164,7 @@ static void fail(dash *d, int code, const char *msg)
 static void bg_start(dash *d)
 {
     if (d->o.replay)
-        return;                 /* one log: no runs to band */
+        return; /* one log: no runs to band */
     if (d->bg) {
         d->bg->stop = 1;
         d->bg->next = d->retired;
@@ -226,11 +227,11 @@ static void bg_poll(dash *d)
     if (d->bg && atomic_load(&d->bg->finished)) {
         bgjob *j = d->bg;
         d->bg = NULL;
-        if (j->status == MC_OK)
+        if (j->status == SIM_OK)
             band_from(d, j->r);
-        else if (j->status == MC_LEDGER)
+        else if (j->status == SIM_LEDGER)
             fail(d, 3, j->msg);
-        else if (j->status != MC_STOPPED)
+        else if (j->status != SIM_STOPPED)
             say(d, "runs behind the band failed: %s", j->msg);
         bg_free(j);
     }
@@ -338,7 +339,8 @@ static int step_once(dash *d)
     d->series[SER_CASH_IN][s] = (double)row.v[TS_CASH_IN] / 1e6;
     d->series[SER_PAYOUTS][s] = (double)row.v[TS_PAYOUTS_GROSS] / 1e6;
     d->series[SER_PLATFORM][s] = (double)row.v[TS_PLATFORM_CASH] / 1e6;
-    if (s + 1 == d->sc->t.p.steps && (d->rp ? replay_check(d->rp, msg, sizeof msg) : world_check(d->w, msg, sizeof msg)) < 0) {
+    if (s + 1 == d->sc->t.p.steps &&
+        (d->rp ? replay_check(d->rp, msg, sizeof msg) : world_check(d->w, msg, sizeof msg)) < 0) {
         char full[600];
         snprintf(full, sizeof full, "ledger identity broken in run %llu after step %lld: %s",
                  (unsigned long long)d->run, (long long)s, msg);
@@ -363,10 +365,7 @@ static void show_run(dash *d, uint64_t run)
     snapshot(d);
 }
 
-static int run_over(const dash *d)
-{
-    return steps_done(d) >= d->sc->t.p.steps;
-}
+static int run_over(const dash *d) { return steps_done(d) >= d->sc->t.p.steps; }
 
 /* Every live change is a timeline row at the next step to run. */
 static int change(dash *d, const char *target, const char *value)
@@ -475,8 +474,8 @@ static void save(dash *d)
     int live = 0;
     for (size_t i = 0; i < d->sc->ntl; i++)
         live += d->sc->timeline[i].line == 0;
-    snprintf(comment, sizeof comment, "saved from the coinsim dashboard: %s with %d live change%s", d->dir, live,
-             live == 1 ? "" : "s");
+    snprintf(comment, sizeof comment, "saved from the coinsim dashboard: %s with %d live change%s",
+             d->dir, live, live == 1 ? "" : "s");
     if (scenario_save(d->sc, d->edit, comment, msg, sizeof msg) < 0)
         say(d, "not saved: %s", msg);
     else
@@ -499,7 +498,8 @@ static void tour_enter(dash *d, int stop)
             char target[300], v[NUM_BUF];
             snprintf(target, sizeof target, "packs.%s.price_usd", t->packs[k].name);
             /* 20% off, to the nearest cent */
-            change(d, target, num_fmt_short(v, (t->packs[k].price * 8 / 10 + 5000) / 10000 * 10000));
+            change(d, target,
+                   num_fmt_short(v, (t->packs[k].price * 8 / 10 + 5000) / 10000 * 10000));
         }
         for (int i = 0; i < 30 && step_once(d) == 0; i++)
             ;
@@ -568,21 +568,23 @@ static void draw_title(dash *d)
     else if (sp)
         snprintf(spd, sizeof spd, "%s %d/s", d->o.ascii ? ">" : "\xE2\x96\xB6", sp);
     else
-        snprintf(spd, sizeof spd, "%s max %.0f/s", d->o.ascii ? ">>" : "\xE2\x8F\xA9", d->last_rate);
+        snprintf(spd, sizeof spd, "%s max %.0f/s", d->o.ascii ? ">>" : "\xE2\x8F\xA9",
+                 d->last_rate);
     char bandtxt[64];
     if (d->rp)
         snprintf(bandtxt, sizeof bandtxt, "replay");
     else if (d->band_ok)
         snprintf(bandtxt, sizeof bandtxt, "band of %lld", (long long)d->bg_total);
     else if (d->bg)
-        snprintf(bandtxt, sizeof bandtxt, "runs %lld/%lld", (long long)atomic_load(&d->bg->done), (long long)d->bg_total);
+        snprintf(bandtxt, sizeof bandtxt, "runs %lld/%lld", (long long)atomic_load(&d->bg->done),
+                 (long long)d->bg_total);
     else
         snprintf(bandtxt, sizeof bandtxt, "no band");
     char comm[64], nv[FMT_BUF];
     int64_t next = next_commission(d);
     if (next != p->commission)
-        snprintf(comm, sizeof comm, "%s%s%s", fmt_pct(v, p->commission / 1e6), d->o.ascii ? "->" : "\xE2\x86\x92",
-                 fmt_pct(nv, next / 1e6));
+        snprintf(comm, sizeof comm, "%s%s%s", fmt_pct(v, p->commission / 1e6),
+                 d->o.ascii ? "->" : "\xE2\x86\x92", fmt_pct(nv, next / 1e6));
     else
         snprintf(comm, sizeof comm, "%s", fmt_pct(v, p->commission / 1e6));
     char runtxt[200];
@@ -590,10 +592,12 @@ static void draw_title(dash *d)
         const char *b = strrchr(d->o.replay, '/');
         snprintf(runtxt, sizeof runtxt, "log %s", b ? b + 1 : d->o.replay);
     } else {
-        snprintf(runtxt, sizeof runtxt, "run %llu/%lld", (unsigned long long)d->run, (long long)d->sc->t.p.runs);
+        snprintf(runtxt, sizeof runtxt, "run %llu/%lld", (unsigned long long)d->run,
+                 (long long)d->sc->t.p.runs);
     }
-    snprintf(line, sizeof line, " %.200s | %s | step %lld/%lld | %s | commission %s | %s", d->sc->t.p.name, runtxt,
-             (long long)steps_done(d), (long long)p->steps, spd, comm, bandtxt);
+    snprintf(line, sizeof line, " %.200s | %s | step %lld/%lld | %s | commission %s | %s",
+             d->sc->t.p.name, runtxt, (long long)steps_done(d), (long long)p->steps, spd, comm,
+             bandtxt);
     ui_attr_on(UI_TITLE, d->color);
     ui_put(0, 0, COLS, line, 1);
     ui_attr_off(UI_TITLE, d->color);
@@ -615,9 +619,12 @@ static void draw_title(dash *d)
 
 static void draw_footer(dash *d)
 {
-    const char *hint = d->tour ? " Enter next  Backspace back  Esc end tour  q quit"
-                       : COLS >= 118 ? " space pause  . step  +/- speed  [ ] commission  p pack  t changes  s save  r reseed  n/N run  ? help  q quit"
-                                     : " space pause  . step  +/- speed  [ ] commission  p pack  s save  ? help  q quit";
+    const char *hint =
+        d->tour ? " Enter next  Backspace back  Esc end tour  q quit"
+        : COLS >= 118
+            ? " space pause  . step  +/- speed  [ ] commission  p pack  t changes  s save  r "
+              "reseed  n/N run  ? help  q quit"
+            : " space pause  . step  +/- speed  [ ] commission  p pack  s save  ? help  q quit";
     move(LINES - 1, 0);
     clrtoeol();
     if (d->status[0] && now() < d->status_until) {
@@ -635,9 +642,11 @@ static void draw_overlay(dash *d)
 {
     int w = COLS > 84 ? 80 : COLS - 4, x = (COLS - w) / 2;
     if (d->mode == M_HELP) {
-        static const char keys[] = "keys: 1-5 or Tab views, space pause, . one step, +/- speed, [ ] commission "
-                                   "-/+ 1 point, p edit a pack, t changes, s save the session, r new seed, n/N next/previous "
-                                   "run, ? this help, q quit. Changes apply at the next step, as timeline rows.";
+        static const char keys[] =
+            "keys: 1-5 or Tab views, space pause, . one step, +/- speed, [ ] commission "
+            "-/+ 1 point, p edit a pack, t changes, s save the session, r new seed, n/N "
+            "next/previous "
+            "run, ? this help, q quit. Changes apply at the next step, as timeline rows.";
         const char *const *h = view_help(d->view);
         int tw = w - 4, n = 0, room = LINES - 4;
         for (int i = 0; h[i]; i++)
@@ -671,8 +680,8 @@ static void draw_overlay(dash *d)
         for (int i = 0; i < n && i < h - 4; i++) {
             const sc_tlrow *r = &d->sc->timeline[d->sc->tl_order[i]];
             char line[400];
-            snprintf(line, sizeof line, "step %-5lld %s = %s%s", (long long)r->step, r->c.target, r->c.value,
-                     r->line == 0 ? "   (live)" : "");
+            snprintf(line, sizeof line, "step %-5lld %s = %s%s", (long long)r->step, r->c.target,
+                     r->c.value, r->line == 0 ? "   (live)" : "");
             ui_put(y + 2 + i, x + 2, w - 4, line, 0);
         }
     } else if (d->mode == M_PACK) {
@@ -688,8 +697,9 @@ static void draw_overlay(dash *d)
         for (int i = first; i < n && i - first < h - 6; i++) {
             const sc_pack *p = &t->packs[i];
             char line[300], v[NUM_BUF];
-            snprintf(line, sizeof line, "%-12s %-3s %8lld coins  +%-6lld bonus  $%-9s %s", p->name, p->channel ? "web" : "app",
-                     (long long)p->coins, (long long)p->bonus, num_fmt_short(v, p->price), p->enabled ? "on" : "off");
+            snprintf(line, sizeof line, "%-12s %-3s %8lld coins  +%-6lld bonus  $%-9s %s", p->name,
+                     p->channel ? "web" : "app", (long long)p->coins, (long long)p->bonus,
+                     num_fmt_short(v, p->price), p->enabled ? "on" : "off");
             if (i == d->pack_sel)
                 ui_attr_on(UI_HILITE, d->color);
             ui_put(y + 2 + i - first, x + 2, w - 4, line, 1);
@@ -697,7 +707,8 @@ static void draw_overlay(dash *d)
                 ui_attr_off(UI_HILITE, d->color);
         }
         char line[400];
-        snprintf(line, sizeof line, "%s.%s = %s_", t->packs[d->pack_sel].name, pack_fields[d->pack_field], d->edit);
+        snprintf(line, sizeof line, "%s.%s = %s_", t->packs[d->pack_sel].name,
+                 pack_fields[d->pack_field], d->edit);
         ui_put(y + h - 3, x + 2, w - 4, line, 1);
         ui_put(y + h - 2, x + 2, w - 4, "applies at the next step, as a timeline row", 1);
     } else if (d->mode == M_SAVE) {
@@ -738,7 +749,8 @@ static void draw(dash *d)
     erase();
     if (LINES < 24 || COLS < 80) {
         char m[120];
-        snprintf(m, sizeof m, "terminal too small: %dx%d (coinsim needs at least 80x24)", COLS, LINES);
+        snprintf(m, sizeof m, "terminal too small: %dx%d (coinsim needs at least 80x24)", COLS,
+                 LINES);
         mvaddstr(LINES / 2, COLS > (int)strlen(m) ? (COLS - (int)strlen(m)) / 2 : 0, m);
         mvaddstr(LINES / 2 + 1, 0, "q quits");
         refresh();
@@ -771,7 +783,7 @@ static void draw(dash *d)
 static void key(dash *d, int ch)
 {
     if (isinf(d->status_until))
-        d->status[0] = 0;       /* a note said until a key: its time is over */
+        d->status[0] = 0; /* a note said until a key: its time is over */
     if (d->mode == M_PACK || d->mode == M_SAVE) {
         if (ch == 27) {
             d->mode = M_NONE;
@@ -823,32 +835,27 @@ static void key(dash *d, int ch)
         return;
     }
     switch (ch) {
-    case 'q': case 'Q':
-        d->exit_code = d->exit_code ? d->exit_code : -1;
-        break;
-    case ' ':
-        d->paused = !d->paused;
-        break;
+    case 'q':
+    case 'Q': d->exit_code = d->exit_code ? d->exit_code : -1; break;
+    case ' ': d->paused = !d->paused; break;
     case '.':
         if (!d->paused)
             d->paused = 1;
         else if (step_once(d) == 0)
             snapshot(d);
         break;
-    case '+': case '=':
+    case '+':
+    case '=':
         if (d->speed < NSPEEDS - 1)
             d->speed++;
         break;
-    case '-': case '_':
+    case '-':
+    case '_':
         if (d->speed > 0)
             d->speed--;
         break;
-    case '[':
-        commission_by(d, -1);
-        break;
-    case ']':
-        commission_by(d, +1);
-        break;
+    case '[': commission_by(d, -1); break;
+    case ']': commission_by(d, +1); break;
     case 'p':
         d->mode = M_PACK;
         d->pack_sel = 0;
@@ -858,34 +865,18 @@ static void key(dash *d, int ch)
         else
             d->mode = M_NONE;
         break;
-    case 't':
-        d->mode = M_CHANGES;
-        break;
-    case '?':
-        d->mode = M_HELP;
-        break;
+    case 't': d->mode = M_CHANGES; break;
+    case '?': d->mode = M_HELP; break;
     case 's':
         d->mode = M_SAVE;
         default_save_dir(d);
         break;
-    case 'r':
-        restart(d);
-        break;
-    case 'n':
-        show_run(d, d->run % (uint64_t)d->sc->t.p.runs + 1);
-        break;
-    case 'N':
-        show_run(d, d->run > 1 ? d->run - 1 : (uint64_t)d->sc->t.p.runs);
-        break;
-    case '\t':
-        d->view = (d->view + 1) % VIEW_N;
-        break;
-    case KEY_BTAB:
-        d->view = (d->view + VIEW_N - 1) % VIEW_N;
-        break;
-    case 27:
-        d->mode = M_NONE;
-        break;
+    case 'r': restart(d); break;
+    case 'n': show_run(d, d->run % (uint64_t)d->sc->t.p.runs + 1); break;
+    case 'N': show_run(d, d->run > 1 ? d->run - 1 : (uint64_t)d->sc->t.p.runs); break;
+    case '\t': d->view = (d->view + 1) % VIEW_N; break;
+    case KEY_BTAB: d->view = (d->view + VIEW_N - 1) % VIEW_N; break;
+    case 27: d->mode = M_NONE; break;
     default:
         if (ch >= '1' && ch < '1' + VIEW_N)
             d->view = ch - '1';
@@ -903,7 +894,7 @@ static void advance(dash *d, double dt, double t0)
     if (sp) {
         d->budget += sp * dt;
         if (d->budget > sp * 0.5 + 1)
-            d->budget = sp * 0.5 + 1;  /* after a stall, do not race to catch up */
+            d->budget = sp * 0.5 + 1; /* after a stall, do not race to catch up */
     }
     double e0 = now();
     int64_t n = 0;
@@ -918,7 +909,8 @@ static void advance(dash *d, double dt, double t0)
     d->engine_secs += e;
     d->engine_steps += n;
     if (n && sp == 0 && e > 0)
-        d->last_rate = d->last_rate ? 0.8 * d->last_rate + 0.2 * n / (e > SLICE ? e : SLICE) : n / e;
+        d->last_rate =
+            d->last_rate ? 0.8 * d->last_rate + 0.2 * n / (e > SLICE ? e : SLICE) : n / e;
     if (n)
         snapshot(d);
 }
@@ -1040,10 +1032,12 @@ int dash_main(scenario *s, const char *dir, const dash_opts *o)
     if (d.exit_code > 0)
         fprintf(stderr, "coinsim: %s\n", d.err);
     if (d.engine_steps)
-        fprintf(stderr, "coinsim: the run shown took %lld steps in %.3f s of engine time\n", (long long)d.engine_steps,
-                d.engine_secs);
+        fprintf(stderr, "coinsim: the run shown took %lld steps in %.3f s of engine time\n",
+                (long long)d.engine_steps, d.engine_secs);
     if (d.full_steps)
-        fprintf(stderr, "coinsim: at full speed, %lld steps in %.3f s of wall time (%.1f steps/s, engine %.1f%% of it)\n",
+        fprintf(stderr,
+                "coinsim: at full speed, %lld steps in %.3f s of wall time (%.1f steps/s, engine "
+                "%.1f%% of it)\n",
                 (long long)d.full_steps, d.full_wall, d.full_steps / d.full_wall,
                 100.0 * d.full_engine / d.full_wall);
     dash_release(&d);

@@ -50,7 +50,8 @@ char *fmt_usd_short(char *buf, int64_t micro)
 char *fmt_count(char *buf, int64_t n)
 {
     char g[32];
-    snprintf(buf, FMT_BUF, "%s%s", n < 0 ? "-" : "", group(g, n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n));
+    snprintf(buf, FMT_BUF, "%s%s", n < 0 ? "-" : "",
+             group(g, n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n));
     return buf;
 }
 

@@ -29,15 +29,16 @@ static const char usage[] =
     "Each command takes --help; options take their value as --runs 5 or\n"
     "--runs=5. Exit status: 0 done, 1 runtime failure,\n"
     "2 bad input (every problem is listed as FILE:LINE: column NAME: ...),\n"
-    "3 a ledger identity broken (a bug: please report it), 130 (143) interrupted\nby Ctrl-C (SIGTERM).\n";
+    "3 a ledger identity broken (a bug: please report it), 130 (143) interrupted\nby Ctrl-C "
+    "(SIGTERM).\n";
 
 /* Every command, in the order of the list above. */
 static const struct command {
     const char *name;
     int (*fn)(int argc, char **argv);
 } commands[] = {
-    {"run", cmd_run},         {"tour", cmd_tour},     {"compare", cmd_compare}, {"sweep", cmd_sweep},
-    {"replay", cmd_replay},   {"bench", cmd_bench},   {"validate", cmd_validate},
+    {"run", cmd_run},       {"tour", cmd_tour},   {"compare", cmd_compare},   {"sweep", cmd_sweep},
+    {"replay", cmd_replay}, {"bench", cmd_bench}, {"validate", cmd_validate},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -104,6 +105,6 @@ int main(int argc, char **argv)
         return unknown("unknown command", cmd);
     int rc = c->fn(argc - 1, argv + 1);
     if (rc == 130)
-        cli_reraise();          /* interrupted: end by the signal (cli.h) */
+        cli_reraise(); /* interrupted: end by the signal (cli.h) */
     return rc;
 }

@@ -37,8 +37,10 @@ static size_t distance(const char *a, const char *b)
                 d = prev[j] + 1;
             if (cur[j - 1] + 1 < d)
                 d = cur[j - 1] + 1;
-            if (i > 1 && j > 1 && tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 2]) &&
-                tolower((unsigned char)a[i - 2]) == tolower((unsigned char)b[j - 1]) && pp[j - 2] + 1 < d)
+            if (i > 1 && j > 1 &&
+                tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 2]) &&
+                tolower((unsigned char)a[i - 2]) == tolower((unsigned char)b[j - 1]) &&
+                pp[j - 2] + 1 < d)
                 d = pp[j - 2] + 1;
             cur[j] = d;
         }
@@ -93,10 +95,12 @@ static int unknown(const opt_parser *p, const char *o)
         *eq = 0;
     const char *near = opt_nearest(word, names, n);
     if (near)
-        fprintf(stderr, "coinsim %s: unknown option \"%s\" (did you mean --%s? see coinsim %s --help)\n", p->cmd, o, near,
-                p->cmd);
+        fprintf(stderr,
+                "coinsim %s: unknown option \"%s\" (did you mean --%s? see coinsim %s --help)\n",
+                p->cmd, o, near, p->cmd);
     else
-        fprintf(stderr, "coinsim %s: unknown option \"%s\" (see coinsim %s --help)\n", p->cmd, o, p->cmd);
+        fprintf(stderr, "coinsim %s: unknown option \"%s\" (see coinsim %s --help)\n", p->cmd, o,
+                p->cmd);
     return OPT_ERROR;
 }
 
@@ -107,7 +111,7 @@ int opt_next(opt_parser *p, const char **name, const char **val)
     if (p->i >= p->argc)
         return OPT_END;
     const char *o = p->argv[p->i++];
-    if (p->rest || o[0] != '-' || o[1] == 0) {     /* "-" is an argument */
+    if (p->rest || o[0] != '-' || o[1] == 0) { /* "-" is an argument */
         *val = o;
         return OPT_ARG;
     }
@@ -137,7 +141,8 @@ int opt_next(opt_parser *p, const char **name, const char **val)
         return OPT_OPTION;
     }
     if (p->i >= p->argc) {
-        fprintf(stderr, "coinsim %s: %s needs a value (see coinsim %s --help)\n", p->cmd, s->name, p->cmd);
+        fprintf(stderr, "coinsim %s: %s needs a value (see coinsim %s --help)\n", p->cmd, s->name,
+                p->cmd);
         return OPT_ERROR;
     }
     *val = p->argv[p->i++];

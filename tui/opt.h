@@ -14,11 +14,11 @@ typedef struct opt_spec {
 } opt_spec;
 
 typedef struct opt_parser {
-    const char *cmd;            /* "run", for messages */
+    const char *cmd; /* "run", for messages */
     const opt_spec *specs;
     int argc, i;
     char **argv;
-    int rest;                   /* after "--": only arguments */
+    int rest; /* after "--": only arguments */
 } opt_parser;
 
 enum { OPT_END, OPT_OPTION, OPT_ARG, OPT_HELP, OPT_ERROR };

@@ -5,11 +5,11 @@
 enum tour_action { TOUR_NONE, TOUR_PRICE_CUT };
 
 typedef struct tour_stop {
-    int view;               /* VIEW_... to show */
-    enum tour_action action;/* done once, when the stop is first reached */
-    const char *anchor;     /* the part of the screen to highlight, or NULL */
+    int view;                /* VIEW_... to show */
+    enum tour_action action; /* done once, when the stop is first reached */
+    const char *anchor;      /* the part of the screen to highlight, or NULL */
     const char *title;
-    const char *text;       /* wrapped to the box */
+    const char *text; /* wrapped to the box */
 } tour_stop;
 
 extern const tour_stop tour_stops[];

@@ -47,8 +47,10 @@ int ui_dashboard_or_table(void)
     if (ui_can_dashboard(why, sizeof why))
         return 1;
     if (*why)
-        fprintf(stderr, "coinsim: %s; printing the summary table instead of the dashboard "
-                        "(use --headless to skip this note)\n", why);
+        fprintf(stderr,
+                "coinsim: %s; printing the summary table instead of the dashboard "
+                "(use --headless to skip this note)\n",
+                why);
     return 0;
 }
 
@@ -89,7 +91,8 @@ static attr_t mono(enum ui_role r)
     case UI_HILITE: return A_REVERSE | A_BOLD;
     case UI_LINE:
     case UI_KEY: return A_BOLD;
-    case UI_BAND: case UI_DIM: return A_DIM;
+    case UI_BAND:
+    case UI_DIM: return A_DIM;
     default: return A_NORMAL;
     }
 }

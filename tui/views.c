@@ -27,7 +27,8 @@ const view_anchor *view_find(const view_ctx *c, const char *name)
 }
 
 /* A row of a figures table: label, this step, so far. */
-static void row3(view_ctx *c, int y, const char *label, const char *step, const char *total, int lw, const char *name)
+static void row3(view_ctx *c, int y, const char *label, const char *step, const char *total, int lw,
+                 const char *name)
 {
     int x = c->left;
     ui_put(y, x, lw, label, 1);
@@ -56,15 +57,21 @@ static void overview(view_ctx *c)
     attron(A_BOLD);
     row3(c, y++, "", "this step", "so far", lw, NULL);
     attroff(A_BOLD);
-    row3(c, y++, "cash in (viewers paid for coins)", fmt_usd(a, L[TS_CASH_IN]), fmt_usd(b, T[TS_CASH_IN]), lw, "cash_in");
-    row3(c, y++, "store & processor fees", fmt_usd(a, L[TS_STORE_FEES]), fmt_usd(b, T[TS_STORE_FEES]), lw, "store_fees");
-    row3(c, y++, "creator payouts (net)", fmt_usd(a, L[TS_PAYOUTS_NET]), fmt_usd(b, T[TS_PAYOUTS_NET]), lw, "payouts");
+    row3(c, y++, "cash in (viewers paid for coins)", fmt_usd(a, L[TS_CASH_IN]),
+         fmt_usd(b, T[TS_CASH_IN]), lw, "cash_in");
+    row3(c, y++, "store & processor fees", fmt_usd(a, L[TS_STORE_FEES]),
+         fmt_usd(b, T[TS_STORE_FEES]), lw, "store_fees");
+    row3(c, y++, "creator payouts (net)", fmt_usd(a, L[TS_PAYOUTS_NET]),
+         fmt_usd(b, T[TS_PAYOUTS_NET]), lw, "payouts");
     row3(c, y++, "platform cash (now)", "", fmt_usd(b, T[TS_PLATFORM_CASH]), lw, "platform_cash");
-    snprintf(lab, sizeof lab, "coins in wallets (worth %s)", fmt_usd_short(a, T[TS_WALLET_COINS] * s->p.coin_value));
+    snprintf(lab, sizeof lab, "coins in wallets (worth %s)",
+             fmt_usd_short(a, T[TS_WALLET_COINS] * s->p.coin_value));
     row3(c, y++, lab, "", fmt_count(b, T[TS_WALLET_COINS]), lw, "wallets");
-    snprintf(lab, sizeof lab, "pending diamonds (worth %s)", fmt_usd_short(a, diamonds_value(s, T[TS_PENDING_DIAMONDS])));
+    snprintf(lab, sizeof lab, "pending diamonds (worth %s)",
+             fmt_usd_short(a, diamonds_value(s, T[TS_PENDING_DIAMONDS])));
     row3(c, y++, lab, "", fmt_count(b, T[TS_PENDING_DIAMONDS] / NUM_MICRO), lw, "pending");
-    row3(c, y++, "payers (distinct buyers)", fmt_count(a, L[TS_PAYERS]), fmt_count(b, T[TS_PAYERS]), lw, "payers");
+    row3(c, y++, "payers (distinct buyers)", fmt_count(a, L[TS_PAYERS]), fmt_count(b, T[TS_PAYERS]),
+         lw, "payers");
     row3(c, y++, "ARPPU (cash in per payer)", "",
          T[TS_PAYERS] ? fmt_usd(b, T[TS_CASH_IN] / T[TS_PAYERS]) : "-", lw, "arppu");
     row3(c, y++, "gifts sent", fmt_count(a, L[TS_GIFTS]), fmt_count(b, T[TS_GIFTS]), lw, "gifts");
@@ -93,19 +100,25 @@ static void overview(view_ctx *c)
         attroff(A_BOLD);
         ui_put(y + 1, x + cw - ui_width(m), ui_width(m), m, 0);
         chart_draw(&ct, y + 2, x, ch - 1, cw, c->ascii, c->color);
-        anchor(c, k == 0 ? "chart_cash" : k == 1 ? "chart_payouts" : "chart_platform", y + 1, x, ch, cw);
+        anchor(c,
+               k == 0   ? "chart_cash"
+               : k == 1 ? "chart_payouts"
+                        : "chart_platform",
+               y + 1, x, ch, cw);
     }
     ui_put(c->top + c->h - 1, c->left, c->w,
-           c->replay ? "the log as replayed, step by step (a log has one run: no band)" :
-           c->b ? (c->ascii ? "* this run   - mean of runs   : p5-p95 of runs"
-                            : "\xE2\xA3\xBF this run   \xC2\xB7 mean of runs   \xE2\x96\x91 p5\xE2\x80\x93p95 of runs")
-                : "band across runs: computing...", 1);
+           c->replay ? "the log as replayed, step by step (a log has one run: no band)"
+           : c->b    ? (c->ascii ? "* this run   - mean of runs   : p5-p95 of runs"
+                                 : "\xE2\xA3\xBF this run   \xC2\xB7 mean of runs   \xE2\x96\x91 "
+                                   "p5\xE2\x80\x93p95 of runs")
+                     : "band across runs: computing...",
+           1);
 }
 
 /* ---------------------------------------------------------------- flow */
 
-static void flow_line(view_ctx *c, int y, int indent, const char *arrow, const char *label, const char *step,
-                      const char *total, enum ui_role role, const char *name)
+static void flow_line(view_ctx *c, int y, int indent, const char *arrow, const char *label,
+                      const char *step, const char *total, enum ui_role role, const char *name)
 {
     int lw = 44, x = c->left;
     char buf[160];
@@ -136,39 +149,53 @@ static void flow(view_ctx *c)
     attron(A_BOLD);
     row3(c, y++, "Follow a dollar from left to right", "this step", "so far", 44, NULL);
     attroff(A_BOLD);
-    flow_line(c, y++, 0, "", "VIEWERS PAY for coin packs", fmt_usd(a, L[TS_CASH_IN]), fmt_usd(b, T[TS_CASH_IN]), UI_TITLE, "f_pay");
+    flow_line(c, y++, 0, "", "VIEWERS PAY for coin packs", fmt_usd(a, L[TS_CASH_IN]),
+              fmt_usd(b, T[TS_CASH_IN]), UI_TITLE, "f_pay");
     snprintf(lab, sizeof lab, "store fees (app %s, web %s)", fmt_pct(a, s->p.store_fee_app / 1e6),
              fmt_pct(b, s->p.store_fee_web / 1e6));
-    flow_line(c, y++, 2, fork, lab, fmt_usd(a, L[TS_STORE_FEES]), fmt_usd(b, T[TS_STORE_FEES]), UI_OUT, "f_store");
-    flow_line(c, y++, 2, last, "the platform receives the rest", fmt_usd(a, L[TS_CASH_IN] - L[TS_STORE_FEES]),
+    flow_line(c, y++, 2, fork, lab, fmt_usd(a, L[TS_STORE_FEES]), fmt_usd(b, T[TS_STORE_FEES]),
+              UI_OUT, "f_store");
+    flow_line(c, y++, 2, last, "the platform receives the rest",
+              fmt_usd(a, L[TS_CASH_IN] - L[TS_STORE_FEES]),
               fmt_usd(b, T[TS_CASH_IN] - T[TS_STORE_FEES]), UI_IN, "f_platform_in");
     ui_put(y++, c->left + 2, 1, next, 0);
-    flow_line(c, y++, 0, "", "COINS land in wallets (bought + bonus)", fmt_count(a, L[TS_COINS_SOLD] + L[TS_COINS_BONUS]),
+    flow_line(c, y++, 0, "", "COINS land in wallets (bought + bonus)",
+              fmt_count(a, L[TS_COINS_SOLD] + L[TS_COINS_BONUS]),
               fmt_count(b, T[TS_COINS_SOLD] + T[TS_COINS_BONUS]), UI_TITLE, "f_coins");
-    snprintf(lab, sizeof lab, "unspent in wallets (worth %s)", fmt_usd_short(a, T[TS_WALLET_COINS] * s->p.coin_value));
+    snprintf(lab, sizeof lab, "unspent in wallets (worth %s)",
+             fmt_usd_short(a, T[TS_WALLET_COINS] * s->p.coin_value));
     flow_line(c, y++, 2, fork, lab, "", fmt_count(b, T[TS_WALLET_COINS]), UI_DIM, "f_wallets");
-    flow_line(c, y++, 2, fork, "breakage: coins of viewers who left", fmt_count(a, L[TS_COINS_BREAKAGE]),
-              fmt_count(b, T[TS_COINS_BREAKAGE]), UI_OUT, "f_breakage");
-    flow_line(c, y++, 2, last, "sent as GIFTS to live creators (coins)", fmt_count(a, L[TS_COINS_GIFTED]),
-              fmt_count(b, T[TS_COINS_GIFTED]), 0, "f_gifts");
+    flow_line(c, y++, 2, fork, "breakage: coins of viewers who left",
+              fmt_count(a, L[TS_COINS_BREAKAGE]), fmt_count(b, T[TS_COINS_BREAKAGE]), UI_OUT,
+              "f_breakage");
+    flow_line(c, y++, 2, last, "sent as GIFTS to live creators (coins)",
+              fmt_count(a, L[TS_COINS_GIFTED]), fmt_count(b, T[TS_COINS_GIFTED]), 0, "f_gifts");
     snprintf(lab, sizeof lab, "%s  worth at $%s a coin", down, num_fmt_short(a, s->p.coin_value));
-    flow_line(c, y++, 6, "", lab, fmt_usd(a, s->gift_value[0]), fmt_usd(b, s->gift_value[1]), 0, "f_gift_value");
+    flow_line(c, y++, 6, "", lab, fmt_usd(a, s->gift_value[0]), fmt_usd(b, s->gift_value[1]), 0,
+              "f_gift_value");
     snprintf(lab, sizeof lab, "commission kept (%s)", fmt_pct(a, s->p.commission / 1e6));
     flow_line(c, y++, 6, fork, lab, fmt_usd(a, s->gift_value[0] - s->credit_value[0]),
               fmt_usd(b, s->gift_value[1] - s->credit_value[1]), UI_OUT, "f_commission");
     ui_put(y++, c->left + 6, 1, next, 0);
-    snprintf(lab, sizeof lab, "DIAMONDS credited ($%s each)", num_fmt_short(a, s->p.usd_per_diamond));
+    snprintf(lab, sizeof lab, "DIAMONDS credited ($%s each)",
+             num_fmt_short(a, s->p.usd_per_diamond));
     flow_line(c, y++, 0, "", lab, fmt_count(a, L[TS_DIAMONDS_CREDITED] / NUM_MICRO),
               fmt_count(b, T[TS_DIAMONDS_CREDITED] / NUM_MICRO), UI_TITLE, "f_diamonds");
-    flow_line(c, y++, 2, "", "  worth", fmt_usd(a, s->credit_value[0]), fmt_usd(b, s->credit_value[1]), 0, NULL);
-    snprintf(lab, sizeof lab, "pending (owed, worth %s)", fmt_usd_short(a, diamonds_value(s, T[TS_PENDING_DIAMONDS])));
-    flow_line(c, y++, 2, fork, lab, "", fmt_count(b, T[TS_PENDING_DIAMONDS] / NUM_MICRO), UI_DIM, "f_pending");
+    flow_line(c, y++, 2, "", "  worth", fmt_usd(a, s->credit_value[0]),
+              fmt_usd(b, s->credit_value[1]), 0, NULL);
+    snprintf(lab, sizeof lab, "pending (owed, worth %s)",
+             fmt_usd_short(a, diamonds_value(s, T[TS_PENDING_DIAMONDS])));
+    flow_line(c, y++, 2, fork, lab, "", fmt_count(b, T[TS_PENDING_DIAMONDS] / NUM_MICRO), UI_DIM,
+              "f_pending");
     flow_line(c, y++, 2, last, "CASHED OUT by creators (gross)", fmt_usd(a, L[TS_PAYOUTS_GROSS]),
               fmt_usd(b, T[TS_PAYOUTS_GROSS]), UI_TITLE, "f_cashout");
-    flow_line(c, y++, 6, fork, "payout fees", fmt_usd(a, L[TS_PAYOUT_FEES]), fmt_usd(b, T[TS_PAYOUT_FEES]), UI_OUT, "f_payout_fees");
-    flow_line(c, y++, 6, last, "reaches creators' banks", fmt_usd(a, L[TS_PAYOUTS_NET]), fmt_usd(b, T[TS_PAYOUTS_NET]), UI_IN, "f_banks");
+    flow_line(c, y++, 6, fork, "payout fees", fmt_usd(a, L[TS_PAYOUT_FEES]),
+              fmt_usd(b, T[TS_PAYOUT_FEES]), UI_OUT, "f_payout_fees");
+    flow_line(c, y++, 6, last, "reaches creators' banks", fmt_usd(a, L[TS_PAYOUTS_NET]),
+              fmt_usd(b, T[TS_PAYOUTS_NET]), UI_IN, "f_banks");
     if (y < c->top + c->h) {
-        snprintf(lab, sizeof lab, "PLATFORM CASH now %s (owes the unspent coins and pending diamonds)",
+        snprintf(lab, sizeof lab,
+                 "PLATFORM CASH now %s (owes the unspent coins and pending diamonds)",
                  fmt_usd(a, T[TS_PLATFORM_CASH]));
         attron(A_BOLD);
         ui_put(y, c->left, c->w, lab, 1);
@@ -195,14 +222,16 @@ static void creators(view_ctx *c)
         else
             snprintf(who, sizeof who, "#%lld", (long long)s->top_id[i]);
         snprintf(line, sizeof line, "%2zu  %-8s %15s %9s", i + 1, who,
-                 fmt_count(a, s->top_earned[i] / NUM_MICRO), fmt_usd_short(b, diamonds_value(s, s->top_earned[i])));
+                 fmt_count(a, s->top_earned[i] / NUM_MICRO),
+                 fmt_usd_short(b, diamonds_value(s, s->top_earned[i])));
         ui_put(y++, c->left, lw, line, 1);
     }
     anchor(c, "leaderboard", c->top, c->left, (int)s->ntop + 1, lw);
 
     /* Histogram of earnings by value. */
     static const double edge[] = {0, 1, 10, 100, 1000, 10000};
-    static const char *const lab[] = {"nothing", "< $1", "$1-10", "$10-100", "$100-1k", "$1k-10k", ">= $10k"};
+    static const char *const lab[] = {"nothing", "< $1",    "$1-10",  "$10-100",
+                                      "$100-1k", "$1k-10k", ">= $10k"};
     int64_t cnt[7] = {0};
     for (int64_t i = 0; i < s->ncreators; i++) {
         double v = (double)diamonds_value(s, s->sorted[i]) / 1e6;
@@ -241,7 +270,13 @@ static void creators(view_ctx *c)
     double equal[WORLD_SNAP_LORENZ + 1];
     for (int i = 0; i <= WORLD_SNAP_LORENZ; i++)
         equal[i] = (double)i / WORLD_SNAP_LORENZ;
-    chart ct = {s->lorenz, WORLD_SNAP_LORENZ + 1, equal, equal, equal, WORLD_SNAP_LORENZ + 1, WORLD_SNAP_LORENZ + 1};
+    chart ct = {s->lorenz,
+                WORLD_SNAP_LORENZ + 1,
+                equal,
+                equal,
+                equal,
+                WORLD_SNAP_LORENZ + 1,
+                WORLD_SNAP_LORENZ + 1};
     attron(A_BOLD);
     snprintf(line, sizeof line, "Lorenz curve  Gini %.3f", s->gini);
     ui_put(c->top, rx, rw, line, 1);
@@ -257,7 +292,8 @@ static void creators(view_ctx *c)
     snprintf(line, sizeof line, "reached %s min: %s of %s", fmt_usd_short(a, s->p.min_withdrawal),
              fmt_count(b, s->creators_reached_min), fmt_count(nc, s->ncreators));
     ui_put(y++, rx, rw, line, 1);
-    snprintf(line, sizeof line, "cashed out at least once: %s", fmt_count(a, s->creators_cashed_out));
+    snprintf(line, sizeof line, "cashed out at least once: %s",
+             fmt_count(a, s->creators_cashed_out));
     ui_put(y++, rx, rw, line, 1);
     anchor(c, "reached_min", y - 2, rx, 2, rw);
     int64_t top1 = 0, k1 = (s->ncreators + 99) / 100;
@@ -267,7 +303,8 @@ static void creators(view_ctx *c)
         if (i < k1)
             top1 += s->sorted[i];
     }
-    snprintf(line, sizeof line, "top 1%% (%lld) earned %s of all", (long long)k1, fmt_pct(a, sum > 0 ? (double)(top1 / sum) : 0));
+    snprintf(line, sizeof line, "top 1%% (%lld) earned %s of all", (long long)k1,
+             fmt_pct(a, sum > 0 ? (double)(top1 / sum) : 0));
     ui_put(y++, rx, rw, line, 1);
 }
 
@@ -284,16 +321,18 @@ static void pricing(view_ctx *c)
         chan[s->packs[k].channel] += s->pack_usd[k];
     }
     attron(A_BOLD);
-    ui_put(y++, c->left, c->w, "pack        chan   coins+bonus    price  c/coin  purchases    revenue  share", 1);
+    ui_put(y++, c->left, c->w,
+           "pack        chan   coins+bonus    price  c/coin  purchases    revenue  share", 1);
     attroff(A_BOLD);
     int ty = y;
     for (size_t k = 0; k < s->npacks && y < c->top + c->h - 6; k++) {
         const sc_pack *p = &s->packs[k];
         double per = (double)p->price / 1e4 / (double)(p->coins + p->bonus);
-        snprintf(line, sizeof line, "%-11.11s %-4s %7lld+%-5lld %8s %7.3f %10s %10s %6s%s", p->name, p->channel ? "web" : "app",
-                 (long long)p->coins, (long long)p->bonus, fmt_usd(a, p->price), per, fmt_count(b, s->pack_n[k]),
-                 fmt_usd_short(d, s->pack_usd[k]), fmt_pct(e, all ? (double)s->pack_usd[k] / (double)all : 0),
-                 p->enabled ? "" : " off");
+        snprintf(
+            line, sizeof line, "%-11.11s %-4s %7lld+%-5lld %8s %7.3f %10s %10s %6s%s", p->name,
+            p->channel ? "web" : "app", (long long)p->coins, (long long)p->bonus,
+            fmt_usd(a, p->price), per, fmt_count(b, s->pack_n[k]), fmt_usd_short(d, s->pack_usd[k]),
+            fmt_pct(e, all ? (double)s->pack_usd[k] / (double)all : 0), p->enabled ? "" : " off");
         if (!p->enabled)
             ui_attr_on(UI_DIM, c->color);
         ui_put(y++, c->left, c->w, line, 1);
@@ -301,9 +340,9 @@ static void pricing(view_ctx *c)
             ui_attr_off(UI_DIM, c->color);
     }
     anchor(c, "packs", ty - 1, c->left, y - ty + 1, c->w);
-    snprintf(line, sizeof line, "channel split: in-app %s (%s)   web %s (%s)", fmt_usd_short(a, chan[0]),
-             fmt_pct(b, all ? (double)chan[0] / (double)all : 0), fmt_usd_short(d, chan[1]),
-             fmt_pct(e, all ? (double)chan[1] / (double)all : 0));
+    snprintf(line, sizeof line, "channel split: in-app %s (%s)   web %s (%s)",
+             fmt_usd_short(a, chan[0]), fmt_pct(b, all ? (double)chan[0] / (double)all : 0),
+             fmt_usd_short(d, chan[1]), fmt_pct(e, all ? (double)chan[1] / (double)all : 0));
     ui_put(y++, c->left, c->w, line, 1);
     anchor(c, "channels", y - 1, c->left, 1, c->w);
     y++;
@@ -333,9 +372,11 @@ static void pricing(view_ctx *c)
         }
     for (size_t i = 0; i < ng && y < c->top + c->h; i++) {
         size_t g = order[i];
-        snprintf(line, sizeof line, "%-20.20s %7lld %11s %9s %9s", s->gifts[g].name, (long long)s->gifts[g].coins,
-                 fmt_count(a, s->gift_n[g]), fmt_pct(b, gifts ? (double)s->gift_n[g] / (double)gifts : 0),
-                 fmt_pct(d, coins > 0 ? (double)s->gift_n[g] * (double)s->gifts[g].coins / coins : 0));
+        snprintf(
+            line, sizeof line, "%-20.20s %7lld %11s %9s %9s", s->gifts[g].name,
+            (long long)s->gifts[g].coins, fmt_count(a, s->gift_n[g]),
+            fmt_pct(b, gifts ? (double)s->gift_n[g] / (double)gifts : 0),
+            fmt_pct(d, coins > 0 ? (double)s->gift_n[g] * (double)s->gifts[g].coins / coins : 0));
         ui_put(y++, c->left, c->w, line, 1);
     }
     anchor(c, "gift_mix", gy - 1, c->left, y - gy + 1, c->w);
@@ -354,18 +395,22 @@ static void viewers(view_ctx *c)
         payers += s->seg[i].payers;
     }
     attron(A_BOLD);
-    ui_put(y++, c->left, c->w, "segment   viewers payers   rate    spend  share    ARPPU wallets   lost  churn", 1);
+    ui_put(y++, c->left, c->w,
+           "segment   viewers payers   rate    spend  share    ARPPU wallets   lost  churn", 1);
     attroff(A_BOLD);
     int ty = y;
     for (size_t i = 0; i < s->nsegs && y < c->top + c->h - 6; i++) {
         const world_seg *sg = &s->seg[i];
         int64_t existed = sg->viewers + sg->viewers_existed;
         char rate[FMT_BUF], w[FMT_BUF], lost[FMT_BUF], ch[FMT_BUF];
-        snprintf(line, sizeof line, "%-8.8s %8s %6s %6s %8s %6s %8s %7s %6s %6s", s->segs[i].name, fmt_count_short(a, (double)sg->viewers),
-                 fmt_count_short(b, (double)sg->payers), fmt_pct(rate, existed ? (double)sg->payers / (double)existed : 0),
-                 fmt_usd_short(d, sg->spend), fmt_pct(e, spend ? (double)sg->spend / (double)spend : 0),
-                 sg->payers ? fmt_usd_short(f, sg->spend / sg->payers) : "-", fmt_count_short(w, (double)sg->wallet),
-                 fmt_count_short(lost, (double)sg->lost), fmt_count_short(ch, (double)sg->churned));
+        snprintf(line, sizeof line, "%-8.8s %8s %6s %6s %8s %6s %8s %7s %6s %6s", s->segs[i].name,
+                 fmt_count_short(a, (double)sg->viewers), fmt_count_short(b, (double)sg->payers),
+                 fmt_pct(rate, existed ? (double)sg->payers / (double)existed : 0),
+                 fmt_usd_short(d, sg->spend),
+                 fmt_pct(e, spend ? (double)sg->spend / (double)spend : 0),
+                 sg->payers ? fmt_usd_short(f, sg->spend / sg->payers) : "-",
+                 fmt_count_short(w, (double)sg->wallet), fmt_count_short(lost, (double)sg->lost),
+                 fmt_count_short(ch, (double)sg->churned));
         ui_put(y, c->left, c->w, line, 1);
         anchor(c, s->segs[i].name, y, c->left, 1, c->w);
         y++;
@@ -375,16 +420,20 @@ static void viewers(view_ctx *c)
     if (s->nsegs == 0)
         ui_put(y++, c->left, c->w, "(an event log does not say which segment a viewer is in)", 1);
     y++;
-    snprintf(line, sizeof line, "all: %s payers of %s viewers who existed (%s)", fmt_count(a, payers),
-             fmt_count(b, s->viewers_existed), fmt_pct(d, s->viewers_existed ? (double)payers / (double)s->viewers_existed : 0));
+    snprintf(line, sizeof line, "all: %s payers of %s viewers who existed (%s)",
+             fmt_count(a, payers), fmt_count(b, s->viewers_existed),
+             fmt_pct(d, s->viewers_existed ? (double)payers / (double)s->viewers_existed : 0));
     ui_put(y++, c->left, c->w, line, 1);
-    snprintf(line, sizeof line, "     spend %s, ARPPU %s", fmt_usd_short(e, spend), payers ? fmt_usd_short(f, spend / payers) : "-");
+    snprintf(line, sizeof line, "     spend %s, ARPPU %s", fmt_usd_short(e, spend),
+             payers ? fmt_usd_short(f, spend / payers) : "-");
     ui_put(y++, c->left, c->w, line, 1);
     anchor(c, "all_viewers", y - 2, c->left, 2, c->w);
     y++;
-    ui_put(y++, c->left, c->w, "rate: payers over viewers who existed (churn replacements count)", 1);
+    ui_put(y++, c->left, c->w, "rate: payers over viewers who existed (churn replacements count)",
+           1);
     ui_put(y++, c->left, c->w, "wallets: coins unspent now; lost: gift intents given up;", 1);
-    ui_put(y++, c->left, c->w, "churn: viewers who left (replaced by new ones with empty wallets)", 1);
+    ui_put(y++, c->left, c->w, "churn: viewers who left (replaced by new ones with empty wallets)",
+           1);
 }
 
 void view_draw(int view, view_ctx *c)
@@ -404,27 +453,34 @@ static const char *const help_overview[] = {
     "cash in: what viewers paid for coin packs (in-app and web).",
     "store & processor fees: the app store's cut in-app, the processor's on the web.",
     "creator payouts (net): what reached creators' banks after payout fees.",
-    "platform cash: cash in, less store fees, less gross payouts; it still owes the coins in wallets and the pending diamonds.",
+    "platform cash: cash in, less store fees, less gross payouts; it still owes the coins in "
+    "wallets and the pending diamonds.",
     "coins in wallets: bought and not yet gifted (valued at the coin value).",
     "pending diamonds: credited to creators, not yet cashed out.",
     "payers: viewers who bought at least once (this step / in the run).",
-    "ARPPU: cash in per payer. lost intents: a viewer wanted to gift, had too few coins and bought nothing.",
+    "ARPPU: cash in per payer. lost intents: a viewer wanted to gift, had too few coins and bought "
+    "nothing.",
     "Charts: the run shown as a line; the mean and p5-p95 of all runs behind it.",
     NULL};
 static const char *const help_flow[] = {
     "Flow: where a viewer's dollar goes, top to bottom.",
-    "Viewers pay; the app store or web processor keeps its fee; the platform gets the rest. The coins land in wallets.",
-    "Coins leave wallets as gifts, or stay (unspent), or are lost when a viewer leaves (breakage). Gifts are worth the coin value each.",
+    "Viewers pay; the app store or web processor keeps its fee; the platform gets the rest. The "
+    "coins land in wallets.",
+    "Coins leave wallets as gifts, or stay (unspent), or are lost when a viewer leaves (breakage). "
+    "Gifts are worth the coin value each.",
     "The commission is the part of a gift's value not credited to the creator.",
-    "Creators hold diamonds; once worth the minimum they may cash out (up to the daily limit); payout fees come off, the rest reaches their bank.",
+    "Creators hold diamonds; once worth the minimum they may cash out (up to the daily limit); "
+    "payout fees come off, the rest reaches their bank.",
     "Platform cash = what it received less gross payouts.",
     NULL};
 static const char *const help_creators[] = {
     "Creators: who earns. Earnings are diamonds credited, cashed out or not.",
     "Leaderboard: the ten biggest earners in the run shown and their value.",
     "Histogram: how many creators earned how much so far.",
-    "Lorenz curve: the share of all earnings held by the poorest x% of creators; the diagonal is equality. Gini: 0 all equal, 1 one creator has it all.",
-    "Reached the minimum: creators whose diamonds were ever worth the minimum withdrawal (they cashed out, or could now).",
+    "Lorenz curve: the share of all earnings held by the poorest x% of creators; the diagonal is "
+    "equality. Gini: 0 all equal, 1 one creator has it all.",
+    "Reached the minimum: creators whose diamonds were ever worth the minimum withdrawal (they "
+    "cashed out, or could now).",
     NULL};
 static const char *const help_pricing[] = {
     "Pricing: which packs sell, at what price per coin.",
@@ -436,7 +492,8 @@ static const char *const help_pricing[] = {
     NULL};
 static const char *const help_viewers[] = {
     "Viewers: each segment of the audience.",
-    "payers (rate): viewers who bought, over every viewer who existed in the segment (churn replacements included).",
+    "payers (rate): viewers who bought, over every viewer who existed in the segment (churn "
+    "replacements included).",
     "spend, of spend: money paid, and its share of all viewers' spend.",
     "ARPPU: spend per payer. wallets: coins unspent now.",
     "lost: gift intents given up. churn: viewers who left (their coins are breakage).",
@@ -444,6 +501,7 @@ static const char *const help_viewers[] = {
 
 const char *const *view_help(int view)
 {
-    static const char *const *const h[VIEW_N] = {help_overview, help_flow, help_creators, help_pricing, help_viewers};
+    static const char *const *const h[VIEW_N] = {help_overview, help_flow, help_creators,
+                                                 help_pricing, help_viewers};
     return h[view < 0 || view >= VIEW_N ? 0 : view];
 }

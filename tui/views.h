@@ -24,12 +24,12 @@ typedef struct view_anchor {
 
 typedef struct view_ctx {
     const world_snap *s;
-    const double *series[SER_N];    /* the run shown, steps 0..s->step-1, USD */
-    const band *b;                  /* NULL until the runs are done */
-    int top, left, h, w;            /* the area to draw in */
+    const double *series[SER_N]; /* the run shown, steps 0..s->step-1, USD */
+    const band *b;               /* NULL until the runs are done */
+    int top, left, h, w;         /* the area to draw in */
     int ascii, color;
-    int replay;                     /* a log, not a simulation: no band */
-    view_anchor anchor[VIEW_ANCHORS];   /* named places, for the tour */
+    int replay;                       /* a log, not a simulation: no band */
+    view_anchor anchor[VIEW_ANCHORS]; /* named places, for the tour */
     int nanchor;
 } view_ctx;
 

@@ -69,7 +69,7 @@ static cmp_result *compare(const scenario *a, const scenario *b, int64_t runs, i
     o.runs = runs;
     o.threads = threads;
     int st = compare_run(a, b, &o, &r, msg, sizeof msg);
-    if (st != MC_OK)
+    if (st != SIM_OK)
         fail_msg("compare_run: %d %s", st, msg);
     assert_int_equal(r->runs, runs);
     return r;
@@ -85,7 +85,7 @@ static mc_result *run_all(const scenario *s, int64_t runs, int threads)
     o.threads = threads;
     o.fault_step = -1;
     int st = mc_run(s, &o, &r, msg, sizeof msg);
-    if (st != MC_OK)
+    if (st != SIM_OK)
         fail_msg("mc_run: %d %s", st, msg);
     return r;
 }
@@ -318,7 +318,7 @@ static void test_price_change_pairs(void **state)
     memset(&o, 0, sizeof o);
     o.runs = 2;
     o.threads = 1;
-    assert_int_not_equal(compare_run(a, b2, &o, &bad, msg, sizeof msg), MC_OK);
+    assert_int_not_equal(compare_run(a, b2, &o, &bad, msg, sizeof msg), SIM_OK);
     assert_null(bad);
     assert_true(strstr(msg, "seed") != NULL);
     scenario_free(b2);
@@ -435,7 +435,7 @@ static cmp_result *until(const scenario *a, const scenario *b, int64_t batch, do
     o.metric = TS_PURCHASES;
     o.max_runs = max_runs;
     int st = compare_run(a, b, &o, &r, msg, sizeof msg);
-    if (st != MC_OK)
+    if (st != SIM_OK)
         fail_msg("compare_run --until-ci: %d %s", st, msg);
     return r;
 }
@@ -495,7 +495,7 @@ static sweep_result *sweep(scenario *const *pts, const sweep_axis *ax, size_t na
     o.runs = runs;
     o.threads = threads;
     int st = sweep_run(pts, ax, nax, np, &o, &r, msg, sizeof msg);
-    if (st != MC_OK)
+    if (st != SIM_OK)
         fail_msg("sweep_run: %d %s", st, msg);
     return r;
 }
@@ -564,7 +564,7 @@ static void test_sweep_commission(void **state)
     char msg[300];
     assert_true(s07->t.p.steps <= 64);
     for (int64_t i = 0; i < R; i++) {
-        assert_int_equal(mc_one(s07, (uint64_t)(i + 1), &mo, &one, ts, NULL, msg, sizeof msg), MC_OK);
+        assert_int_equal(mc_one(s07, (uint64_t)(i + 1), &mo, &one, ts, NULL, msg, sizeof msg), SIM_OK);
         assert_memory_equal(&one, &r->res[3 * R + i], sizeof one);
     }
     scenario_free(s07);
@@ -612,7 +612,7 @@ static void test_sweep_grid(void **state)
         snprintf(s2, sizeof s2, "packs.app65.price_usd=%s", pv[p % 3]);
         scenario *s = load("base", "runs=2", s1, s2, NULL);
         for (int64_t i = 0; i < 2; i++) {
-            assert_int_equal(mc_one(s, (uint64_t)(i + 1), &mo, &one, ts, NULL, msg, sizeof msg), MC_OK);
+            assert_int_equal(mc_one(s, (uint64_t)(i + 1), &mo, &one, ts, NULL, msg, sizeof msg), SIM_OK);
             assert_memory_equal(&one, &r->res[p * 2 + (size_t)i], sizeof one);
         }
         scenario_free(s);

@@ -102,7 +102,7 @@ static mc_result *run_all(const scenario *s, int64_t runs)
     o.threads = 2;
     o.fault_step = -1;
     int st = mc_run(s, &o, &r, msg, sizeof msg);
-    if (st != MC_OK)
+    if (st != SIM_OK)
         fail_msg("mc_run: %d %s", st, msg);
     return r;
 }
@@ -1107,8 +1107,8 @@ static void test_same_seed_same_bytes(void **state)
     assert_non_null(tb);
 
     /* The same run twice. */
-    assert_int_equal(mc_one(s, 3, &o, &a, ta, pa, msg, sizeof msg), MC_OK);
-    assert_int_equal(mc_one(s, 3, &o, &b, tb, pb, msg, sizeof msg), MC_OK);
+    assert_int_equal(mc_one(s, 3, &o, &a, ta, pa, msg, sizeof msg), SIM_OK);
+    assert_int_equal(mc_one(s, 3, &o, &b, tb, pb, msg, sizeof msg), SIM_OK);
     assert_memory_equal(&a, &b, sizeof a);
     assert_memory_equal(ta, tb, (size_t)steps * sizeof *ta);
     assert_memory_equal(pa, pb, sizeof pa);
@@ -1123,16 +1123,16 @@ static void test_same_seed_same_bytes(void **state)
     assert_int_equal(world_result(w, tb, steps, &b), 0);
     world_free(w);
     memset(tb, 0, (size_t)steps * sizeof *tb);
-    assert_int_equal(mc_one(s, 3, &o, &b, tb, pb, msg, sizeof msg), MC_OK);
+    assert_int_equal(mc_one(s, 3, &o, &b, tb, pb, msg, sizeof msg), SIM_OK);
     assert_memory_equal(ta, tb, (size_t)steps * sizeof *ta);
 
     /* One thread or two: the same bytes; run r alone equals run r of many. */
     mc_result *r1 = NULL, *r2 = NULL;
     o.runs = R;
     o.threads = 1;
-    assert_int_equal(mc_run(s, &o, &r1, msg, sizeof msg), MC_OK);
+    assert_int_equal(mc_run(s, &o, &r1, msg, sizeof msg), SIM_OK);
     o.threads = 2;
-    assert_int_equal(mc_run(s, &o, &r2, msg, sizeof msg), MC_OK);
+    assert_int_equal(mc_run(s, &o, &r2, msg, sizeof msg), SIM_OK);
     assert_memory_equal(r1->res, r2->res, (size_t)R * sizeof *r1->res);
     assert_memory_equal(r1->ts, r2->ts, (size_t)(R * steps) * sizeof *r1->ts);
     assert_memory_equal(&r2->res[2], &a, sizeof a);
@@ -1146,7 +1146,7 @@ static void test_same_seed_same_bytes(void **state)
     /* Different runs and different seeds differ. */
     assert_memory_not_equal(&r1->ts[0], &r1->ts[steps], (size_t)steps * sizeof *r1->ts);
     scenario *s2 = load("mixed", "seed=4", NULL);
-    assert_int_equal(mc_one(s2, 3, &o, &b, tb, pb, msg, sizeof msg), MC_OK);
+    assert_int_equal(mc_one(s2, 3, &o, &b, tb, pb, msg, sizeof msg), SIM_OK);
     assert_memory_not_equal(ta, tb, (size_t)steps * sizeof *ta);
     assert_true(a.exact[TS_GIFTS] != b.exact[TS_GIFTS] || a.exact[TS_CASH_IN] != b.exact[TS_CASH_IN]);
 

@@ -395,7 +395,7 @@ static void test_round_trip(void **state)
     int64_t steps = s->t.p.steps;
     char path[64], msg[512];
     write_tmp(path, sizeof path, "");
-    assert_int_equal(evlog_write_run(s, run, path, NULL, msg, sizeof msg), MC_OK);
+    assert_int_equal(evlog_write_run(s, run, path, NULL, msg, sizeof msg), SIM_OK);
 
     /* the run itself */
     kpi_step *wrows = calloc((size_t)steps, sizeof *wrows), *rrows = calloc((size_t)steps, sizeof *rrows);

@@ -64,7 +64,7 @@ static void set_all_or_nothing(void **state)
     o.threads = 1;
     o.fault_step = -1;
     mc_result *r = NULL;
-    assert_int_equal(mc_run(s, &o, &r, msg, sizeof msg), MC_OK);
+    assert_int_equal(mc_run(s, &o, &r, msg, sizeof msg), SIM_OK);
 
     atomic_int flag = 0;
     afile_watch(&flag);

@@ -1,0 +1,69 @@
+/* afile — output files written atomically, and the directories they go in.
+ *
+ * Each file is written under a temporary name in the same directory,
+ * flushed to disk and renamed only when all of a set are complete, so a
+ * failure never leaves a half-written file under a final name and never
+ * truncates an earlier result. The one writer of every output of coinsim:
+ * results, event logs and saved scenarios. */
+#ifndef COINSIM_AFILE_H
+#define COINSIM_AFILE_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Make dir (and its parents) if needed and prove a file can be created in
+ * it. Returns 0, or -1 with the reason in msg. Call before simulating. */
+int afile_prepare_dir(const char *dir, char *msg, size_t n);
+
+/* The outermost directory afile_prepare_dir(dir) would create (dir or
+ * one of its parents; malloc'd), or NULL if dir exists already. */
+char *afile_missing_root(const char *dir);
+
+/* Undo afile_prepare_dir after a failure: remove dir and its parents up
+ * to root (from afile_missing_root), each only if empty. */
+void afile_unprepare_dir(const char *dir, const char *root);
+
+/* An output file under construction. */
+typedef struct afile {
+    FILE *f;
+    char *tmp, *final;
+    int slot; /* its place in the list of temporary files, or -1 */
+} afile;
+
+/* Interruption. afile_watch(flag): from then on a set *flag makes
+ * afile_finish fail ("interrupted"), so nothing further takes a final
+ * name. afile_remove_temps unlinks every temporary file still open that
+ * it knows of and returns 0, or -1 if some (past 16 at once, or caught
+ * between creation and listing) may remain; it is async-signal-safe, for
+ * a handler that must end the process at once.
+ * Files are opened, renamed and aborted from one thread only. */
+void afile_watch(atomic_int *flag);
+int afile_remove_temps(void);
+
+/* Open dir/name for atomic writing. Returns 0 or -1 (msg). */
+int afile_open(afile *a, const char *dir, const char *name, char *msg, size_t n);
+/* Flush, fsync, close and rename into place. Returns 0 or -1 (msg). */
+int afile_commit(afile *a, char *msg, size_t n);
+/* Flush, fsync and close, leaving the temporary file; 0 or -1 (msg),
+ * also when the watched flag is set. */
+int afile_finish(afile *a, char *msg, size_t n);
+/* Rename a finished file into place. */
+int afile_rename(afile *a, char *msg, size_t n);
+/* Close and remove the temporary file; safe on a closed or empty afile. */
+void afile_abort(afile *a);
+
+/* Whether the flag given to afile_watch is set. */
+int afile_interrupted(void);
+
+/* Give finished files a[0..nfiles) in directory dir their final names, all
+ * or none: refused if a final name is there and not a plain file, or if
+ * interrupted; SIGINT and SIGTERM are held back while they are renamed,
+ * so an interruption finds the set all old or all new, then the directory
+ * is synced. Returns 0 or -1 (msg). */
+int afile_rename_all(const char *dir, afile *a, size_t nfiles, char *msg, size_t n);
+
+/* fsync directory dir, so that renames into it last. */
+void afile_sync_dir(const char *dir);
+
+#endif
