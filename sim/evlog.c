@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "csvwrite.h"
 #include "mc.h"
 #include "num.h"
 #include "report.h"
@@ -43,22 +44,6 @@ evlog *evlog_open(const char *path, const scenario *s, char *msg, size_t n)
     return l;
 }
 
-/* A name as a CSV cell: quoted when it needs it. */
-static void cell(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 void evlog_event(void *ud, const sim_event *ev)
 {
     evlog *l = ud;
@@ -73,9 +58,9 @@ void evlog_event(void *ud, const sim_event *ev)
         fprintf(f, "%lld", (long long)ev->creator);
     fputc(',', f);
     if (ev->type == EV_PURCHASE)
-        cell(f, l->s->t.packs[ev->item].name);
+        csvw_text(f, l->s->t.packs[ev->item].name);
     else if (ev->type == EV_GIFT || ev->type == EV_LOST)
-        cell(f, l->s->t.gifts[ev->item].name);
+        csvw_text(f, l->s->t.gifts[ev->item].name);
     fprintf(f, ",%lld,%s,%s\n", (long long)ev->coins, num_fmt_micro(u, ev->usd),
             ev->channel == CH_WEB   ? "web"
             : ev->channel == CH_APP ? "app"

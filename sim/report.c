@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvwrite.h"
 #include "kpi.h"
 #include "num.h"
 
@@ -61,24 +62,16 @@ void report_pack_stat(const scenario *s, const mc_result *r, size_t k, enum pack
     summarise(r, get_pack, &a, out);
 }
 
-static void put_num(FILE *f, double v)
-{
-    if (isnan(v))
-        fputs(",", f);
-    else
-        fprintf(f, ",%.6f", v);
-}
-
 /* The columns mean,sd,ci95_low,ci95_high,p5,p50,p95,runs of a row. */
 static void put_stat(FILE *f, const stat_row *s)
 {
-    put_num(f, s->mean);
-    put_num(f, s->sd);
-    put_num(f, s->lo);
-    put_num(f, s->hi);
-    put_num(f, s->p5);
-    put_num(f, s->p50);
-    put_num(f, s->p95);
+    csvw_num(f, s->mean);
+    csvw_num(f, s->sd);
+    csvw_num(f, s->lo);
+    csvw_num(f, s->hi);
+    csvw_num(f, s->p5);
+    csvw_num(f, s->p50);
+    csvw_num(f, s->p95);
     fprintf(f, ",%zu\n", s->n);
 }
 
