@@ -9,6 +9,7 @@
 #include "evlog.h"
 #include "idmap.h"
 #include "ledger.h"
+#include "rules.h"
 #include "num.h"
 
 #define MICRO NUM_MICRO
@@ -67,12 +68,7 @@ struct replay {
     growvec pending, earned, cashed; /* per creator: int64, int64, uchar */
     growvec churned;                 /* spend of payers who left */
     int64_t payers_run, churns;
-    int64_t *pack_n, *pack_usd;
-    int64_t *gift_n;
-    int64_t gift_value[2], credit_value[2]; /* as in world_snap */
-    ledger L;
-    const char *ovf; /* the first total past int64 (see add) */
-    kpi_step cur, total;
+    books bk; /* the ledger and the figures (rules.h), posted as in a run */
     replay_counts k;
 };
 
@@ -276,10 +272,7 @@ replay *replay_open(const scenario *s, const char *path, const replay_opts *o, d
     r->buf.size = sizeof(ev);
     r->vid = idmap_new();
     r->cid = idmap_new();
-    r->pack_n = calloc(s->t.npacks ? s->t.npacks : 1, sizeof *r->pack_n);
-    r->pack_usd = calloc(s->t.npacks ? s->t.npacks : 1, sizeof *r->pack_usd);
-    r->gift_n = calloc(s->t.ngifts ? s->t.ngifts : 1, sizeof *r->gift_n);
-    if (!r->vid || !r->cid || !r->pack_n || !r->pack_usd || !r->gift_n) {
+    if (!r->vid || !r->cid || books_init(&r->bk, s->t.npacks, s->t.ngifts) < 0) {
         diag_add(d, DIAG_ERROR, path, 0, NULL, "out of memory");
         replay_free(r);
         return NULL;
@@ -346,9 +339,7 @@ void replay_free(replay *r)
     free(r->earned.p);
     free(r->cashed.p);
     free(r->churned.p);
-    free(r->pack_n);
-    free(r->pack_usd);
-    free(r->gift_n);
+    books_release(&r->bk);
     sc_tables_release(&r->t);
     free(r->path);
     free(r);
@@ -367,10 +358,9 @@ static int infeasible(replay *r, const ev *e, diag *d, const char *what)
 
 /* *a += b, checked: a log can hold any number of rows, so its sums are
  * not bounded by the scenario. The first total past int64 is noted. */
-static void add(replay *r, int64_t *a, int64_t b, const char *what)
+static void add(replay *r, int64_t *a, int64_t b, const char *what, enum rules_unit u)
 {
-    if (__builtin_add_overflow(*a, b, a) && !r->ovf)
-        r->ovf = what;
+    books_add(&r->bk, a, 1, b, what, u);
 }
 
 static int apply_row(replay *r, const ev *e, diag *d);
@@ -380,141 +370,125 @@ static int apply(replay *r, const ev *e, diag *d)
 {
     if (apply_row(r, e, d) < 0)
         return -1;
-    if (r->ovf || r->L.ovf) {
-        const char *what = r->ovf ? r->ovf : r->L.ovf;
+    if (books_overflowed(&r->bk)) {
+        const char *what, *bound;
+        books_overflow_text(&r->bk, &what, &bound);
         diag_add(d, DIAG_ERROR, r->path, e->line, NULL,
                  "%s went past %s, the most a 64-bit total holds (expected a log whose totals fit)",
-                 what,
-                 strstr(what, "coins")      ? "9223372036854775807 coins"
-                 : strstr(what, "diamonds") ? "9223372036854.775807 diamonds"
-                                            : "9223372036854.775807 USD");
+                 what, bound);
         return -1;
     }
     return 0;
 }
 
-static int apply_row(replay *r, const ev *e, diag *d)
+static int churned(replay *r, const ev *e)
+{
+    int64_t coins = V64(r->wallet, e->viewer);
+    if (coins != e->coins)
+        r->k.breakage_differs++;
+    books_breakage(&r->bk, coins);
+    if (V64(r->last_buy, e->viewer) >= 0) {
+        if (vec_need(&r->churned, r->churned.n + 1) < 0)
+            return -1;
+        V64(r->churned, r->churned.n++) = V64(r->spend, e->viewer);
+    }
+    V64(r->wallet, e->viewer) = 0;
+    V64(r->spend, e->viewer) = 0;
+    V64(r->last_buy, e->viewer) = -1;
+    r->churns++;
+    return 0;
+}
+
+static void purchased(replay *r, const ev *e)
+{
+    int64_t price = e->usd, bonus = 0;
+    int ch = e->channel;
+    if (e->item >= 0) {
+        const sc_pack *pk = &r->t.packs[e->item];
+        if (e->usd != pk->price)
+            r->k.price_differs++;
+        price = pk->price; /* the scenario's price: what-if on prices */
+        ch = (int)pk->channel;
+        bonus = pk->bonus < e->coins ? pk->bonus : e->coins;
+    }
+    books_purchase(&r->bk, &r->t.p, e->item, ch, 1, price, e->coins - bonus, bonus);
+    add(r, &V64(r->wallet, e->viewer), e->coins, "coins in a wallet", RU_COINS);
+    add(r, &V64(r->spend, e->viewer), price, "a viewer's spend", RU_USD);
+    if (V64(r->last_buy, e->viewer) < 0)
+        r->payers_run++;
+    if (V64(r->last_buy, e->viewer) != r->step)
+        r->bk.cur.v[TS_PAYERS]++;
+    V64(r->last_buy, e->viewer) = r->step;
+}
+
+static int gifted(replay *r, const ev *e, diag *d)
+{
+    if (V64(r->wallet, e->viewer) < e->coins) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "gift of %lld coins, but the viewer's wallet holds %lld",
+                 (long long)e->coins, (long long)V64(r->wallet, e->viewer));
+        r->k.rejected_gifts++;
+        return infeasible(r, e, d, msg);
+    }
+    int64_t ud = rules_credit(&r->t.p, e->coins);
+    V64(r->wallet, e->viewer) -= e->coins;
+    add(r, &V64(r->pending, e->creator), ud, "a creator's pending diamonds", RU_DIAMONDS);
+    add(r, &V64(r->earned, e->creator), ud, "a creator's earned diamonds", RU_DIAMONDS);
+    books_gift(&r->bk, &r->t.p, e->item, 1, e->coins, ud);
+    return 0;
+}
+
+/* A recorded cash-out. Replayed as recorded, or refused when the creator
+ * has fewer diamonds pending; in what-if mode (other parameters) capped at
+ * what the creator now has and at the daily limit, and skipped under the
+ * minimum. */
+static int cashed_out(replay *r, const ev *e, diag *d)
 {
     const sc_params *p = &r->t.p;
-    char a[NUM_BUF], b[NUM_BUF], msg[300];
-    switch (e->type) {
-    case EV_CHURN: {
-        int64_t coins = V64(r->wallet, e->viewer);
-        if (coins != e->coins)
-            r->k.breakage_differs++;
-        ledger_breakage(&r->L, coins);
-        add(r, &r->cur.v[TS_COINS_BREAKAGE], coins, "coins lost to churn");
-        if (V64(r->last_buy, e->viewer) >= 0) {
-            if (vec_need(&r->churned, r->churned.n + 1) < 0)
-                return -1;
-            V64(r->churned, r->churned.n++) = V64(r->spend, e->viewer);
-        }
-        V64(r->wallet, e->viewer) = 0;
-        V64(r->spend, e->viewer) = 0;
-        V64(r->last_buy, e->viewer) = -1;
-        r->churns++;
-        return 0;
-    }
-    case EV_PURCHASE: {
-        int64_t price = e->usd, bonus = 0;
-        int ch = e->channel;
-        if (e->item >= 0) {
-            const sc_pack *pk = &r->t.packs[e->item];
-            if (e->usd != pk->price)
-                r->k.price_differs++;
-            price = pk->price; /* the scenario's price: what-if on prices */
-            ch = (int)pk->channel;
-            bonus = pk->bonus < e->coins ? pk->bonus : e->coins;
-            r->pack_n[e->item]++;
-            add(r, &r->pack_usd[e->item], price, "cash in");
-        }
-        int64_t fee = num_muldiv(price, ch == CH_WEB ? p->store_fee_web : p->store_fee_app, MICRO);
-        ledger_purchase(&r->L, ch, price, fee, e->coins - bonus, bonus);
-        add(r, &V64(r->wallet, e->viewer), e->coins, "coins in a wallet");
-        add(r, &V64(r->spend, e->viewer), price, "a viewer's spend");
-        add(r, &r->cur.v[TS_CASH_IN], price, "cash in");
-        add(r, &r->cur.v[TS_STORE_FEES], fee, "store fees");
-        add(r, &r->cur.v[TS_COINS_SOLD], e->coins - bonus, "coins sold");
-        add(r, &r->cur.v[TS_COINS_BONUS], bonus, "bonus coins");
-        r->cur.v[TS_PURCHASES]++;
-        if (V64(r->last_buy, e->viewer) < 0)
-            r->payers_run++;
-        if (V64(r->last_buy, e->viewer) != r->step)
-            r->cur.v[TS_PAYERS]++;
-        V64(r->last_buy, e->viewer) = r->step;
-        return 0;
-    }
-    case EV_GIFT: {
-        if (V64(r->wallet, e->viewer) < e->coins) {
-            snprintf(msg, sizeof msg, "gift of %lld coins, but the viewer's wallet holds %lld",
-                     (long long)e->coins, (long long)V64(r->wallet, e->viewer));
-            r->k.rejected_gifts++;
+    int64_t pending = V64(r->pending, e->creator), whole = pending / MICRO, dd = e->coins;
+    int capped = 0;
+    if (dd > whole || dd == 0) {
+        if (!r->o.whatif || dd == 0) {
+            char a[NUM_BUF], msg[300];
+            snprintf(msg, sizeof msg, "cash-out of %lld diamonds, but the creator has %s pending",
+                     (long long)dd, num_fmt_short(a, pending));
+            r->k.rejected_cashouts++;
             return infeasible(r, e, d, msg);
         }
-        int64_t ud = (int64_t)((unsigned __int128)(uint64_t)e->coins * (uint64_t)p->coin_value *
-                               (uint64_t)(MICRO - p->commission) / (uint64_t)p->usd_per_diamond);
-        V64(r->wallet, e->viewer) -= e->coins;
-        add(r, &V64(r->pending, e->creator), ud, "a creator's pending diamonds");
-        add(r, &V64(r->earned, e->creator), ud, "a creator's earned diamonds");
-        ledger_gift(&r->L, e->coins, ud);
-        if (e->item >= 0)
-            r->gift_n[e->item]++;
-        int64_t gv = e->coins * p->coin_value, cv = num_muldiv(ud, p->usd_per_diamond, MICRO);
-        add(r, &r->gift_value[0], gv, "coin value of gifts");
-        add(r, &r->gift_value[1], gv, "coin value of gifts");
-        add(r, &r->credit_value[0], cv, "value of diamonds credited");
-        add(r, &r->credit_value[1], cv, "value of diamonds credited");
-        add(r, &r->cur.v[TS_COINS_GIFTED], e->coins, "coins gifted");
-        add(r, &r->cur.v[TS_DIAMONDS_CREDITED], ud, "diamonds credited");
-        r->cur.v[TS_GIFTS]++;
-        return 0;
+        dd = whole;
+        capped = 1;
     }
-    case EV_LOST: r->cur.v[TS_LOST_INTENTS]++; return 0;
-    default: { /* cash-out */
-        int64_t whole = V64(r->pending, e->creator) / MICRO, dd = e->coins;
-        int capped = 0;
-        if (dd > whole || dd == 0) {
-            if (!r->o.whatif || dd == 0) {
-                snprintf(msg, sizeof msg,
-                         "cash-out of %lld diamonds, but the creator has %s pending", (long long)dd,
-                         num_fmt_short(a, V64(r->pending, e->creator)));
-                r->k.rejected_cashouts++;
-                return infeasible(r, e, d, msg);
-            }
-            dd = whole;
+    if (r->o.whatif) {
+        int64_t most = rules_cashout_most(p);
+        if (dd > most) {
+            dd = most;
             capped = 1;
         }
-        if (r->o.whatif) {
-            /* Recorded cash-outs under other parameters: the daily limit and
-             * the minimum as they now are. */
-            int64_t most = p->daily_limit / p->usd_per_diamond;
-            if (dd > most) {
-                dd = most;
-                capped = 1;
-            }
-            if (dd == 0 || whole * p->usd_per_diamond < p->min_withdrawal) {
-                r->k.skipped_cashouts++;
-                return 0;
-            }
-        }
-        int64_t gross = dd * p->usd_per_diamond;
-        int64_t fee = p->payout_fee + num_muldiv(gross, p->payout_fee_rate, MICRO);
-        if (fee >= gross) {
+        if (dd == 0 || !rules_may_cash_out(rules_cashout_need(p), pending)) {
             r->k.skipped_cashouts++;
             return 0;
         }
-        r->k.capped_cashouts += capped;
-        (void)b;
-        V64(r->pending, e->creator) -= dd * MICRO;
-        ((unsigned char *)r->cashed.p)[e->creator] = 1;
-        ledger_cashout(&r->L, dd * MICRO, gross, fee);
-        add(r, &r->cur.v[TS_PAYOUTS_GROSS], gross, "gross payouts");
-        add(r, &r->cur.v[TS_PAYOUT_FEES], fee, "payout fees");
-        add(r, &r->cur.v[TS_PAYOUTS_NET], gross - fee, "net payouts");
-        add(r, &r->cur.v[TS_DIAMONDS_WITHDRAWN], dd * MICRO, "diamonds withdrawn");
-        r->cur.v[TS_CASHOUTS]++;
+    }
+    rules_payout po;
+    if (rules_payout_of(p, dd, &po) < 0) {
+        r->k.skipped_cashouts++;
         return 0;
     }
+    r->k.capped_cashouts += capped;
+    V64(r->pending, e->creator) -= dd * MICRO;
+    ((unsigned char *)r->cashed.p)[e->creator] = 1;
+    books_cashout(&r->bk, &po);
+    return 0;
+}
+
+static int apply_row(replay *r, const ev *e, diag *d)
+{
+    switch (e->type) {
+    case EV_CHURN: return churned(r, e);
+    case EV_PURCHASE: purchased(r, e); return 0;
+    case EV_GIFT: return gifted(r, e, d);
+    case EV_LOST: r->bk.cur.v[TS_LOST_INTENTS]++; return 0;
+    default: return cashed_out(r, e, d);
     }
 }
 
@@ -522,8 +496,7 @@ int replay_step(replay *r, kpi_step *row, diag *d)
 {
     if (r->step >= r->t.p.steps)
         return 1;
-    memset(&r->cur, 0, sizeof r->cur);
-    r->gift_value[0] = r->credit_value[0] = 0;
+    books_open_step(&r->bk);
     scenario_timeline_at(r->sc, &r->t, &r->tl_next, r->step);
 
     /* Gather this step's events. */
@@ -558,23 +531,13 @@ int replay_step(replay *r, kpi_step *row, diag *d)
             if (evs[i].type == phase[ph][0] || evs[i].type == phase[ph][1])
                 if (apply(r, &evs[i], d) < 0)
                     return -1;
-    const ledger *L = &r->L;
-    r->cur.v[TS_PLATFORM_CASH] = L->bal[ACC_PLATFORM];
-    r->cur.v[TS_WALLET_COINS] = L->coins_issued - L->coins_gifted - L->coins_breakage;
-    r->cur.v[TS_PENDING_DIAMONDS] = L->diamonds_credited - L->diamonds_withdrawn;
-    for (int c = 0; c < TS_N; c++) {
-        if (kpi_cols[c].agg == AGG_SUM)
-            add(r, &r->total.v[c], r->cur.v[c], kpi_cols[c].name);
-        else
-            r->total.v[c] = r->cur.v[c];
-    }
-    if (r->ovf) {
+    if (books_close_step(&r->bk, r->payers_run) < 0) {
         diag_add(d, DIAG_ERROR, r->path, 0, NULL,
-                 "step %lld: %s went past what a 64-bit total holds", (long long)r->step, r->ovf);
+                 "step %lld: %s went past what a 64-bit total holds", (long long)r->step,
+                 r->bk.ovf);
         return -1;
     }
-    r->total.v[TS_PAYERS] = r->payers_run;
-    *row = r->cur;
+    *row = r->bk.cur;
     r->step++;
     return 0;
 }
@@ -586,7 +549,7 @@ int replay_check(const replay *r, char *msg, size_t n)
         ws += V64(r->wallet, i);
     for (size_t i = 0; i < idmap_size(r->cid); i++)
         ps += V64(r->pending, i);
-    return ledger_check(&r->L, ws, ps, msg, n);
+    return ledger_check(&r->bk.L, ws, ps, msg, n);
 }
 
 int replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *out, int64_t *packs)
@@ -630,8 +593,8 @@ int replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *o
     kpi_fill(rows, nsteps, &e, out);
     if (packs)
         for (size_t k = 0; k < r->t.npacks; k++) {
-            packs[2 * k] = r->pack_n[k];
-            packs[2 * k + 1] = r->pack_usd[k];
+            packs[2 * k] = r->bk.pack_n[k];
+            packs[2 * k + 1] = r->bk.pack_usd[k];
         }
     free(earned);
     free(cashed);
@@ -658,15 +621,15 @@ int replay_snapshot(const replay *r, world_snap *s)
     s->nsegs = 0; /* a log does not know the segments */
     memcpy(s->packs, r->t.packs, r->t.npacks * sizeof *s->packs);
     memcpy(s->gifts, r->t.gifts, r->t.ngifts * sizeof *s->gifts);
-    memcpy(s->pack_n, r->pack_n, r->t.npacks * sizeof *s->pack_n);
-    memcpy(s->pack_usd, r->pack_usd, r->t.npacks * sizeof *s->pack_usd);
-    memcpy(s->gift_n, r->gift_n, r->t.ngifts * sizeof *s->gift_n);
-    s->last = r->cur;
-    s->total = r->total;
+    memcpy(s->pack_n, r->bk.pack_n, r->t.npacks * sizeof *s->pack_n);
+    memcpy(s->pack_usd, r->bk.pack_usd, r->t.npacks * sizeof *s->pack_usd);
+    memcpy(s->gift_n, r->bk.gift_n, r->t.ngifts * sizeof *s->gift_n);
+    s->last = r->bk.cur;
+    s->total = r->bk.total;
     size_t nv = idmap_size(r->vid);
     s->viewers_existed = ((int64_t)nv > r->t.p.viewers ? (int64_t)nv : r->t.p.viewers) + r->churns;
-    memcpy(s->gift_value, r->gift_value, sizeof s->gift_value);
-    memcpy(s->credit_value, r->credit_value, sizeof s->credit_value);
+    memcpy(s->gift_value, r->bk.gift_value, sizeof s->gift_value);
+    memcpy(s->credit_value, r->bk.credit_value, sizeof s->credit_value);
     int rc = world_snap_creators(s, r->earned.p, r->pending.p, NULL, r->cashed.p,
                                  (int64_t)idmap_size(r->cid));
     for (size_t i = 0; i < s->ntop; i++)

@@ -10,6 +10,7 @@
 #include "num.h"
 #include "alias.h"
 #include "rng.h"
+#include "rules.h"
 
 #define MICRO NUM_MICRO
 
@@ -68,30 +69,21 @@ struct world {
     /* derived from the tables; rebuilt when the timeline changes them */
     int dirty;
     seg_gifts *sg;
-    int64_t *gift_credit;       /* µD per gift */
-    int64_t *gift_gv, *gift_cv; /* µUSD per gift: coin value, credited value */
-    int64_t *pack_fee;          /* µUSD store fee per pack */
+    int64_t *gift_credit; /* µD per gift (rules_credit) */
     size_t *chan_packs[2];
     size_t nchan[2];
     double *util_u, *util_w; /* scratch for the logit */
     double *lc_w, *lc_tot;   /* logit weights and totals per (segment, channel) when q = 1 */
     size_t lc_stride;
-    int64_t min_cover[2];       /* the smallest pack (with bonus) of each channel */
-    int64_t *pack_n, *pack_usd; /* purchases and µUSD per pack in the run */
-    int64_t *gift_n;            /* gifts sent per gift kind */
+    int64_t min_cover[2]; /* the smallest pack (with bonus) of each channel */
     /* This step's purchases per pack and gifts per kind: the money, coin
      * and diamond flows are these counts times the (per-step constant)
      * amounts, summed once at the end of the step (settle). */
     int64_t *pack_step, *gift_step;
-    const char *ovf, *ovf_bound; /* the total that left int64, see world_overflow */
-    world_seg *seg;              /* per-segment figures of the run */
-    kpi_step total;              /* flows summed over steps, stocks current */
-    /* µUSD: coin value of gifts sent, and value of the diamonds credited,
-     * this step and in all (their difference is the commission kept). */
-    int64_t gift_value[2], credit_value[2];
-
-    ledger L;
-    kpi_step cur;
+    world_seg *seg; /* per-segment figures of the run */
+    /* The ledger, the step's row and the run's totals (rules.h): every
+     * amount is posted there once a step, in settle and cashouts. */
+    books bk;
     int64_t sessions, decisions, skips, binomials, cashout_draws; /* draws, for the benchmark */
     world_event_fn on_event;
     void *ev_ud;
@@ -217,17 +209,11 @@ static int build_derived(world *w)
     }
     free(pw);
     for (size_t i = 0; i < t->ngifts; i++) {
-        w->gift_credit[i] =
-            (int64_t)((unsigned __int128)(uint64_t)t->gifts[i].coins * (uint64_t)t->p.coin_value *
-                      (uint64_t)(MICRO - t->p.commission) / (uint64_t)t->p.usd_per_diamond);
-        w->gift_gv[i] = t->gifts[i].coins * t->p.coin_value;
-        w->gift_cv[i] = num_muldiv(w->gift_credit[i], t->p.usd_per_diamond, MICRO);
+        w->gift_credit[i] = rules_credit(&t->p, t->gifts[i].coins);
     }
     w->nchan[0] = w->nchan[1] = 0;
     for (size_t k = 0; k < t->npacks; k++) {
         const sc_pack *p = &t->packs[k];
-        int64_t rate = p->channel == CH_WEB ? t->p.store_fee_web : t->p.store_fee_app;
-        w->pack_fee[k] = num_muldiv(p->price, rate, MICRO);
         if (p->enabled)
             w->chan_packs[p->channel][w->nchan[p->channel]++] = k;
     }
@@ -289,9 +275,6 @@ world *world_new(const scenario *s, uint64_t run)
     w->live_w = malloc(nc * sizeof *w->live_w);
     w->sg = calloc(ns, sizeof *w->sg);
     w->gift_credit = calloc(ng, sizeof *w->gift_credit);
-    w->gift_gv = calloc(ng, sizeof *w->gift_gv);
-    w->gift_cv = calloc(ng, sizeof *w->gift_cv);
-    w->pack_fee = calloc(np, sizeof *w->pack_fee);
     w->chan_packs[0] = calloc(np, sizeof(size_t));
     w->chan_packs[1] = calloc(np, sizeof(size_t));
     w->util_u = calloc(np, sizeof(double));
@@ -299,10 +282,9 @@ world *world_new(const scenario *s, uint64_t run)
     w->lc_stride = np;
     w->lc_w = calloc(ns * 2 * np, sizeof(double));
     w->lc_tot = calloc(ns * 2, sizeof(double));
-    w->pack_n = calloc(np, sizeof *w->pack_n);
-    w->pack_usd = calloc(np, sizeof *w->pack_usd);
-    w->gift_n = calloc(ng, sizeof *w->gift_n);
     w->pack_step = calloc(np, sizeof *w->pack_step);
+    if (books_init(&w->bk, t->npacks, t->ngifts) < 0)
+        goto fail;
     w->gift_step = calloc(ng, sizeof *w->gift_step);
     w->seg = calloc(ns, sizeof *w->seg);
     /* Sequential streams; viewers' and cash-out draws are keyed (rng.h). */
@@ -312,10 +294,9 @@ world *world_new(const scenario *s, uint64_t run)
     w->key_viewer = rng_key(t->p.seed, run, RNG_VIEWER);
     w->key_cashout = rng_key(t->p.seed, run, RNG_CASHOUT);
     if (!w->seg_start || !w->seg_size || !w->vw || !w->pending || !w->withdrawn || !w->cashed ||
-        !w->weight || !w->live || !w->live_w || !w->sg || !w->gift_credit || !w->gift_gv ||
-        !w->gift_cv || !w->pack_fee || !w->chan_packs[0] || !w->chan_packs[1] || !w->util_u ||
-        !w->util_w || !w->lc_w || !w->lc_tot || !w->pack_n || !w->pack_usd || !w->gift_n ||
-        !w->pack_step || !w->gift_step || !w->seg)
+        !w->weight || !w->live || !w->live_w || !w->sg || !w->gift_credit || !w->chan_packs[0] ||
+        !w->chan_packs[1] || !w->util_u || !w->util_w || !w->lc_w || !w->lc_tot || !w->pack_step ||
+        !w->gift_step || !w->seg)
         goto fail;
 
     scenario_segment_sizes(t, w->seg_size);
@@ -353,18 +334,13 @@ void world_free(world *w)
     free(w->live_w);
     free(w->sg);
     free(w->gift_credit);
-    free(w->gift_gv);
-    free(w->gift_cv);
-    free(w->pack_fee);
     free(w->chan_packs[0]);
     free(w->chan_packs[1]);
     free(w->util_u);
     free(w->util_w);
     free(w->lc_w);
     free(w->lc_tot);
-    free(w->pack_n);
-    free(w->pack_usd);
-    free(w->gift_n);
+    books_release(&w->bk);
     free(w->pack_step);
     free(w->gift_step);
     free(w->seg);
@@ -381,7 +357,7 @@ void world_on_event(world *w, world_event_fn fn, void *ud)
 }
 
 int64_t world_steps_done(const world *w) { return w->step; }
-const ledger *world_ledger(const world *w) { return &w->L; }
+const ledger *world_ledger(const world *w) { return &w->bk.L; }
 const sc_tables *world_tables(const world *w) { return &w->t; }
 
 /* ------------------------------------------------------------ the step */
@@ -458,8 +434,7 @@ static int churn(world *w)
             if (stopping(w, w->churns, 0x3FF))
                 return 0;
             int64_t coins = w->vw[v].wallet;
-            ledger_breakage(&w->L, coins);
-            w->cur.v[TS_COINS_BREAKAGE] += coins;
+            books_breakage(&w->bk, coins);
             EMIT(w, EV_CHURN, v, -1, -1, coins, 0, -1);
             if (w->vw[v].bought) {
                 if (w->nchurned == w->churned_cap) {
@@ -500,7 +475,7 @@ static int choose_live(world *w)
         }
     if (w->nlive && alias_build_vals(&w->live_pick, w->live_w, w->live, w->nlive) < 0)
         return -1;
-    w->cur.v[TS_LIVE_CREATORS] = (int64_t)w->nlive;
+    w->bk.cur.v[TS_LIVE_CREATORS] = (int64_t)w->nlive;
     return 0;
 }
 
@@ -613,7 +588,7 @@ static inline void intent(world *w, size_t s, int64_t v, viewer_st *me, int64_t 
                 w->seg[s].payers++;
             }
             if (me->bought != (int32_t)w->step + 1)
-                w->cur.v[TS_PAYERS]++;
+                w->bk.cur.v[TS_PAYERS]++;
             me->bought = (int32_t)w->step + 1;
         }
     }
@@ -626,35 +601,10 @@ static inline void intent(world *w, size_t s, int64_t v, viewer_st *me, int64_t 
         part_add(&w->pending[creator], ud);
         EMIT(w, EV_GIFT, v, creator, (int64_t)gi, c, c * w->t.p.coin_value, -1);
     } else {
-        w->cur.v[TS_LOST_INTENTS]++;
+        w->bk.cur.v[TS_LOST_INTENTS]++;
         w->seg[s].lost++;
         EMIT(w, EV_LOST, v, creator, (int64_t)gi, c, c * w->t.p.coin_value, -1);
     }
-}
-
-/* Note the first total to leave the int64 range. */
-static void overflowed(world *w, const char *what, const char *bound)
-{
-    if (!w->ovf) {
-        w->ovf = what;
-        w->ovf_bound = bound;
-    }
-}
-
-#define BOUND_USD   "9223372036854.775807 USD"
-#define BOUND_COINS "9223372036854775807 coins"
-#define BOUND_D     "9223372036854.775807 diamonds"
-#define BOUND_N     "9223372036854775807"
-
-/* n x amount added to *total, in 128 bits, noting an overflow. */
-static void add_n(world *w, int64_t *total, int64_t n, int64_t amount, const char *what,
-                  const char *bound)
-{
-    __int128 v = (__int128)*total + (__int128)n * amount;
-    if (v > INT64_MAX || v < INT64_MIN)
-        overflowed(w, what, bound);
-    else
-        *total = (int64_t)v;
 }
 
 /* The step's purchases and gifts into the ledger and the step's row: per
@@ -664,56 +614,25 @@ static void add_n(world *w, int64_t *total, int64_t n, int64_t amount, const cha
 static void settle(world *w)
 {
     const sc_tables *t = &w->t;
-    int64_t *row = w->cur.v;
     for (size_t k = 0; k < t->npacks; k++) {
-        int64_t n = w->pack_step[k];
-        if (!n)
-            continue;
         const sc_pack *p = &t->packs[k];
-        int64_t usd = 0, fee = 0, coins = 0, bonus = 0;
-        add_n(w, &usd, n, p->price, "cash in", BOUND_USD);
-        add_n(w, &fee, n, w->pack_fee[k], "store fees", BOUND_USD);
-        add_n(w, &coins, n, p->coins, "coins sold", BOUND_COINS);
-        add_n(w, &bonus, n, p->bonus, "bonus coins", BOUND_COINS);
-        ledger_purchase(&w->L, (int)p->channel, usd, fee, coins, bonus);
-        add_n(w, &w->pack_n[k], n, 1, "purchases", BOUND_N);
-        add_n(w, &w->pack_usd[k], 1, usd, "cash in", BOUND_USD);
-        add_n(w, &row[TS_CASH_IN], 1, usd, "cash in", BOUND_USD);
-        add_n(w, &row[TS_STORE_FEES], 1, fee, "store fees", BOUND_USD);
-        add_n(w, &row[TS_COINS_SOLD], 1, coins, "coins sold", BOUND_COINS);
-        add_n(w, &row[TS_COINS_BONUS], 1, bonus, "bonus coins", BOUND_COINS);
-        add_n(w, &row[TS_PURCHASES], n, 1, "purchases", BOUND_N);
+        if (w->pack_step[k])
+            books_purchase(&w->bk, &t->p, (long)k, (int)p->channel, w->pack_step[k], p->price,
+                           p->coins, p->bonus);
         w->pack_step[k] = 0;
     }
-    int64_t gv = 0, cv = 0;
     for (size_t g = 0; g < t->ngifts; g++) {
-        int64_t n = w->gift_step[g], coins = 0, ud = 0;
-        if (!n)
-            continue;
-        add_n(w, &coins, n, t->gifts[g].coins, "coins gifted", BOUND_COINS);
-        add_n(w, &ud, n, w->gift_credit[g], "diamonds credited", BOUND_D);
-        ledger_gift(&w->L, coins, ud);
-        add_n(w, &gv, n, w->gift_gv[g], "coin value of gifts", BOUND_USD);
-        add_n(w, &cv, n, w->gift_cv[g], "value of diamonds credited", BOUND_USD);
-        add_n(w, &w->gift_n[g], n, 1, "gifts", BOUND_N);
-        add_n(w, &row[TS_COINS_GIFTED], 1, coins, "coins gifted", BOUND_COINS);
-        add_n(w, &row[TS_DIAMONDS_CREDITED], 1, ud, "diamonds credited", BOUND_D);
-        add_n(w, &row[TS_GIFTS], n, 1, "gifts", BOUND_N);
+        if (w->gift_step[g])
+            books_gift(&w->bk, &t->p, (long)g, w->gift_step[g], t->gifts[g].coins,
+                       w->gift_credit[g]);
         w->gift_step[g] = 0;
     }
-    w->gift_value[0] = gv;
-    w->credit_value[0] = cv;
-    add_n(w, &w->gift_value[1], 1, gv, "coin value of gifts", BOUND_USD);
-    add_n(w, &w->credit_value[1], 1, cv, "value of diamonds credited", BOUND_USD);
 }
 
 void world_overflow(const world *w, char *msg, size_t n)
 {
-    const char *what = w->ovf ? w->ovf : w->L.ovf ? w->L.ovf : "no total";
-    const char *bound = w->ovf                     ? w->ovf_bound
-                        : strstr(what, "coins")    ? BOUND_COINS
-                        : strstr(what, "diamonds") ? BOUND_D
-                                                   : BOUND_USD;
+    const char *what, *bound;
+    books_overflow_text(&w->bk, &what, &bound);
     snprintf(msg, n, "run %llu, step %lld: %s went past %s, the most a 64-bit total holds",
              (unsigned long long)w->run, (long long)w->step, what, bound);
 }
@@ -729,7 +648,7 @@ static void viewers(world *w)
             continue;
         if (!w->nlive || !w->sg[s].n || lambda <= 0) {
             /* Nobody forms an intent: only the count of active viewers. */
-            w->cur.v[TS_ACTIVE_VIEWERS] += gsl_ran_binomial(r, p, (unsigned)n);
+            w->bk.cur.v[TS_ACTIVE_VIEWERS] += gsl_ran_binomial(r, p, (unsigned)n);
             w->binomials++;
             continue;
         }
@@ -765,7 +684,7 @@ static void viewers(world *w)
         double rest = q < 1.0 ? p * em / (1.0 - q) : 0.0;
         if (rest > 1.0)
             rest = 1.0;
-        w->cur.v[TS_ACTIVE_VIEWERS] +=
+        w->bk.cur.v[TS_ACTIVE_VIEWERS] +=
             m + (n - m > 0 ? gsl_ran_binomial(r, rest, (unsigned)(n - m)) : 0);
         w->binomials += n - m > 0;
     }
@@ -775,36 +694,22 @@ static void cashouts(world *w)
 {
     const sc_params *p = &w->t.p;
     double pc = (double)p->p_cashout / MICRO;
-    int64_t most = p->daily_limit / p->usd_per_diamond; /* whole diamonds */
-    /* Eligible: whole diamonds > 0 and worth the minimum, that is at least
-     * max(1, ceil(min / usd_per_diamond)) whole diamonds: one compare a
-     * creator against that many µD. */
-    int64_t need = (p->min_withdrawal + p->usd_per_diamond - 1) / p->usd_per_diamond;
-    int64_t need_ud = (need < 1 ? 1 : need) * MICRO;
+    int64_t most = rules_cashout_most(p), need = rules_cashout_need(p);
     for (int64_t c = 0; c < w->ncreators; c++) {
-        if (w->pending[c] < need_ud)
+        if (!rules_may_cash_out(need, w->pending[c]))
             continue;
         int64_t whole = w->pending[c] / MICRO;
         w->cashout_draws++;
         if (!(rng_unit_at(w->key_cashout, w->step, c) < pc))
             continue;
-        int64_t d = whole < most ? whole : most;
-        int64_t gross = d * p->usd_per_diamond;
-        int64_t fee = p->payout_fee + num_muldiv(gross, p->payout_fee_rate, MICRO);
-        if (d == 0 || fee >= gross)
+        rules_payout po;
+        if (rules_payout_of(p, whole < most ? whole : most, &po) < 0)
             continue;
-        w->pending[c] -= d * MICRO;
-        w->withdrawn[c] += d * MICRO; /* at most diamonds withdrawn, a checked total */
+        w->pending[c] -= po.diamonds * MICRO;
+        w->withdrawn[c] += po.diamonds * MICRO; /* at most diamonds withdrawn, a checked total */
         w->cashed[c] = 1;
-        ledger_cashout(&w->L, d * MICRO, gross, fee);
-        /* gross <= the daily limit (10^15 µUSD), but the step's sums over
-         * up to 10^8 creators need not fit. */
-        add_n(w, &w->cur.v[TS_PAYOUTS_GROSS], 1, gross, "gross payouts", BOUND_USD);
-        add_n(w, &w->cur.v[TS_PAYOUT_FEES], 1, fee, "payout fees", BOUND_USD);
-        add_n(w, &w->cur.v[TS_PAYOUTS_NET], 1, gross - fee, "net payouts", BOUND_USD);
-        add_n(w, &w->cur.v[TS_DIAMONDS_WITHDRAWN], d, MICRO, "diamonds withdrawn", BOUND_D);
-        w->cur.v[TS_CASHOUTS]++;
-        EMIT(w, EV_CASHOUT, -1, c, -1, d, gross, -1);
+        books_cashout(&w->bk, &po);
+        EMIT(w, EV_CASHOUT, -1, c, -1, po.diamonds, po.gross, -1);
     }
 }
 
@@ -812,7 +717,7 @@ int world_step(world *w, kpi_step *row)
 {
     if (w->step >= w->t.p.steps)
         return 1;
-    memset(&w->cur, 0, sizeof w->cur);
+    books_open_step(&w->bk);
     if (scenario_timeline_at(w->sc, &w->t, &w->tl_next, w->step))
         w->dirty = 1;
     if (w->dirty && build_derived(w) < 0)
@@ -823,31 +728,12 @@ int world_step(world *w, kpi_step *row)
     if (w->stop && *w->stop)
         return WORLD_STOPPED; /* the step is half done: the world is of no further use */
     settle(w);
-    if (w->ovf || w->L.ovf)
+    if (books_overflowed(&w->bk))
         return WORLD_OVERFLOW; /* before cash-outs read pending µD that may have wrapped */
     cashouts(w);
-    if (w->ovf || w->L.ovf)
+    if (books_overflowed(&w->bk) || books_close_step(&w->bk, w->payers_run) < 0)
         return WORLD_OVERFLOW;
-
-    /* The wallets hold what was sold and not yet gifted or lost, at most
-     * 10^9 wallets of 32 bits; pending µD are part of those credited. */
-    const ledger *L = &w->L;
-    w->cur.v[TS_PLATFORM_CASH] = L->bal[ACC_PLATFORM];
-    w->cur.v[TS_WALLET_COINS] = L->coins_issued - L->coins_gifted - L->coins_breakage;
-    w->cur.v[TS_PENDING_DIAMONDS] = L->diamonds_credited - L->diamonds_withdrawn;
-    for (int c = 0; c < TS_N; c++) {
-        if (kpi_cols[c].agg == AGG_SUM)
-            add_n(w, &w->total.v[c], 1, w->cur.v[c], kpi_cols[c].name,
-                  kpi_cols[c].unit == U_MONEY      ? BOUND_USD
-                  : kpi_cols[c].unit == U_DIAMONDS ? BOUND_D
-                                                   : BOUND_N);
-        else
-            w->total.v[c] = w->cur.v[c];
-    }
-    if (w->ovf)
-        return WORLD_OVERFLOW;
-    w->total.v[TS_PAYERS] = w->payers_run;
-    *row = w->cur;
+    *row = w->bk.cur;
     w->step++;
     return 0;
 }
@@ -876,16 +762,13 @@ int world_snap_creators(world_snap *s, const int64_t *earned, const int64_t *pen
             s->sorted[c] = pending[c] + withdrawn[c];
     }
     earned = s->sorted; /* in creator order until the sort below */
-    const sc_params *p = &s->p;
     /* Creators: the leaderboard, the Lorenz curve and the Gini of what was
      * credited so far, and who has reached the withdrawal minimum. */
-    int64_t reached = 0, cashed = 0;
+    int64_t reached = 0, cashed = 0, need = rules_cashout_need(&s->p);
     s->ncreators = n;
     for (int64_t c = 0; c < n; c++) {
-        int64_t whole = pending[c] / MICRO;
         cashed += cashed_flags[c];
-        reached +=
-            cashed_flags[c] || (whole > 0 && whole * p->usd_per_diamond >= p->min_withdrawal);
+        reached += cashed_flags[c] || rules_may_cash_out(need, pending[c]);
     }
     s->creators_reached_min = reached;
     s->creators_cashed_out = cashed;
@@ -983,15 +866,15 @@ void world_snapshot(const world *w, world_snap *s)
     memcpy(s->packs, t->packs, t->npacks * sizeof *s->packs);
     memcpy(s->gifts, t->gifts, t->ngifts * sizeof *s->gifts);
     memcpy(s->segs, t->segs, t->nsegs * sizeof *s->segs);
-    memcpy(s->pack_n, w->pack_n, t->npacks * sizeof *s->pack_n);
-    memcpy(s->pack_usd, w->pack_usd, t->npacks * sizeof *s->pack_usd);
-    memcpy(s->gift_n, w->gift_n, t->ngifts * sizeof *s->gift_n);
+    memcpy(s->pack_n, w->bk.pack_n, t->npacks * sizeof *s->pack_n);
+    memcpy(s->pack_usd, w->bk.pack_usd, t->npacks * sizeof *s->pack_usd);
+    memcpy(s->gift_n, w->bk.gift_n, t->ngifts * sizeof *s->gift_n);
     memcpy(s->seg, w->seg, t->nsegs * sizeof *s->seg);
-    s->last = w->cur;
-    s->total = w->total;
+    s->last = w->bk.cur;
+    s->total = w->bk.total;
     s->viewers_existed = w->nviewers + w->churns;
-    memcpy(s->gift_value, w->gift_value, sizeof s->gift_value);
-    memcpy(s->credit_value, w->credit_value, sizeof s->credit_value);
+    memcpy(s->gift_value, w->bk.gift_value, sizeof s->gift_value);
+    memcpy(s->credit_value, w->bk.credit_value, sizeof s->credit_value);
 
     world_snap_creators(s, NULL, w->pending, w->withdrawn, w->cashed, w->ncreators);
 }
@@ -999,8 +882,8 @@ void world_snapshot(const world *w, world_snap *s)
 void world_pack_totals(const world *w, int64_t *out)
 {
     for (size_t k = 0; k < w->t.npacks; k++) {
-        out[2 * k] = w->pack_n[k];
-        out[2 * k + 1] = w->pack_usd[k];
+        out[2 * k] = w->bk.pack_n[k];
+        out[2 * k + 1] = w->bk.pack_usd[k];
     }
 }
 
@@ -1017,7 +900,7 @@ int world_check(const world *w, char *msg, size_t n)
         ws += w->vw[i].wallet;
     for (int64_t i = 0; i < w->ncreators; i++)
         ps += w->pending[i];
-    return ledger_check(&w->L, ws, ps, msg, n);
+    return ledger_check(&w->bk.L, ws, ps, msg, n);
 }
 
 int world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out)

@@ -1,0 +1,192 @@
+#include "rules.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "num.h"
+
+#define MICRO NUM_MICRO
+
+int64_t rules_store_fee(const sc_params *p, int channel, int64_t price)
+{
+    return num_muldiv(price, channel == CH_WEB ? p->store_fee_web : p->store_fee_app, MICRO);
+}
+
+int64_t rules_credit(const sc_params *p, int64_t coins)
+{
+    return (int64_t)((unsigned __int128)(uint64_t)coins * (uint64_t)p->coin_value *
+                     (uint64_t)(MICRO - p->commission) / (uint64_t)p->usd_per_diamond);
+}
+
+int64_t rules_diamond_value(const sc_params *p, int64_t ud)
+{
+    return num_muldiv(ud, p->usd_per_diamond, MICRO);
+}
+
+int64_t rules_cashout_need(const sc_params *p)
+{
+    /* max(1, ceil(minimum / USD per diamond)) whole diamonds */
+    int64_t need = (p->min_withdrawal + p->usd_per_diamond - 1) / p->usd_per_diamond;
+    return (need < 1 ? 1 : need) * MICRO;
+}
+
+int64_t rules_cashout_most(const sc_params *p) { return p->daily_limit / p->usd_per_diamond; }
+
+int rules_payout_of(const sc_params *p, int64_t d, rules_payout *out)
+{
+    out->diamonds = d;
+    out->gross = d * p->usd_per_diamond;
+    out->fee = p->payout_fee + num_muldiv(out->gross, p->payout_fee_rate, MICRO);
+    return d > 0 && out->fee < out->gross ? 0 : -1;
+}
+
+const char *rules_bound(enum rules_unit u)
+{
+    switch (u) {
+    case RU_USD: return "9223372036854.775807 USD";
+    case RU_COINS: return "9223372036854775807 coins";
+    case RU_DIAMONDS: return "9223372036854.775807 diamonds";
+    default: return "9223372036854775807";
+    }
+}
+
+const char *rules_bound_of(const char *what)
+{
+    return rules_bound(strstr(what, "coins")      ? RU_COINS
+                       : strstr(what, "diamonds") ? RU_DIAMONDS
+                                                  : RU_USD);
+}
+
+int books_init(books *b, size_t npacks, size_t ngifts)
+{
+    memset(b, 0, sizeof *b);
+    b->npacks = npacks;
+    b->ngifts = ngifts;
+    b->pack_n = calloc(npacks ? npacks : 1, sizeof *b->pack_n);
+    b->pack_usd = calloc(npacks ? npacks : 1, sizeof *b->pack_usd);
+    b->gift_n = calloc(ngifts ? ngifts : 1, sizeof *b->gift_n);
+    if (!b->pack_n || !b->pack_usd || !b->gift_n) {
+        books_release(b);
+        return -1;
+    }
+    return 0;
+}
+
+void books_release(books *b)
+{
+    free(b->pack_n);
+    free(b->pack_usd);
+    free(b->gift_n);
+    b->pack_n = b->pack_usd = b->gift_n = NULL;
+}
+
+void books_add(books *b, int64_t *total, int64_t n, int64_t amount, const char *what,
+               enum rules_unit u)
+{
+    __int128 v = (__int128)*total + (__int128)n * amount;
+    if (v <= INT64_MAX && v >= INT64_MIN) {
+        *total = (int64_t)v;
+    } else if (!b->ovf) {
+        b->ovf = what;
+        b->ovf_unit = u;
+    }
+}
+
+int books_overflowed(const books *b) { return b->ovf || b->L.ovf; }
+
+void books_overflow_text(const books *b, const char **what, const char **bound)
+{
+    *what = b->ovf ? b->ovf : b->L.ovf ? b->L.ovf : "no total";
+    *bound = b->ovf ? rules_bound(b->ovf_unit) : rules_bound_of(*what);
+}
+
+void books_open_step(books *b)
+{
+    memset(&b->cur, 0, sizeof b->cur);
+    b->gift_value[0] = b->credit_value[0] = 0;
+}
+
+void books_purchase(books *b, const sc_params *p, long k, int channel, int64_t n, int64_t price,
+                    int64_t coins, int64_t bonus)
+{
+    int64_t *row = b->cur.v;
+    int64_t usd = 0, fee = 0, sold = 0, extra = 0;
+    books_add(b, &usd, n, price, "cash in", RU_USD);
+    books_add(b, &fee, n, rules_store_fee(p, channel, price), "store fees", RU_USD);
+    books_add(b, &sold, n, coins, "coins sold", RU_COINS);
+    books_add(b, &extra, n, bonus, "bonus coins", RU_COINS);
+    ledger_purchase(&b->L, channel, usd, fee, sold, extra);
+    if (k >= 0) {
+        books_add(b, &b->pack_n[k], n, 1, "purchases", RU_COUNT);
+        books_add(b, &b->pack_usd[k], 1, usd, "cash in", RU_USD);
+    }
+    books_add(b, &row[TS_CASH_IN], 1, usd, "cash in", RU_USD);
+    books_add(b, &row[TS_STORE_FEES], 1, fee, "store fees", RU_USD);
+    books_add(b, &row[TS_COINS_SOLD], 1, sold, "coins sold", RU_COINS);
+    books_add(b, &row[TS_COINS_BONUS], 1, extra, "bonus coins", RU_COINS);
+    books_add(b, &row[TS_PURCHASES], n, 1, "purchases", RU_COUNT);
+}
+
+void books_gift(books *b, const sc_params *p, long g, int64_t n, int64_t coins, int64_t ud)
+{
+    int64_t *row = b->cur.v;
+    int64_t given = 0, credited = 0, gv = 0, cv = 0;
+    books_add(b, &given, n, coins, "coins gifted", RU_COINS);
+    books_add(b, &credited, n, ud, "diamonds credited", RU_DIAMONDS);
+    ledger_gift(&b->L, given, credited);
+    books_add(b, &gv, n, rules_coin_value(p, coins), "coin value of gifts", RU_USD);
+    books_add(b, &cv, n, rules_diamond_value(p, ud), "value of diamonds credited", RU_USD);
+    for (int i = 0; i < 2; i++) {
+        books_add(b, &b->gift_value[i], 1, gv, "coin value of gifts", RU_USD);
+        books_add(b, &b->credit_value[i], 1, cv, "value of diamonds credited", RU_USD);
+    }
+    if (g >= 0)
+        books_add(b, &b->gift_n[g], n, 1, "gifts", RU_COUNT);
+    books_add(b, &row[TS_COINS_GIFTED], 1, given, "coins gifted", RU_COINS);
+    books_add(b, &row[TS_DIAMONDS_CREDITED], 1, credited, "diamonds credited", RU_DIAMONDS);
+    books_add(b, &row[TS_GIFTS], n, 1, "gifts", RU_COUNT);
+}
+
+void books_breakage(books *b, int64_t coins)
+{
+    ledger_breakage(&b->L, coins);
+    books_add(b, &b->cur.v[TS_COINS_BREAKAGE], 1, coins, "coins lost to churn", RU_COINS);
+}
+
+void books_cashout(books *b, const rules_payout *po)
+{
+    int64_t *row = b->cur.v;
+    ledger_cashout(&b->L, po->diamonds * MICRO, po->gross, po->fee);
+    /* gross <= the daily limit (10^15 µUSD), but a step's sums over up to
+     * 10^8 creators need not fit. */
+    books_add(b, &row[TS_PAYOUTS_GROSS], 1, po->gross, "gross payouts", RU_USD);
+    books_add(b, &row[TS_PAYOUT_FEES], 1, po->fee, "payout fees", RU_USD);
+    books_add(b, &row[TS_PAYOUTS_NET], 1, po->gross - po->fee, "net payouts", RU_USD);
+    books_add(b, &row[TS_DIAMONDS_WITHDRAWN], po->diamonds, MICRO, "diamonds withdrawn",
+              RU_DIAMONDS);
+    books_add(b, &row[TS_CASHOUTS], 1, 1, "cash-outs", RU_COUNT);
+}
+
+int books_close_step(books *b, int64_t payers)
+{
+    const ledger *L = &b->L;
+    /* The wallets hold what was sold and not yet gifted or lost; pending
+     * µD are part of those credited: both within int64 when the flows are. */
+    b->cur.v[TS_PLATFORM_CASH] = L->bal[ACC_PLATFORM];
+    b->cur.v[TS_WALLET_COINS] = L->coins_issued - L->coins_gifted - L->coins_breakage;
+    b->cur.v[TS_PENDING_DIAMONDS] = L->diamonds_credited - L->diamonds_withdrawn;
+    for (int c = 0; c < TS_N; c++) {
+        enum kpi_unit u = kpi_cols[c].unit;
+        if (kpi_cols[c].agg == AGG_SUM)
+            books_add(b, &b->total.v[c], 1, b->cur.v[c], kpi_cols[c].name,
+                      u == U_MONEY      ? RU_USD
+                      : u == U_DIAMONDS ? RU_DIAMONDS
+                                        : RU_COUNT);
+        else
+            b->total.v[c] = b->cur.v[c];
+    }
+    if (b->ovf)
+        return -1;
+    b->total.v[TS_PAYERS] = payers;
+    return 0;
+}

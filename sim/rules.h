@@ -1,0 +1,118 @@
+/* rules — every rule that moves money, coins or diamonds (docs/model.md §4
+ * and §5), written once.
+ *
+ * The amounts (a store fee, a gift's credit, a cash-out's gross and fee,
+ * who may cash out) and the postings that carry them into the ledger and
+ * the run's figures (the books) live here alone. The simulation (world.c)
+ * and replay (replay.c) both call them, with a count of identical events
+ * or with one event; the dashboard and the output files only read what
+ * was posted. Everything is exact: integer µUSD, coins and µD, checked
+ * against the int64 range. */
+#ifndef COINSIM_RULES_H
+#define COINSIM_RULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kpi.h"
+#include "ledger.h"
+#include "scenario.h"
+
+/* ------------------------------------------------------------ amounts */
+
+/* The store's fee (channel CH_APP) or the web processor's (CH_WEB) on a
+ * purchase at price µUSD: price x rate, rounded down. */
+int64_t rules_store_fee(const sc_params *p, int channel, int64_t price);
+
+/* µD credited to the creator for a gift of coins: coins x coin value x
+ * (1 - commission) / USD per diamond, rounded down, in 128 bits. */
+int64_t rules_credit(const sc_params *p, int64_t coins);
+
+/* µUSD: what coins are worth at the coin value, and what ud µD are. */
+static inline int64_t rules_coin_value(const sc_params *p, int64_t coins)
+{
+    return coins * p->coin_value;
+}
+int64_t rules_diamond_value(const sc_params *p, int64_t ud);
+
+/* Whether a creator with pending µD may cash out: at least one whole
+ * diamond and whole diamonds worth the minimum withdrawal. */
+int64_t rules_cashout_need(const sc_params *p); /* the µD that takes */
+static inline int rules_may_cash_out(int64_t need, int64_t pending) { return pending >= need; }
+
+/* The most whole diamonds one cash-out may take (the daily limit). */
+int64_t rules_cashout_most(const sc_params *p);
+
+/* A cash-out of whole diamonds: gross at the diamond's value, the fixed
+ * and proportional fees. */
+typedef struct rules_payout {
+    int64_t diamonds; /* whole */
+    int64_t gross, fee;
+} rules_payout;
+
+/* Fill *out for a cash-out of d whole diamonds. Returns 0, or -1 when it
+ * does not go ahead: nothing to withdraw, or a fee at least the gross. */
+int rules_payout_of(const sc_params *p, int64_t d, rules_payout *out);
+
+/* ------------------------------------------------------------- bounds */
+
+enum rules_unit { RU_USD, RU_COINS, RU_DIAMONDS, RU_COUNT };
+
+/* The most a 64-bit total of unit u holds, as text ("9223372036854.775807
+ * USD"); rules_bound_of guesses the unit from a total's name. */
+const char *rules_bound(enum rules_unit u);
+const char *rules_bound_of(const char *what);
+
+/* -------------------------------------------------------------- books */
+
+/* The accounts of one run: the ledger, the step's row and the running
+ * totals, purchases and revenue per pack, gifts per kind, and the value
+ * of gifts and credits ([0] this step, [1] the run). */
+typedef struct books {
+    ledger L;
+    kpi_step cur, total;
+    size_t npacks, ngifts;
+    int64_t *pack_n, *pack_usd, *gift_n;
+    int64_t gift_value[2], credit_value[2];
+    const char *ovf;          /* the first total past int64, or NULL */
+    enum rules_unit ovf_unit; /* its unit */
+} books;
+
+/* Room for npacks packs and ngifts gifts. Returns 0 or -1 out of memory. */
+int books_init(books *b, size_t npacks, size_t ngifts);
+void books_release(books *b);
+
+/* *total += n x amount, in 128 bits; past int64 the first such total is
+ * noted (what, in unit u) and *total is left as it was. */
+void books_add(books *b, int64_t *total, int64_t n, int64_t amount, const char *what,
+               enum rules_unit u);
+
+/* Whether a total (the books' or the ledger's) left the int64 range, and
+ * then "WHAT went past BOUND" for messages. */
+int books_overflowed(const books *b);
+void books_overflow_text(const books *b, const char **what, const char **bound);
+
+/* A new step: the step's row and this-step values at zero. */
+void books_open_step(books *b);
+
+/* n purchases at price µUSD each through channel, of coins and bonus
+ * coins each; pack k (or -1 for a pack the scenario does not know). */
+void books_purchase(books *b, const sc_params *p, long k, int channel, int64_t n, int64_t price,
+                    int64_t coins, int64_t bonus);
+
+/* n gifts of coins each, of kind g (or -1); ud µD credited for each
+ * (rules_credit). */
+void books_gift(books *b, const sc_params *p, long g, int64_t n, int64_t coins, int64_t ud);
+
+/* A churned viewer's coins left unspent. */
+void books_breakage(books *b, int64_t coins);
+
+/* A cash-out made (rules_payout_of). */
+void books_cashout(books *b, const rules_payout *po);
+
+/* The step's stocks from the ledger (platform cash, coins in wallets,
+ * pending µD) and the run's totals; payers is the run's distinct payers.
+ * Returns 0, or -1 when a total left the int64 range. */
+int books_close_step(books *b, int64_t payers);
+
+#endif
