@@ -20,7 +20,9 @@ typedef struct evlog evlog;
  * commits). s names the packs and gifts. NULL with msg on failure. */
 evlog *evlog_open(const char *path, const scenario *s, char *msg, size_t n);
 
-/* The world_event_fn that appends ev; ud is the evlog. */
+/* The world_event_fn that appends ev; ud is the evlog. It is the event
+ * hook (run.h) of the run being simulated: a log is written as its run
+ * goes, never by simulating the run again. */
 void evlog_event(void *ud, const sim_event *ev);
 
 /* Finish: commit (rename into place) when ok, else remove. Returns 0, or
@@ -30,11 +32,5 @@ int evlog_close(evlog *l, int ok, char *msg, size_t n);
 /* Prove that path can be written (its directory takes a file, and path is
  * not a directory), leaving nothing behind. Returns 0, or -1 with msg. */
 int evlog_probe(const char *path, char *msg, size_t n);
-
-/* Run `run` of s alone, writing its events to path. Returns a sim_status
- * with msg on failure; SIM_STOPPED (nothing written) when *stop (if stop is
- * not NULL) is set before a step. */
-int evlog_write_run(const scenario *s, uint64_t run, const char *path, atomic_int *stop, char *msg,
-                    size_t n);
 
 #endif

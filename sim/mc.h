@@ -24,6 +24,11 @@ typedef struct mc_opts {
     atomic_int *stop;   /* set to non-zero to stop early: checked
                                  * before every step of every run */
     int64_t fault_step; /* tests only: break the ledger at this step (-1 never) */
+    /* The hooks of one run, watch_run (its events, its steps), called
+     * from the thread that runs it: the event log is written this way,
+     * from the run being simulated, never by simulating it again. */
+    const struct run_hooks *watch;
+    uint64_t watch_run;
 } mc_opts;
 
 typedef struct mc_result {

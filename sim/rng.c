@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "setup.h"
+
 typedef rng_xo xo_state;
 
 static inline uint64_t xo_next(xo_state *st) { return rng_xo_next(st); }
@@ -57,6 +59,7 @@ double rng_unit_at(uint64_t k, int64_t step, int64_t id)
 
 gsl_rng *rng_stream(uint64_t seed, uint64_t run, int purpose)
 {
+    sim_setup(); /* every run's streams come from here */
     gsl_rng *r = gsl_rng_alloc(rng_xoshiro256ss);
     if (r)
         rng_reseed(r, seed, run, purpose);

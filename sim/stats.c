@@ -6,10 +6,13 @@
 #include <math.h>
 #include <string.h>
 
+#include "setup.h"
+
 double stats_ci95_half(double sd, size_t n)
 {
     if (n < 2)
         return NAN;
+    sim_setup(); /* GSL reports a bad argument through its handler */
     return gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * sd / sqrt((double)n);
 }
 

@@ -1,14 +1,12 @@
 #define _POSIX_C_SOURCE 200809L
 #include "sweep.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "mc.h"
+#include "pool.h"
 
 size_t sweep_points(const sweep_axis *axes, size_t naxes, size_t limit)
 {
@@ -96,63 +94,6 @@ scenario **sweep_build(const scenario *base, const sweep_axis *axes, size_t naxe
     return pts;
 }
 
-typedef struct pool {
-    scenario *const *pts;
-    size_t npoints;
-    const sweep_opts *o;
-    sweep_result *r;
-    atomic_llong next, done;
-    atomic_int failed;
-    pthread_mutex_t lock;
-    int status;
-    long long status_job; /* the job whose failure msg is */
-    char msg[600];
-} pool;
-
-static void *work(void *arg)
-{
-    pool *p = arg;
-    mc_opts mo;
-    memset(&mo, 0, sizeof mo);
-    mo.fault_step = -1;
-    mo.stop = p->o->stop;
-    long long total = (long long)p->npoints * p->r->runs;
-    for (;;) {
-        if (atomic_load(&p->failed) || (p->o->stop && *p->o->stop))
-            break;
-        long long j = atomic_fetch_add(&p->next, 1);
-        if (j >= total)
-            break;
-        size_t pt = (size_t)(j / p->r->runs);
-        int64_t run = j % p->r->runs + 1;
-        const scenario *s = p->pts[pt];
-        kpi_step *ts = malloc((size_t)s->t.p.steps * sizeof *ts);
-        char msg[600];
-        int st = ts ? mc_one(s, (uint64_t)run, &mo, &p->r->res[j], ts, NULL, msg, sizeof msg)
-                    : SIM_NOMEM;
-        if (!ts)
-            snprintf(msg, sizeof msg, "out of memory");
-        free(ts);
-        if (st == SIM_STOPPED)
-            break; /* counted as not done: see sweep_run */
-        if (st != SIM_OK) {
-            /* The lowest failing job is reported, whatever the timing (as
-             * in mc_run). */
-            pthread_mutex_lock(&p->lock);
-            if (!p->status || j < p->status_job) {
-                p->status = st;
-                p->status_job = j;
-                snprintf(p->msg, sizeof p->msg, "%s", msg);
-            }
-            pthread_mutex_unlock(&p->lock);
-            atomic_store(&p->failed, 1);
-            break;
-        }
-        atomic_fetch_add(&p->done, 1);
-    }
-    return NULL;
-}
-
 void sweep_free(sweep_result *r)
 {
     if (!r)
@@ -166,8 +107,6 @@ int sweep_run(scenario *const *pts, const sweep_axis *axes, size_t naxes, size_t
               const sweep_opts *o, sweep_result **out, char *msg, size_t n)
 {
     sweep_result *r = calloc(1, sizeof *r);
-    int nt = o->threads < 1 ? 1 : o->threads;
-    pthread_t *th = calloc((size_t)nt, sizeof *th);
     *out = NULL;
     if (r) {
         r->naxes = naxes;
@@ -176,57 +115,30 @@ int sweep_run(scenario *const *pts, const sweep_axis *axes, size_t naxes, size_t
         r->pick = calloc(npoints * (naxes ? naxes : 1), sizeof *r->pick);
         r->res = calloc(npoints * (size_t)o->runs, sizeof *r->res);
     }
-    if (!r || !th || !r->pick || !r->res) {
+    if (!r || !r->pick || !r->res) {
         snprintf(msg, n, "out of memory for %zu points of %lld runs", npoints, (long long)o->runs);
         sweep_free(r);
-        free(th);
         return SIM_NOMEM;
     }
     for (size_t p = 0; p < npoints; p++)
         pick_of(axes, naxes, p, &r->pick[p * naxes]);
 
-    pool pl;
-    memset(&pl, 0, sizeof pl);
-    pl.pts = pts;
-    pl.npoints = npoints;
-    pl.o = o;
-    pl.r = r;
-    atomic_init(&pl.next, 0);
-    atomic_init(&pl.done, 0);
-    atomic_init(&pl.failed, 0);
-    pthread_mutex_init(&pl.lock, NULL);
-    int started = 0;
-    for (int i = 0; i < nt; i++)
-        if (pthread_create(&th[i], NULL, work, &pl) == 0)
-            started++;
-    if (!started)
-        work(&pl);
-    long long total = (long long)npoints * o->runs;
-    for (;;) {
-        long long d = atomic_load(&pl.done);
-        if (o->progress)
-            o->progress(o->ud, d, total);
-        if (d >= total || atomic_load(&pl.failed) || (o->stop && *o->stop) || !started)
-            break;
-        struct timespec ts = {0, 50L * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    for (int i = 0; i < started; i++)
-        pthread_join(th[i], NULL);
-    free(th);
-    pthread_mutex_destroy(&pl.lock);
-    if (pl.status) {
-        snprintf(msg, n, "%s", pl.msg);
+    run_hooks h = {.progress = o->progress, .stop = o->stop, .ud = o->ud};
+    pool_job j = {
+        .variants = (const scenario *const *)pts,
+        .nvariants = npoints,
+        .runs = o->runs,
+        .first = 1,
+        .threads = o->threads,
+        .fault_step = -1,
+        .res = r->res,
+        .hooks = &h,
+    };
+    int st = pool_run(&j, msg, n);
+    if (st != SIM_OK) {
         sweep_free(r);
-        return pl.status;
+        return st;
     }
-    if (atomic_load(&pl.done) < total) {
-        snprintf(msg, n, "after %lld of %lld runs", (long long)atomic_load(&pl.done), total);
-        sweep_free(r);
-        return SIM_STOPPED;
-    }
-    if (o->progress)
-        o->progress(o->ud, total, total);
     *out = r;
     return SIM_OK;
 }

@@ -16,6 +16,7 @@
 #include "../sim/mem.h"
 #include "../sim/num.h"
 #include "../sim/report.h"
+#include "../sim/run.h"
 #include "../sim/scenario.h"
 #include "cli.h"
 #include "opt.h"
@@ -539,9 +540,24 @@ int cmd_run(int argc, char **argv)
     o.stop = &cli_stop;
     cli_catch_signals();
 
+    /* The event log is written by the run it records, as it runs. */
+    evlog *log = NULL;
+    run_hooks watch = {.event = evlog_event};
+    if (a.events) {
+        if (!(log = evlog_open(a.events, s, msg, sizeof msg))) {
+            fprintf(stderr, "coinsim: %s; nothing was run\n", msg);
+            scenario_free(s);
+            return 5;
+        }
+        watch.ud = log;
+        o.watch = &watch;
+        o.watch_run = (uint64_t)ev_run;
+    }
     mc_result *r;
-    char when[200];
+    char ignore[8];
     int st = mc_run(s, &o, &r, msg, sizeof msg);
+    if (st != SIM_OK && log)
+        evlog_close(log, 0, ignore, sizeof ignore);
     if (st == SIM_STOPPED) {
         scenario_free(s);
         return cli_interrupted(msg, a.out, a.events, NULL);
@@ -554,18 +570,15 @@ int cmd_run(int argc, char **argv)
     }
     rc = 0;
     const char *wrote = NULL;
-    if (a.events) {
-        st = evlog_write_run(s, (uint64_t)ev_run, a.events, &cli_stop, msg, sizeof msg);
-        if (st == SIM_STOPPED) {
-            snprintf(when, sizeof when, "while writing the event log (all %lld runs were done)",
-                     (long long)o.runs);
-            mc_result_free(r);
-            scenario_free(s);
-            return cli_interrupted(when, a.out, a.events, NULL);
-        }
-        if (st != SIM_OK) {
+    if (log) {
+        if (evlog_close(log, 1, msg, sizeof msg) < 0) {
+            if (cli_stop) {
+                mc_result_free(r);
+                scenario_free(s);
+                return cli_interrupted("while writing the event log", a.out, a.events, NULL);
+            }
             fprintf(stderr, "coinsim: %s; the event log was not written\n", msg);
-            rc = 1;
+            rc = 5;
         } else {
             wrote = a.events;
         }

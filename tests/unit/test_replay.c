@@ -8,7 +8,7 @@
  * - infeasible events: an error by default, counted with lenient, and the
  *   ledger identities hold either way;
  * - malformed input reported as FILE:LINE: ...;
- * - the round trip: a log written by evlog_write_run for one run, replayed,
+ * - the round trip: a log written by a run's event hook, replayed,
  *   equals world_result for that run (exact totals, every step, derived
  *   metrics, pack totals) but active viewers and live creators.
  *
@@ -30,6 +30,7 @@
 #include "evlog.h"
 #include "kpi.h"
 #include "mc.h"
+#include "pool.h"
 #include "replay.h"
 #include "scenario.h"
 #include "world.h"
@@ -382,8 +383,8 @@ static void test_bad_input(void **state)
 /* ------------------------------------------------- the round trip */
 
 /* A run of a scenario with a timeline (commission and bonus changes), fees
- * that floor, payout fees, churn and bonus coins: its log, written by
- * evlog_write_run, replayed, gives the run's figures exactly. */
+ * that floor, payout fees, churn and bonus coins: its log, written by the
+ * event hook of the run itself, replayed, gives the run's figures exactly. */
 static void test_round_trip(void **state)
 {
     (void)state;
@@ -395,20 +396,17 @@ static void test_round_trip(void **state)
     int64_t steps = s->t.p.steps;
     char path[64], msg[512];
     write_tmp(path, sizeof path, "");
-    assert_int_equal(evlog_write_run(s, run, path, NULL, msg, sizeof msg), SIM_OK);
 
-    /* the run itself */
+    /* the run itself, its log written as it goes */
     kpi_step *wrows = calloc((size_t)steps, sizeof *wrows), *rrows = calloc((size_t)steps, sizeof *rrows);
     int64_t *wpacks = calloc(2 * s->t.npacks, sizeof *wpacks), *rpacks = calloc(2 * s->t.npacks, sizeof *rpacks);
     assert_true(wrows && rrows && wpacks && rpacks);
-    world *w = world_new(s, run);
-    assert_non_null(w);
-    for (int64_t st = 0; st < steps; st++)
-        assert_int_equal(world_step(w, &wrows[st]), 0);
+    evlog *log = evlog_open(path, s, msg, sizeof msg);
+    assert_non_null(log);
+    run_hooks h = {.event = evlog_event, .ud = log};
     run_result wr, rr;
-    assert_int_equal(world_result(w, wrows, steps, &wr), 0);
-    world_pack_totals(w, wpacks);
-    world_free(w);
+    assert_int_equal(pool_unit(s, run, 1, -1, &wr, wrows, wpacks, &h, msg, sizeof msg), SIM_OK);
+    assert_int_equal(evlog_close(log, 1, msg, sizeof msg), 0);
 
     /* not vacuous: every kind of flow happened */
     int64_t want_nonzero[] = {TS_PAYOUT_FEES, TS_COINS_BONUS, TS_COINS_BREAKAGE, TS_CASHOUTS, TS_LOST_INTENTS, TS_GIFTS};
@@ -462,6 +460,61 @@ static void test_round_trip(void **state)
     scenario_free(s);
 }
 
+/* ------------------------------------- the event hook of one run */
+
+typedef struct seen {
+    int64_t events, other_runs, steps;
+} seen;
+
+static void count_event(void *ud, const sim_event *ev)
+{
+    seen *k = ud;
+    k->events++;
+    k->other_runs += ev->run != 3;
+}
+
+static void count_step(void *ud, int64_t step, const kpi_step *row)
+{
+    (void)step;
+    (void)row;
+    ((seen *)ud)->steps++;
+}
+
+/* A job watching run 3 of 4 (as --events does) tells the hook of that
+ * run's events and steps alone, and its results are the bytes of the same
+ * job unwatched, on 1 and 2 threads: the hook observes the run it records
+ * and changes nothing, so no run is simulated twice. */
+static void test_watch_one_run(void **state)
+{
+    (void)state;
+    scenario *s = test_load("tests/fixtures/e2e/timeline", "segments.casual.p_churn=0.05", NULL);
+    char msg[512];
+    for (int threads = 1; threads <= 2; threads++) {
+        mc_opts o = {.runs = 4, .threads = threads, .fault_step = -1};
+        mc_result *plain, *watched;
+        assert_int_equal(mc_run(s, &o, &plain, msg, sizeof msg), SIM_OK);
+        seen k = {0, 0, 0};
+        run_hooks h = {.event = count_event, .step = count_step, .ud = &k};
+        o.watch = &h;
+        o.watch_run = 3;
+        assert_int_equal(mc_run(s, &o, &watched, msg, sizeof msg), SIM_OK);
+        assert_true(k.events > 0);
+        assert_int_equal(k.other_runs, 0);
+        assert_int_equal(k.steps, s->t.p.steps);
+        /* every event of run 3 is a purchase, gift, lost intent, cash-out
+         * or churn: their count is bounded below by the purchases,
+         * gifts and lost intents the run reports */
+        const run_result *r3 = &watched->res[2];
+        assert_true(k.events >= r3->exact[TS_PURCHASES] + r3->exact[TS_GIFTS] +
+                                    r3->exact[TS_LOST_INTENTS]);
+        assert_memory_equal(plain->res, watched->res, 4 * sizeof *plain->res);
+        assert_memory_equal(plain->ts, watched->ts, 4 * (size_t)s->t.p.steps * sizeof *plain->ts);
+        mc_result_free(plain);
+        mc_result_free(watched);
+    }
+    scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -471,6 +524,7 @@ int main(void)
         cmocka_unit_test(test_infeasible),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_watch_one_run),
     };
     return cmocka_run_group_tests_name("replay", tests, NULL, NULL);
 }
