@@ -108,6 +108,148 @@ static int64_t id_of(replay *r, int creator, const char *key)
 #define ROW_USD_MAX   (1000000LL * MICRO) /* a pack's price */
 
 /* Parse the next data row into r->next. 1 a row, 0 the end, -1 an error. */
+/* The run and step of a row (c: its cells by column). */
+static int read_when(replay *r, const char *const *c, long line, diag *d)
+{
+    const char *why = "below 1";
+    int64_t run = 0;
+    if (num_parse_int(c[C_RUN], &run, &why) < 0 || run < 1) {
+        diag_add(d, DIAG_ERROR, r->path, line, "run",
+                 "run \"%s\": %s (expected a run number from 1)", c[C_RUN], why);
+        return -1;
+    }
+    if (r->k.run && (uint64_t)run != r->k.run) {
+        diag_add(d, DIAG_ERROR, r->path, line, "run",
+                 "run %lld after run %llu (expected one run per log)", (long long)run,
+                 (unsigned long long)r->k.run);
+        return -1;
+    }
+    r->k.run = (uint64_t)run;
+    r->next_step = 0;
+    if (num_parse_int(c[C_STEP], &r->next_step, &why) < 0 || r->next_step < 0) {
+        diag_add(d, DIAG_ERROR, r->path, line, "step",
+                 "step \"%s\": %s (expected a whole number from 0)", c[C_STEP],
+                 r->next_step < 0 ? "negative" : why);
+        return -1;
+    }
+    if (r->next_step >= r->t.p.steps) {
+        diag_add(d, DIAG_ERROR, r->path, line, "step",
+                 "step %lld is beyond the scenario's %lld steps (expected a step from 0 to %lld)",
+                 (long long)r->next_step, (long long)r->t.p.steps, (long long)r->t.p.steps - 1);
+        return -1;
+    }
+    return 0;
+}
+
+/* The event's type, and the viewer and creator it needs. */
+static int read_who(replay *r, ev *e, const char *const *c, long line, diag *d)
+{
+    e->type = -1;
+    for (int t = 0; t < 5; t++)
+        if (strcmp(c[C_TYPE], evlog_type_names[t]) == 0)
+            e->type = t;
+    if (e->type < 0) {
+        diag_add(d, DIAG_ERROR, r->path, line, "type",
+                 "unknown event type \"%.40s\" (expected purchase, gift, lost, cashout or churn)",
+                 c[C_TYPE]);
+        return -1;
+    }
+    int need_v = e->type != EV_CASHOUT, need_c = e->type == EV_GIFT || e->type == EV_CASHOUT;
+    if (need_v && !*c[C_VIEWER]) {
+        diag_add(d, DIAG_ERROR, r->path, line, "viewer",
+                 "a %s needs a viewer (expected an identifier)", c[C_TYPE]);
+        return -1;
+    }
+    if (need_c && !*c[C_CREATOR]) {
+        diag_add(d, DIAG_ERROR, r->path, line, "creator",
+                 "a %s needs a creator (expected an identifier)", c[C_TYPE]);
+        return -1;
+    }
+    if ((need_v && (e->viewer = id_of(r, 0, c[C_VIEWER])) < 0) ||
+        (need_c && (e->creator = id_of(r, 1, c[C_CREATOR])) < 0)) {
+        diag_add(d, DIAG_ERROR, r->path, line, NULL, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* The coins, the price and the channel. A gift or a purchase may carry no
+ * more than a scenario could: the largest gift, the largest pack with its
+ * bonus, the highest price. Within these the products and sums of apply()
+ * stay inside 64 bits (churn coins are only compared, cash-outs are capped
+ * by the pending). */
+static int read_amounts(replay *r, ev *e, const char *const *c, long line, diag *d)
+{
+    const char *why = "";
+    int64_t most = e->type == EV_GIFT       ? ROW_GIFT_MAX
+                   : e->type == EV_PURCHASE ? ROW_COINS_MAX
+                                            : INT64_MAX;
+    if (num_parse_int(c[C_COINS], &e->coins, &why) < 0 || e->coins < 0) {
+        diag_add(d, DIAG_ERROR, r->path, line, "coins",
+                 "coins \"%s\": %s (expected a whole number from 0)", c[C_COINS],
+                 e->coins < 0 ? "negative" : why);
+        return -1;
+    }
+    if (e->coins > most) {
+        diag_add(d, DIAG_ERROR, r->path, line, "coins",
+                 "coins %lld: too large for a %s (expected at most %lld)", (long long)e->coins,
+                 c[C_TYPE], (long long)most);
+        return -1;
+    }
+    if (*c[C_USD] && (num_parse_dec(c[C_USD], &e->usd, &why) < 0 || e->usd < 0)) {
+        diag_add(d, DIAG_ERROR, r->path, line, "usd",
+                 "usd \"%s\": %s (expected an amount with at most 6 decimals)", c[C_USD],
+                 e->usd < 0 ? "negative" : why);
+        return -1;
+    }
+    if (e->usd > ROW_USD_MAX) {
+        diag_add(d, DIAG_ERROR, r->path, line, "usd",
+                 "usd \"%s\": too large (expected at most 1000000)", c[C_USD]);
+        return -1;
+    }
+    if (!*c[C_CHANNEL])
+        return 0;
+    if (!strcmp(c[C_CHANNEL], "app") || !strcmp(c[C_CHANNEL], "web")) {
+        e->channel = !strcmp(c[C_CHANNEL], "app") ? CH_APP : CH_WEB;
+        return 0;
+    }
+    diag_add(d, DIAG_ERROR, r->path, line, "channel", "channel \"%.40s\" (expected app or web)",
+             c[C_CHANNEL]);
+    return -1;
+}
+
+/* The pack or gift named. A name the scenario does not know is fine when
+ * the row says what it is worth; it is counted and reported. */
+static int read_item(replay *r, ev *e, const char *const *c, long line, diag *d)
+{
+    if (e->type != EV_PURCHASE && e->type != EV_GIFT && e->type != EV_LOST)
+        return 0;
+    e->item = find_name(&r->t, e->type == EV_PURCHASE, c[C_ITEM]);
+    if (e->item >= 0)
+        return 0;
+    if (e->type == EV_PURCHASE && (!*c[C_USD] || e->channel < 0 || e->coins == 0)) {
+        diag_add(d, DIAG_ERROR, r->path, line, "item",
+                 "pack \"%.60s\" is not in the scenario (expected a known pack, or coins, "
+                 "usd and channel on the row)",
+                 c[C_ITEM]);
+        return -1;
+    }
+    if (e->type != EV_PURCHASE && e->coins == 0) {
+        diag_add(d, DIAG_ERROR, r->path, line, "item",
+                 "gift \"%.60s\" is not in the scenario (expected a known gift, or its "
+                 "coins on the row)",
+                 c[C_ITEM]);
+        return -1;
+    }
+    if (e->type == EV_PURCHASE)
+        r->k.unknown_packs++;
+    else
+        r->k.unknown_gifts++;
+    return 0;
+}
+
+/* The next row into r->next. Returns 1, 0 at the end of the log, or -1
+ * with the problem added to d. */
 static int read_row(replay *r, diag *d)
 {
     csvr_row row;
@@ -128,129 +270,11 @@ static int read_row(replay *r, diag *d)
     }
     for (int i = 0; i < C_N; i++)
         c[i] = row.cells[r->col[i]];
-    const char *why = "below 1";
-    int64_t run = 0;
-    if (num_parse_int(c[C_RUN], &run, &why) < 0 || run < 1) {
-        diag_add(d, DIAG_ERROR, r->path, row.line, "run",
-                 "run \"%s\": %s (expected a run number from 1)", c[C_RUN], why);
+    if (read_when(r, c, row.line, d) < 0 || read_who(r, e, c, row.line, d) < 0 ||
+        read_amounts(r, e, c, row.line, d) < 0 || read_item(r, e, c, row.line, d) < 0)
         return -1;
-    }
-    if (r->k.run && (uint64_t)run != r->k.run) {
-        diag_add(d, DIAG_ERROR, r->path, row.line, "run",
-                 "run %lld after run %llu (expected one run per log)", (long long)run,
-                 (unsigned long long)r->k.run);
-        return -1;
-    }
-    r->k.run = (uint64_t)run;
-    r->next_step = 0;
-    if (num_parse_int(c[C_STEP], &r->next_step, &why) < 0 || r->next_step < 0) {
-        diag_add(d, DIAG_ERROR, r->path, row.line, "step",
-                 "step \"%s\": %s (expected a whole number from 0)", c[C_STEP],
-                 r->next_step < 0 ? "negative" : why);
-        return -1;
-    }
-    if (r->next_step >= r->t.p.steps) {
-        diag_add(d, DIAG_ERROR, r->path, row.line, "step",
-                 "step %lld is beyond the scenario's %lld steps (expected a step from 0 to %lld)",
-                 (long long)r->next_step, (long long)r->t.p.steps, (long long)r->t.p.steps - 1);
-        return -1;
-    }
-    e->type = -1;
-    for (int t = 0; t < 5; t++)
-        if (strcmp(c[C_TYPE], evlog_type_names[t]) == 0)
-            e->type = t;
-    if (e->type < 0) {
-        diag_add(d, DIAG_ERROR, r->path, row.line, "type",
-                 "unknown event type \"%.40s\" (expected purchase, gift, lost, cashout or churn)",
-                 c[C_TYPE]);
-        return -1;
-    }
-    int need_v = e->type != EV_CASHOUT, need_c = e->type == EV_GIFT || e->type == EV_CASHOUT;
-    if (need_v && !*c[C_VIEWER]) {
-        diag_add(d, DIAG_ERROR, r->path, row.line, "viewer",
-                 "a %s needs a viewer (expected an identifier)", c[C_TYPE]);
-        return -1;
-    }
-    if (need_c && !*c[C_CREATOR]) {
-        diag_add(d, DIAG_ERROR, r->path, row.line, "creator",
-                 "a %s needs a creator (expected an identifier)", c[C_TYPE]);
-        return -1;
-    }
-    if (need_v && (e->viewer = id_of(r, 0, c[C_VIEWER])) < 0)
-        goto oom;
-    if (need_c && (e->creator = id_of(r, 1, c[C_CREATOR])) < 0)
-        goto oom;
-    /* A gift or a purchase may carry no more than a scenario could: the
-     * largest gift, the largest pack with its bonus, the highest price.
-     * Within these the products and sums of apply() stay inside 64 bits
-     * (churn coins are only compared, cash-outs are capped by the pending). */
-    int64_t most = e->type == EV_GIFT       ? ROW_GIFT_MAX
-                   : e->type == EV_PURCHASE ? ROW_COINS_MAX
-                                            : INT64_MAX;
-    if (num_parse_int(c[C_COINS], &e->coins, &why) < 0 || e->coins < 0) {
-        diag_add(d, DIAG_ERROR, r->path, row.line, "coins",
-                 "coins \"%s\": %s (expected a whole number from 0)", c[C_COINS],
-                 e->coins < 0 ? "negative" : why);
-        return -1;
-    }
-    if (e->coins > most) {
-        diag_add(d, DIAG_ERROR, r->path, row.line, "coins",
-                 "coins %lld: too large for a %s (expected at most %lld)", (long long)e->coins,
-                 c[C_TYPE], (long long)most);
-        return -1;
-    }
-    if (*c[C_USD] && (num_parse_dec(c[C_USD], &e->usd, &why) < 0 || e->usd < 0)) {
-        diag_add(d, DIAG_ERROR, r->path, row.line, "usd",
-                 "usd \"%s\": %s (expected an amount with at most 6 decimals)", c[C_USD],
-                 e->usd < 0 ? "negative" : why);
-        return -1;
-    }
-    if (e->usd > ROW_USD_MAX) {
-        diag_add(d, DIAG_ERROR, r->path, row.line, "usd",
-                 "usd \"%s\": too large (expected at most 1000000)", c[C_USD]);
-        return -1;
-    }
-    if (*c[C_CHANNEL]) {
-        if (!strcmp(c[C_CHANNEL], "app"))
-            e->channel = CH_APP;
-        else if (!strcmp(c[C_CHANNEL], "web"))
-            e->channel = CH_WEB;
-        else {
-            diag_add(d, DIAG_ERROR, r->path, row.line, "channel",
-                     "channel \"%.40s\" (expected app or web)", c[C_CHANNEL]);
-            return -1;
-        }
-    }
-    if (e->type == EV_PURCHASE || e->type == EV_GIFT || e->type == EV_LOST) {
-        e->item = find_name(&r->t, e->type == EV_PURCHASE, c[C_ITEM]);
-        if (e->item < 0) {
-            /* A name the scenario does not know is fine when the row says
-             * what it is worth; it is counted and reported. */
-            if (e->type == EV_PURCHASE && (!*c[C_USD] || e->channel < 0 || e->coins == 0)) {
-                diag_add(d, DIAG_ERROR, r->path, row.line, "item",
-                         "pack \"%.60s\" is not in the scenario (expected a known pack, or coins, "
-                         "usd and channel on the row)",
-                         c[C_ITEM]);
-                return -1;
-            }
-            if (e->type != EV_PURCHASE && e->coins == 0) {
-                diag_add(d, DIAG_ERROR, r->path, row.line, "item",
-                         "gift \"%.60s\" is not in the scenario (expected a known gift, or its "
-                         "coins on the row)",
-                         c[C_ITEM]);
-                return -1;
-            }
-            if (e->type == EV_PURCHASE)
-                r->k.unknown_packs++;
-            else
-                r->k.unknown_gifts++;
-        }
-    }
     r->k.events++;
     return 1;
-oom:
-    diag_add(d, DIAG_ERROR, r->path, row.line, NULL, "out of memory");
-    return -1;
 }
 
 replay *replay_open(const scenario *s, const char *path, const replay_opts *o, diag *d)
