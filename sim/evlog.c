@@ -44,27 +44,64 @@ evlog *evlog_open(const char *path, const scenario *s, char *msg, size_t n)
     return l;
 }
 
+/* Decimal digits of v, written backwards from end; returns the first. */
+static char *digits(char *end, uint64_t v)
+{
+    do {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return end;
+}
+
+/* ",V" (or "," alone for a negative V: none) at p; returns the end. */
+static char *put_id(char *p, int64_t v)
+{
+    char tmp[24], *d = v >= 0 ? digits(tmp + sizeof tmp, (uint64_t)v) : tmp + sizeof tmp;
+    *p++ = ',';
+    size_t n = (size_t)(tmp + sizeof tmp - d);
+    memcpy(p, d, n);
+    return p + n;
+}
+
+/* One row is formatted in a buffer and written at once: a log holds
+ * millions of rows, and printf's parsing of formats was most of its cost. */
 void evlog_event(void *ud, const sim_event *ev)
 {
     evlog *l = ud;
     FILE *f = l->a.f;
-    char u[NUM_BUF];
-    fprintf(f, "%llu,%lld,%s,", (unsigned long long)ev->run, (long long)ev->step,
-            evlog_type_names[ev->type]);
-    if (ev->viewer >= 0)
-        fprintf(f, "%lld", (long long)ev->viewer);
-    fputc(',', f);
-    if (ev->creator >= 0)
-        fprintf(f, "%lld", (long long)ev->creator);
-    fputc(',', f);
+    char line[160], *p = line, tmp[24];
+    const char *d = digits(tmp + sizeof tmp, ev->run), *type = evlog_type_names[ev->type];
+    memcpy(p, d, (size_t)(tmp + sizeof tmp - d));
+    p += tmp + sizeof tmp - d;
+    p = put_id(p, ev->step);
+    *p++ = ',';
+    memcpy(p, type, strlen(type));
+    p += strlen(type);
+    p = put_id(p, ev->viewer);
+    p = put_id(p, ev->creator);
+    *p++ = ',';
+    fwrite(line, 1, (size_t)(p - line), f);
     if (ev->type == EV_PURCHASE)
         csvw_text(f, l->s->t.packs[ev->item].name);
     else if (ev->type == EV_GIFT || ev->type == EV_LOST)
         csvw_text(f, l->s->t.gifts[ev->item].name);
-    fprintf(f, ",%lld,%s,%s\n", (long long)ev->coins, num_fmt_micro(u, ev->usd),
-            ev->channel == CH_WEB   ? "web"
-            : ev->channel == CH_APP ? "app"
-                                    : "");
+    p = put_id(line, ev->coins);
+    *p++ = ',';
+    uint64_t u = ev->usd < 0 ? (uint64_t)0 - (uint64_t)ev->usd : (uint64_t)ev->usd;
+    if (ev->usd < 0)
+        *p++ = '-';
+    d = digits(tmp + sizeof tmp, u / NUM_MICRO);
+    memcpy(p, d, (size_t)(tmp + sizeof tmp - d));
+    p += tmp + sizeof tmp - d;
+    *p++ = '.';
+    char *frac = digits(tmp + sizeof tmp, u % NUM_MICRO + NUM_MICRO) + 1; /* 6 digits */
+    memcpy(p, frac, 6);
+    p += 6;
+    const char *ch = ev->channel == CH_WEB ? ",web\n" : ev->channel == CH_APP ? ",app\n" : ",\n";
+    memcpy(p, ch, strlen(ch));
+    p += strlen(ch);
+    fwrite(line, 1, (size_t)(p - line), f);
 }
 
 int evlog_close(evlog *l, int ok, char *msg, size_t n)
