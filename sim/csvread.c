@@ -208,49 +208,53 @@ static char after_quote(const char *s, size_t len, size_t i)
     return 0;
 }
 
-/* Feed one physical line to the parser. Returns -1 on an error reported. */
-static int feed_line(csvr *r)
+/* The end of the file: finish the row in progress. Returns -1 on an
+ * error reported. */
+static int feed_end(csvr *r)
 {
-    errno = 0;
-    ssize_t n = getline(&r->line, &r->linecap, r->f);
-    if (n < 0) {
-        if (ferror(r->f)) {
-            diag_add(r->d, DIAG_ERROR, r->label, r->lineno + 1, NULL, "read error: %s",
-                     strerror(errno));
-            return -1;
-        }
-        r->eof = 1;
-        if (csv_fini(&r->p, on_cell, on_row, r) != 0) {
-            diag_add(
-                r->d, DIAG_ERROR, r->label, r->cur_line, NULL,
-                "unterminated quoted field (a closing \" was expected before the end of the file)");
-            return -1;
-        }
-        return 0;
+    r->eof = 1;
+    if (csv_fini(&r->p, on_cell, on_row, r) != 0) {
+        diag_add(
+            r->d, DIAG_ERROR, r->label, r->cur_line, NULL,
+            "unterminated quoted field (a closing \" was expected before the end of the file)");
+        return -1;
     }
-    r->lineno++;
-    const char *s = r->line;
-    size_t len = (size_t)n;
-    if (r->lineno == 1 && len >= 2 &&
-        (memcmp(s, "\xFF\xFE", 2) == 0 || memcmp(s, "\xFE\xFF", 2) == 0)) {
+    return 0;
+}
+
+/* Check that the line *s (*len bytes) is UTF-8 text without NULs, and
+ * step past a byte order mark on the first line. Returns -1 on an error
+ * reported. */
+static int check_text(csvr *r, const char **s, size_t *len)
+{
+    if (r->lineno == 1 && *len >= 2 &&
+        (memcmp(*s, "\xFF\xFE", 2) == 0 || memcmp(*s, "\xFE\xFF", 2) == 0)) {
         diag_add(r->d, DIAG_ERROR, r->label, r->lineno, NULL,
                  "text is UTF-16 (expected UTF-8 text; save the file as UTF-8)");
         return -1;
     }
-    if (memchr(s, '\0', len)) {
+    if (memchr(*s, '\0', *len)) {
         diag_add(r->d, DIAG_ERROR, r->label, r->lineno, NULL,
                  "binary data (a NUL byte) where CSV text was expected");
         return -1;
     }
-    if (r->lineno == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
-        s += 3;
-        len -= 3;
+    if (r->lineno == 1 && *len >= 3 && memcmp(*s, "\xEF\xBB\xBF", 3) == 0) {
+        *s += 3;
+        *len -= 3;
     }
-    if (!valid_utf8((const unsigned char *)s, len)) {
+    if (!valid_utf8((const unsigned char *)*s, *len)) {
         diag_add(r->d, DIAG_ERROR, r->label, r->lineno, NULL,
                  "text is not valid UTF-8 (expected UTF-8 text)");
         return -1;
     }
+    return 0;
+}
+
+/* Before line s is parsed: note the line a row starts on, and choose the
+ * separator while the header is not yet known (or inside a quoted comment
+ * spanning lines). */
+static void begin_line(csvr *r, const char *s, size_t len)
+{
     if (r->p.pstate == 0) { /* ROW_NOT_BEGUN: the next row starts here */
         r->cur_line = r->lineno;
         r->open_comment = 0;
@@ -277,6 +281,27 @@ static int feed_line(csvr *r)
             r->open_comment = 0;
         }
     }
+}
+
+/* Feed one physical line to the parser. Returns -1 on an error reported. */
+static int feed_line(csvr *r)
+{
+    errno = 0;
+    ssize_t n = getline(&r->line, &r->linecap, r->f);
+    if (n < 0) {
+        if (ferror(r->f)) {
+            diag_add(r->d, DIAG_ERROR, r->label, r->lineno + 1, NULL, "read error: %s",
+                     strerror(errno));
+            return -1;
+        }
+        return feed_end(r);
+    }
+    r->lineno++;
+    const char *s = r->line;
+    size_t len = (size_t)n;
+    if (check_text(r, &s, &len) < 0)
+        return -1;
+    begin_line(r, s, len);
     if (csv_parse(&r->p, s, len, on_cell, on_row, r) != len) {
         diag_add(r->d, DIAG_ERROR, r->label, r->lineno, NULL, "malformed quoting (%s)",
                  csv_error(&r->p) == CSV_EPARSE

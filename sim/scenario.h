@@ -144,6 +144,15 @@ void sc_change_apply(sc_tables *t, const sc_change *c);
 
 void sc_change_free(sc_change *c);
 
+/* Whether replay recomputes money from the field c changes: a what-if
+ * parameter (commission, coin and diamond values, store and payout fees,
+ * the cash-out minimum and limit, a pack's price). */
+int sc_change_recomputed(const sc_change *c);
+
+/* The same for the target of assign, "TARGET=VALUE" or "TARGET" as --set
+ * takes it (a bare KEY is params.KEY): 0 if s has no such target. */
+int scenario_target_recomputed(const scenario *s, const char *assign);
+
 /* Deep enough copy of tables for a run (names shared with the source,
  * which must outlive it). Returns 0 or -1 out of memory. */
 int sc_tables_copy(sc_tables *dst, const sc_tables *src);

@@ -12,10 +12,12 @@ typedef struct dash_opts {
     const char *replay; /* play this event log instead of simulating */
 } dash_opts;
 
-/* Run the dashboard on s (which it may extend with live timeline rows)
- * until the user quits. dir is the scenario's directory, for saving.
- * Restores the terminal on every path. Returns an exit status (0, 1, 3 or
- * 130) and prints any error after the terminal is restored. */
+/* Run the dashboard on s (which it may extend with live timeline rows and
+ * a new seed) until the user quits. dir is the scenario's directory, for
+ * saving. Restores the terminal on every path. Returns an exit status (0;
+ * 1, 2 or 3 as cli.h says; or 130 after SIGINT or SIGTERM, caught with
+ * cli_catch_signals, so that main ends the process by the signal) and
+ * prints any error after the terminal is restored. */
 int dash_main(scenario *s, const char *dir, const dash_opts *o);
 
 #endif

@@ -1,3 +1,6 @@
+/* views — the dashboard's five views (Overview, Flow, Creators, Pricing,
+ * Viewers) and their help, drawn from a snapshot of the run shown and the
+ * band across runs; the named places the tour points at. */
 #include "views.h"
 
 #include <curses.h>
@@ -120,7 +123,7 @@ static void overview(view_ctx *c)
 static void flow_line(view_ctx *c, int y, int indent, const char *arrow, const char *label,
                       const char *step, const char *total, enum ui_role role, const char *name)
 {
-    int lw = 44, x = c->left;
+    int lw = 44;
     char buf[160];
     snprintf(buf, sizeof buf, "%*s%s%s", indent, "", arrow, label);
     if (role == UI_TITLE)
@@ -132,7 +135,6 @@ static void flow_line(view_ctx *c, int y, int indent, const char *arrow, const c
         attroff(A_BOLD);
     else if (role)
         ui_attr_off(role, c->color);
-    (void)x;
 }
 
 static void flow(view_ctx *c)
@@ -206,12 +208,12 @@ static void flow(view_ctx *c)
 
 /* ------------------------------------------------------------ creators */
 
-static void creators(view_ctx *c)
+/* The biggest earners, from the top of the area; returns the next row. */
+static int leaderboard(view_ctx *c, int lw)
 {
     const world_snap *s = c->s;
     char a[FMT_BUF], b[FMT_BUF], line[160];
-    int y = c->top, lw = 40;
-
+    int y = c->top;
     attron(A_BOLD);
     ui_put(y++, c->left, lw, " #  creator    diamonds earned     worth", 1);
     attroff(A_BOLD);
@@ -227,11 +229,17 @@ static void creators(view_ctx *c)
         ui_put(y++, c->left, lw, line, 1);
     }
     anchor(c, "leaderboard", c->top, c->left, (int)s->ntop + 1, lw);
+    return y;
+}
 
-    /* Histogram of earnings by value. */
+/* Creators by the value of their earnings so far, as bars, from row y. */
+static void histogram(view_ctx *c, int y, int lw)
+{
     static const double edge[] = {0, 1, 10, 100, 1000, 10000};
     static const char *const lab[] = {"nothing", "< $1",    "$1-10",  "$10-100",
                                       "$100-1k", "$1k-10k", ">= $10k"};
+    const world_snap *s = c->s;
+    char a[FMT_BUF], line[160];
     int64_t cnt[7] = {0};
     for (int64_t i = 0; i < s->ncreators; i++) {
         double v = (double)diamonds_value(s, s->sorted[i]) / 1e6;
@@ -245,7 +253,6 @@ static void creators(view_ctx *c)
     for (int k = 0; k < 7; k++)
         if (cnt[k] > mx)
             mx = cnt[k];
-    y++;
     attron(A_BOLD);
     ui_put(y++, c->left, lw, "creators by earnings so far", 1);
     attroff(A_BOLD);
@@ -262,11 +269,27 @@ static void creators(view_ctx *c)
         y++;
     }
     anchor(c, "histogram", hy - 1, c->left, 8, lw);
+}
 
-    /* Right: the Lorenz curve and the counts. */
-    int rx = c->left + lw + 2, rw = c->w - lw - 2;
-    if (rw < 20)
-        return;
+/* The share of all earnings that the top 1% of creators hold. */
+static double top1_share(const world_snap *s, int64_t *k1)
+{
+    int64_t top1 = 0;
+    long double sum = 0;
+    *k1 = (s->ncreators + 99) / 100;
+    for (int64_t i = 0; i < s->ncreators; i++) {
+        sum += (long double)s->sorted[i];
+        if (i < *k1)
+            top1 += s->sorted[i];
+    }
+    return sum > 0 ? (double)(top1 / sum) : 0;
+}
+
+/* The Lorenz curve and the counts under it, at column rx, rw wide. */
+static void lorenz(view_ctx *c, int rx, int rw)
+{
+    const world_snap *s = c->s;
+    char a[FMT_BUF], b[FMT_BUF], nc[FMT_BUF], line[160];
     double equal[WORLD_SNAP_LORENZ + 1];
     for (int i = 0; i <= WORLD_SNAP_LORENZ; i++)
         equal[i] = (double)i / WORLD_SNAP_LORENZ;
@@ -286,9 +309,8 @@ static void creators(view_ctx *c)
         lh = 14;
     chart_draw(&ct, c->top + 1, rx, lh, rw, c->ascii, c->color);
     anchor(c, "lorenz", c->top, rx, lh + 1, rw);
-    y = c->top + lh + 1;
+    int y = c->top + lh + 1;
     ui_put(y++, rx, rw, "poorest creators  ->  richest", 1);
-    char nc[FMT_BUF];
     snprintf(line, sizeof line, "reached %s min: %s of %s", fmt_usd_short(a, s->p.min_withdrawal),
              fmt_count(b, s->creators_reached_min), fmt_count(nc, s->ncreators));
     ui_put(y++, rx, rw, line, 1);
@@ -296,16 +318,22 @@ static void creators(view_ctx *c)
              fmt_count(a, s->creators_cashed_out));
     ui_put(y++, rx, rw, line, 1);
     anchor(c, "reached_min", y - 2, rx, 2, rw);
-    int64_t top1 = 0, k1 = (s->ncreators + 99) / 100;
-    long double sum = 0;
-    for (int64_t i = 0; i < s->ncreators; i++) {
-        sum += (long double)s->sorted[i];
-        if (i < k1)
-            top1 += s->sorted[i];
-    }
+    int64_t k1;
+    double share = top1_share(s, &k1);
     snprintf(line, sizeof line, "top 1%% (%lld) earned %s of all", (long long)k1,
-             fmt_pct(a, sum > 0 ? (double)(top1 / sum) : 0));
+             fmt_pct(a, share));
     ui_put(y++, rx, rw, line, 1);
+}
+
+static void creators(view_ctx *c)
+{
+    int lw = 40;
+    int y = leaderboard(c, lw);
+    histogram(c, y + 1, lw);
+    /* Right: the Lorenz curve and the counts. */
+    int rx = c->left + lw + 2, rw = c->w - lw - 2;
+    if (rw >= 20)
+        lorenz(c, rx, rw);
 }
 
 /* ------------------------------------------------------------- pricing */
@@ -387,7 +415,7 @@ static void pricing(view_ctx *c)
 static void viewers(view_ctx *c)
 {
     const world_snap *s = c->s;
-    char a[FMT_BUF], b[FMT_BUF], d[FMT_BUF], e[FMT_BUF], f[FMT_BUF], g[FMT_BUF], line[200];
+    char a[FMT_BUF], b[FMT_BUF], d[FMT_BUF], e[FMT_BUF], f[FMT_BUF], line[200];
     int y = c->top;
     int64_t spend = 0, payers = 0;
     for (size_t i = 0; i < s->nsegs; i++) {
@@ -414,7 +442,6 @@ static void viewers(view_ctx *c)
         ui_put(y, c->left, c->w, line, 1);
         anchor(c, s->segs[i].name, y, c->left, 1, c->w);
         y++;
-        (void)g;
     }
     anchor(c, "segments", ty - 1, c->left, y - ty + 1, c->w);
     if (s->nsegs == 0)

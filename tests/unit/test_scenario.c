@@ -766,6 +766,42 @@ static void set_rejects_bad_assignments(void **state)
     scenario_free(s);
 }
 
+/* Replay recomputes money from the what-if fields and from no others,
+ * however --set names them; a target the scenario lacks is none. */
+static void recomputed_targets(void **state)
+{
+    (void)state;
+    scenario *s = load_ok(GOOD("timeline"));
+    static const char *const yes[] = {
+        "commission=0.4", "params.commission=0.4", "commission", "params.commission",
+        "coin_value_usd=0.02", "usd_per_diamond", "store_fee_app=0.2", "store_fee_web",
+        "payout_fee_usd=1", "payout_fee_rate=0.01", "min_withdrawal_usd=5",
+        "daily_withdrawal_limit_usd=500", "packs.small.price_usd=0.89", "packs.web70.price_usd",
+    };
+    static const char *const no[] = {
+        "steps=20", "runs", "seed=3", "viewers", "creators", "p_cashout=0.2", "creator_zipf",
+        "live_prob=0.5", "name", "extends", "packs.small.coins=70", "packs.small.bonus_coins",
+        "packs.small.channel=web", "packs.web70.enabled", "packs.small.name",
+        "packs.nope.price_usd=1", "gifts.lion.weight=0.5", "gifts.rose.coins",
+        "segments.whale.share", "segments.casual.p_churn=0.1", "comission=0.4",
+        "commission_usd=1", "gadgets.x.y", "packs.price_usd", "", "=0.4",
+    };
+    for (size_t i = 0; i < N(yes); i++)
+        if (!scenario_target_recomputed(s, yes[i]))
+            fail_msg("\"%s\" is recomputed by replay", yes[i]);
+    for (size_t i = 0; i < N(no); i++)
+        if (scenario_target_recomputed(s, no[i]))
+            fail_msg("\"%s\" is not recomputed by replay", no[i]);
+
+    /* The timeline's rows, in file order: the minimum and limit (four
+     * rows), a pack enabled, a pack's price, a segment's max_gift_coins. */
+    static const int row_recomputed[] = {1, 1, 1, 1, 0, 1, 0};
+    assert_int_equal(s->ntl, N(row_recomputed));
+    for (size_t i = 0; i < s->ntl; i++)
+        assert_int_equal(sc_change_recomputed(&s->timeline[i].c), row_recomputed[i]);
+    scenario_free(s);
+}
+
 static void set_then_check(void **state)
 {
     diag d = {0};
@@ -1308,6 +1344,7 @@ int main(void)
         cmocka_unit_test(set_may_change_shape),
         cmocka_unit_test(set_rejects_bad_assignments),
         cmocka_unit_test(set_then_check),
+        cmocka_unit_test(recomputed_targets),
         cmocka_unit_test(spreadsheet_saves_read_as_plain),
         cmocka_unit_test(headers_match_whatever_case_and_blanks),
         cmocka_unit_test(empty_columns_on_the_right_ignored),

@@ -1,0 +1,115 @@
+/* check — the checks of a scenario across its tables, made once it is
+ * loaded and --set applied: segment shares sum to 1, every segment can
+ * reach a gift, the withdrawal minimum is at or below the daily limit at
+ * every step of the timeline, and no row lies past the last step. A value
+ * wrong on its own is refused earlier, where it is read (schema.c). */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "num.h"
+#include "scenario.h"
+
+/* Whether the withdrawal minimum in t is at or below the daily limit:
+ * where and line name what set it, step that it applies from (-1: from
+ * the start, the tables as loaded and --set). */
+static void check_state(const sc_tables *t, const char *where, long line, int64_t step, diag *d)
+{
+    char a[NUM_BUF], b[NUM_BUF];
+    if (t->p.min_withdrawal > t->p.daily_limit) {
+        if (step < 0)
+            diag_add(d, DIAG_ERROR, where, line, "value",
+                     "min_withdrawal_usd %s is above daily_withdrawal_limit_usd %s (expected a "
+                     "minimum at or below the daily limit)",
+                     num_fmt_short(a, t->p.min_withdrawal), num_fmt_short(b, t->p.daily_limit));
+        else
+            diag_add(d, DIAG_ERROR, where, line, "value",
+                     "from step %lld min_withdrawal_usd %s is above daily_withdrawal_limit_usd %s "
+                     "(expected a minimum at or below the daily limit)",
+                     (long long)step, num_fmt_short(a, t->p.min_withdrawal),
+                     num_fmt_short(b, t->p.daily_limit));
+    }
+}
+
+/* The tables as loaded: shares, and something to buy, send and reach. */
+static void check_tables(const scenario *s, diag *d)
+{
+    const sc_tables *t = &s->t;
+    char a[NUM_BUF];
+    int64_t sum = 0;
+    for (size_t i = 0; i < t->nsegs; i++)
+        sum += t->segs[i].share;
+    if (t->nsegs == 0)
+        diag_add(d, DIAG_ERROR, s->file[SC_SEGMENTS], 0, NULL,
+                 "no segments: every viewer belongs to one (expected at least one row)");
+    else if (sum != NUM_MICRO)
+        diag_add(d, DIAG_ERROR, s->set_shares ? s->set_shares : s->file[SC_SEGMENTS], 0, "share",
+                 "shares sum to %s (expected exactly 1)", num_fmt_short(a, sum));
+    if (t->npacks == 0)
+        diag_add(d, DIAG_WARNING, s->file[SC_PACKS], 0, NULL, "no packs: nobody can buy coins");
+    if (t->ngifts == 0)
+        diag_add(d, DIAG_WARNING, s->file[SC_GIFTS], 0, NULL, "no gifts: nobody can send one");
+    for (size_t i = 0; i < t->nsegs && t->ngifts; i++) {
+        int reach = 0, cheap = 0;
+        for (size_t g = 0; g < t->ngifts; g++) {
+            cheap |= t->gifts[g].coins <= t->segs[i].max_gift;
+            reach |= t->gifts[g].coins <= t->segs[i].max_gift && t->gifts[g].weight > 0;
+        }
+        if (!reach && t->segs[i].p_active > 0 && t->segs[i].gps > 0)
+            diag_add(d, DIAG_WARNING, s->file[SC_SEGMENTS], 0, "max_gift_coins",
+                     cheap ? "segment \"%s\" can reach no gift (every gift within max_gift_coins "
+                             "%lld has weight 0): it forms no intents"
+                           : "segment \"%s\" can reach no gift (max_gift_coins %lld is below every "
+                             "gift): it forms no intents",
+                     t->segs[i].name, (long long)t->segs[i].max_gift);
+    }
+}
+
+/* Rows that never apply, and the limits at every step of the timeline. */
+static void check_timeline(const scenario *s, diag *d)
+{
+    const sc_tables *t = &s->t;
+    /* Walk the timeline on a copy in the order a run applies it
+     * (s->tl_order), checking the state after each step's rows. A state
+     * that turns bad is reported once, at that step's last row, not again at
+     * every later step it stays bad. */
+    for (size_t i = 0; i < s->ntl; i++) {
+        const sc_tlrow *r = &s->timeline[i];
+        if (r->step >= t->p.steps)
+            diag_add(
+                d, DIAG_WARNING, r->file, r->line, "step",
+                "step %lld is at or beyond the last step (steps = %lld): this row never applies",
+                (long long)r->step, (long long)t->p.steps);
+    }
+    sc_tables w;
+    if (s->ntl && sc_tables_copy(&w, t) == 0) {
+        size_t n = 0;
+        while (n < s->ntl && s->timeline[s->tl_order[n]].step < t->p.steps)
+            n++;
+        int bad = t->p.min_withdrawal > t->p.daily_limit;
+        for (size_t k = 0; k < n; k++) {
+            const sc_tlrow *r = &s->timeline[s->tl_order[k]];
+            sc_change_apply(&w, &r->c);
+            if (k + 1 < n && s->timeline[s->tl_order[k + 1]].step == r->step)
+                continue;
+            int now = w.p.min_withdrawal > w.p.daily_limit;
+            if (now && !bad)
+                check_state(&w, r->file, r->line, r->step, d);
+            bad = now;
+        }
+        sc_tables_release(&w);
+    }
+}
+
+size_t scenario_check(const scenario *s, diag *d)
+{
+    size_t e0 = d->errors;
+    check_tables(s, d);
+    check_state(&s->t,
+                s->set_limits        ? s->set_limits
+                : s->file[SC_PARAMS] ? s->file[SC_PARAMS]
+                                     : "params.csv",
+                0, -1, d);
+    check_timeline(s, d);
+    return d->errors - e0;
+}

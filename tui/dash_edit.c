@@ -1,0 +1,154 @@
+/* dash_edit — the dashboard's live changes. Each is the scenario's one
+ * change mechanism: the commission and the pack form add timeline rows at
+ * the next step to run, a new seed is a --set of params.seed; then the
+ * runs behind the band start over. Also saving the session. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../sim/diag.h"
+#include "../sim/num.h"
+#include "dash_int.h"
+
+int dash_change(dash *d, const char *target, const char *value)
+{
+    char msg[600];
+    if (dash_over(d)) {
+        dash_say(d, "the run is over: r starts again with a new seed (your changes are kept)");
+        return -1;
+    }
+    int64_t step = dash_steps_done(d);
+    if (scenario_add_change(d->sc, step, target, value, msg, sizeof msg) < 0) {
+        dash_say(d, "%s", msg);
+        return -1;
+    }
+    dash_say(d, "from step %lld: %s = %s", (long long)step, target, value);
+    dash_band_restart(d);
+    return 0;
+}
+
+/* The current commission, unless rows waiting at the next step change it
+ * (the last of them wins). */
+int64_t dash_next_commission(const dash *d)
+{
+    int64_t c = dash_tables(d)->p.commission, step = dash_steps_done(d);
+    for (size_t i = 0; i < d->sc->ntl; i++) {
+        const sc_tlrow *r = &d->sc->timeline[d->sc->tl_order[i]];
+        if (r->step == step && strcmp(r->c.target, "params.commission") == 0)
+            c = r->c.ival;
+    }
+    return c;
+}
+
+void dash_commission_by(dash *d, int points)
+{
+    int64_t c = dash_next_commission(d);
+    c += (int64_t)points * 10000;
+    if (c < 0 || c > NUM_MICRO) {
+        dash_say(d, "commission stays between 0%% and 100%%");
+        return;
+    }
+    char v[NUM_BUF];
+    dash_change(d, "params.commission", num_fmt_short(v, c));
+}
+
+void dash_restart(dash *d)
+{
+    if (d->o.replay) {
+        dash_say(d, "a replay plays one log: there is no seed to change");
+        return;
+    }
+    /* The seed is part of the world's shape, not a timeline row: it
+     * changes as --set seed=N does, before the new world is built. */
+    char assign[40];
+    diag dg = {0};
+    snprintf(assign, sizeof assign, "seed=%llu", (unsigned long long)(d->sc->t.p.seed + 1));
+    int rc = scenario_set(d->sc, assign, "r (a new seed)", &dg);
+    if (rc < 0)
+        dash_say(d, "%s", dg.n ? dg.items[0].text : "the seed cannot change");
+    diag_clear(&dg);
+    if (rc < 0 || dash_open_run(d, 1, 0) < 0)
+        return;
+    dash_band_restart(d);
+    dash_say(d, "restarted with seed %llu (live changes kept)",
+             (unsigned long long)d->sc->t.p.seed);
+}
+
+/* ---------------------------------------------------------- pack form */
+
+static const char *const pack_fields[] = {"price_usd", "bonus_coins", "enabled"};
+#define NFIELDS ((int)(sizeof pack_fields / sizeof pack_fields[0]))
+
+/* The field's value now, to edit. */
+static void pack_form_value(dash *d)
+{
+    const sc_pack *p = &dash_tables(d)->packs[d->pack_sel];
+    char v[NUM_BUF];
+    if (d->pack_field == 0)
+        snprintf(d->edit, sizeof d->edit, "%s", num_fmt_short(v, p->price));
+    else if (d->pack_field == 1)
+        snprintf(d->edit, sizeof d->edit, "%lld", (long long)p->bonus);
+    else
+        snprintf(d->edit, sizeof d->edit, "%lld", (long long)p->enabled);
+}
+
+void dash_pack_open(dash *d)
+{
+    d->pack_sel = 0;
+    d->pack_field = 0;
+    d->mode = dash_tables(d)->npacks ? M_PACK : M_NONE;
+    if (d->mode == M_PACK)
+        pack_form_value(d);
+}
+
+void dash_pack_select(dash *d, int dpack, int dfield)
+{
+    int n = (int)dash_tables(d)->npacks;
+    d->pack_sel = (d->pack_sel + n + dpack) % n;
+    d->pack_field = (d->pack_field + NFIELDS + dfield) % NFIELDS;
+    pack_form_value(d);
+}
+
+const char *dash_pack_field(const dash *d) { return pack_fields[d->pack_field]; }
+
+void dash_pack_apply(dash *d)
+{
+    char target[300];
+    snprintf(target, sizeof target, "packs.%s.%s", dash_tables(d)->packs[d->pack_sel].name,
+             pack_fields[d->pack_field]);
+    dash_change(d, target, d->edit);
+}
+
+/* ---------------------------------------------------------- save form */
+
+void dash_save_open(dash *d)
+{
+    d->mode = M_SAVE;
+    size_t n = strlen(d->dir);
+    while (n > 1 && d->dir[n - 1] == '/')
+        n--;
+    struct stat st;
+    for (int i = 1; i < 1000; i++) {
+        if (i == 1)
+            snprintf(d->edit, sizeof d->edit, "%.*s-live", (int)n, d->dir);
+        else
+            snprintf(d->edit, sizeof d->edit, "%.*s-live%d", (int)n, d->dir, i);
+        if (stat(d->edit, &st) != 0)
+            break;
+    }
+}
+
+void dash_save(dash *d)
+{
+    char msg[600], comment[600];
+    int live = 0;
+    for (size_t i = 0; i < d->sc->ntl; i++)
+        live += d->sc->timeline[i].line == 0;
+    snprintf(comment, sizeof comment, "saved from the coinsim dashboard: %s with %d live change%s",
+             d->dir, live, live == 1 ? "" : "s");
+    if (scenario_save(d->sc, d->edit, comment, msg, sizeof msg) < 0)
+        dash_say(d, "not saved: %s", msg);
+    else
+        dash_say(d, "saved %s: replay with coinsim run %s --headless", d->edit, d->edit);
+}
