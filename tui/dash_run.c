@@ -1,6 +1,7 @@
-/* dash_run — the one run the dashboard shows: open it (a world of the
- * engine or a replayed event log), step it, check its ledger at the end,
- * copy its snapshot and the charted series out. */
+/* dash_run — the one run the dashboard shows: a source (a world of the
+ * engine or a replayed event log) driven step by step by the engine's run
+ * loop, which checks its ledger; the series charted come from the loop's
+ * step hook, the snapshot from the source. */
 #define _POSIX_C_SOURCE 200809L
 #include "dash_run.h"
 
@@ -10,13 +11,16 @@
 #include "../sim/diag.h"
 #include "../sim/kpi.h"
 #include "../sim/replay.h"
+#include "../sim/run.h"
 #include "views.h"
 
 struct dash_run {
     const scenario *sc;
     uint64_t run;
-    world *w;   /* the run simulated, or */
-    replay *rp; /* the log played */
+    source *src; /* the run simulated, or the log played */
+    diag dg;     /* what a log that cannot go on says */
+    run_loop loop;
+    run_hooks hooks;
     world_snap *snap;
     double *series[SER_N];
 };
@@ -32,37 +36,41 @@ void dash_run_free(dash_run *r)
     if (!r)
         return;
     world_snap_free(r->snap);
-    world_free(r->w);
-    replay_free(r->rp);
+    source_free(r->src);
+    diag_clear(&r->dg);
     for (int k = 0; k < SER_N; k++)
         free(r->series[k]);
     free(r);
 }
 
-static int open_replay(dash_run *r, const char *log, dash_fault *f)
+/* The run loop's step hook: the charted series. */
+static void on_step(void *ud, int64_t s, const kpi_step *row)
 {
+    dash_run *r = ud;
+    r->series[SER_CASH_IN][s] = (double)row->v[TS_CASH_IN] / 1e6;
+    r->series[SER_PAYOUTS][s] = (double)row->v[TS_PAYOUTS_GROSS] / 1e6;
+    r->series[SER_PLATFORM][s] = (double)row->v[TS_PLATFORM_CASH] / 1e6;
+}
+
+static int open_source(dash_run *r, const char *log, dash_fault *f)
+{
+    if (!log) {
+        if (!(r->src = source_world(r->sc, r->run))) {
+            fault(f, 1, "out of memory building the run shown");
+            return -1;
+        }
+        return 0;
+    }
     /* Live edits on a log are what-if accounting: cash-outs are capped and
      * infeasible rows counted rather than fatal mid-play. */
     replay_opts ro = {1, 1};
-    diag dg = {0};
-    r->rp = replay_open(r->sc, log, &ro, &dg);
-    if (!r->rp)
-        fault(f, 2, dg.n ? dg.items[0].text : "cannot open the event log");
-    diag_clear(&dg);
-    if (!r->rp)
-        return -1;
-    if (!(r->snap = replay_snap_new(r->rp))) {
-        fault(f, 1, "out of memory");
+    replay *rp = replay_open(r->sc, log, &ro, &r->dg);
+    if (!rp) {
+        fault(f, 2, r->dg.n ? r->dg.items[0].text : "cannot open the event log");
         return -1;
     }
-    return 0;
-}
-
-static int open_world(dash_run *r, dash_fault *f)
-{
-    r->w = world_new(r->sc, r->run);
-    if (!r->w || !(r->snap = world_snap_new(r->w))) {
-        fault(f, 1, "out of memory building the run shown");
+    if (!(r->src = source_replay(rp, &r->dg))) {
+        fault(f, 1, "out of memory");
         return -1;
     }
     return 0;
@@ -82,10 +90,14 @@ dash_run *dash_run_open(const scenario *s, const char *log, uint64_t run, int64_
     }
     r->sc = s;
     r->run = run;
-    if ((log ? open_replay(r, log, f) : open_world(r, f)) < 0) {
+    if (open_source(r, log, f) < 0 || !(r->snap = source_snap_new(r->src))) {
+        if (r->src)
+            fault(f, 1, "out of memory");
         dash_run_free(r);
         return NULL;
     }
+    r->hooks = (run_hooks){.step = on_step, .ud = r};
+    run_init(&r->loop, r->src, NULL, &r->hooks);
     int rc = 0;
     while (rc == 0 && dash_run_steps_done(r) < upto && !(stop && atomic_load(stop)))
         rc = dash_run_step(r, f);
@@ -96,62 +108,24 @@ dash_run *dash_run_open(const scenario *s, const char *log, uint64_t run, int64_
     return r;
 }
 
-/* The next step of the log; 0, 1 at its end, -1 with why in *f. */
-static int replay_next(dash_run *r, kpi_step *row, dash_fault *f)
-{
-    diag dg = {0};
-    int rc = replay_step(r->rp, row, &dg);
-    if (rc < 0)
-        fault(f, 2, dg.n ? dg.items[0].text : "the event log stopped");
-    diag_clear(&dg);
-    return rc < 0 ? -1 : rc;
-}
-
-/* The next step of the world; 0, 1 at its end, -1 with why in *f. */
-static int world_next(dash_run *r, kpi_step *row, dash_fault *f)
-{
-    int rc = world_step(r->w, row);
-    if (rc == WORLD_OVERFLOW) {
-        char msg[512];
-        world_overflow(r->w, msg, sizeof msg);
-        fault(f, 1, msg);
-        return -1;
-    }
-    if (rc < 0) {
-        fault(f, 1, "out of memory in the run shown");
-        return -1;
-    }
-    return rc;
-}
-
 int dash_run_step(dash_run *r, dash_fault *f)
 {
-    kpi_step row;
-    int64_t s = dash_run_steps_done(r);
-    int rc = r->rp ? replay_next(r, &row, f) : world_next(r, &row, f);
-    if (rc != 0)
-        return rc;
-    r->series[SER_CASH_IN][s] = (double)row.v[TS_CASH_IN] / 1e6;
-    r->series[SER_PAYOUTS][s] = (double)row.v[TS_PAYOUTS_GROSS] / 1e6;
-    r->series[SER_PLATFORM][s] = (double)row.v[TS_PLATFORM_CASH] / 1e6;
-    char msg[512];
-    if (s + 1 == r->sc->t.p.steps &&
-        (r->rp ? replay_check(r->rp, msg, sizeof msg) : world_check(r->w, msg, sizeof msg)) < 0) {
-        f->code = 3;
-        snprintf(f->msg, sizeof f->msg, "ledger identity broken in run %llu after step %lld: %s",
-                 (unsigned long long)r->run, (long long)s, msg);
-        return -1;
-    }
-    return 0;
+    char msg[600];
+    int st = run_next(&r->loop, msg, sizeof msg);
+    if (st == SIM_OK)
+        return 0;
+    if (st == RUN_DONE)
+        return 1;
+    if (st == SIM_BADINPUT)
+        fault(f, 2, r->dg.n ? r->dg.items[0].text : "the event log stopped");
+    else
+        fault(f, st == SIM_LEDGER ? 3 : 1, msg);
+    return -1;
 }
 
 int dash_run_snapshot(dash_run *r, dash_fault *f)
 {
-    if (!r->rp) {
-        world_snapshot(r->w, r->snap);
-        return 0;
-    }
-    if (replay_snapshot(r->rp, r->snap) < 0) {
+    if (source_snapshot(r->src, r->snap) < 0) {
         fault(f, 1, "out of memory in a snapshot");
         return -1;
     }
@@ -162,14 +136,8 @@ const world_snap *dash_run_snap(const dash_run *r) { return r->snap; }
 
 const double *dash_run_series(const dash_run *r, int k) { return r->series[k]; }
 
-int64_t dash_run_steps_done(const dash_run *r)
-{
-    return r->rp ? replay_steps_done(r->rp) : world_steps_done(r->w);
-}
+int64_t dash_run_steps_done(const dash_run *r) { return source_steps_done(r->src); }
 
-const sc_tables *dash_run_tables(const dash_run *r)
-{
-    return r->rp ? replay_tables(r->rp) : world_tables(r->w);
-}
+const sc_tables *dash_run_tables(const dash_run *r) { return source_tables(r->src); }
 
 uint64_t dash_run_number(const dash_run *r) { return r->run; }
