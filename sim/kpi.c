@@ -95,13 +95,15 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Gini of x[0..n) sorted ascending. */
-static double gini_sorted(const int64_t *x, size_t n)
+/* Gini of x[0..n) sorted ascending, or largest first (desc); summed in
+ * the array's order. G = sum_r (2r - n - 1) x_(r) / (n sum x), x_(r) the
+ * r-th smallest. */
+static double gini_sorted(const int64_t *x, size_t n, int desc)
 {
-    /* G = sum_i (2i - n - 1) x_(i) / (n sum x), x ascending, i from 1. */
     long double num = 0, sum = 0;
     for (size_t i = 0; i < n; i++) {
-        num += (long double)(2 * (int64_t)(i + 1) - (int64_t)n - 1) * (long double)x[i];
+        int64_t r = desc ? (int64_t)(n - i) : (int64_t)(i + 1);
+        num += (long double)(2 * r - (int64_t)n - 1) * (long double)x[i];
         sum += (long double)x[i];
     }
     return sum > 0 ? (double)(num / ((long double)n * sum)) : 0.0;
@@ -110,26 +112,36 @@ static double gini_sorted(const int64_t *x, size_t n)
 double kpi_gini(int64_t *x, size_t n)
 {
     qsort(x, n, sizeof *x, cmp_i64);
-    return gini_sorted(x, n);
+    return gini_sorted(x, n, 0);
 }
 
-/* Share of the ceil(frac x n) largest of x[0..n) sorted ascending. */
-static double top_share_sorted(const int64_t *x, size_t n, int64_t frac_ppm)
+double kpi_gini_desc(const int64_t *x, size_t n) { return gini_sorted(x, n, 1); }
+
+/* Share of the k = ceil(frac x n) largest of x[0..n) sorted ascending, or
+ * largest first (desc). */
+static double top_share_sorted(const int64_t *x, size_t n, int64_t frac_ppm, int desc, size_t *kout)
 {
     long double top = 0, sum = 0;
     size_t k = (size_t)(((unsigned __int128)n * (uint64_t)frac_ppm + NUM_MICRO - 1) / NUM_MICRO);
     for (size_t i = 0; i < n; i++) {
         sum += (long double)x[i];
-        if (i >= n - k)
+        if (desc ? i < k : i >= n - k)
             top += (long double)x[i];
     }
+    if (kout)
+        *kout = k;
     return sum > 0 ? (double)(top / sum) : 0.0;
+}
+
+double kpi_top_share_desc(const int64_t *x, size_t n, int64_t frac_ppm, size_t *k)
+{
+    return top_share_sorted(x, n, frac_ppm, 1, k);
 }
 
 double kpi_top_share(int64_t *x, size_t n, int64_t frac_ppm)
 {
     qsort(x, n, sizeof *x, cmp_i64);
-    return top_share_sorted(x, n, frac_ppm);
+    return top_share_sorted(x, n, frac_ppm, 0, NULL);
 }
 
 void kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *end, run_result *out)
@@ -180,7 +192,7 @@ void kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *end, run_resu
     /* Creators' earnings and payers' spends are sorted in place (the
      * earnings once, for both figures). */
     qsort(end->earned, end->ncreators, sizeof *end->earned, cmp_i64);
-    out->value[M_TOP1_CREATOR] = top_share_sorted(end->earned, end->ncreators, 10000);
-    out->value[M_GINI] = gini_sorted(end->earned, end->ncreators);
+    out->value[M_TOP1_CREATOR] = top_share_sorted(end->earned, end->ncreators, 10000, 0, NULL);
+    out->value[M_GINI] = gini_sorted(end->earned, end->ncreators, 0);
     out->value[M_TOP20_PAYER] = end->spend ? kpi_top_share(end->spend, end->nspend, 200000) : NAN;
 }

@@ -115,4 +115,9 @@ double kpi_gini(int64_t *x, size_t n);
  * x[0..n); 0 when the sum is 0. Sorts x. */
 double kpi_top_share(int64_t *x, size_t n, int64_t frac_ppm);
 
+/* The same over x[0..n) already sorted largest first (left as it is); *k,
+ * if k is not NULL, receives the number of the largest counted. */
+double kpi_gini_desc(const int64_t *x, size_t n);
+double kpi_top_share_desc(const int64_t *x, size_t n, int64_t frac_ppm, size_t *k);
+
 #endif

@@ -793,7 +793,7 @@ int world_snap_creators(world_snap *s, const int64_t *earned, const int64_t *pen
     }
     if (n > 0)
         qsort(s->sorted, (size_t)n, sizeof *s->sorted, cmp_i64_desc);
-    long double sum = 0, acc = 0, num = 0;
+    long double sum = 0, acc = 0;
     for (int64_t i = 0; i < n; i++)
         sum += (long double)s->sorted[i];
     /* Lorenz: share of earnings held by the poorest i/20 of creators. */
@@ -805,9 +805,11 @@ int world_snap_creators(world_snap *s, const int64_t *earned, const int64_t *pen
             acc += (long double)s->sorted[--j];
         s->lorenz[q] = sum > 0 ? (double)(acc / sum) : (double)q / WORLD_SNAP_LORENZ;
     }
-    for (int64_t i = 0; i < n; i++) /* ascending rank r = n - i */
-        num += (long double)(2 * (n - i) - n - 1) * (long double)s->sorted[i];
-    s->gini = sum > 0 ? (double)(num / ((long double)n * sum)) : 0.0;
+    /* The same figures as a run's (kpi.c), on the sorted earnings. */
+    size_t k1 = 0;
+    s->gini = kpi_gini_desc(s->sorted, (size_t)n);
+    s->top1_share = kpi_top_share_desc(s->sorted, (size_t)n, NUM_MICRO / 100, &k1);
+    s->top1_n = (int64_t)k1;
     return 0;
 }
 

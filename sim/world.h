@@ -53,6 +53,8 @@ typedef struct world_snap {
     char top_name[WORLD_SNAP_TOP][24];    /* a log's identifiers; "" in a simulation */
     double lorenz[WORLD_SNAP_LORENZ + 1]; /* share of the poorest q/20 */
     double gini;
+    double top1_share; /* share of earnings of the top 1% of creators */
+    int64_t top1_n;    /* how many creators that is */
     int64_t creators_reached_min, creators_cashed_out;
     int64_t *sorted; /* earnings, largest first (for histograms) */
     size_t sorted_cap;

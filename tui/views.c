@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../sim/num.h"
+#include "../sim/rules.h"
 #include "chart.h"
 #include "fmt.h"
 #include "ui.h"
@@ -43,11 +44,6 @@ static void row3(view_ctx *c, int y, const char *label, const char *step, const 
         anchor(c, name, y, x, 1, lw + 30);
 }
 
-static int64_t diamonds_value(const world_snap *s, int64_t ud)
-{
-    return num_muldiv(ud, s->p.usd_per_diamond, NUM_MICRO);
-}
-
 /* ------------------------------------------------------------ overview */
 
 static void overview(view_ctx *c)
@@ -68,10 +64,10 @@ static void overview(view_ctx *c)
          fmt_usd(b, T[TS_PAYOUTS_NET]), lw, "payouts");
     row3(c, y++, "platform cash (now)", "", fmt_usd(b, T[TS_PLATFORM_CASH]), lw, "platform_cash");
     snprintf(lab, sizeof lab, "coins in wallets (worth %s)",
-             fmt_usd_short(a, T[TS_WALLET_COINS] * s->p.coin_value));
+             fmt_usd_short(a, rules_coin_value(&s->p, T[TS_WALLET_COINS])));
     row3(c, y++, lab, "", fmt_count(b, T[TS_WALLET_COINS]), lw, "wallets");
     snprintf(lab, sizeof lab, "pending diamonds (worth %s)",
-             fmt_usd_short(a, diamonds_value(s, T[TS_PENDING_DIAMONDS])));
+             fmt_usd_short(a, rules_diamond_value(&s->p, T[TS_PENDING_DIAMONDS])));
     row3(c, y++, lab, "", fmt_count(b, T[TS_PENDING_DIAMONDS] / NUM_MICRO), lw, "pending");
     row3(c, y++, "payers (distinct buyers)", fmt_count(a, L[TS_PAYERS]), fmt_count(b, T[TS_PAYERS]),
          lw, "payers");
@@ -165,7 +161,7 @@ static void flow(view_ctx *c)
               fmt_count(a, L[TS_COINS_SOLD] + L[TS_COINS_BONUS]),
               fmt_count(b, T[TS_COINS_SOLD] + T[TS_COINS_BONUS]), UI_TITLE, "f_coins");
     snprintf(lab, sizeof lab, "unspent in wallets (worth %s)",
-             fmt_usd_short(a, T[TS_WALLET_COINS] * s->p.coin_value));
+             fmt_usd_short(a, rules_coin_value(&s->p, T[TS_WALLET_COINS])));
     flow_line(c, y++, 2, fork, lab, "", fmt_count(b, T[TS_WALLET_COINS]), UI_DIM, "f_wallets");
     flow_line(c, y++, 2, fork, "breakage: coins of viewers who left",
               fmt_count(a, L[TS_COINS_BREAKAGE]), fmt_count(b, T[TS_COINS_BREAKAGE]), UI_OUT,
@@ -186,7 +182,7 @@ static void flow(view_ctx *c)
     flow_line(c, y++, 2, "", "  worth", fmt_usd(a, s->credit_value[0]),
               fmt_usd(b, s->credit_value[1]), 0, NULL);
     snprintf(lab, sizeof lab, "pending (owed, worth %s)",
-             fmt_usd_short(a, diamonds_value(s, T[TS_PENDING_DIAMONDS])));
+             fmt_usd_short(a, rules_diamond_value(&s->p, T[TS_PENDING_DIAMONDS])));
     flow_line(c, y++, 2, fork, lab, "", fmt_count(b, T[TS_PENDING_DIAMONDS] / NUM_MICRO), UI_DIM,
               "f_pending");
     flow_line(c, y++, 2, last, "CASHED OUT by creators (gross)", fmt_usd(a, L[TS_PAYOUTS_GROSS]),
@@ -225,7 +221,7 @@ static int leaderboard(view_ctx *c, int lw)
             snprintf(who, sizeof who, "#%lld", (long long)s->top_id[i]);
         snprintf(line, sizeof line, "%2zu  %-8s %15s %9s", i + 1, who,
                  fmt_count(a, s->top_earned[i] / NUM_MICRO),
-                 fmt_usd_short(b, diamonds_value(s, s->top_earned[i])));
+                 fmt_usd_short(b, rules_diamond_value(&s->p, s->top_earned[i])));
         ui_put(y++, c->left, lw, line, 1);
     }
     anchor(c, "leaderboard", c->top, c->left, (int)s->ntop + 1, lw);
@@ -242,7 +238,7 @@ static void histogram(view_ctx *c, int y, int lw)
     char a[FMT_BUF], line[160];
     int64_t cnt[7] = {0};
     for (int64_t i = 0; i < s->ncreators; i++) {
-        double v = (double)diamonds_value(s, s->sorted[i]) / 1e6;
+        double v = (double)rules_diamond_value(&s->p, s->sorted[i]) / 1e6;
         int k = 0;
         if (s->sorted[i] > 0)
             for (k = 1; k < 6 && v >= edge[k]; k++)
@@ -269,20 +265,6 @@ static void histogram(view_ctx *c, int y, int lw)
         y++;
     }
     anchor(c, "histogram", hy - 1, c->left, 8, lw);
-}
-
-/* The share of all earnings that the top 1% of creators hold. */
-static double top1_share(const world_snap *s, int64_t *k1)
-{
-    int64_t top1 = 0;
-    long double sum = 0;
-    *k1 = (s->ncreators + 99) / 100;
-    for (int64_t i = 0; i < s->ncreators; i++) {
-        sum += (long double)s->sorted[i];
-        if (i < *k1)
-            top1 += s->sorted[i];
-    }
-    return sum > 0 ? (double)(top1 / sum) : 0;
 }
 
 /* The Lorenz curve and the counts under it, at column rx, rw wide. */
@@ -318,9 +300,8 @@ static void lorenz(view_ctx *c, int rx, int rw)
              fmt_count(a, s->creators_cashed_out));
     ui_put(y++, rx, rw, line, 1);
     anchor(c, "reached_min", y - 2, rx, 2, rw);
-    int64_t k1;
-    double share = top1_share(s, &k1);
-    snprintf(line, sizeof line, "top 1%% (%lld) earned %s of all", (long long)k1,
+    double share = s->top1_share;
+    snprintf(line, sizeof line, "top 1%% (%lld) earned %s of all", (long long)s->top1_n,
              fmt_pct(a, share));
     ui_put(y++, rx, rw, line, 1);
 }
