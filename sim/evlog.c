@@ -70,6 +70,8 @@ void evlog_event(void *ud, const sim_event *ev)
 {
     evlog *l = ud;
     FILE *f = l->a.f;
+    if (ferror(f))
+        return; /* the log cannot be written (a full disk): evlog_close says so */
     char line[160], *p = line, tmp[24];
     const char *d = digits(tmp + sizeof tmp, ev->run), *type = evlog_type_names[ev->type];
     memcpy(p, d, (size_t)(tmp + sizeof tmp - d));
