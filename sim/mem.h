@@ -1,6 +1,6 @@
-/* mem — how much memory a job needs, and how much the process can get, so
- * that a scenario too large fails up front with a clear message instead of
- * being killed half-way. */
+/* mem — how much memory a job needs, so that a scenario too large fails up
+ * front with a clear message instead of being killed half-way. What the
+ * process can get is the program's to ask of the system (tui/host.h). */
 #ifndef COINSIM_MEM_H
 #define COINSIM_MEM_H
 
@@ -19,13 +19,5 @@ int64_t mem_world(const scenario *s);
 /* Bytes of a job that runs `runs` runs of s on `threads` threads and keeps
  * each run's rows (keep_rows) or only its totals. */
 int64_t mem_job(const scenario *s, int threads, int64_t runs, int keep_rows);
-
-/* Check a job of `need` bytes on `threads` threads against what the
- * process may still allocate: the least of the address-space and data
- * limits (ulimit -v, -d) less what it has mapped already, the memory the
- * system reports available (with free swap), and the cgroup's limit less
- * its use. Returns 0, or -1 with "NAME needs about X MB for N viewers ...,
- * more than the Y MB LIMIT leaves; ..." in msg. */
-int mem_check(const scenario *s, int64_t need, int threads, char *msg, size_t n);
 
 #endif

@@ -1,26 +1,102 @@
-/* cli — the coinsim commands. Each returns the process exit status:
- * 0 done, 1 runtime failure, 2 bad input, 3 a ledger identity broken. */
+/* cli — the coinsim commands, and what they share: reading the command
+ * line (opt.h) and their help, loading a scenario with its changes,
+ * printing results, progress, signals, and the exit status that says what
+ * happened (cli_exit). */
 #ifndef COINSIM_CLI_H
 #define COINSIM_CLI_H
 
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
+#include "opt.h"
+
+/* The commands. Each returns the process exit status (cli_exit). */
 int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_tour(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+
+/* ------------------------------------------------------------ exit status */
+
+/* The exit statuses, one meaning each. */
+enum cli_status {
+    CLI_OK = 0,
+    CLI_FAIL = 1,     /* a runtime failure: a total past 64 bits, a fork refused */
+    CLI_BADINPUT = 2, /* an invalid scenario, option or log; nothing was run */
+    CLI_LEDGER = 3,   /* a ledger identity broke: a bug */
+    CLI_NOMEM = 4,    /* more memory than the process can get */
+    CLI_IO = 5,       /* an output or input file could not be written or read */
+    CLI_SIGINT = 130, /* interrupted by Ctrl-C */
+    CLI_SIGTERM = 143 /* interrupted by SIGTERM */
+};
+
+/* The exit status of a sim_status (status.h); SIM_STOPPED gives 128 + the
+ * signal that stopped the job (130 unless it was SIGTERM). */
+int cli_exit(int sim_status);
+
+/* For opt_cmd.exits: which statuses a command documents in its help. */
+enum {
+    CLI_X_OK = 1 << 0,
+    CLI_X_FAIL = 1 << 1,
+    CLI_X_BADINPUT = 1 << 2,
+    CLI_X_LEDGER = 1 << 3,
+    CLI_X_NOMEM = 1 << 4,
+    CLI_X_IO = 1 << 5,
+    CLI_X_SIGNAL = 1 << 6, /* 130 and 143 */
+    CLI_X_ALL = (1 << 7) - 1
+};
+
+/* The exit statuses of mask, one a line ("  4    out of memory: ..."),
+ * status 0 said as ok when it is not NULL. */
+void cli_print_exits(FILE *f, unsigned mask, const char *ok);
+
+/* ----------------------------------------------------------- command line */
+
+/* Parse a command's words into args (opt_parse) and print its help at -h.
+ * Returns -1 to go on, or the exit status to end with: 0 after the help,
+ * 2 after a message. */
+int cli_parse(const opt_cmd *c, int argc, char **argv, void *args);
+
+/* Command c's --help on f: its usage, what it does, its options, notes
+ * and exit statuses, from its table. */
+void cli_help(const opt_cmd *c, FILE *f);
+
+/* For a command's word function: keep word as its one scenario directory
+ * *dir. Returns 0, or 2 after a message when *dir is set already. */
+int cli_one_dir(const char *cmd, const char **dir, const char *word);
+
+/* A change to a scenario from the command line. opt names it in messages
+ * ("--set"); val is TARGET=VALUE as --set takes it, or, with key, the
+ * value of params' key (--runs R is {"--runs", "runs", "R"}). */
+typedef struct cli_change {
+    const char *opt, *key, *val;
+} cli_change;
+
+/* Load dir, apply ch[0..n) in order, check; print every problem. NULL if
+ * any error, after "coinsim: N problems in DIR; nothing was run". */
+struct scenario;
+struct scenario *cli_load(const char *dir, const cli_change *ch, int n);
+
+/* cli_load with each of sets as --set, then --runs runs and --seed seed
+ * (NULL for none), after every other change so that they win. */
+struct scenario *cli_load_sets(const char *dir, const opt_list *sets, const char *runs,
+                               const char *seed);
+
+/* The metric named name (given as option opt of command cmd), or -1 after
+ * "coinsim CMD: OPT "NAME": no such metric (did you mean ...?)" and a line
+ * listing every metric on stderr. */
+int cli_metric(const char *cmd, const char *opt, const char *name);
+
+/* ----------------------------------------------------------------- output */
 
 /* Print every diagnostic to stderr; warnings prefixed "warning: ". */
 struct diag;
 void cli_print_diag(const struct diag *d);
-
-/* Load dir, apply sets[0..nsets) in order (labels[i], if given, names the
- * option in messages), then --runs runs and --seed seed (NULL for none),
- * check; print every problem. NULL if any error. */
-struct scenario;
-struct scenario *cli_load(const char *dir, const char *const *sets, const char *const *labels,
-                          int nsets, const char *runs, const char *seed);
 
 /* A figure for people: money with 2 decimals, rates with 4, counts with 1. */
 void cli_human(char *buf, size_t n, int metric, double v);
@@ -29,7 +105,7 @@ void cli_human(char *buf, size_t n, int metric, double v);
 void cli_progress(const char *what, long long done, long long total);
 
 /* Whether NO_COLOR is set to something (https://no-color.org). */
-int no_color_env(void);
+int cli_no_color(void);
 
 /* How validate, run and the tables name scenario s: its name, followed by
  * its directory in parentheses when the directory is called otherwise. */
@@ -39,23 +115,23 @@ void cli_scenario_label(char *buf, size_t n, const struct scenario *s);
 struct mc_result;
 void cli_print_table(const struct scenario *s, const struct mc_result *r);
 
-/* Parse option opt's value v as a whole number in [lo, hi] into *out.
- * Returns 0, or 2 after "coinsim CMD: OPT "V": expected ..." on stderr. */
-int cli_int_opt(const char *cmd, const char *opt, const char *v, long long lo, long long hi,
-                long long *out);
+/* ------------------------------------------------------------ the machine */
 
-/* The metric named name (given as option opt of command cmd), or -1 after
- * "coinsim CMD: OPT "NAME": no such metric (did you mean ...?)" and a line
- * listing every metric on stderr. */
-int cli_metric(const char *cmd, const char *opt, const char *name);
+/* Worker threads: asked, or the processors online when asked is 0; at
+ * most most (when most > 0). */
+int cli_threads(long long asked, int64_t most);
+
+/* Whether a job of need bytes on threads threads fits in memory (host.h):
+ * 0, or 4 after "coinsim: NAME needs about X MB ...; nothing was run". */
+int cli_memory(const struct scenario *s, int64_t need, int threads);
 
 /* Interruption. cli_catch_signals: the first SIGINT or SIGTERM sets
  * cli_stop (to the signal's number), which the engine checks before every
  * step and the output files before they take their names; a second one
  * removes the temporary files and ends the process at once, by the
- * signal. A command that returns 130 after an interruption is ended by
- * main with the signal too (cli_reraise), so that a shell running it in a
- * loop sees it die of SIGINT and stops as well. */
+ * signal. A command that returns 130 or 143 after an interruption is ended
+ * by main with the signal too (cli_reraise), so that a shell running it in
+ * a loop sees it die of SIGINT and stops as well. */
 extern atomic_int cli_stop;
 void cli_catch_signals(void);
 void cli_reraise(void);
@@ -63,16 +139,7 @@ void cli_reraise(void);
 /* The last word of an interrupted command on stderr, saying what was and
  * was not written: "coinsim: interrupted WHEN; ...". out is the --out
  * directory, or NULL; lost and wrote name other files (NULL for none)
- * that were not written and that were. Returns 130. */
+ * that were not written and that were. Returns cli_exit(SIM_STOPPED). */
 int cli_interrupted(const char *when, const char *out, const char *lost, const char *wrote);
-
-/* Whether a job of need bytes on threads threads fits in memory (mem.h):
- * 0, or 1 after "coinsim: NAME needs about X MB ...; nothing was run". */
-int cli_memory(const struct scenario *s, int64_t need, int threads);
-
-int cmd_compare(int argc, char **argv);
-int cmd_replay(int argc, char **argv);
-int cmd_bench(int argc, char **argv);
-int cmd_sweep(int argc, char **argv);
 
 #endif

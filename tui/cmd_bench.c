@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <gsl/gsl_randist.h>
+#include <poll.h>
+#include <signal.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,19 +20,52 @@
 #include "../sim/num.h"
 #include "../sim/rng.h"
 #include "../sim/scenario.h"
+#include "../sim/status.h"
 #include "cli.h"
 #include "opt.h"
 
-static const char bench_help[] =
-    "usage: coinsim bench [--threads T] DIR [DIR ...] [--threads T DIR ...]\n"
-    "\n"
-    "Run each scenario headless, each in a process of its own, and print a\n"
-    "row: viewers, creators, steps, runs, threads, wall seconds, events (gift\n"
-    "intents + purchases + cash-outs + churns), events a second, peak resident\n"
-    "memory, the floor and the engine-to-floor ratio. The floor is the time\n"
-    "the random draws the runs needed take on their own: the same number of\n"
-    "each kind of draw, made with the same generators in the same process.\n"
-    "--threads applies to the directories after it (default 1).\n";
+#define MAX_DIRS OPT_LIST_MAX
+
+/* The scenarios to time, each with the --threads given before it. */
+typedef struct bench_args {
+    long long threads;
+    const char *dirs[MAX_DIRS];
+    int threads_of[MAX_DIRS];
+    int n;
+} bench_args;
+
+static int dir_word(const char *cmd, void *p, const char *w)
+{
+    bench_args *a = p;
+    if (a->n == MAX_DIRS) {
+        fprintf(stderr, "coinsim %s: more than %d scenarios\n", cmd, MAX_DIRS);
+        return CLI_BADINPUT;
+    }
+    a->threads_of[a->n] = (int)a->threads;
+    a->dirs[a->n++] = w;
+    return 0;
+}
+
+static const opt_spec bench_cli_opts[] = {
+    OPT_INT("--threads", "T", bench_args, threads, 1, 256,
+            "worker threads, 1 to 256, for the directories after it (default 1)"),
+    OPT_END};
+
+static const opt_cmd bench_cmd = {
+    .name = "bench",
+    .usage = "[--threads T] DIR [DIR ...] [--threads T DIR ...]",
+    .about = "Run each scenario headless, each in a process of its own, and print a\n"
+             "row: viewers, creators, steps, runs, threads, wall seconds, events (gift\n"
+             "intents + purchases + cash-outs + churns), events a second, peak resident\n"
+             "memory, the floor and the engine-to-floor ratio. The floor is the time\n"
+             "the random draws the runs needed take on their own: the same number of\n"
+             "each kind of draw, made with the same generators in the same process.\n",
+    .opts = bench_cli_opts,
+    .word = dir_word,
+    .min_words = 1,
+    .none = "no scenario given",
+    .exits = CLI_X_ALL,
+};
 
 static double now(void)
 {
@@ -113,30 +148,36 @@ static double floor_time(const mc_result *r, const scenario *s)
     return t;
 }
 
+/* In the child: time dir's runs on threads threads and send the figures
+ * through fd. A SIGTERM from the parent stops the runs (cli_stop); a
+ * Ctrl-C at the terminal is the parent's to pass on. */
 static void child(const char *dir, int threads, int fd)
 {
     figures f;
     memset(&f, 0, sizeof f);
-    scenario *s = cli_load(dir, NULL, NULL, 0, NULL, NULL);
+    signal(SIGINT, SIG_IGN);
+    scenario *s = cli_load(dir, NULL, 0);
     if (!s) {
-        f.status = 2;
+        f.status = CLI_BADINPUT;
         ssize_t w = write(fd, &f, sizeof f);
         (void)w;
-        _exit(2);
+        _exit(f.status);
     }
     mc_opts o;
     memset(&o, 0, sizeof o);
     o.runs = s->t.p.runs;
     o.threads = threads;
     o.fault_step = -1;
+    o.stop = &cli_stop;
     mc_result *r;
     char msg[600];
     double t0 = now();
     int st = mc_run(s, &o, &r, msg, sizeof msg);
     f.wall = now() - t0;
     if (st != SIM_OK) {
-        fprintf(stderr, "coinsim bench: %s: %s\n", dir, msg);
-        f.status = 1;
+        if (st != SIM_STOPPED)
+            fprintf(stderr, "coinsim bench: %s: %s\n", dir, msg);
+        f.status = cli_exit(st);
     } else {
         for (int64_t i = 0; i < r->runs; i++) {
             const run_result *x = &r->res[i];
@@ -157,91 +198,93 @@ static void child(const char *dir, int threads, int fd)
     _exit(f.status);
 }
 
-static const opt_spec bench_cli_opts[] = {{"--threads", 1}, {NULL, 0}};
-
-/* A --threads value: 1..256, or 0 after a message. */
-static int threads_arg(const char *v)
+/* The child's figures from fd, waiting for them; the first signal to the
+ * parent is passed on to the child as SIGTERM. Returns what read did. */
+static ssize_t await(pid_t pid, int fd, figures *f)
 {
-    long long t;
-    return cli_int_opt("bench", "--threads", v, 1, 256, &t) ? 0 : (int)t;
+    struct pollfd pf = {fd, POLLIN, 0};
+    int told = 0;
+    for (;;) {
+        if (cli_stop && !told) {
+            kill(pid, SIGTERM);
+            told = 1;
+        }
+        if (poll(&pf, 1, 100) > 0)
+            return read(fd, f, sizeof *f);
+    }
+}
+
+/* Time dir in a child process on threads threads and print its row.
+ * Returns 0, or the exit status it failed with. */
+static int bench_one(const char *dir, int threads)
+{
+    int fd[2];
+    if (pipe(fd) < 0) {
+        fprintf(stderr, "coinsim bench: pipe: %s\n", strerror(errno));
+        return CLI_FAIL;
+    }
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "coinsim bench: fork: %s\n", strerror(errno));
+        close(fd[0]);
+        close(fd[1]);
+        return CLI_FAIL;
+    }
+    if (pid == 0) {
+        close(fd[0]);
+        child(dir, threads, fd[1]);
+    }
+    close(fd[1]);
+    figures f;
+    memset(&f, 0, sizeof f);
+    ssize_t got = await(pid, fd[0], &f);
+    close(fd[0]);
+    int wst;
+    struct rusage ru;
+    wait4(pid, &wst, 0, &ru);
+    if (got != (ssize_t)sizeof f || f.status)
+        return f.status ? f.status : CLI_FAIL;
+    const char *name = strrchr(dir, '/');
+    name = name && name[1] ? name + 1 : dir;
+    printf("%-22s %10lld %8lld %6lld %6lld %4d %9.2f %13lld %12.3g %9.1f %9.2f %7.2f\n", name,
+           (long long)f.viewers, (long long)f.creators, (long long)f.steps, (long long)f.runs,
+           f.threads, f.wall, (long long)f.events, f.events / f.wall, ru.ru_maxrss / 1024.0,
+           f.floor, f.wall * f.threads / f.floor);
+    fflush(stdout);
+    return 0;
 }
 
 int cmd_bench(int argc, char **argv)
 {
-    int threads = 1, any = 0, rc = 0;
-    opt_parser p;
-    const char *o, *v;
-    /* Every argument and scenario is checked before the table starts, so
-     * bad input prints nothing on stdout. */
-    opt_init(&p, "bench", bench_cli_opts, argc, argv);
-    for (int k; (k = opt_next(&p, &o, &v)) != OPT_END;) {
-        if (k == OPT_ERROR)
-            return 2;
-        if (k == OPT_HELP) {
-            fputs(bench_help, stdout);
-            return 0;
-        }
-        if (k == OPT_OPTION) {
-            if (!threads_arg(v))
-                return 2;
-            continue;
-        }
-        scenario *s = cli_load(v, NULL, NULL, 0, NULL, NULL);
+    bench_args a;
+    memset(&a, 0, sizeof a);
+    a.threads = 1;
+    int rc = cli_parse(&bench_cmd, argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    /* Every scenario is checked before the table starts, so bad input
+     * prints nothing on stdout. */
+    for (int i = 0; i < a.n; i++) {
+        scenario *s = cli_load(a.dirs[i], NULL, 0);
         if (!s)
-            return 2;
+            return CLI_BADINPUT;
         scenario_free(s);
-        any = 1;
-    }
-    if (!any) {
-        fprintf(stderr, "coinsim bench: no scenario given (see coinsim bench --help)\n");
-        return 2;
     }
     printf("%-22s %10s %8s %6s %6s %4s %9s %13s %12s %9s %9s %7s\n", "scenario", "viewers",
            "creators", "steps", "runs", "thr", "wall_s", "events", "events/s", "rss_MB", "floor_s",
            "/floor");
     fflush(stdout);
-    /* --threads applies to the directories after it. */
-    opt_init(&p, "bench", bench_cli_opts, argc, argv);
-    for (int k; (k = opt_next(&p, &o, &v)) != OPT_END;) {
-        if (k == OPT_OPTION) {
-            threads = threads_arg(v);
-            continue;
+    cli_catch_signals();
+    for (int i = 0; i < a.n && !cli_stop; i++) {
+        int st = bench_one(a.dirs[i], a.threads_of[i]);
+        if (cli_stop) {
+            char when[300];
+            snprintf(when, sizeof when, "while timing %.250s (the rows above are complete)",
+                     a.dirs[i]);
+            return cli_interrupted(when, NULL, NULL, NULL);
         }
-        const char *dir = v;
-        int fd[2];
-        if (pipe(fd) < 0) {
-            fprintf(stderr, "coinsim bench: pipe: %s\n", strerror(errno));
-            return 1;
-        }
-        fflush(stdout);
-        pid_t pid = fork();
-        if (pid < 0) {
-            fprintf(stderr, "coinsim bench: fork: %s\n", strerror(errno));
-            return 1;
-        }
-        if (pid == 0) {
-            close(fd[0]);
-            child(dir, threads, fd[1]);
-        }
-        close(fd[1]);
-        figures f;
-        memset(&f, 0, sizeof f);
-        ssize_t got = read(fd[0], &f, sizeof f);
-        close(fd[0]);
-        int wst;
-        struct rusage ru;
-        wait4(pid, &wst, 0, &ru);
-        if (got != (ssize_t)sizeof f || f.status) {
-            rc = f.status ? f.status : 1;
-            continue;
-        }
-        const char *name = strrchr(dir, '/');
-        name = name && name[1] ? name + 1 : dir;
-        printf("%-22s %10lld %8lld %6lld %6lld %4d %9.2f %13lld %12.3g %9.1f %9.2f %7.2f\n", name,
-               (long long)f.viewers, (long long)f.creators, (long long)f.steps, (long long)f.runs,
-               f.threads, f.wall, (long long)f.events, f.events / f.wall, ru.ru_maxrss / 1024.0,
-               f.floor, f.wall * f.threads / f.floor);
-        fflush(stdout);
+        rc = st ? st : rc;
     }
-    return rc;
+    return rc > 0 ? rc : 0;
 }

@@ -1,117 +1,47 @@
-/* coinsim compare A B: a paired A/B comparison on common random numbers. */
+/* coinsim compare A [B]: a paired A/B comparison on common random numbers. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../sim/afile.h"
 #include "../sim/compare.h"
 #include "../sim/kpi.h"
-#include "../sim/mc.h"
 #include "../sim/mem.h"
 #include "../sim/num.h"
-#include "../sim/report.h"
+#include "../sim/report_paired.h"
 #include "../sim/scenario.h"
+#include "../sim/status.h"
 #include "cli.h"
 #include "opt.h"
 
-static const char compare_help[] =
-    "usage: coinsim compare A [B] [options]\n"
-    "\n"
-    "Run scenarios A and B pair by pair: run r of A and run r of B share their\n"
-    "random numbers (the same viewers make the same draws for the same\n"
-    "decisions), so B - A is the change's effect, not noise. For every metric:\n"
-    "A's mean, B's mean, the mean paired difference B - A with its 95% CI, the\n"
-    "relative change, whether the CI excludes zero, and how much narrower the\n"
-    "CI is than independent runs would give. Without B, B is A itself, changed\n"
-    "by --set-b (or A changed by --set-a):\n"
-    "    coinsim compare scenarios/baseline --set-b commission=0.4\n"
-    "\n"
-    "options:\n"
-    "  --runs R          paired runs (default: A's runs); with --until-ci, the\n"
-    "                    size of each batch\n"
-    "  --seed S          the seed both use (default: A's seed)\n"
-    "  --set TARGET=VAL  change both scenarios before they run; repeatable\n"
-    "  --set-a TARGET=VAL, --set-b TARGET=VAL\n"
-    "                    change A only, or B only; repeatable, applied with\n"
-    "                    --set in the order given\n"
-    "  --metric M        the metric of the verdict and of --until-ci\n"
-    "                    (default platform_cash_usd)\n"
-    "  --until-ci PCT    add batches of runs until the CI half-width of M's\n"
-    "                    difference is within PCT% of the difference\n"
-    "  --max-runs N      the most runs --until-ci may use (default 2000)\n"
-    "  --threads T       worker threads (results do not depend on T)\n"
-    "  --out DIR         write compare.csv there (its first lines, starting\n"
-    "                    with #, say what A and B were, how each was changed,\n"
-    "                    and the runs and seed)\n"
-    "  -h, --help        this text\n"
-    "\n"
-    "exit status: 0 done, 1 runtime failure, 2 bad input, 3 ledger identity broken,\n"
-    "130 interrupted by Ctrl-C, 143 by SIGTERM (no output file is written)\n";
+#define MAX_CHANGES OPT_LIST_MAX
 
-static void progress(void *ud, int64_t done, int64_t total)
-{
-    (void)ud;
-    cli_progress("paired runs", done, total);
-}
+typedef struct compare_args {
+    const char *dirs[2];
+    const char *out, *runs, *seed, *metric;
+    long long threads, max_runs;
+    double until; /* --until-ci, a percentage; 0 without */
+    /* Each side's changes in the order given (--set goes to both, --set-a
+     * and --set-b to one), with room for the runs and seed both use. */
+    cli_change ch[2][MAX_CHANGES + 2];
+    int nch[2];
+    int one_sided; /* a --set-a or --set-b was given */
+} compare_args;
 
-static void put(FILE *f, double v)
+static int dir_word(const char *cmd, void *p, const char *w)
 {
-    if (isnan(v))
-        fputs(",", f);
-    else
-        fprintf(f, ",%.6f", v);
-}
-
-/* compare.csv: three comment lines saying what A and B were (side[0] and
- * side[1], "A = DIR (NAME) changed by ...") and how they ran (side[2]),
- * then a row a metric. */
-static int write_csv(const char *dir, const cmp_result *r, const char *const *side, char *msg,
-                     size_t n)
-{
-    afile a;
-    if (afile_open(&a, dir, "compare.csv", msg, n) < 0)
-        return -1;
-    fprintf(a.f, "# %s\n# %s\n# %s\n", side[0], side[1], side[2]);
-    fputs("metric,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,rel_change,significant\n",
-          a.f);
-    for (int m = 0; m < M_N; m++) {
-        const cmp_metric *c = &r->m[m];
-        fputs(kpi_metrics[m].name, a.f);
-        put(a.f, c->a_mean);
-        put(a.f, c->b_mean);
-        put(a.f, c->diff_mean);
-        put(a.f, c->diff_lo);
-        put(a.f, c->diff_hi);
-        put(a.f, c->rel_change);
-        fprintf(a.f, ",%s\n",
-                isnan(c->diff_lo) ? ""
-                : c->significant  ? "yes"
-                                  : "no"); /* empty: one run */
+    compare_args *a = p;
+    (void)cmd;
+    if (a->dirs[1]) {
+        fprintf(stderr, "coinsim compare: two scenario directories expected, got a third: \"%s\"\n",
+                w);
+        return CLI_BADINPUT;
     }
-    if (afile_commit(&a, msg, n) < 0) {
-        afile_abort(&a);
-        return -1;
-    }
-    afile_abort(&a);
+    a->dirs[a->dirs[0] ? 1 : 0] = w;
     return 0;
 }
-
-static void signed_human(char *buf, size_t n, int m, double v)
-{
-    char t[48];
-    cli_human(t, sizeof t, m, fabs(v));
-    snprintf(buf, n, "%s%s", isnan(v) ? "" : v < 0 ? "-" : "+", t);
-}
-
-static const opt_spec compare_cli_opts[] = {{"--set", 1},      {"--set-a", 1},    {"--set-b", 1},
-                                            {"--runs", 1},     {"--seed", 1},     {"--out", 1},
-                                            {"--threads", 1},  {"--until-ci", 1}, {"--metric", 1},
-                                            {"--max-runs", 1}, {NULL, 0}};
-
-#define MAX_SETS 256
 
 /* Whether the change v ("KEY=VALUE") sets params' key. */
 static int paired_key(const char *v, const char *key)
@@ -122,197 +52,154 @@ static int paired_key(const char *v, const char *key)
     return strncmp(v, key, n) == 0 && v[n] == '=';
 }
 
-int cmd_compare(int argc, char **argv)
+/* --set (both sides), --set-a and --set-b (one side): a change, in order. */
+static int change(const char *cmd, void *p, const char *o, const char *v)
 {
-    const char *dirs[2] = {NULL, NULL}, *out = NULL, *runs_s = NULL, *seed_s = NULL,
-               *metric_s = NULL;
-    /* Each side's changes in the order given: --set goes to both, --set-a
-     * and --set-b to one; labels name the option in messages. */
-    const char *sets[2][MAX_SETS];
-    char *labels[2][MAX_SETS];
-    int nsets[2] = {0, 0}, threads = 0, rc = 2, one_sided = 0;
-    double until = 0;
-    int64_t max_runs = 2000;
-    char msg[1024];
-    scenario *s[2] = {NULL, NULL};
-    cmp_result *r = NULL;
-
-    opt_parser p;
-    opt_init(&p, "compare", compare_cli_opts, argc, argv);
-    const char *o, *v;
-    for (int k; (k = opt_next(&p, &o, &v)) != OPT_END;) {
-        const char *why;
-        int64_t iv;
-        if (k == OPT_ERROR)
-            goto done;
-        if (k == OPT_HELP) {
-            fputs(compare_help, stdout);
-            rc = 0;
-            goto done;
+    compare_args *a = p;
+    int only = o[5] == '-' ? o[6] - 'a' : -1; /* the side changed alone: 0 for A, 1 for B */
+    (void)cmd;
+    if (only >= 0 && (paired_key(v, "runs") || paired_key(v, "seed"))) {
+        fprintf(stderr,
+                "coinsim compare: %s %s: A and B run on the same seed and number of runs, which "
+                "pairs them (expected --%s for both)\n",
+                o, v, paired_key(v, "runs") ? "runs" : "seed");
+        return CLI_BADINPUT;
+    }
+    for (int side = 0; side < 2; side++) {
+        if (only >= 0 && only != side)
+            continue;
+        if (a->nch[side] == MAX_CHANGES) {
+            fprintf(stderr, "coinsim compare: more than %d changes to %s\n", MAX_CHANGES,
+                    side ? "B" : "A");
+            return CLI_BADINPUT;
         }
-        if (k == OPT_ARG) {
-            if (dirs[1]) {
-                fprintf(stderr,
-                        "coinsim compare: two scenario directories expected, got a third: \"%s\"\n",
-                        v);
-                goto done;
-            }
-            dirs[dirs[0] ? 1 : 0] = v;
-        } else if (!strncmp(o, "--set", 5)) {
-            for (int side = 0; side < 2; side++) {
-                if (o[5] == '-' && o[6] != "ab"[side])
-                    continue;
-                if (o[5] == '-' && (paired_key(v, "runs") || paired_key(v, "seed"))) {
-                    fprintf(
-                        stderr,
-                        "coinsim compare: %s %s: A and B run on the same seed and number of runs, "
-                        "which pairs them (expected --%s for both)\n",
-                        o, v, paired_key(v, "runs") ? "runs" : "seed");
-                    goto done;
-                }
-                if (nsets[side] == MAX_SETS) {
-                    fprintf(stderr, "coinsim compare: more than %d changes to %s\n", MAX_SETS,
-                            side ? "B" : "A");
-                    goto done;
-                }
-                size_t n = strlen(o) + strlen(v) + 2;
-                char *l = malloc(n);
-                if (!l) {
-                    fprintf(stderr, "coinsim compare: out of memory\n");
-                    rc = 1;
-                    goto done;
-                }
-                snprintf(l, n, "%s %s", o, v);
-                one_sided |= o[5] == '-';
-                sets[side][nsets[side]] = v;
-                labels[side][nsets[side]++] = l;
-            }
-        } else if (!strcmp(o, "--runs")) {
-            runs_s = v;
-        } else if (!strcmp(o, "--seed")) {
-            seed_s = v;
-        } else if (!strcmp(o, "--out")) {
-            out = v;
-        } else if (!strcmp(o, "--metric")) {
-            metric_s = v;
-        } else if (!strcmp(o, "--threads")) {
-            long long t;
-            if (cli_int_opt("compare", o, v, 1, 256, &t))
-                goto done;
-            threads = (int)t;
-        } else if (!strcmp(o, "--max-runs")) {
-            long long t;
-            if (cli_int_opt("compare", o, v, 2, 1000000, &t))
-                goto done;
-            max_runs = t;
-        } else { /* --until-ci */
-            if (num_parse_dec(v, &iv, &why) < 0 || iv <= 0 || iv > 100 * NUM_MICRO) {
-                fprintf(stderr,
-                        "coinsim compare: --until-ci \"%s\": expected a percentage above 0 and at "
-                        "most 100\n",
-                        v);
-                goto done;
-            }
-            until = (double)iv / NUM_MICRO;
-        }
+        a->ch[side][a->nch[side]++] = (cli_change){o, NULL, v};
     }
-    if (!dirs[0]) {
-        fprintf(stderr, "coinsim compare: no scenario directory given: expected A, and B or "
-                        "--set-b (see coinsim compare --help)\n");
-        goto done;
-    }
-    if (!dirs[1]) {
-        /* B is A changed: without a change to one side only (--set changes
-         * both alike) the comparison says nothing. */
-        if (!one_sided) {
-            fprintf(stderr, "coinsim compare: B is A unless given; with no --set-b or --set-a, A "
-                            "and B are the same "
-                            "(expected B, or --set-b TARGET=VAL)\n");
-            goto done;
-        }
-        dirs[1] = dirs[0];
-    }
-    int metric = cli_metric("compare", "--metric", metric_s ? metric_s : "platform_cash_usd");
-    if (metric < 0)
-        goto done;
+    a->one_sided |= only >= 0;
+    return 0;
+}
 
-    /* Each side gets its changes and the shared runs and seed: A's unless
-     * given. */
-    for (int k = 0; k < 2; k++)
-        if (!(s[k] = cli_load(dirs[k], sets[k], (const char *const *)labels[k], nsets[k], runs_s,
-                              seed_s)))
-            goto done;
-    if (!seed_s)
-        s[1]->t.p.seed = s[0]->t.p.seed;
-    if (!runs_s)
-        s[1]->t.p.runs = s[0]->t.p.runs;
-    if (until > 0 && s[0]->t.p.runs < 2) {
-        fprintf(stderr, "coinsim compare: --until-ci needs batches of at least 2 runs\n");
-        goto done;
+static int until_ci(const char *cmd, void *p, const char *o, const char *v)
+{
+    int64_t iv;
+    const char *why;
+    (void)o;
+    if (num_parse_dec(v, &iv, &why) < 0 || iv <= 0 || iv > 100 * NUM_MICRO) {
+        fprintf(stderr,
+                "coinsim %s: --until-ci \"%s\": expected a percentage above 0 and at most 100\n",
+                cmd, v);
+        return CLI_BADINPUT;
     }
-    if (out && afile_prepare_dir(out, msg, sizeof msg) < 0) {
-        fprintf(stderr, "coinsim: %s; nothing was run\n", msg);
-        rc = 1;
-        goto done;
-    }
+    ((compare_args *)p)->until = (double)iv / NUM_MICRO;
+    return 0;
+}
 
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    cmp_opts co;
-    memset(&co, 0, sizeof co);
-    co.runs = s[0]->t.p.runs;
-    co.threads = threads ? threads : (int)(ncpu > 0 ? ncpu : 1);
-    if (co.threads > co.runs)
-        co.threads = (int)co.runs; /* a batch is co.runs runs */
-    co.until_ci = until;
-    co.metric = metric;
-    co.max_runs = max_runs < co.runs ? co.runs : max_runs;
-    co.progress = isatty(STDERR_FILENO) ? progress : NULL;
-    co.stop = &cli_stop;
-    /* A and B run one after the other, a batch at a time: the larger of
-     * the two, with every run's totals kept. */
-    int64_t most = until > 0 ? co.max_runs : co.runs;
-    int big = mem_world(s[1]) > mem_world(s[0]);
-    if (cli_memory(s[big],
-                   mem_job(s[big], co.threads, co.runs, 1) + most * 2 * (int64_t)sizeof(run_result),
-                   co.threads)) {
-        rc = 1;
-        goto done;
-    }
-    cli_catch_signals();
+static const opt_spec compare_cli_opts[] = {
+    OPT_TEXT("--runs", "R", compare_args, runs,
+             "paired runs (default: A's runs); with --until-ci, the size of each batch"),
+    OPT_TEXT("--seed", "S", compare_args, seed, "the seed both use (default: A's seed)"),
+    OPT_CALL("--set", "TARGET=VAL", change, "change both scenarios before they run; repeatable"),
+    OPT_CALL("--set-a", "TARGET=VAL", change,
+             "change A only; repeatable, applied with --set in the order given (not runs or "
+             "seed: they pair A and B)"),
+    OPT_CALL("--set-b", "TARGET=VAL", change,
+             "change B only, likewise; without B, B is A changed by --set-b"),
+    OPT_TEXT("--metric", "M", compare_args, metric,
+             "the metric of the verdict and of --until-ci (default platform_cash_usd)"),
+    OPT_CALL("--until-ci", "PCT", until_ci,
+             "add batches of runs until the CI half-width of M's difference is within PCT% of "
+             "the difference"),
+    OPT_INT("--max-runs", "N", compare_args, max_runs, 2, 1000000,
+            "the most runs --until-ci may use, 2 to 1000000 (default 2000)"),
+    OPT_INT("--threads", "T", compare_args, threads, 1, 256,
+            "worker threads, 1 to 256 (results do not depend on T)"),
+    OPT_TEXT("--out", "DIR", compare_args, out,
+             "write compare.csv there (its first lines, starting with #, say what A and B were, "
+             "how each was changed, and the runs and seed)"),
+    OPT_END};
 
-    int st = compare_run(s[0], s[1], &co, &r, msg, sizeof msg);
-    if (st == SIM_STOPPED) {
-        rc = cli_interrupted(msg, out, NULL, NULL);
-        goto done;
-    }
-    if (st != SIM_OK) {
-        fprintf(stderr, "coinsim: %s%s\n", msg, out ? "; no output file was written" : "");
-        rc = st == SIM_LEDGER ? 3 : 1;
-        goto done;
-    }
+static const opt_cmd compare_cmd = {
+    .name = "compare",
+    .usage = "A [B] [options]",
+    .about = "Run scenarios A and B pair by pair: run r of A and run r of B share their\n"
+             "random numbers (the same viewers make the same draws for the same\n"
+             "decisions), so B - A is the change's effect, not noise. For every metric:\n"
+             "A's mean, B's mean, the mean paired difference B - A with its 95% CI, the\n"
+             "relative change, whether the CI excludes zero, and how much narrower the\n"
+             "CI is than independent runs would give. Without B, B is A itself, changed\n"
+             "by --set-b (or A changed by --set-a):\n"
+             "    coinsim compare scenarios/baseline --set-b commission=0.4\n",
+    .opts = compare_cli_opts,
+    .word = dir_word,
+    .min_words = 1,
+    .none = "no scenario directory given: expected A, and B or --set-b",
+    .exits = CLI_X_ALL,
+};
 
-    /* What was compared: each side's directory, name and changes. */
-    char side[2][1024];
+/* Load A, then B: each with its changes, then the runs and seed both use
+ * (--runs and --seed, or A's), as changes like any other. */
+static int load_sides(compare_args *a, scenario *s[2])
+{
+    char runs[32], seed[32];
     for (int k = 0; k < 2; k++) {
-        size_t at = (size_t)snprintf(side[k], sizeof side[k], "%s = %s (%s)", k ? "B" : "A",
-                                     dirs[k], s[k]->t.p.name);
-        for (int i = 0; i < nsets[k] && at < sizeof side[k]; i++)
-            at += (size_t)snprintf(side[k] + at, sizeof side[k] - at, "%s%s",
-                                   i ? ", " : " changed by ", labels[k][i]);
-    }
-    rc = 0;
-    char how[200];
-    snprintf(how, sizeof how, "%lld paired runs, seed %llu", (long long)r->runs,
-             (unsigned long long)s[0]->t.p.seed);
-    const char *sides[3] = {side[0], side[1], how};
-    if (out && write_csv(out, r, sides, msg, sizeof msg) < 0) {
-        if (cli_stop) {
-            rc = cli_interrupted("while writing the output file", out, NULL, NULL);
-            goto done;
+        cli_change *ch = a->ch[k];
+        int n = a->nch[k];
+        if (k == 1) {
+            snprintf(runs, sizeof runs, "%lld", (long long)s[0]->t.p.runs);
+            snprintf(seed, sizeof seed, "%llu", (unsigned long long)s[0]->t.p.seed);
         }
-        fprintf(stderr, "coinsim: %s\n", msg);
-        rc = 1;
+        if (a->runs || k == 1)
+            ch[n++] =
+                (cli_change){a->runs ? "--runs" : "A's runs", "runs", a->runs ? a->runs : runs};
+        if (a->seed || k == 1)
+            ch[n++] =
+                (cli_change){a->seed ? "--seed" : "A's seed", "seed", a->seed ? a->seed : seed};
+        if (!(s[k] = cli_load(a->dirs[k], ch, n)))
+            return CLI_BADINPUT;
     }
+    return 0;
+}
+
+static void progress(void *ud, int64_t done, int64_t total)
+{
+    (void)ud;
+    cli_progress("paired runs", done, total);
+}
+
+/* The engine's part of compare: every pair of runs. Returns 0 with *r,
+ * or an exit status after a message. */
+static int run_pairs(scenario *const s[2], const cmp_opts *co, const char *out, cmp_result **r)
+{
+    char msg[1024];
+    int st = compare_run(s[0], s[1], co, r, msg, sizeof msg);
+    if (st == SIM_OK)
+        return 0;
+    *r = NULL;
+    if (st == SIM_STOPPED)
+        return cli_interrupted(msg, out, NULL, NULL);
+    fprintf(stderr, "coinsim: %s%s\n", msg, out ? "; no output file was written" : "");
+    return cli_exit(st);
+}
+
+static void signed_human(char *buf, size_t n, int m, double v)
+{
+    char t[48];
+    cli_human(t, sizeof t, m, fabs(v));
+    snprintf(buf, n, "%s%s", isnan(v) ? "" : v < 0 ? "-" : "+", t);
+}
+
+/* What side k was: "A = DIR (NAME) changed by --set ..., --set-a ...". */
+static void describe(const compare_args *a, scenario *const s[2], int k, char *buf, size_t n)
+{
+    size_t at = (size_t)snprintf(buf, n, "%s = %s (%s)", k ? "B" : "A", a->dirs[k], s[k]->t.p.name);
+    for (int i = 0; i < a->nch[k] && at < n; i++)
+        at += (size_t)snprintf(buf + at, n - at, "%s%s %s", i ? ", " : " changed by ",
+                               a->ch[k][i].opt, a->ch[k][i].val);
+}
+
+/* Every metric: both means, the paired difference, its CI and pairing. */
+static void print_table(scenario *const s[2], const cmp_result *r, char side[2][1024])
+{
     printf("compare: A = %s, B = %s; %lld paired runs (run r of each on the same random numbers), "
            "seed %llu\n",
            s[0]->t.p.name, s[1]->t.p.name, (long long)r->runs, (unsigned long long)s[0]->t.p.seed);
@@ -345,6 +232,11 @@ int cmd_compare(int argc, char **argv)
                                  : "no",
                pr);
     }
+}
+
+/* The verdict on one metric: the difference and what it allows to say. */
+static void print_verdict(const cmp_result *r, int metric)
+{
     const cmp_metric *c = &r->m[metric];
     char df[64], lo[64], hi[64];
     signed_human(df, sizeof df, metric, c->diff_mean);
@@ -356,21 +248,27 @@ int cmd_compare(int argc, char **argv)
         if (!isnan(c->rel_change))
             printf(" (%+.2f%% of A)", 100 * c->rel_change);
         printf(".\n  No conclusion: with one run there is no interval; use --runs 2 or more.\n");
-    } else {
-        printf("\nverdict on %s: B - A = %s (95%% CI %s to %s", kpi_metrics[metric].name, df, lo,
-               hi);
-        if (!isnan(c->rel_change))
-            printf(", %+.2f%% of A", 100 * c->rel_change);
-        printf(").\n");
-        if (c->significant)
-            printf("  B is %s than A: the interval excludes zero.\n",
-                   c->diff_mean > 0 ? "higher" : "lower");
-        else if (c->diff_lo == 0 && c->diff_hi == 0)
-            printf("  No difference at all: every paired run gave the same figure.\n");
-        else
-            printf("  No clear difference: the interval includes zero (more runs, or --until-ci, "
-                   "may settle it).\n");
+        return;
     }
+    printf("\nverdict on %s: B - A = %s (95%% CI %s to %s", kpi_metrics[metric].name, df, lo, hi);
+    if (!isnan(c->rel_change))
+        printf(", %+.2f%% of A", 100 * c->rel_change);
+    printf(").\n");
+    if (c->significant)
+        printf("  B is %s than A: the interval excludes zero.\n",
+               c->diff_mean > 0 ? "higher" : "lower");
+    else if (c->diff_lo == 0 && c->diff_hi == 0)
+        printf("  No difference at all: every paired run gave the same figure.\n");
+    else
+        printf("  No clear difference: the interval includes zero (more runs, or --until-ci, "
+               "may settle it).\n");
+}
+
+/* What pairing bought on the verdict's metric, and --until-ci's outcome. */
+static void print_pairing(const cmp_result *r, int metric, double until)
+{
+    const cmp_metric *c = &r->m[metric];
+    char lo[64], hi[64];
     if (!isnan(c->var_ratio))
         printf("  Pairing: the CI is %.1fx narrower than %lld independent runs of each would give "
                "(half-width %s against %s); independent runs would need %.0fx as many runs.\n",
@@ -381,14 +279,98 @@ int cmd_compare(int argc, char **argv)
         printf("  --until-ci %g: %s after %lld runs (half-width %.2f%% of the difference).\n",
                until, r->converged ? "reached" : "NOT reached", (long long)r->runs,
                c->diff_mean != 0 ? 100 * (c->diff_hi - c->diff_lo) / 2 / fabs(c->diff_mean) : 0.0);
-    if (out && rc == 0)
-        printf("\nwrote %s/compare.csv\n", out);
-done:
-    compare_free(r);
+}
+
+/* After the runs: compare.csv, then the table and the verdict. */
+static int report(const compare_args *a, scenario *const s[2], const cmp_result *r, int metric)
+{
+    char side[2][1024], how[200], msg[1024];
+    int rc = 0;
+    describe(a, s, 0, side[0], sizeof side[0]);
+    describe(a, s, 1, side[1], sizeof side[1]);
+    snprintf(how, sizeof how, "%lld paired runs, seed %llu", (long long)r->runs,
+             (unsigned long long)s[0]->t.p.seed);
+    const char *sides[3] = {side[0], side[1], how};
+    int st = a->out ? report_paired_compare(a->out, r, sides, msg, sizeof msg) : SIM_OK;
+    if (st != SIM_OK && cli_stop)
+        return cli_interrupted("while writing the output file", a->out, NULL, NULL);
+    if (st != SIM_OK) {
+        fprintf(stderr, "coinsim: %s\n", msg);
+        rc = cli_exit(st);
+    }
+    print_table(s, r, side);
+    print_verdict(r, metric);
+    print_pairing(r, metric, a->until);
+    if (a->out && rc == 0)
+        printf("\nwrote %s/compare.csv\n", a->out);
+    return rc;
+}
+
+/* The comparison of the loaded sides, once its files and memory are sure. */
+static int compare(const compare_args *a, scenario *const s[2], int metric)
+{
+    char msg[1024];
+    if (a->until > 0 && s[0]->t.p.runs < 2) {
+        fprintf(stderr, "coinsim compare: --until-ci needs batches of at least 2 runs\n");
+        return CLI_BADINPUT;
+    }
+    if (a->out && afile_prepare_dir(a->out, msg, sizeof msg) < 0) {
+        fprintf(stderr, "coinsim: %s; nothing was run\n", msg);
+        return CLI_IO;
+    }
+    cmp_opts co;
+    memset(&co, 0, sizeof co);
+    co.runs = s[0]->t.p.runs;
+    co.threads = cli_threads(a->threads, co.runs); /* a batch is co.runs runs */
+    co.until_ci = a->until;
+    co.metric = metric;
+    co.max_runs = a->max_runs < co.runs ? co.runs : a->max_runs;
+    co.progress = isatty(STDERR_FILENO) ? progress : NULL;
+    co.stop = &cli_stop;
+    /* A and B run one after the other, a batch at a time: the larger of
+     * the two, with every run's totals kept. */
+    int64_t most = a->until > 0 ? co.max_runs : co.runs;
+    int big = mem_world(s[1]) > mem_world(s[0]);
+    int64_t need = mem_job(s[big], co.threads, co.runs, 1) + most * 2 * (int64_t)sizeof(run_result);
+    int rc = cli_memory(s[big], need, co.threads);
+    if (rc)
+        return rc;
+    cli_catch_signals();
+    cmp_result *r = NULL;
+    rc = run_pairs(s, &co, a->out, &r);
+    if (r) {
+        rc = report(a, s, r, metric);
+        compare_free(r);
+    }
+    return rc;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+    compare_args a;
+    memset(&a, 0, sizeof a);
+    a.max_runs = 2000;
+    int rc = cli_parse(&compare_cmd, argc, argv, &a);
+    if (rc >= 0)
+        return rc;
+    if (!a.dirs[1]) {
+        /* B is A changed: without a change to one side only (--set changes
+         * both alike) the comparison says nothing. */
+        if (!a.one_sided) {
+            fprintf(stderr, "coinsim compare: B is A unless given; with no --set-b or --set-a, A "
+                            "and B are the same (expected B, or --set-b TARGET=VAL)\n");
+            return CLI_BADINPUT;
+        }
+        a.dirs[1] = a.dirs[0];
+    }
+    int metric = cli_metric("compare", "--metric", a.metric ? a.metric : "platform_cash_usd");
+    if (metric < 0)
+        return CLI_BADINPUT;
+    scenario *s[2] = {NULL, NULL};
+    rc = load_sides(&a, s);
+    if (rc == 0)
+        rc = compare(&a, s, metric);
     scenario_free(s[0]);
     scenario_free(s[1]);
-    for (int k = 0; k < 2; k++)
-        for (int i = 0; i < nsets[k]; i++)
-            free(labels[k][i]);
     return rc;
 }

@@ -27,10 +27,14 @@ static const char usage[] =
     "  help [COMMAND] this text, or a command's own\n"
     "\n"
     "Each command takes --help; options take their value as --runs 5 or\n"
-    "--runs=5. Exit status: 0 done, 1 runtime failure,\n"
-    "2 bad input (every problem is listed as FILE:LINE: column NAME: ...),\n"
-    "3 a ledger identity broken (a bug: please report it), 130 (143) interrupted\nby Ctrl-C "
-    "(SIGTERM).\n";
+    "--runs=5.\n";
+
+/* The usage, with every exit status (cli.c's table). */
+static void print_usage(FILE *f)
+{
+    fprintf(f, "%s\n", usage);
+    cli_print_exits(f, CLI_X_ALL, "done (validate: the scenario is valid)");
+}
 
 /* Every command, in the order of the list above. */
 static const struct command {
@@ -65,7 +69,7 @@ static int unknown(const char *what, const char *name)
     for (size_t i = 0; i <= NCOMMANDS; i++)
         fprintf(stderr, "%s %s", i == 0 ? "" : i == NCOMMANDS ? " and" : ",", names[i]);
     fputs("; see coinsim --help)\n", stderr);
-    return 2;
+    return CLI_BADINPUT;
 }
 
 int main(int argc, char **argv)
@@ -73,12 +77,12 @@ int main(int argc, char **argv)
     /* GSL's default handler aborts; the engine checks every return. */
     gsl_set_error_handler_off();
     if (argc < 2) {
-        fputs(usage, stderr);
-        return 2;
+        print_usage(stderr);
+        return CLI_BADINPUT;
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-        fputs(usage, stdout);
+        print_usage(stdout);
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {
@@ -87,11 +91,11 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "help") == 0) {
         if (argc < 3) {
-            fputs(usage, stdout);
+            print_usage(stdout);
             return 0;
         }
         if (strcmp(argv[2], "help") == 0) {
-            fputs(usage, stdout);
+            print_usage(stdout);
             return 0;
         }
         const struct command *c = command(argv[2]);
@@ -104,7 +108,7 @@ int main(int argc, char **argv)
     if (!c)
         return unknown("unknown command", cmd);
     int rc = c->fn(argc - 1, argv + 1);
-    if (rc == 130)
+    if (rc == CLI_SIGINT || rc == CLI_SIGTERM)
         cli_reraise(); /* interrupted: end by the signal (cli.h) */
     return rc;
 }

@@ -1,21 +1,19 @@
-/* opt — the command line, read one way for every command (opt.h). */
+/* opt — the command line, read one way for every command from its table
+ * (opt.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "opt.h"
 
 #include <ctype.h>
-#include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
-void opt_init(opt_parser *p, const char *cmd, const opt_spec *specs, int argc, char **argv)
-{
-    memset(p, 0, sizeof *p);
-    p->cmd = cmd;
-    p->specs = specs;
-    p->argc = argc;
-    p->argv = argv;
-    p->i = 1;
-}
+#include "../sim/num.h"
+
+/* The help's layout: option names from column 2, their help from HELP_COL,
+ * no line past WIDTH columns. */
+#define HELP_COL 20
+#define WIDTH    79
 
 /* Letters changed, added, dropped or swapped between a and b (the optimal
  * string alignment distance), case ignored; names are short, so three rows
@@ -81,11 +79,11 @@ const char *opt_nearest(const char *word, const char *const *cands, size_t n)
 /* "coinsim CMD: unknown option "O" (did you mean --X? see ...)". Names
  * are compared without their dashes, so that "-runs" is near "--runs" and
  * the dashes do not make short names look alike. */
-static int unknown(const opt_parser *p, const char *o)
+static int unknown(const opt_cmd *c, const char *o)
 {
     const char *names[64];
     size_t n = 0;
-    for (const opt_spec *s = p->specs; s->name && n < 63; s++)
+    for (const opt_spec *s = c->opts; s->name && n < 63; s++)
         names[n++] = s->name + strspn(s->name, "-");
     names[n++] = "help";
     char word[128];
@@ -97,54 +95,153 @@ static int unknown(const opt_parser *p, const char *o)
     if (near)
         fprintf(stderr,
                 "coinsim %s: unknown option \"%s\" (did you mean --%s? see coinsim %s --help)\n",
-                p->cmd, o, near, p->cmd);
+                c->name, o, near, c->name);
     else
-        fprintf(stderr, "coinsim %s: unknown option \"%s\" (see coinsim %s --help)\n", p->cmd, o,
-                p->cmd);
-    return OPT_ERROR;
+        fprintf(stderr, "coinsim %s: unknown option \"%s\" (see coinsim %s --help)\n", c->name, o,
+                c->name);
+    return 2;
 }
 
-int opt_next(opt_parser *p, const char **name, const char **val)
+/* Keep option s's value v (NULL for a flag) in args. */
+static int keep(const opt_cmd *c, const opt_spec *s, void *args, const char *v)
 {
-    *name = NULL;
-    *val = NULL;
-    if (p->i >= p->argc)
-        return OPT_END;
-    const char *o = p->argv[p->i++];
-    if (p->rest || o[0] != '-' || o[1] == 0) { /* "-" is an argument */
-        *val = o;
-        return OPT_ARG;
+    char *field = (char *)args + s->at;
+    switch (s->kind) {
+    case OPT_K_FLAG: *(int *)(void *)field = 1; return 0;
+    case OPT_K_TEXT: *(const char **)(void *)field = v; return 0;
+    case OPT_K_INT: {
+        int64_t x;
+        const char *why;
+        if (num_parse_int(v, &x, &why) < 0 || x < s->lo || x > s->hi) {
+            fprintf(stderr, "coinsim %s: %s \"%s\": expected a whole number from %lld to %lld\n",
+                    c->name, s->name, v, s->lo, s->hi);
+            return 2;
+        }
+        *(long long *)(void *)field = x;
+        return 0;
     }
-    if (strcmp(o, "--") == 0) {
-        p->rest = 1;
-        return opt_next(p, name, val);
+    case OPT_K_LIST: {
+        opt_list *l = (opt_list *)(void *)field;
+        if (l->n >= s->hi || l->n >= OPT_LIST_MAX) {
+            fprintf(stderr, "coinsim %s: more than %lld %s options\n", c->name, s->hi, s->name);
+            return 2;
+        }
+        l->v[l->n++] = v;
+        return 0;
     }
-    if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0)
-        return OPT_HELP;
+    case OPT_K_CALL: return s->call(c->name, args, s->name, v);
+    }
+    return 2;
+}
+
+/* The option word o (with its dashes, perhaps "=VALUE") at argv[*i - 1]:
+ * found in the table and kept, its value taken from o or from argv[*i]. */
+static int option(const opt_cmd *c, const char *o, int argc, char **argv, int *i, void *args)
+{
     const char *eq = o[1] == '-' ? strchr(o, '=') : NULL;
     size_t len = eq ? (size_t)(eq - o) : strlen(o);
-    const opt_spec *s = p->specs;
+    const opt_spec *s = c->opts;
     while (s->name && !(strlen(s->name) == len && strncmp(s->name, o, len) == 0))
         s++;
     if (!s->name)
-        return unknown(p, o);
-    *name = s->name;
-    if (!s->takes) {
+        return unknown(c, o);
+    if (!s->value) {
         if (eq) {
-            fprintf(stderr, "coinsim %s: %s takes no value (got \"%s\")\n", p->cmd, s->name, o);
-            return OPT_ERROR;
+            fprintf(stderr, "coinsim %s: %s takes no value (got \"%s\")\n", c->name, s->name, o);
+            return 2;
         }
-        return OPT_OPTION;
+        return keep(c, s, args, NULL);
     }
-    if (eq) {
-        *val = eq + 1;
-        return OPT_OPTION;
+    if (eq)
+        return keep(c, s, args, eq + 1);
+    if (*i >= argc) {
+        fprintf(stderr, "coinsim %s: %s needs a value (see coinsim %s --help)\n", c->name, s->name,
+                c->name);
+        return 2;
     }
-    if (p->i >= p->argc) {
-        fprintf(stderr, "coinsim %s: %s needs a value (see coinsim %s --help)\n", p->cmd, s->name,
-                p->cmd);
-        return OPT_ERROR;
+    return keep(c, s, args, argv[(*i)++]);
+}
+
+int opt_parse(const opt_cmd *c, int argc, char **argv, void *args)
+{
+    int rest = 0, words = 0; /* rest: after "--", only words */
+    for (int i = 1; i < argc;) {
+        const char *o = argv[i++];
+        int rc;
+        if (rest || o[0] != '-' || o[1] == 0) { /* "-" is a word */
+            words++;
+            rc = c->word ? c->word(c->name, args, o) : 2;
+            if (!c->word)
+                fprintf(stderr, "coinsim %s: unexpected argument \"%s\"\n", c->name, o);
+        } else if (strcmp(o, "--") == 0) {
+            rest = 1;
+            continue;
+        } else if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) {
+            return OPT_HELP;
+        } else {
+            rc = option(c, o, argc, argv, &i, args);
+        }
+        if (rc)
+            return rc;
     }
-    *val = p->argv[p->i++];
-    return OPT_OPTION;
+    if (words < c->min_words) {
+        fprintf(stderr, "coinsim %s: %s (see coinsim %s --help)\n", c->name, c->none, c->name);
+        return 2;
+    }
+    return OPT_GO;
+}
+
+void opt_wrap(FILE *f, const char *text, int col, int indent, int width)
+{
+    int at = col, first = 1, pad = 0; /* pad: the indent is still to come */
+    for (const char *s = text; *s;) {
+        if (*s == ' ') {
+            s++;
+            continue;
+        }
+        if (*s == '\n') {
+            fputc('\n', f);
+            at = 0;
+            first = pad = 1;
+            s++;
+            continue;
+        }
+        int len = (int)strcspn(s, " \n");
+        if (!first && at + 1 + len > width) {
+            fputc('\n', f);
+            at = 0;
+            first = pad = 1;
+        }
+        if (pad) {
+            at = fprintf(f, "%*s", indent, "");
+            pad = 0;
+        }
+        if (!first)
+            at += fprintf(f, " ");
+        at += fprintf(f, "%.*s", len, s);
+        first = 0;
+        s += len;
+    }
+    fputc('\n', f);
+}
+
+/* One entry of the options list: the name and value's name, then the help
+ * from HELP_COL (on a line of its own when the name is longer). */
+static void entry(FILE *f, const char *name, const char *value, const char *help)
+{
+    int at = fprintf(f, "  %s%s%s", name, value ? " " : "", value ? value : "");
+    if (at > HELP_COL - 2) {
+        fputc('\n', f);
+        at = 0;
+    }
+    fprintf(f, "%*s", HELP_COL - at, "");
+    opt_wrap(f, help, HELP_COL, HELP_COL, WIDTH);
+}
+
+void opt_print_options(const opt_cmd *c, FILE *f)
+{
+    fputs("options:\n", f);
+    for (const opt_spec *s = c->opts; s->name; s++)
+        entry(f, s->name, s->value, s->help);
+    entry(f, "-h, --help", NULL, "this text");
 }

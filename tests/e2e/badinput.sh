@@ -225,24 +225,24 @@ else
     bad "bad input: a missing --out directory is not created"
 fi
 
-# --- an --out that cannot be made: exit 1 before running -----------------------
+# --- an --out that cannot be made: exit 5 (I/O) before running -----------------------
 
 : >"$T/plainfile"
 # The fault hook at step 0 would exit 3 if anything ran.
 COINSIM_TEST_FAULT_STEP=0 "$COINSIM" run "$S" --headless --out "$T/plainfile/sub" >"$T/out" 2>"$T/err"
 rc=$?
 want="coinsim: $T/plainfile/sub: cannot create directory: Not a directory; nothing was run"
-if [ "$rc" -ne 1 ]; then
-    bad "--out under a regular file: exit 1 before running" "expected exit 1"
+if [ "$rc" -ne 5 ]; then
+    bad "--out under a regular file: exit 5 before running" "expected exit 5"
 elif [ "$(sed -n 1p "$T/err")" != "$want" ]; then
-    bad "--out under a regular file: exit 1 before running" "expected first line: $want"
+    bad "--out under a regular file: exit 5 before running" "expected first line: $want"
 elif [ -s "$T/out" ]; then
-    bad "--out under a regular file: exit 1 before running" "expected nothing on stdout"
+    bad "--out under a regular file: exit 5 before running" "expected nothing on stdout"
 else
-    ok "--out under a regular file: exit 1 before running"
+    ok "--out under a regular file: exit 5 before running"
 fi
 
-# --out naming a regular file: exit 1, the file is left alone.
+# --out naming a regular file: exit 5, the file is left alone.
 printf 'data\n' >"$T/plainfile2"
 COINSIM_TEST_FAULT_STEP=0 "$COINSIM" run "$S" --headless --out "$T/plainfile2" >"$T/out" 2>"$T/err"
 rc=$?
@@ -250,22 +250,22 @@ case $(sed -n 1p "$T/err") in
 "coinsim: $T/plainfile2"*"; nothing was run") first_ok=1 ;;
 *) first_ok=0 ;;
 esac
-if [ "$rc" -eq 1 ] && [ $first_ok = 1 ] && [ ! -s "$T/out" ] && [ "$(cat "$T/plainfile2")" = data ]; then
-    ok "--out naming a regular file: exit 1 before running, the file untouched"
+if [ "$rc" -eq 5 ] && [ $first_ok = 1 ] && [ ! -s "$T/out" ] && [ "$(cat "$T/plainfile2")" = data ]; then
+    ok "--out naming a regular file: exit 5 before running, the file untouched"
 else
-    bad "--out naming a regular file: exit 1 before running, the file untouched" \
+    bad "--out naming a regular file: exit 5 before running, the file untouched" \
         "expected a first line \"coinsim: $T/plainfile2...; nothing was run\""
 fi
 
-# An empty --out: refused with a message, before running (exit 1 or 2).
+# An empty --out: refused with a message, before running (exit 5 or 2).
 mkdir "$T/emptyout"
 (cd "$T/emptyout" && COINSIM_TEST_FAULT_STEP=0 "$ABS" run "$ROOT/$S" --headless --out "" >"$T/out" 2>"$T/err")
 rc=$?
-if { [ "$rc" -eq 1 ] || [ "$rc" -eq 2 ]; } && sed -n 1p "$T/err" | grep -q '^coinsim' && [ ! -s "$T/out" ] &&
+if { [ "$rc" -eq 5 ] || [ "$rc" -eq 2 ]; } && sed -n 1p "$T/err" | grep -q '^coinsim' && [ ! -s "$T/out" ] &&
     [ -z "$(ls -A "$T/emptyout")" ]; then
-    ok "--out \"\": refused with a message (exit 1 or 2), nothing run or written"
+    ok "--out \"\": refused with a message (exit 5 or 2), nothing run or written"
 else
-    bad "--out \"\": refused with a message (exit 1 or 2), nothing run or written"
+    bad "--out \"\": refused with a message (exit 5 or 2), nothing run or written"
 fi
 
 # "files replaced only when complete": if one of them cannot take its name
@@ -276,17 +276,17 @@ mkdir -p "$T/prev/runs.csv"
 printf '%s\n' "$PRIOR" >"$T/prev/summary.csv"
 "$COINSIM" run "$S" --headless --runs 2 --out "$T/prev" >"$T/out" 2>"$T/err"
 rc=$?
-if [ "$rc" -ne 1 ]; then
-    bad "--out whose runs.csv is a directory: exit 1, no file replaced" "expected exit 1"
+if [ "$rc" -ne 5 ]; then
+    bad "--out whose runs.csv is a directory: exit 5, no file replaced" "expected exit 5"
 elif ! grep -q "^coinsim: $T/prev/runs.csv[: ].*; no output file was replaced\$" "$T/err"; then
-    bad "--out whose runs.csv is a directory: exit 1, no file replaced" "expected a message naming runs.csv"
+    bad "--out whose runs.csv is a directory: exit 5, no file replaced" "expected a message naming runs.csv"
 elif [ "$(cat "$T/prev/summary.csv")" != "$PRIOR" ] || [ -e "$T/prev/timeseries.csv" ]; then
-    bad "--out whose runs.csv is a directory: exit 1, no file replaced" \
+    bad "--out whose runs.csv is a directory: exit 5, no file replaced" \
         "summary.csv or timeseries.csv was replaced: $(ls -A "$T/prev" | tr '\n' ' ')"
 elif [ -n "$(ls -A "$T/prev" | grep '^\.')" ]; then
-    bad "--out whose runs.csv is a directory: exit 1, no file replaced" "temporary files left"
+    bad "--out whose runs.csv is a directory: exit 5, no file replaced" "temporary files left"
 else
-    ok "--out whose runs.csv is a directory: exit 1, no file replaced"
+    ok "--out whose runs.csv is a directory: exit 5, no file replaced"
 fi
 
 [ "$fails" -eq 0 ]

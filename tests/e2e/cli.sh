@@ -185,6 +185,39 @@ else
     notok "each of the $n options the commands' help texts document is taken as --option=VALUE" "refused:$unknown"
 fi
 
+# Every help text is made from the command's table: an options list, then
+# the exit statuses the command may end with, one a line; no line is wider
+# than 79 columns. coinsim --help lists every status, as README.md does.
+helps_ok() {
+    for c in run tour compare sweep replay bench validate; do
+        "$COINSIM" "$c" --help >"$T/h" || { echo "$c --help: exit $?"; return 1; }
+        grep -qx 'options:' "$T/h" || { echo "$c: no options list"; return 1; }
+        grep -qx '  -h, --help        this text' "$T/h" || { echo "$c: no -h, --help line"; return 1; }
+        [ "$(sed -n '/^exit status:$/,$p' "$T/h" | sed -n 2p | cut -c1-7)" = "  0    " ] ||
+            { echo "$c: no exit status list starting with 0"; return 1; }
+        wide=$(awk 'length > 79 { print FILENAME ": " length " columns: " $0 }' "$T/h")
+        [ -z "$wide" ] || { echo "$c: $wide"; return 1; }
+    done
+    for st in 2 3 4 5 130 143; do
+        grep -q "^  $st " "$T/run_help" || { echo "run --help: no status $st"; return 1; }
+    done
+    [ "$(sed -n '/^exit status:$/,$p' "$T/validate_help" | grep -c '^  [0-9]')" -eq 2 ] ||
+        { echo "validate --help lists other statuses than 0 and 2"; return 1; }
+    "$COINSIM" --help >"$T/h"
+    for st in 0 1 2 3 4 5 130 143; do
+        grep -q "^  $st  *[a-z(]" "$T/h" || { echo "coinsim --help: no status $st"; return 1; }
+        grep -q "^| $st |\|^| [0-9, ]*$st[0-9, ]* |" README.md || { echo "README.md: no row for status $st"; return 1; }
+    done
+}
+check "every help text: options and exit statuses from the tables, no line over 79 columns; README lists every status" helps_ok
+
+run "$COINSIM" sweep "$GOOD" --vary a=1 --vary b=1 --vary c=1 --vary d=1 --vary e=1 --vary f=1 --vary g=1 --vary h=1 --vary i=1
+expect_fail "sweep: a ninth --vary: exit 2" 2 'coinsim sweep: more than 8 --vary options'
+run "$COINSIM" run "$GOOD" --threads=0
+expect_fail "run --threads=0: exit 2, the range named" 2 'coinsim run: --threads "0": expected a whole number from 1 to 256'
+run "$COINSIM" compare "$GOOD" --set-b commission=0.4 --max-runs 1
+expect_fail "compare --max-runs 1: exit 2, the range named" 2 'coinsim compare: --max-runs "1": expected a whole number from 2 to 1000000'
+
 run "$COINSIM" validate "$GOOD" --runs 3
 expect_fail "validate: a run-only option is unknown: exit 2" 2 \
     'coinsim validate: unknown option "--runs" (see coinsim validate --help)'

@@ -133,6 +133,15 @@ for b in base same reseeded; do
     }
     check "compare base $b: first line names A, B, runs and seed; the verdict says no difference at all; no Pairing line" self_text
 done
+# B's runs and seed are A's through the one change mechanism, and are not
+# changes the user made: the sides name none.
+sides_plain() {
+    [ "$(sed -n 2,3p "$T/out")" = "$(printf '  A = %s (base)\n  B = %s (reseeded)' $F/base $F/reseeded)" ] ||
+        { echo "sides: $(sed -n 2,3p "$T/out" | tr '\n' '|')"; return 1; }
+    [ "$(sed -n 2p "$T/self_reseeded/compare.csv")" = "# B = $F/reseeded (reseeded)" ] ||
+        { echo "compare.csv: $(sed -n 2p "$T/self_reseeded/compare.csv")"; return 1; }
+}
+check "compare base reseeded: B runs on A's seed and runs, and neither side names a change" sides_plain
 
 # =========================================== a commission change: demand fixed
 
@@ -641,5 +650,30 @@ refused "compare --until-ci 0" \
 refused "compare --until-ci with batches of 1 run" \
     'coinsim compare: --until-ci needs batches of at least 2 runs' \
     "$COINSIM" compare $B $F/price --until-ci 5 --runs 1
+
+# ======================================================= files: exit 5 (I/O)
+
+# An --out that cannot be made: exit 5 before anything runs, nothing on
+# stdout. One whose file cannot take its name (compare.csv, sweep.csv a
+# directory): exit 5 after the runs, the table printed, no "wrote" line.
+: >"$T/plain"
+for cmd in "compare $B --set-b commission=0.4" "sweep $B --vary commission=0.3,0.4"; do
+    c=${cmd%% *}
+    # shellcheck disable=SC2086 # the command's words
+    run "$COINSIM" $cmd --runs 2 --out "$T/plain/sub"
+    check "$c --out under a regular file: exit 5 before running" exit_is 5 \
+        "coinsim: $T/plain/sub: cannot create directory: Not a directory; nothing was run"
+    rm -rf "$T/o5" && mkdir -p "$T/o5/$c.csv"
+    # shellcheck disable=SC2086
+    run "$COINSIM" $cmd --runs 2 --out "$T/o5"
+    io_late() {
+        [ "$rc" -eq 5 ] || { echo "exit $rc"; return 1; }
+        grep -q "^coinsim: $T/o5/$c.csv" "$T/err" || { echo "stderr: $(head -n 2 "$T/err")"; return 1; }
+        grep -q "^$c: " "$T/out" || { echo "no table on stdout"; return 1; }
+        ! grep -q '^wrote ' "$T/out" || { echo "a wrote line"; return 1; }
+        [ -d "$T/o5/$c.csv" ] && [ "$(ls -A "$T/o5")" = "$c.csv" ] || { echo "files: $(ls -A "$T/o5")"; return 1; }
+    }
+    check "$c with $c.csv a directory: exit 5 after the runs, the table printed, nothing written" io_late
+done
 
 [ "$fails" -eq 0 ]

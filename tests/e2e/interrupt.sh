@@ -164,15 +164,16 @@ else
     notok "SIGINT without --out: status 130, \"nothing was written\""
 fi
 
-# --- while the event log is being written: after the runs ----------------------------
+# --- while the event log is being written: as its run goes ---------------------------
 
 prior summary.csv
 rm -f "$T/ev.csv"
 start "$COINSIM" run scenarios/promo-bonus --headless --runs 1 --threads 1 --out "$T/prev" --events "$T/ev.csv"
-# Held as soon as the log's temporary file appears.
+# The log is written by the run it records, from its first step: held as
+# soon as the log's temporary file appears, the run is under way.
 appears "$T/.ev.csv.*"
 held INT
-want="coinsim: interrupted while writing the event log (all 1 runs were done); nothing was written to $T/prev (files already there are unchanged) and $T/ev.csv was not written"
+want="coinsim: interrupted after 0 of 1 runs; nothing was written to $T/prev (files already there are unchanged) and $T/ev.csv was not written"
 name="SIGINT while the event log is written: status 130, neither file written, no temporary file left"
 if [ "$rc" -eq 130 ] && [ "$(first_line)" = "$want" ] && prior_intact summary.csv && [ ! -e "$T/ev.csv" ] &&
     [ -z "$(ls -A "$T" | grep '^\.ev\.csv')" ]; then

@@ -3,7 +3,7 @@
 # and refuses one past it with a message naming the bound; totals past
 # int64 fail the run loudly (exit 1) and write nothing; a job too large
 # for memory (ulimit -v) fails up front with "needs about X MB for N
-# viewers" and exit 1, also before the dashboard would take the terminal.
+# viewers" and exit 4, also before the dashboard would take the terminal.
 # Run from the repository root with COINSIM set to the binary:
 #   COINSIM=./coinsim sh tests/e2e/limits.sh
 set -u
@@ -148,11 +148,11 @@ rm -rf "$T/prev" && mkdir "$T/prev" && printf 'metric,mean\nkeep,me\n' >"$T/prev
 (ulimit -v 300000 && exec "$COINSIM" run scenarios/bench-10m --headless --runs 2 --threads 2 --out "$T/prev") \
     >"$T/out" 2>"$T/err"
 rc=$?
-if [ "$rc" -eq 1 ] && grep -q "$need_re" "$T/err" && [ "$(wc -l <"$T/err")" -eq 1 ] &&
+if [ "$rc" -eq 4 ] && grep -q "$need_re" "$T/err" && [ "$(wc -l <"$T/err")" -eq 1 ] &&
     [ "$(ls -A "$T/prev")" = summary.csv ] && [ ! -s "$T/out" ]; then
-    ok "10M viewers on 2 threads under ulimit -v 300 MB: exit 1 up front, \"needs about X MB for N viewers\""
+    ok "10M viewers on 2 threads under ulimit -v 300 MB: exit 4 up front, \"needs about X MB for N viewers\""
 else
-    notok "10M viewers on 2 threads under ulimit -v 300 MB: exit 1 up front, \"needs about X MB for N viewers\""
+    notok "10M viewers on 2 threads under ulimit -v 300 MB: exit 4 up front, \"needs about X MB for N viewers\""
 fi
 
 # compare and sweep check the same way, before running.
@@ -160,10 +160,10 @@ for cmd in "compare scenarios/bench-10m scenarios/bench-10m" "sweep scenarios/be
     # shellcheck disable=SC2086 # the command's words
     (ulimit -v 300000 && exec "$COINSIM" $cmd --runs 2 --threads 2) >"$T/out" 2>"$T/err"
     rc=$?
-    if [ "$rc" -eq 1 ] && grep -q "$need_re" "$T/err" && [ ! -s "$T/out" ]; then
-        ok "${cmd%% *} under ulimit -v 300 MB: exit 1 up front, \"needs about X MB\""
+    if [ "$rc" -eq 4 ] && grep -q "$need_re" "$T/err" && [ ! -s "$T/out" ]; then
+        ok "${cmd%% *} under ulimit -v 300 MB: exit 4 up front, \"needs about X MB\""
     else
-        notok "${cmd%% *} under ulimit -v 300 MB: exit 1 up front, \"needs about X MB\""
+        notok "${cmd%% *} under ulimit -v 300 MB: exit 4 up front, \"needs about X MB\""
     fi
 done
 
@@ -239,10 +239,10 @@ if command -v tmux >/dev/null 2>&1; then
     done
     tm capture-pane -p >"$T/screen"
     tm kill-server >/dev/null 2>&1
-    if grep -q '^EXIT=1$' "$T/screen" && grep -q 'needs about' "$T/screen" && [ "$(sed -n 1p "$T/screen" | cut -c1-16)" = "coinsim: bench-1" ]; then
-        ok "dashboard under ulimit -v 300 MB: the message on a plain terminal, exit 1"
+    if grep -q '^EXIT=4$' "$T/screen" && grep -q 'needs about' "$T/screen" && [ "$(sed -n 1p "$T/screen" | cut -c1-16)" = "coinsim: bench-1" ]; then
+        ok "dashboard under ulimit -v 300 MB: the message on a plain terminal, exit 4"
     else
-        notok "dashboard under ulimit -v 300 MB: the message on a plain terminal, exit 1" "screen: $(head -n 3 "$T/screen" | tr '\n' '|')"
+        notok "dashboard under ulimit -v 300 MB: the message on a plain terminal, exit 4" "screen: $(head -n 3 "$T/screen" | tr '\n' '|')"
     fi
 else
     notok "tmux is installed (the dashboard test needs it)"

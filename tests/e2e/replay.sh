@@ -498,4 +498,23 @@ else
         "left: $(find "$T/had" | tr '\n' ' ')"
 fi
 
+# Files that cannot be written: exit 5. An --out under a regular file is
+# refused before the log is read; a replay.csv that cannot take its name
+# (a directory of that name) fails after it, with no other file replaced.
+: >"$T/plain"
+run "$COINSIM" replay "$TLOG" --scenario "$TINY" --out "$T/plain/sub"
+if [ "$rc" -eq 5 ] && [ "$(sed -n 1p "$T/err")" = "coinsim: $T/plain/sub: cannot create directory: Not a directory; nothing was replayed" ] &&
+    [ ! -s "$T/out" ]; then
+    ok "replay --out under a regular file: exit 5, nothing replayed"
+else
+    notok "replay --out under a regular file: exit 5, nothing replayed"
+fi
+mkdir -p "$T/r5/replay.csv"
+run "$COINSIM" replay "$TLOG" --scenario "$TINY" --out "$T/r5"
+if [ "$rc" -eq 5 ] && grep -q "^coinsim: $T/r5/replay.csv" "$T/err" && [ "$(ls -A "$T/r5")" = replay.csv ]; then
+    ok "replay with replay.csv a directory: exit 5, no output file written"
+else
+    notok "replay with replay.csv a directory: exit 5, no output file written" "files: $(ls -A "$T/r5" | tr '\n' ' ')"
+fi
+
 [ "$fails" -eq 0 ]

@@ -400,7 +400,51 @@ fi
 COINSIM_TEST_FAULT_STEP=$STEPS run "$COINSIM" run "$S" --headless --runs 1 --check
 if [ "$rc" -eq 0 ]; then ok "fault step beyond the last step: exit 0"; else notok "fault step beyond the last step: exit 0"; fi
 
-# Stopping by a signal (SIGINT, SIGTERM, twice) is tested in interrupt.sh.
+# Stopping by a signal (SIGINT, SIGTERM, twice) is tested in interrupt.sh;
+# bench, which times each scenario in a child process, below.
+
+# --- bench: a signal stops the child's runs too --------------------------------
+
+# bench_child: the pid of bench's child once it catches SIGTERM (bit 15 of
+# SigCgt in /proc/PID/status: it is simulating); polls for up to 120 s,
+# fails if bench ended first.
+bench_child() {
+    n=0
+    while [ $n -lt 1200 ] && kill -0 "$pid" 2>/dev/null; do
+        for c in $(pgrep -P "$pid" 2>/dev/null); do
+            cgt=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$c/status" 2>/dev/null)
+            low=${cgt#"${cgt%????}"}
+            [ -n "$low" ] && [ $((0x$low & 0x4000)) -ne 0 ] && { child=$c; return 0; }
+        done
+        sleep 0.1
+        n=$((n + 1))
+    done
+    return 1
+}
+for sig in TERM INT; do
+    want=$([ $sig = TERM ] && echo 143 || echo 130)
+    name="bench, SIG$sig while a scenario is timed: exit $want, the child stopped, one line saying so"
+    "$COINSIM" bench scenarios/bench-mc >"$T/out" 2>"$T/err" &
+    pid=$!
+    child=
+    if bench_child; then
+        kill -$sig "$pid"
+        wait "$pid"
+        rc=$?
+        last=$(tail -n 1 "$T/err")
+        want_line="coinsim: interrupted while timing scenarios/bench-mc (the rows above are complete); nothing was written"
+        if [ "$rc" -eq "$want" ] && [ "$last" = "$want_line" ] && ! kill -0 "$child" 2>/dev/null &&
+            [ "$(wc -l <"$T/out")" -eq 1 ]; then
+            ok "$name"
+        else
+            notok "$name" "expected exit $want, last line: $want_line"
+        fi
+    else
+        wait "$pid"
+        rc=$?
+        notok "$name" "bench's child never got ready"
+    fi
+done
 
 # --- format tolerance: CRLF and a BOM give the same results -------------------
 

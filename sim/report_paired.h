@@ -1,0 +1,28 @@
+/* report_paired — the output files of paired jobs: compare.csv (A and B
+ * run by run) and sweep.csv (a grid's points), written atomically through
+ * afile.h with the cells of csvwrite.h. */
+#ifndef COINSIM_REPORT_PAIRED_H
+#define COINSIM_REPORT_PAIRED_H
+
+#include <stddef.h>
+
+#include "compare.h"
+#include "sweep.h"
+
+/* compare.csv in dir: three comment lines (side[0], side[1]: what A and B
+ * were, "A = DIR (NAME) changed by ..."; side[2]: how they ran), then
+ * metric,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,rel_change,
+ * significant with a row a metric. Returns a sim_status: SIM_OK; SIM_IO
+ * with msg; SIM_STOPPED when interrupted before it took its name. */
+int report_paired_compare(const char *dir, const cmp_result *r, const char *const side[3],
+                          char *msg, size_t n);
+
+/* sweep.csv in dir: the axes' targets, then M_mean,M_ci95_low,M_ci95_high
+ * for the key metrics (cash in, platform cash, net payouts, store fees,
+ * purchases, payers, ARPPU, creators' share, take rate) and objective when
+ * it is a metric (>= 0) not among them; a row a point, the first axis
+ * varying slowest. Returns a sim_status as report_paired_compare. */
+int report_paired_sweep(const char *dir, const sweep_result *r, const sweep_axis *axes,
+                        int objective, char *msg, size_t n);
+
+#endif
