@@ -63,7 +63,7 @@ static int batch(const scenario *s, const cmp_opts *o, int64_t first, int64_t k,
     mo.runs = k;
     mo.first = first;
     mo.threads = o->threads;
-    mo.stop = o->stop;
+    mo.hooks.stop = o->hooks.stop;
     mo.fault_step = -1;
     mc_result *r;
     int st = mc_run(s, &mo, &r, msg, n);
@@ -100,8 +100,8 @@ int compare_run(const scenario *a, const scenario *b, const cmp_opts *o, cmp_res
         int64_t k = o->runs;
         if (r->runs + k > cap)
             k = cap - r->runs;
-        if (o->progress)
-            o->progress(o->ud, r->runs, cap);
+        if (o->hooks.progress)
+            o->hooks.progress(o->hooks.ud, r->runs, cap);
         int st = batch(a, o, r->runs + 1, k, &r->a, r->runs, msg, n), side = 0;
         if (st == SIM_OK) {
             side = 1;
@@ -129,8 +129,8 @@ int compare_run(const scenario *a, const scenario *b, const cmp_opts *o, cmp_res
         if (r->runs >= cap)
             break;
     }
-    if (o->progress)
-        o->progress(o->ud, r->runs, r->runs);
+    if (o->hooks.progress)
+        o->hooks.progress(o->hooks.ud, r->runs, r->runs);
     *out = r;
     return SIM_OK;
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "kpi.h"
+#include "run.h"
 #include "scenario.h"
 
 typedef struct cmp_metric {
@@ -41,9 +42,7 @@ typedef struct cmp_opts {
                                    of its mean, or max_runs */
     int metric;
     int64_t max_runs;
-    void (*progress)(void *ud, int64_t done, int64_t total);
-    void *ud;
-    atomic_int *stop;
+    run_hooks hooks; /* progress (pairs of runs), stop, ud: see run.h */
 } cmp_opts;
 
 /* Run A and B (which must have the same seed) and compare them. Returns an

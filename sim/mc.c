@@ -10,7 +10,7 @@
 int mc_one(const scenario *s, uint64_t run, const mc_opts *o, run_result *res, kpi_step *ts,
            int64_t *packs, char *msg, size_t n)
 {
-    run_hooks h = {.stop = o->stop};
+    run_hooks h = {.stop = o->hooks.stop};
     return pool_unit(s, run, o->check, o->fault_step, res, ts, packs, &h, msg, n);
 }
 
@@ -42,7 +42,6 @@ int mc_run(const scenario *s, const mc_opts *o, mc_result **out, char *msg, size
         mc_result_free(r);
         return SIM_NOMEM;
     }
-    run_hooks h = {.progress = o->progress, .stop = o->stop, .ud = o->ud};
     pool_job j = {
         .variants = &s,
         .nvariants = 1,
@@ -54,7 +53,7 @@ int mc_run(const scenario *s, const mc_opts *o, mc_result **out, char *msg, size
         .res = r->res,
         .rows = r->ts,
         .packs = r->packs,
-        .hooks = &h,
+        .hooks = &o->hooks,
         .watch = o->watch,
         .watch_run = o->watch_run,
     };

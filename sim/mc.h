@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "kpi.h"
+#include "run.h"
 #include "scenario.h"
 #include "status.h"
 
@@ -19,15 +20,15 @@ typedef struct mc_opts {
     int threads;   /* >= 1 */
     int check;     /* check the ledger after every step */
     /* Called about ten times a second from the calling thread. */
-    void (*progress)(void *ud, int64_t done, int64_t total);
-    void *ud;
-    atomic_int *stop;   /* set to non-zero to stop early: checked
-                                 * before every step of every run */
+    /* progress (runs done of all), stop (set non-zero to stop early:
+     * checked before every step of every run) and ud, from the calling
+     * thread; see run.h */
+    run_hooks hooks;
     int64_t fault_step; /* tests only: break the ledger at this step (-1 never) */
     /* The hooks of one run, watch_run (its events, its steps), called
      * from the thread that runs it: the event log is written this way,
      * from the run being simulated, never by simulating it again. */
-    const struct run_hooks *watch;
+    const run_hooks *watch;
     uint64_t watch_run;
 } mc_opts;
 

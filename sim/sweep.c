@@ -123,7 +123,6 @@ int sweep_run(scenario *const *pts, const sweep_axis *axes, size_t naxes, size_t
     for (size_t p = 0; p < npoints; p++)
         pick_of(axes, naxes, p, &r->pick[p * naxes]);
 
-    run_hooks h = {.progress = o->progress, .stop = o->stop, .ud = o->ud};
     pool_job j = {
         .variants = (const scenario *const *)pts,
         .nvariants = npoints,
@@ -132,7 +131,7 @@ int sweep_run(scenario *const *pts, const sweep_axis *axes, size_t naxes, size_t
         .threads = o->threads,
         .fault_step = -1,
         .res = r->res,
-        .hooks = &h,
+        .hooks = &o->hooks,
     };
     int st = pool_run(&j, msg, n);
     if (st != SIM_OK) {

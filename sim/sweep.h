@@ -13,6 +13,7 @@
 
 #include "diag.h"
 #include "kpi.h"
+#include "run.h"
 #include "scenario.h"
 
 typedef struct sweep_axis {
@@ -24,9 +25,7 @@ typedef struct sweep_axis {
 typedef struct sweep_opts {
     int64_t runs;
     int threads;
-    void (*progress)(void *ud, int64_t done, int64_t total); /* in runs */
-    void *ud;
-    atomic_int *stop;
+    run_hooks hooks; /* progress (runs of all points), stop, ud: see run.h */
 } sweep_opts;
 
 typedef struct sweep_result {

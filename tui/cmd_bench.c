@@ -168,7 +168,7 @@ static void child(const char *dir, int threads, int fd)
     o.runs = s->t.p.runs;
     o.threads = threads;
     o.fault_step = -1;
-    o.stop = &cli_stop;
+    o.hooks.stop = &cli_stop;
     mc_result *r;
     char msg[600];
     double t0 = now();

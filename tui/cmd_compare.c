@@ -325,8 +325,8 @@ static int compare(const compare_args *a, scenario *const s[2], int metric)
     co.until_ci = a->until;
     co.metric = metric;
     co.max_runs = a->max_runs < co.runs ? co.runs : a->max_runs;
-    co.progress = isatty(STDERR_FILENO) ? progress : NULL;
-    co.stop = &cli_stop;
+    co.hooks.progress = isatty(STDERR_FILENO) ? progress : NULL;
+    co.hooks.stop = &cli_stop;
     /* A and B run one after the other, a batch at a time: the larger of
      * the two, with every run's totals kept. */
     int64_t most = a->until > 0 ? co.max_runs : co.runs;

@@ -9,6 +9,7 @@
 #include "../sim/mc.h"
 #include "../sim/replay.h"
 #include "../sim/report.h"
+#include "../sim/run.h"
 #include "../sim/scenario.h"
 #include "../sim/status.h"
 #include "cli.h"
@@ -101,30 +102,20 @@ static void write_counts(FILE *f, const void *ud)
 }
 
 /* What-if mode (cash-outs capped, not refused) when a --set changes a
- * parameter replay recomputes from; others (steps, viewers, ...) only
- * describe the log. */
-static int whatif(const opt_list *sets)
+ * field replay recomputes money from (the schema marks them); others
+ * (steps, viewers, ...) only describe the log. */
+static int whatif(const scenario *s, const opt_list *sets)
 {
-    static const char *const recomputed[] = {
-        "commission=",      "coin_value_usd=",     "usd_per_diamond=",
-        "store_fee_app=",   "store_fee_web=",      "payout_fee_usd=",
-        "payout_fee_rate=", "min_withdrawal_usd=", "daily_withdrawal_limit_usd="};
-    int yes = 0;
-    for (int i = 0; i < sets->n; i++) {
-        const char *t = strncmp(sets->v[i], "params.", 7) == 0 ? sets->v[i] + 7 : sets->v[i];
-        for (size_t k = 0; k < sizeof recomputed / sizeof recomputed[0]; k++)
-            if (strncmp(t, recomputed[k], strlen(recomputed[k])) == 0)
-                yes = 1;
-        if (strncmp(sets->v[i], "packs.", 6) == 0 && strstr(sets->v[i], ".price_usd="))
-            yes = 1;
-    }
-    return yes;
+    for (int i = 0; i < sets->n; i++)
+        if (scenario_target_recomputed(s, sets->v[i]))
+            return 1;
+    return 0;
 }
 
 /* A replay under way: the log's one run as a run's results. */
 typedef struct played {
     mc_result mr;
-    replay *r;
+    source *src; /* the log, replayed */
     diag d;
 } played;
 
@@ -147,46 +138,43 @@ static int played_init(played *p, const scenario *s)
 static void played_free(played *p)
 {
     diag_clear(&p->d);
-    replay_free(p->r);
+    source_free(p->src);
     free(p->mr.res);
     free(p->mr.ts);
     free(p->mr.packs);
 }
 
-/* The engine's part of replay: the log through the ledger, a step at a
- * time, into p->mr. Returns 0, or an exit status after a message (the
- * log's problems are left in p->d). */
+/* The engine's part of replay: the log as a source, driven through the
+ * run loop (checked, summed) into p->mr. Returns 0, or an exit status
+ * after a message (the log's problems are left in p->d). */
 static int play(const scenario *s, const replay_args *a, int what_if, played *p)
 {
     char msg[1024], when[100];
-    int64_t steps = s->t.p.steps;
     replay_opts ro = {a->lenient, what_if};
-    if (!(p->r = replay_open(s, a->log, &ro, &p->d))) {
+    replay *r = replay_open(s, a->log, &ro, &p->d);
+    if (!r || !(p->src = source_replay(r, &p->d))) {
         if (!p->d.n)
             fprintf(stderr, "coinsim: out of memory\n");
         return p->d.n ? CLI_BADINPUT : CLI_NOMEM;
     }
     cli_catch_signals();
-    for (int64_t st = 0; st < steps; st++) {
-        if (cli_stop) {
-            snprintf(when, sizeof when, "after %lld of %lld steps", (long long)st,
-                     (long long)steps);
-            return cli_interrupted(when, a->out, NULL, NULL);
-        }
-        if (replay_step(p->r, &p->mr.ts[st], &p->d) < 0)
-            return CLI_BADINPUT;
-        if ((a->check || st == steps - 1) && replay_check(p->r, msg, sizeof msg) < 0) {
-            fprintf(stderr, "coinsim: ledger identity broken in the replay after step %lld: %s\n",
-                    (long long)st, msg);
-            return CLI_LEDGER;
-        }
+    run_hooks h = {.stop = &cli_stop};
+    run_loop loop;
+    run_init(&loop, p->src, p->mr.ts, &h);
+    loop.check = a->check;
+    int st = run_all(&loop, &p->mr.res[0], p->mr.packs, msg, sizeof msg);
+    switch (st) {
+    case SIM_OK: return 0;
+    case SIM_BADINPUT: return CLI_BADINPUT;
+    case SIM_STOPPED:
+        snprintf(when, sizeof when, "after %lld of %lld steps",
+                 (long long)source_steps_done(p->src), (long long)s->t.p.steps);
+        return cli_interrupted(when, a->out, NULL, NULL);
+    default:
+        fprintf(stderr, "coinsim: %s%s\n", msg,
+                a->out && st == SIM_NOMEM ? "; no output file was written" : "");
+        return cli_exit(st);
     }
-    if (replay_result(p->r, p->mr.ts, steps, &p->mr.res[0], p->mr.packs) < 0) {
-        fprintf(stderr, "coinsim: out of memory summing up the replay%s\n",
-                a->out ? "; no output file was written" : "");
-        return CLI_NOMEM;
-    }
-    return 0;
 }
 
 /* What replay met besides the figures, each line only when it met some. */
@@ -225,7 +213,7 @@ static int report(const scenario *s, const replay_args *a, int what_if, const pl
 {
     char msg[1024];
     int rc = 0;
-    const replay_counts *k = replay_get_counts(p->r);
+    const replay_counts *k = replay_get_counts(source_replay_of(p->src));
     if (a->out &&
         report_write_with(a->out, s, &p->mr, "replay.csv", write_counts, k, msg, sizeof msg) < 0) {
         if (cli_stop)
@@ -253,7 +241,7 @@ static int headless(const scenario *s, const replay_args *a)
         free(made);
         return CLI_IO;
     }
-    int what_if = whatif(&a->sets);
+    int what_if = whatif(s, &a->sets);
     played p;
     int rc = played_init(&p, s);
     if (rc == 0)

@@ -317,8 +317,8 @@ static int headless(const scenario *s, const run_args *a)
     /* Tests of exit status 3 break the ledger on purpose at this step. */
     const char *fault = getenv("COINSIM_TEST_FAULT_STEP");
     o.fault_step = fault ? atoll(fault) : -1;
-    o.progress = isatty(STDERR_FILENO) ? progress : NULL;
-    o.stop = &cli_stop;
+    o.hooks.progress = isatty(STDERR_FILENO) ? progress : NULL;
+    o.hooks.stop = &cli_stop;
     cli_catch_signals();
     mc_result *r = NULL;
     const char *wrote = NULL;

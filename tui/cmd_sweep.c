@@ -431,8 +431,8 @@ static int sweep(const sweep_args *a, job *j)
     memset(&o, 0, sizeof o);
     o.runs = j->base->t.p.runs;
     o.threads = cli_threads(a->threads, (int64_t)j->npoints * o.runs);
-    o.progress = isatty(STDERR_FILENO) ? bar : NULL;
-    o.stop = &cli_stop;
+    o.hooks.progress = isatty(STDERR_FILENO) ? bar : NULL;
+    o.hooks.stop = &cli_stop;
     /* A run in progress a thread, of the largest point; every run's totals. */
     size_t big = 0;
     for (size_t p = 1; p < j->npoints; p++)

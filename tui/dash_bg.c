@@ -115,9 +115,9 @@ int dash_bg_start(dash_bg *g, const scenario *s, int threads, char *msg, size_t 
     }
     j->o.runs = s->t.p.runs;
     j->o.threads = threads;
-    j->o.progress = job_progress;
-    j->o.ud = j;
-    j->o.stop = &j->stop;
+    j->o.hooks.progress = job_progress;
+    j->o.hooks.ud = j;
+    j->o.hooks.stop = &j->stop;
     j->o.fault_step = -1;
     atomic_init(&j->finished, 0);
     atomic_init(&j->done, 0);

@@ -1,5 +1,4 @@
 /* coinsim — simulate a live-gift coin economy. */
-#include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,8 +73,7 @@ static int unknown(const char *what, const char *name)
 
 int main(int argc, char **argv)
 {
-    /* GSL's default handler aborts; the engine checks every return. */
-    gsl_set_error_handler_off();
+    /* (GSL's error handler: the library turns it off itself, sim/setup.h.) */
     if (argc < 2) {
         print_usage(stderr);
         return CLI_BADINPUT;

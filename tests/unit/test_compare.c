@@ -75,7 +75,7 @@ static cmp_result *compare(const scenario *a, const scenario *b, int64_t runs, i
     return r;
 }
 
-static mc_result *run_all(const scenario *s, int64_t runs, int threads)
+static mc_result *mc_all(const scenario *s, int64_t runs, int threads)
 {
     mc_opts o;
     mc_result *r = NULL;
@@ -204,7 +204,7 @@ static void test_commission_leaves_demand_identical(void **state)
 
     /* Step by step, through mc_run (the runs compare makes are the runs
      * `coinsim run` makes: the same run numbers, the same bytes). */
-    mc_result *ra = run_all(a, 6, 2), *rb = run_all(b, 6, 2);
+    mc_result *ra = mc_all(a, 6, 2), *rb = mc_all(b, 6, 2);
     assert_memory_equal(ra->res, r->a, 6 * sizeof *r->a);
     assert_memory_equal(rb->res, r->b, 6 * sizeof *r->b);
     for (int64_t j = 0; j < ra->runs * ra->steps; j++) {
@@ -246,7 +246,7 @@ static void test_price_change_pairs(void **state)
     exact_zero(r, TS_ACTIVE_VIEWERS, "app330 $6.99");
     exact_zero(r, TS_LIVE_CREATORS, "app330 $6.99");
 
-    mc_result *ra = run_all(a, n, 2), *rb = run_all(b, n, 2);
+    mc_result *ra = mc_all(a, n, 2), *rb = mc_all(b, n, 2);
     for (int64_t j = 0; j < n * ra->steps; j++) {
         assert_int_equal(ra->ts[j].v[TS_ACTIVE_VIEWERS], rb->ts[j].v[TS_ACTIVE_VIEWERS]);
         assert_int_equal(ra->ts[j].v[TS_LIVE_CREATORS], rb->ts[j].v[TS_LIVE_CREATORS]);
@@ -358,7 +358,7 @@ static void logit_probs(const double price[3], double p[4])
  * each checked against p. */
 static void logit_shares(const char *label, const scenario *s, const double price_usd[3], double share[4])
 {
-    mc_result *r = run_all(s, s->t.p.runs, 2);
+    mc_result *r = mc_all(s, s->t.p.runs, 2);
     double cnt[4] = {0}, p[4];
     assert_int_equal(r->npacks, 3);
     for (int64_t i = 0; i < r->runs; i++) {

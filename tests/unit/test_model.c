@@ -93,7 +93,7 @@ static world *open_world(const scenario *s, uint64_t run, evlog *log)
 }
 
 /* Run every run of s through mc_run (2 threads) and return the results. */
-static mc_result *run_all(const scenario *s, int64_t runs)
+static mc_result *mc_all(const scenario *s, int64_t runs)
 {
     mc_opts o = {0};
     mc_result *r = NULL;
@@ -150,7 +150,7 @@ static void test_poisson_coins_gifted(void **state)
     (void)state;
     scenario *s = load("sure", NULL);
     const double V = 2000, lambda = 2, steps = 10, R = 10;
-    mc_result *r = run_all(s, (int64_t)R);
+    mc_result *r = mc_all(s, (int64_t)R);
     double mu = R * V * lambda * steps;
 
     near("coins gifted, all runs", total(r, TS_COINS_GIFTED), mu, sqrt(mu));
@@ -178,7 +178,7 @@ static void test_poisson_coins_gifted(void **state)
 static void logit_case(const char *label, double U, int64_t q, const char *a, const char *b, const char *c, const char *d)
 {
     scenario *s = load("logit", a, b, c, d, NULL);
-    mc_result *r = run_all(s, s->t.p.runs);
+    mc_result *r = mc_all(s, s->t.p.runs);
     double N = 0, B = total(r, TS_GIFTS), p = 1.0 / (1.0 + exp(-U));
     for (int64_t i = 0; i < r->runs; i++)
         N += (double)r->res[i].intents;
@@ -573,7 +573,7 @@ static void test_timeline_packs(void **state)
 static void active_case(const char *label, const char *set1, const char *set2)
 {
     scenario *s = load("sure", "segments.all.p_active=0.3", "steps=50", "runs=4", set1, set2, NULL);
-    mc_result *r = run_all(s, 4);
+    mc_result *r = mc_all(s, 4);
     const double V = 2000, p = 0.3, M = 50 * 4;
     double t = total(r, TS_ACTIVE_VIEWERS), s2 = V * p * (1 - p), kappa = (1 - 6 * p * (1 - p)) / s2;
     char what[96];
@@ -603,7 +603,7 @@ static void test_live_creators_binomial(void **state)
 {
     (void)state;
     scenario *s = load("sure", "creators=500", "live_prob=0.4", "viewers=100", "steps=50", "runs=4", NULL);
-    mc_result *r = run_all(s, 4);
+    mc_result *r = mc_all(s, 4);
     const double C = 500, q = 0.4, M = 200;
     near("live creators", total(r, TS_LIVE_CREATORS), M * C * q, sqrt(M * C * q * (1 - q)));
     mc_result_free(r);
