@@ -32,8 +32,9 @@ int alias_build_vals(alias *a, const double *w, const uint32_t *val, size_t n);
 void alias_release(alias *a);
 
 /* The outcome (index, or value) for a uniform u in [0, 1): column
- * floor(u n), kept when the fraction u n - floor(u n) is below its prob. The fraction of one uniform
- * is itself uniform and independent of the column, so one draw serves both. */
+ * floor(u n), kept when the fraction u n - floor(u n) is below its prob.
+ * The fraction of one uniform is itself uniform and independent of the
+ * column, so one draw serves both. */
 static inline size_t alias_draw(const alias *a, double u)
 {
     double x = u * (double)a->n;

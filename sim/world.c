@@ -553,9 +553,10 @@ static long decide(world *w, size_t s, int64_t shortfall, int64_t *qout, rng_sm 
 
 /* a += b for a figure that is at most one of the run's checked totals (a
  * viewer's or a segment's spend and purchases are parts of cash in and of
- * purchases, a creator's pending µD part of diamonds credited). Done in unsigned arithmetic, so that even past the int64 range
- * it wraps instead of being undefined; settle then finds the total out of
- * range and the run fails, so a wrapped part is never reported. */
+ * purchases, a creator's pending µD part of diamonds credited). Done in
+ * unsigned arithmetic, so that even past the int64 range it wraps instead
+ * of being undefined; settle then finds the total out of range and the run
+ * fails, so a wrapped part is never reported. */
 static inline void part_add(int64_t *a, int64_t b) { *a = (int64_t)((uint64_t)*a + (uint64_t)b); }
 
 /* One gift intent of viewer v, whose record is *me (a copy the caller
