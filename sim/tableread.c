@@ -434,6 +434,8 @@ static int add_raw(rawlist *out, const csvr_row *row, const fitted *ft, const in
 int tableread_fixed(const char *path, const char *const *cols, size_t ncols, rawlist *out,
                     const char *file, diag *d)
 {
+    if (ncols < 2 || ncols > 3) /* key,value or step,target,value */
+        return -1;
     csvr *r = csvr_open(path, path, d);
     csvr_row row;
     int rc, idx[3] = {-1, -1, -1};

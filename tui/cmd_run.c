@@ -238,12 +238,13 @@ static int outputs_ready(const run_args *a)
  * results in *out; an exit status with *out still set when only the event
  * log failed (the table is printed all the same); an exit status with
  * *out NULL when there is nothing to print. */
-static int simulate(const scenario *s, const run_args *a, mc_opts *o, int64_t ev_run,
+static int simulate(const scenario *s, const run_args *a, const mc_opts *given, int64_t ev_run,
                     mc_result **out, const char **wrote)
 {
     char msg[1024], ignore[8];
     evlog *log = NULL;
     run_hooks watch = {.event = evlog_event};
+    mc_opts o = *given;
     *out = NULL;
     if (a->events) {
         if (!(log = evlog_open(a->events, s, msg, sizeof msg))) {
@@ -251,10 +252,10 @@ static int simulate(const scenario *s, const run_args *a, mc_opts *o, int64_t ev
             return CLI_IO;
         }
         watch.ud = log;
-        o->watch = &watch;
-        o->watch_run = (uint64_t)ev_run;
+        o.watch = &watch;
+        o.watch_run = (uint64_t)ev_run;
     }
-    int st = mc_run(s, o, out, msg, sizeof msg);
+    int st = mc_run(s, &o, out, msg, sizeof msg);
     if (st != SIM_OK) {
         *out = NULL;
         if (log)

@@ -63,7 +63,7 @@ void dash_restart(dash *d)
      * changes as --set seed=N does, before the new world is built. */
     char assign[40];
     diag dg = {0};
-    snprintf(assign, sizeof assign, "seed=%llu", (unsigned long long)(d->sc->t.p.seed + 1));
+    snprintf(assign, sizeof assign, "seed=%llu", (unsigned long long)d->sc->t.p.seed + 1);
     int rc = scenario_set(d->sc, assign, "r (a new seed)", &dg);
     if (rc < 0)
         dash_say(d, "%s", dg.n ? dg.items[0].text : "the seed cannot change");

@@ -456,6 +456,8 @@ void view_draw(int view, view_ctx *c)
     }
 }
 
+/* Help lines are long: some are one literal split in two by the layout.
+ * NOLINTBEGIN(bugprone-suspicious-missing-comma) */
 static const char *const help_overview[] = {
     "Overview: the run shown, step by step, and all runs as a band.",
     "cash in: what viewers paid for coin packs (in-app and web).",
@@ -506,6 +508,7 @@ static const char *const help_viewers[] = {
     "ARPPU: spend per payer. wallets: coins unspent now.",
     "lost: gift intents given up. churn: viewers who left (their coins are breakage).",
     NULL};
+/* NOLINTEND(bugprone-suspicious-missing-comma) */
 
 const char *const *view_help(int view)
 {
