@@ -170,9 +170,11 @@ int opt_parse(const opt_cmd *c, int argc, char **argv, void *args)
         int rc;
         if (rest || o[0] != '-' || o[1] == 0) { /* "-" is a word */
             words++;
-            rc = c->word ? c->word(c->name, args, o) : 2;
-            if (!c->word)
+            if (!c->word) {
                 fprintf(stderr, "coinsim %s: unexpected argument \"%s\"\n", c->name, o);
+                return 2;
+            }
+            rc = c->word(c->name, args, o);
         } else if (strcmp(o, "--") == 0) {
             rest = 1;
             continue;
