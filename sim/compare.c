@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mc.h"
+#include "paired.h"
 #include "stats.h"
 
 void compare_free(cmp_result *r)
@@ -21,11 +22,10 @@ void compare_free(cmp_result *r)
 void compare_stats(cmp_result *r)
 {
     size_t n = (size_t)r->runs;
-    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y), *d = malloc(n * sizeof *d);
-    if (!x || !y || !d) {
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    if (!x || !y) {
         free(x);
         free(y);
-        free(d);
         return;
     }
     for (int m = 0; m < M_N; m++) {
@@ -33,12 +33,11 @@ void compare_stats(cmp_result *r)
         for (size_t i = 0; i < n; i++) {
             x[i] = r->a[i].value[m];
             y[i] = r->b[i].value[m];
-            d[i] = y[i] - x[i];
         }
         c->a_mean = gsl_stats_mean(x, 1, n);
         c->b_mean = gsl_stats_mean(y, 1, n);
-        c->diff_mean = gsl_stats_mean(d, 1, n);
-        double vd = n > 1 ? gsl_stats_variance_m(d, 1, n, c->diff_mean) : NAN;
+        double vd; /* of the differences B - A, run by run (paired.h) */
+        paired_moments(r->b, r->a, n, m, &c->diff_mean, &vd);
         double va = n > 1 ? gsl_stats_variance_m(x, 1, n, c->a_mean) : NAN;
         double vb = n > 1 ? gsl_stats_variance_m(y, 1, n, c->b_mean) : NAN;
         double h = stats_ci95_half(sqrt(vd), n);
@@ -51,7 +50,6 @@ void compare_stats(cmp_result *r)
     }
     free(x);
     free(y);
-    free(d);
 }
 
 /* Append runs first..first+k-1 of s to *arr (which holds `have`). */

@@ -10,19 +10,27 @@
 
 #include "diag.h"
 
-void paired_diff(const run_result *x, const run_result *y, size_t n, int m, double *mean,
-                 double *half)
+void paired_moments(const run_result *x, const run_result *y, size_t n, int m, double *mean,
+                    double *var)
 {
     double *d = calloc(n ? n : 1, sizeof *d);
-    *mean = *half = NAN;
+    *mean = *var = NAN;
     if (!d)
         return;
     for (size_t i = 0; i < n; i++)
         d[i] = x[i].value[m] - y[i].value[m];
     *mean = gsl_stats_mean(d, 1, n);
     if (n > 1)
-        *half = stats_ci95_half(gsl_stats_sd_m(d, 1, n, *mean), n);
+        *var = gsl_stats_variance_m(d, 1, n, *mean);
     free(d);
+}
+
+void paired_diff(const run_result *x, const run_result *y, size_t n, int m, double *mean,
+                 double *half)
+{
+    double var;
+    paired_moments(x, y, n, m, mean, &var);
+    *half = n > 1 && !isnan(var) ? stats_ci95_half(sqrt(var), n) : NAN;
 }
 
 /* Point p's runs. */

@@ -3,7 +3,7 @@
  * differences are a change's effect with little noise left; and the
  * decisions a sweep makes with them: its best point, and whether that
  * point lies on the grid's edge. Plain functions that return data; the
- * program prints. (compare.c has compare's own statistics.) */
+ * program prints. compare.c builds its figures on the same differences. */
 #ifndef COINSIM_PAIRED_H
 #define COINSIM_PAIRED_H
 
@@ -15,6 +15,12 @@
 #include "scenario.h"
 #include "stats.h"
 #include "sweep.h"
+
+/* The paired differences x[i].value[m] - y[i].value[m] over runs i < n:
+ * their mean and sample variance (NaN with one run; both NaN out of
+ * memory). */
+void paired_moments(const run_result *x, const run_result *y, size_t n, int m, double *mean,
+                    double *var);
 
 /* The mean over runs i < n of x[i].value[m] - y[i].value[m] into *mean,
  * and its 95% CI half-width into *half (NaN with one run; both NaN out of
