@@ -6,10 +6,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "afile.h"
 #include "csvwrite.h"
-#include "mc.h"
 #include "num.h"
-#include "report.h"
 
 const char *const evlog_type_names[5] = {"purchase", "gift", "lost", "cashout", "churn"};
 
@@ -64,6 +63,18 @@ static char *put_id(char *p, int64_t v)
     return p + n;
 }
 
+/* ",V" at p, V of any sign; returns the end. */
+static char *put_int(char *p, int64_t v)
+{
+    if (v >= 0)
+        return put_id(p, v);
+    char tmp[24], *d = digits(tmp + sizeof tmp, (uint64_t)0 - (uint64_t)v);
+    *p++ = ',';
+    *p++ = '-';
+    memcpy(p, d, (size_t)(tmp + sizeof tmp - d));
+    return p + (tmp + sizeof tmp - d);
+}
+
 /* One row is formatted in a buffer and written at once: a log holds
  * millions of rows, and printf's parsing of formats was most of its cost. */
 void evlog_event(void *ud, const sim_event *ev)
@@ -88,7 +99,7 @@ void evlog_event(void *ud, const sim_event *ev)
         csvw_text(f, l->s->t.packs[ev->item].name);
     else if (ev->type == EV_GIFT || ev->type == EV_LOST)
         csvw_text(f, l->s->t.gifts[ev->item].name);
-    p = put_id(line, ev->coins);
+    p = put_int(line, ev->coins);
     *p++ = ',';
     uint64_t u = ev->usd < 0 ? (uint64_t)0 - (uint64_t)ev->usd : (uint64_t)ev->usd;
     if (ev->usd < 0)

@@ -19,7 +19,6 @@ typedef struct mc_opts {
     int64_t first; /* the first run's number; 0 means 1 */
     int threads;   /* >= 1 */
     int check;     /* check the ledger after every step */
-    /* Called about ten times a second from the calling thread. */
     /* progress (runs done of all), stop (set non-zero to stop early:
      * checked before every step of every run) and ud, from the calling
      * thread; see run.h */
@@ -47,9 +46,10 @@ int mc_run(const scenario *s, const mc_opts *o, mc_result **out, char *msg, size
 
 void mc_result_free(mc_result *r);
 
-/* One run alone, into res and ts[steps] (caller-allocated), with o's check
- * and fault_step (its runs, threads and hooks are not used). packs, if not
- * NULL, receives world_pack_totals at the end.
+/* One run alone, as the pool runs it (pool_unit), into res and ts[steps]
+ * (caller-allocated), with o's check, fault_step and stop flag (its runs,
+ * threads, progress and watch are not used). packs, if not NULL, receives
+ * the run's purchases and µUSD per pack. Used by the tests.
  * Returns a sim_status. */
 int mc_one(const scenario *s, uint64_t run, const mc_opts *o, run_result *res, kpi_step *ts,
            int64_t *packs, char *msg, size_t n);

@@ -103,7 +103,7 @@ static int64_t id_of(replay *r, int creator, const char *key)
     return i;
 }
 
-#define ROW_GIFT_MAX  1000000LL           /* a gift's coins (scenario.c) */
+#define ROW_GIFT_MAX  1000000LL           /* a gift's coins (schema.c) */
 #define ROW_COINS_MAX 2000000000LL        /* a pack's coins plus its bonus */
 #define ROW_USD_MAX   (1000000LL * MICRO) /* a pack's price */
 
@@ -168,7 +168,7 @@ static int read_who(replay *r, ev *e, const char *const *c, long line, diag *d)
     if ((need_v && (e->viewer = id_of(r, 0, c[C_VIEWER])) < 0) ||
         (need_c && (e->creator = id_of(r, 1, c[C_CREATOR])) < 0)) {
         diag_add(d, DIAG_ERROR, r->path, line, NULL, "out of memory");
-        return -1;
+        return REPLAY_NOMEM;
     }
     return 0;
 }
@@ -270,9 +270,9 @@ static int read_row(replay *r, diag *d)
     }
     for (int i = 0; i < C_N; i++)
         c[i] = row.cells[r->col[i]];
-    if (read_when(r, c, row.line, d) < 0 || read_who(r, e, c, row.line, d) < 0 ||
+    if (read_when(r, c, row.line, d) < 0 || (rc = read_who(r, e, c, row.line, d)) < 0 ||
         read_amounts(r, e, c, row.line, d) < 0 || read_item(r, e, c, row.line, d) < 0)
-        return -1;
+        return rc < 0 ? rc : -1;
     r->k.events++;
     return 1;
 }
@@ -392,8 +392,9 @@ static int apply_row(replay *r, const ev *e, diag *d);
 /* One row, then refused at its line if a total left the int64 range. */
 static int apply(replay *r, const ev *e, diag *d)
 {
-    if (apply_row(r, e, d) < 0)
-        return -1;
+    int rc = apply_row(r, e, d);
+    if (rc < 0)
+        return rc;
     if (books_overflowed(&r->bk)) {
         const char *what, *bound;
         books_overflow_text(&r->bk, &what, &bound);
@@ -405,15 +406,17 @@ static int apply(replay *r, const ev *e, diag *d)
     return 0;
 }
 
-static int churned(replay *r, const ev *e)
+static int churned(replay *r, const ev *e, diag *d)
 {
     int64_t coins = V64(r->wallet, e->viewer);
     if (coins != e->coins)
         r->k.breakage_differs++;
     books_breakage(&r->bk, coins);
     if (V64(r->last_buy, e->viewer) >= 0) {
-        if (vec_need(&r->churned, r->churned.n + 1) < 0)
-            return -1;
+        if (vec_need(&r->churned, r->churned.n + 1) < 0) {
+            diag_add(d, DIAG_ERROR, r->path, e->line, NULL, "out of memory");
+            return REPLAY_NOMEM;
+        }
         V64(r->churned, r->churned.n++) = V64(r->spend, e->viewer);
     }
     V64(r->wallet, e->viewer) = 0;
@@ -508,7 +511,7 @@ static int cashed_out(replay *r, const ev *e, diag *d)
 static int apply_row(replay *r, const ev *e, diag *d)
 {
     switch (e->type) {
-    case EV_CHURN: return churned(r, e);
+    case EV_CHURN: return churned(r, e, d);
     case EV_PURCHASE: purchased(r, e); return 0;
     case EV_GIFT: return gifted(r, e, d);
     case EV_LOST: r->bk.cur.v[TS_LOST_INTENTS]++; return 0;
@@ -518,6 +521,7 @@ static int apply_row(replay *r, const ev *e, diag *d)
 
 int replay_step(replay *r, kpi_step *row, diag *d)
 {
+    int rc;
     if (r->step >= r->t.p.steps)
         return 1;
     books_open_step(&r->bk);
@@ -529,12 +533,12 @@ int replay_step(replay *r, kpi_step *row, diag *d)
         if (vec_need(&r->buf, r->buf.n + 1) < 0) {
             diag_add(d, DIAG_ERROR, r->path, r->next.line, NULL, "out of memory holding step %lld",
                      (long long)r->step);
-            return -1;
+            return REPLAY_NOMEM;
         }
         ((ev *)r->buf.p)[r->buf.n++] = r->next;
-        int rc = read_row(r, d);
+        rc = read_row(r, d);
         if (rc < 0)
-            return -1;
+            return rc;
         r->have_next = rc > 0;
     }
     if (r->have_next && r->next_step < r->step) {
@@ -553,8 +557,8 @@ int replay_step(replay *r, kpi_step *row, diag *d)
     for (int ph = 0; ph < 4; ph++)
         for (size_t i = 0; i < r->buf.n; i++)
             if (evs[i].type == phase[ph][0] || evs[i].type == phase[ph][1])
-                if (apply(r, &evs[i], d) < 0)
-                    return -1;
+                if ((rc = apply(r, &evs[i], d)) < 0)
+                    return rc;
     if (books_close_step(&r->bk, r->payers_run) < 0) {
         diag_add(d, DIAG_ERROR, r->path, 0, NULL,
                  "step %lld: %s went past what a 64-bit total holds", (long long)r->step,

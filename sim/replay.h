@@ -48,8 +48,11 @@ typedef struct replay_counts {
  * Problems go to d as FILE:LINE: ...; NULL if any. */
 replay *replay_open(const scenario *s, const char *path, const replay_opts *o, diag *d);
 
+enum { REPLAY_NOMEM = -2 }; /* replay_step: out of memory */
+
 /* Apply the next step and fill *row. Returns 0, 1 after the last step,
- * -1 on an error added to d (a malformed or infeasible row). */
+ * -1 on an error added to d (a malformed or infeasible row), or
+ * REPLAY_NOMEM out of memory (said in d too). */
 int replay_step(replay *r, kpi_step *row, diag *d);
 
 /* Check the ledger identities now (as world_check). */

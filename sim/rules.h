@@ -28,10 +28,13 @@ int64_t rules_store_fee(const sc_params *p, int channel, int64_t price);
  * (1 - commission) / USD per diamond, rounded down, in 128 bits. */
 int64_t rules_credit(const sc_params *p, int64_t coins);
 
-/* µUSD: what coins are worth at the coin value, and what ud µD are. */
+/* µUSD: what coins are worth at the coin value (in 128 bits, INT64_MAX
+ * past the int64 range: a display of every wallet may ask), and what ud
+ * µD are. */
 static inline int64_t rules_coin_value(const sc_params *p, int64_t coins)
 {
-    return coins * p->coin_value;
+    __int128 v = (__int128)coins * p->coin_value;
+    return v > INT64_MAX ? INT64_MAX : (int64_t)v;
 }
 int64_t rules_diamond_value(const sc_params *p, int64_t ud);
 

@@ -114,8 +114,12 @@ static int step_source(run_loop *r, int64_t i, kpi_step *row, char *msg, size_t 
 {
     char who[40];
     const char *name = name_of(r->src, who, sizeof who);
-    if (r->src->rp)
-        return replay_step(r->src->rp, row, r->src->d) < 0 ? SIM_BADINPUT : 0;
+    if (r->src->rp) {
+        int rc = replay_step(r->src->rp, row, r->src->d);
+        if (rc == REPLAY_NOMEM)
+            snprintf(msg, n, "out of memory in %s, step %lld", name, (long long)i);
+        return rc == REPLAY_NOMEM ? SIM_NOMEM : rc < 0 ? SIM_BADINPUT : rc == 1 ? RUN_DONE : 0;
+    }
     int rc = world_step(r->src->w, row);
     if (rc == WORLD_STOPPED) {
         snprintf(msg, n, "stopped in %s at step %lld", name, (long long)i);

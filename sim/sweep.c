@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mc.h"
 #include "pool.h"
 
 size_t sweep_points(const sweep_axis *axes, size_t naxes, size_t limit)

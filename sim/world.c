@@ -600,11 +600,11 @@ static inline void intent(world *w, size_t s, int64_t v, viewer_st *me, int64_t 
         w->seg[s].gifts++;
         w->gift_step[gi]++;
         part_add(&w->pending[creator], ud);
-        EMIT(w, EV_GIFT, v, creator, (int64_t)gi, c, c * w->t.p.coin_value, -1);
+        EMIT(w, EV_GIFT, v, creator, (int64_t)gi, c, rules_coin_value(&w->t.p, c), -1);
     } else {
         w->bk.cur.v[TS_LOST_INTENTS]++;
         w->seg[s].lost++;
-        EMIT(w, EV_LOST, v, creator, (int64_t)gi, c, c * w->t.p.coin_value, -1);
+        EMIT(w, EV_LOST, v, creator, (int64_t)gi, c, rules_coin_value(&w->t.p, c), -1);
     }
 }
 

@@ -97,7 +97,7 @@ int cli_one_dir(const char *cmd, const char **dir, const char *word)
     if (*dir) {
         fprintf(stderr, "coinsim %s: one scenario directory expected, got \"%s\" and \"%s\"\n", cmd,
                 *dir, word);
-        return 2;
+        return CLI_BADINPUT;
     }
     *dir = word;
     return 0;

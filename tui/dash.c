@@ -122,7 +122,7 @@ static void band_poll(dash *d)
     char msg[512];
     int st = dash_bg_poll(d->bg, msg, sizeof msg);
     if (st == SIM_LEDGER)
-        dash_fail(d, 3, msg);
+        dash_fail(d, cli_exit(SIM_LEDGER), msg);
     else if (st != SIM_OK)
         dash_say(d, "runs behind the band failed: %s", msg);
 }
@@ -207,7 +207,7 @@ static int dash_open(dash *d, scenario *s, const char *dir, const dash_opts *o)
     d->o = *o;
     d->speed = 3;
     if (!(d->bg = dash_bg_new(s->t.p.steps))) {
-        dash_fail(d, 1, "out of memory");
+        dash_fail(d, cli_exit(SIM_NOMEM), "out of memory");
         return -1;
     }
     return dash_open_run(d, 1, 0);
@@ -274,7 +274,7 @@ int dash_main(scenario *s, const char *dir, const dash_opts *o)
     if (term_open(&d) < 0) {
         fprintf(stderr, "coinsim: cannot start the terminal dashboard (try --headless)\n");
         dash_close(&d);
-        return 1;
+        return CLI_FAIL;
     }
     dash_band_restart(&d);
     if (o->tour)
@@ -284,7 +284,7 @@ int dash_main(scenario *s, const char *dir, const dash_opts *o)
     dash_close(&d);
     int rc = d.exit_code > 0 ? d.exit_code : 0;
     if (atomic_load(&cli_stop))
-        rc = 130; /* main then ends the process by the signal: 130 or 143 */
+        rc = cli_exit(SIM_STOPPED); /* 130 or 143; main then ends the process by the signal */
     report(&d);
     return rc;
 }

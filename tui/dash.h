@@ -14,8 +14,8 @@ typedef struct dash_opts {
 
 /* Run the dashboard on s (which it may extend with live timeline rows and
  * a new seed) until the user quits. dir is the scenario's directory, for
- * saving. Restores the terminal on every path. Returns an exit status (0;
- * 1, 2 or 3 as cli.h says; or 130 after SIGINT or SIGTERM, caught with
+ * saving. Restores the terminal on every path. Returns an exit status as
+ * cli.h lists them (130 after SIGINT, 143 after SIGTERM, caught with
  * cli_catch_signals, so that main ends the process by the signal) and
  * prints any error after the terminal is restored. */
 int dash_main(scenario *s, const char *dir, const dash_opts *o);

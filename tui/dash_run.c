@@ -12,6 +12,7 @@
 #include "../sim/kpi.h"
 #include "../sim/replay.h"
 #include "../sim/run.h"
+#include "cli.h"
 #include "views.h"
 
 struct dash_run {
@@ -25,9 +26,11 @@ struct dash_run {
     double *series[SER_N];
 };
 
-static void fault(dash_fault *f, int code, const char *msg)
+/* Why the run shown cannot go on: status st (a sim_status) as the exit
+ * status the program gives it, and msg. */
+static void fault(dash_fault *f, int st, const char *msg)
 {
-    f->code = code;
+    f->code = cli_exit(st);
     snprintf(f->msg, sizeof f->msg, "%s", msg);
 }
 
@@ -56,7 +59,7 @@ static int open_source(dash_run *r, const char *log, dash_fault *f)
 {
     if (!log) {
         if (!(r->src = source_world(r->sc, r->run))) {
-            fault(f, 1, "out of memory building the run shown");
+            fault(f, SIM_NOMEM, "out of memory building the run shown");
             return -1;
         }
         return 0;
@@ -66,11 +69,11 @@ static int open_source(dash_run *r, const char *log, dash_fault *f)
     replay_opts ro = {1, 1};
     replay *rp = replay_open(r->sc, log, &ro, &r->dg);
     if (!rp) {
-        fault(f, 2, r->dg.n ? r->dg.items[0].text : "cannot open the event log");
+        fault(f, SIM_BADINPUT, r->dg.n ? r->dg.items[0].text : "cannot open the event log");
         return -1;
     }
     if (!(r->src = source_replay(rp, &r->dg))) {
-        fault(f, 1, "out of memory");
+        fault(f, SIM_NOMEM, "out of memory");
         return -1;
     }
     return 0;
@@ -84,7 +87,7 @@ dash_run *dash_run_open(const scenario *s, const char *log, uint64_t run, int64_
     for (int k = 0; ok && k < SER_N; k++)
         ok = (r->series[k] = calloc((size_t)s->t.p.steps, sizeof(double))) != NULL;
     if (!ok) {
-        fault(f, 1, "out of memory");
+        fault(f, SIM_NOMEM, "out of memory");
         dash_run_free(r);
         return NULL;
     }
@@ -92,7 +95,7 @@ dash_run *dash_run_open(const scenario *s, const char *log, uint64_t run, int64_
     r->run = run;
     if (open_source(r, log, f) < 0 || !(r->snap = source_snap_new(r->src))) {
         if (r->src)
-            fault(f, 1, "out of memory");
+            fault(f, SIM_NOMEM, "out of memory");
         dash_run_free(r);
         return NULL;
     }
@@ -117,16 +120,16 @@ int dash_run_step(dash_run *r, dash_fault *f)
     if (st == RUN_DONE)
         return 1;
     if (st == SIM_BADINPUT)
-        fault(f, 2, r->dg.n ? r->dg.items[0].text : "the event log stopped");
+        fault(f, SIM_BADINPUT, r->dg.n ? r->dg.items[0].text : "the event log stopped");
     else
-        fault(f, st == SIM_LEDGER ? 3 : 1, msg);
+        fault(f, st, msg);
     return -1;
 }
 
 int dash_run_snapshot(dash_run *r, dash_fault *f)
 {
     if (source_snapshot(r->src, r->snap) < 0) {
-        fault(f, 1, "out of memory in a snapshot");
+        fault(f, SIM_NOMEM, "out of memory in a snapshot");
         return -1;
     }
     return 0;

@@ -14,8 +14,9 @@
 typedef struct dash_run dash_run;
 
 /* Why the run shown cannot go on: the exit status the dashboard ends with
- * (1 runtime failure, 2 a bad event log, 3 a ledger identity broken) and
- * the line it prints. */
+ * (cli_exit of the engine's status: 1 a total past 64 bits, 2 a bad event
+ * log, 3 a ledger identity broken, 4 out of memory) and the line it
+ * prints. */
 typedef struct dash_fault {
     int code;
     char msg[600];

@@ -463,8 +463,16 @@ static void test_round_trip(void **state)
 /* ------------------------------------- the event hook of one run */
 
 typedef struct seen {
-    int64_t events, other_runs, steps;
+    int64_t events, other_runs, steps, ends;
+    int end_status;
 } seen;
+
+static void count_end(void *ud, int status)
+{
+    seen *k = ud;
+    k->ends++;
+    k->end_status = status;
+}
 
 static void count_event(void *ud, const sim_event *ev)
 {
@@ -482,7 +490,7 @@ static void count_step(void *ud, int64_t step, const kpi_step *row)
 
 /* A job watching run 3 of 4 (as --events does) tells the hook of that
  * run's events and steps alone, and its results are the bytes of the same
- * job unwatched, on 1 and 2 threads: the hook observes the run it records
+ * job unwatched, on 1 and 2 threads (and its end hook is told once): the hook observes the run it records
  * and changes nothing, so no run is simulated twice. */
 static void test_watch_one_run(void **state)
 {
@@ -493,14 +501,16 @@ static void test_watch_one_run(void **state)
         mc_opts o = {.runs = 4, .threads = threads, .fault_step = -1};
         mc_result *plain, *watched;
         assert_int_equal(mc_run(s, &o, &plain, msg, sizeof msg), SIM_OK);
-        seen k = {0, 0, 0};
-        run_hooks h = {.event = count_event, .step = count_step, .ud = &k};
+        seen k = {0, 0, 0, 0, -1};
+        run_hooks h = {.event = count_event, .step = count_step, .end = count_end, .ud = &k};
         o.watch = &h;
         o.watch_run = 3;
         assert_int_equal(mc_run(s, &o, &watched, msg, sizeof msg), SIM_OK);
         assert_true(k.events > 0);
         assert_int_equal(k.other_runs, 0);
         assert_int_equal(k.steps, s->t.p.steps);
+        assert_int_equal(k.ends, 1); /* the run's end, once, done */
+        assert_int_equal(k.end_status, SIM_OK);
         /* every event of run 3 is a purchase, gift, lost intent, cash-out
          * or churn: their count is bounded below by the purchases,
          * gifts and lost intents the run reports */
