@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mc.h"
+#include "pool.h"
 #include "paired.h"
 #include "stats.h"
 
@@ -52,31 +52,59 @@ void compare_stats(cmp_result *r)
     free(y);
 }
 
-/* Append runs first..first+k-1 of s to *arr (which holds `have`). */
-static int batch(const scenario *s, const cmp_opts *o, int64_t first, int64_t k, run_result **arr,
-                 int64_t have, char *msg, size_t n)
+/* A batch's progress, in pairs of the whole job. */
+typedef struct batch_progress {
+    const cmp_opts *o;
+    int64_t before, cap; /* pairs done before the batch; pairs in all */
+} batch_progress;
+
+static void on_progress(void *ud, int64_t units, int64_t total)
 {
-    mc_opts mo;
-    memset(&mo, 0, sizeof mo);
-    mo.runs = k;
-    mo.first = first;
-    mo.threads = o->threads;
-    mo.hooks.stop = o->hooks.stop;
-    mo.fault_step = -1;
-    mc_result *r;
-    int st = mc_run(s, &mo, &r, msg, n);
-    if (st != 0)
-        return st;
-    run_result *na = realloc(*arr, ((size_t)have + (size_t)k) * sizeof *na);
-    if (!na) {
-        mc_result_free(r);
-        snprintf(msg, n, "out of memory for %lld runs", (long long)have + (long long)k);
+    const batch_progress *bp = ud;
+    (void)total;
+    bp->o->hooks.progress(bp->o->hooks.ud, bp->before + units / 2, bp->cap);
+}
+
+/* Runs first..first+k-1 of A and of B, as one job of the pool (variants A
+ * and B, so both sides' runs share the threads), appended to r->a and
+ * r->b (which hold r->runs). */
+static int batch(const scenario *a, const scenario *b, const cmp_opts *o, cmp_result *r, int64_t k,
+                 int64_t cap, char *msg, size_t n)
+{
+    size_t have = (size_t)r->runs, want = have + (size_t)k;
+    run_result *res = calloc(2 * (size_t)k, sizeof *res);
+    run_result *na = realloc(r->a, want * sizeof *na);
+    if (na)
+        r->a = na;
+    run_result *nb = na ? realloc(r->b, want * sizeof *nb) : NULL;
+    if (nb)
+        r->b = nb;
+    if (!res || !na || !nb) {
+        free(res);
+        snprintf(msg, n, "out of memory for %zu pairs of runs", want);
         return SIM_NOMEM;
     }
-    memcpy(na + have, r->res, (size_t)k * sizeof *na);
-    *arr = na;
-    mc_result_free(r);
-    return SIM_OK;
+    const scenario *sides[2] = {a, b};
+    batch_progress bp = {o, r->runs, cap};
+    run_hooks h = {
+        .progress = o->hooks.progress ? on_progress : NULL, .stop = o->hooks.stop, .ud = &bp};
+    pool_job j = {
+        .variants = sides,
+        .nvariants = 2,
+        .runs = k,
+        .first = (uint64_t)r->runs + 1,
+        .threads = o->threads,
+        .fault_step = -1,
+        .res = res,
+        .hooks = &h,
+    };
+    int st = pool_run(&j, msg, n);
+    if (st == SIM_OK) {
+        memcpy(r->a + have, res, (size_t)k * sizeof *res);
+        memcpy(r->b + have, res + k, (size_t)k * sizeof *res);
+    }
+    free(res);
+    return st;
 }
 
 int compare_run(const scenario *a, const scenario *b, const cmp_opts *o, cmp_result **out,
@@ -100,15 +128,11 @@ int compare_run(const scenario *a, const scenario *b, const cmp_opts *o, cmp_res
             k = cap - r->runs;
         if (o->hooks.progress)
             o->hooks.progress(o->hooks.ud, r->runs, cap);
-        int st = batch(a, o, r->runs + 1, k, &r->a, r->runs, msg, n), side = 0;
-        if (st == SIM_OK) {
-            side = 1;
-            st = batch(b, o, r->runs + 1, k, &r->b, r->runs, msg, n);
-        }
+        int st = batch(a, b, o, r, k, cap, msg, n);
         if (st == SIM_STOPPED) { /* the batch's count alone would mislead */
             long long done = r->runs;
-            snprintf(msg, n, "after %lld pairs of runs (in %s's runs %lld to %lld)", done,
-                     side ? "B" : "A", done + 1, done + k);
+            snprintf(msg, n, "after %lld pairs of runs (in the pairs %lld to %lld)", done, done + 1,
+                     done + k);
         }
         if (st != SIM_OK) {
             compare_free(r);

@@ -250,7 +250,7 @@ start "$COINSIM" compare scenarios/baseline scenarios/price-cut --runs 2000 --th
 ready 3
 stop INT
 stopped_ok "compare: SIGINT stops it in under a tenth of 20 pairs' time, compare.csv as it was" \
-    "coinsim: interrupted after [0-9]* pairs of runs (in [AB]'s runs [0-9]* to [0-9]*); $nothing_in_prev" compare.csv 10
+    "coinsim: interrupted after [0-9]* pairs of runs (in the pairs [0-9]* to [0-9]*); $nothing_in_prev" compare.csv 10
 
 # 2 runs a point timed; the job is 200.
 timed "$COINSIM" sweep scenarios/baseline --vary commission=0.3:0.6:0.05 --runs 2 --threads 2
