@@ -13,66 +13,12 @@
 #include "kpi.h"
 #include "ledger.h"
 #include "scenario.h"
+#include "snap.h"
 
 typedef struct world world;
 
-/* A segment's figures in the run so far. */
-typedef struct world_seg {
-    int64_t viewers;         /* size of the segment (fixed) */
-    int64_t viewers_existed; /* replacements after churn (add viewers) */
-    int64_t payers;          /* distinct viewers who bought */
-    int64_t spend;           /* µUSD */
-    int64_t wallet;          /* coins in the segment's wallets now */
-    int64_t purchases, gifts, lost, churned;
-} world_seg;
-
-#define WORLD_SNAP_TOP    10
-#define WORLD_SNAP_LORENZ 20
-
-/* Everything a view may show, copied out of a world: a panel draws from a
- * snapshot and never reads the world itself. */
-typedef struct world_snap {
-    uint64_t run;
-    int64_t step, steps; /* steps done, of steps */
-    sc_params p;         /* parameters now (after timeline rows) */
-    size_t npacks, ngifts, nsegs;
-    sc_pack *packs; /* tables now; names belong to the scenario */
-    sc_gift *gifts;
-    sc_segment *segs;
-    kpi_step last;  /* the last step's figures */
-    kpi_step total; /* flows summed, stocks now, payers distinct */
-    int64_t viewers_existed;
-    int64_t gift_value[2];      /* µUSD coin value of gifts: [0] last step, [1] all */
-    int64_t credit_value[2];    /* µUSD value of diamonds credited, likewise */
-    int64_t *pack_n, *pack_usd; /* purchases and µUSD per pack */
-    int64_t *gift_n;            /* gifts sent per kind */
-    world_seg *seg;
-    int64_t ncreators;
-    size_t ntop; /* leaderboard by earnings (µD credited) */
-    int64_t top_id[WORLD_SNAP_TOP], top_earned[WORLD_SNAP_TOP];
-    char top_name[WORLD_SNAP_TOP][24];    /* a log's identifiers; "" in a simulation */
-    double lorenz[WORLD_SNAP_LORENZ + 1]; /* share of the poorest q/20 */
-    double gini;
-    double top1_share; /* share of earnings of the top 1% of creators */
-    int64_t top1_n;    /* how many creators that is */
-    int64_t creators_reached_min, creators_cashed_out;
-    int64_t *sorted; /* earnings, largest first (for histograms) */
-    size_t sorted_cap;
-} world_snap;
-
-/* A snapshot with room for the given table sizes. NULL out of memory. */
-world_snap *world_snap_alloc(size_t npacks, size_t ngifts, size_t nsegs, int64_t ncreators);
-
-/* Fill the creator part of s (leaderboard, Lorenz, Gini, reached the
- * minimum, cashed out, sorted earnings) from n creators' earned and pending
- * µD and cashed flags, with s->p already set; earned may be NULL, then it
- * is pending + withdrawn. Returns 0 or -1 out of memory. */
-int world_snap_creators(world_snap *s, const int64_t *earned, const int64_t *pending,
-                        const int64_t *withdrawn, const unsigned char *cashed, int64_t n);
-
 /* A snapshot sized for w's tables. NULL out of memory. */
 world_snap *world_snap_new(const world *w);
-void world_snap_free(world_snap *s);
 
 /* Copy w's state into s (made by world_snap_new for this world). */
 void world_snapshot(const world *w, world_snap *s);
