@@ -118,6 +118,13 @@ double kpi_top_share(int64_t *x, size_t n, int64_t frac_ppm);
 /* The same over x[0..n) already sorted largest first (left as it is); *k,
  * if k is not NULL, receives the number of the largest counted. */
 double kpi_gini_desc(const int64_t *x, size_t n);
+
+/* µUSD spent per payer (ARPPU), rounded down; 0 with no payer. The run's
+ * arppu_usd metric is the same figure in dollars. */
+static inline int64_t kpi_arppu(int64_t spend, int64_t payers)
+{
+    return payers ? spend / payers : 0;
+}
 double kpi_top_share_desc(const int64_t *x, size_t n, int64_t frac_ppm, size_t *k);
 
 #endif

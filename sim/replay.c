@@ -640,24 +640,10 @@ world_snap *replay_snap_new(const replay *r)
 
 int replay_snapshot(const replay *r, world_snap *s)
 {
-    s->run = r->k.run;
-    s->step = r->step;
-    s->steps = r->t.p.steps;
-    s->p = r->t.p;
-    s->npacks = r->t.npacks;
-    s->ngifts = r->t.ngifts;
+    snap_books(s, r->k.run, r->step, &r->t, &r->bk);
     s->nsegs = 0; /* a log does not know the segments */
-    memcpy(s->packs, r->t.packs, r->t.npacks * sizeof *s->packs);
-    memcpy(s->gifts, r->t.gifts, r->t.ngifts * sizeof *s->gifts);
-    memcpy(s->pack_n, r->bk.pack_n, r->t.npacks * sizeof *s->pack_n);
-    memcpy(s->pack_usd, r->bk.pack_usd, r->t.npacks * sizeof *s->pack_usd);
-    memcpy(s->gift_n, r->bk.gift_n, r->t.ngifts * sizeof *s->gift_n);
-    s->last = r->bk.cur;
-    s->total = r->bk.total;
     size_t nv = idmap_size(r->vid);
     s->viewers_existed = ((int64_t)nv > r->t.p.viewers ? (int64_t)nv : r->t.p.viewers) + r->churns;
-    memcpy(s->gift_value, r->bk.gift_value, sizeof s->gift_value);
-    memcpy(s->credit_value, r->bk.credit_value, sizeof s->credit_value);
     int rc = world_snap_creators(s, r->earned.p, r->pending.p, NULL, r->cashed.p,
                                  (int64_t)idmap_size(r->cid));
     for (size_t i = 0; i < s->ntop; i++)

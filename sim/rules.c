@@ -103,7 +103,7 @@ void books_overflow_text(const books *b, const char **what, const char **bound)
 void books_open_step(books *b)
 {
     memset(&b->cur, 0, sizeof b->cur);
-    b->gift_value[0] = b->credit_value[0] = 0;
+    b->gift_value[0] = b->credit_value[0] = b->commission[0] = b->platform_in[0] = 0;
 }
 
 void books_purchase(books *b, const sc_params *p, long k, int channel, int64_t n, int64_t price,
@@ -116,6 +116,9 @@ void books_purchase(books *b, const sc_params *p, long k, int channel, int64_t n
     books_add(b, &sold, n, coins, "coins sold", RU_COINS);
     books_add(b, &extra, n, bonus, "bonus coins", RU_COINS);
     ledger_purchase(&b->L, channel, usd, fee, sold, extra);
+    for (int i = 0; i < 2; i++)
+        books_add(b, &b->platform_in[i], 1, usd - fee, "cash in less fees", RU_USD);
+    books_add(b, &b->channel_usd[channel == CH_WEB], 1, usd, "cash in", RU_USD);
     if (k >= 0) {
         books_add(b, &b->pack_n[k], n, 1, "purchases", RU_COUNT);
         books_add(b, &b->pack_usd[k], 1, usd, "cash in", RU_USD);
@@ -139,6 +142,7 @@ void books_gift(books *b, const sc_params *p, long g, int64_t n, int64_t coins, 
     for (int i = 0; i < 2; i++) {
         books_add(b, &b->gift_value[i], 1, gv, "coin value of gifts", RU_USD);
         books_add(b, &b->credit_value[i], 1, cv, "value of diamonds credited", RU_USD);
+        books_add(b, &b->commission[i], 1, gv - cv, "commission kept", RU_USD);
     }
     if (g >= 0)
         books_add(b, &b->gift_n[g], n, 1, "gifts", RU_COUNT);

@@ -117,3 +117,25 @@ void world_snap_free(world_snap *s)
     free(s->sorted);
     free(s);
 }
+
+void snap_books(world_snap *s, uint64_t run, int64_t step, const sc_tables *t, const books *b)
+{
+    s->run = run;
+    s->step = step;
+    s->steps = t->p.steps;
+    s->p = t->p;
+    s->npacks = t->npacks;
+    s->ngifts = t->ngifts;
+    memcpy(s->packs, t->packs, t->npacks * sizeof *s->packs);
+    memcpy(s->gifts, t->gifts, t->ngifts * sizeof *s->gifts);
+    memcpy(s->pack_n, b->pack_n, t->npacks * sizeof *s->pack_n);
+    memcpy(s->pack_usd, b->pack_usd, t->npacks * sizeof *s->pack_usd);
+    memcpy(s->gift_n, b->gift_n, t->ngifts * sizeof *s->gift_n);
+    s->last = b->cur;
+    s->total = b->total;
+    memcpy(s->gift_value, b->gift_value, sizeof s->gift_value);
+    memcpy(s->credit_value, b->credit_value, sizeof s->credit_value);
+    memcpy(s->commission, b->commission, sizeof s->commission);
+    memcpy(s->platform_in, b->platform_in, sizeof s->platform_in);
+    memcpy(s->channel_usd, b->channel_usd, sizeof s->channel_usd);
+}

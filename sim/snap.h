@@ -39,6 +39,9 @@ typedef struct world_snap {
     int64_t viewers_existed;
     int64_t gift_value[2];      /* µUSD coin value of gifts: [0] last step, [1] all */
     int64_t credit_value[2];    /* µUSD value of diamonds credited, likewise */
+    int64_t commission[2];      /* µUSD the platform kept of gifts, likewise */
+    int64_t platform_in[2];     /* µUSD cash in less store fees, likewise */
+    int64_t channel_usd[2];     /* µUSD cash in per channel in the run (app, web) */
     int64_t *pack_n, *pack_usd; /* purchases and µUSD per pack */
     int64_t *gift_n;            /* gifts sent per kind */
     world_seg *seg;
@@ -66,5 +69,11 @@ int world_snap_creators(world_snap *s, const int64_t *earned, const int64_t *pen
                         const int64_t *withdrawn, const unsigned char *cashed, int64_t n);
 
 void world_snap_free(world_snap *s);
+
+/* Copy into s what every source has alike: run `run` after `step` steps,
+ * the tables t as they now are, and the figures posted in the books b. */
+struct books;
+void snap_books(world_snap *s, uint64_t run, int64_t step, const sc_tables *t,
+                const struct books *b);
 
 #endif

@@ -747,25 +747,11 @@ world_snap *world_snap_new(const world *w)
 void world_snapshot(const world *w, world_snap *s)
 {
     const sc_tables *t = &w->t;
-    s->run = w->run;
-    s->step = w->step;
-    s->steps = t->p.steps;
-    s->p = t->p;
-    s->npacks = t->npacks;
-    s->ngifts = t->ngifts;
+    snap_books(s, w->run, w->step, t, &w->bk);
     s->nsegs = t->nsegs;
-    memcpy(s->packs, t->packs, t->npacks * sizeof *s->packs);
-    memcpy(s->gifts, t->gifts, t->ngifts * sizeof *s->gifts);
     memcpy(s->segs, t->segs, t->nsegs * sizeof *s->segs);
-    memcpy(s->pack_n, w->bk.pack_n, t->npacks * sizeof *s->pack_n);
-    memcpy(s->pack_usd, w->bk.pack_usd, t->npacks * sizeof *s->pack_usd);
-    memcpy(s->gift_n, w->bk.gift_n, t->ngifts * sizeof *s->gift_n);
     memcpy(s->seg, w->seg, t->nsegs * sizeof *s->seg);
-    s->last = w->bk.cur;
-    s->total = w->bk.total;
     s->viewers_existed = w->nviewers + w->churns;
-    memcpy(s->gift_value, w->bk.gift_value, sizeof s->gift_value);
-    memcpy(s->credit_value, w->bk.credit_value, sizeof s->credit_value);
 
     world_snap_creators(s, NULL, w->pending, w->withdrawn, w->cashed, w->ncreators);
 }

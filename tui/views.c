@@ -72,7 +72,7 @@ static void overview(view_ctx *c)
     row3(c, y++, "payers (distinct buyers)", fmt_count(a, L[TS_PAYERS]), fmt_count(b, T[TS_PAYERS]),
          lw, "payers");
     row3(c, y++, "ARPPU (cash in per payer)", "",
-         T[TS_PAYERS] ? fmt_usd(b, T[TS_CASH_IN] / T[TS_PAYERS]) : "-", lw, "arppu");
+         T[TS_PAYERS] ? fmt_usd(b, kpi_arppu(T[TS_CASH_IN], T[TS_PAYERS])) : "-", lw, "arppu");
     row3(c, y++, "gifts sent", fmt_count(a, L[TS_GIFTS]), fmt_count(b, T[TS_GIFTS]), lw, "gifts");
     row3(c, y++, "lost intents (bought nothing)", fmt_count(a, L[TS_LOST_INTENTS]),
          fmt_count(b, T[TS_LOST_INTENTS]), lw, "lost");
@@ -153,9 +153,8 @@ static void flow(view_ctx *c)
              fmt_pct(b, s->p.store_fee_web / 1e6));
     flow_line(c, y++, 2, fork, lab, fmt_usd(a, L[TS_STORE_FEES]), fmt_usd(b, T[TS_STORE_FEES]),
               UI_OUT, "f_store");
-    flow_line(c, y++, 2, last, "the platform receives the rest",
-              fmt_usd(a, L[TS_CASH_IN] - L[TS_STORE_FEES]),
-              fmt_usd(b, T[TS_CASH_IN] - T[TS_STORE_FEES]), UI_IN, "f_platform_in");
+    flow_line(c, y++, 2, last, "the platform receives the rest", fmt_usd(a, s->platform_in[0]),
+              fmt_usd(b, s->platform_in[1]), UI_IN, "f_platform_in");
     ui_put(y++, c->left + 2, 1, next, 0);
     flow_line(c, y++, 0, "", "COINS land in wallets (bought + bonus)",
               fmt_count(a, L[TS_COINS_SOLD] + L[TS_COINS_BONUS]),
@@ -172,8 +171,8 @@ static void flow(view_ctx *c)
     flow_line(c, y++, 6, "", lab, fmt_usd(a, s->gift_value[0]), fmt_usd(b, s->gift_value[1]), 0,
               "f_gift_value");
     snprintf(lab, sizeof lab, "commission kept (%s)", fmt_pct(a, s->p.commission / 1e6));
-    flow_line(c, y++, 6, fork, lab, fmt_usd(a, s->gift_value[0] - s->credit_value[0]),
-              fmt_usd(b, s->gift_value[1] - s->credit_value[1]), UI_OUT, "f_commission");
+    flow_line(c, y++, 6, fork, lab, fmt_usd(a, s->commission[0]), fmt_usd(b, s->commission[1]),
+              UI_OUT, "f_commission");
     ui_put(y++, c->left + 6, 1, next, 0);
     snprintf(lab, sizeof lab, "DIAMONDS credited ($%s each)",
              num_fmt_short(a, s->p.usd_per_diamond));
@@ -324,11 +323,7 @@ static void pricing(view_ctx *c)
     const world_snap *s = c->s;
     char a[FMT_BUF], b[FMT_BUF], d[FMT_BUF], e[FMT_BUF], line[200];
     int y = c->top;
-    int64_t all = 0, chan[2] = {0, 0};
-    for (size_t k = 0; k < s->npacks; k++) {
-        all += s->pack_usd[k];
-        chan[s->packs[k].channel] += s->pack_usd[k];
-    }
+    const int64_t *chan = s->channel_usd, all = chan[0] + chan[1];
     attron(A_BOLD);
     ui_put(y++, c->left, c->w,
            "pack        chan   coins+bonus    price  c/coin  purchases    revenue  share", 1);
@@ -417,7 +412,7 @@ static void viewers(view_ctx *c)
                  fmt_pct(rate, existed ? (double)sg->payers / (double)existed : 0),
                  fmt_usd_short(d, sg->spend),
                  fmt_pct(e, spend ? (double)sg->spend / (double)spend : 0),
-                 sg->payers ? fmt_usd_short(f, sg->spend / sg->payers) : "-",
+                 sg->payers ? fmt_usd_short(f, kpi_arppu(sg->spend, sg->payers)) : "-",
                  fmt_count_short(w, (double)sg->wallet), fmt_count_short(lost, (double)sg->lost),
                  fmt_count_short(ch, (double)sg->churned));
         ui_put(y, c->left, c->w, line, 1);
@@ -433,7 +428,7 @@ static void viewers(view_ctx *c)
              fmt_pct(d, s->viewers_existed ? (double)payers / (double)s->viewers_existed : 0));
     ui_put(y++, c->left, c->w, line, 1);
     snprintf(line, sizeof line, "     spend %s, ARPPU %s", fmt_usd_short(e, spend),
-             payers ? fmt_usd_short(f, spend / payers) : "-");
+             payers ? fmt_usd_short(f, kpi_arppu(spend, payers)) : "-");
     ui_put(y++, c->left, c->w, line, 1);
     anchor(c, "all_viewers", y - 2, c->left, 2, c->w);
     y++;
