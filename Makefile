@@ -121,6 +121,7 @@ fuzz:
 lint: deps
 	@sh tools/deps.sh cppcheck clang-tidy clang-format valgrind
 	sh tools/layout.sh
+	sh tools/layers.sh
 	@$(MAKE) --no-print-directory all
 	cppcheck --enable=warning,performance,portability --std=c11 --error-exitcode=1 --inline-suppr -q sim tui
 	clang-tidy -quiet sim/*.c tui/*.c -- -std=c11 -D_POSIX_C_SOURCE=200809L $(shell pkg-config --cflags gsl ncursesw)

@@ -1,4 +1,4 @@
-/* test_report — output files that never lose a result (report.h): a set
+/* test_report — output files that never lose a result (report.h, afile.h): a set
  * takes its names together or not at all, an interruption stops it before
  * any rename, and the temporary files in the making can be removed from a
  * signal handler, which knows when some are beyond its list. */
