@@ -273,4 +273,33 @@ stop INT
 stopped_ok "replay: SIGINT stops it in under a quarter of the whole replay's time, --out as it was" \
     "coinsim: interrupted after [0-9]* of 365 steps; $nothing_in_prev" summary.csv 4
 
+# --- the same signal, the same status, in every command ------------------------------
+
+# Each long command, once ready, ends by SIGINT with 130 and by SIGTERM with
+# 143 (the dashboard's pair is in dashboard.sh). A log for replay first.
+"$COINSIM" run scenarios/baseline --headless --runs 1 --set steps=30 --events "$T/sig.csv" >/dev/null 2>&1
+statuses=""
+for sig in INT TERM; do
+    for cmd in "run scenarios/baseline --headless --runs 2000 --threads 2" \
+        "compare scenarios/baseline scenarios/price-cut --runs 2000 --threads 2" \
+        "sweep scenarios/baseline --vary commission=0.3,0.5 --runs 1000 --threads 2" \
+        "replay $T/sig.csv --scenario scenarios/baseline --set steps=30 --headless" \
+        "bench scenarios/bench-mc"; do
+        # shellcheck disable=SC2086 # the command's words
+        start "$COINSIM" $cmd
+        if ready; then
+            stop $sig
+        else
+            rc=none
+            want_rc=ready
+        fi
+        [ "$rc" = "$want_rc" ] || statuses="$statuses ${cmd%% *}:$sig:$rc"
+    done
+done
+if [ -z "$statuses" ]; then
+    ok "run, compare, sweep, replay and bench: SIGINT ends each with 130, SIGTERM with 143"
+else
+    notok "run, compare, sweep, replay and bench: SIGINT ends each with 130, SIGTERM with 143" "command:signal:status$statuses"
+fi
+
 [ "$fails" -eq 0 ]
