@@ -210,6 +210,22 @@ int scenario_target_recomputed(const scenario *s, const char *set)
     return found && (f->flags & FLD_RECOMPUTED);
 }
 
+const char *scenario_target_pairing(const char *set)
+{
+    char buf[600];
+    const char *why;
+    const sc_field *f = NULL;
+    int table;
+    size_t index;
+    sc_tables none; /* a key of params needs no rows */
+    memset(&none, 0, sizeof none);
+    char *target = set_target(set);
+    int found =
+        target && sc_target_find(&none, target, 1, &table, &index, &f, buf, sizeof buf, &why) == 0;
+    free(target);
+    return found && table == SC_PARAMS && (f->flags & FLD_PAIRS) ? f->name : NULL;
+}
+
 /* Remember label if c changed a field the cross-table checks look at
  * (scenario.h). Returns 0, or -1 out of memory. */
 static int note_set(scenario *s, const sc_change *c, const char *label)

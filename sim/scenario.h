@@ -153,6 +153,11 @@ int sc_change_recomputed(const sc_change *c);
  * takes it (a bare KEY is params.KEY): 0 if s has no such target. */
 int scenario_target_recomputed(const scenario *s, const char *assign);
 
+/* The params key a change ("TARGET=VALUE" or "TARGET", params. optional)
+ * sets when that key pairs the runs of a compare (runs, seed: both sides
+ * must share it), or NULL. The schema's flag says which keys. */
+const char *scenario_target_pairing(const char *assign);
+
 /* Deep enough copy of tables for a run (names shared with the source,
  * which must outlive it). Returns 0 or -1 out of memory. */
 int sc_tables_copy(sc_tables *dst, const sc_tables *src);

@@ -20,9 +20,10 @@ enum ftype { F_NAME, F_TEXT, F_PATH, F_INT, F_SEED, F_MONEY, F_RATE, F_REAL, F_C
 
 /* sc_field.flags */
 enum {
-    FLD_REQUIRED = 1,  /* a list table's column that must be there */
-    FLD_SHAPE = 2,     /* fixed once a run starts: only --set changes it */
-    FLD_RECOMPUTED = 4 /* replay recomputes money from it (what-if) */
+    FLD_REQUIRED = 1,   /* a list table's column that must be there */
+    FLD_SHAPE = 2,      /* fixed once a run starts: only --set changes it */
+    FLD_RECOMPUTED = 4, /* replay recomputes money from it (what-if) */
+    FLD_PAIRS = 8       /* pairs runs: both sides of a compare must share it */
 };
 
 /* (8 bytes of padding in a few static tables: the initializers read in

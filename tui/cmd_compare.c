@@ -43,26 +43,18 @@ static int dir_word(const char *cmd, void *p, const char *w)
     return 0;
 }
 
-/* Whether the change v ("KEY=VALUE") sets params' key. */
-static int paired_key(const char *v, const char *key)
-{
-    if (strncmp(v, "params.", 7) == 0)
-        v += 7;
-    size_t n = strlen(key);
-    return strncmp(v, key, n) == 0 && v[n] == '=';
-}
-
 /* --set (both sides), --set-a and --set-b (one side): a change, in order. */
 static int change(const char *cmd, void *p, const char *o, const char *v)
 {
     compare_args *a = p;
     int only = o[5] == '-' ? o[6] - 'a' : -1; /* the side changed alone: 0 for A, 1 for B */
     (void)cmd;
-    if (only >= 0 && (paired_key(v, "runs") || paired_key(v, "seed"))) {
+    const char *pairing = only >= 0 && strchr(v, '=') ? scenario_target_pairing(v) : NULL;
+    if (pairing) {
         fprintf(stderr,
                 "coinsim compare: %s %s: A and B run on the same seed and number of runs, which "
                 "pairs them (expected --%s for both)\n",
-                o, v, paired_key(v, "runs") ? "runs" : "seed");
+                o, v, pairing);
         return CLI_BADINPUT;
     }
     for (int side = 0; side < 2; side++) {

@@ -768,6 +768,24 @@ static void set_rejects_bad_assignments(void **state)
 
 /* Replay recomputes money from the what-if fields and from no others,
  * however --set names them; a target the scenario lacks is none. */
+/* The keys that pair a compare's runs (both sides must share them) come
+ * from the schema's flag: runs and seed, with or without params. and a
+ * value; no other key, no table row, nothing unknown. */
+static void pairing_targets(void **state)
+{
+    (void)state;
+    assert_string_equal(scenario_target_pairing("seed=7"), "seed");
+    assert_string_equal(scenario_target_pairing("params.seed=7"), "seed");
+    assert_string_equal(scenario_target_pairing("runs=3"), "runs");
+    assert_string_equal(scenario_target_pairing("params.runs"), "runs");
+    const char *not_pairing[] = {"steps=5", "commission=0.4", "viewers=10",
+                                 "packs.app65.price_usd=1", "segments.fan.alpha=1", "nosuch=1",
+                                 "runs_extra=1", "params.", ""};
+    for (size_t i = 0; i < sizeof not_pairing / sizeof not_pairing[0]; i++)
+        if (scenario_target_pairing(not_pairing[i]))
+            fail_msg("%s pairs the runs", not_pairing[i]);
+}
+
 static void recomputed_targets(void **state)
 {
     (void)state;
@@ -1345,6 +1363,7 @@ int main(void)
         cmocka_unit_test(set_rejects_bad_assignments),
         cmocka_unit_test(set_then_check),
         cmocka_unit_test(recomputed_targets),
+        cmocka_unit_test(pairing_targets),
         cmocka_unit_test(spreadsheet_saves_read_as_plain),
         cmocka_unit_test(headers_match_whatever_case_and_blanks),
         cmocka_unit_test(empty_columns_on_the_right_ignored),
