@@ -7,13 +7,6 @@
 
 #include "pool.h"
 
-int mc_one(const scenario *s, uint64_t run, const mc_opts *o, run_result *res, kpi_step *ts,
-           int64_t *packs, char *msg, size_t n)
-{
-    run_hooks h = {.stop = o->hooks.stop};
-    return pool_unit(s, run, o->check, o->fault_step, res, ts, packs, &h, msg, n);
-}
-
 void mc_result_free(mc_result *r)
 {
     if (!r)

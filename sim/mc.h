@@ -46,12 +46,4 @@ int mc_run(const scenario *s, const mc_opts *o, mc_result **out, char *msg, size
 
 void mc_result_free(mc_result *r);
 
-/* One run alone, as the pool runs it (pool_unit), into res and ts[steps]
- * (caller-allocated), with o's check, fault_step and stop flag (its runs,
- * threads, progress and watch are not used). packs, if not NULL, receives
- * the run's purchases and µUSD per pack. Used by the tests.
- * Returns a sim_status. */
-int mc_one(const scenario *s, uint64_t run, const mc_opts *o, run_result *res, kpi_step *ts,
-           int64_t *packs, char *msg, size_t n);
-
 #endif

@@ -112,17 +112,18 @@ static int ended(const run_loop *r, int status)
 /* The source's next step into row: 0, RUN_DONE, or a failure's status. */
 static int step_source(run_loop *r, int64_t i, kpi_step *row, char *msg, size_t n)
 {
-    char who[40];
-    const char *name = name_of(r->src, who, sizeof who);
+    char who[40]; /* the run's name, made only for a message */
     if (r->src->rp) {
         int rc = replay_step(r->src->rp, row, r->src->d);
         if (rc == REPLAY_NOMEM)
-            snprintf(msg, n, "out of memory in %s, step %lld", name, (long long)i);
+            snprintf(msg, n, "out of memory in %s, step %lld", name_of(r->src, who, sizeof who),
+                     (long long)i);
         return rc == REPLAY_NOMEM ? SIM_NOMEM : rc < 0 ? SIM_BADINPUT : rc == 1 ? RUN_DONE : 0;
     }
     int rc = world_step(r->src->w, row);
     if (rc == WORLD_STOPPED) {
-        snprintf(msg, n, "stopped in %s at step %lld", name, (long long)i);
+        snprintf(msg, n, "stopped in %s at step %lld", name_of(r->src, who, sizeof who),
+                 (long long)i);
         return SIM_STOPPED;
     }
     if (rc == WORLD_OVERFLOW) {
@@ -130,7 +131,8 @@ static int step_source(run_loop *r, int64_t i, kpi_step *row, char *msg, size_t 
         return SIM_OVERFLOW;
     }
     if (rc < 0) {
-        snprintf(msg, n, "out of memory in %s, step %lld", name, (long long)i);
+        snprintf(msg, n, "out of memory in %s, step %lld", name_of(r->src, who, sizeof who),
+                 (long long)i);
         return SIM_NOMEM;
     }
     return rc == 1 ? RUN_DONE : 0;

@@ -26,6 +26,7 @@
 #include "diag.h"
 #include "kpi.h"
 #include "mc.h"
+#include "pool.h"
 #include "scenario.h"
 #include "sweep.h"
 #include "testutil.h"
@@ -509,7 +510,7 @@ static sweep_result *sweep(scenario *const *pts, const sweep_axis *ax, size_t na
  * later can reorder a single run, so the monotone claim is on the means:
  * each step of 0.2 takes 0.2 / 0.9 of the credit at 0.1, about $410 of
  * payouts a run here, on the same gifts). A point is the scenario with
- * --set: its runs equal mc_one's. Threads do not matter. */
+ * --set: its runs equal pool_unit's. Threads do not matter. */
 static void test_sweep_commission(void **state)
 {
     (void)state;
@@ -564,7 +565,7 @@ static void test_sweep_commission(void **state)
     char msg[300];
     assert_true(s07->t.p.steps <= 64);
     for (int64_t i = 0; i < R; i++) {
-        assert_int_equal(mc_one(s07, (uint64_t)(i + 1), &mo, &one, ts, NULL, msg, sizeof msg), SIM_OK);
+        assert_int_equal(pool_unit(s07, (uint64_t)(i + 1), mo.check, mo.fault_step, &one, ts, NULL, NULL, msg, sizeof msg), SIM_OK);
         assert_memory_equal(&one, &r->res[3 * R + i], sizeof one);
     }
     scenario_free(s07);
@@ -612,7 +613,7 @@ static void test_sweep_grid(void **state)
         snprintf(s2, sizeof s2, "packs.app65.price_usd=%s", pv[p % 3]);
         scenario *s = load("base", "runs=2", s1, s2, NULL);
         for (int64_t i = 0; i < 2; i++) {
-            assert_int_equal(mc_one(s, (uint64_t)(i + 1), &mo, &one, ts, NULL, msg, sizeof msg), SIM_OK);
+            assert_int_equal(pool_unit(s, (uint64_t)(i + 1), mo.check, mo.fault_step, &one, ts, NULL, NULL, msg, sizeof msg), SIM_OK);
             assert_memory_equal(&one, &r->res[p * 2 + (size_t)i], sizeof one);
         }
         scenario_free(s);

@@ -2,7 +2,7 @@
  * postings by hand, every identity after a real run (checked by
  * ledger_check and recomputed here), each kind of breakage detected when
  * a ledger is corrupted by hand, and the fault hook seen by world_check,
- * mc_one and mc_run. Everything here is exact. */
+ * pool_unit and mc_run. Everything here is exact. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -17,6 +17,7 @@
 #include "kpi.h"
 #include "ledger.h"
 #include "mc.h"
+#include "pool.h"
 #include "scenario.h"
 #include "world.h"
 #include "testutil.h"
@@ -261,18 +262,18 @@ static void test_fault_hook(void **state)
     assert_non_null(ts);
     o.fault_step = 2;
     o.check = 1;
-    assert_int_equal(mc_one(s, 1, &o, &res, ts, NULL, msg, sizeof msg), SIM_LEDGER);
+    assert_int_equal(pool_unit(s, 1, o.check, o.fault_step, &res, ts, NULL, NULL, msg, sizeof msg), SIM_LEDGER);
     print_message("  %s\n", msg);
     assert_non_null(strstr(msg, "run 1 after step 2:"));
     assert_non_null(strstr(msg, "coins:"));
     /* Without --check the end-of-run check still catches it. */
     o.check = 0;
-    assert_int_equal(mc_one(s, 1, &o, &res, ts, NULL, msg, sizeof msg), SIM_LEDGER);
+    assert_int_equal(pool_unit(s, 1, o.check, o.fault_step, &res, ts, NULL, NULL, msg, sizeof msg), SIM_LEDGER);
     char want[64];
     snprintf(want, sizeof want, "after step %lld:", (long long)(steps - 1));
     assert_non_null(strstr(msg, want));
     o.fault_step = -1;
-    assert_int_equal(mc_one(s, 1, &o, &res, ts, NULL, msg, sizeof msg), SIM_OK);
+    assert_int_equal(pool_unit(s, 1, o.check, o.fault_step, &res, ts, NULL, NULL, msg, sizeof msg), SIM_OK);
 
     mc_result *r = (mc_result *)&o;     /* must be reset to NULL on failure */
     o.runs = 4;
@@ -354,7 +355,7 @@ static void test_overflow_fails_the_run(void **state)
     kpi_step *ts = calloc((size_t)steps, sizeof *ts);
     run_result res;
     assert_non_null(ts);
-    assert_int_equal(mc_one(s, 1, &o, &res, ts, NULL, msg, sizeof msg), SIM_OVERFLOW);
+    assert_int_equal(pool_unit(s, 1, o.check, o.fault_step, &res, ts, NULL, NULL, msg, sizeof msg), SIM_OVERFLOW);
     assert_string_equal(msg, "run 1, step 0: cash in went past 9223372036854.775807 USD, the most a 64-bit total holds");
 
     /* Diamonds: 10^6 coins at $1 a coin, no commission, $0.0001 a diamond
@@ -364,7 +365,7 @@ static void test_overflow_fails_the_run(void **state)
     for (size_t i = 0; i < sizeof dia / sizeof dia[0]; i++)
         assert_int_equal(scenario_set(s, dia[i], "test", &d), 0);
     assert_int_equal(scenario_check(s, &d), 0);
-    assert_int_equal(mc_one(s, 2, &o, &res, ts, NULL, msg, sizeof msg), SIM_OVERFLOW);
+    assert_int_equal(pool_unit(s, 2, o.check, o.fault_step, &res, ts, NULL, NULL, msg, sizeof msg), SIM_OVERFLOW);
     assert_string_equal(msg,
                         "run 2, step 0: diamonds credited went past 9223372036854.775807 diamonds, the most a 64-bit total holds");
 
@@ -374,7 +375,7 @@ static void test_overflow_fails_the_run(void **state)
     assert_int_equal(scenario_set(s, "commission=0.5", "test", &d), 0);
     assert_int_equal(scenario_set(s, "usd_per_diamond=0.005", "test", &d), 0);
     assert_int_equal(scenario_check(s, &d), 0);
-    assert_int_equal(mc_one(s, 1, &o, &res, ts, NULL, msg, sizeof msg), SIM_OK);
+    assert_int_equal(pool_unit(s, 1, o.check, o.fault_step, &res, ts, NULL, NULL, msg, sizeof msg), SIM_OK);
     assert_true(res.exact[TS_PURCHASES] > 1000000000);    /* 10^6 packs an intent */
     diag_clear(&d);
     free(ts);

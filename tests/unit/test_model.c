@@ -23,6 +23,7 @@
 #include "diag.h"
 #include "kpi.h"
 #include "mc.h"
+#include "pool.h"
 #include "scenario.h"
 #include "world.h"
 #include "testutil.h"
@@ -1107,14 +1108,14 @@ static void test_same_seed_same_bytes(void **state)
     assert_non_null(tb);
 
     /* The same run twice. */
-    assert_int_equal(mc_one(s, 3, &o, &a, ta, pa, msg, sizeof msg), SIM_OK);
-    assert_int_equal(mc_one(s, 3, &o, &b, tb, pb, msg, sizeof msg), SIM_OK);
+    assert_int_equal(pool_unit(s, 3, o.check, o.fault_step, &a, ta, pa, NULL, msg, sizeof msg), SIM_OK);
+    assert_int_equal(pool_unit(s, 3, o.check, o.fault_step, &b, tb, pb, NULL, msg, sizeof msg), SIM_OK);
     assert_memory_equal(&a, &b, sizeof a);
     assert_memory_equal(ta, tb, (size_t)steps * sizeof *ta);
     assert_memory_equal(pa, pb, sizeof pa);
     assert_true(a.exact[TS_GIFTS] > 0 && a.exact[TS_CASHOUTS] > 0 && a.exact[TS_COINS_BREAKAGE] > 0);
 
-    /* world_step driven by hand gives the same rows as mc_one. */
+    /* world_step driven by hand gives the same rows as pool_unit. */
     world *w = open_world(s, 3, NULL);
     for (int64_t st = 0; st < steps; st++)
         assert_int_equal(world_step(w, &tb[st]), 0);
@@ -1123,7 +1124,7 @@ static void test_same_seed_same_bytes(void **state)
     assert_int_equal(world_result(w, tb, steps, &b), 0);
     world_free(w);
     memset(tb, 0, (size_t)steps * sizeof *tb);
-    assert_int_equal(mc_one(s, 3, &o, &b, tb, pb, msg, sizeof msg), SIM_OK);
+    assert_int_equal(pool_unit(s, 3, o.check, o.fault_step, &b, tb, pb, NULL, msg, sizeof msg), SIM_OK);
     assert_memory_equal(ta, tb, (size_t)steps * sizeof *ta);
 
     /* One thread or two: the same bytes; run r alone equals run r of many. */
@@ -1146,7 +1147,7 @@ static void test_same_seed_same_bytes(void **state)
     /* Different runs and different seeds differ. */
     assert_memory_not_equal(&r1->ts[0], &r1->ts[steps], (size_t)steps * sizeof *r1->ts);
     scenario *s2 = load("mixed", "seed=4", NULL);
-    assert_int_equal(mc_one(s2, 3, &o, &b, tb, pb, msg, sizeof msg), SIM_OK);
+    assert_int_equal(pool_unit(s2, 3, o.check, o.fault_step, &b, tb, pb, NULL, msg, sizeof msg), SIM_OK);
     assert_memory_not_equal(ta, tb, (size_t)steps * sizeof *ta);
     assert_true(a.exact[TS_GIFTS] != b.exact[TS_GIFTS] || a.exact[TS_CASH_IN] != b.exact[TS_CASH_IN]);
 
