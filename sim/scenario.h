@@ -36,6 +36,10 @@ typedef struct sc_params {
     int64_t p_cashout;       /* ppm */
     double creator_zipf;     /* micro, any precision (num_parse_real) */
     int64_t live_prob;       /* ppm */
+    double live_elasticity;  /* micro, any precision: supply's response to the take */
+    int64_t reference_take;  /* µUSD per coin: the take at which creators go live with live_prob */
+    int64_t p_switch;        /* ppm */
+    int64_t warmup_steps;    /* steps run before step 0, not reported */
 } sc_params;
 
 typedef struct sc_pack {
@@ -52,6 +56,13 @@ typedef struct sc_gift {
     double weight; /* micro, any precision */
 } sc_gift;
 
+/* A use of coins besides gifts (effects, boosting a video): credits nobody. */
+typedef struct sc_sink {
+    char *name;
+    int64_t coins;
+    double weight; /* micro, any precision */
+} sc_sink;
+
 typedef struct sc_segment {
     char *name;
     int64_t share;             /* ppm */
@@ -59,8 +70,12 @@ typedef struct sc_segment {
     double gps;                /* micro, any precision: mean gift intents per session */
     int64_t max_gift;          /* coins */
     double alpha, beta, gamma; /* micro, any precision */
-    int64_t web_share;         /* ppm */
     int64_t p_churn;           /* ppm */
+    int64_t web_aware;         /* ppm: share of viewers who know the web store */
+    double web_friction;       /* micro, any precision, may be negative */
+    double sps;                /* micro, any precision: mean sink intents per session */
+    int64_t free_coins;        /* coins granted per active session */
+    int64_t can_buy;           /* 0 or 1 */
 } sc_segment;
 
 /* The mutable part of a scenario: what a timeline row may change. A run
@@ -73,9 +88,11 @@ typedef struct sc_tables {
     size_t ngifts;
     sc_segment *segs;
     size_t nsegs;
+    sc_sink *sinks; /* optional table: nsinks may be 0 */
+    size_t nsinks;
 } sc_tables;
 
-enum sc_table { SC_PARAMS, SC_PACKS, SC_GIFTS, SC_SEGMENTS, SC_TIMELINE, SC_NTABLES };
+enum sc_table { SC_PARAMS, SC_PACKS, SC_GIFTS, SC_SEGMENTS, SC_SINKS, SC_TIMELINE, SC_NTABLES };
 
 struct sc_field;
 

@@ -39,6 +39,10 @@ static const sc_field param_fields[] = {
     {"p_cashout", F_RATE, P(p_cashout), 0, 150000, 0, MICRO},
     {"creator_zipf", F_REAL, P(creator_zipf), 0, MICRO, 0, 10 * MICRO},
     {"live_prob", F_RATE, P(live_prob), 0, 300000, 0, MICRO},
+    {"live_elasticity", F_REAL, P(live_elasticity), 0, 0, 0, 100 * MICRO},
+    {"reference_take_usd", F_MONEY, P(reference_take), 0, 5000, 1, USD(1)},
+    {"p_switch", F_RATE, P(p_switch), 0, MICRO, 0, MICRO},
+    {"warmup_steps", F_INT, P(warmup_steps), FLD_SHAPE, 0, 0, 100000},
 };
 #undef P
 
@@ -71,10 +75,22 @@ static const sc_field seg_fields[] = {
     {"alpha", F_REAL, S(alpha), FLD_REQUIRED, 0, -1000 * MICRO, 1000 * MICRO},
     {"beta", F_REAL, S(beta), FLD_REQUIRED, 0, -1000 * MICRO, 1000 * MICRO},
     {"gamma", F_REAL, S(gamma), FLD_REQUIRED, 0, -1000 * MICRO, 1000 * MICRO},
-    {"web_share", F_RATE, S(web_share), 0, 0, 0, MICRO},
     {"p_churn", F_RATE, S(p_churn), 0, 0, 0, MICRO},
+    {"web_aware", F_RATE, S(web_aware), 0, 0, 0, MICRO},
+    {"web_friction", F_REAL, S(web_friction), 0, 0, -1000 * MICRO, 1000 * MICRO},
+    {"sinks_per_session", F_REAL, S(sps), 0, 0, 0, 1000 * MICRO},
+    {"free_coins_per_session", F_INT, S(free_coins), 0, 0, 0, 1000000},
+    {"can_buy", F_BOOL, S(can_buy), 0, 1, 0, 1},
 };
 #undef S
+
+#define K(f) offsetof(sc_sink, f) // NOLINT(bugprone-macro-parentheses)
+static const sc_field sink_fields[] = {
+    {"name", F_NAME, K(name), FLD_REQUIRED | FLD_SHAPE, 0, 0, 0},
+    {"coins", F_INT, K(coins), FLD_REQUIRED, 0, 1, 1000000},
+    {"weight", F_REAL, K(weight), 0, MICRO, 0, 1000000 * MICRO},
+};
+#undef K
 
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -83,6 +99,7 @@ const table_desc schema_tables[SC_NTABLES] = {
     {"packs.csv", "packs", "pack", pack_fields, NF(pack_fields), sizeof(sc_pack)},
     {"gifts.csv", "gifts", "gift", gift_fields, NF(gift_fields), sizeof(sc_gift)},
     {"segments.csv", "segments", "segment", seg_fields, NF(seg_fields), sizeof(sc_segment)},
+    {"sinks.csv", "sinks", "sink", sink_fields, NF(sink_fields), sizeof(sc_sink)},
     {"timeline.csv", "timeline", "row", NULL, 0, 0},
 };
 

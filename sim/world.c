@@ -523,7 +523,7 @@ static long decide(world *w, size_t s, int64_t shortfall, int64_t *qout, rng_sm 
 {
     const sc_segment *sg = &w->t.segs[s];
     w->decisions++;
-    int ch = rng_sm_uniform(r) < (double)sg->web_share / MICRO ? CH_WEB : CH_APP;
+    int ch = rng_sm_uniform(r) < (double)sg->web_aware / MICRO ? CH_WEB : CH_APP; /* until v2 decide */
     if (!w->nchan[ch])
         ch = !ch;
     if (!w->nchan[ch])
