@@ -10,7 +10,8 @@
 #include "csvwrite.h"
 #include "num.h"
 
-const char *const evlog_type_names[5] = {"purchase", "gift", "lost", "cashout", "churn"};
+const char *const evlog_type_names[EV_NTYPES] = {"purchase", "gift",  "lost", "cashout",
+                                                 "churn",    "grant", "sink", "lost_sink"};
 
 struct evlog {
     afile a;
@@ -87,7 +88,7 @@ void evlog_event(void *ud, const sim_event *ev)
     const char *d = digits(tmp + sizeof tmp, ev->run), *type = evlog_type_names[ev->type];
     memcpy(p, d, (size_t)(tmp + sizeof tmp - d));
     p += tmp + sizeof tmp - d;
-    p = put_id(p, ev->step);
+    p = put_int(p, ev->step); /* negative in the warm-up */
     *p++ = ',';
     memcpy(p, type, strlen(type));
     p += strlen(type);
@@ -99,6 +100,8 @@ void evlog_event(void *ud, const sim_event *ev)
         csvw_text(f, l->s->t.packs[ev->item].name);
     else if (ev->type == EV_GIFT || ev->type == EV_LOST)
         csvw_text(f, l->s->t.gifts[ev->item].name);
+    else if (ev->type == EV_SINK || ev->type == EV_LOST_SINK)
+        csvw_text(f, l->s->t.sinks[ev->item].name);
     p = put_int(line, ev->coins);
     *p++ = ',';
     uint64_t u = ev->usd < 0 ? (uint64_t)0 - (uint64_t)ev->usd : (uint64_t)ev->usd;

@@ -12,7 +12,7 @@
 
 #define EVLOG_HEADER "run,step,type,viewer,creator,item,coins,usd,channel"
 
-extern const char *const evlog_type_names[5]; /* by enum ev_type */
+extern const char *const evlog_type_names[EV_NTYPES]; /* by enum ev_type */
 
 typedef struct evlog evlog;
 

@@ -29,40 +29,63 @@ const kpi_col kpi_cols[TS_N] = {
     {"payers", U_COUNT, AGG_DISTINCT},
     {"live_creators", U_COUNT, AGG_MEAN},
     {"cashouts", U_COUNT, AGG_SUM},
+    {"coins_granted", U_COUNT, AGG_SUM},
+    {"coins_sunk", U_COUNT, AGG_SUM},
+    {"sinks", U_COUNT, AGG_SUM},
+    {"lost_sinks", U_COUNT, AGG_SUM},
+    {"sessions_watched", U_COUNT, AGG_SUM},
+    {"sessions_missed", U_COUNT, AGG_SUM},
+    {"web_cash_in_usd", U_MONEY, AGG_SUM},
 };
 
 const kpi_metric kpi_metrics[M_N] = {
-    {"cash_in_usd", U_MONEY, "money viewers paid for coins"},
-    {"store_fees_usd", U_MONEY, "app-store and web-processor fees"},
-    {"payouts_gross_usd", U_MONEY, "creators' cash-outs before fees"},
-    {"payout_fees_usd", U_MONEY, "fees on cash-outs"},
-    {"payouts_net_usd", U_MONEY, "what reached creators' banks"},
-    {"platform_cash_usd", U_MONEY, "platform's cash at the end"},
-    {"coins_sold", U_COUNT, "coins bought"},
-    {"coins_bonus", U_COUNT, "bonus coins given with packs"},
-    {"coins_gifted", U_COUNT, "coins sent as gifts"},
-    {"coins_breakage", U_COUNT, "coins lost with churned viewers"},
-    {"wallet_coins", U_COUNT, "coins unspent at the end"},
-    {"diamonds_credited", U_DIAMONDS, "diamonds credited to creators"},
-    {"diamonds_withdrawn", U_DIAMONDS, "diamonds cashed out"},
-    {"pending_diamonds", U_DIAMONDS, "diamonds not yet cashed out at the end"},
-    {"purchases", U_COUNT, "packs bought"},
-    {"gifts", U_COUNT, "gifts sent"},
-    {"lost_intents", U_COUNT, "gift intents given up (nothing bought)"},
-    {"active_viewers", U_COUNT, "active viewers, mean per step"},
-    {"payers", U_COUNT, "distinct viewers who bought in the run"},
-    {"live_creators", U_COUNT, "live creators, mean per step"},
-    {"cashouts", U_COUNT, "cash-outs"},
-    {"arppu_usd", U_MONEY, "cash in per payer"},
-    {"payer_rate", U_COUNT, "payers over every viewer who existed"},
-    {"platform_take_rate", U_COUNT, "platform cash over cash in"},
-    {"creator_share_of_spend", U_COUNT, "creators' gross payouts and pending value over cash in"},
-    {"breakage_rate", U_COUNT, "breakage over coins sold and bonus"},
-    {"lost_intent_rate", U_COUNT, "lost intents over all intents"},
-    {"creator_gini", U_COUNT, "Gini of creators' earnings (diamonds credited)"},
-    {"top1pct_creator_share", U_COUNT, "share of earnings of the top 1% of creators"},
-    {"top20pct_payer_spend_share", U_COUNT, "share of spend of the top 20% of payers"},
-    {"creators_cashed_out", U_COUNT, "distinct creators with a cash-out"},
+    {"cash_in_usd", U_MONEY, "money viewers paid for coins", 1},
+    {"store_fees_usd", U_MONEY, "app-store and web-processor fees", 1},
+    {"payouts_gross_usd", U_MONEY, "creators' cash-outs before fees", 1},
+    {"payout_fees_usd", U_MONEY, "fees on cash-outs", 1},
+    {"payouts_net_usd", U_MONEY, "what reached creators' banks", 1},
+    {"platform_cash_usd", U_MONEY, "platform's cash at the end", 1},
+    {"coins_sold", U_COUNT, "coins bought", 1},
+    {"coins_bonus", U_COUNT, "bonus coins given with packs", 1},
+    {"coins_gifted", U_COUNT, "coins sent as gifts", 1},
+    {"coins_breakage", U_COUNT, "coins lost with churned viewers", 1},
+    {"wallet_coins", U_COUNT, "coins unspent at the end", 1},
+    {"diamonds_credited", U_DIAMONDS, "diamonds credited to creators", 1},
+    {"diamonds_withdrawn", U_DIAMONDS, "diamonds cashed out", 1},
+    {"pending_diamonds", U_DIAMONDS, "diamonds not yet cashed out at the end", 1},
+    {"purchases", U_COUNT, "packs bought", 1},
+    {"gifts", U_COUNT, "gifts sent", 1},
+    {"lost_intents", U_COUNT, "gift intents given up (nothing bought)", 1},
+    {"active_viewers", U_COUNT, "active viewers, mean per step", 0},
+    {"payers", U_COUNT, "distinct viewers who bought in the run", 1},
+    {"live_creators", U_COUNT, "live creators, mean per step", 0},
+    {"cashouts", U_COUNT, "cash-outs", 1},
+    {"coins_granted", U_COUNT, "free coins granted to active viewers", 1},
+    {"coins_sunk", U_COUNT, "coins spent on sinks (no creator)", 1},
+    {"sinks", U_COUNT, "sink purchases made (effects, boosts, unlocks)", 1},
+    {"lost_sinks", U_COUNT, "sink intents given up (nothing bought)", 1},
+    {"sessions_watched", U_COUNT, "active sessions spent watching a live creator", 1},
+    {"sessions_missed", U_COUNT, "active sessions whose creator was not live", 1},
+    {"web_cash_in_usd", U_MONEY, "cash in through the web store", 1},
+    {"arppu_usd", U_MONEY, "cash in per payer", 0},
+    {"payer_rate", U_COUNT, "payers over every viewer who existed", 0},
+    {"platform_take_rate", U_COUNT, "platform cash gained over cash in", 0},
+    {"creator_share_of_spend", U_COUNT, "creators' earnings over cash in", 0},
+    {"breakage_rate", U_COUNT, "breakage over coins sold, bonus and granted", 0},
+    {"lost_intent_rate", U_COUNT, "lost intents over all intents", 0},
+    {"creator_gini", U_COUNT, "Gini of creators' earnings (diamonds credited)", 0},
+    {"top1pct_creator_share", U_COUNT, "share of earnings of the top 1% of creators", 0},
+    {"top20pct_payer_spend_share", U_COUNT, "share of spend of the top 20% of payers", 0},
+    {"creators_cashed_out", U_COUNT, "distinct creators with a cash-out", 0},
+    {"creator_earnings_usd", U_MONEY, "diamonds credited, at the final USD per diamond", 1},
+    {"coin_liability_usd", U_MONEY, "what coins in wallets will cost in credit if gifted", 1},
+    {"diamond_liability_usd", U_MONEY, "pending diamonds at the final USD per diamond", 1},
+    {"platform_margin_usd", U_MONEY, "platform cash less both liabilities, gained", 1},
+    {"web_share_of_revenue", U_COUNT, "web cash in over cash in", 0},
+    {"missed_session_rate", U_COUNT, "missed sessions over active sessions", 0},
+    {"opening_wallet_coins", U_COUNT, "coins in wallets when the reported steps began", 1},
+    {"opening_pending_diamonds", U_DIAMONDS, "pending diamonds when they began", 1},
+    {"opening_platform_cash_usd", U_MONEY, "platform cash when they began", 1},
 };
 
 int kpi_metric_find(const char *name)
@@ -76,8 +99,8 @@ int kpi_metric_find(const char *name)
 void kpi_format(char *buf, size_t n, int m, const run_result *r)
 {
     char t[NUM_BUF];
-    if (m < TS_N && kpi_cols[m].agg != AGG_MEAN) {
-        if (kpi_cols[m].unit == U_COUNT)
+    if (kpi_metrics[m].exact) {
+        if (kpi_metrics[m].unit == U_COUNT)
             snprintf(buf, n, "%lld", (long long)r->exact[m]);
         else
             snprintf(buf, n, "%s", num_fmt_micro(t, r->exact[m]));
@@ -172,18 +195,37 @@ void kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *end, run_resu
 #define RATIO(a, b) ((b) > 0 ? (double)(a) / (double)(b) : 0.0)
     out->value[M_ARPPU] = RATIO(e[TS_CASH_IN], e[TS_PAYERS]) / NUM_MICRO;
     out->value[M_PAYER_RATE] = RATIO(e[TS_PAYERS], out->viewers_existed);
-    out->value[M_TAKE_RATE] = RATIO(e[TS_PLATFORM_CASH], e[TS_CASH_IN]);
-    double pending_value =
-        (double)e[TS_PENDING_DIAMONDS] / NUM_MICRO * (double)end->usd_per_diamond;
-    out->value[M_CREATOR_SHARE] =
-        e[TS_CASH_IN] > 0 ? ((double)e[TS_PAYOUTS_GROSS] + pending_value) / (double)e[TS_CASH_IN]
-                          : 0.0;
+    out->value[M_TAKE_RATE] =
+        RATIO((double)e[TS_PLATFORM_CASH] - (double)end->open_cash, e[TS_CASH_IN]);
+    out->value[M_CREATOR_SHARE] = RATIO(end->earnings, e[TS_CASH_IN]);
     out->value[M_BREAKAGE_RATE] =
-        e[TS_COINS_SOLD] + (double)e[TS_COINS_BONUS] > 0
-            ? (double)e[TS_COINS_BREAKAGE] / ((double)e[TS_COINS_SOLD] + (double)e[TS_COINS_BONUS])
-            : 0.0;
+        RATIO(e[TS_COINS_BREAKAGE],
+              (double)e[TS_COINS_SOLD] + (double)e[TS_COINS_BONUS] + (double)e[TS_COINS_GRANTED]);
     out->value[M_LOST_RATE] = RATIO(e[TS_LOST_INTENTS], out->intents);
+    out->value[M_WEB_SHARE] = RATIO(e[TS_WEB_CASH_IN], e[TS_CASH_IN]);
+    out->value[M_MISSED_RATE] =
+        RATIO(e[TS_SESSIONS_MISSED], (double)e[TS_SESSIONS_MISSED] + (double)e[TS_SESSIONS_WATCHED]);
 #undef RATIO
+
+    /* The platform's position: cash less what it owes in coins and
+     * diamonds, at the end less at the opening (each part floored by the
+     * rules; the difference in 128 bits, saturated: a figure, not a total). */
+    __int128 margin = (__int128)e[TS_PLATFORM_CASH] - end->coin_liab - end->diamond_liab -
+                      ((__int128)end->open_cash - end->open_coin_liab - end->open_diamond_liab);
+    int64_t exact[M_N] = {[M_CREATOR_EARNINGS] = end->earnings,
+                       [M_COIN_LIABILITY] = end->coin_liab,
+                       [M_DIAMOND_LIABILITY] = end->diamond_liab,
+                       [M_MARGIN] = margin > INT64_MAX   ? INT64_MAX
+                                    : margin < INT64_MIN ? INT64_MIN
+                                                         : (int64_t)margin,
+                       [M_OPEN_WALLETS] = end->open_wallets,
+                       [M_OPEN_PENDING] = end->open_pending,
+                       [M_OPEN_CASH] = end->open_cash};
+    for (int m = TS_N; m < M_N; m++)
+        if (kpi_metrics[m].exact) {
+            out->exact[m] = exact[m];
+            out->value[m] = (double)exact[m] / (kpi_metrics[m].unit == U_COUNT ? 1.0 : NUM_MICRO);
+        }
 
     int64_t cashed = 0;
     for (size_t c = 0; c < end->ncreators; c++)

@@ -28,6 +28,13 @@ enum ts_col {
     TS_PAYERS,
     TS_LIVE_CREATORS,
     TS_CASHOUTS,
+    TS_COINS_GRANTED,
+    TS_COINS_SUNK,
+    TS_SINKS,
+    TS_LOST_SINKS,
+    TS_SESSIONS_WATCHED,
+    TS_SESSIONS_MISSED,
+    TS_WEB_CASH_IN,
     TS_N
 };
 
@@ -59,6 +66,15 @@ enum derived {
     M_TOP1_CREATOR,
     M_TOP20_PAYER,
     M_CASHED_OUT,
+    M_CREATOR_EARNINGS,
+    M_COIN_LIABILITY,
+    M_DIAMOND_LIABILITY,
+    M_MARGIN,
+    M_WEB_SHARE,
+    M_MISSED_RATE,
+    M_OPEN_WALLETS,
+    M_OPEN_PENDING,
+    M_OPEN_CASH,
     M_N
 };
 
@@ -66,16 +82,17 @@ typedef struct kpi_metric {
     const char *name;
     enum kpi_unit unit; /* U_MONEY printed as USD, U_COUNT plain */
     const char *what;   /* one line for tables and help */
+    int exact;          /* an integer total (run_result.exact), not a ratio or mean */
 } kpi_metric;
 
 extern const kpi_metric kpi_metrics[M_N];
 
 /* A run's figures: value[] for every metric as a double (for statistics);
- * exact[] holds the integer totals of the time-series columns. */
+ * exact[] holds the integer totals of the metrics marked exact. */
 typedef struct run_result {
     uint64_t run;
     double value[M_N];
-    int64_t exact[TS_N];
+    int64_t exact[M_N];
     int64_t viewers_existed;
     int64_t intents;
     /* The random draws the run needed, for the benchmark's floor: viewer
@@ -89,12 +106,16 @@ typedef struct kpi_end {
     uint64_t run;
     int64_t payers;              /* distinct payers in the run */
     int64_t viewers_existed;     /* population plus churn replacements */
-    int64_t usd_per_diamond;     /* µUSD, at the end: values pending diamonds */
     int64_t *earned;             /* µD credited per creator, zero earners too (sorted in place) */
     const unsigned char *cashed; /* per creator: cashed out at least once */
     size_t ncreators;
     int64_t *spend; /* µUSD per payer, churned payers included (sorted in place) */
     size_t nspend;
+    /* The platform's position (docs/model.md §6), floored to the µUSD by
+     * the rules: creators' earnings in the reported steps, and the coin and
+     * diamond liabilities at the end and at the opening. */
+    int64_t earnings, coin_liab, diamond_liab, open_coin_liab, open_diamond_liab;
+    int64_t open_wallets, open_pending, open_cash; /* coins, µD, µUSD */
 } kpi_end;
 
 /* Fill a run's totals and derived metrics (docs/model.md §6) from its rows

@@ -16,6 +16,8 @@ enum ledger_account {
     ACC_WEB_PROCESSOR,
     ACC_PAYOUT_PROCESSOR,
     ACC_CREATOR_BANKS,
+    ACC_OPENING, /* the warm-up's result carried into the reported steps:
+                  * minus the opening platform cash */
     ACC_N
 };
 
@@ -24,9 +26,14 @@ typedef struct ledger {
     /* flows */
     int64_t cash_in, store_fees, payouts_gross, payout_fees, payouts_net;
     int64_t web_fees; /* the part of store_fees paid on the web */
-    int64_t coins_sold, coins_bonus, coins_gifted, coins_breakage;
-    int64_t coins_issued;                          /* sold + bonus, itself a checked total */
+    int64_t coins_sold, coins_bonus, coins_granted, coins_gifted, coins_sunk, coins_breakage;
+    int64_t coins_issued; /* opening wallets + sold + bonus + granted, a checked total */
+    int64_t coins_spent;  /* gifted + sunk + breakage, likewise */
     int64_t diamonds_credited, diamonds_withdrawn; /* µD */
+    /* Opening balances (docs/model.md §5): the stocks a warm-up left,
+     * zero without one. The opening platform cash is bal[ACC_PLATFORM]
+     * when the reported steps began, held against ACC_OPENING. */
+    int64_t open_wallets, open_pending, open_cash;
     /* The first sum that left the int64 range, or NULL. Every addition
      * here is checked; once set, the figures are not to be trusted and the
      * run must fail (ledger_overflow names what broke). */
@@ -45,6 +52,20 @@ void ledger_gift(ledger *l, int64_t coins, int64_t credited);
 
 /* Unspent coins of a churned viewer. */
 void ledger_breakage(ledger *l, int64_t coins);
+
+/* Coins granted to wallets with no money behind them (free coins). */
+void ledger_grant(ledger *l, int64_t coins);
+
+/* Coins spent on a sink: they leave wallets and credit nobody. */
+void ledger_sink(ledger *l, int64_t coins);
+
+/* The end of the warm-up: the stocks now become the opening balances and
+ * every flow starts again from zero. */
+void ledger_open(ledger *l);
+
+/* Coins in wallets and µD pending, from the flows and opening balances. */
+int64_t ledger_wallets(const ledger *l);
+int64_t ledger_pending(const ledger *l);
 
 /* A cash-out of withdrawn µD worth gross µUSD, fee µUSD to the processor. */
 void ledger_cashout(ledger *l, int64_t withdrawn, int64_t gross, int64_t fee);

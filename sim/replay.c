@@ -73,12 +73,17 @@ struct replay {
 };
 
 #define V64(v, i) (((int64_t *)(v).p)[i])
+#define NEVER     INT64_MIN /* last_buy of a viewer who has not bought in the reported steps */
 
-static int find_name(const sc_tables *t, int pack, const char *name)
+/* The index of the pack, gift or sink (by event type) named, or -1. */
+static int find_name(const sc_tables *t, int type, const char *name)
 {
-    size_t n = pack ? t->npacks : t->ngifts;
+    size_t n = type == EV_PURCHASE ? t->npacks : type == EV_SINK ? t->nsinks : t->ngifts;
     for (size_t i = 0; i < n; i++)
-        if (strcmp(pack ? t->packs[i].name : t->gifts[i].name, name) == 0)
+        if (strcmp(type == EV_PURCHASE ? t->packs[i].name
+                   : type == EV_SINK   ? t->sinks[i].name
+                                       : t->gifts[i].name,
+                   name) == 0)
             return (int)i;
     return -1;
 }
@@ -98,12 +103,12 @@ static int64_t id_of(replay *r, int creator, const char *key)
         if (vec_need(&r->wallet, n) || vec_need(&r->spend, n) || vec_need(&r->last_buy, n))
             return -1;
         if (added)
-            V64(r->last_buy, i) = -1;
+            V64(r->last_buy, i) = NEVER;
     }
     return i;
 }
 
-#define ROW_GIFT_MAX  1000000LL           /* a gift's coins (schema.c) */
+#define ROW_GIFT_MAX  1000000LL           /* a gift's or sink's coins, a grant (schema.c) */
 #define ROW_COINS_MAX 2000000000LL        /* a pack's coins plus its bonus */
 #define ROW_USD_MAX   (1000000LL * MICRO) /* a pack's price */
 
@@ -126,16 +131,19 @@ static int read_when(replay *r, const char *const *c, long line, diag *d)
     }
     r->k.run = (uint64_t)run;
     r->next_step = 0;
-    if (num_parse_int(c[C_STEP], &r->next_step, &why) < 0 || r->next_step < 0) {
+    int64_t first = -r->t.p.warmup_steps;
+    if (num_parse_int(c[C_STEP], &r->next_step, &why) < 0) {
         diag_add(d, DIAG_ERROR, r->path, line, "step",
-                 "step \"%s\": %s (expected a whole number from 0)", c[C_STEP],
-                 r->next_step < 0 ? "negative" : why);
+                 "step \"%s\": %s (expected a whole number from %lld)", c[C_STEP], why,
+                 (long long)first);
         return -1;
     }
-    if (r->next_step >= r->t.p.steps) {
+    if (r->next_step < first || r->next_step >= r->t.p.steps) {
         diag_add(d, DIAG_ERROR, r->path, line, "step",
-                 "step %lld is beyond the scenario's %lld steps (expected a step from 0 to %lld)",
-                 (long long)r->next_step, (long long)r->t.p.steps, (long long)r->t.p.steps - 1);
+                 "step %lld is outside the scenario's %lld warm-up and %lld reported steps "
+                 "(expected a step from %lld to %lld)",
+                 (long long)r->next_step, (long long)r->t.p.warmup_steps,
+                 (long long)r->t.p.steps, (long long)first, (long long)r->t.p.steps - 1);
         return -1;
     }
     return 0;
@@ -145,12 +153,13 @@ static int read_when(replay *r, const char *const *c, long line, diag *d)
 static int read_who(replay *r, ev *e, const char *const *c, long line, diag *d)
 {
     e->type = -1;
-    for (int t = 0; t < 5; t++)
+    for (int t = 0; t < EV_NTYPES; t++)
         if (strcmp(c[C_TYPE], evlog_type_names[t]) == 0)
             e->type = t;
     if (e->type < 0) {
         diag_add(d, DIAG_ERROR, r->path, line, "type",
-                 "unknown event type \"%.40s\" (expected purchase, gift, lost, cashout or churn)",
+                 "unknown event type \"%.40s\" (expected purchase, gift, lost, cashout, churn, "
+                 "grant, sink or lost_sink)",
                  c[C_TYPE]);
         return -1;
     }
@@ -181,9 +190,9 @@ static int read_who(replay *r, ev *e, const char *const *c, long line, diag *d)
 static int read_amounts(replay *r, ev *e, const char *const *c, long line, diag *d)
 {
     const char *why = "";
-    int64_t most = e->type == EV_GIFT       ? ROW_GIFT_MAX
-                   : e->type == EV_PURCHASE ? ROW_COINS_MAX
-                                            : INT64_MAX;
+    int64_t most = e->type == EV_GIFT || e->type == EV_SINK || e->type == EV_GRANT ? ROW_GIFT_MAX
+                   : e->type == EV_PURCHASE                                      ? ROW_COINS_MAX
+                                                                                 : INT64_MAX;
     if (num_parse_int(c[C_COINS], &e->coins, &why) < 0 || e->coins < 0) {
         diag_add(d, DIAG_ERROR, r->path, line, "coins",
                  "coins \"%s\": %s (expected a whole number from 0)", c[C_COINS],
@@ -222,9 +231,10 @@ static int read_amounts(replay *r, ev *e, const char *const *c, long line, diag 
  * the row says what it is worth; it is counted and reported. */
 static int read_item(replay *r, ev *e, const char *const *c, long line, diag *d)
 {
-    if (e->type != EV_PURCHASE && e->type != EV_GIFT && e->type != EV_LOST)
+    if (e->type == EV_CASHOUT || e->type == EV_CHURN || e->type == EV_GRANT)
         return 0;
-    e->item = find_name(&r->t, e->type == EV_PURCHASE, c[C_ITEM]);
+    int kind = e->type == EV_LOST ? EV_GIFT : e->type == EV_LOST_SINK ? EV_SINK : e->type;
+    e->item = find_name(&r->t, kind, c[C_ITEM]);
     if (e->item >= 0)
         return 0;
     if (e->type == EV_PURCHASE && (!*c[C_USD] || e->channel < 0 || e->coins == 0)) {
@@ -236,13 +246,15 @@ static int read_item(replay *r, ev *e, const char *const *c, long line, diag *d)
     }
     if (e->type != EV_PURCHASE && e->coins == 0) {
         diag_add(d, DIAG_ERROR, r->path, line, "item",
-                 "gift \"%.60s\" is not in the scenario (expected a known gift, or its "
+                 "%s \"%.60s\" is not in the scenario (expected a known %s, or its "
                  "coins on the row)",
-                 c[C_ITEM]);
+                 kind == EV_SINK ? "sink" : "gift", c[C_ITEM], kind == EV_SINK ? "sink" : "gift");
         return -1;
     }
     if (e->type == EV_PURCHASE)
         r->k.unknown_packs++;
+    else if (kind == EV_SINK)
+        r->k.unknown_sinks++;
     else
         r->k.unknown_gifts++;
     return 0;
@@ -290,13 +302,14 @@ replay *replay_open(const scenario *s, const char *path, const replay_opts *o, d
     }
     r->sc = s;
     r->o = *o;
+    r->step = -s->t.p.warmup_steps;
     r->wallet.size = r->spend.size = r->last_buy.size = sizeof(int64_t);
     r->pending.size = r->earned.size = r->churned.size = sizeof(int64_t);
     r->cashed.size = 1;
     r->buf.size = sizeof(ev);
     r->vid = idmap_new();
     r->cid = idmap_new();
-    if (!r->vid || !r->cid || books_init(&r->bk, s->t.npacks, s->t.ngifts) < 0) {
+    if (!r->vid || !r->cid || books_init(&r->bk, s->t.npacks, s->t.ngifts, s->t.nsinks) < 0) {
         diag_add(d, DIAG_ERROR, path, 0, NULL, "out of memory");
         replay_free(r);
         return NULL;
@@ -412,7 +425,7 @@ static int churned(replay *r, const ev *e, diag *d)
     if (coins != e->coins)
         r->k.breakage_differs++;
     books_breakage(&r->bk, coins);
-    if (V64(r->last_buy, e->viewer) >= 0) {
+    if (V64(r->last_buy, e->viewer) != NEVER) {
         if (vec_need(&r->churned, r->churned.n + 1) < 0) {
             diag_add(d, DIAG_ERROR, r->path, e->line, NULL, "out of memory");
             return REPLAY_NOMEM;
@@ -421,7 +434,7 @@ static int churned(replay *r, const ev *e, diag *d)
     }
     V64(r->wallet, e->viewer) = 0;
     V64(r->spend, e->viewer) = 0;
-    V64(r->last_buy, e->viewer) = -1;
+    V64(r->last_buy, e->viewer) = NEVER;
     r->churns++;
     return 0;
 }
@@ -441,7 +454,7 @@ static void purchased(replay *r, const ev *e)
     books_purchase(&r->bk, &r->t.p, e->item, ch, 1, price, e->coins - bonus, bonus);
     add(r, &V64(r->wallet, e->viewer), e->coins, "coins in a wallet", RU_COINS);
     add(r, &V64(r->spend, e->viewer), price, "a viewer's spend", RU_USD);
-    if (V64(r->last_buy, e->viewer) < 0)
+    if (V64(r->last_buy, e->viewer) == NEVER)
         r->payers_run++;
     if (V64(r->last_buy, e->viewer) != r->step)
         r->bk.cur.v[TS_PAYERS]++;
@@ -508,6 +521,21 @@ static int cashed_out(replay *r, const ev *e, diag *d)
     return 0;
 }
 
+/* A sink bought with coins from the wallet: as a gift, crediting nobody. */
+static int sunk(replay *r, const ev *e, diag *d)
+{
+    if (V64(r->wallet, e->viewer) < e->coins) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "sink of %lld coins, but the viewer's wallet holds %lld",
+                 (long long)e->coins, (long long)V64(r->wallet, e->viewer));
+        r->k.rejected_gifts++;
+        return infeasible(r, e, d, msg);
+    }
+    V64(r->wallet, e->viewer) -= e->coins;
+    books_sink(&r->bk, e->item, 1, e->coins);
+    return 0;
+}
+
 static int apply_row(replay *r, const ev *e, diag *d)
 {
     switch (e->type) {
@@ -515,19 +543,19 @@ static int apply_row(replay *r, const ev *e, diag *d)
     case EV_PURCHASE: purchased(r, e); return 0;
     case EV_GIFT: return gifted(r, e, d);
     case EV_LOST: r->bk.cur.v[TS_LOST_INTENTS]++; return 0;
+    case EV_GRANT:
+        add(r, &V64(r->wallet, e->viewer), e->coins, "coins in a wallet", RU_COINS);
+        books_grant(&r->bk, 1, e->coins);
+        return 0;
+    case EV_SINK: return sunk(r, e, d);
+    case EV_LOST_SINK: r->bk.cur.v[TS_LOST_SINKS]++; return 0;
     default: return cashed_out(r, e, d);
     }
 }
 
-int replay_step(replay *r, kpi_step *row, diag *d)
+/* Gather the events of step r->step into r->buf. */
+static int gather(replay *r, diag *d)
 {
-    int rc;
-    if (r->step >= r->t.p.steps)
-        return 1;
-    books_open_step(&r->bk);
-    scenario_timeline_at(r->sc, &r->t, &r->tl_next, r->step);
-
-    /* Gather this step's events. */
     r->buf.n = 0;
     while (r->have_next && r->next_step == r->step) {
         if (vec_need(&r->buf, r->buf.n + 1) < 0) {
@@ -536,7 +564,7 @@ int replay_step(replay *r, kpi_step *row, diag *d)
             return REPLAY_NOMEM;
         }
         ((ev *)r->buf.p)[r->buf.n++] = r->next;
-        rc = read_row(r, d);
+        int rc = read_row(r, d);
         if (rc < 0)
             return rc;
         r->have_next = rc > 0;
@@ -547,14 +575,27 @@ int replay_step(replay *r, kpi_step *row, diag *d)
                  (long long)r->next_step, (long long)r->step);
         return -1;
     }
-    /* The model's order within a step: churn, purchases, gifts and lost
-     * intents, cash-outs. */
-    static const int phase[4][2] = {{EV_CHURN, EV_CHURN},
-                                    {EV_PURCHASE, EV_PURCHASE},
-                                    {EV_GIFT, EV_LOST},
-                                    {EV_CASHOUT, EV_CASHOUT}};
+    return 0;
+}
+
+/* One step, warm-up or reported: its figures are then in r->bk.cur. */
+static int replay_one(replay *r, diag *d)
+{
+    int rc;
+    books_open_step(&r->bk);
+    if (r->step >= 0)
+        scenario_timeline_at(r->sc, &r->t, &r->tl_next, r->step);
+    if ((rc = gather(r, d)) < 0)
+        return rc;
+    /* The model's order within a step: churn, free coins, purchases, gifts
+     * and lost intents, sinks and lost sink intents, cash-outs. Within a
+     * step every purchase and grant comes before every gift and sink, so a
+     * wallet that covered them in the run covers them here. */
+    static const int phase[6][2] = {{EV_CHURN, EV_CHURN},       {EV_GRANT, EV_GRANT},
+                                    {EV_PURCHASE, EV_PURCHASE}, {EV_GIFT, EV_LOST},
+                                    {EV_SINK, EV_LOST_SINK},    {EV_CASHOUT, EV_CASHOUT}};
     ev *evs = r->buf.p;
-    for (int ph = 0; ph < 4; ph++)
+    for (int ph = 0; ph < 6; ph++)
         for (size_t i = 0; i < r->buf.n; i++)
             if (evs[i].type == phase[ph][0] || evs[i].type == phase[ph][1])
                 if ((rc = apply(r, &evs[i], d)) < 0)
@@ -565,8 +606,42 @@ int replay_step(replay *r, kpi_step *row, diag *d)
                  r->bk.ovf);
         return -1;
     }
-    *row = r->bk.cur;
     r->step++;
+    return 0;
+}
+
+/* The warm-up is over (docs/model.md §4.0): its stocks become the opening
+ * balances, and payers, spend and earnings count from here. */
+static void open_reported(replay *r)
+{
+    books_open(&r->bk, &r->t.p);
+    for (size_t v = 0; v < idmap_size(r->vid); v++) {
+        V64(r->last_buy, v) = NEVER;
+        V64(r->spend, v) = 0;
+    }
+    size_t nc = idmap_size(r->cid);
+    if (nc) {
+        memset(r->earned.p, 0, nc * sizeof(int64_t));
+        memset(r->cashed.p, 0, nc);
+    }
+    r->churned.n = 0;
+    r->payers_run = r->churns = 0;
+}
+
+int replay_step(replay *r, kpi_step *row, diag *d)
+{
+    int rc;
+    while (r->step < 0) {
+        if ((rc = replay_one(r, d)) < 0)
+            return rc;
+        if (r->step == 0)
+            open_reported(r);
+    }
+    if (r->step >= r->t.p.steps)
+        return 1;
+    if ((rc = replay_one(r, d)) < 0)
+        return rc;
+    *row = r->bk.cur;
     return 0;
 }
 
@@ -603,7 +678,7 @@ int replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *o
         memcpy(cashed, r->cashed.p, nc);
     }
     for (size_t v = 0; v < nv; v++)
-        if (V64(r->last_buy, v) >= 0)
+        if (V64(r->last_buy, v) != NEVER)
             sp[np++] = V64(r->spend, v);
     for (size_t i = 0; i < r->churned.n; i++)
         sp[np++] = V64(r->churned, i);
@@ -612,7 +687,7 @@ int replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *o
     e.run = r->k.run ? r->k.run : 1; /* a log with no rows is still run 1 */
     e.payers = r->payers_run;
     e.viewers_existed = ((int64_t)nv > r->t.p.viewers ? (int64_t)nv : r->t.p.viewers) + r->churns;
-    e.usd_per_diamond = r->t.p.usd_per_diamond;
+    books_end(&r->bk, &r->t.p, &e);
     e.earned = earned;
     e.cashed = cashed;
     e.ncreators = ncr;
@@ -630,7 +705,7 @@ int replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *o
     return 0;
 }
 
-int64_t replay_steps_done(const replay *r) { return r->step; }
+int64_t replay_steps_done(const replay *r) { return r->step > 0 ? r->step : 0; }
 const sc_tables *replay_tables(const replay *r) { return &r->t; }
 
 world_snap *replay_snap_new(const replay *r)

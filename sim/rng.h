@@ -37,7 +37,8 @@ enum rng_purpose {
     RNG_VIEWERS = 3, /* who is active, and active viewers' counts */
     RNG_CASHOUT = 4, /* per (step, creator): whether it cashes out */
     RNG_VIEWER = 5,  /* per (step, viewer): its intents, creator, gifts, purchases */
-    RNG_NPURPOSE = 6
+    RNG_AWARE = 6,   /* per (birth, viewer): whether it knows the web store */
+    RNG_NPURPOSE = 7
 };
 
 extern const gsl_rng_type *rng_xoshiro256ss;

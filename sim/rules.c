@@ -1,5 +1,6 @@
 #include "rules.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,27 @@ int64_t rules_credit(const sc_params *p, int64_t coins)
 int64_t rules_diamond_value(const sc_params *p, int64_t ud)
 {
     return num_muldiv(ud, p->usd_per_diamond, MICRO);
+}
+
+int64_t rules_coin_liability(const sc_params *p, int64_t coins)
+{
+    __int128 v = (__int128)coins * p->coin_value * (MICRO - p->commission) / MICRO;
+    return v > INT64_MAX ? INT64_MAX : (int64_t)v;
+}
+
+double rules_take(const sc_params *p)
+{
+    return (double)p->coin_value / MICRO * (double)(MICRO - p->commission) / MICRO *
+           (double)(MICRO - p->payout_fee_rate) / MICRO;
+}
+
+double rules_live_prob(const sc_params *p)
+{
+    double base = (double)p->live_prob / MICRO, e = p->live_elasticity / MICRO;
+    if (e == 0)
+        return base;
+    double x = base * pow(rules_take(p) / ((double)p->reference_take / MICRO), e);
+    return x < 1.0 ? x : 1.0;
 }
 
 int64_t rules_cashout_need(const sc_params *p)
@@ -57,15 +79,17 @@ const char *rules_bound_of(const char *what)
                                                   : RU_USD);
 }
 
-int books_init(books *b, size_t npacks, size_t ngifts)
+int books_init(books *b, size_t npacks, size_t ngifts, size_t nsinks)
 {
     memset(b, 0, sizeof *b);
     b->npacks = npacks;
     b->ngifts = ngifts;
+    b->nsinks = nsinks;
     b->pack_n = calloc(npacks ? npacks : 1, sizeof *b->pack_n);
     b->pack_usd = calloc(npacks ? npacks : 1, sizeof *b->pack_usd);
     b->gift_n = calloc(ngifts ? ngifts : 1, sizeof *b->gift_n);
-    if (!b->pack_n || !b->pack_usd || !b->gift_n) {
+    b->sink_n = calloc(nsinks ? nsinks : 1, sizeof *b->sink_n);
+    if (!b->pack_n || !b->pack_usd || !b->gift_n || !b->sink_n) {
         books_release(b);
         return -1;
     }
@@ -77,7 +101,8 @@ void books_release(books *b)
     free(b->pack_n);
     free(b->pack_usd);
     free(b->gift_n);
-    b->pack_n = b->pack_usd = b->gift_n = NULL;
+    free(b->sink_n);
+    b->pack_n = b->pack_usd = b->gift_n = b->sink_n = NULL;
 }
 
 void books_add(books *b, int64_t *total, int64_t n, int64_t amount, const char *what,
@@ -124,6 +149,8 @@ void books_purchase(books *b, const sc_params *p, long k, int channel, int64_t n
         books_add(b, &b->pack_usd[k], 1, usd, "cash in", RU_USD);
     }
     books_add(b, &row[TS_CASH_IN], 1, usd, "cash in", RU_USD);
+    if (channel == CH_WEB)
+        books_add(b, &row[TS_WEB_CASH_IN], 1, usd, "web cash in", RU_USD);
     books_add(b, &row[TS_STORE_FEES], 1, fee, "store fees", RU_USD);
     books_add(b, &row[TS_COINS_SOLD], 1, sold, "coins sold", RU_COINS);
     books_add(b, &row[TS_COINS_BONUS], 1, extra, "bonus coins", RU_COINS);
@@ -157,6 +184,52 @@ void books_breakage(books *b, int64_t coins)
     books_add(b, &b->cur.v[TS_COINS_BREAKAGE], 1, coins, "coins lost to churn", RU_COINS);
 }
 
+void books_grant(books *b, int64_t n, int64_t coins)
+{
+    int64_t granted = 0;
+    books_add(b, &granted, n, coins, "coins granted", RU_COINS);
+    ledger_grant(&b->L, granted);
+    books_add(b, &b->cur.v[TS_COINS_GRANTED], 1, granted, "coins granted", RU_COINS);
+}
+
+void books_sink(books *b, long k, int64_t n, int64_t coins)
+{
+    int64_t sunk = 0;
+    books_add(b, &sunk, n, coins, "coins spent on sinks", RU_COINS);
+    ledger_sink(&b->L, sunk);
+    if (k >= 0)
+        books_add(b, &b->sink_n[k], n, 1, "sinks", RU_COUNT);
+    books_add(b, &b->cur.v[TS_COINS_SUNK], 1, sunk, "coins spent on sinks", RU_COINS);
+    books_add(b, &b->cur.v[TS_SINKS], n, 1, "sinks", RU_COUNT);
+}
+
+void books_open(books *b, const sc_params *p)
+{
+    ledger_open(&b->L);
+    memset(&b->total, 0, sizeof b->total);
+    memset(b->pack_n, 0, (b->npacks ? b->npacks : 1) * sizeof *b->pack_n);
+    memset(b->pack_usd, 0, (b->npacks ? b->npacks : 1) * sizeof *b->pack_usd);
+    memset(b->gift_n, 0, (b->ngifts ? b->ngifts : 1) * sizeof *b->gift_n);
+    memset(b->sink_n, 0, (b->nsinks ? b->nsinks : 1) * sizeof *b->sink_n);
+    b->gift_value[1] = b->credit_value[1] = b->commission[1] = b->platform_in[1] = 0;
+    b->channel_usd[0] = b->channel_usd[1] = 0;
+    b->open_coin_liab = rules_coin_liability(p, b->L.open_wallets);
+    b->open_diamond_liab = rules_diamond_value(p, b->L.open_pending);
+}
+
+void books_end(const books *b, const sc_params *p, kpi_end *e)
+{
+    const ledger *L = &b->L;
+    e->earnings = rules_diamond_value(p, L->diamonds_credited);
+    e->coin_liab = rules_coin_liability(p, ledger_wallets(L));
+    e->diamond_liab = rules_diamond_value(p, ledger_pending(L));
+    e->open_coin_liab = b->open_coin_liab;
+    e->open_diamond_liab = b->open_diamond_liab;
+    e->open_wallets = L->open_wallets;
+    e->open_pending = L->open_pending;
+    e->open_cash = L->open_cash;
+}
+
 void books_cashout(books *b, const rules_payout *po)
 {
     int64_t *row = b->cur.v;
@@ -177,8 +250,8 @@ int books_close_step(books *b, int64_t payers)
     /* The wallets hold what was sold and not yet gifted or lost; pending
      * µD are part of those credited: both within int64 when the flows are. */
     b->cur.v[TS_PLATFORM_CASH] = L->bal[ACC_PLATFORM];
-    b->cur.v[TS_WALLET_COINS] = L->coins_issued - L->coins_gifted - L->coins_breakage;
-    b->cur.v[TS_PENDING_DIAMONDS] = L->diamonds_credited - L->diamonds_withdrawn;
+    b->cur.v[TS_WALLET_COINS] = ledger_wallets(L);
+    b->cur.v[TS_PENDING_DIAMONDS] = ledger_pending(L);
     for (int c = 0; c < TS_N; c++) {
         enum kpi_unit u = kpi_cols[c].unit;
         if (kpi_cols[c].agg == AGG_SUM)

@@ -38,6 +38,17 @@ static inline int64_t rules_coin_value(const sc_params *p, int64_t coins)
 }
 int64_t rules_diamond_value(const sc_params *p, int64_t ud);
 
+/* µUSD that coins in wallets will cost in credit if gifted: coins x coin
+ * value x (1 - commission), rounded down (docs/model.md §6, the coin
+ * liability), in 128 bits, INT64_MAX past the int64 range. */
+int64_t rules_coin_liability(const sc_params *p, int64_t coins);
+
+/* The creators' take per coin in USD, and the chance a creator is live at
+ * it (docs/model.md §4.3): live_prob x (take / reference)^elasticity, at
+ * most 1. */
+double rules_take(const sc_params *p);
+double rules_live_prob(const sc_params *p);
+
 /* Whether a creator with pending µD may cash out: at least one whole
  * diamond and whole diamonds worth the minimum withdrawal. */
 int64_t rules_cashout_need(const sc_params *p); /* the µD that takes */
@@ -74,18 +85,20 @@ const char *rules_bound_of(const char *what);
 typedef struct books {
     ledger L;
     kpi_step cur, total;
-    size_t npacks, ngifts;
-    int64_t *pack_n, *pack_usd, *gift_n;
+    size_t npacks, ngifts, nsinks;
+    int64_t *pack_n, *pack_usd, *gift_n, *sink_n;
     int64_t gift_value[2], credit_value[2];
     int64_t commission[2];    /* µUSD: coin value of gifts less the value credited */
     int64_t platform_in[2];   /* µUSD: cash in less store and processor fees */
     int64_t channel_usd[2];   /* µUSD cash in per channel (CH_APP, CH_WEB), the run */
+    int64_t open_coin_liab, open_diamond_liab; /* µUSD, valued when the reported steps began */
     const char *ovf;          /* the first total past int64, or NULL */
     enum rules_unit ovf_unit; /* its unit */
 } books;
 
-/* Room for npacks packs and ngifts gifts. Returns 0 or -1 out of memory. */
-int books_init(books *b, size_t npacks, size_t ngifts);
+/* Room for npacks packs, ngifts gifts and nsinks sinks. Returns 0 or -1
+ * out of memory. */
+int books_init(books *b, size_t npacks, size_t ngifts, size_t nsinks);
 void books_release(books *b);
 
 /* *total += n x amount, in 128 bits; past int64 the first such total is
@@ -112,6 +125,21 @@ void books_gift(books *b, const sc_params *p, long g, int64_t n, int64_t coins, 
 
 /* A churned viewer's coins left unspent. */
 void books_breakage(books *b, int64_t coins);
+
+/* n grants of coins each (free coins, no money behind them). */
+void books_grant(books *b, int64_t n, int64_t coins);
+
+/* n sink purchases of coins each, of sink k (or -1): the coins leave
+ * wallets and credit nobody. */
+void books_sink(books *b, long k, int64_t n, int64_t coins);
+
+/* The warm-up is over (docs/model.md §4.0): its stocks become the opening
+ * balances, valued under p, and every flow and count starts again. */
+void books_open(books *b, const sc_params *p);
+
+/* The platform's position and the opening balances for kpi_fill, under
+ * the final parameters p. */
+void books_end(const books *b, const sc_params *p, kpi_end *e);
 
 /* A cash-out made (rules_payout_of). */
 void books_cashout(books *b, const rules_payout *po);

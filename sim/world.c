@@ -14,26 +14,45 @@
 
 #define MICRO NUM_MICRO
 
-/* A segment's gifts within reach, and the alias table to draw one. */
+/* Intents per session, known to be at least one: the zero-truncated
+ * Poisson's CDF from k = 1, for inversion (see ztp_table). */
+typedef struct ztp {
+    double *cdf;
+    size_t n;
+} ztp;
+
+/* A segment's gifts within reach, the alias table to draw one, and its
+ * counts of gift and sink intents. */
 typedef struct seg_gifts {
     uint32_t *idx; /* the gifts' indices (the draws' values) */
     size_t n;
     alias pick;
-    /* Intents per session, known to be at least one: the zero-truncated
-     * Poisson's CDF from k = 1, for inversion (see ztp_table). */
-    double *ztp;
-    size_t nztp;
+    ztp gz, sz;
 } seg_gifts;
 
-/* A viewer's whole state in 16 bytes, touched once per visit. A wallet never
- * holds more than the largest gift (10^6 coins) plus the largest pack with
- * its bonus (2 x 10^9), since packs are bought only to cover a shortfall:
- * 32 bits hold it. */
+/* A viewer's whole state in 24 bytes, touched once per visit. Granted
+ * coins pile up in a wallet nobody spends from, so it takes 64 bits. */
 typedef struct viewer_st {
-    uint32_t wallet; /* coins */
-    int32_t bought;  /* 1 + the step of the last purchase; 0 never */
-    int64_t spend;   /* µUSD paid in this run */
+    int64_t wallet; /* coins */
+    int64_t spend;  /* µUSD paid in the reported steps */
+    int32_t bought; /* stamp (below) of the last purchase; 0 never */
+    int32_t born;   /* stamp of the step it joined; 0 at the start */
 } viewer_st;
+
+/* How a step's session of one segment goes (docs/model.md §4.4), worked
+ * out once a step: see session_law. */
+typedef struct session_law {
+    double p;            /* active */
+    double q;            /* visited: active with an event, or every active
+                          * viewer when coins are granted */
+    double cut[3];       /* a visited session has gift and sink intents
+                          * (u < cut[0]), gift intents only (< cut[1]),
+                          * sink intents only (< cut[2]) or neither */
+    int draw;            /* whether more than one of those can happen */
+    int gifts, sinks;    /* if not, whether the one that can has each */
+    double watch_nog;    /* chance a session with no gift intent is watched */
+    double rest;         /* chance a viewer not visited is active */
+} session_law;
 
 struct world {
     const scenario *sc;
@@ -42,7 +61,11 @@ struct world {
     uint64_t run;
     int64_t step;
     gsl_rng *rng[RNG_NPURPOSE];
-    uint64_t key_viewer, key_cashout; /* stream keys for per-(step, id) draws */
+    uint64_t key_viewer, key_cashout, key_aware; /* stream keys for per-(step, id) draws */
+    /* A stamp is step + boff, at least 1 from the first warm-up step on
+     * (boff = warmup_steps + 1): viewer_st.bought >= boff means bought in
+     * the reported steps. */
+    int64_t boff;
 
     /* viewers, in segment order */
     int64_t nviewers;
@@ -60,7 +83,9 @@ struct world {
                                  * touches one array, not two */
     unsigned char *cashed;
     double *weight;        /* popularity 1/(i+1)^s */
+    double weight_total;   /* their sum */
     double zipf_of_weight; /* exponent the weights were made with */
+    double p_watch;        /* chance an active session is watched (step) */
     uint32_t *live;        /* live creators (a creator id fits: at most 10^8) */
     double *live_w;
     size_t nlive;
@@ -70,16 +95,22 @@ struct world {
     int dirty;
     seg_gifts *sg;
     int64_t *gift_credit; /* µD per gift (rules_credit) */
-    size_t *chan_packs[2];
-    size_t nchan[2];
+    /* The packs a viewer chooses among (docs/model.md §4.4): [0] the
+     * enabled app packs, for a viewer who does not know the web store, [1]
+     * every enabled pack, for one who does. */
+    size_t *opt_packs[2];
+    size_t nopt[2];
     double *util_u, *util_w; /* scratch for the logit */
-    double *lc_w, *lc_tot;   /* logit weights and totals per (segment, channel) when q = 1 */
+    double *lc_w, *lc_tot;   /* logit weights and totals per (segment, aware) when q = 1 */
     size_t lc_stride;
-    int64_t min_cover[2]; /* the smallest pack (with bonus) of each channel */
-    /* This step's purchases per pack and gifts per kind: the money, coin
-     * and diamond flows are these counts times the (per-step constant)
+    int64_t min_cover[2]; /* the smallest pack (with bonus) of each option set */
+    alias sink_pick;      /* sinks of positive weight */
+    size_t nsink_pick;
+    session_law *law; /* per segment, this step */
+    /* This step's purchases per pack, gifts and sinks per kind and grants
+     * per segment: the flows are these counts times the (per-step constant)
      * amounts, summed once at the end of the step (settle). */
-    int64_t *pack_step, *gift_step;
+    int64_t *pack_step, *gift_step, *sink_step, *grant_step;
     world_seg *seg; /* per-segment figures of the run */
     /* The ledger, the step's row and the run's totals (rules.h): every
      * amount is posted there once a step, in settle and cashouts. */
@@ -125,15 +156,14 @@ static void free_derived(world *w)
     if (w->sg)
         for (size_t i = 0; i < w->t.nsegs; i++) {
             free(w->sg[i].idx);
-            free(w->sg[i].ztp);
+            free(w->sg[i].gz.cdf);
+            free(w->sg[i].sz.cdf);
             alias_release(&w->sg[i].pick);
-            w->sg[i].idx = NULL;
-            w->sg[i].ztp = NULL;
-            w->sg[i].n = w->sg[i].nztp = 0;
+            memset(&w->sg[i], 0, sizeof w->sg[i]);
         }
 }
 
-static double logit_weights(const world *w, const sc_segment *sg, int ch, int64_t shortfall,
+static double logit_weights(const world *w, const sc_segment *sg, int aware, int64_t shortfall,
                             double *wts, double *scratch);
 
 /* The CDF of the number of intents of a session that has at least one:
@@ -141,7 +171,7 @@ static double logit_weights(const world *w, const sc_segment *sg, int ch, int64_
  * space (no underflow for large l) until what is left is below 2^-60 of the
  * whole, then scaled so the last entry is exactly 1. Drawing by inversion
  * from it is exact to the resolution of a double uniform. */
-static int ztp_table(seg_gifts *g, double l)
+static int ztp_table(ztp *z, double l)
 {
     if (l <= 0)
         return 0;
@@ -161,20 +191,20 @@ static int ztp_table(seg_gifts *g, double l)
     for (size_t i = 0; i < n; i++)
         c[i] /= acc;
     c[n - 1] = 1.0;
-    g->ztp = c;
-    g->nztp = n;
+    z->cdf = c;
+    z->n = n;
     return 0;
 }
 
 /* Intents in a session with at least one: the first k with u < CDF(k). */
-static inline unsigned ztp_draw(const seg_gifts *g, double u)
+static inline unsigned ztp_draw(const ztp *z, double u)
 {
-    size_t lo = 0, hi = g->nztp - 1;
-    if (u < g->ztp[0])
+    size_t lo = 0, hi = z->n - 1;
+    if (u < z->cdf[0])
         return 1;
-    while (lo + 1 < hi) { /* ztp[lo] <= u < ztp[hi] */
+    while (lo + 1 < hi) { /* cdf[lo] <= u < cdf[hi] */
         size_t mid = (lo + hi) / 2;
-        if (g->ztp[mid] <= u)
+        if (z->cdf[mid] <= u)
             lo = mid;
         else
             hi = mid;
@@ -182,19 +212,39 @@ static inline unsigned ztp_draw(const seg_gifts *g, double u)
     return (unsigned)hi + 1;
 }
 
-static int build_derived(world *w)
+/* The alias table of the sinks of positive weight (values: their
+ * indices). Returns 0 or -1 out of memory. */
+static int build_sinks(world *w)
+{
+    const sc_tables *t = &w->t;
+    double *pw = malloc((t->nsinks ? t->nsinks : 1) * sizeof *pw);
+    uint32_t *idx = malloc((t->nsinks ? t->nsinks : 1) * sizeof *idx);
+    int rc = pw && idx ? 0 : -1;
+    w->nsink_pick = 0;
+    for (size_t i = 0; rc == 0 && i < t->nsinks; i++)
+        if (t->sinks[i].weight > 0) {
+            pw[w->nsink_pick] = t->sinks[i].weight;
+            idx[w->nsink_pick++] = (uint32_t)i;
+        }
+    if (rc == 0 && w->nsink_pick)
+        rc = alias_build_vals(&w->sink_pick, pw, idx, w->nsink_pick);
+    free(pw);
+    free(idx);
+    return rc;
+}
+
+/* Each segment's gifts within reach and its intents per session. */
+static int build_segments(world *w)
 {
     const sc_tables *t = &w->t;
     double *pw = malloc((t->ngifts ? t->ngifts : 1) * sizeof *pw);
-    if (!pw)
-        return -1;
-    free_derived(w);
-    for (size_t s = 0; s < t->nsegs; s++) {
+    int rc = pw ? 0 : -1;
+    for (size_t s = 0; rc == 0 && s < t->nsegs; s++) {
         seg_gifts *g = &w->sg[s];
         g->idx = malloc((t->ngifts ? t->ngifts : 1) * sizeof *g->idx);
         if (!g->idx) {
-            free(pw);
-            return -1;
+            rc = -1;
+            break;
         }
         for (size_t i = 0; i < t->ngifts; i++)
             if (t->gifts[i].coins <= t->segs[s].max_gift && t->gifts[i].weight > 0) {
@@ -202,31 +252,41 @@ static int build_derived(world *w)
                 g->idx[g->n++] = (uint32_t)i;
             }
         if ((g->n && alias_build_vals(&g->pick, pw, g->idx, g->n) < 0) ||
-            ztp_table(g, (double)t->segs[s].gps / MICRO) < 0) {
-            free(pw);
-            return -1;
-        }
+            ztp_table(&g->gz, (double)t->segs[s].gps / MICRO) < 0 ||
+            ztp_table(&g->sz, t->segs[s].sps / MICRO) < 0)
+            rc = -1;
     }
     free(pw);
-    for (size_t i = 0; i < t->ngifts; i++) {
+    return rc;
+}
+
+static int build_derived(world *w)
+{
+    const sc_tables *t = &w->t;
+    free_derived(w);
+    if (build_segments(w) < 0 || build_sinks(w) < 0)
+        return -1;
+    for (size_t i = 0; i < t->ngifts; i++)
         w->gift_credit[i] = rules_credit(&t->p, t->gifts[i].coins);
-    }
-    w->nchan[0] = w->nchan[1] = 0;
+    w->nopt[0] = w->nopt[1] = 0;
     for (size_t k = 0; k < t->npacks; k++) {
         const sc_pack *p = &t->packs[k];
-        if (p->enabled)
-            w->chan_packs[p->channel][w->nchan[p->channel]++] = k;
+        if (!p->enabled)
+            continue;
+        if (p->channel == CH_APP)
+            w->opt_packs[0][w->nopt[0]++] = k;
+        w->opt_packs[1][w->nopt[1]++] = k;
     }
-    for (int ch = 0; ch < 2; ch++) {
-        w->min_cover[ch] = INT64_MAX;
-        for (size_t j = 0; j < w->nchan[ch]; j++) {
-            const sc_pack *p = &t->packs[w->chan_packs[ch][j]];
-            if (p->coins + p->bonus < w->min_cover[ch])
-                w->min_cover[ch] = p->coins + p->bonus;
+    for (int a = 0; a < 2; a++) {
+        w->min_cover[a] = INT64_MAX;
+        for (size_t j = 0; j < w->nopt[a]; j++) {
+            const sc_pack *p = &t->packs[w->opt_packs[a][j]];
+            if (p->coins + p->bonus < w->min_cover[a])
+                w->min_cover[a] = p->coins + p->bonus;
         }
-        for (size_t s = 0; s < t->nsegs && w->nchan[ch]; s++)
-            w->lc_tot[s * 2 + (size_t)ch] = logit_weights(
-                w, &t->segs[s], ch, 1, &w->lc_w[(s * 2 + (size_t)ch) * w->lc_stride], w->util_u);
+        for (size_t s = 0; s < t->nsegs && w->nopt[a]; s++)
+            w->lc_tot[s * 2 + (size_t)a] = logit_weights(
+                w, &t->segs[s], a, 1, &w->lc_w[(s * 2 + (size_t)a) * w->lc_stride], w->util_u);
     }
     w->dirty = 0;
     return 0;
@@ -234,9 +294,10 @@ static int build_derived(world *w)
 
 static int build_weights(world *w)
 {
-    double s = (double)w->t.p.creator_zipf / MICRO;
+    double s = (double)w->t.p.creator_zipf / MICRO, sum = 0;
     for (int64_t i = 0; i < w->ncreators; i++)
-        w->weight[i] = pow((double)(i + 1), -s);
+        sum += w->weight[i] = pow((double)(i + 1), -s);
+    w->weight_total = sum;
     w->zipf_of_weight = w->t.p.creator_zipf;
     return 0;
 }
@@ -275,17 +336,20 @@ world *world_new(const scenario *s, uint64_t run)
     w->live_w = malloc(nc * sizeof *w->live_w);
     w->sg = calloc(ns, sizeof *w->sg);
     w->gift_credit = calloc(ng, sizeof *w->gift_credit);
-    w->chan_packs[0] = calloc(np, sizeof(size_t));
-    w->chan_packs[1] = calloc(np, sizeof(size_t));
+    w->opt_packs[0] = calloc(np, sizeof(size_t));
+    w->opt_packs[1] = calloc(np, sizeof(size_t));
     w->util_u = calloc(np, sizeof(double));
     w->util_w = calloc(np, sizeof(double));
     w->lc_stride = np;
     w->lc_w = calloc(ns * 2 * np, sizeof(double));
     w->lc_tot = calloc(ns * 2, sizeof(double));
+    w->law = calloc(ns, sizeof *w->law);
     w->pack_step = calloc(np, sizeof *w->pack_step);
-    if (books_init(&w->bk, t->npacks, t->ngifts) < 0)
+    if (books_init(&w->bk, t->npacks, t->ngifts, t->nsinks) < 0)
         goto fail;
     w->gift_step = calloc(ng, sizeof *w->gift_step);
+    w->sink_step = calloc(t->nsinks ? t->nsinks : 1, sizeof *w->sink_step);
+    w->grant_step = calloc(ns, sizeof *w->grant_step);
     w->seg = calloc(ns, sizeof *w->seg);
     /* Sequential streams; viewers' and cash-out draws are keyed (rng.h). */
     for (int i = RNG_CHURN; i <= RNG_VIEWERS; i++)
@@ -293,11 +357,14 @@ world *world_new(const scenario *s, uint64_t run)
             goto fail;
     w->key_viewer = rng_key(t->p.seed, run, RNG_VIEWER);
     w->key_cashout = rng_key(t->p.seed, run, RNG_CASHOUT);
+    w->key_aware = rng_key(t->p.seed, run, RNG_AWARE);
     if (!w->seg_start || !w->seg_size || !w->vw || !w->pending || !w->withdrawn || !w->cashed ||
-        !w->weight || !w->live || !w->live_w || !w->sg || !w->gift_credit || !w->chan_packs[0] ||
-        !w->chan_packs[1] || !w->util_u || !w->util_w || !w->lc_w || !w->lc_tot || !w->pack_step ||
-        !w->gift_step || !w->seg)
+        !w->weight || !w->live || !w->live_w || !w->sg || !w->gift_credit || !w->opt_packs[0] ||
+        !w->opt_packs[1] || !w->util_u || !w->util_w || !w->lc_w || !w->lc_tot || !w->law ||
+        !w->pack_step || !w->gift_step || !w->sink_step || !w->grant_step || !w->seg)
         goto fail;
+    w->step = -t->p.warmup_steps;
+    w->boff = t->p.warmup_steps + 1;
 
     scenario_segment_sizes(t, w->seg_size);
     for (size_t i = 1; i < t->nsegs; i++)
@@ -322,6 +389,7 @@ void world_free(world *w)
         if (w->rng[i])
             gsl_rng_free(w->rng[i]);
     alias_release(&w->live_pick);
+    alias_release(&w->sink_pick);
     free(w->seg_start);
     free(w->seg_size);
     free(w->vw);
@@ -334,8 +402,11 @@ void world_free(world *w)
     free(w->live_w);
     free(w->sg);
     free(w->gift_credit);
-    free(w->chan_packs[0]);
-    free(w->chan_packs[1]);
+    free(w->opt_packs[0]);
+    free(w->opt_packs[1]);
+    free(w->law);
+    free(w->sink_step);
+    free(w->grant_step);
     free(w->util_u);
     free(w->util_w);
     free(w->lc_w);
@@ -356,7 +427,7 @@ void world_on_event(world *w, world_event_fn fn, void *ud)
     w->ev_ud = ud;
 }
 
-int64_t world_steps_done(const world *w) { return w->step; }
+int64_t world_steps_done(const world *w) { return w->step > 0 ? w->step : 0; }
 const ledger *world_ledger(const world *w) { return &w->bk.L; }
 const sc_tables *world_tables(const world *w) { return &w->t; }
 
@@ -436,7 +507,7 @@ static int churn(world *w)
             int64_t coins = w->vw[v].wallet;
             books_breakage(&w->bk, coins);
             EMIT(w, EV_CHURN, v, -1, -1, coins, 0, -1);
-            if (w->vw[v].bought) {
+            if (w->vw[v].bought >= w->boff) { /* a payer of the reported steps */
                 if (w->nchurned == w->churned_cap) {
                     size_t nc = w->churned_cap ? w->churned_cap * 2 : 1024;
                     int64_t *n = realloc(w->churned_spend, nc * sizeof *n);
@@ -450,19 +521,20 @@ static int churn(world *w)
             w->seg[s].wallet -= coins;
             w->seg[s].churned++;
             w->seg[s].viewers_existed++;
-            w->vw[v].wallet = 0;
-            w->vw[v].spend = 0;
-            w->vw[v].bought = 0;
+            w->vw[v] = (viewer_st){0, 0, 0, (int32_t)(w->step + w->boff)};
             w->churns++;
         }
     }
     return 0;
 }
 
+/* Who is live this step (docs/model.md §4.3), and so the chance that an
+ * active session is watched: the creator chosen by popularity is live, or
+ * it is not and the viewer switches to one who is. */
 static int choose_live(world *w)
 {
     gsl_rng *r = w->rng[RNG_LIVE];
-    double p = (double)w->t.p.live_prob / MICRO;
+    double p = rules_live_prob(&w->t.p), wl = 0;
     if (w->zipf_of_weight != w->t.p.creator_zipf)
         build_weights(w);
     w->nlive = 0;
@@ -470,34 +542,41 @@ static int choose_live(world *w)
     if (p > 0)
         for (int64_t c = next_hit(r, p, lq, -1, &w->skips); c < w->ncreators;
              c = next_hit(r, p, lq, c, &w->skips)) {
-            w->live_w[w->nlive] = w->weight[c];
+            wl += w->live_w[w->nlive] = w->weight[c];
             w->live[w->nlive++] = (uint32_t)c;
         }
     if (w->nlive && alias_build_vals(&w->live_pick, w->live_w, w->live, w->nlive) < 0)
         return -1;
+    double hit = w->weight_total > 0 ? wl / w->weight_total : 0,
+           sw = (double)w->t.p.p_switch / MICRO;
+    w->p_watch = !w->nlive || sw >= 1.0 || hit >= 1.0 ? (w->nlive ? 1.0 : 0.0)
+                                                       : hit + (1.0 - hit) * sw;
     w->bk.cur.v[TS_LIVE_CREATORS] = (int64_t)w->nlive;
     return 0;
 }
 
-/* The multinomial-logit weights of channel ch's packs for a shortfall
- * (docs/model.md §4.4), into wts, and their total with the no-purchase option
- * (U = 0). Shifted by the largest utility so no exp overflows; the shift
- * cancels in every probability. */
-static double logit_weights(const world *w, const sc_segment *sg, int ch, int64_t shortfall,
+/* The multinomial-logit weights of the packs a viewer who is (aware = 1)
+ * or is not aware of the web store chooses among, for a shortfall
+ * (docs/model.md §4.4), into wts, and their total with the no-purchase
+ * option (U = 0). Shifted by the largest utility so no exp overflows; the
+ * shift cancels in every probability. */
+static double logit_weights(const world *w, const sc_segment *sg, int aware, int64_t shortfall,
                             double *wts, double *scratch)
 {
     double a = (double)sg->alpha / MICRO, b = (double)sg->beta / MICRO,
-           g = (double)sg->gamma / MICRO;
+           g = (double)sg->gamma / MICRO, f = sg->web_friction / MICRO;
     double umax = 0.0;
-    size_t n = w->nchan[ch];
+    size_t n = w->nopt[aware];
     for (size_t j = 0; j < n; j++) {
-        const sc_pack *p = &w->t.packs[w->chan_packs[ch][j]];
+        const sc_pack *p = &w->t.packs[w->opt_packs[aware][j]];
         int64_t cover = p->coins + p->bonus;
         int64_t q = (shortfall + cover - 1) / cover;
         if (q < 1)
             q = 1;
         double u =
             a + b * log((double)q * (double)cover) - g * (double)q * ((double)p->price / MICRO);
+        if (p->channel == CH_WEB)
+            u -= f;
         scratch[j] = u;
         if (u > umax)
             umax = u;
@@ -513,29 +592,39 @@ static double logit_weights(const world *w, const sc_segment *sg, int ch, int64_
     return acc + exp(-umax);
 }
 
-/* One purchase decision for a shortfall (docs/model.md §4.4): the channel, then
- * the logit among its packs and buying nothing. Returns the pack index and
- * *q, or -1. When one pack of every kind covers the shortfall (q = 1 for
- * all, the usual case), the weights depend on nothing else and come from
- * the cache build_derived made with the same arithmetic: the same numbers,
- * without the logs and exps. */
-static long decide(world *w, size_t s, int64_t shortfall, int64_t *qout, rng_sm *r)
+/* Whether viewer v knows the web store: its own uniform, drawn from its
+ * birth and place, below its segment's web_aware now. */
+static inline int web_aware(const world *w, const sc_segment *sg, int64_t v, const viewer_st *me)
+{
+    if (sg->web_aware <= 0)
+        return 0;
+    if (sg->web_aware >= MICRO)
+        return 1;
+    return rng_unit_at(w->key_aware, me->born, v) < (double)sg->web_aware / MICRO;
+}
+
+/* One purchase decision for a shortfall (docs/model.md §4.4): the logit
+ * among the packs the viewer knows of and buying nothing. Returns the pack
+ * index and *q, or -1. When one pack of every kind covers the shortfall
+ * (q = 1 for all, the usual case), the weights depend on nothing else and
+ * come from the cache build_derived made with the same arithmetic: the
+ * same numbers, without the logs and exps. */
+static long decide(world *w, size_t s, int64_t v, const viewer_st *me, int64_t shortfall,
+                   int64_t *qout, rng_sm *r)
 {
     const sc_segment *sg = &w->t.segs[s];
     w->decisions++;
-    int ch = rng_sm_uniform(r) < (double)sg->web_aware / MICRO ? CH_WEB : CH_APP; /* until v2 decide */
-    if (!w->nchan[ch])
-        ch = !ch;
-    if (!w->nchan[ch])
+    int a = w->nopt[1] > w->nopt[0] && web_aware(w, sg, v, me);
+    size_t n = w->nopt[a];
+    if (!n)
         return -1;
-    size_t n = w->nchan[ch];
     const double *wts;
     double total;
-    if (shortfall <= w->min_cover[ch]) {
-        wts = &w->lc_w[(s * 2 + (size_t)ch) * w->lc_stride];
-        total = w->lc_tot[s * 2 + (size_t)ch];
+    if (shortfall <= w->min_cover[a]) {
+        wts = &w->lc_w[(s * 2 + (size_t)a) * w->lc_stride];
+        total = w->lc_tot[s * 2 + (size_t)a];
     } else {
-        total = logit_weights(w, sg, ch, shortfall, w->util_w, w->util_u);
+        total = logit_weights(w, sg, a, shortfall, w->util_w, w->util_u);
         wts = w->util_w;
     }
     double x = rng_sm_uniform(r) * total;
@@ -544,11 +633,11 @@ static long decide(world *w, size_t s, int64_t shortfall, int64_t *qout, rng_sm 
     size_t j = 0;
     while (x >= wts[j])
         j++;
-    const sc_pack *p = &w->t.packs[w->chan_packs[ch][j]];
+    const sc_pack *p = &w->t.packs[w->opt_packs[a][j]];
     int64_t cover = p->coins + p->bonus;
     int64_t q = (shortfall + cover - 1) / cover;
     *qout = q < 1 ? 1 : q;
-    return (long)w->chan_packs[ch][j];
+    return (long)w->opt_packs[a][j];
 }
 
 /* a += b for a figure that is at most one of the run's checked totals (a
@@ -559,6 +648,37 @@ static long decide(world *w, size_t s, int64_t shortfall, int64_t *qout, rng_sm 
  * fails, so a wrapped part is never reported. */
 static inline void part_add(int64_t *a, int64_t b) { *a = (int64_t)((uint64_t)*a + (uint64_t)b); }
 
+/* Viewer v (record *me) short of coins for an item: one purchase
+ * decision, and the packs it buys, if any. */
+static inline void buy(world *w, size_t s, int64_t v, viewer_st *me, int64_t shortfall, rng_sm *r)
+{
+    int64_t q;
+    long k = w->t.segs[s].can_buy ? decide(w, s, v, me, shortfall, &q, r) : -1;
+    if (k < 0)
+        return;
+    const sc_pack *p = &w->t.packs[k];
+    /* q <= 10^6 (a shortfall is below the largest gift or sink, 10^6
+     * coins) and a price is at most 10^12 µUSD: q x price fits. */
+    int64_t coins = q * (p->coins + p->bonus), usd = q * p->price;
+    int32_t stamp = (int32_t)(w->step + w->boff);
+    for (int64_t j = 0; w->on_event && j < q; j++)
+        EMIT(w, EV_PURCHASE, v, -1, k, p->coins + p->bonus, p->price, (int)p->channel);
+    w->pack_step[k] += q;
+    me->wallet += coins;
+    part_add(&w->seg[s].wallet, coins);
+    if (me->bought < w->boff) { /* its first purchase in the reported steps */
+        w->payers_run++;
+        w->seg[s].payers++;
+        me->spend = 0; /* what it spent in the warm-up does not count */
+    }
+    part_add(&w->seg[s].spend, usd);
+    part_add(&w->seg[s].purchases, q);
+    part_add(&me->spend, usd);
+    if (me->bought != stamp)
+        w->bk.cur.v[TS_PAYERS]++;
+    me->bought = stamp;
+}
+
 /* One gift intent of viewer v, whose record is *me (a copy the caller
  * keeps for the session and writes back: the compiler then need not
  * reload it after every store to the world's arrays). */
@@ -567,35 +687,11 @@ static inline void intent(world *w, size_t s, int64_t v, viewer_st *me, int64_t 
     size_t gi = alias_draw(&w->sg[s].pick, rng_sm_uniform(r)); /* a gift's index */
     int64_t c = w->t.gifts[gi].coins;
 
-    if (me->wallet < c) {
-        int64_t q;
-        long k = decide(w, s, c - me->wallet, &q, r);
-        if (k >= 0) {
-            const sc_pack *p = &w->t.packs[k];
-            /* q <= 10^6 (a shortfall is below the largest gift, 10^6
-             * coins) and a price is at most 10^12 µUSD: q x price fits.
-             * The wallet stays within 32 bits (see viewer_st). */
-            int64_t coins = q * (p->coins + p->bonus), usd = q * p->price;
-            for (int64_t j = 0; w->on_event && j < q; j++)
-                EMIT(w, EV_PURCHASE, v, -1, k, p->coins + p->bonus, p->price, (int)p->channel);
-            w->pack_step[k] += q;
-            me->wallet += (uint32_t)coins;
-            w->seg[s].wallet += coins; /* at most 10^9 wallets of 32 bits */
-            part_add(&w->seg[s].spend, usd);
-            part_add(&w->seg[s].purchases, q);
-            part_add(&me->spend, usd);
-            if (!me->bought) {
-                w->payers_run++;
-                w->seg[s].payers++;
-            }
-            if (me->bought != (int32_t)w->step + 1)
-                w->bk.cur.v[TS_PAYERS]++;
-            me->bought = (int32_t)w->step + 1;
-        }
-    }
+    if (me->wallet < c)
+        buy(w, s, v, me, c - me->wallet, r);
     if (me->wallet >= c) {
         int64_t ud = w->gift_credit[gi];
-        me->wallet -= (uint32_t)c;
+        me->wallet -= c;
         w->seg[s].wallet -= c;
         w->seg[s].gifts++;
         w->gift_step[gi]++;
@@ -608,10 +704,31 @@ static inline void intent(world *w, size_t s, int64_t v, viewer_st *me, int64_t 
     }
 }
 
-/* The step's purchases and gifts into the ledger and the step's row: per
- * pack and per gift kind, the count times the amounts (constant within a
- * step: the timeline changes them only between steps). Integer sums do
- * not depend on their order, so this equals posting event by event. */
+/* One sink intent of viewer v: as a gift intent, but the coins credit
+ * nobody (docs/model.md §4.4). */
+static void sink_intent(world *w, size_t s, int64_t v, viewer_st *me, rng_sm *r)
+{
+    size_t k = alias_draw(&w->sink_pick, rng_sm_uniform(r)); /* a sink's index */
+    int64_t c = w->t.sinks[k].coins;
+
+    if (me->wallet < c)
+        buy(w, s, v, me, c - me->wallet, r);
+    if (me->wallet >= c) {
+        me->wallet -= c;
+        w->seg[s].wallet -= c;
+        w->sink_step[k]++;
+        EMIT(w, EV_SINK, v, -1, (int64_t)k, c, rules_coin_value(&w->t.p, c), -1);
+    } else {
+        w->bk.cur.v[TS_LOST_SINKS]++;
+        EMIT(w, EV_LOST_SINK, v, -1, (int64_t)k, c, rules_coin_value(&w->t.p, c), -1);
+    }
+}
+
+/* The step's purchases, gifts, sinks and grants into the ledger and the
+ * step's row: per pack, gift and sink kind and per segment, the count
+ * times the amounts (constant within a step: the timeline changes them
+ * only between steps). Integer sums do not depend on their order, so this
+ * equals posting event by event. */
 static void settle(world *w)
 {
     const sc_tables *t = &w->t;
@@ -628,6 +745,16 @@ static void settle(world *w)
                        w->gift_credit[g]);
         w->gift_step[g] = 0;
     }
+    for (size_t k = 0; k < t->nsinks; k++) {
+        if (w->sink_step[k])
+            books_sink(&w->bk, (long)k, w->sink_step[k], t->sinks[k].coins);
+        w->sink_step[k] = 0;
+    }
+    for (size_t s = 0; s < t->nsegs; s++) {
+        if (w->grant_step[s])
+            books_grant(&w->bk, w->grant_step[s], t->segs[s].free_coins);
+        w->grant_step[s] = 0;
+    }
 }
 
 void world_overflow(const world *w, char *msg, size_t n)
@@ -638,56 +765,128 @@ void world_overflow(const world *w, char *msg, size_t n)
              (unsigned long long)w->run, (long long)w->step, what, bound);
 }
 
+/* How segment s's sessions go this step. An active viewer's session has
+ * gift intents (G: it is watched, chance p_watch, and Poisson(lambda) >
+ * 0) or not, and sink intents (S: Poisson(mu) > 0) or not, independently.
+ * Those with neither, when no coins are granted, do nothing the books see
+ * but count as active and as watched or missed: they are not visited but
+ * counted by two binomial draws (viewers). So a viewer is visited with
+ * q = p (1 - P(neither)), or p when coins are granted, and its kind of
+ * session is then drawn from the same chances given the visit. This is
+ * exactly "active with p, then the session of docs/model.md §4.4". */
+static session_law session_of(const world *w, size_t s)
+{
+    const sc_segment *sg = &w->t.segs[s];
+    session_law L = {0};
+    double lambda = w->sg[s].n ? sg->gps / MICRO : 0, mu = w->nsink_pick ? sg->sps / MICRO : 0;
+    double eg = exp(-lambda), g = w->p_watch * -expm1(-lambda), sp = -expm1(-mu);
+    double none = (1 - g) * (1 - sp), z = sg->free_coins > 0 ? 1.0 : 1.0 - none;
+    double kind[4] = {g * sp, g * (1 - sp), (1 - g) * sp, sg->free_coins > 0 ? none : 0};
+    L.p = (double)sg->p_active / MICRO;
+    L.q = L.p * z;
+    if (z > 0) {
+        L.cut[0] = kind[0] / z;
+        L.cut[1] = L.cut[0] + kind[1] / z;
+        L.cut[2] = L.cut[1] + kind[2] / z;
+    }
+    /* A draw is needed unless one kind is certain, such as gifts alone:
+     * the version-1 session, drawn as version 1 drew it. */
+    L.draw = (kind[0] > 0) + (kind[1] > 0) + (kind[2] > 0) + (kind[3] > 0) > 1;
+    L.gifts = kind[0] > 0 || kind[1] > 0;
+    L.sinks = kind[0] > 0 || kind[2] > 0;
+    L.watch_nog = w->p_watch >= 1.0 ? 1.0 : g < 1.0 ? w->p_watch * eg / (1 - g) : 0.0;
+    if (L.watch_nog > 1.0)
+        L.watch_nog = 1.0;
+    L.rest = sg->free_coins > 0 || L.q >= 1.0 ? 0.0 : L.p * none / (1.0 - L.q);
+    if (L.rest > 1.0)
+        L.rest = 1.0;
+    return L;
+}
+
+/* Whether a session without gift intents is watched (the viewer's draw
+ * only when it is not certain either way). */
+static inline int watched(const session_law *L, rng_sm *r)
+{
+    return L->watch_nog >= 1.0 || (L->watch_nog > 0 && rng_sm_uniform(r) < L->watch_nog);
+}
+
+/* One visited viewer's session: free coins, then gift intents for the
+ * creator watched, then sink intents. Returns whether it was watched. */
+static inline int session(world *w, size_t s, int64_t v, const session_law *L)
+{
+    /* The viewer's own draws this step: see rng.h on common random numbers. */
+    rng_sm vr = {rng_key_at(w->key_viewer, w->step, v)};
+    const seg_gifts *g = &w->sg[s];
+    int gifts = L->gifts, sinks = L->sinks;
+    if (L->draw) {
+        double u = rng_sm_uniform(&vr);
+        gifts = u < L->cut[1];
+        sinks = u < L->cut[0] || (u >= L->cut[1] && u < L->cut[2]);
+    }
+    unsigned k = 0;
+    int64_t creator = -1;
+    if (gifts) {
+        k = ztp_draw(&g->gz, rng_sm_uniform(&vr));
+        creator = (int64_t)alias_draw(&w->live_pick, rng_sm_uniform(&vr)); /* its id */
+        __builtin_prefetch(&w->pending[creator], 1);
+    }
+    int seen = gifts || watched(L, &vr);
+    viewer_st me = w->vw[v];
+    int64_t f = w->t.segs[s].free_coins;
+    if (f > 0) {
+        me.wallet += f;
+        part_add(&w->seg[s].wallet, f);
+        w->grant_step[s]++;
+        EMIT(w, EV_GRANT, v, -1, -1, f, 0, -1);
+    }
+    for (unsigned j = 0; j < k; j++)
+        intent(w, s, v, &me, creator, &vr);
+    if (sinks) {
+        unsigned m = ztp_draw(&g->sz, rng_sm_uniform(&vr));
+        for (unsigned j = 0; j < m; j++)
+            sink_intent(w, s, v, &me, &vr);
+    }
+    w->vw[v] = me;
+    return seen;
+}
+
 static void viewers(world *w)
 {
     gsl_rng *r = w->rng[RNG_VIEWERS];
+    int64_t *row = w->bk.cur.v;
     for (size_t s = 0; s < w->t.nsegs; s++) {
-        const sc_segment *sg = &w->t.segs[s];
+        session_law *L = &w->law[s];
         int64_t n = w->seg_size[s], start = w->seg_start[s];
-        double p = (double)sg->p_active / MICRO, lambda = (double)sg->gps / MICRO;
-        if (n == 0 || p <= 0)
+        *L = session_of(w, s);
+        if (n == 0 || L->p <= 0)
             continue;
-        if (!w->nlive || !w->sg[s].n || lambda <= 0) {
-            /* Nobody forms an intent: only the count of active viewers. */
-            w->bk.cur.v[TS_ACTIVE_VIEWERS] += gsl_ran_binomial(r, p, (unsigned)n);
+        int64_t m = 0, seen = 0, rest = 0;
+        if (L->q > 0) {
+            /* Who is visited comes from the activity stream, apart from
+             * the viewers' own streams: see visits. */
+            visits vq;
+            visits_start(&vq, w, r, L->q, log1p(-L->q), start, start + n);
+            for (int64_t v; (v = visits_next(&vq)) >= 0;) {
+                if (stopping(w, ++w->sessions, 0xFFF))
+                    return;
+                m++;
+                seen += session(w, s, v, L);
+            }
+        }
+        if (n - m > 0 && L->rest > 0) {
+            rest = (int64_t)gsl_ran_binomial(r, L->rest, (unsigned)(n - m));
             w->binomials++;
-            continue;
         }
-        /* Thinning: a viewer is active with at least one intent with
-         * probability q = p (1 - e^-lambda), independently; those are
-         * visited by geometric skipping and draw a zero-truncated count.
-         * The others are active without intents with probability
-         * p e^-lambda / (1 - q), independently, so their number is one
-         * binomial draw. Together this is exactly "active with p, then
-         * Poisson(lambda) intents". */
-        double em = exp(-lambda), q = p * (1.0 - em), lq = log1p(-q);
-        int64_t m = 0, end = start + n;
-        const seg_gifts *g = &w->sg[s];
-        /* Who is visited comes from the activity stream, apart from the
-         * viewers' own streams: see visits. */
-        visits vq;
-        visits_start(&vq, w, r, q, lq, start, end);
-        for (int64_t v; (v = visits_next(&vq)) >= 0;) {
-            /* The viewer's own draws this step: see rng.h on common
-             * random numbers. */
-            rng_sm vr = {rng_key_at(w->key_viewer, w->step, v)};
-            if (stopping(w, ++w->sessions, 0xFFF))
-                return;
-            unsigned k = ztp_draw(g, rng_sm_uniform(&vr));
-            int64_t creator = (int64_t)alias_draw(&w->live_pick, rng_sm_uniform(&vr)); /* its id */
-            __builtin_prefetch(&w->pending[creator], 1);
-            m++;
-            viewer_st me = w->vw[v];
-            for (unsigned j = 0; j < k; j++)
-                intent(w, s, v, &me, creator, &vr);
-            w->vw[v] = me;
-        }
-        double rest = q < 1.0 ? p * em / (1.0 - q) : 0.0;
-        if (rest > 1.0)
-            rest = 1.0;
-        w->bk.cur.v[TS_ACTIVE_VIEWERS] +=
-            m + (n - m > 0 ? gsl_ran_binomial(r, rest, (unsigned)(n - m)) : 0);
-        w->binomials += n - m > 0;
+        /* The sessions not visited have no gift intent: each is watched
+         * with watch_nog. */
+        int64_t rest_seen = L->watch_nog >= 1.0 ? rest
+                            : L->watch_nog <= 0 || rest == 0
+                                ? 0
+                                : (int64_t)gsl_ran_binomial(r, L->watch_nog, (unsigned)rest);
+        w->binomials += L->watch_nog < 1.0 && L->watch_nog > 0 && rest > 0;
+        row[TS_ACTIVE_VIEWERS] += m + rest;
+        row[TS_SESSIONS_WATCHED] += seen + rest_seen;
+        row[TS_SESSIONS_MISSED] += m - seen + rest - rest_seen;
     }
 }
 
@@ -714,17 +913,16 @@ static void cashouts(world *w)
     }
 }
 
-int world_step(world *w, kpi_step *row)
+/* One step, warm-up or reported: its figures are then in w->bk.cur. */
+static int step_once(world *w)
 {
-    if (w->step >= w->t.p.steps)
-        return 1;
     books_open_step(&w->bk);
-    if (scenario_timeline_at(w->sc, &w->t, &w->tl_next, w->step))
+    if (w->step >= 0 && scenario_timeline_at(w->sc, &w->t, &w->tl_next, w->step))
         w->dirty = 1;
     if (w->dirty && build_derived(w) < 0)
-        return -1;
+        return WORLD_NOMEM;
     if (churn(w) < 0 || choose_live(w) < 0)
-        return -1;
+        return WORLD_NOMEM;
     viewers(w);
     if (w->stop && *w->stop)
         return WORLD_STOPPED; /* the step is half done: the world is of no further use */
@@ -734,8 +932,42 @@ int world_step(world *w, kpi_step *row)
     cashouts(w);
     if (books_overflowed(&w->bk) || books_close_step(&w->bk, w->payers_run) < 0)
         return WORLD_OVERFLOW;
-    *row = w->bk.cur;
     w->step++;
+    return 0;
+}
+
+/* The warm-up is over: what it left becomes the opening balances, and the
+ * reported steps count their own flows, payers and earnings. */
+static void open_reported(world *w)
+{
+    books_open(&w->bk, &w->t.p);
+    for (size_t s = 0; s < w->t.nsegs; s++) {
+        world_seg *g = &w->seg[s];
+        *g = (world_seg){.viewers = g->viewers, .wallet = g->wallet};
+    }
+    w->payers_run = w->churns = 0;
+    w->nchurned = 0;
+    for (int64_t c = 0; c < w->ncreators; c++) {
+        w->withdrawn[c] = -w->pending[c]; /* earned = pending + withdrawn counts from here */
+        w->cashed[c] = 0;
+    }
+}
+
+int world_step(world *w, kpi_step *row)
+{
+    while (w->step < 0) {
+        int rc = step_once(w);
+        if (rc < 0)
+            return rc;
+        if (w->step == 0)
+            open_reported(w);
+    }
+    if (w->step >= w->t.p.steps)
+        return 1;
+    int rc = step_once(w);
+    if (rc < 0)
+        return rc;
+    *row = w->bk.cur;
     return 0;
 }
 
@@ -787,7 +1019,7 @@ int world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out
     e.run = w->run;
     e.payers = w->payers_run;
     e.viewers_existed = w->nviewers + w->churns;
-    e.usd_per_diamond = w->t.p.usd_per_diamond;
+    books_end(&w->bk, &w->t.p, &e);
     /* What each creator earned, in place of its pending µD (the run is
      * over), for kpi_fill to sort. */
     for (int64_t c = 0; c < w->ncreators; c++)
@@ -796,17 +1028,17 @@ int world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out
     e.cashed = w->cashed;
     e.ncreators = (size_t)w->ncreators;
     /* Every payer's spend, living or gone. The run is over, so the viewers'
-     * records (16 bytes each) are read for the last time and their memory
+     * records (24 bytes each) are read for the last time and their memory
      * takes the living payers' spends (8 bytes each) in order: the spend
      * of the k-th payer goes to bytes 8k, at or before the record being
      * read, already read. The gone follow when there is room. */
-    size_t np = 0, room = 2 * (size_t)w->nviewers, live = (size_t)w->payers_run - w->nchurned;
+    size_t np = 0, room = 3 * (size_t)w->nviewers, live = (size_t)w->payers_run - w->nchurned;
     int64_t *sp = live + w->nchurned <= room ? (int64_t *)(void *)w->vw
                                              : malloc(((size_t)w->payers_run + 1) * sizeof *sp);
     if (!sp)
         return -1;
     for (int64_t v = 0; v < w->nviewers; v++)
-        if (w->vw[v].bought) {
+        if (w->vw[v].bought >= w->boff) {
             int64_t x = w->vw[v].spend;
             memcpy(&sp[np++], &x, sizeof x);
         }

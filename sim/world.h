@@ -23,13 +23,25 @@ world_snap *world_snap_new(const world *w);
 /* Copy w's state into s (made by world_snap_new for this world). */
 void world_snapshot(const world *w, world_snap *s);
 
-enum ev_type { EV_PURCHASE, EV_GIFT, EV_LOST, EV_CASHOUT, EV_CHURN };
+enum ev_type {
+    EV_PURCHASE,
+    EV_GIFT,
+    EV_LOST,
+    EV_CASHOUT,
+    EV_CHURN,
+    EV_GRANT,
+    EV_SINK,
+    EV_LOST_SINK,
+    EV_NTYPES
+};
 
-/* One event, for event logs and live views. item is a pack or gift index
- * (-1 for none); channel is CH_APP/CH_WEB or -1. coins and usd (µUSD) are:
- * purchase, coins + bonus delivered and the price; gift and lost, the
- * gift's coins and their coin value; cashout, whole diamonds withdrawn and
- * the gross; churn, the coins left in the wallet (breakage) and 0. */
+/* One event, for event logs and live views. item is a pack, gift or sink
+ * index (-1 for none); channel is CH_APP/CH_WEB or -1. coins and usd (µUSD)
+ * are: purchase, coins + bonus delivered and the price; gift and lost, the
+ * gift's coins and their coin value; sink and lost_sink likewise for the
+ * sink; cashout, whole diamonds withdrawn and the gross; churn, the coins
+ * left in the wallet (breakage) and 0; grant, the coins granted and 0.
+ * Warm-up steps are negative (docs/model.md §4.0). */
 typedef struct sim_event {
     enum ev_type type;
     uint64_t run;
@@ -57,7 +69,8 @@ enum { WORLD_NOMEM = -1, WORLD_OVERFLOW = -2, WORLD_STOPPED = -3 };
  * world_step then returns WORLD_STOPPED and the world is of no further use. */
 void world_watch(world *w, atomic_int *stop);
 
-/* Run the next step and fill *row with its figures. Returns 0, 1 when
+/* Run the next reported step (the whole warm-up first, when the world is
+ * new) and fill *row with its figures. Returns 0, 1 when
  * every step has run already, WORLD_NOMEM out of memory, WORLD_OVERFLOW
  * when a total left the int64 range (world_overflow says which; the world
  * is then of no further use), or WORLD_STOPPED (see world_watch). */
@@ -68,7 +81,7 @@ int world_step(world *w, kpi_step *row);
  * "9223372036854.775807 USD". */
 void world_overflow(const world *w, char *msg, size_t n);
 
-/* Steps run so far. */
+/* Reported steps run so far (0 during the warm-up). */
 int64_t world_steps_done(const world *w);
 
 /* Check the ledger identities now. Returns 0, or -1 with the identity and

@@ -207,6 +207,10 @@ static void on_event(void *ud, const sim_event *e)
         h->bought_step[e->viewer] = -1;
         h->churns++;
         break;
+    case EV_GRANT: /* free coins, sinks: none in this fixture */
+    case EV_SINK:
+    case EV_LOST_SINK:
+    case EV_NTYPES: fail_msg("unexpected event type %d", (int)e->type);
     }
 }
 

@@ -205,21 +205,16 @@ static void test_logit_single_pack(void **state)
      * covered by coins and bonus, q = 2, U = alpha + beta ln(4) - gamma x 2. */
     logit_case("P(buy), q 2 with bonus, beta 0.3, gamma 0.2", 0.5 + 0.3 * log(4.0) - 0.2 * 2.0, 2,
                "gifts.g1.coins=4", "packs.p1.bonus_coins=1", "segments.all.beta=0.3", "segments.all.gamma=0.2");
-    /* web_share 1 with no enabled web pack: the app channel takes over. */
-    logit_case("P(buy), web channel empty gives way", 0.5, 1, "segments.all.web_share=1", NULL, NULL, NULL);
+    /* Every viewer web-aware but no enabled web pack: the app packs alone. */
+    logit_case("P(buy), no web pack to know of", 0.5, 1, "segments.all.web_aware=1",
+               "segments.all.web_friction=-3", NULL, NULL);
 }
 
-/* Two app packs (U1 = alpha - gamma $1, U2 = alpha - gamma $2) and the
- * web pack: per decision pack k is chosen with e^Uk / (1 + sum e^Uj) in
- * its channel, and the channel is web with web_share. Each cell is a
- * binomial proportion of the N decisions: sd sqrt(N pk (1 - pk)). */
-static void test_logit_multinomial_and_channel(void **state)
+/* Purchases per pack over every decision of the run, from the events. */
+static double logit_counts(const scenario *s, double cnt[3])
 {
-    (void)state;
-    scenario *s = load("logit", "packs.p2.enabled=1", "packs.pw.enabled=1", "segments.all.gamma=0.5",
-                       "segments.all.web_share=0.3", NULL);
     evlog log = {0};
-    double n_dec = 0, cnt[3] = {0};
+    double n_dec = 0;
     kpi_step row;
     for (uint64_t run = 1; run <= 5; run++) {
         world *w = open_world(s, run, &log);
@@ -233,12 +228,83 @@ static void test_logit_multinomial_and_channel(void **state)
         }
         world_free(w);
     }
-    double u1 = 0.5 - 0.5 * 1.0, u2 = 0.5 - 0.5 * 2.0, uw = 0.5 - 0.5 * 1.0;
-    double den = 1 + exp(u1) + exp(u2);
-    double p[3] = {0.7 * exp(u1) / den, 0.7 * exp(u2) / den, 0.3 * exp(uw) / (1 + exp(uw))};
-    const char *nm[3] = {"P(app pack $1)", "P(app pack $2)", "P(web pack $1)"};
-    for (int k = 0; k < 3; k++)
-        near(nm[k], cnt[k] / n_dec, p[k], sqrt(p[k] * (1 - p[k]) / n_dec));
+    free(log.v);
+    return n_dec;
+}
+
+/* Everyone web-aware, two app packs (U1 = alpha - gamma $1, U2 = alpha -
+ * gamma $2) and a web pack (Uw = alpha - gamma $1 - web_friction): per
+ * decision pack k is chosen with e^Uk / (1 + sum e^Uj), over both
+ * channels at once (docs/model.md §4.4). Each cell is a binomial
+ * proportion of the N decisions: sd sqrt(N pk (1 - pk)). Then the web pack
+ * 20% cheaper: purchases move from the app to the web as the logit says. */
+static void logit_both(const char *label, double f, double web_price, const char *set_f,
+                       const char *set_price)
+{
+    scenario *s = load("logit", "packs.p2.enabled=1", "packs.pw.enabled=1", "segments.all.gamma=0.5",
+                       "segments.all.web_aware=1", set_f, set_price, NULL);
+    double cnt[3] = {0}, n_dec = logit_counts(s, cnt);
+    double u1 = 0.5 - 0.5 * 1.0, u2 = 0.5 - 0.5 * 2.0, uw = 0.5 - 0.5 * web_price - f;
+    double den = 1 + exp(u1) + exp(u2) + exp(uw);
+    double p[3] = {exp(u1) / den, exp(u2) / den, exp(uw) / den};
+    const char *nm[3] = {"P(app pack $1)", "P(app pack $2)", "P(web pack)"};
+    char what[120];
+    for (int k = 0; k < 3; k++) {
+        snprintf(what, sizeof what, "%s, %s", nm[k], label);
+        near(what, cnt[k] / n_dec, p[k], sqrt(p[k] * (1 - p[k]) / n_dec));
+    }
+    scenario_free(s);
+}
+
+static void test_logit_both_channels(void **state)
+{
+    (void)state;
+    logit_both("friction 0.4", 0.4, 1.0, "segments.all.web_friction=0.4", NULL);
+    logit_both("friction -0.3", -0.3, 1.0, "segments.all.web_friction=-0.3", NULL);
+    logit_both("friction 0.4, web 20% off", 0.4, 0.8, "segments.all.web_friction=0.4",
+               "packs.pw.price_usd=0.80");
+}
+
+/* Web awareness is the viewer's own and lasts: with only a web pack and
+ * alpha 50 (a decision buys with probability 1 - 2e-22), a viewer buys at
+ * every intent if aware and never if not. The viewers who bought are
+ * Binomial(V, web_aware): sd sqrt(V a (1 - a)); and no viewer both lost an
+ * intent and bought in a run. */
+static void test_web_awareness(void **state)
+{
+    (void)state;
+    scenario *s = load("logit", "packs.p1.enabled=0", "packs.pw.enabled=1", "segments.all.alpha=50",
+                       "segments.all.web_aware=0.35", NULL);
+    const double V = 2000, a = 0.35;
+    mc_result *r = mc_all(s, s->t.p.runs);
+    for (int64_t i = 0; i < r->runs; i++) {
+        near("payers over viewers, web_aware 0.35", (double)r->res[i].exact[TS_PAYERS] / V, a,
+             sqrt(a * (1 - a) / V));
+        /* gifts = intents of the aware, lost = intents of the others: every
+         * intent of a payer is a gift, so each payer's spend is its gifts. */
+        assert_int_equal(r->res[i].exact[TS_PURCHASES], r->res[i].exact[TS_GIFTS]);
+        assert_int_equal(r->res[i].exact[TS_WEB_CASH_IN], r->res[i].exact[TS_CASH_IN]);
+    }
+    mc_result_free(r);
+    evlog log = {0};
+    kpi_step row;
+    world *w = open_world(s, 1, &log);
+    unsigned char *lost = calloc((size_t)V, 1), *bought = calloc((size_t)V, 1);
+    assert_true(lost && bought);
+    for (int64_t st = 0; st < s->t.p.steps; st++)
+        assert_int_equal(world_step(w, &row), 0);
+    for (size_t i = 0; i < log.n; i++) {
+        if (log.v[i].type == EV_LOST)
+            lost[log.v[i].viewer] = 1;
+        if (log.v[i].type == EV_PURCHASE)
+            bought[log.v[i].viewer] = 1;
+    }
+    for (size_t v = 0; v < (size_t)V; v++)
+        if (lost[v] && bought[v])
+            fail_msg("viewer %zu both bought and lost an intent: its awareness changed", v);
+    world_free(w);
+    free(lost);
+    free(bought);
     free(log.v);
     scenario_free(s);
 }
@@ -1164,7 +1230,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_poisson_coins_gifted),
         cmocka_unit_test(test_logit_single_pack),
-        cmocka_unit_test(test_logit_multinomial_and_channel),
+        cmocka_unit_test(test_logit_both_channels),
+        cmocka_unit_test(test_web_awareness),
         cmocka_unit_test(test_zipf_split),
         cmocka_unit_test(test_zipf_timeline),
         cmocka_unit_test(test_gift_choice),
