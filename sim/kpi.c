@@ -191,6 +191,7 @@ void kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *end, run_resu
     out->viewers_existed = end->viewers_existed;
     const int64_t *e = out->exact;
     out->intents = e[TS_GIFTS] + e[TS_LOST_INTENTS];
+    out->sink_intents = e[TS_SINKS] + e[TS_LOST_SINKS];
 
 #define RATIO(a, b) ((b) > 0 ? (double)(a) / (double)(b) : 0.0)
     out->value[M_ARPPU] = RATIO(e[TS_CASH_IN], e[TS_PAYERS]) / NUM_MICRO;

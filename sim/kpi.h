@@ -94,7 +94,9 @@ typedef struct run_result {
     double value[M_N];
     int64_t exact[M_N];
     int64_t viewers_existed;
-    int64_t intents;
+    int64_t intents;      /* gift intents: gifts and lost intents */
+    int64_t sink_intents; /* sinks and lost sinks */
+    int64_t grants;       /* sessions granted free coins */
     /* The random draws the run needed, for the benchmark's floor: viewer
      * streams started (sessions), purchase decisions, geometric skips,
      * binomial draws, creators' cash-out draws. */

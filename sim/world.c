@@ -30,13 +30,16 @@ typedef struct seg_gifts {
     ztp gz, sz;
 } seg_gifts;
 
-/* A viewer's whole state in 24 bytes, touched once per visit. Granted
- * coins pile up in a wallet nobody spends from, so it takes 64 bits. */
+/* What a session needs of a viewer, in 16 bytes, touched once per visit
+ * (its spend, needed only when it buys, is kept apart: world.spend).
+ * Granted coins pile up in a wallet nobody spends from, so it takes 64
+ * bits. */
 typedef struct viewer_st {
     int64_t wallet; /* coins */
-    int64_t spend;  /* µUSD paid in the reported steps */
     int32_t bought; /* stamp (below) of the last purchase; 0 never */
-    int32_t born;   /* stamp of the step it joined; 0 at the start */
+    /* Its uniform for web awareness, in units of 2^-32 from 1 (0: not
+     * drawn yet, for a viewer there from the start; see web_aware). */
+    uint32_t aware_u;
 } viewer_st;
 
 /* How a step's session of one segment goes (docs/model.md §4.4), worked
@@ -71,9 +74,10 @@ struct world {
     int64_t nviewers;
     int64_t *seg_start, *seg_size;
     viewer_st *vw;          /* 16 bytes a viewer */
+    int64_t *spend;         /* µUSD each viewer paid in the reported steps */
     int64_t *churned_spend; /* spend of payers who left */
     size_t nchurned, churned_cap;
-    int64_t payers_run, churns;
+    int64_t payers_run, churns, grants; /* in the reported steps */
 
     /* creators */
     int64_t ncreators;
@@ -328,6 +332,7 @@ world *world_new(const scenario *s, uint64_t run)
      * pages come zeroed from the system as they are first touched, so a
      * large population costs nothing until the run reaches it. */
     w->vw = calloc(nv, sizeof *w->vw);
+    w->spend = calloc(nv, sizeof *w->spend);
     w->pending = calloc(nc, sizeof *w->pending);
     w->withdrawn = calloc(nc, sizeof *w->withdrawn);
     w->cashed = calloc(nc, 1);
@@ -358,7 +363,7 @@ world *world_new(const scenario *s, uint64_t run)
     w->key_viewer = rng_key(t->p.seed, run, RNG_VIEWER);
     w->key_cashout = rng_key(t->p.seed, run, RNG_CASHOUT);
     w->key_aware = rng_key(t->p.seed, run, RNG_AWARE);
-    if (!w->seg_start || !w->seg_size || !w->vw || !w->pending || !w->withdrawn || !w->cashed ||
+    if (!w->seg_start || !w->seg_size || !w->vw || !w->spend || !w->pending || !w->withdrawn || !w->cashed ||
         !w->weight || !w->live || !w->live_w || !w->sg || !w->gift_credit || !w->opt_packs[0] ||
         !w->opt_packs[1] || !w->util_u || !w->util_w || !w->lc_w || !w->lc_tot || !w->law ||
         !w->pack_step || !w->gift_step || !w->sink_step || !w->grant_step || !w->seg)
@@ -393,6 +398,7 @@ void world_free(world *w)
     free(w->seg_start);
     free(w->seg_size);
     free(w->vw);
+    free(w->spend);
     free(w->churned_spend);
     free(w->pending);
     free(w->withdrawn);
@@ -491,6 +497,13 @@ static int64_t visits_next(visits *q)
     return v;
 }
 
+/* A viewer's uniform for web awareness, from its place v and the stamp of
+ * the step it joined (0 at the start): in 1 .. 2^32 - 1, never 0. */
+static uint32_t aware_draw(const world *w, int64_t born, int64_t v)
+{
+    return 1 + (uint32_t)(rng_unit_at(w->key_aware, born, v) * 4294967295.0);
+}
+
 static int churn(world *w)
 {
     gsl_rng *r = w->rng[RNG_CHURN];
@@ -516,12 +529,13 @@ static int churn(world *w)
                     w->churned_spend = n;
                     w->churned_cap = nc;
                 }
-                w->churned_spend[w->nchurned++] = w->vw[v].spend;
+                w->churned_spend[w->nchurned++] = w->spend[v];
             }
             w->seg[s].wallet -= coins;
             w->seg[s].churned++;
             w->seg[s].viewers_existed++;
-            w->vw[v] = (viewer_st){0, 0, 0, (int32_t)(w->step + w->boff)};
+            w->vw[v] = (viewer_st){0, 0, aware_draw(w, w->step + w->boff, v)};
+            w->spend[v] = 0;
             w->churns++;
         }
     }
@@ -592,15 +606,19 @@ static double logit_weights(const world *w, const sc_segment *sg, int aware, int
     return acc + exp(-umax);
 }
 
-/* Whether viewer v knows the web store: its own uniform, drawn from its
- * birth and place, below its segment's web_aware now. */
-static inline int web_aware(const world *w, const sc_segment *sg, int64_t v, const viewer_st *me)
+/* Whether viewer v knows the web store: its own uniform below its
+ * segment's web_aware now (docs/model.md §4.4). The uniform is drawn from
+ * the viewer's place and the step it joined (aware_draw), for a viewer
+ * there from the start when first needed, and kept. */
+static inline int web_aware(const world *w, const sc_segment *sg, int64_t v, viewer_st *me)
 {
     if (sg->web_aware <= 0)
         return 0;
     if (sg->web_aware >= MICRO)
         return 1;
-    return rng_unit_at(w->key_aware, me->born, v) < (double)sg->web_aware / MICRO;
+    if (!me->aware_u)
+        me->aware_u = aware_draw(w, 0, v);
+    return (double)me->aware_u * 0x1.0p-32 < (double)sg->web_aware / MICRO;
 }
 
 /* One purchase decision for a shortfall (docs/model.md §4.4): the logit
@@ -609,7 +627,7 @@ static inline int web_aware(const world *w, const sc_segment *sg, int64_t v, con
  * (q = 1 for all, the usual case), the weights depend on nothing else and
  * come from the cache build_derived made with the same arithmetic: the
  * same numbers, without the logs and exps. */
-static long decide(world *w, size_t s, int64_t v, const viewer_st *me, int64_t shortfall,
+static long decide(world *w, size_t s, int64_t v, viewer_st *me, int64_t shortfall,
                    int64_t *qout, rng_sm *r)
 {
     const sc_segment *sg = &w->t.segs[s];
@@ -669,11 +687,11 @@ static inline void buy(world *w, size_t s, int64_t v, viewer_st *me, int64_t sho
     if (me->bought < w->boff) { /* its first purchase in the reported steps */
         w->payers_run++;
         w->seg[s].payers++;
-        me->spend = 0; /* what it spent in the warm-up does not count */
+        w->spend[v] = 0; /* what it spent in the warm-up does not count */
     }
     part_add(&w->seg[s].spend, usd);
     part_add(&w->seg[s].purchases, q);
-    part_add(&me->spend, usd);
+    part_add(&w->spend[v], usd);
     if (me->bought != stamp)
         w->bk.cur.v[TS_PAYERS]++;
     me->bought = stamp;
@@ -837,6 +855,7 @@ static inline int session(world *w, size_t s, int64_t v, const session_law *L)
         me.wallet += f;
         part_add(&w->seg[s].wallet, f);
         w->grant_step[s]++;
+        w->grants++;
         EMIT(w, EV_GRANT, v, -1, -1, f, 0, -1);
     }
     for (unsigned j = 0; j < k; j++)
@@ -945,7 +964,7 @@ static void open_reported(world *w)
         world_seg *g = &w->seg[s];
         *g = (world_seg){.viewers = g->viewers, .wallet = g->wallet};
     }
-    w->payers_run = w->churns = 0;
+    w->payers_run = w->churns = w->grants = 0;
     w->nchurned = 0;
     for (int64_t c = 0; c < w->ncreators; c++) {
         w->withdrawn[c] = -w->pending[c]; /* earned = pending + withdrawn counts from here */
@@ -1027,33 +1046,31 @@ int world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out
     e.earned = w->pending;
     e.cashed = w->cashed;
     e.ncreators = (size_t)w->ncreators;
-    /* Every payer's spend, living or gone. The run is over, so the viewers'
-     * records (24 bytes each) are read for the last time and their memory
-     * takes the living payers' spends (8 bytes each) in order: the spend
-     * of the k-th payer goes to bytes 8k, at or before the record being
-     * read, already read. The gone follow when there is room. */
-    size_t np = 0, room = 3 * (size_t)w->nviewers, live = (size_t)w->payers_run - w->nchurned;
-    int64_t *sp = live + w->nchurned <= room ? (int64_t *)(void *)w->vw
+    /* Every payer's spend, living or gone. The run is over, so the spends
+     * are read for the last time: the living payers' are gathered in
+     * place (the k-th payer's to entry k, at or before its own), and the
+     * gone follow when there is room. */
+    size_t np = 0, room = (size_t)w->nviewers, live = (size_t)w->payers_run - w->nchurned;
+    int64_t *sp = live + w->nchurned <= room ? w->spend
                                              : malloc(((size_t)w->payers_run + 1) * sizeof *sp);
     if (!sp)
         return -1;
     for (int64_t v = 0; v < w->nviewers; v++)
-        if (w->vw[v].bought >= w->boff) {
-            int64_t x = w->vw[v].spend;
-            memcpy(&sp[np++], &x, sizeof x);
-        }
-    w->nviewers = 0; /* the records are gone */
+        if (w->vw[v].bought >= w->boff)
+            sp[np++] = w->spend[v];
+    w->nviewers = 0; /* the spends are gone */
     for (size_t i = 0; i < w->nchurned; i++)
         sp[np++] = w->churned_spend[i];
     e.spend = sp;
     e.nspend = np;
     kpi_fill(rows, nsteps, &e, out);
+    out->grants = w->grants;
     out->sessions = w->sessions;
     out->decisions = w->decisions;
     out->skips = w->skips;
     out->binomials = w->binomials;
     out->cashout_draws = w->cashout_draws;
-    if (sp != (int64_t *)(void *)w->vw)
+    if (sp != w->spend)
         free(sp);
     return 0;
 }

@@ -90,7 +90,7 @@ static double floor_time(const mc_result *r, const scenario *s)
     int64_t sessions = 0, intents = 0, decisions = 0, skips = 0, binom = 0, cash = 0;
     for (int64_t i = 0; i < r->runs; i++) {
         sessions += r->res[i].sessions;
-        intents += r->res[i].intents;
+        intents += r->res[i].intents + r->res[i].sink_intents;
         decisions += r->res[i].decisions;
         skips += r->res[i].skips;
         binom += r->res[i].binomials;
@@ -130,7 +130,7 @@ static double floor_time(const mc_result *r, const scenario *s)
     rng_sm v = {k};
     for (int64_t i = 0; i < intents; i++)
         acc += (double)alias_draw(&a, rng_sm_uniform(&v));
-    for (int64_t i = 0; i < 2 * decisions; i++)
+    for (int64_t i = 0; i < decisions; i++)
         acc += rng_sm_uniform(&v);
     for (int64_t i = 0; i < skips; i++)
         acc += floor(log(rng_uniform_pos(g)) / lq);
@@ -181,8 +181,8 @@ static void child(const char *dir, int threads, int fd)
     } else {
         for (int64_t i = 0; i < r->runs; i++) {
             const run_result *x = &r->res[i];
-            f.events += x->intents + x->exact[TS_PURCHASES] + x->exact[TS_CASHOUTS] +
-                        (x->viewers_existed - s->t.p.viewers);
+            f.events += x->intents + x->sink_intents + x->grants + x->exact[TS_PURCHASES] +
+                        x->exact[TS_CASHOUTS] + (x->viewers_existed - s->t.p.viewers);
         }
         f.floor = floor_time(r, s);
         mc_result_free(r);

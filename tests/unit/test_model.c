@@ -309,6 +309,175 @@ static void test_web_awareness(void **state)
     scenario_free(s);
 }
 
+/* ============================================ 1b. version 2 closed forms */
+
+/* x equals want to rounding (1e-12 relative): one figure computed two ways. */
+static void close_to_rate(const char *what, double x, double want)
+{
+    if (!(fabs(x - want) <= 1e-12 * (fabs(want) > 1 ? fabs(want) : 1)))
+        fail_msg("%s: %.17g, expected %.17g", what, x, want);
+}
+
+/* Sum of column col over every (run, step) of r. */
+static double steps_sum(const mc_result *r, int col)
+{
+    double t = 0;
+    for (int64_t i = 0; i < r->runs * r->steps; i++)
+        t += (double)r->ts[i].v[col];
+    return t;
+}
+
+/* Creators' supply and missed sessions (docs/model.md §4.3, §4.4), with
+ * uniform popularity and p_switch ps: a creator is live with
+ * p = min(1, live_prob (take / reference)^e); given n live of C, an active
+ * session is missed with (1 - n / C)(1 - ps), independently, so over the
+ * steps the missed sessions have mean sum_t a_t m_t and variance
+ * sum_t a_t m_t (1 - m_t), m_t = (1 - n_t / C)(1 - ps). The live
+ * creators over M steps are Binomial(M C, p). */
+static void supply_case(const char *label, double p, double ps, const char *a, const char *b,
+                        const char *c)
+{
+    scenario *s = load("sure", "creators=200", "creator_zipf=0", "live_prob=0.3", "steps=20",
+                       "runs=4", a, b, c, NULL);
+    mc_result *r = mc_all(s, 4);
+    const double C = 200, M = 80;
+    double mean = 0, var = 0;
+    for (int64_t i = 0; i < r->runs * r->steps; i++) {
+        const int64_t *v = r->ts[i].v;
+        double m = (1 - (double)v[TS_LIVE_CREATORS] / C) * (1 - ps), act = (double)v[TS_ACTIVE_VIEWERS];
+        mean += act * m;
+        var += act * m * (1 - m);
+        assert_int_equal(v[TS_SESSIONS_WATCHED] + v[TS_SESSIONS_MISSED], v[TS_ACTIVE_VIEWERS]);
+    }
+    char what[120];
+    snprintf(what, sizeof what, "live creators, %s", label);
+    if (p >= 1.0)
+        assert_int_equal((int64_t)steps_sum(r, TS_LIVE_CREATORS), (int64_t)(M * C));
+    else if (p <= 0.0)
+        assert_int_equal((int64_t)steps_sum(r, TS_LIVE_CREATORS), 0);
+    else
+        near(what, steps_sum(r, TS_LIVE_CREATORS), M * C * p, sqrt(M * C * p * (1 - p)));
+    snprintf(what, sizeof what, "missed sessions, %s", label);
+    if (var > 0)
+        near(what, steps_sum(r, TS_SESSIONS_MISSED), mean, sqrt(var));
+    else
+        assert_int_equal((int64_t)steps_sum(r, TS_SESSIONS_MISSED), (int64_t)mean);
+    mc_result_free(r);
+    scenario_free(s);
+}
+
+static void test_supply_and_missed_sessions(void **state)
+{
+    (void)state;
+    /* take 0.01 x 0.7 = 0.007 against 0.005: 0.3 x 1.4^0.5 */
+    supply_case("commission 0.3, elasticity 0.5, p_switch 0", 0.3 * sqrt(1.4), 0,
+                "commission=0.3", "live_elasticity=0.5", "p_switch=0");
+    /* take 0.01 x 0.5 x 0.8 = 0.004 (the payout fee rate counts): 0.3 x 0.8^2 */
+    supply_case("payout fee 20%, elasticity 2, p_switch 0.6", 0.3 * 0.64, 0.6,
+                "payout_fee_rate=0.2", "live_elasticity=2", "p_switch=0.6");
+    /* 0.3 x 2^3 = 2.4, capped: every creator live, no session missed */
+    supply_case("commission 0, elasticity 3: capped at 1", 1.0, 0, "commission=0",
+                "live_elasticity=3", "p_switch=0");
+    /* no take: nobody live, every session missed, whatever p_switch */
+    supply_case("commission 1, elasticity 1: nobody live", 0.0, 0, "commission=1",
+                "live_elasticity=1", "p_switch=0.5");
+    /* elasticity 0 is version 1: live_prob whatever the take */
+    supply_case("commission 0.9, elasticity 0", 0.3, 0, "commission=0.9", "p_switch=0", NULL);
+}
+
+/* Free coins with nothing bought (can_buy 0): every active session is
+ * granted exactly free_coins_per_session coins, cash in is 0, and coins
+ * gifted and cashed out drive platform cash below zero: it is exactly
+ * minus what was paid out, with every identity holding after every step. */
+static void test_free_coins_only(void **state)
+{
+    (void)state;
+    scenario *s = load("sure", "segments.all.can_buy=0", "segments.all.free_coins_per_session=5",
+                       "p_cashout=1", "min_withdrawal_usd=1", "payout_fee_rate=0.1", NULL);
+    char msg[600];
+    kpi_step row;
+    int64_t active = 0, granted = 0, gifted = 0, paid = 0;
+    world *w = open_world(s, 1, NULL);
+    for (int64_t st = 0; st < s->t.p.steps; st++) {
+        assert_int_equal(world_step(w, &row), 0);
+        if (world_check(w, msg, sizeof msg) != 0)
+            fail_msg("step %lld: %s", (long long)st, msg);
+        active += row.v[TS_ACTIVE_VIEWERS];
+        granted += row.v[TS_COINS_GRANTED];
+        gifted += row.v[TS_COINS_GIFTED];
+        paid += row.v[TS_PAYOUTS_NET] + row.v[TS_PAYOUT_FEES];
+        assert_int_equal(row.v[TS_CASH_IN], 0);
+        assert_int_equal(row.v[TS_PURCHASES], 0);
+        assert_int_equal(row.v[TS_PLATFORM_CASH], -paid);
+    }
+    assert_int_equal(granted, 5 * active);
+    assert_true(gifted > 0 && paid > 0 && row.v[TS_PLATFORM_CASH] < 0);
+    /* Every coin granted is gifted, lost or still held. */
+    assert_int_equal(granted, gifted + row.v[TS_WALLET_COINS]);
+    world_free(w);
+    scenario_free(s);
+}
+
+/* A warm-up (docs/model.md §4.0): the reported steps are numbered from 0,
+ * start from the stocks the warm-up left (the opening balances), and the
+ * identities hold with them after every step. The opening balances are
+ * what step 0's stocks were less step 0's flows; the margin is the change
+ * of platform cash less both liabilities from the opening to the end. */
+static void test_warmup_opening_balances(void **state)
+{
+    (void)state;
+    scenario *s = load("mixed", "warmup_steps=12", "steps=8", NULL);
+    char msg[600];
+    evlog log = {0};
+    kpi_step rows[8];
+    world *w = open_world(s, 2, &log);
+    for (int64_t st = 0; st < 8; st++) {
+        assert_int_equal(world_step(w, &rows[st]), 0);
+        assert_int_equal(world_steps_done(w), st + 1);
+        if (world_check(w, msg, sizeof msg) != 0)
+            fail_msg("step %lld: %s", (long long)st, msg);
+    }
+    assert_int_equal(world_step(w, &rows[0] + 0), 1);
+    /* The log holds the warm-up from step -12, then steps 0.. */
+    int64_t first = 0, last_neg = 0;
+    for (size_t i = 0; i < log.n; i++) {
+        first = log.v[i].step < first ? log.v[i].step : first;
+        if (log.v[i].step < 0)
+            last_neg = (int64_t)i;
+    }
+    assert_int_equal(first, -12);
+    for (size_t i = (size_t)last_neg + 1; i < log.n; i++)
+        assert_true(log.v[i].step >= 0);
+    run_result res;
+    const int64_t *v = rows[0].v;
+    int64_t open_w = v[TS_WALLET_COINS] - v[TS_COINS_SOLD] - v[TS_COINS_BONUS] -
+                     v[TS_COINS_GRANTED] + v[TS_COINS_GIFTED] + v[TS_COINS_SUNK] +
+                     v[TS_COINS_BREAKAGE];
+    int64_t open_p = v[TS_PENDING_DIAMONDS] - v[TS_DIAMONDS_CREDITED] + v[TS_DIAMONDS_WITHDRAWN];
+    int64_t open_c = v[TS_PLATFORM_CASH] - v[TS_CASH_IN] + v[TS_STORE_FEES] + v[TS_PAYOUTS_NET] +
+                     v[TS_PAYOUT_FEES];
+    const sc_params *p = &s->t.p;
+    assert_int_equal(world_result(w, rows, 8, &res), 0);
+    assert_true(open_w > 0 && open_p > 0 && open_c > 0);
+    assert_int_equal(res.exact[M_OPEN_WALLETS], open_w);
+    assert_int_equal(res.exact[M_OPEN_PENDING], open_p);
+    assert_int_equal(res.exact[M_OPEN_CASH], open_c);
+    /* No timeline in this fixture: the opening and the end are valued alike. */
+    int64_t cl0 = (int64_t)((__int128)open_w * p->coin_value * (1000000 - p->commission) / 1000000),
+            dl0 = (int64_t)((__int128)open_p * p->usd_per_diamond / 1000000);
+    int64_t end_w = rows[7].v[TS_WALLET_COINS], end_p = rows[7].v[TS_PENDING_DIAMONDS];
+    int64_t cl = (int64_t)((__int128)end_w * p->coin_value * (1000000 - p->commission) / 1000000),
+            dl = (int64_t)((__int128)end_p * p->usd_per_diamond / 1000000);
+    assert_int_equal(res.exact[M_COIN_LIABILITY], cl);
+    assert_int_equal(res.exact[M_DIAMOND_LIABILITY], dl);
+    assert_int_equal(res.exact[M_MARGIN], rows[7].v[TS_PLATFORM_CASH] - cl - dl - (open_c - cl0 - dl0));
+    close_to_rate("platform_take_rate", res.value[M_TAKE_RATE],
+                  (double)(rows[7].v[TS_PLATFORM_CASH] - open_c) / (double)res.exact[TS_CASH_IN]);
+    world_free(w);
+    free(log.v);
+    scenario_free(s);
+}
+
 /* Sessions and intents per session, read from the events of one step:
  * the intents (gift or lost) of one viewer come together, so a session is
  * a run of events with one viewer. Every intent of a session goes to the
@@ -1232,6 +1401,9 @@ int main(void)
         cmocka_unit_test(test_logit_single_pack),
         cmocka_unit_test(test_logit_both_channels),
         cmocka_unit_test(test_web_awareness),
+        cmocka_unit_test(test_supply_and_missed_sessions),
+        cmocka_unit_test(test_free_coins_only),
+        cmocka_unit_test(test_warmup_opening_balances),
         cmocka_unit_test(test_zipf_split),
         cmocka_unit_test(test_zipf_timeline),
         cmocka_unit_test(test_gift_choice),
