@@ -88,6 +88,16 @@ const kpi_metric kpi_metrics[M_N] = {
     {"opening_platform_cash_usd", U_MONEY, "platform cash when they began", 1},
 };
 
+int64_t kpi_margin(int64_t platform_cash, const kpi_end *e)
+{
+    /* Cash less what the platform owes in coins and diamonds, at the end
+     * less at the opening (each part floored by the rules), in 128 bits and
+     * saturated: a figure, not a checked total. */
+    __int128 m = (__int128)platform_cash - e->coin_liab - e->diamond_liab -
+                 ((__int128)e->open_cash - e->open_coin_liab - e->open_diamond_liab);
+    return m > INT64_MAX ? INT64_MAX : m < INT64_MIN ? INT64_MIN : (int64_t)m;
+}
+
 int kpi_metric_find(const char *name)
 {
     for (int i = 0; i < M_N; i++)
@@ -208,17 +218,10 @@ void kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *end, run_resu
         RATIO(e[TS_SESSIONS_MISSED], (double)e[TS_SESSIONS_MISSED] + (double)e[TS_SESSIONS_WATCHED]);
 #undef RATIO
 
-    /* The platform's position: cash less what it owes in coins and
-     * diamonds, at the end less at the opening (each part floored by the
-     * rules; the difference in 128 bits, saturated: a figure, not a total). */
-    __int128 margin = (__int128)e[TS_PLATFORM_CASH] - end->coin_liab - end->diamond_liab -
-                      ((__int128)end->open_cash - end->open_coin_liab - end->open_diamond_liab);
     int64_t exact[M_N] = {[M_CREATOR_EARNINGS] = end->earnings,
-                       [M_COIN_LIABILITY] = end->coin_liab,
-                       [M_DIAMOND_LIABILITY] = end->diamond_liab,
-                       [M_MARGIN] = margin > INT64_MAX   ? INT64_MAX
-                                    : margin < INT64_MIN ? INT64_MIN
-                                                         : (int64_t)margin,
+                          [M_COIN_LIABILITY] = end->coin_liab,
+                          [M_DIAMOND_LIABILITY] = end->diamond_liab,
+                          [M_MARGIN] = kpi_margin(e[TS_PLATFORM_CASH], end),
                        [M_OPEN_WALLETS] = end->open_wallets,
                        [M_OPEN_PENDING] = end->open_pending,
                        [M_OPEN_CASH] = end->open_cash};

@@ -125,6 +125,11 @@ typedef struct kpi_end {
  * sorted. */
 void kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *e, run_result *out);
 
+/* The platform's margin (docs/model.md §6): platform cash less both
+ * liabilities at the end, less the same at the opening; µUSD, saturated to
+ * the int64 range. */
+int64_t kpi_margin(int64_t platform_cash, const kpi_end *e);
+
 /* Index of a metric by name, or -1. */
 int kpi_metric_find(const char *name);
 

@@ -710,7 +710,7 @@ const sc_tables *replay_tables(const replay *r) { return &r->t; }
 
 world_snap *replay_snap_new(const replay *r)
 {
-    return world_snap_alloc(r->t.npacks, r->t.ngifts, 0, r->t.p.creators);
+    return world_snap_alloc(r->t.npacks, r->t.ngifts, r->t.nsinks, 0, r->t.p.creators);
 }
 
 int replay_snapshot(const replay *r, world_snap *s)

@@ -81,7 +81,8 @@ int world_snap_creators(world_snap *s, const int64_t *earned, const int64_t *pen
     return 0;
 }
 
-world_snap *world_snap_alloc(size_t npacks, size_t ngifts, size_t nsegs, int64_t ncreators)
+world_snap *world_snap_alloc(size_t npacks, size_t ngifts, size_t nsinks, size_t nsegs,
+                             int64_t ncreators)
 {
     world_snap *s = calloc(1, sizeof *s);
     if (!s)
@@ -92,11 +93,13 @@ world_snap *world_snap_alloc(size_t npacks, size_t ngifts, size_t nsegs, int64_t
     s->pack_n = calloc(npacks ? npacks : 1, sizeof *s->pack_n);
     s->pack_usd = calloc(npacks ? npacks : 1, sizeof *s->pack_usd);
     s->gift_n = calloc(ngifts ? ngifts : 1, sizeof *s->gift_n);
+    s->sinks = calloc(nsinks ? nsinks : 1, sizeof *s->sinks);
+    s->sink_n = calloc(nsinks ? nsinks : 1, sizeof *s->sink_n);
     s->seg = calloc(nsegs ? nsegs : 1, sizeof *s->seg);
     s->sorted_cap = (size_t)(ncreators > 0 ? ncreators : 1);
     s->sorted = calloc(s->sorted_cap, sizeof *s->sorted);
-    if (!s->packs || !s->gifts || !s->segs || !s->pack_n || !s->pack_usd || !s->gift_n || !s->seg ||
-        !s->sorted) {
+    if (!s->packs || !s->gifts || !s->segs || !s->pack_n || !s->pack_usd || !s->gift_n ||
+        !s->sinks || !s->sink_n || !s->seg || !s->sorted) {
         world_snap_free(s);
         return NULL;
     }
@@ -113,6 +116,8 @@ void world_snap_free(world_snap *s)
     free(s->pack_n);
     free(s->pack_usd);
     free(s->gift_n);
+    free(s->sinks);
+    free(s->sink_n);
     free(s->seg);
     free(s->sorted);
     free(s);
@@ -131,6 +136,12 @@ void snap_books(world_snap *s, uint64_t run, int64_t step, const sc_tables *t, c
     memcpy(s->pack_n, b->pack_n, t->npacks * sizeof *s->pack_n);
     memcpy(s->pack_usd, b->pack_usd, t->npacks * sizeof *s->pack_usd);
     memcpy(s->gift_n, b->gift_n, t->ngifts * sizeof *s->gift_n);
+    s->nsinks = t->nsinks;
+    memcpy(s->sinks, t->sinks, t->nsinks * sizeof *s->sinks);
+    memcpy(s->sink_n, b->sink_n, t->nsinks * sizeof *s->sink_n);
+    memset(&s->pos, 0, sizeof s->pos);
+    books_end(b, &t->p, &s->pos);
+    s->margin = kpi_margin(b->cur.v[TS_PLATFORM_CASH], &s->pos);
     s->last = b->cur;
     s->total = b->total;
     memcpy(s->gift_value, b->gift_value, sizeof s->gift_value);

@@ -30,10 +30,11 @@ typedef struct world_snap {
     uint64_t run;
     int64_t step, steps; /* steps done, of steps */
     sc_params p;         /* parameters now (after timeline rows) */
-    size_t npacks, ngifts, nsegs;
+    size_t npacks, ngifts, nsegs, nsinks;
     sc_pack *packs; /* tables now; names belong to the scenario */
     sc_gift *gifts;
     sc_segment *segs;
+    sc_sink *sinks;
     kpi_step last;  /* the last step's figures */
     kpi_step total; /* flows summed, stocks now, payers distinct */
     int64_t viewers_existed;
@@ -44,6 +45,12 @@ typedef struct world_snap {
     int64_t channel_usd[2];     /* µUSD cash in per channel in the run (app, web) */
     int64_t *pack_n, *pack_usd; /* purchases and µUSD per pack */
     int64_t *gift_n;            /* gifts sent per kind */
+    int64_t *sink_n;            /* sinks bought per kind */
+    /* The platform's position now (docs/model.md §6): the opening balances,
+     * creators' earnings and the liabilities at the parameters now, and the
+     * margin (µUSD). */
+    kpi_end pos;
+    int64_t margin;
     world_seg *seg;
     int64_t ncreators;
     size_t ntop; /* leaderboard by earnings (µD credited) */
@@ -59,7 +66,8 @@ typedef struct world_snap {
 } world_snap;
 
 /* A snapshot with room for the given table sizes. NULL out of memory. */
-world_snap *world_snap_alloc(size_t npacks, size_t ngifts, size_t nsegs, int64_t ncreators);
+world_snap *world_snap_alloc(size_t npacks, size_t ngifts, size_t nsinks, size_t nsegs,
+                             int64_t ncreators);
 
 /* Fill the creator part of s (leaderboard, Lorenz, Gini, reached the
  * minimum, cashed out, sorted earnings) from n creators' earned and pending

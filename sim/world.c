@@ -992,7 +992,7 @@ int world_step(world *w, kpi_step *row)
 
 world_snap *world_snap_new(const world *w)
 {
-    return world_snap_alloc(w->t.npacks, w->t.ngifts, w->t.nsegs, w->ncreators);
+    return world_snap_alloc(w->t.npacks, w->t.ngifts, w->t.nsinks, w->t.nsegs, w->ncreators);
 }
 
 void world_snapshot(const world *w, world_snap *s)

@@ -199,8 +199,8 @@ void cli_human(char *buf, size_t n, int m, double v)
         snprintf(buf, n, "-");
     else if (kpi_metrics[m].unit == U_MONEY)
         snprintf(buf, n, "%.2f", v);
-    else if (m >= TS_N && m != M_CASHED_OUT)
-        snprintf(buf, n, "%.4f", v);
+    else if (m >= TS_N && m != M_CASHED_OUT && !kpi_metrics[m].exact)
+        snprintf(buf, n, "%.4f", v); /* a ratio */
     else
         snprintf(buf, n, "%.1f", v);
 }
