@@ -86,6 +86,8 @@ const kpi_metric kpi_metrics[M_N] = {
     {"opening_wallet_coins", U_COUNT, "coins in wallets when the reported steps began", 1},
     {"opening_pending_diamonds", U_DIAMONDS, "pending diamonds when they began", 1},
     {"opening_platform_cash_usd", U_MONEY, "platform cash when they began", 1},
+    {"app_purchases", U_COUNT, "packs bought in the app", 1},
+    {"web_purchases", U_COUNT, "packs bought on the web", 1},
 };
 
 int64_t kpi_margin(int64_t platform_cash, const kpi_end *e)
@@ -214,17 +216,19 @@ void kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *end, run_resu
               (double)e[TS_COINS_SOLD] + (double)e[TS_COINS_BONUS] + (double)e[TS_COINS_GRANTED]);
     out->value[M_LOST_RATE] = RATIO(e[TS_LOST_INTENTS], out->intents);
     out->value[M_WEB_SHARE] = RATIO(e[TS_WEB_CASH_IN], e[TS_CASH_IN]);
-    out->value[M_MISSED_RATE] =
-        RATIO(e[TS_SESSIONS_MISSED], (double)e[TS_SESSIONS_MISSED] + (double)e[TS_SESSIONS_WATCHED]);
+    out->value[M_MISSED_RATE] = RATIO(e[TS_SESSIONS_MISSED], (double)e[TS_SESSIONS_MISSED] +
+                                                                 (double)e[TS_SESSIONS_WATCHED]);
 #undef RATIO
 
     int64_t exact[M_N] = {[M_CREATOR_EARNINGS] = end->earnings,
                           [M_COIN_LIABILITY] = end->coin_liab,
                           [M_DIAMOND_LIABILITY] = end->diamond_liab,
                           [M_MARGIN] = kpi_margin(e[TS_PLATFORM_CASH], end),
-                       [M_OPEN_WALLETS] = end->open_wallets,
-                       [M_OPEN_PENDING] = end->open_pending,
-                       [M_OPEN_CASH] = end->open_cash};
+                          [M_OPEN_WALLETS] = end->open_wallets,
+                          [M_OPEN_PENDING] = end->open_pending,
+                          [M_OPEN_CASH] = end->open_cash,
+                          [M_APP_PURCHASES] = end->channel_n[0],
+                          [M_WEB_PURCHASES] = end->channel_n[1]};
     for (int m = TS_N; m < M_N; m++)
         if (kpi_metrics[m].exact) {
             out->exact[m] = exact[m];

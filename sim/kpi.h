@@ -75,6 +75,8 @@ enum derived {
     M_OPEN_WALLETS,
     M_OPEN_PENDING,
     M_OPEN_CASH,
+    M_APP_PURCHASES,
+    M_WEB_PURCHASES,
     M_N
 };
 
@@ -118,6 +120,7 @@ typedef struct kpi_end {
      * diamond liabilities at the end and at the opening. */
     int64_t earnings, coin_liab, diamond_liab, open_coin_liab, open_diamond_liab;
     int64_t open_wallets, open_pending, open_cash; /* coins, µD, µUSD */
+    int64_t channel_n[2];                          /* purchases per channel (CH_APP, CH_WEB) */
 } kpi_end;
 
 /* Fill a run's totals and derived metrics (docs/model.md §6) from its rows

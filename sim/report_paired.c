@@ -47,7 +47,7 @@ int report_paired_compare(const char *dir, const cmp_result *r, const char *cons
 static const int key_metrics[] = {
     TS_CASH_IN,         TS_PLATFORM_CASH, TS_PAYOUTS_NET,  TS_STORE_FEES,    TS_PURCHASES,
     TS_PAYERS,          M_ARPPU,          M_CREATOR_SHARE, M_TAKE_RATE,      M_MARGIN,
-    M_CREATOR_EARNINGS, M_WEB_SHARE,      TS_WEB_CASH_IN,  TS_LIVE_CREATORS, M_MISSED_RATE};
+    M_CREATOR_EARNINGS, M_WEB_SHARE,      M_WEB_PURCHASES, TS_LIVE_CREATORS, M_MISSED_RATE};
 #define NKEY ((int)(sizeof key_metrics / sizeof key_metrics[0]))
 
 int report_paired_sweep(const char *dir, const sweep_result *r, const sweep_axis *axes,

@@ -144,6 +144,7 @@ void books_purchase(books *b, const sc_params *p, long k, int channel, int64_t n
     for (int i = 0; i < 2; i++)
         books_add(b, &b->platform_in[i], 1, usd - fee, "cash in less fees", RU_USD);
     books_add(b, &b->channel_usd[channel == CH_WEB], 1, usd, "cash in", RU_USD);
+    books_add(b, &b->channel_n[channel == CH_WEB], n, 1, "purchases", RU_COUNT);
     if (k >= 0) {
         books_add(b, &b->pack_n[k], n, 1, "purchases", RU_COUNT);
         books_add(b, &b->pack_usd[k], 1, usd, "cash in", RU_USD);
@@ -212,7 +213,7 @@ void books_open(books *b, const sc_params *p)
     memset(b->gift_n, 0, (b->ngifts ? b->ngifts : 1) * sizeof *b->gift_n);
     memset(b->sink_n, 0, (b->nsinks ? b->nsinks : 1) * sizeof *b->sink_n);
     b->gift_value[1] = b->credit_value[1] = b->commission[1] = b->platform_in[1] = 0;
-    b->channel_usd[0] = b->channel_usd[1] = 0;
+    b->channel_usd[0] = b->channel_usd[1] = b->channel_n[0] = b->channel_n[1] = 0;
     b->open_coin_liab = rules_coin_liability(p, b->L.open_wallets);
     b->open_diamond_liab = rules_diamond_value(p, b->L.open_pending);
 }
@@ -228,6 +229,8 @@ void books_end(const books *b, const sc_params *p, kpi_end *e)
     e->open_wallets = L->open_wallets;
     e->open_pending = L->open_pending;
     e->open_cash = L->open_cash;
+    e->channel_n[0] = b->channel_n[0];
+    e->channel_n[1] = b->channel_n[1];
 }
 
 void books_cashout(books *b, const rules_payout *po)
