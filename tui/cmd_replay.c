@@ -88,17 +88,26 @@ static const opt_cmd replay_cmd = {
 static void write_counts(FILE *f, const void *ud)
 {
     const replay_counts *k = ud;
-    fprintf(f,
-            "figure,value\nevents,%lld\nviewers,%lld\ncreators,%lld\nrejected_gifts,%lld\nrejected_"
-            "cashouts,%lld\n"
-            "capped_cashouts,%lld\nskipped_cashouts,%lld\nunknown_packs,%lld\nunknown_gifts,%"
-            "lld\nprice_differs,%lld\n"
-            "breakage_differs,%lld\n",
-            (long long)k->events, (long long)k->viewers, (long long)k->creators,
-            (long long)k->rejected_gifts, (long long)k->rejected_cashouts,
-            (long long)k->capped_cashouts, (long long)k->skipped_cashouts,
-            (long long)k->unknown_packs, (long long)k->unknown_gifts, (long long)k->price_differs,
-            (long long)k->breakage_differs);
+    const struct {
+        const char *name;
+        int64_t v;
+    } rows[] = {
+        {"events", k->events},
+        {"viewers", k->viewers},
+        {"creators", k->creators},
+        {"rejected_gifts", k->rejected_gifts},
+        {"rejected_cashouts", k->rejected_cashouts},
+        {"capped_cashouts", k->capped_cashouts},
+        {"skipped_cashouts", k->skipped_cashouts},
+        {"unknown_packs", k->unknown_packs},
+        {"unknown_gifts", k->unknown_gifts},
+        {"unknown_sinks", k->unknown_sinks},
+        {"price_differs", k->price_differs},
+        {"breakage_differs", k->breakage_differs},
+    };
+    fputs("figure,value\n", f);
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        fprintf(f, "%s,%lld\n", rows[i].name, (long long)rows[i].v);
 }
 
 /* What-if mode (cash-outs capped, not refused) when a --set changes a
@@ -185,6 +194,12 @@ static void print_counts(const replay_counts *k, int what_if)
     if (what_if)
         printf(" (what-if: parameters changed with --set)");
     printf("\n");
+    if (what_if)
+        printf("what-if holds the recorded behaviour fixed: the log's purchases, gifts, sinks and "
+               "cash-out requests are replayed under the new prices and rates, so creators' "
+               "supply and viewers' choices cannot respond to them here (compare two scenarios "
+               "for that); platform_margin_usd and creator_earnings_usd above are the new "
+               "accounting of the same demand\n");
     if (k->rejected_gifts || k->rejected_cashouts)
         printf("rejected (--lenient): %lld gifts beyond the wallet, %lld cash-outs beyond the "
                "pending diamonds\n",
@@ -193,10 +208,11 @@ static void print_counts(const replay_counts *k, int what_if)
         printf("cash-outs not made as recorded: %lld capped (what-if), %lld skipped (below the "
                "minimum, or fee at least the gross)\n",
                (long long)k->capped_cashouts, (long long)k->skipped_cashouts);
-    if (k->unknown_packs || k->unknown_gifts)
-        printf("names the scenario does not know: %lld purchases, %lld gifts (taken at the coins "
-               "and usd on their rows)\n",
-               (long long)k->unknown_packs, (long long)k->unknown_gifts);
+    if (k->unknown_packs || k->unknown_gifts || k->unknown_sinks)
+        printf("names the scenario does not know: %lld purchases, %lld gifts, %lld sinks (taken "
+               "at the coins and usd on their rows)\n",
+               (long long)k->unknown_packs, (long long)k->unknown_gifts,
+               (long long)k->unknown_sinks);
     if (k->price_differs)
         printf("%lld purchases were recorded at another price than the scenario's; the scenario's "
                "was used\n",
@@ -205,7 +221,8 @@ static void print_counts(const replay_counts *k, int what_if)
         printf(
             "%lld churn rows recorded other coins than the wallet held; the wallet's were used\n",
             (long long)k->breakage_differs);
-    printf("active viewers and live creators are not in a log: reported as 0\n");
+    printf("active viewers, live creators and watched or missed sessions are not in a log: "
+           "reported as 0\n");
 }
 
 /* After the log: --out's files, then the table and the counts. */
