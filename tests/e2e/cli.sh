@@ -129,7 +129,7 @@ expect_fail "coinsim rnu: unknown, run suggested" 2 \
 run "$COINSIM" compare "$GOOD" "$GOOD" --metric platform_cash --runs 2
 if [ "$rc" -eq 2 ] && [ ! -s "$T/out" ] &&
     [ "$(sed -n 1p "$T/err")" = 'coinsim compare: --metric "platform_cash": no such metric (did you mean platform_cash_usd?)' ] &&
-    sed -n 2p "$T/err" | grep -q '^coinsim compare: the metrics (those of summary.csv) are: cash_in_usd, .*, platform_cash_usd, .*, creators_cashed_out$'; then
+    sed -n 2p "$T/err" | grep -q '^coinsim compare: the metrics (those of summary.csv) are: cash_in_usd, .*, platform_cash_usd, .*, web_purchases$'; then
     ok "compare --metric platform_cash: platform_cash_usd suggested, every metric listed"
 else
     notok "compare --metric platform_cash: platform_cash_usd suggested, every metric listed"
@@ -279,8 +279,8 @@ cat >"$T/want" <<EOF
 $BAD/packs.csv:3: column price_usd: more than 6 decimal places "0.7400001" (expected an amount in USD from 0 to 1000000 with at most 6 decimals)
 $BAD/packs.csv:3: column channel: unknown channel "store" (expected app or web)
 $BAD/gifts.csv:3: column coins: not a number "lots" (expected a whole number from 1 to 1000000)
-$BAD/segments.csv:3: column web_share: out of range "1.2" (expected a decimal from 0 to 1 with at most 6 places)
-$BAD/params.csv:5: column key: unknown key "comission" (expected one of name, extends, steps, runs, seed, viewers, creators, coin_value_usd, commission, usd_per_diamond, store_fee_app, store_fee_web, min_withdrawal_usd, daily_withdrawal_limit_usd, payout_fee_usd, payout_fee_rate, p_cashout, creator_zipf, live_prob)
+$BAD/segments.csv:3: column web_aware: out of range "1.2" (expected a decimal from 0 to 1 with at most 6 places)
+$BAD/params.csv:5: column key: unknown key "comission" (expected one of name, extends, steps, runs, seed, viewers, creators, coin_value_usd, commission, usd_per_diamond, store_fee_app, store_fee_web, min_withdrawal_usd, daily_withdrawal_limit_usd, payout_fee_usd, payout_fee_rate, p_cashout, creator_zipf, live_prob, live_elasticity, reference_take_usd, p_switch, warmup_steps)
 $BAD/params.csv:6: column value: commission: out of range "1.5" (expected a decimal from 0 to 1 with at most 6 places)
 $BAD/params.csv:7: column value: viewers: negative "-10" (expected a whole number from 1 to 1000000000)
 EOF

@@ -33,16 +33,20 @@ exit_line() {
 METRICS="cash_in_usd store_fees_usd payouts_gross_usd payout_fees_usd payouts_net_usd
 platform_cash_usd coins_sold coins_bonus coins_gifted coins_breakage wallet_coins
 diamonds_credited diamonds_withdrawn pending_diamonds purchases gifts lost_intents
-active_viewers payers live_creators cashouts arppu_usd payer_rate platform_take_rate
+active_viewers payers live_creators cashouts coins_granted coins_sunk sinks lost_sinks
+sessions_watched sessions_missed web_cash_in_usd arppu_usd payer_rate platform_take_rate
 creator_share_of_spend breakage_rate lost_intent_rate creator_gini top1pct_creator_share
-top20pct_payer_spend_share creators_cashed_out"
+top20pct_payer_spend_share creators_cashed_out creator_earnings_usd coin_liability_usd diamond_liability_usd
+platform_margin_usd web_share_of_revenue missed_session_rate opening_wallet_coins
+opening_pending_diamonds opening_platform_cash_usd app_purchases web_purchases"
 CMP_HEADER="metric,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,rel_change,significant"
 # Demand: what viewers do. Nothing creators are paid feeds back into it.
 DEMAND="cash_in_usd store_fees_usd coins_sold coins_gifted purchases gifts lost_intents
 payers active_viewers live_creators arppu_usd payer_rate lost_intent_rate"
 # The key figures of sweep.csv, in order (README, coinsim sweep DIR).
 KEYS="cash_in_usd platform_cash_usd payouts_net_usd store_fees_usd purchases payers
-arppu_usd creator_share_of_spend platform_take_rate"
+arppu_usd creator_share_of_spend platform_take_rate platform_margin_usd creator_earnings_usd
+web_share_of_revenue web_purchases live_creators missed_session_rate"
 NUM='^-?[0-9]+\\.[0-9][0-9][0-9][0-9][0-9][0-9]$'
 
 # body CSV: a compare.csv without the comment lines that open it (what A
@@ -111,7 +115,7 @@ for b in base same reseeded; do
         body "$O/compare.csv" | awk -F, 'NR == 1 { next }
             !($4 == "0.000000" && $5 == "0.000000" && $6 == "0.000000" && $8 == "no") { print; bad = 1 }
             $2 != $3 { print "A mean " $2 " != B mean " $3; bad = 1 }
-            END { if (NR != 32) { print NR - 1 " rows"; bad = 1 } exit bad }'
+            END { if (NR != 50) { print NR - 1 " rows"; bad = 1 } exit bad }'
     }
     check "compare base $b: every row has B - A 0.000000 in [0.000000, 0.000000], not significant, A mean = B mean" all_zero
     nonzero_fixture() {
@@ -606,7 +610,7 @@ refused "sweep --vary with a pack that does not exist" \
     '--vary packs.nosuch.price_usd=1: column target: no pack named "nosuch" (expected a name from packs.csv)' \
     "$COINSIM" sweep $B --vary packs.nosuch.price_usd=1,2 --runs 2
 refused "sweep --vary with a params key that does not exist" \
-    '--vary params.nosuch=0.1: column target: unknown key "nosuch" (expected one of name, extends, steps, runs, seed, viewers, creators, coin_value_usd, commission, usd_per_diamond, store_fee_app, store_fee_web, min_withdrawal_usd, daily_withdrawal_limit_usd, payout_fee_usd, payout_fee_rate, p_cashout, creator_zipf, live_prob)' \
+    '--vary params.nosuch=0.1: column target: unknown key "nosuch" (expected one of name, extends, steps, runs, seed, viewers, creators, coin_value_usd, commission, usd_per_diamond, store_fee_app, store_fee_web, min_withdrawal_usd, daily_withdrawal_limit_usd, payout_fee_usd, payout_fee_rate, p_cashout, creator_zipf, live_prob, live_elasticity, reference_take_usd, p_switch, warmup_steps)' \
     "$COINSIM" sweep $B --vary params.nosuch=0.1,0.2 --runs 2
 refused "sweep --vary LO above HI" \
     'coinsim sweep: --vary commission: LO 0.9 is above HI 0.1 (expected LO <= HI)' \

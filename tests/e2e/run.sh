@@ -16,10 +16,13 @@ RUNS=3
 TS_COLS="cash_in_usd store_fees_usd payouts_gross_usd payout_fees_usd payouts_net_usd
 platform_cash_usd coins_sold coins_bonus coins_gifted coins_breakage wallet_coins
 diamonds_credited diamonds_withdrawn pending_diamonds purchases gifts lost_intents
-active_viewers payers live_creators cashouts"
+active_viewers payers live_creators cashouts coins_granted coins_sunk sinks
+lost_sinks sessions_watched sessions_missed web_cash_in_usd"
 DERIVED="arppu_usd payer_rate platform_take_rate creator_share_of_spend breakage_rate
 lost_intent_rate creator_gini top1pct_creator_share top20pct_payer_spend_share
-creators_cashed_out"
+creators_cashed_out creator_earnings_usd coin_liability_usd diamond_liability_usd
+platform_margin_usd web_share_of_revenue missed_session_rate opening_wallet_coins
+opening_pending_diamonds opening_platform_cash_usd app_purchases web_purchases"
 METRICS=$(echo $TS_COLS $DERIVED)
 TS_HEADER="run,step,$(echo $TS_COLS | tr ' ' ',')"
 SUMMARY_HEADER="metric,mean,sd,ci95_low,ci95_high,p5,p50,p95,runs"
