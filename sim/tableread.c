@@ -190,7 +190,7 @@ typedef struct header {
 static void match_columns(const table_desc *td, const csvr_row *row, header *h, const char *fl,
                           const char *path, diag *d)
 {
-    unsigned char present[16] = {0};
+    unsigned char present[MAX_COLS] = {0};
     for (size_t i = 0; i < h->width; i++) {
         const sc_field *f = blank(row->cells[i]) ? NULL : find_column(td, row->cells[i]);
         h->col[i] = f;
