@@ -115,6 +115,11 @@ int sc_target_find(const sc_tables *t, const char *target, int allow_shape, int 
         return -1;
     const sc_field *f = schema_field(td, fname);
     if (!f) {
+        const char *gone = schema_gone(td, fname, fl, sizeof fl);
+        if (gone) {
+            snprintf(buf, bufsz, "%.80s: %s", target, gone);
+            return -1;
+        }
         schema_field_list(td, fl, sizeof fl);
         snprintf(buf, bufsz, "unknown %s \"%.80s\" (expected one of %s)",
                  table == SC_PARAMS ? "key" : "field", fname, fl);

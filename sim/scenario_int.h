@@ -60,6 +60,11 @@ void *schema_rows(const sc_tables *t, int k, size_t *n);
 /* Make rows (n of them) t's list table k; what it held is not freed. */
 void schema_set_rows(sc_tables *t, int k, void *rows, size_t n);
 
+/* If name (lower case: a list table's column or a target's field) is one
+ * that td had in an earlier model version, why it is refused, "gone in model
+ * version 2 (expected ... instead: see docs/model.md)", in buf; else NULL. */
+const char *schema_gone(const table_desc *td, const char *name, char *buf, size_t n);
+
 /* A parsed value; which member holds it depends on the field's type. */
 typedef struct parsed {
     int64_t i;

@@ -137,6 +137,31 @@ void schema_set_rows(sc_tables *t, int k, void *rows, size_t n)
     }
 }
 
+/* Fields a former model version had, refused by name with what replaces
+ * them (docs/model.md §3), so that an old scenario is not read as if they
+ * were typos. */
+static const struct gone {
+    const char *name;
+    const char *instead; /* what replaces it */
+    int table;
+    int version; /* the first version without it */
+} gone_fields[] = {
+    {"web_share", "web_aware and web_friction", SC_SEGMENTS, 2},
+};
+
+const char *schema_gone(const table_desc *td, const char *name, char *buf, size_t n)
+{
+    for (size_t i = 0; i < NF(gone_fields); i++) {
+        const struct gone *g = &gone_fields[i];
+        if (td == &schema_tables[g->table] && strcmp(name, g->name) == 0) {
+            snprintf(buf, n, "gone in model version %d (expected %s instead: see docs/model.md)",
+                     g->version, g->instead);
+            return buf;
+        }
+    }
+    return NULL;
+}
+
 /* ---------------------------------------------------------------- values */
 
 const char *schema_expect(const sc_field *f, char *buf, size_t n)
