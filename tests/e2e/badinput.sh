@@ -181,7 +181,7 @@ refused "7 decimals in a rate: exit 2" 2 \
 # --- the command line -----------------------------------------------------------
 
 refused "--set of an unknown key: exit 2" 2 \
-    '--set comission=0.4: column target: unknown key "comission" (expected one of name, extends, steps, runs, seed, viewers, creators, coin_value_usd, commission, usd_per_diamond, store_fee_app, store_fee_web, min_withdrawal_usd, daily_withdrawal_limit_usd, payout_fee_usd, payout_fee_rate, p_cashout, creator_zipf, live_prob)' \
+    '--set comission=0.4: column target: unknown key "comission" (expected one of name, extends, steps, runs, seed, viewers, creators, coin_value_usd, commission, usd_per_diamond, store_fee_app, store_fee_web, min_withdrawal_usd, daily_withdrawal_limit_usd, payout_fee_usd, payout_fee_rate, p_cashout, creator_zipf, live_prob, live_elasticity, reference_take_usd, p_switch, warmup_steps)' \
     run "$S" --headless --set comission=0.4
 
 refused "--set of an unknown pack: exit 2" 2 \
@@ -189,7 +189,7 @@ refused "--set of an unknown pack: exit 2" 2 \
     run "$S" --headless --set packs.p65.price_usd=0.89
 
 refused "--set of an unknown table: exit 2" 2 \
-    '--set viewers.x.y=1: column target: unknown table "viewers" in "viewers.x.y" (expected params, packs, gifts or segments)' \
+    '--set viewers.x.y=1: column target: unknown table "viewers" in "viewers.x.y" (expected params, packs, gifts, segments or sinks)' \
     run "$S" --headless --set viewers.x.y=1
 
 refused "--set of a bad value: exit 2" 2 \

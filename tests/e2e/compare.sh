@@ -606,7 +606,7 @@ refused "sweep --vary with a pack that does not exist" \
     '--vary packs.nosuch.price_usd=1: column target: no pack named "nosuch" (expected a name from packs.csv)' \
     "$COINSIM" sweep $B --vary packs.nosuch.price_usd=1,2 --runs 2
 refused "sweep --vary with a params key that does not exist" \
-    '--vary params.nosuch=0.1: column target: unknown key "nosuch" (expected one of name, extends, steps, runs, seed, viewers, creators, coin_value_usd, commission, usd_per_diamond, store_fee_app, store_fee_web, min_withdrawal_usd, daily_withdrawal_limit_usd, payout_fee_usd, payout_fee_rate, p_cashout, creator_zipf, live_prob)' \
+    '--vary params.nosuch=0.1: column target: unknown key "nosuch" (expected one of name, extends, steps, runs, seed, viewers, creators, coin_value_usd, commission, usd_per_diamond, store_fee_app, store_fee_web, min_withdrawal_usd, daily_withdrawal_limit_usd, payout_fee_usd, payout_fee_rate, p_cashout, creator_zipf, live_prob, live_elasticity, reference_take_usd, p_switch, warmup_steps)' \
     "$COINSIM" sweep $B --vary params.nosuch=0.1,0.2 --runs 2
 refused "sweep --vary LO above HI" \
     'coinsim sweep: --vary commission: LO 0.9 is above HI 0.1 (expected LO <= HI)' \
