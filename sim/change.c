@@ -22,37 +22,50 @@ void sc_change_free(sc_change *c)
 
 static void *row_ptr(const sc_tables *t, int table, size_t index)
 {
-    switch (table) {
-    case SC_PARAMS: return (void *)&t->p;
-    case SC_PACKS: return &t->packs[index];
-    case SC_GIFTS: return &t->gifts[index];
-    case SC_SEGMENTS: return &t->segs[index];
+    size_t n;
+    if (table == SC_PARAMS)
+        return (void *)&t->p;
+    return (char *)schema_rows(t, table, &n) + index * schema_tables[table].size;
+}
+
+/* The tables a target may name, "params, packs, ... or sinks", or with
+ * targets their targets, "params.KEY, packs.NAME.FIELD, ...", in buf. */
+static void table_list(int targets, char *buf, size_t n)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int k = SC_PARAMS; k < SC_LIST_END && used < n; k++) {
+        const char *sep = ", ", *form = ".NAME.FIELD";
+        if (k == SC_PARAMS) {
+            sep = "";
+            form = ".KEY";
+        } else if (k + 1 == SC_LIST_END)
+            sep = " or ";
+        used += (size_t)snprintf(buf + used, n - used, "%s%s%s", sep, schema_tables[k].key,
+                                 targets ? form : "");
     }
-    return NULL;
 }
 
 /* The table target starts with (the text before dot). Returns its
  * index, or -1 with why in buf. */
 static int find_table(const char *target, const char *dot, char *buf, size_t bufsz)
 {
-    char tb[256];
+    char tb[256], tl[200];
     if (!dot || (size_t)(dot - target) >= sizeof tb) {
-        snprintf(buf, bufsz,
-                 "\"%.80s\" is not a target (expected params.KEY, packs.NAME.FIELD, "
-                 "gifts.NAME.FIELD or segments.NAME.FIELD)",
-                 target);
+        table_list(1, tl, sizeof tl);
+        snprintf(buf, bufsz, "\"%.80s\" is not a target (expected %s)", target, tl);
         return -1;
     }
     memcpy(tb, target, (size_t)(dot - target));
     tb[dot - target] = '\0';
     int table = -1;
-    for (int i = SC_PARAMS; i <= SC_SEGMENTS; i++)
+    for (int i = SC_PARAMS; i < SC_LIST_END; i++)
         if (strcmp(schema_tables[i].key, tb) == 0)
             table = i;
-    if (table < 0)
-        snprintf(buf, bufsz,
-                 "unknown table \"%.80s\" in \"%.80s\" (expected params, packs, gifts or segments)",
-                 tb, target);
+    if (table < 0) {
+        table_list(0, tl, sizeof tl);
+        snprintf(buf, bufsz, "unknown table \"%.80s\" in \"%.80s\" (expected %s)", tb, target, tl);
+    }
     return table;
 }
 
@@ -63,7 +76,8 @@ static int find_row(const sc_tables *t, int table, const char *target, const cha
 {
     const table_desc *td = &schema_tables[table];
     const char *dot2 = strchr(*fname, '.');
-    size_t nrows = table == SC_PACKS ? t->npacks : table == SC_GIFTS ? t->ngifts : t->nsegs;
+    size_t nrows;
+    schema_rows(t, table, &nrows);
     if (!dot2) {
         snprintf(buf, bufsz, "\"%.80s\" names no field (expected %s.NAME.FIELD)", target, td->key);
         return -1;
@@ -101,6 +115,11 @@ int sc_target_find(const sc_tables *t, const char *target, int allow_shape, int 
         return -1;
     const sc_field *f = schema_field(td, fname);
     if (!f) {
+        const char *gone = schema_gone(td, fname, fl, sizeof fl);
+        if (gone) {
+            snprintf(buf, bufsz, "%.80s: %s", target, gone);
+            return -1;
+        }
         schema_field_list(td, fl, sizeof fl);
         snprintf(buf, bufsz, "unknown %s \"%.80s\" (expected one of %s)",
                  table == SC_PARAMS ? "key" : "field", fname, fl);

@@ -1,8 +1,9 @@
 /* check — the checks of a scenario across its tables, made once it is
  * loaded and --set applied: segment shares sum to 1, every segment can
- * reach a gift, the withdrawal minimum is at or below the daily limit at
- * every step of the timeline, and no row lies past the last step. A value
- * wrong on its own is refused earlier, where it is read (schema.c). */
+ * reach a gift and, if it forms sink intents, a sink, the withdrawal
+ * minimum is at or below the daily limit at every step of the timeline,
+ * and no row lies past the last step. A value wrong on its own is refused
+ * earlier, where it is read (schema.c). */
 #include <stdint.h>
 #include <stdio.h>
 
@@ -65,6 +66,24 @@ static void check_tables(const scenario *s, diag *d)
     }
 }
 
+/* A segment that forms sink intents with no sink of positive weight to
+ * choose: its intents never happen (docs/model.md §4). */
+static void check_sinks(const scenario *s, diag *d)
+{
+    const sc_tables *t = &s->t;
+    char a[NUM_BUF];
+    int any = 0;
+    for (size_t k = 0; k < t->nsinks; k++)
+        any |= t->sinks[k].weight > 0;
+    for (size_t i = 0; i < t->nsegs && !any; i++)
+        if (t->segs[i].p_active > 0 && t->segs[i].sps > 0)
+            diag_add(d, DIAG_WARNING, s->file[SC_SEGMENTS], 0, "sinks_per_session",
+                     "segment \"%s\" forms sink intents (sinks_per_session %s) but %s: they never "
+                     "happen",
+                     t->segs[i].name, num_fmt_real(a, t->segs[i].sps),
+                     t->nsinks ? "every sink has weight 0" : "there is no sink");
+}
+
 /* Rows that never apply, and the limits at every step of the timeline. */
 static void check_timeline(const scenario *s, diag *d)
 {
@@ -105,6 +124,7 @@ size_t scenario_check(const scenario *s, diag *d)
 {
     size_t e0 = d->errors;
     check_tables(s, d);
+    check_sinks(s, d);
     check_state(&s->t,
                 s->set_limits        ? s->set_limits
                 : s->file[SC_PARAMS] ? s->file[SC_PARAMS]

@@ -34,21 +34,24 @@ static int file_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
+/* Where the name of row r of rows, of list table k, is held. */
+static char **name_of(int k, void *rows, size_t r)
+{
+    const table_desc *td = &schema_tables[k];
+    return (char **)((char *)rows + r * td->size + td->fields[0].off);
+}
+
+/* Free t's list tables with their names. */
 static void free_tables(sc_tables *t)
 {
-    for (size_t i = 0; i < t->npacks; i++)
-        free(t->packs[i].name);
-    for (size_t i = 0; i < t->ngifts; i++)
-        free(t->gifts[i].name);
-    for (size_t i = 0; i < t->nsegs; i++)
-        free(t->segs[i].name);
-    free(t->packs);
-    free(t->gifts);
-    free(t->segs);
-    t->packs = NULL;
-    t->gifts = NULL;
-    t->segs = NULL;
-    t->npacks = t->ngifts = t->nsegs = 0;
+    for (int k = SC_LIST_FIRST; k < SC_LIST_END; k++) {
+        size_t n;
+        void *rows = schema_rows(t, k, &n);
+        for (size_t r = 0; r < n; r++)
+            free(*name_of(k, rows, r));
+        free(rows);
+        schema_set_rows(t, k, NULL, 0);
+    }
 }
 
 static void replace_file(scenario *s, int table, const char *path)
@@ -175,24 +178,10 @@ static int layer_base(scenario *s, const char *dir, const rawrow *ext, chain *me
 static void replace_rows(scenario *s, int t, void *arr, size_t n)
 {
     sc_tables old = {0};
-    if (t == SC_PACKS) {
-        old.packs = s->t.packs;
-        old.npacks = s->t.npacks;
-        s->t.packs = arr;
-        s->t.npacks = n;
-    }
-    if (t == SC_GIFTS) {
-        old.gifts = s->t.gifts;
-        old.ngifts = s->t.ngifts;
-        s->t.gifts = arr;
-        s->t.ngifts = n;
-    }
-    if (t == SC_SEGMENTS) {
-        old.segs = s->t.segs;
-        old.nsegs = s->t.nsegs;
-        s->t.segs = arr;
-        s->t.nsegs = n;
-    }
+    size_t on;
+    void *rows = schema_rows(&s->t, t, &on);
+    schema_set_rows(&old, t, rows, on);
+    schema_set_rows(&s->t, t, arr, n);
     free_tables(&old);
 }
 
@@ -202,7 +191,7 @@ static int layer_tables(scenario *s, const char *dir, rawlist *tl, diag *d)
 {
     static const char *const tcols[] = {"step", "target", "value"};
     int rc = 0;
-    for (int t = SC_PACKS; t <= SC_SEGMENTS; t++) {
+    for (int t = SC_LIST_FIRST; t < SC_LIST_END; t++) {
         char *p = path_join(dir, schema_tables[t].file);
         if (p && file_exists(p)) {
             void *arr;
@@ -324,8 +313,8 @@ scenario *scenario_load(const char *dir, diag *d)
      * even if the timeline file itself had a problem (in its header, say),
      * so that all of that file's problems show at once. */
     if (d->errors - tl.errs == e0) {
-        for (int t = SC_PACKS; t <= SC_SEGMENTS; t++) {
-            if (!s->file[t]) {
+        for (int t = SC_LIST_FIRST; t < SC_LIST_END; t++) {
+            if (!s->file[t] && !schema_tables[t].optional) {
                 char *p = path_join(dir, schema_tables[t].file);
                 diag_add(
                     d, DIAG_ERROR, p ? p : dir, 0, NULL,
@@ -398,20 +387,21 @@ void scenario_segment_sizes(const sc_tables *t, int64_t *out)
 
 int sc_tables_copy(sc_tables *dst, const sc_tables *src)
 {
+    int bad = 0;
     *dst = *src;
-    dst->packs = malloc((src->npacks ? src->npacks : 1) * sizeof *dst->packs);
-    dst->gifts = malloc((src->ngifts ? src->ngifts : 1) * sizeof *dst->gifts);
-    dst->segs = malloc((src->nsegs ? src->nsegs : 1) * sizeof *dst->segs);
-    if (!dst->packs || !dst->gifts || !dst->segs) {
+    for (int k = SC_LIST_FIRST; k < SC_LIST_END; k++) {
+        size_t n, size = schema_tables[k].size;
+        const void *rows = schema_rows(src, k, &n);
+        void *copy = malloc((n ? n : 1) * size);
+        if (copy && n)
+            memcpy(copy, rows, n * size);
+        schema_set_rows(dst, k, copy, n);
+        bad |= !copy;
+    }
+    if (bad) {
         sc_tables_release(dst);
         return -1;
     }
-    if (src->npacks)
-        memcpy(dst->packs, src->packs, src->npacks * sizeof *dst->packs);
-    if (src->ngifts)
-        memcpy(dst->gifts, src->gifts, src->ngifts * sizeof *dst->gifts);
-    if (src->nsegs)
-        memcpy(dst->segs, src->segs, src->nsegs * sizeof *dst->segs);
     dst->p.name = NULL; /* names stay with the source */
     dst->p.extends = NULL;
     return 0;
@@ -419,12 +409,11 @@ int sc_tables_copy(sc_tables *dst, const sc_tables *src)
 
 void sc_tables_release(sc_tables *t)
 {
-    free(t->packs);
-    free(t->gifts);
-    free(t->segs);
-    t->packs = NULL;
-    t->gifts = NULL;
-    t->segs = NULL;
+    for (int k = SC_LIST_FIRST; k < SC_LIST_END; k++) {
+        size_t n;
+        free(schema_rows(t, k, &n));
+        schema_set_rows(t, k, NULL, 0);
+    }
 }
 
 static char *dup_or_null(const char *s, int *bad)
@@ -435,6 +424,26 @@ static char *dup_or_null(const char *s, int *bad)
     return d;
 }
 
+/* dst's list tables (empty) become copies of src's, names and all.
+ * Out of memory sets *bad; what was copied is dst's to free. */
+static void clone_rows(sc_tables *dst, const sc_tables *src, int *bad)
+{
+    for (int k = SC_LIST_FIRST; k < SC_LIST_END; k++) {
+        size_t n, size = schema_tables[k].size;
+        void *rows = schema_rows(src, k, &n);
+        void *copy = calloc(n ? n : 1, size);
+        if (!copy) {
+            *bad = 1;
+            continue;
+        }
+        schema_set_rows(dst, k, copy, n);
+        if (n)
+            memcpy(copy, rows, n * size);
+        for (size_t r = 0; r < n; r++)
+            *name_of(k, copy, r) = dup_or_null(*name_of(k, rows, r), bad);
+    }
+}
+
 scenario *scenario_clone(const scenario *src)
 {
     scenario *s = calloc(1, sizeof *s);
@@ -442,34 +451,19 @@ scenario *scenario_clone(const scenario *src)
     if (!s)
         return NULL;
     s->dir = dup_or_null(src->dir, &bad);
-    s->t = src->t;
+    s->t.p = src->t.p;
     s->t.p.name = dup_or_null(src->t.p.name, &bad);
     s->t.p.extends = dup_or_null(src->t.p.extends, &bad);
-    s->t.packs = calloc(src->t.npacks ? src->t.npacks : 1, sizeof *s->t.packs);
-    s->t.gifts = calloc(src->t.ngifts ? src->t.ngifts : 1, sizeof *s->t.gifts);
-    s->t.segs = calloc(src->t.nsegs ? src->t.nsegs : 1, sizeof *s->t.segs);
+    clone_rows(&s->t, &src->t, &bad);
     s->timeline = calloc(src->ntl ? src->ntl : 1, sizeof *s->timeline);
     s->tl_order = calloc(src->ntl ? src->ntl : 1, sizeof *s->tl_order);
     for (int i = 0; i < SC_NTABLES; i++)
         s->file[i] = dup_or_null(src->file[i], &bad);
     s->set_limits = dup_or_null(src->set_limits, &bad);
     s->set_shares = dup_or_null(src->set_shares, &bad);
-    if (bad || !s->t.packs || !s->t.gifts || !s->t.segs || !s->timeline || !s->tl_order) {
-        s->t.npacks = s->t.ngifts = s->t.nsegs = 0;
+    if (bad || !s->timeline || !s->tl_order) {
         scenario_free(s);
         return NULL;
-    }
-    for (size_t i = 0; i < src->t.npacks; i++) {
-        s->t.packs[i] = src->t.packs[i];
-        s->t.packs[i].name = dup_or_null(src->t.packs[i].name, &bad);
-    }
-    for (size_t i = 0; i < src->t.ngifts; i++) {
-        s->t.gifts[i] = src->t.gifts[i];
-        s->t.gifts[i].name = dup_or_null(src->t.gifts[i].name, &bad);
-    }
-    for (size_t i = 0; i < src->t.nsegs; i++) {
-        s->t.segs[i] = src->t.segs[i];
-        s->t.segs[i].name = dup_or_null(src->t.segs[i].name, &bad);
     }
     for (size_t i = 0; i < src->ntl; i++) {
         const sc_tlrow *r = &src->timeline[i];
@@ -549,16 +543,19 @@ static void write_timeline(FILE *f, const scenario *s)
     }
 }
 
+/* Table t of s. Every table is written, an optional one with no rows as
+ * its header alone, so that saving over a scenario directory leaves none
+ * of the old files in it. */
 static void write_table(FILE *f, const scenario *s, int t, const char *dir, const char *comment)
 {
-    const table_desc *td = &schema_tables[t];
-    switch (t) {
-    case SC_PARAMS: write_params(f, s, dir, comment); break;
-    case SC_PACKS: write_rows(f, td, s->t.packs, s->t.npacks); break;
-    case SC_GIFTS: write_rows(f, td, s->t.gifts, s->t.ngifts); break;
-    case SC_SEGMENTS: write_rows(f, td, s->t.segs, s->t.nsegs); break;
-    default: write_timeline(f, s); break;
-    }
+    size_t n;
+    const void *rows = schema_rows(&s->t, t, &n);
+    if (t == SC_PARAMS)
+        write_params(f, s, dir, comment);
+    else if (t == SC_TIMELINE)
+        write_timeline(f, s);
+    else
+        write_rows(f, &schema_tables[t], rows, n);
 }
 
 int scenario_save(const scenario *s, const char *dir, const char *comment, char *msg, size_t n)

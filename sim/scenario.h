@@ -4,10 +4,11 @@
  * CSV loader, --set and timeline rows all go through it, so a parameter
  * changed from the command line, a timeline file or the dashboard is the
  * same operation. Money and rates are exact micro-units (see num.h). The
- * real-valued behaviour parameters (creator_zipf, weight,
- * gifts_per_session, alpha, beta, gamma) take a decimal of any precision and
- * are doubles in the same micro-units: up to 6 places the very numbers an
- * int64 would hold, so a scenario written that way runs bit for bit alike. */
+ * real-valued behaviour parameters (creator_zipf, live_elasticity, weight,
+ * gifts_per_session, sinks_per_session, alpha, beta, gamma, web_friction)
+ * take a decimal of any precision and are doubles in the same micro-units:
+ * up to 6 places the very numbers an int64 would hold, so a scenario
+ * written that way runs bit for bit alike. */
 #ifndef COINSIM_SCENARIO_H
 #define COINSIM_SCENARIO_H
 
@@ -197,9 +198,10 @@ int scenario_add_change(scenario *s, int64_t step, const char *target, const cha
                         size_t n);
 
 /* Write s as a standalone scenario directory (created if missing): every
- * param (no extends; name = the directory's last part), the tables as
- * loaded and --set, and the timeline with
- * the live rows. comment becomes a comment row of params.csv. Files are
+ * param (no extends; name = the directory's last part), every table as
+ * loaded and --set (sinks.csv too, its header alone if there are no sinks,
+ * so that nothing of an older save in dir is read back), and the timeline
+ * with the live rows. comment becomes a comment row of params.csv. Files are
  * written under temporary names and renamed when all are complete.
  * Returns 0, or -1 with the reason in msg. */
 int scenario_save(const scenario *s, const char *dir, const char *comment, char *msg, size_t n);

@@ -42,11 +42,28 @@ typedef struct table_desc {
     const char *noun; /* for "no pack named X" */
     const sc_field *fields;
     size_t nfields;
-    size_t size; /* of a row */
+    size_t size;  /* of a row */
+    int optional; /* may be absent from a scenario and its bases: no rows */
 } table_desc;
 
 /* Every table of a scenario, by enum sc_table. */
 extern const table_desc schema_tables[SC_NTABLES];
+
+/* The list tables, rows with a name (the first field of each): those from
+ * SC_LIST_FIRST up to, not including, SC_LIST_END. */
+enum { SC_LIST_FIRST = SC_PACKS, SC_LIST_END = SC_TIMELINE };
+
+/* The rows of list table k in t (schema_tables[k].size bytes each), their
+ * number in *n. */
+void *schema_rows(const sc_tables *t, int k, size_t *n);
+
+/* Make rows (n of them) t's list table k; what it held is not freed. */
+void schema_set_rows(sc_tables *t, int k, void *rows, size_t n);
+
+/* If name (lower case: a list table's column or a target's field) is one
+ * that td had in an earlier model version, why it is refused, "gone in model
+ * version 2 (expected ... instead: see docs/model.md)", in buf; else NULL. */
+const char *schema_gone(const table_desc *td, const char *name, char *buf, size_t n);
 
 /* A parsed value; which member holds it depends on the field's type. */
 typedef struct parsed {
@@ -109,7 +126,7 @@ typedef struct rawlist {
 
 void rawlist_free(rawlist *l);
 
-/* Load a list table (packs, gifts, segments) from path into arr and n
+/* Load a list table (packs, gifts, segments, sinks) from path into arr and n
  * (malloc'd rows of td->size). Returns 0 or -1 (errors in d). */
 int tableread_rows(const table_desc *td, const char *path, void **arr, size_t *n, diag *d);
 

@@ -95,13 +95,72 @@ static const sc_field sink_fields[] = {
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
 
 const table_desc schema_tables[SC_NTABLES] = {
-    {"params.csv", "params", "param", param_fields, NF(param_fields), sizeof(sc_params)},
-    {"packs.csv", "packs", "pack", pack_fields, NF(pack_fields), sizeof(sc_pack)},
-    {"gifts.csv", "gifts", "gift", gift_fields, NF(gift_fields), sizeof(sc_gift)},
-    {"segments.csv", "segments", "segment", seg_fields, NF(seg_fields), sizeof(sc_segment)},
-    {"sinks.csv", "sinks", "sink", sink_fields, NF(sink_fields), sizeof(sc_sink)},
-    {"timeline.csv", "timeline", "row", NULL, 0, 0},
+    {"params.csv", "params", "param", param_fields, NF(param_fields), sizeof(sc_params), 1},
+    {"packs.csv", "packs", "pack", pack_fields, NF(pack_fields), sizeof(sc_pack), 0},
+    {"gifts.csv", "gifts", "gift", gift_fields, NF(gift_fields), sizeof(sc_gift), 0},
+    {"segments.csv", "segments", "segment", seg_fields, NF(seg_fields), sizeof(sc_segment), 0},
+    {"sinks.csv", "sinks", "sink", sink_fields, NF(sink_fields), sizeof(sc_sink), 1},
+    {"timeline.csv", "timeline", "row", NULL, 0, 0, 1},
 };
+
+void *schema_rows(const sc_tables *t, int k, size_t *n)
+{
+    switch (k) {
+    case SC_PACKS: *n = t->npacks; return t->packs;
+    case SC_GIFTS: *n = t->ngifts; return t->gifts;
+    case SC_SEGMENTS: *n = t->nsegs; return t->segs;
+    case SC_SINKS: *n = t->nsinks; return t->sinks;
+    default: *n = 0; return NULL;
+    }
+}
+
+void schema_set_rows(sc_tables *t, int k, void *rows, size_t n)
+{
+    switch (k) {
+    case SC_PACKS:
+        t->packs = rows;
+        t->npacks = n;
+        break;
+    case SC_GIFTS:
+        t->gifts = rows;
+        t->ngifts = n;
+        break;
+    case SC_SEGMENTS:
+        t->segs = rows;
+        t->nsegs = n;
+        break;
+    case SC_SINKS:
+        t->sinks = rows;
+        t->nsinks = n;
+        break;
+    default: break;
+    }
+}
+
+/* Fields a former model version had, refused by name with what replaces
+ * them (docs/model.md §3), so that an old scenario is not read as if they
+ * were typos. */
+static const struct gone {
+    const char *name;
+    const char *instead; /* what replaces it */
+    int table;
+    int version; /* the first version without it */
+} gone_fields[] = {
+    {"web_share", "web_aware and web_friction", SC_SEGMENTS, 2},
+};
+
+const char *schema_gone(const table_desc *td, const char *name, char *buf, size_t n)
+{
+    for (size_t i = 0; i < NF(gone_fields); i++) {
+        const struct gone *g = &gone_fields[i];
+        if (td == &schema_tables[g->table] && strcmp(name, g->name) == 0) {
+            snprintf(buf, n, "gone in model version %d (expected %s instead: see docs/model.md)",
+                     g->version, g->instead);
+            return buf;
+        }
+    }
+    return NULL;
+}
 
 /* ---------------------------------------------------------------- values */
 

@@ -34,6 +34,20 @@ static int header_is(const char *h, const char *name)
     return blank(h);
 }
 
+/* Header cell h as header_is reads it, blanks around it dropped and ASCII
+ * letters lowered, in out (n bytes; "" if it does not fit). */
+static void header_name(const char *h, char *out, size_t n)
+{
+    size_t len = 0;
+    while (*h == ' ' || *h == '\t')
+        h++;
+    for (; *h && len + 1 < n; h++)
+        out[len++] = (*h >= 'A' && *h <= 'Z') ? (char)(*h - 'A' + 'a') : *h;
+    while (len > 0 && (out[len - 1] == ' ' || out[len - 1] == '\t'))
+        len--;
+    out[*h ? 0 : len] = '\0';
+}
+
 static const sc_field *find_column(const table_desc *td, const char *h)
 {
     for (size_t i = 0; i < td->nfields; i++)
@@ -190,10 +204,16 @@ typedef struct header {
 static void match_columns(const table_desc *td, const csvr_row *row, header *h, const char *fl,
                           const char *path, diag *d)
 {
-    unsigned char present[16] = {0};
+    unsigned char present[MAX_COLS] = {0};
     for (size_t i = 0; i < h->width; i++) {
         const sc_field *f = blank(row->cells[i]) ? NULL : find_column(td, row->cells[i]);
+        char name[64], why[200];
         h->col[i] = f;
+        header_name(row->cells[i], name, sizeof name);
+        if (!f && schema_gone(td, name, why, sizeof why)) {
+            diag_add(d, DIAG_ERROR, path, h->line, row->cells[i], "%s", why);
+            continue;
+        }
         if (!f) {
             diag_add(d, DIAG_ERROR, path, h->line, blank(row->cells[i]) ? "(empty)" : row->cells[i],
                      "unknown column (expected one of %s)", fl);

@@ -26,7 +26,8 @@
 
 #define PARAM_KEYS "name, extends, steps, runs, seed, viewers, creators, coin_value_usd, commission, " \
     "usd_per_diamond, store_fee_app, store_fee_web, min_withdrawal_usd, daily_withdrawal_limit_usd, " \
-    "payout_fee_usd, payout_fee_rate, p_cashout, creator_zipf, live_prob"
+    "payout_fee_usd, payout_fee_rate, p_cashout, creator_zipf, live_prob, live_elasticity, reference_take_usd, " \
+    "p_switch, warmup_steps"
 #define PACK_FIELDS "name, coins, bonus_coins, price_usd, channel, enabled"
 #define RATE "a decimal from 0 to 1 with at most 6 places"
 #define MIN_LIMIT "(expected a minimum at or below the daily limit)"
@@ -157,6 +158,10 @@ static void minimal_loads_exactly(void **state)
     assert_int_equal(t->p.p_cashout, 150000);
     assert_micro(t->p.creator_zipf, 1000000);
     assert_int_equal(t->p.live_prob, 300000);
+    assert_micro(t->p.live_elasticity, 0);
+    assert_int_equal(t->p.reference_take, 5000);
+    assert_int_equal(t->p.p_switch, 1000000);
+    assert_int_equal(t->p.warmup_steps, 0);
 
     assert_int_equal(t->npacks, 2);
     assert_string_equal(t->packs[0].name, "small");
@@ -190,7 +195,6 @@ static void minimal_loads_exactly(void **state)
     assert_micro(c->alpha, -5500000);
     assert_micro(c->beta, 600000);
     assert_micro(c->gamma, 250000);
-    assert_int_equal(c->web_share, 100000);
     assert_int_equal(c->p_churn, 10000);
     assert_string_equal(w->name, "whale");
     assert_int_equal(w->share, 100000);
@@ -200,8 +204,18 @@ static void minimal_loads_exactly(void **state)
     assert_micro(w->alpha, -1500000);
     assert_micro(w->beta, 600000);
     assert_micro(w->gamma, 4000);
-    assert_int_equal(w->web_share, 200000);
     assert_int_equal(w->p_churn, 3000);
+    /* The columns of model version 2 that minimal leaves out, and its
+     * optional sinks.csv. */
+    for (size_t i = 0; i < t->nsegs; i++) {
+        assert_int_equal(t->segs[i].web_aware, 0);
+        assert_micro(t->segs[i].web_friction, 0);
+        assert_micro(t->segs[i].sps, 0);
+        assert_int_equal(t->segs[i].free_coins, 0);
+        assert_int_equal(t->segs[i].can_buy, 1);
+    }
+    assert_int_equal(t->nsinks, 0);
+    assert_null(s->file[SC_SINKS]);
 
     diag d = {0};
     assert_int_equal(scenario_check(s, &d), 0);
@@ -236,7 +250,8 @@ static void defaults_fill_what_is_left_out(void **state)
     assert_micro(t->gifts[1].weight, 2000000);
     assert_int_equal(t->segs[0].share, 1000000);
     assert_micro(t->segs[0].alpha, -1000000);
-    assert_int_equal(t->segs[0].web_share, 0);
+    assert_int_equal(t->segs[0].web_aware, 0);
+    assert_int_equal(t->segs[0].can_buy, 1);
     assert_int_equal(t->segs[0].p_churn, 0);
 
     diag d = {0};
@@ -535,7 +550,7 @@ static void timeline_unknown_table(void **state)
     (void)state;
     LOAD_FAILS(BAD("tl_unknown_table"),
                E(BAD("tl_unknown_table/timeline.csv") ":2: column target: unknown table \"pack\" in "
-                 "\"pack.small.price_usd\" (expected params, packs, gifts or segments)"));
+                 "\"pack.small.price_usd\" (expected params, packs, gifts, segments or sinks)"));
 }
 
 static void timeline_unknown_name(void **state)
@@ -752,9 +767,10 @@ static void set_rejects_bad_assignments(void **state)
           "(edit the scenario's files)"),
         E("--set extends=../x: column target: params.extends cannot be changed by a target (edit the scenario's files)"),
         E("--set gadgets.x.y=1: column target: unknown table \"gadgets\" in \"gadgets.x.y\" "
-          "(expected params, packs, gifts or segments)"),
+          "(expected params, packs, gifts, segments or sinks)"),
         E("--set segments.whale.colour=red: column target: unknown field \"colour\" (expected one of name, share, "
-          "p_active, gifts_per_session, max_gift_coins, alpha, beta, gamma, web_share, p_churn)"),
+          "p_active, gifts_per_session, max_gift_coins, alpha, beta, gamma, p_churn, web_aware, web_friction, "
+          "sinks_per_session, free_coins_per_session, can_buy)"),
     }, N(bad));
     /* Nothing was changed by the failures. */
     assert_int_equal(s->t.p.commission, 500000);
@@ -898,7 +914,8 @@ static char *read_all(const char *path)
     return buf;
 }
 
-static const char *const saved_files[] = {"params.csv", "packs.csv", "gifts.csv", "segments.csv", "timeline.csv"};
+static const char *const saved_files[] = {"params.csv", "packs.csv", "gifts.csv", "segments.csv", "sinks.csv",
+                                          "timeline.csv"};
 
 /* Save s as tmp/sub/saved (so the saved name is the same for all). */
 static void save_as(const scenario *s, const char *tmp, const char *sub, char *dir, size_t n)
