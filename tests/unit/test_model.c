@@ -385,6 +385,83 @@ static void test_supply_and_missed_sessions(void **state)
     supply_case("commission 0.9, elasticity 0", 0.3, 0, "commission=0.9", "p_switch=0", NULL);
 }
 
+/* Sessions with gift and sink intents, free coins or not (the visit is
+ * then every active viewer, or only those with an intent: session_of in
+ * world.c draws these two ways). Uniform popularity, p_switch ps: given
+ * the step's active a_t and live n_t of C, the missed sessions are
+ * Binomial(a_t, (1 - n_t / C)(1 - ps)); given the watched w_t, the gift
+ * intents (gifts + lost) are Poisson(sum w_t lambda); given the active, the
+ * sink intents (sinks + lost sinks) are Poisson(sum a_t mu), each sink s2
+ * (weight 3 of 4) with 3/4: given the sinks, s2's count is Binomial. The
+ * active are Binomial(V, p) a step. A decision buys with probability
+ * 1 - 2e-22, so nothing is lost; granted coins are exactly F per active. */
+static void sessions_case(const char *label, int64_t F, const char *set_f)
+{
+    scenario *s = load("sinks", "creators=200", "creator_zipf=0", "live_prob=0.4", "p_switch=0.25",
+                       "segments.all.p_active=0.6", "segments.all.gifts_per_session=1.5",
+                       "segments.all.sinks_per_session=0.7", "steps=20", "runs=4", set_f, NULL);
+    mc_result *r = mc_all(s, 4);
+    const double C = 200, V = 2000, ps = 0.25, lambda = 1.5, mu = 0.7, p = 0.6;
+    double mm = 0, mv = 0, watched = 0, active = 0;
+    for (int64_t i = 0; i < r->runs * r->steps; i++) {
+        const int64_t *v = r->ts[i].v;
+        double m = (1 - (double)v[TS_LIVE_CREATORS] / C) * (1 - ps), a = (double)v[TS_ACTIVE_VIEWERS];
+        mm += a * m;
+        mv += a * m * (1 - m);
+        watched += (double)v[TS_SESSIONS_WATCHED];
+        active += a;
+        assert_int_equal(v[TS_SESSIONS_WATCHED] + v[TS_SESSIONS_MISSED], v[TS_ACTIVE_VIEWERS]);
+        assert_int_equal(v[TS_COINS_GRANTED], F * v[TS_ACTIVE_VIEWERS]);
+        assert_int_equal(v[TS_LOST_INTENTS] + v[TS_LOST_SINKS], 0);
+    }
+    double M = (double)(r->runs * r->steps), gi = total(r, TS_GIFTS), si = total(r, TS_SINKS);
+    double s2 = total(r, TS_COINS_SUNK) - si;
+    char what[120];
+#define CHECK(name, x, mean, sd)                                   \
+    do {                                                           \
+        snprintf(what, sizeof what, "%s, %s", name, label);        \
+        near(what, x, mean, sd);                                   \
+    } while (0)
+    CHECK("active sessions", active, M * V * p, sqrt(M * V * p * (1 - p)));
+    CHECK("missed sessions", total(r, TS_SESSIONS_MISSED), mm, sqrt(mv));
+    CHECK("gift intents per watched session", gi, watched * lambda, sqrt(watched * lambda));
+    CHECK("sink intents per active session", si, active * mu, sqrt(active * mu));
+    CHECK("sinks of weight 3 in 4", s2, si * 0.75, sqrt(si * 0.75 * 0.25));
+#undef CHECK
+    mc_result_free(r);
+    scenario_free(s);
+}
+
+static void test_sessions_gifts_and_sinks(void **state)
+{
+    (void)state;
+    sessions_case("no free coins (visits thinned)", 0, NULL);
+    sessions_case("3 free coins (every active visited)", 3, "segments.all.free_coins_per_session=3");
+}
+
+/* Free coins and sinks only, nothing bought (can_buy 0) and churn: every
+ * coin granted is gifted, sunk, lost to churn or still held, exactly, and
+ * no money comes in. */
+static void test_granted_coins_accounted(void **state)
+{
+    (void)state;
+    scenario *s = load("sinks", "segments.all.can_buy=0", "segments.all.free_coins_per_session=2",
+                       "segments.all.sinks_per_session=0.8", "segments.all.p_churn=0.05",
+                       "segments.all.p_active=0.7", NULL);
+    mc_result *r = mc_all(s, 3);
+    for (int64_t i = 0; i < r->runs; i++) {
+        const int64_t *e = r->res[i].exact;
+        assert_int_equal(e[TS_CASH_IN], 0);
+        assert_int_equal(e[TS_PURCHASES], 0);
+        assert_true(e[TS_COINS_SUNK] > 0 && e[TS_COINS_GIFTED] > 0 && e[TS_COINS_BREAKAGE] > 0 &&
+                    e[TS_LOST_SINKS] > 0);
+        assert_int_equal(e[TS_COINS_GRANTED], e[TS_COINS_GIFTED] + e[TS_COINS_SUNK] +
+                                                  e[TS_COINS_BREAKAGE] + e[TS_WALLET_COINS]);
+    }
+    mc_result_free(r);
+    scenario_free(s);
+}
+
 /* Free coins with nothing bought (can_buy 0): every active session is
  * granted exactly free_coins_per_session coins, cash in is 0, and coins
  * gifted and cashed out drive platform cash below zero: it is exactly
@@ -1402,6 +1479,8 @@ int main(void)
         cmocka_unit_test(test_logit_both_channels),
         cmocka_unit_test(test_web_awareness),
         cmocka_unit_test(test_supply_and_missed_sessions),
+        cmocka_unit_test(test_sessions_gifts_and_sinks),
+        cmocka_unit_test(test_granted_coins_accounted),
         cmocka_unit_test(test_free_coins_only),
         cmocka_unit_test(test_warmup_opening_balances),
         cmocka_unit_test(test_zipf_split),
