@@ -528,7 +528,7 @@ static int sunk(replay *r, const ev *e, diag *d)
         char msg[300];
         snprintf(msg, sizeof msg, "sink of %lld coins, but the viewer's wallet holds %lld",
                  (long long)e->coins, (long long)V64(r->wallet, e->viewer));
-        r->k.rejected_gifts++;
+        r->k.rejected_sinks++;
         return infeasible(r, e, d, msg);
     }
     V64(r->wallet, e->viewer) -= e->coins;
@@ -628,15 +628,25 @@ static void open_reported(replay *r)
     r->payers_run = r->churns = 0;
 }
 
+int replay_warm_step(replay *r, diag *d)
+{
+    if (r->step >= 0)
+        return 0;
+    int rc = replay_one(r, d);
+    if (rc < 0)
+        return rc;
+    if (r->step == 0)
+        open_reported(r);
+    return 1;
+}
+
 int replay_step(replay *r, kpi_step *row, diag *d)
 {
     int rc;
-    while (r->step < 0) {
-        if ((rc = replay_one(r, d)) < 0)
-            return rc;
-        if (r->step == 0)
-            open_reported(r);
-    }
+    while ((rc = replay_warm_step(r, d)) == 1)
+        ;
+    if (rc < 0)
+        return rc;
     if (r->step >= r->t.p.steps)
         return 1;
     if ((rc = replay_one(r, d)) < 0)

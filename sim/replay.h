@@ -34,6 +34,7 @@ typedef struct replay_opts {
 typedef struct replay_counts {
     int64_t events;
     int64_t rejected_gifts;               /* a gift the wallet could not cover */
+    int64_t rejected_sinks;               /* a sink the wallet could not cover */
     int64_t rejected_cashouts;            /* a cash-out beyond the pending diamonds */
     int64_t capped_cashouts;              /* what-if: withdrew less than recorded */
     int64_t skipped_cashouts;             /* what-if: below the minimum, or fee >= gross */
@@ -50,7 +51,12 @@ replay *replay_open(const scenario *s, const char *path, const replay_opts *o, d
 
 enum { REPLAY_NOMEM = -2 }; /* replay_step: out of memory */
 
-/* Apply the next step and fill *row. Returns 0, 1 after the last step,
+/* Apply one step of the warm-up (the log's negative steps), if one is
+ * left: 1 after one, 0 when it is over, or a failure as replay_step. */
+int replay_warm_step(replay *r, diag *d);
+
+/* Apply the next reported step (what is left of the warm-up first) and
+ * fill *row. Returns 0, 1 after the last step,
  * -1 on an error added to d (a malformed or infeasible row), or
  * REPLAY_NOMEM out of memory (said in d too). */
 int replay_step(replay *r, kpi_step *row, diag *d);

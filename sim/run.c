@@ -109,18 +109,18 @@ static int ended(const run_loop *r, int status)
     return status;
 }
 
-/* The source's next step into row: 0, RUN_DONE, or a failure's status. */
-static int step_source(run_loop *r, int64_t i, kpi_step *row, char *msg, size_t n)
+/* The status of a source's step at step i from its return code rc
+ * (world_step's or replay_step's, or their warm-up steps'): 0 for a step
+ * made, RUN_DONE, or a failure's status with msg. */
+static int status_of(run_loop *r, int rc, int64_t i, char *msg, size_t n)
 {
     char who[40]; /* the run's name, made only for a message */
     if (r->src->rp) {
-        int rc = replay_step(r->src->rp, row, r->src->d);
         if (rc == REPLAY_NOMEM)
             snprintf(msg, n, "out of memory in %s, step %lld", name_of(r->src, who, sizeof who),
                      (long long)i);
         return rc == REPLAY_NOMEM ? SIM_NOMEM : rc < 0 ? SIM_BADINPUT : rc == 1 ? RUN_DONE : 0;
     }
-    int rc = world_step(r->src->w, row);
     if (rc == WORLD_STOPPED) {
         snprintf(msg, n, "stopped in %s at step %lld", name_of(r->src, who, sizeof who),
                  (long long)i);
@@ -138,6 +138,37 @@ static int step_source(run_loop *r, int64_t i, kpi_step *row, char *msg, size_t 
     return rc == 1 ? RUN_DONE : 0;
 }
 
+/* The source's next step into row: 0, RUN_DONE, or a failure's status. */
+static int step_source(run_loop *r, int64_t i, kpi_step *row, char *msg, size_t n)
+{
+    int rc = r->src->rp ? replay_step(r->src->rp, row, r->src->d) : world_step(r->src->w, row);
+    return status_of(r, rc, i, msg, n);
+}
+
+/* The warm-up's steps (docs/model.md §4.0), before step 0, with the
+ * identities checked after each. Returns SIM_OK or a failure's status. */
+static int warm_up(run_loop *r, char *msg, size_t n)
+{
+    char who[40], why[512];
+    for (int64_t st = -source_tables(r->src)->p.warmup_steps;; st++) {
+        int rc = r->src->w ? world_warm_step(r->src->w) : replay_warm_step(r->src->rp, r->src->d);
+        if (rc == 0)
+            return SIM_OK;
+        if (rc < 0) {
+            rc = status_of(r, rc, st, msg, n);
+            if (rc == SIM_BADINPUT)
+                snprintf(msg, n, "%s stopped at step %lld", name_of(r->src, who, sizeof who),
+                         (long long)st);
+            return rc;
+        }
+        if (check(r->src, why, sizeof why) < 0) {
+            snprintf(msg, n, "ledger identity broken in %s after warm-up step %lld: %s",
+                     name_of(r->src, who, sizeof who), (long long)st, why);
+            return SIM_LEDGER;
+        }
+    }
+}
+
 int run_next(run_loop *r, char *msg, size_t n)
 {
     int64_t i = source_steps_done(r->src);
@@ -151,7 +182,10 @@ int run_next(run_loop *r, char *msg, size_t n)
                  (long long)i);
         return ended(r, SIM_STOPPED);
     }
-    int st = step_source(r, i, row, msg, n);
+    int st = i == 0 && r->check ? warm_up(r, msg, n) : SIM_OK;
+    if (st != SIM_OK)
+        return ended(r, st);
+    st = step_source(r, i, row, msg, n);
     if (st == RUN_DONE)
         return RUN_DONE;
     if (st == SIM_BADINPUT)

@@ -497,8 +497,11 @@ static int64_t visits_next(visits *q)
     return v;
 }
 
-/* A viewer's uniform for web awareness, from its place v and the stamp of
- * the step it joined (0 at the start): in 1 .. 2^32 - 1, never 0. */
+/* A viewer's uniform for web awareness, from its place v and the step it
+ * joined (BORN_AT_START for the first population, so that a replacement's
+ * draw does not depend on how long the warm-up is): in 1 .. 2^32 - 1,
+ * never 0. */
+#define BORN_AT_START INT64_MIN
 static uint32_t aware_draw(const world *w, int64_t born, int64_t v)
 {
     return 1 + (uint32_t)(rng_unit_at(w->key_aware, born, v) * 4294967295.0);
@@ -534,7 +537,7 @@ static int churn(world *w)
             w->seg[s].wallet -= coins;
             w->seg[s].churned++;
             w->seg[s].viewers_existed++;
-            w->vw[v] = (viewer_st){0, 0, aware_draw(w, w->step + w->boff, v)};
+            w->vw[v] = (viewer_st){0, 0, aware_draw(w, w->step, v)};
             w->spend[v] = 0;
             w->churns++;
         }
@@ -617,7 +620,7 @@ static inline int web_aware(const world *w, const sc_segment *sg, int64_t v, vie
     if (sg->web_aware >= MICRO)
         return 1;
     if (!me->aware_u)
-        me->aware_u = aware_draw(w, 0, v);
+        me->aware_u = aware_draw(w, BORN_AT_START, v);
     return (double)me->aware_u * 0x1.0p-32 < (double)sg->web_aware / MICRO;
 }
 
@@ -972,19 +975,28 @@ static void open_reported(world *w)
     }
 }
 
-int world_step(world *w, kpi_step *row)
+int world_warm_step(world *w)
 {
-    while (w->step < 0) {
-        int rc = step_once(w);
-        if (rc < 0)
-            return rc;
-        if (w->step == 0)
-            open_reported(w);
-    }
-    if (w->step >= w->t.p.steps)
-        return 1;
+    if (w->step >= 0)
+        return 0;
     int rc = step_once(w);
     if (rc < 0)
+        return rc;
+    if (w->step == 0)
+        open_reported(w);
+    return 1;
+}
+
+int world_step(world *w, kpi_step *row)
+{
+    int rc;
+    while ((rc = world_warm_step(w)) == 1)
+        ;
+    if (rc < 0)
+        return rc;
+    if (w->step >= w->t.p.steps)
+        return 1;
+    if ((rc = step_once(w)) < 0)
         return rc;
     *row = w->bk.cur;
     return 0;

@@ -69,8 +69,13 @@ enum { WORLD_NOMEM = -1, WORLD_OVERFLOW = -2, WORLD_STOPPED = -3 };
  * world_step then returns WORLD_STOPPED and the world is of no further use. */
 void world_watch(world *w, atomic_int *stop);
 
-/* Run the next reported step (the whole warm-up first, when the world is
- * new) and fill *row with its figures. Returns 0, 1 when
+/* Run one step of the warm-up (docs/model.md §4.0), if one is left.
+ * Returns 1 after one, 0 when the warm-up is over (the next step is
+ * reported), or a failure as world_step. */
+int world_warm_step(world *w);
+
+/* Run the next reported step (what is left of the warm-up first) and
+ * fill *row with its figures. Returns 0, 1 when
  * every step has run already, WORLD_NOMEM out of memory, WORLD_OVERFLOW
  * when a total left the int64 range (world_overflow says which; the world
  * is then of no further use), or WORLD_STOPPED (see world_watch). */

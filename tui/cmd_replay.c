@@ -60,10 +60,12 @@ static const opt_cmd replay_cmd = {
              "from a real system) to the ledger under the scenario in DIR, step by step,\n"
              "and report the same figures as a run (one run). The log's columns are\n"
              "run,step,type,viewer,creator,item,coins,usd,channel; types purchase, gift,\n"
-             "lost, cashout, churn; viewers and creators are any strings. The log must be\n"
-             "ordered by step; within a step events may come in any order. A pack or\n"
-             "gift the scenario does not know is accepted when the row carries its coins\n"
-             "(and, for a pack, its usd and channel), and counted.\n"
+             "lost, cashout, churn, grant (free coins), sink, lost_sink; viewers and\n"
+             "creators are any strings. The log must be ordered by step; within a step\n"
+             "events may come in any order. Steps below 0 are the scenario's warm-up\n"
+             "(warmup_steps): replayed, not reported, they make the opening balances. A\n"
+             "pack, gift or sink the scenario does not know is accepted when the row\n"
+             "carries its coins (and, for a pack, its usd and channel), and counted.\n"
              "\n"
              "What-if accounting: --set on commission, coin_value_usd, usd_per_diamond,\n"
              "store_fee_app, store_fee_web, payout_fee_usd, payout_fee_rate,\n"
@@ -71,14 +73,15 @@ static const opt_cmd replay_cmd = {
              "recomputes prices, fees, creator credits and cash-outs while the recorded\n"
              "demand (who bought what, who gifted what) stays as it was; cash-outs are\n"
              "capped by the diamonds the creator then has. Replay answers who would\n"
-             "have earned and paid what; how demand itself would respond to a price or\n"
-             "commission is a question for simulation (coinsim compare).\n",
+             "have earned and paid what; how demand and creators' supply would respond\n"
+             "to a price or commission is a question for simulation (coinsim compare).\n",
     .opts = replay_cli_opts,
     .notes = "On a terminal the log plays in the dashboard, step by step at the speed\n"
              "you choose, with the same views; a change made there ([ ] commission, p a\n"
              "pack's price) is what-if accounting from the next step on, and s saves the\n"
              "scenario with those changes to replay again.\n"
-             "Active viewers and live creators are not in a log: they are reported as 0.\n",
+             "Active viewers, live creators and watched or missed sessions are not in a\n"
+             "log: they are reported as 0.\n",
     .word = one_log,
     .min_words = 1,
     .none = "no event log given",
@@ -96,6 +99,7 @@ static void write_counts(FILE *f, const void *ud)
         {"viewers", k->viewers},
         {"creators", k->creators},
         {"rejected_gifts", k->rejected_gifts},
+        {"rejected_sinks", k->rejected_sinks},
         {"rejected_cashouts", k->rejected_cashouts},
         {"capped_cashouts", k->capped_cashouts},
         {"skipped_cashouts", k->skipped_cashouts},
@@ -200,10 +204,11 @@ static void print_counts(const replay_counts *k, int what_if)
                "supply and viewers' choices cannot respond to them here (compare two scenarios "
                "for that); platform_margin_usd and creator_earnings_usd above are the new "
                "accounting of the same demand\n");
-    if (k->rejected_gifts || k->rejected_cashouts)
-        printf("rejected (--lenient): %lld gifts beyond the wallet, %lld cash-outs beyond the "
-               "pending diamonds\n",
-               (long long)k->rejected_gifts, (long long)k->rejected_cashouts);
+    if (k->rejected_gifts || k->rejected_sinks || k->rejected_cashouts)
+        printf("rejected (--lenient): %lld gifts and %lld sinks beyond the wallet, %lld cash-outs "
+               "beyond the pending diamonds\n",
+               (long long)k->rejected_gifts, (long long)k->rejected_sinks,
+               (long long)k->rejected_cashouts);
     if (k->capped_cashouts || k->skipped_cashouts)
         printf("cash-outs not made as recorded: %lld capped (what-if), %lld skipped (below the "
                "minimum, or fee at least the gross)\n",

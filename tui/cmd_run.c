@@ -41,8 +41,9 @@ static int one_dir(const char *cmd, void *a, const char *w)
     OPT_FLAG("--no-color", run_args, nocolor, \
              what " without colour (NO_COLOR in the environment does the same)")
 #define SET_HELP                                                                 \
-    "TARGET is params.KEY (or just KEY), packs.NAME.FIELD, gifts.NAME.FIELD or " \
-    "segments.NAME.FIELD.\ne.g. --set commission=0.4 --set packs.app65.price_usd=0.89"
+    "TARGET is params.KEY (or just KEY), packs.NAME.FIELD, gifts.NAME.FIELD, " \
+    "segments.NAME.FIELD or sinks.NAME.FIELD.\ne.g. --set commission=0.4 --set " \
+    "packs.app65.price_usd=0.89"
 
 static const opt_spec run_cli_opts[] = {
     OPT_FLAG("--headless", run_args, headless,
@@ -64,7 +65,7 @@ static const opt_spec run_cli_opts[] = {
              "complete)"),
     OPT_TEXT("--events", "FILE", run_args, events,
              "write the event log of one run to FILE (purchases, gifts, lost intents, cash-outs, "
-             "churn; see replay)"),
+             "churn, free coins, sinks, lost sinks; warm-up steps negative; see replay)"),
     OPT_TEXT("--events-run", "N", run_args, events_run,
              "the run whose events --events writes (default 1)"),
     OPT_FLAG("--check", run_args, check,
@@ -145,10 +146,11 @@ int cmd_validate(int argc, char **argv)
     const sc_tables *t = &s->t;
     char label[600];
     cli_scenario_label(label, sizeof label, s);
-    printf("%s: valid — %zu packs, %zu gifts, %zu segments, %zu timeline rows; "
-           "%lld viewers, %lld creators, %lld steps, %lld runs\n",
-           label, t->npacks, t->ngifts, t->nsegs, s->ntl, (long long)t->p.viewers,
-           (long long)t->p.creators, (long long)t->p.steps, (long long)t->p.runs);
+    printf("%s: valid — %zu packs, %zu gifts, %zu sinks, %zu segments, %zu timeline rows; "
+           "%lld viewers, %lld creators, %lld steps (after %lld of warm-up), %lld runs\n",
+           label, t->npacks, t->ngifts, t->nsinks, t->nsegs, s->ntl, (long long)t->p.viewers,
+           (long long)t->p.creators, (long long)t->p.steps, (long long)t->p.warmup_steps,
+           (long long)t->p.runs);
     scenario_free(s);
     return CLI_OK;
 }

@@ -38,7 +38,8 @@ static const opt_spec sweep_cli_opts[] = {
              "an axis of the grid; repeatable (at most 8, the first varying slowest). "
              "TARGET=LO:HI:STEP takes LO, LO+STEP, ... up to HI (exact decimals); "
              "TARGET=V1,V2,... the values listed. TARGET is anything --set takes: params.KEY "
-             "(or KEY), packs.NAME.FIELD, gifts.NAME.FIELD, segments.NAME.FIELD"),
+             "(or KEY), packs.NAME.FIELD, gifts.NAME.FIELD, segments.NAME.FIELD, "
+             "sinks.NAME.FIELD"),
     OPT_TEXT("--runs", "R", sweep_args, runs, "runs per point (default: the scenario's runs)"),
     OPT_TEXT("--seed", "S", sweep_args, seed,
              "the seed every point uses (default: the scenario's)"),

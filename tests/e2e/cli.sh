@@ -266,7 +266,7 @@ expect_fail "257 --set: exit 2" 2 'coinsim run: more than 256 --set options'
 
 run "$COINSIM" validate "$GOOD"
 if [ "$rc" -eq 0 ] && [ "$(wc -l <"$T/out")" -eq 1 ] &&
-    grep -q "^small: valid — 14 packs, 32 gifts, 4 segments, 0 timeline rows; 2000 viewers, 50 creators, 20 steps, 4 runs\$" "$T/out" &&
+    grep -q "^small: valid — 14 packs, 32 gifts, 0 sinks, 4 segments, 0 timeline rows; 2000 viewers, 50 creators, 20 steps (after 0 of warm-up), 4 runs\$" "$T/out" &&
     [ ! -s "$T/err" ]; then
     ok "validate of a good scenario: exit 0, one line \"NAME: valid ...\""
 else

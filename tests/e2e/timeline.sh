@@ -27,7 +27,7 @@ bad() {
 
 "$COINSIM" validate "$D" >"$T/out" 2>"$T/err"
 rc=$?
-if [ "$rc" -eq 0 ] && grep -q "^timeline: valid — 14 packs, 32 gifts, 4 segments, 4 timeline rows; 2000 viewers, 50 creators, 20 steps, 3 runs\$" "$T/out"; then
+if [ "$rc" -eq 0 ] && grep -q "^timeline: valid — 14 packs, 32 gifts, 0 sinks, 4 segments, 4 timeline rows; 2000 viewers, 50 creators, 20 steps (after 0 of warm-up), 3 runs\$" "$T/out"; then
     ok "validate: a scenario extending ../small with 4 timeline rows is valid (3 runs from its own params)"
 else
     bad "validate: a scenario extending ../small with 4 timeline rows is valid (3 runs from its own params)"
