@@ -138,12 +138,19 @@ static int read_when(replay *r, const char *const *c, long line, diag *d)
                  (long long)first);
         return -1;
     }
-    if (r->next_step < first || r->next_step >= r->t.p.steps) {
+    if (r->next_step >= r->t.p.steps) {
         diag_add(d, DIAG_ERROR, r->path, line, "step",
-                 "step %lld is outside the scenario's %lld warm-up and %lld reported steps "
-                 "(expected a step from %lld to %lld)",
-                 (long long)r->next_step, (long long)r->t.p.warmup_steps,
-                 (long long)r->t.p.steps, (long long)first, (long long)r->t.p.steps - 1);
+                 "step %lld is beyond the scenario's %lld steps (expected a step from %lld to %lld)",
+                 (long long)r->next_step, (long long)r->t.p.steps, (long long)first,
+                 (long long)r->t.p.steps - 1);
+        return -1;
+    }
+    if (r->next_step < first) {
+        diag_add(d, DIAG_ERROR, r->path, line, "step",
+                 "step %lld is before the scenario's warm-up of %lld steps (expected a step from "
+                 "%lld to %lld)",
+                 (long long)r->next_step, (long long)r->t.p.warmup_steps, (long long)first,
+                 (long long)r->t.p.steps - 1);
         return -1;
     }
     return 0;
