@@ -46,12 +46,13 @@ static void row3(view_ctx *c, int y, const char *label, const char *step, const 
 
 /* ------------------------------------------------------------ overview */
 
-static void overview(view_ctx *c)
+/* The figures table of the Overview; returns the row after it. */
+static int overview_table(view_ctx *c)
 {
     const world_snap *s = c->s;
     const int64_t *L = s->last.v, *T = s->total.v;
     char a[FMT_BUF], b[FMT_BUF], lab[96];
-    int y = c->top, lw = 34;
+    int y = c->top, lw = 42;
 
     attron(A_BOLD);
     row3(c, y++, "", "this step", "so far", lw, NULL);
@@ -60,15 +61,20 @@ static void overview(view_ctx *c)
          fmt_usd(b, T[TS_CASH_IN]), lw, "cash_in");
     row3(c, y++, "store & processor fees", fmt_usd(a, L[TS_STORE_FEES]),
          fmt_usd(b, T[TS_STORE_FEES]), lw, "store_fees");
+    row3(c, y++, "creator earnings (diamonds credited)", fmt_usd(a, s->credit_value[0]),
+         fmt_usd(b, s->pos.earnings), lw, "earnings");
     row3(c, y++, "creator payouts (net)", fmt_usd(a, L[TS_PAYOUTS_NET]),
          fmt_usd(b, T[TS_PAYOUTS_NET]), lw, "payouts");
     row3(c, y++, "platform cash (now)", "", fmt_usd(b, T[TS_PLATFORM_CASH]), lw, "platform_cash");
-    snprintf(lab, sizeof lab, "coins in wallets (worth %s)",
-             fmt_usd_short(a, rules_coin_value(&s->p, T[TS_WALLET_COINS])));
-    row3(c, y++, lab, "", fmt_count(b, T[TS_WALLET_COINS]), lw, "wallets");
-    snprintf(lab, sizeof lab, "pending diamonds (worth %s)",
-             fmt_usd_short(a, rules_diamond_value(&s->p, T[TS_PENDING_DIAMONDS])));
-    row3(c, y++, lab, "", fmt_count(b, T[TS_PENDING_DIAMONDS] / NUM_MICRO), lw, "pending");
+    snprintf(lab, sizeof lab, "coin liability (%s wallet coins)", fmt_count(a, T[TS_WALLET_COINS]));
+    row3(c, y++, lab, "", fmt_usd(b, s->pos.coin_liab), lw, "wallets");
+    snprintf(lab, sizeof lab, "diamond liability (%s pending)",
+             fmt_count(a, T[TS_PENDING_DIAMONDS] / NUM_MICRO));
+    row3(c, y++, lab, "", fmt_usd(b, s->pos.diamond_liab), lw, "pending");
+    attron(A_BOLD);
+    row3(c, y++, "platform margin (cash less liabilities)", "", fmt_usd(b, s->margin), lw,
+         "margin");
+    attroff(A_BOLD);
     row3(c, y++, "payers (distinct buyers)", fmt_count(a, L[TS_PAYERS]), fmt_count(b, T[TS_PAYERS]),
          lw, "payers");
     row3(c, y++, "ARPPU (cash in per payer)", "",
@@ -76,6 +82,13 @@ static void overview(view_ctx *c)
     row3(c, y++, "gifts sent", fmt_count(a, L[TS_GIFTS]), fmt_count(b, T[TS_GIFTS]), lw, "gifts");
     row3(c, y++, "lost intents (bought nothing)", fmt_count(a, L[TS_LOST_INTENTS]),
          fmt_count(b, T[TS_LOST_INTENTS]), lw, "lost");
+    return y;
+}
+
+static void overview(view_ctx *c)
+{
+    const world_snap *s = c->s;
+    int y = overview_table(c);
 
     /* Three charts below, side by side, using what room there is. */
     int ch = c->top + c->h - y - 1;
@@ -156,15 +169,20 @@ static void flow(view_ctx *c)
     flow_line(c, y++, 2, last, "the platform receives the rest", fmt_usd(a, s->platform_in[0]),
               fmt_usd(b, s->platform_in[1]), UI_IN, "f_platform_in");
     ui_put(y++, c->left + 2, 1, next, 0);
-    flow_line(c, y++, 0, "", "COINS land in wallets (bought + bonus)",
+    flow_line(c, y++, 0, "", "COINS land in wallets: bought + bonus",
               fmt_count(a, L[TS_COINS_SOLD] + L[TS_COINS_BONUS]),
               fmt_count(b, T[TS_COINS_SOLD] + T[TS_COINS_BONUS]), UI_TITLE, "f_coins");
+    flow_line(c, y++, 2, "+ ", "granted free (nobody paid for them)",
+              fmt_count(a, L[TS_COINS_GRANTED]), fmt_count(b, T[TS_COINS_GRANTED]), UI_IN,
+              "f_granted");
     snprintf(lab, sizeof lab, "unspent in wallets (worth %s)",
              fmt_usd_short(a, rules_coin_value(&s->p, T[TS_WALLET_COINS])));
     flow_line(c, y++, 2, fork, lab, "", fmt_count(b, T[TS_WALLET_COINS]), UI_DIM, "f_wallets");
     flow_line(c, y++, 2, fork, "breakage: coins of viewers who left",
               fmt_count(a, L[TS_COINS_BREAKAGE]), fmt_count(b, T[TS_COINS_BREAKAGE]), UI_OUT,
               "f_breakage");
+    flow_line(c, y++, 2, fork, "SINKS (credit nobody; platform keeps)",
+              fmt_count(a, L[TS_COINS_SUNK]), fmt_count(b, T[TS_COINS_SUNK]), UI_OUT, "f_sinks");
     flow_line(c, y++, 2, last, "sent as GIFTS to live creators (coins)",
               fmt_count(a, L[TS_COINS_GIFTED]), fmt_count(b, T[TS_COINS_GIFTED]), 0, "f_gifts");
     snprintf(lab, sizeof lab, "%s  worth at $%s a coin", down, num_fmt_short(a, s->p.coin_value));
@@ -266,6 +284,32 @@ static void histogram(view_ctx *c, int y, int lw)
     anchor(c, "histogram", hy - 1, c->left, 8, lw);
 }
 
+/* Who is live and the sessions that found nobody, from row y at column
+ * rx, rw wide: three rows. */
+static void supply(view_ctx *c, int y, int rx, int rw)
+{
+    const world_snap *s = c->s;
+    const int64_t *L = s->last.v, *T = s->total.v;
+    char a[FMT_BUF], b[FMT_BUF], d[FMT_BUF], line[160];
+    if (c->replay) {
+        ui_put(y++, rx, rw, "live creators, missed sessions: a log", 1);
+        ui_put(y, rx, rw, "does not say (shown as 0)", 1);
+        return;
+    }
+    snprintf(line, sizeof line, "live: %s of %s (chance now %s)", fmt_count(a, L[TS_LIVE_CREATORS]),
+             fmt_count(b, s->ncreators), fmt_pct(d, rules_live_prob(&s->p)));
+    ui_put(y++, rx, rw, line, 1);
+    anchor(c, "live", y - 1, rx, 1, rw);
+    int64_t all = T[TS_SESSIONS_WATCHED] + T[TS_SESSIONS_MISSED];
+    snprintf(line, sizeof line, "sessions missed: %s this step",
+             fmt_count(a, L[TS_SESSIONS_MISSED]));
+    ui_put(y++, rx, rw, line, 1);
+    snprintf(line, sizeof line, "missed so far: %s of sessions",
+             fmt_pct(a, all ? (double)T[TS_SESSIONS_MISSED] / (double)all : 0));
+    ui_put(y++, rx, rw, line, 1);
+    anchor(c, "missed", y - 2, rx, 2, rw);
+}
+
 /* The Lorenz curve and the counts under it, at column rx, rw wide. */
 static void lorenz(view_ctx *c, int rx, int rw)
 {
@@ -285,7 +329,7 @@ static void lorenz(view_ctx *c, int rx, int rw)
     snprintf(line, sizeof line, "Lorenz curve  Gini %.3f", s->gini);
     ui_put(c->top, rx, rw, line, 1);
     attroff(A_BOLD);
-    int lh = c->h - 6;
+    int lh = c->h - 9;
     if (lh > 14)
         lh = 14;
     chart_draw(&ct, c->top + 1, rx, lh, rw, c->ascii, c->color);
@@ -303,6 +347,7 @@ static void lorenz(view_ctx *c, int rx, int rw)
     snprintf(line, sizeof line, "top 1%% (%lld) earned %s of all", (long long)s->top1_n,
              fmt_pct(a, share));
     ui_put(y++, rx, rw, line, 1);
+    supply(c, y, rx, rw);
 }
 
 static void creators(view_ctx *c)
@@ -317,6 +362,29 @@ static void creators(view_ctx *c)
 }
 
 /* ------------------------------------------------------------- pricing */
+
+/* The app/web split from row y: cash in and purchases per channel in the
+ * run, then the web's share of cash in, in the run and in this step (so a
+ * price changed live shows at once); returns the row after them. */
+static int channels(view_ctx *c, int y)
+{
+    const world_snap *s = c->s;
+    const int64_t *chan = s->channel_usd, all = chan[0] + chan[1];
+    const int64_t *n = s->pos.channel_n, in = s->last.v[TS_CASH_IN],
+                  web = s->last.v[TS_WEB_CASH_IN];
+    char a[FMT_BUF], b[FMT_BUF], d[FMT_BUF], e[FMT_BUF], line[200];
+    snprintf(line, sizeof line, "channel split: in-app %s (%s packs)   web %s (%s packs)",
+             fmt_usd_short(a, chan[0]), fmt_count_short(b, (double)n[0]), fmt_usd_short(d, chan[1]),
+             fmt_count_short(e, (double)n[1]));
+    ui_put(y++, c->left, c->w, line, 1);
+    snprintf(line, sizeof line, "web share of cash in: so far %s, this step %s (%s of %s)",
+             fmt_pct(a, all ? (double)chan[1] / (double)all : 0),
+             fmt_pct(b, in ? (double)web / (double)in : 0), fmt_usd_short(d, web),
+             fmt_usd_short(e, in));
+    ui_put(y++, c->left, c->w, line, 1);
+    anchor(c, "channels", y - 2, c->left, 2, c->w);
+    return y;
+}
 
 static void pricing(view_ctx *c)
 {
@@ -344,12 +412,7 @@ static void pricing(view_ctx *c)
             ui_attr_off(UI_DIM, c->color);
     }
     anchor(c, "packs", ty - 1, c->left, y - ty + 1, c->w);
-    snprintf(line, sizeof line, "channel split: in-app %s (%s)   web %s (%s)",
-             fmt_usd_short(a, chan[0]), fmt_pct(b, all ? (double)chan[0] / (double)all : 0),
-             fmt_usd_short(d, chan[1]), fmt_pct(e, all ? (double)chan[1] / (double)all : 0));
-    ui_put(y++, c->left, c->w, line, 1);
-    anchor(c, "channels", y - 1, c->left, 1, c->w);
-    y++;
+    y = channels(c, y);
 
     /* Gift mix: the most sent gifts. */
     /* Shares of coins at each gift's price now (a timeline may have changed
@@ -454,29 +517,27 @@ void view_draw(int view, view_ctx *c)
 /* Help lines are long: some are one literal split in two by the layout.
  * NOLINTBEGIN(bugprone-suspicious-missing-comma) */
 static const char *const help_overview[] = {
-    "Overview: the run shown, step by step, and all runs as a band.",
-    "cash in: what viewers paid for coin packs (in-app and web).",
-    "store & processor fees: the app store's cut in-app, the processor's on the web.",
-    "creator payouts (net): what reached creators' banks after payout fees.",
-    "platform cash: cash in, less store fees, less gross payouts; it still owes the coins in "
-    "wallets and the pending diamonds.",
-    "coins in wallets: bought and not yet gifted (valued at the coin value).",
-    "pending diamonds: credited to creators, not yet cashed out.",
-    "payers: viewers who bought at least once (this step / in the run).",
-    "ARPPU: cash in per payer. lost intents: a viewer wanted to gift, had too few coins and bought "
-    "nothing.",
-    "Charts: the run shown as a line; the mean and p5-p95 of all runs behind it.",
+    "Overview: the run shown, step by step, over the band of all runs.",
+    "cash in: what viewers paid for coin packs; fees: the store's cut.",
+    "creator earnings: diamonds credited, in dollars; payouts: net of fees.",
+    "platform cash: the opening cash, plus cash in, less fees and payouts.",
+    "coin liability: what the coins in wallets will cost in credit if gifted.",
+    "diamond liability: the pending diamonds' value.",
+    "margin: cash less both liabilities, less the same at the opening.",
+    "payers: viewers who bought at least once. ARPPU: cash in per payer. lost intents: too few "
+    "coins for a gift, and bought nothing.",
     NULL};
 static const char *const help_flow[] = {
     "Flow: where a viewer's dollar goes, top to bottom.",
     "Viewers pay; the app store or web processor keeps its fee; the platform gets the rest. The "
-    "coins land in wallets.",
-    "Coins leave wallets as gifts, or stay (unspent), or are lost when a viewer leaves (breakage). "
-    "Gifts are worth the coin value each.",
+    "coins land in wallets, with free coins granted to active viewers (nobody paid for them).",
+    "Coins leave wallets as gifts (each worth the coin value) or on sinks (they credit nobody: "
+    "their value stays with the platform), stay unspent, or are lost when a viewer leaves "
+    "(breakage).",
     "The commission is the part of a gift's value not credited to the creator.",
     "Creators hold diamonds; once worth the minimum they may cash out (up to the daily limit); "
     "payout fees come off, the rest reaches their bank.",
-    "Platform cash = what it received less gross payouts.",
+    "Platform cash = the opening cash plus what it received less gross payouts.",
     NULL};
 static const char *const help_creators[] = {
     "Creators: who earns. Earnings are diamonds credited, cashed out or not.",
@@ -486,13 +547,19 @@ static const char *const help_creators[] = {
     "equality. Gini: 0 all equal, 1 one creator has it all.",
     "Reached the minimum: creators whose diamonds were ever worth the minimum withdrawal (they "
     "cashed out, or could now).",
+    "live: creators live in this step; the chance of each at the take per coin now (the "
+    "commission moves it).",
+    "sessions missed: the creator chosen was not live, and the viewer did not switch. So far: "
+    "over all sessions of the run.",
     NULL};
 static const char *const help_pricing[] = {
     "Pricing: which packs sell, at what price per coin.",
     "coins+bonus: coins in the pack and bonus coins. c/coin: cents per coin.",
     "purchases: packs bought (a viewer may buy several at once to cover a gift).",
     "revenue and share: money from this pack, and its share of all cash in.",
-    "Channel split: in-app (store fee) against web (processor fee).",
+    "Channel split: cash in and packs bought in-app (store fee) and on the web (processor fee) in "
+    "the run. Web share of cash in: in the run and in this step, which shows a price change (p) "
+    "at once.",
     "Gift mix: the most sent gifts, their share of gifts and of coins gifted.",
     NULL};
 static const char *const help_viewers[] = {
