@@ -292,8 +292,8 @@ static void supply(view_ctx *c, int y, int rx, int rw)
     const int64_t *L = s->last.v, *T = s->total.v;
     char a[FMT_BUF], b[FMT_BUF], d[FMT_BUF], line[160];
     if (c->replay) {
-        ui_put(y++, rx, rw, "live creators, missed sessions: a log", 1);
-        ui_put(y, rx, rw, "does not say (shown as 0)", 1);
+        ui_put(y++, rx, rw, "a log does not say who was live", 1);
+        ui_put(y, rx, rw, "nor which sessions were missed", 1);
         return;
     }
     snprintf(line, sizeof line, "live: %s of %s (chance now %s)", fmt_count(a, L[TS_LIVE_CREATORS]),
