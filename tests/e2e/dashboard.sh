@@ -7,7 +7,9 @@
 # (capture-pane). Nothing waits on a fixed sleep alone: every expectation is
 # polled until it holds or a timeout passes, and a failure shows the last
 # screen. The scenario is tests/fixtures/dash (the baseline with 5,000
-# viewers, 100 creators, 120 steps, 6 runs).
+# viewers, 100 creators, 120 steps, 6 runs); session V runs
+# tests/fixtures/dash-flows (the same with free coins and a short warm-up)
+# for model version 2's flows.
 # Run from the repository root with COINSIM set to the binary:
 #   COINSIM=./coinsim sh tests/e2e/dashboard.sh
 # Prints "ok - NAME" or "not ok - NAME" (then "# " detail lines) per check;
@@ -585,6 +587,172 @@ if [ $A_up = 1 ]; then
     elif ! after_exit A; then bad "$N" "$a_why"
     else ok "$N"; fi
 else skipped "$N"; fi
+
+# ============================================================ session V
+# 80x24, tests/fixtures/dash-flows: model version 2's flows (free coins
+# from step 0, the baseline's sinks, missed sessions, a 5-step warm-up) as
+# the Overview, Flow, Creators and Pricing views show them, read while
+# paused.
+DF=tests/fixtures/dash-flows
+start V 80 24 -- "$COINSIM" run "$DF"
+V_up=0
+N="version 2 fixture: opens at 80x24 on the Overview, runs to step 10, and space pauses it"
+if waitfor V "$WAIT" all 'has_re "^ dash-flows \\| run 1/2 \\| step [0-9]+/120 \\|"' 'step_ge 10' 'view_is 1'; then
+    keys V Space
+    if waitfor V "$WAIT" has "| ⏸ paused |"; then
+        ok "$N"
+        V_up=1
+    else bad "$N" "space did not pause"; fi
+else
+    bad "$N" "no frame of dash-flows reaching step 10 within ${WAIT}s" "stderr: $(head -c 300 "$T/V.err" 2>/dev/null)"
+fi
+# vskipped NAME: a check that cannot run because session V did not open.
+vskipped() {
+    echo "not ok - $1"
+    echo "# not run: the dashboard of session V did not open"
+    fails=$((fails + 1))
+    last_fails=$fails
+}
+USD_RE='-?\$[0-9,]+\.[0-9][0-9]'
+is_usd() { printf '%s\n' "$1" | grep -q -E -x -e "$USD_RE"; }
+is_count() { printf '%s\n' "$1" | grep -q -E -x -e '[0-9]{1,3}(,[0-9]{3})*'; }
+nocomma() { printf '%s\n' "$1" | tr -d ,; }
+
+N="Overview: creator earnings in dollars (this step, so far), the coin liability (the wallet coins at half a cent each), the diamond liability and the platform margin"
+if [ $V_up = 1 ]; then
+    recover V
+    ov_why=
+    keys V 1
+    waitfor V "$WAIT" all 'view_is 1' 'has "platform margin (cash less liabilities)"'
+    settle V
+    e1=$(this_step "creator earnings (diamonds credited)")
+    e2=$(total "creator earnings (diamonds credited)")
+    cl=$(total "coin liability (")
+    dl=$(total "diamond liability (")
+    mg=$(total "platform margin (cash less liabilities)")
+    wc=$(sed -n 's/^ coin liability (\([0-9,]*\) wallet coins) .*/\1/p' "$T/screen")
+    for f in "$e1" "$e2" "$cl" "$dl" "$mg"; do
+        is_usd "$f" || ov_why="'$f' is not a dollar figure (earnings '$e1' '$e2', coin liability '$cl', diamond liability '$dl', margin '$mg')"
+    done
+    if [ -n "$ov_why" ]; then :
+    elif ! is_count "$wc"; then ov_why="no count of wallet coins in the coin liability's label"
+    elif [ "$(cents "$e2")" -le 0 ] || [ "$(cents "$dl")" -le 0 ]; then ov_why="creator earnings so far $e2 or diamond liability $dl is not above 0"
+    elif [ "$(cents "$cl")" -ne $(( ($(nocomma "$wc") + 1) / 2 )) ]; then
+        ov_why="coin liability $cl is not $wc coins x \$0.01 x (1 - 50%)"
+    fi
+    if [ -z "$ov_why" ]; then ok "$N"; else bad "$N" "$ov_why"; fi
+else vskipped "$N"; fi
+
+N="Flow: coins granted free (this step a multiple of the 5 a session, so far above 0) and coins spent on sinks (multiples of 100, so far above 0)"
+if [ $V_up = 1 ]; then
+    recover V
+    fl_why=
+    keys V 2
+    waitfor V "$WAIT" all 'view_is 2' 'has "granted free (nobody paid for them)"' 'has "SINKS (credit nobody; platform keeps)"'
+    settle V
+    g1=$(this_step "granted free (nobody paid") g2=$(total "granted free (nobody paid")
+    s1=$(this_step "SINKS (credit nobody") s2=$(total "SINKS (credit nobody")
+    if ! is_count "$g1" || ! is_count "$g2" || ! is_count "$s1" || ! is_count "$s2"; then
+        fl_why="not counts: granted '$g1' '$g2', sinks '$s1' '$s2'"
+    elif [ "$(nocomma "$g1")" -le 0 ] || [ $(($(nocomma "$g1") % 5)) -ne 0 ] || [ "$(nocomma "$g2")" -le "$(nocomma "$g1")" ]; then
+        fl_why="granted this step $g1 (expected a positive multiple of 5), so far $g2 (expected more)"
+    elif [ "$(nocomma "$s2")" -le 0 ] || [ $(($(nocomma "$s1") % 100)) -ne 0 ] || [ $(($(nocomma "$s2") % 100)) -ne 0 ]; then
+        fl_why="coins on sinks this step $s1, so far $s2 (expected multiples of 100, so far above 0)"
+    fi
+    if [ -z "$fl_why" ]; then ok "$N"; else bad "$N" "$fl_why"; fi
+else vskipped "$N"; fi
+
+# live_of: "N P" from the Creators view's live line (creators live, chance).
+live_of() { sed -n 's/.* live: \([0-9,]*\) of 100 (chance now \([0-9.]*%\)).*/\1 \2/p' "$T/screen"; }
+N="Creators: live creators this step (0 to 100) at the chance 50.0% of the baseline's take; missed sessions this step and so far (above 0%, with p_switch 0.1)"
+N2="Creators: ] ] (commission 52%) and '.' lower the chance of going live to 48.5% (0.5 x 0.96^0.75)"
+if [ $V_up = 1 ]; then
+    recover V
+    cr_why=
+    keys V 3
+    waitfor V "$WAIT" all 'view_is 3' 'has "sessions missed: "'
+    settle V
+    lv=$(live_of)
+    lv_n=${lv%% *} lv_p=${lv#* }
+    m1=$(sed -n 's/.* sessions missed: \([0-9,]*\) this step.*/\1/p' "$T/screen")
+    m2=$(sed -n 's/.* missed so far: \([0-9.]*\)% of sessions.*/\1/p' "$T/screen")
+    if [ -z "$lv" ] || ! is_count "$lv_n"; then cr_why="no line 'live: N of 100 (chance now P%)'"
+    elif [ "$(nocomma "$lv_n")" -gt 100 ] || [ "$lv_p" != "50.0%" ]; then cr_why="live $lv_n of 100 at chance $lv_p (expected at most 100, at 50.0%)"
+    elif ! is_count "$m1" || [ -z "$m2" ]; then cr_why="no 'sessions missed: N this step' or 'missed so far: X% of sessions'"
+    elif ! awk -v x="$m2" 'BEGIN { exit !(x > 0 && x < 100) }'; then cr_why="missed so far $m2% (expected between 0 and 100)"
+    fi
+    if [ -z "$cr_why" ]; then ok "$N"; else bad "$N" "$cr_why"; fi
+    k=$(title_step)
+    lit V ']'
+    lit V ']'
+    waitfor V "$WAIT" has "| commission 50.0%→52.0% |"
+    lit V .
+    if waitfor V "$WAIT" all "step_is $((k + 1))" 'has "| commission 52.0% |"' '[ "$(live_of | cut -d " " -f 2)" = 48.5% ]'; then
+        ok "$N2"
+    else bad "$N2" "after ] ] and '.' the live line reads '$(live_of)' at step $(title_step) (expected chance 48.5% at step $((k + 1)))"; fi
+else
+    vskipped "$N"
+    vskipped "$N2"
+fi
+
+# web_share: "SO_FAR THIS_STEP" (percentages) from the Pricing view.
+web_share() { sed -n 's/^ web share of cash in: so far \([0-9.]*\)%, this step \([0-9.]*\)% (.*/\1 \2/p' "$T/screen"; }
+N="Pricing: the channel split and the web share of cash in (so far, this step); web17500 cut live from \$185 to \$1 (p, Up, 1, Enter) lowers the web share so far within 6 steps"
+if [ $V_up = 1 ]; then
+    recover V
+    ws_why=
+    keys V 4
+    waitfor V "$WAIT" all 'view_is 4' 'has_re "^ channel split: in-app .* packs\)   web .* packs\)"'
+    settle V
+    w0=$(web_share)
+    kw=$(title_step)
+    if [ -z "$w0" ]; then ws_why="no line 'web share of cash in: so far X%, this step Y% (...)'"
+    else
+        keys V p
+        if ! waitfor V "$WAIT" has "app65.price_usd = 0.99_"; then ws_why="p did not open the pack form"
+        else
+            keys V Up
+            if ! waitfor V "$WAIT" has_re 'web17500\.price_usd = 185(\.0*)?_'; then ws_why="Up did not wrap round to web17500 at 185"
+            else
+                keys V BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace
+                lit V 1
+                waitfor V "$WAIT" has "web17500.price_usd = 1_"
+                keys V Enter
+                if ! waitfor V "$WAIT" all 'has "packs.web17500.price_usd = 1"' 'lacks "edit a pack"'; then
+                    ws_why="Enter did not apply packs.web17500.price_usd = 1"
+                fi
+            fi
+        fi
+    fi
+    if [ -z "$ws_why" ]; then
+        i=1
+        while [ $i -le 6 ]; do
+            lit V .
+            if ! waitfor V "$WAIT" step_is $((kw + i)); then ws_why="'.' did not go to step $((kw + i))"; break; fi
+            i=$((i + 1))
+        done
+    fi
+    if [ -z "$ws_why" ]; then
+        settle V
+        w1=$(web_share)
+        web17500=$(awk '$1 == "web17500" { print $4 }' "$T/screen")
+        if [ "$web17500" != "\$1.00" ]; then ws_why="web17500's price reads '$web17500' (expected \$1.00)"
+        elif ! awk -v a="${w0%% *}" -v b="${w1%% *}" 'BEGIN { exit !(b + 0 < a + 0) }'; then
+            ws_why="web share (so far, this step) at step $kw: $w0; 6 steps after the cut: ${w1:-none} (expected lower so far)"
+        fi
+    fi
+    if [ -z "$ws_why" ]; then ok "$N"; else bad "$N" "$ws_why"; fi
+else vskipped "$N"; fi
+
+N="version 2 fixture: q quits with exit 0 and the terminal is the shell's again"
+if [ $V_up = 1 ]; then
+    recover V
+    lit V q
+    if ! waitfile "$T/V.rc" "$WAIT"; then bad "$N" "coinsim did not exit within ${WAIT}s of q"
+    elif [ "$(cat "$T/V.rc")" != 0 ]; then bad "$N" "exit status $(cat "$T/V.rc")" "stderr: $(cat "$T/V.err")"
+    elif ! after_exit V; then bad "$N" "$a_why"
+    else ok "$N"; fi
+else vskipped "$N"; fi
 
 # ============================================================ session B
 # 80x24, a long run of 40,000 steps: max speed, resizing, SIGTERM while it runs.
