@@ -83,8 +83,8 @@ enum derived {
 typedef struct kpi_metric {
     const char *name;
     enum kpi_unit unit; /* U_MONEY printed as USD, U_COUNT plain */
-    const char *what;   /* one line for tables and help */
     int exact;          /* an integer total (run_result.exact), not a ratio or mean */
+    const char *what;   /* one line for tables and help */
 } kpi_metric;
 
 extern const kpi_metric kpi_metrics[M_N];

@@ -139,10 +139,11 @@ static int read_when(replay *r, const char *const *c, long line, diag *d)
         return -1;
     }
     if (r->next_step >= r->t.p.steps) {
-        diag_add(d, DIAG_ERROR, r->path, line, "step",
-                 "step %lld is beyond the scenario's %lld steps (expected a step from %lld to %lld)",
-                 (long long)r->next_step, (long long)r->t.p.steps, (long long)first,
-                 (long long)r->t.p.steps - 1);
+        diag_add(
+            d, DIAG_ERROR, r->path, line, "step",
+            "step %lld is beyond the scenario's %lld steps (expected a step from %lld to %lld)",
+            (long long)r->next_step, (long long)r->t.p.steps, (long long)first,
+            (long long)r->t.p.steps - 1);
         return -1;
     }
     if (r->next_step < first) {
@@ -198,8 +199,8 @@ static int read_amounts(replay *r, ev *e, const char *const *c, long line, diag 
 {
     const char *why = "";
     int64_t most = e->type == EV_GIFT || e->type == EV_SINK || e->type == EV_GRANT ? ROW_GIFT_MAX
-                   : e->type == EV_PURCHASE                                      ? ROW_COINS_MAX
-                                                                                 : INT64_MAX;
+                   : e->type == EV_PURCHASE                                        ? ROW_COINS_MAX
+                                                                                   : INT64_MAX;
     if (num_parse_int(c[C_COINS], &e->coins, &why) < 0 || e->coins < 0) {
         diag_add(d, DIAG_ERROR, r->path, line, "coins",
                  "coins \"%s\": %s (expected a whole number from 0)", c[C_COINS],
@@ -468,17 +469,29 @@ static void purchased(replay *r, const ev *e)
     V64(r->last_buy, e->viewer) = r->step;
 }
 
+/* Take a gift's or a sink's coins (what) from the viewer's wallet.
+ * Returns 1, or when the wallet cannot cover them, counted in *rejected,
+ * 0 to skip the row (--lenient) or -1 to stop (see infeasible). */
+static int take_coins(replay *r, const ev *e, diag *d, const char *what, int64_t *rejected)
+{
+    int64_t *wallet = &V64(r->wallet, e->viewer);
+    if (*wallet >= e->coins) {
+        *wallet -= e->coins;
+        return 1;
+    }
+    char msg[300];
+    snprintf(msg, sizeof msg, "%s of %lld coins, but the viewer's wallet holds %lld", what,
+             (long long)e->coins, (long long)*wallet);
+    (*rejected)++;
+    return infeasible(r, e, d, msg);
+}
+
 static int gifted(replay *r, const ev *e, diag *d)
 {
-    if (V64(r->wallet, e->viewer) < e->coins) {
-        char msg[300];
-        snprintf(msg, sizeof msg, "gift of %lld coins, but the viewer's wallet holds %lld",
-                 (long long)e->coins, (long long)V64(r->wallet, e->viewer));
-        r->k.rejected_gifts++;
-        return infeasible(r, e, d, msg);
-    }
+    int rc = take_coins(r, e, d, "gift", &r->k.rejected_gifts);
+    if (rc <= 0)
+        return rc;
     int64_t ud = rules_credit(&r->t.p, e->coins);
-    V64(r->wallet, e->viewer) -= e->coins;
     add(r, &V64(r->pending, e->creator), ud, "a creator's pending diamonds", RU_DIAMONDS);
     add(r, &V64(r->earned, e->creator), ud, "a creator's earned diamonds", RU_DIAMONDS);
     books_gift(&r->bk, &r->t.p, e->item, 1, e->coins, ud);
@@ -531,16 +544,10 @@ static int cashed_out(replay *r, const ev *e, diag *d)
 /* A sink bought with coins from the wallet: as a gift, crediting nobody. */
 static int sunk(replay *r, const ev *e, diag *d)
 {
-    if (V64(r->wallet, e->viewer) < e->coins) {
-        char msg[300];
-        snprintf(msg, sizeof msg, "sink of %lld coins, but the viewer's wallet holds %lld",
-                 (long long)e->coins, (long long)V64(r->wallet, e->viewer));
-        r->k.rejected_sinks++;
-        return infeasible(r, e, d, msg);
-    }
-    V64(r->wallet, e->viewer) -= e->coins;
-    books_sink(&r->bk, e->item, 1, e->coins);
-    return 0;
+    int rc = take_coins(r, e, d, "sink", &r->k.rejected_sinks);
+    if (rc > 0)
+        books_sink(&r->bk, e->item, 1, e->coins);
+    return rc < 0 ? rc : 0;
 }
 
 static int apply_row(replay *r, const ev *e, diag *d)

@@ -33,11 +33,11 @@ typedef struct replay_opts {
 /* What replay met besides the figures. */
 typedef struct replay_counts {
     int64_t events;
-    int64_t rejected_gifts;               /* a gift the wallet could not cover */
-    int64_t rejected_sinks;               /* a sink the wallet could not cover */
-    int64_t rejected_cashouts;            /* a cash-out beyond the pending diamonds */
-    int64_t capped_cashouts;              /* what-if: withdrew less than recorded */
-    int64_t skipped_cashouts;             /* what-if: below the minimum, or fee >= gross */
+    int64_t rejected_gifts;    /* a gift the wallet could not cover */
+    int64_t rejected_sinks;    /* a sink the wallet could not cover */
+    int64_t rejected_cashouts; /* a cash-out beyond the pending diamonds */
+    int64_t capped_cashouts;   /* what-if: withdrew less than recorded */
+    int64_t skipped_cashouts;  /* what-if: below the minimum, or fee >= gross */
     int64_t unknown_packs, unknown_gifts, unknown_sinks; /* rows naming none */
     int64_t price_differs;     /* purchases recorded at another price than the scenario's */
     int64_t breakage_differs;  /* churn rows whose coins differ from the wallet */

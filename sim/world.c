@@ -45,16 +45,16 @@ typedef struct viewer_st {
 /* How a step's session of one segment goes (docs/model.md §4.4), worked
  * out once a step: see session_law. */
 typedef struct session_law {
-    double p;            /* active */
-    double q;            /* visited: active with an event, or every active
+    double p;         /* active */
+    double q;         /* visited: active with an event, or every active
                           * viewer when coins are granted */
-    double cut[3];       /* a visited session has gift and sink intents
+    double cut[3];    /* a visited session has gift and sink intents
                           * (u < cut[0]), gift intents only (< cut[1]),
                           * sink intents only (< cut[2]) or neither */
-    int draw;            /* whether more than one of those can happen */
-    int gifts, sinks;    /* if not, whether the one that can has each */
-    double watch_nog;    /* chance a session with no gift intent is watched */
-    double rest;         /* chance a viewer not visited is active */
+    int draw;         /* whether more than one of those can happen */
+    int gifts, sinks; /* if not, whether the one that can has each */
+    double watch_nog; /* chance a session with no gift intent is watched */
+    double rest;      /* chance a viewer not visited is active */
 } session_law;
 
 struct world {
@@ -110,7 +110,6 @@ struct world {
     int64_t min_cover[2]; /* the smallest pack (with bonus) of each option set */
     alias sink_pick;      /* sinks of positive weight */
     size_t nsink_pick;
-    session_law *law; /* per segment, this step */
     /* This step's purchases per pack, gifts and sinks per kind and grants
      * per segment: the flows are these counts times the (per-step constant)
      * amounts, summed once at the end of the step (settle). */
@@ -348,7 +347,6 @@ world *world_new(const scenario *s, uint64_t run)
     w->lc_stride = np;
     w->lc_w = calloc(ns * 2 * np, sizeof(double));
     w->lc_tot = calloc(ns * 2, sizeof(double));
-    w->law = calloc(ns, sizeof *w->law);
     w->pack_step = calloc(np, sizeof *w->pack_step);
     if (books_init(&w->bk, t->npacks, t->ngifts, t->nsinks) < 0)
         goto fail;
@@ -363,10 +361,10 @@ world *world_new(const scenario *s, uint64_t run)
     w->key_viewer = rng_key(t->p.seed, run, RNG_VIEWER);
     w->key_cashout = rng_key(t->p.seed, run, RNG_CASHOUT);
     w->key_aware = rng_key(t->p.seed, run, RNG_AWARE);
-    if (!w->seg_start || !w->seg_size || !w->vw || !w->spend || !w->pending || !w->withdrawn || !w->cashed ||
-        !w->weight || !w->live || !w->live_w || !w->sg || !w->gift_credit || !w->opt_packs[0] ||
-        !w->opt_packs[1] || !w->util_u || !w->util_w || !w->lc_w || !w->lc_tot || !w->law ||
-        !w->pack_step || !w->gift_step || !w->sink_step || !w->grant_step || !w->seg)
+    if (!w->seg_start || !w->seg_size || !w->vw || !w->spend || !w->pending || !w->withdrawn ||
+        !w->cashed || !w->weight || !w->live || !w->live_w || !w->sg || !w->gift_credit ||
+        !w->opt_packs[0] || !w->opt_packs[1] || !w->util_u || !w->util_w || !w->lc_w ||
+        !w->lc_tot || !w->pack_step || !w->gift_step || !w->sink_step || !w->grant_step || !w->seg)
         goto fail;
     w->step = -t->p.warmup_steps;
     w->boff = t->p.warmup_steps + 1;
@@ -410,7 +408,6 @@ void world_free(world *w)
     free(w->gift_credit);
     free(w->opt_packs[0]);
     free(w->opt_packs[1]);
-    free(w->law);
     free(w->sink_step);
     free(w->grant_step);
     free(w->util_u);
@@ -566,8 +563,8 @@ static int choose_live(world *w)
         return -1;
     double hit = w->weight_total > 0 ? wl / w->weight_total : 0,
            sw = (double)w->t.p.p_switch / MICRO;
-    w->p_watch = !w->nlive || sw >= 1.0 || hit >= 1.0 ? (w->nlive ? 1.0 : 0.0)
-                                                       : hit + (1.0 - hit) * sw;
+    w->p_watch =
+        !w->nlive || sw >= 1.0 || hit >= 1.0 ? (w->nlive ? 1.0 : 0.0) : hit + (1.0 - hit) * sw;
     w->bk.cur.v[TS_LIVE_CREATORS] = (int64_t)w->nlive;
     return 0;
 }
@@ -630,8 +627,8 @@ static inline int web_aware(const world *w, const sc_segment *sg, int64_t v, vie
  * (q = 1 for all, the usual case), the weights depend on nothing else and
  * come from the cache build_derived made with the same arithmetic: the
  * same numbers, without the logs and exps. */
-static long decide(world *w, size_t s, int64_t v, viewer_st *me, int64_t shortfall,
-                   int64_t *qout, rng_sm *r)
+static long decide(world *w, size_t s, int64_t v, viewer_st *me, int64_t shortfall, int64_t *qout,
+                   rng_sm *r)
 {
     const sc_segment *sg = &w->t.segs[s];
     w->decisions++;
@@ -877,9 +874,8 @@ static void viewers(world *w)
     gsl_rng *r = w->rng[RNG_VIEWERS];
     int64_t *row = w->bk.cur.v;
     for (size_t s = 0; s < w->t.nsegs; s++) {
-        session_law *L = &w->law[s];
+        session_law law = session_of(w, s), *L = &law;
         int64_t n = w->seg_size[s], start = w->seg_start[s];
-        *L = session_of(w, s);
         if (n == 0 || L->p <= 0)
             continue;
         int64_t m = 0, seen = 0, rest = 0;
@@ -1063,8 +1059,8 @@ int world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out
      * place (the k-th payer's to entry k, at or before its own), and the
      * gone follow when there is room. */
     size_t np = 0, room = (size_t)w->nviewers, live = (size_t)w->payers_run - w->nchurned;
-    int64_t *sp = live + w->nchurned <= room ? w->spend
-                                             : malloc(((size_t)w->payers_run + 1) * sizeof *sp);
+    int64_t *sp =
+        live + w->nchurned <= room ? w->spend : malloc(((size_t)w->payers_run + 1) * sizeof *sp);
     if (!sp)
         return -1;
     for (int64_t v = 0; v < w->nviewers; v++)

@@ -195,14 +195,15 @@ void cli_progress(const char *what, long long done, long long total)
 
 void cli_human(char *buf, size_t n, int m, double v)
 {
+    const kpi_metric *k = &kpi_metrics[m];
     if (isnan(v))
         snprintf(buf, n, "-");
-    else if (kpi_metrics[m].unit == U_MONEY)
+    else if (k->unit == U_MONEY)
         snprintf(buf, n, "%.2f", v);
-    else if (m >= TS_N && m != M_CASHED_OUT && !kpi_metrics[m].exact)
-        snprintf(buf, n, "%.4f", v); /* a ratio */
+    else if (k->exact || m < TS_N || m == M_CASHED_OUT)
+        snprintf(buf, n, "%.1f", v); /* a count, or a mean of counts */
     else
-        snprintf(buf, n, "%.1f", v);
+        snprintf(buf, n, "%.4f", v); /* a ratio */
 }
 
 void cli_scenario_label(char *buf, size_t n, const scenario *s)

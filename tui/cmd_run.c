@@ -41,7 +41,7 @@ static int one_dir(const char *cmd, void *a, const char *w)
     OPT_FLAG("--no-color", run_args, nocolor, \
              what " without colour (NO_COLOR in the environment does the same)")
 #define SET_HELP                                                                 \
-    "TARGET is params.KEY (or just KEY), packs.NAME.FIELD, gifts.NAME.FIELD, " \
+    "TARGET is params.KEY (or just KEY), packs.NAME.FIELD, gifts.NAME.FIELD, "   \
     "segments.NAME.FIELD or sinks.NAME.FIELD.\ne.g. --set commission=0.4 --set " \
     "packs.app65.price_usd=0.89"
 

@@ -26,8 +26,9 @@ const tour_stop tour_stops[] = {
      "Once their diamonds are worth the minimum, creators cash out, up to a daily limit; "
      "payout fees come off and the rest reaches their bank."},
     {VIEW_FLOW, TOUR_NONE, "f_wallets", "Breakage and unspent coins",
-     "Not every coin is gifted. Some sit unspent in wallets (the platform owes them) and "
-     "some are lost when a viewer leaves: breakage, pure gain for the platform."},
+     "Not every coin is gifted. Some sit unspent in wallets (the platform owes them), some "
+     "buy boosts and effects that pay no creator, and some are lost when a viewer leaves: "
+     "breakage, pure gain for the platform."},
     {VIEW_VIEWERS, TOUR_NONE, "segments", "Whales",
      "A small segment of big spenders, the whales, brings most of the money: compare their "
      "share of viewers with their share of spend."},
