@@ -8,12 +8,13 @@
 
 int64_t mem_world(const scenario *s)
 {
-    /* Viewer records (16) and spends (8, which also take the living payers'
-     * spends at the end of the run); per creator: pending, withdrawn and
+    /* Viewer records (16) and payers' entries (16, for one viewer in four:
+     * payer rates run far below that, and a job where more pay fails with
+     * status 4 if memory runs out); per creator: pending, withdrawn and
      * popularity weight (8 each), the cashed flag (1), the live list and its
      * weights (4 + 8) and the alias table drawn from (16 + 4 of scratch),
      * room for every creator live at once: 57. */
-    double b = 24.0 * (double)s->t.p.viewers + 57.0 * (double)s->t.p.creators;
+    double b = 20.0 * (double)s->t.p.viewers + 57.0 * (double)s->t.p.creators;
     return b > 9e18 ? INT64_MAX : (int64_t)b;
 }
 

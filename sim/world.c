@@ -30,17 +30,24 @@ typedef struct seg_gifts {
     ztp gz, sz;
 } seg_gifts;
 
-/* What a session needs of a viewer, in 16 bytes, touched once per visit
- * (its spend, needed only when it buys, is kept apart: world.spend).
- * Granted coins pile up in a wallet nobody spends from, so it takes 64
- * bits. */
+/* A viewer's whole state in 16 bytes, touched once per visit. Granted
+ * coins pile up in a wallet nobody spends from, so it takes 64 bits. */
 typedef struct viewer_st {
     int64_t wallet; /* coins */
-    int32_t bought; /* stamp (below) of the last purchase; 0 never */
+    uint32_t payer; /* 1 + its entry in world.payers, 0 if it has not bought
+                     * in the reported steps (nor, in the warm-up, in it) */
     /* Its uniform for web awareness, in units of 2^-32 from 1 (0: not
      * drawn yet, for a viewer there from the start; see web_aware). */
     uint32_t aware_u;
 } viewer_st;
+
+/* A payer of the run, living or gone (a viewer who leaves keeps its
+ * entry): what it spent, and the last step it bought in. Only payers
+ * have one, so memory follows them, not the population. */
+typedef struct payer_st {
+    int64_t spend; /* µUSD */
+    int64_t last;  /* step */
+} payer_st;
 
 /* How a step's session of one segment goes (docs/model.md §4.4), worked
  * out once a step: see session_law. */
@@ -65,19 +72,15 @@ struct world {
     int64_t step;
     gsl_rng *rng[RNG_NPURPOSE];
     uint64_t key_viewer, key_cashout, key_aware; /* stream keys for per-(step, id) draws */
-    /* A stamp is step + boff, at least 1 from the first warm-up step on
-     * (boff = warmup_steps + 1): viewer_st.bought >= boff means bought in
-     * the reported steps. */
-    int64_t boff;
 
     /* viewers, in segment order */
     int64_t nviewers;
     int64_t *seg_start, *seg_size;
-    viewer_st *vw;          /* 16 bytes a viewer */
-    int64_t *spend;         /* µUSD each viewer paid in the reported steps */
-    int64_t *churned_spend; /* spend of payers who left */
-    size_t nchurned, churned_cap;
-    int64_t payers_run, churns, grants; /* in the reported steps */
+    viewer_st *vw;    /* 16 bytes a viewer */
+    payer_st *payers; /* every payer of the period, in order of first purchase */
+    size_t npayers, payers_cap;
+    int nomem;              /* growing payers failed: the step fails */
+    int64_t churns, grants; /* in the reported steps */
 
     /* creators */
     int64_t ncreators;
@@ -331,7 +334,6 @@ world *world_new(const scenario *s, uint64_t run)
      * pages come zeroed from the system as they are first touched, so a
      * large population costs nothing until the run reaches it. */
     w->vw = calloc(nv, sizeof *w->vw);
-    w->spend = calloc(nv, sizeof *w->spend);
     w->pending = calloc(nc, sizeof *w->pending);
     w->withdrawn = calloc(nc, sizeof *w->withdrawn);
     w->cashed = calloc(nc, 1);
@@ -361,13 +363,12 @@ world *world_new(const scenario *s, uint64_t run)
     w->key_viewer = rng_key(t->p.seed, run, RNG_VIEWER);
     w->key_cashout = rng_key(t->p.seed, run, RNG_CASHOUT);
     w->key_aware = rng_key(t->p.seed, run, RNG_AWARE);
-    if (!w->seg_start || !w->seg_size || !w->vw || !w->spend || !w->pending || !w->withdrawn ||
-        !w->cashed || !w->weight || !w->live || !w->live_w || !w->sg || !w->gift_credit ||
-        !w->opt_packs[0] || !w->opt_packs[1] || !w->util_u || !w->util_w || !w->lc_w ||
-        !w->lc_tot || !w->pack_step || !w->gift_step || !w->sink_step || !w->grant_step || !w->seg)
+    if (!w->seg_start || !w->seg_size || !w->vw || !w->pending || !w->withdrawn || !w->cashed ||
+        !w->weight || !w->live || !w->live_w || !w->sg || !w->gift_credit || !w->opt_packs[0] ||
+        !w->opt_packs[1] || !w->util_u || !w->util_w || !w->lc_w || !w->lc_tot || !w->pack_step ||
+        !w->gift_step || !w->sink_step || !w->grant_step || !w->seg)
         goto fail;
     w->step = -t->p.warmup_steps;
-    w->boff = t->p.warmup_steps + 1;
 
     scenario_segment_sizes(t, w->seg_size);
     for (size_t i = 1; i < t->nsegs; i++)
@@ -396,8 +397,7 @@ void world_free(world *w)
     free(w->seg_start);
     free(w->seg_size);
     free(w->vw);
-    free(w->spend);
-    free(w->churned_spend);
+    free(w->payers);
     free(w->pending);
     free(w->withdrawn);
     free(w->cashed);
@@ -520,22 +520,10 @@ static int churn(world *w)
             int64_t coins = w->vw[v].wallet;
             books_breakage(&w->bk, coins);
             EMIT(w, EV_CHURN, v, -1, -1, coins, 0, -1);
-            if (w->vw[v].bought >= w->boff) { /* a payer of the reported steps */
-                if (w->nchurned == w->churned_cap) {
-                    size_t nc = w->churned_cap ? w->churned_cap * 2 : 1024;
-                    int64_t *n = realloc(w->churned_spend, nc * sizeof *n);
-                    if (!n)
-                        return -1;
-                    w->churned_spend = n;
-                    w->churned_cap = nc;
-                }
-                w->churned_spend[w->nchurned++] = w->spend[v];
-            }
             w->seg[s].wallet -= coins;
             w->seg[s].churned++;
             w->seg[s].viewers_existed++;
-            w->vw[v] = (viewer_st){0, 0, aware_draw(w, w->step, v)};
-            w->spend[v] = 0;
+            w->vw[v] = (viewer_st){0, 0, aware_draw(w, w->step, v)}; /* its payer entry stays */
             w->churns++;
         }
     }
@@ -666,6 +654,25 @@ static long decide(world *w, size_t s, int64_t v, viewer_st *me, int64_t shortfa
  * fails, so a wrapped part is never reported. */
 static inline void part_add(int64_t *a, int64_t b) { *a = (int64_t)((uint64_t)*a + (uint64_t)b); }
 
+/* A new payer's entry (not bought yet: last INT64_MIN): 1 + its index,
+ * or 0 out of memory (w->nomem set). Entries grow by half again as they
+ * fill, so a payer costs 16 bytes and a copy now and then. */
+static uint32_t new_payer(world *w)
+{
+    if (w->npayers == w->payers_cap) {
+        size_t nc = w->payers_cap ? w->payers_cap + w->payers_cap / 2 : 1024;
+        payer_st *n = nc <= UINT32_MAX ? realloc(w->payers, nc * sizeof *n) : NULL;
+        if (!n) {
+            w->nomem = 1;
+            return 0;
+        }
+        w->payers = n;
+        w->payers_cap = nc;
+    }
+    w->payers[w->npayers++] = (payer_st){0, INT64_MIN};
+    return (uint32_t)w->npayers;
+}
+
 /* Viewer v (record *me) short of coins for an item: one purchase
  * decision, and the packs it buys, if any. */
 static inline void buy(world *w, size_t s, int64_t v, viewer_st *me, int64_t shortfall, rng_sm *r)
@@ -678,23 +685,23 @@ static inline void buy(world *w, size_t s, int64_t v, viewer_st *me, int64_t sho
     /* q <= 10^6 (a shortfall is below the largest gift or sink, 10^6
      * coins) and a price is at most 10^12 µUSD: q x price fits. */
     int64_t coins = q * (p->coins + p->bonus), usd = q * p->price;
-    int32_t stamp = (int32_t)(w->step + w->boff);
     for (int64_t j = 0; w->on_event && j < q; j++)
         EMIT(w, EV_PURCHASE, v, -1, k, p->coins + p->bonus, p->price, (int)p->channel);
     w->pack_step[k] += q;
     me->wallet += coins;
     part_add(&w->seg[s].wallet, coins);
-    if (me->bought < w->boff) { /* its first purchase in the reported steps */
-        w->payers_run++;
-        w->seg[s].payers++;
-        w->spend[v] = 0; /* what it spent in the warm-up does not count */
-    }
     part_add(&w->seg[s].spend, usd);
     part_add(&w->seg[s].purchases, q);
-    part_add(&w->spend[v], usd);
-    if (me->bought != stamp)
+    if (!me->payer) { /* its first purchase */
+        if (!(me->payer = new_payer(w)))
+            return; /* out of memory: the step fails (step_once) */
+        w->seg[s].payers++;
+    }
+    payer_st *py = &w->payers[me->payer - 1];
+    part_add(&py->spend, usd);
+    if (py->last != w->step)
         w->bk.cur.v[TS_PAYERS]++;
-    me->bought = stamp;
+    py->last = w->step;
 }
 
 /* One gift intent of viewer v, whose record is *me (a copy the caller
@@ -944,11 +951,13 @@ static int step_once(world *w)
     viewers(w);
     if (w->stop && *w->stop)
         return WORLD_STOPPED; /* the step is half done: the world is of no further use */
+    if (w->nomem)
+        return WORLD_NOMEM;
     settle(w);
     if (books_overflowed(&w->bk))
         return WORLD_OVERFLOW; /* before cash-outs read pending µD that may have wrapped */
     cashouts(w);
-    if (books_overflowed(&w->bk) || books_close_step(&w->bk, w->payers_run) < 0)
+    if (books_overflowed(&w->bk) || books_close_step(&w->bk, (int64_t)w->npayers) < 0)
         return WORLD_OVERFLOW;
     w->step++;
     return 0;
@@ -963,8 +972,12 @@ static void open_reported(world *w)
         world_seg *g = &w->seg[s];
         *g = (world_seg){.viewers = g->viewers, .wallet = g->wallet};
     }
-    w->payers_run = w->churns = w->grants = 0;
-    w->nchurned = 0;
+    w->churns = w->grants = 0;
+    /* The warm-up's payers are not the reported steps' (one pass over the
+     * viewers, once a run, only when there was a warm-up). */
+    for (int64_t v = 0; w->npayers && v < w->nviewers; v++)
+        w->vw[v].payer = 0;
+    w->npayers = 0;
     for (int64_t c = 0; c < w->ncreators; c++) {
         w->withdrawn[c] = -w->pending[c]; /* earned = pending + withdrawn counts from here */
         w->cashed[c] = 0;
@@ -1044,7 +1057,7 @@ int world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out
     kpi_end e;
     memset(&e, 0, sizeof e);
     e.run = w->run;
-    e.payers = w->payers_run;
+    e.payers = (int64_t)w->npayers;
     e.viewers_existed = w->nviewers + w->churns;
     books_end(&w->bk, &w->t.p, &e);
     /* What each creator earned, in place of its pending µD (the run is
@@ -1054,23 +1067,17 @@ int world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out
     e.earned = w->pending;
     e.cashed = w->cashed;
     e.ncreators = (size_t)w->ncreators;
-    /* Every payer's spend, living or gone. The run is over, so the spends
-     * are read for the last time: the living payers' are gathered in
-     * place (the k-th payer's to entry k, at or before its own), and the
-     * gone follow when there is room. */
-    size_t np = 0, room = (size_t)w->nviewers, live = (size_t)w->payers_run - w->nchurned;
-    int64_t *sp =
-        live + w->nchurned <= room ? w->spend : malloc(((size_t)w->payers_run + 1) * sizeof *sp);
-    if (!sp)
-        return -1;
-    for (int64_t v = 0; v < w->nviewers; v++)
-        if (w->vw[v].bought >= w->boff)
-            sp[np++] = w->spend[v];
-    w->nviewers = 0; /* the spends are gone */
-    for (size_t i = 0; i < w->nchurned; i++)
-        sp[np++] = w->churned_spend[i];
+    /* Every payer's spend, living or gone. The run is over, so the payers'
+     * entries are read for the last time and their memory takes the spends
+     * in order: the k-th spend goes to bytes 8k, within entry k, already
+     * read. */
+    int64_t *sp = (int64_t *)(void *)w->payers;
+    for (size_t i = 0; i < w->npayers; i++) {
+        int64_t x = w->payers[i].spend;
+        memcpy(&sp[i], &x, sizeof x);
+    }
     e.spend = sp;
-    e.nspend = np;
+    e.nspend = w->npayers;
     kpi_fill(rows, nsteps, &e, out);
     out->grants = w->grants;
     out->sessions = w->sessions;
@@ -1078,7 +1085,6 @@ int world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out
     out->skips = w->skips;
     out->binomials = w->binomials;
     out->cashout_draws = w->cashout_draws;
-    if (sp != w->spend)
-        free(sp);
+    w->npayers = 0; /* the entries are gone */
     return 0;
 }
