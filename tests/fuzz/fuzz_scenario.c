@@ -3,10 +3,11 @@
  *
  * Once per process, tests/fixtures/good/minimal is copied into a temporary
  * directory. The first byte of an input chooses a table (params, packs,
- * gifts, segments, timeline, by its value mod 5); the rest replaces that
+ * gifts, segments, timeline, sinks, by its value mod 6: the tables of
+ * seeds made for 5 keep their bytes 0 to 4); the rest replaces that
  * table's file in the copy. scenario_load and, if it loads, scenario_check
  * run on it, everything is freed, and the file is put back as it was (the
- * timeline removed, minimal has none). Seeds: tests/fuzz/corpus/scenario/,
+ * timeline and sinks removed, minimal has neither). Seeds: tests/fuzz/corpus/scenario/,
  * each a fixture's table behind its selector byte.
  * Run with `make fuzz` (all harnesses) or build-fuzz/fuzz_scenario DIR. */
 #define _POSIX_C_SOURCE 200809L
@@ -30,10 +31,12 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const table[5] = {"params.csv", "packs.csv", "gifts.csv", "segments.csv", "timeline.csv"};
+#define NTAB 6
+static const char *const table[NTAB] = {"params.csv",   "packs.csv",    "gifts.csv",
+                                        "segments.csv", "timeline.csv", "sinks.csv"};
 static char tmpdir[256], scdir[300];
-static char *orig[5];           /* the fixture's text of each table, NULL if none */
-static size_t origlen[5];
+static char *orig[NTAB];           /* the fixture's text of each table, NULL if none */
+static size_t origlen[NTAB];
 
 static char *tpath(int t)
 {
@@ -49,7 +52,7 @@ static void put(int t, const void *data, size_t size)
 
 static void cleanup(void)
 {
-    for (int t = 0; t < 5; t++)
+    for (int t = 0; t < NTAB; t++)
         unlink(tpath(t));
     rmdir(scdir);
     rmdir(tmpdir);
@@ -64,7 +67,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (mkdir(scdir, 0700) != 0)
         abort();
     atexit(cleanup);
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < NTAB; i++) {
         char src[512];
         snprintf(src, sizeof src, "%s/tests/fixtures/good/minimal/%s", COINSIM_ROOT, table[i]);
         FILE *f = fopen(src, "rb");
@@ -89,7 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size == 0)
         return 0;
-    int t = data[0] % 5;
+    int t = data[0] % NTAB;
     put(t, data + 1, size - 1);
 
     diag d = {0};
