@@ -38,6 +38,7 @@ void ledger_gift(ledger *l, int64_t coins, int64_t credited)
     add(l, &l->coins_gifted, coins, "coins gifted");
     add(l, &l->coins_spent, coins, "coins taken from wallets");
     add(l, &l->diamonds_credited, credited, "diamonds credited");
+    add(l, &l->diamonds_issued, credited, "diamonds owed to creators");
 }
 
 void ledger_breakage(ledger *l, int64_t coins)
@@ -59,16 +60,13 @@ void ledger_sink(ledger *l, int64_t coins)
 }
 
 int64_t ledger_wallets(const ledger *l) { return l->coins_issued - l->coins_spent; }
-int64_t ledger_pending(const ledger *l)
-{
-    return l->open_pending + l->diamonds_credited - l->diamonds_withdrawn;
-}
+int64_t ledger_pending(const ledger *l) { return l->diamonds_issued - l->diamonds_withdrawn; }
 
 void ledger_open(ledger *l)
 {
     ledger o = {0};
     o.open_wallets = o.coins_issued = ledger_wallets(l);
-    o.open_pending = ledger_pending(l);
+    o.open_pending = o.diamonds_issued = ledger_pending(l);
     o.open_cash = o.bal[ACC_PLATFORM] = l->bal[ACC_PLATFORM];
     o.bal[ACC_OPENING] = -l->bal[ACC_PLATFORM];
     o.ovf = l->ovf;

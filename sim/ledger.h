@@ -30,6 +30,7 @@ typedef struct ledger {
     int64_t coins_issued; /* opening wallets + sold + bonus + granted, a checked total */
     int64_t coins_spent;  /* gifted + sunk + breakage, likewise */
     int64_t diamonds_credited, diamonds_withdrawn; /* µD */
+    int64_t diamonds_issued;                       /* opening pending + credited, a checked total */
     /* Opening balances (docs/model.md §5): the stocks a warm-up left,
      * zero without one. The opening platform cash is bal[ACC_PLATFORM]
      * when the reported steps began, held against ACC_OPENING. */

@@ -614,7 +614,7 @@ static int replay_one(replay *r, diag *d)
             if (evs[i].type == phase[ph][0] || evs[i].type == phase[ph][1])
                 if ((rc = apply(r, &evs[i], d)) < 0)
                     return rc;
-    if (books_close_step(&r->bk, r->payers_run) < 0) {
+    if (books_close_step(&r->bk, &r->t.p, r->payers_run) < 0) {
         diag_add(d, DIAG_ERROR, r->path, 0, NULL,
                  "step %lld: %s went past what a 64-bit total holds", (long long)r->step,
                  r->bk.ovf);

@@ -30,7 +30,8 @@ int64_t rules_coin_liability(const sc_params *p, int64_t coins)
     return v > INT64_MAX ? INT64_MAX : (int64_t)v;
 }
 
-double rules_take(const sc_params *p)
+/* The creators' take per coin in USD (docs/model.md §4.3). */
+static double rules_take(const sc_params *p)
 {
     return (double)p->coin_value / MICRO * (double)(MICRO - p->commission) / MICRO *
            (double)(MICRO - p->payout_fee_rate) / MICRO;
@@ -247,11 +248,29 @@ void books_cashout(books *b, const rules_payout *po)
     books_add(b, &row[TS_CASHOUTS], 1, 1, "cash-outs", RU_COUNT);
 }
 
-int books_close_step(books *b, int64_t payers)
+/* The first of the platform's position's figures (docs/model.md §6)
+ * under p past the int64 range, or NULL: the coin and diamond liabilities
+ * and the margin, in 128 bits (coins x µUSD x ppm is below 2^127). Free
+ * coins have no cash behind them, so the wallets, and what they will
+ * cost, are not held down by cash in. */
+static const char *position_past(const books *b, const sc_params *p)
 {
     const ledger *L = &b->L;
-    /* The wallets hold what was sold and not yet gifted or lost; pending
-     * µD are part of those credited: both within int64 when the flows are. */
+    __int128 cl = (__int128)ledger_wallets(L) * p->coin_value * (MICRO - p->commission) / MICRO;
+    __int128 dl = (__int128)ledger_pending(L) * p->usd_per_diamond / MICRO;
+    __int128 m = (__int128)L->bal[ACC_PLATFORM] - cl - dl -
+                 ((__int128)L->open_cash - b->open_coin_liab - b->open_diamond_liab);
+    return cl > INT64_MAX                   ? "the coin liability"
+           : dl > INT64_MAX                 ? "the diamond liability"
+           : m > INT64_MAX || m < INT64_MIN ? "the platform margin"
+                                            : NULL;
+}
+
+int books_close_step(books *b, const sc_params *p, int64_t payers)
+{
+    const ledger *L = &b->L;
+    /* The wallets hold what entered them and has not left; pending µD are
+     * part of those owed: both within int64 when those totals are. */
     b->cur.v[TS_PLATFORM_CASH] = L->bal[ACC_PLATFORM];
     b->cur.v[TS_WALLET_COINS] = ledger_wallets(L);
     b->cur.v[TS_PENDING_DIAMONDS] = ledger_pending(L);
@@ -264,6 +283,11 @@ int books_close_step(books *b, int64_t payers)
                                         : RU_COUNT);
         else
             b->total.v[c] = b->cur.v[c];
+    }
+    const char *past = b->ovf ? NULL : position_past(b, p);
+    if (past) {
+        b->ovf = past;
+        b->ovf_unit = RU_USD;
     }
     if (b->ovf)
         return -1;

@@ -43,10 +43,9 @@ int64_t rules_diamond_value(const sc_params *p, int64_t ud);
  * liability), in 128 bits, INT64_MAX past the int64 range. */
 int64_t rules_coin_liability(const sc_params *p, int64_t coins);
 
-/* The creators' take per coin in USD, and the chance a creator is live at
- * it (docs/model.md §4.3): live_prob x (take / reference)^elasticity, at
- * most 1. */
-double rules_take(const sc_params *p);
+/* The chance a creator is live at the creators' take per coin, coin value
+ * x (1 - commission) x (1 - payout fee rate) (docs/model.md §4.3):
+ * live_prob x (take / reference)^elasticity, at most 1. */
 double rules_live_prob(const sc_params *p);
 
 /* Whether a creator with pending µD may cash out: at least one whole
@@ -147,7 +146,9 @@ void books_cashout(books *b, const rules_payout *po);
 
 /* The step's stocks from the ledger (platform cash, coins in wallets,
  * pending µD) and the run's totals; payers is the run's distinct payers.
+ * The platform's position under p (books_end) is checked too: a liability
+ * or the margin past int64 is a total past its bound, as the flows are.
  * Returns 0, or -1 when a total left the int64 range. */
-int books_close_step(books *b, int64_t payers);
+int books_close_step(books *b, const sc_params *p, int64_t payers);
 
 #endif

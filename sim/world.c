@@ -647,8 +647,9 @@ static long decide(world *w, size_t s, int64_t v, viewer_st *me, int64_t shortfa
 }
 
 /* a += b for a figure that is at most one of the run's checked totals (a
- * viewer's or a segment's spend and purchases are parts of cash in and of
- * purchases, a creator's pending µD part of diamonds credited). Done in
+ * payer's or a segment's spend and purchases are parts of cash in and of
+ * purchases, a creator's pending µD part of the diamonds owed, opening
+ * pending and credited). Done in
  * unsigned arithmetic, so that even past the int64 range it wraps instead
  * of being undefined; settle then finds the total out of range and the run
  * fails, so a wrapped part is never reported. */
@@ -704,23 +705,31 @@ static inline void buy(world *w, size_t s, int64_t v, viewer_st *me, int64_t sho
     py->last = w->step;
 }
 
-/* One gift intent of viewer v, whose record is *me (a copy the caller
- * keeps for the session and writes back: the compiler then need not
- * reload it after every store to the world's arrays). */
+/* Viewer v, whose record is *me (a copy the caller keeps for the session
+ * and writes back: the compiler then need not reload it after every store
+ * to the world's arrays), pays c coins for a gift or a sink: one purchase
+ * decision first if its wallet is short. Returns 1 when the coins left the
+ * wallet, 0 when the intent is lost. */
+static inline int pay_coins(world *w, size_t s, int64_t v, viewer_st *me, int64_t c, rng_sm *r)
+{
+    if (me->wallet < c)
+        buy(w, s, v, me, c - me->wallet, r);
+    if (me->wallet < c)
+        return 0;
+    me->wallet -= c;
+    w->seg[s].wallet -= c;
+    return 1;
+}
+
+/* One gift intent of viewer v for the creator it watches. */
 static inline void intent(world *w, size_t s, int64_t v, viewer_st *me, int64_t creator, rng_sm *r)
 {
     size_t gi = alias_draw(&w->sg[s].pick, rng_sm_uniform(r)); /* a gift's index */
     int64_t c = w->t.gifts[gi].coins;
-
-    if (me->wallet < c)
-        buy(w, s, v, me, c - me->wallet, r);
-    if (me->wallet >= c) {
-        int64_t ud = w->gift_credit[gi];
-        me->wallet -= c;
-        w->seg[s].wallet -= c;
+    if (pay_coins(w, s, v, me, c, r)) {
         w->seg[s].gifts++;
         w->gift_step[gi]++;
-        part_add(&w->pending[creator], ud);
+        part_add(&w->pending[creator], w->gift_credit[gi]);
         EMIT(w, EV_GIFT, v, creator, (int64_t)gi, c, rules_coin_value(&w->t.p, c), -1);
     } else {
         w->bk.cur.v[TS_LOST_INTENTS]++;
@@ -735,12 +744,7 @@ static void sink_intent(world *w, size_t s, int64_t v, viewer_st *me, rng_sm *r)
 {
     size_t k = alias_draw(&w->sink_pick, rng_sm_uniform(r)); /* a sink's index */
     int64_t c = w->t.sinks[k].coins;
-
-    if (me->wallet < c)
-        buy(w, s, v, me, c - me->wallet, r);
-    if (me->wallet >= c) {
-        me->wallet -= c;
-        w->seg[s].wallet -= c;
+    if (pay_coins(w, s, v, me, c, r)) {
         w->sink_step[k]++;
         EMIT(w, EV_SINK, v, -1, (int64_t)k, c, rules_coin_value(&w->t.p, c), -1);
     } else {
@@ -957,7 +961,7 @@ static int step_once(world *w)
     if (books_overflowed(&w->bk))
         return WORLD_OVERFLOW; /* before cash-outs read pending µD that may have wrapped */
     cashouts(w);
-    if (books_overflowed(&w->bk) || books_close_step(&w->bk, (int64_t)w->npayers) < 0)
+    if (books_overflowed(&w->bk) || books_close_step(&w->bk, &w->t.p, (int64_t)w->npayers) < 0)
         return WORLD_OVERFLOW;
     w->step++;
     return 0;
@@ -1069,8 +1073,8 @@ int world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out
     e.ncreators = (size_t)w->ncreators;
     /* Every payer's spend, living or gone. The run is over, so the payers'
      * entries are read for the last time and their memory takes the spends
-     * in order: the k-th spend goes to bytes 8k, within entry k, already
-     * read. */
+     * in order: the k-th spend goes to bytes 8k, within entry k / 2, at or
+     * before entry k, already read. */
     int64_t *sp = (int64_t *)(void *)w->payers;
     for (size_t i = 0; i < w->npayers; i++) {
         int64_t x = w->payers[i].spend;

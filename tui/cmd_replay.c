@@ -203,7 +203,8 @@ static void print_counts(const replay_counts *k, int what_if)
                "cash-out requests are replayed under the new prices and rates, so creators' "
                "supply and viewers' choices cannot respond to them here (compare two scenarios "
                "for that); platform_margin_usd and creator_earnings_usd above are the new "
-               "accounting of the same demand\n");
+               "accounting of the same demand, from an opening that the changed rules also "
+               "moved (they apply to the log's warm-up steps too)\n");
     if (k->rejected_gifts || k->rejected_sinks || k->rejected_cashouts)
         printf("rejected (--lenient): %lld gifts and %lld sinks beyond the wallet, %lld cash-outs "
                "beyond the pending diamonds\n",

@@ -382,6 +382,56 @@ static void test_overflow_fails_the_run(void **state)
     scenario_free(s);
 }
 
+/* Version 2's totals past int64. Free coins have no cash behind them, so
+ * the wallets (and the coin liability) grow with no cash-in check: 1000
+ * viewers, every one active, granted 10^6 coins a session at $1 a coin
+ * (nobody buys or gifts) hold 10^9 (t + 1) coins after step t, a
+ * liability of 5 x 10^5 uUSD a coin: past 2^63 - 1 first when
+ * 10^9 (t + 1) > 18446744073709.55, at step 18446. And a warm-up's pending
+ * diamonds count with those credited after it: 12 viewers sending about
+ * 120 gifts of 10^16 uD a step credit about 7.2 x 10^18 uD in 6 steps
+ * (within int64 by 7 standard deviations), but twice that with 6 steps of
+ * warm-up before them. */
+static void test_v2_totals_past_the_bound(void **state)
+{
+    (void)state;
+    char msg[512];
+    diag d = {0};
+    run_result res;
+    kpi_step *ts = calloc(20000, sizeof *ts);
+    assert_non_null(ts);
+    scenario *s = load("../model/sure");
+    static const char *const coin[] = {"viewers=1000", "steps=20000", "coin_value_usd=1",
+                                       "segments.all.free_coins_per_session=1000000",
+                                       "segments.all.can_buy=0",
+                                       "segments.all.gifts_per_session=0"};
+    for (size_t i = 0; i < sizeof coin / sizeof coin[0]; i++)
+        assert_int_equal(scenario_set(s, coin[i], "test", &d), 0);
+    assert_int_equal(scenario_check(s, &d), 0);
+    assert_int_equal(pool_unit(s, 1, 0, -1, &res, ts, NULL, NULL, msg, sizeof msg), SIM_OVERFLOW);
+    assert_string_equal(msg, "run 1, step 18446: the coin liability went past "
+                             "9223372036854.775807 USD, the most a 64-bit total holds");
+    scenario_free(s);
+
+    s = load("../e2e/overflow");
+    static const char *const dia[] = {"viewers=12", "steps=6", "p_cashout=0", "coin_value_usd=1",
+                                      "commission=0", "usd_per_diamond=0.0001",
+                                      "packs.penny.price_usd=0.000001"};
+    for (size_t i = 0; i < sizeof dia / sizeof dia[0]; i++)
+        assert_int_equal(scenario_set(s, dia[i], "test", &d), 0);
+    assert_int_equal(scenario_check(s, &d), 0);
+    assert_int_equal(pool_unit(s, 1, 1, -1, &res, ts, NULL, NULL, msg, sizeof msg), SIM_OK);
+    assert_true(res.exact[TS_DIAMONDS_CREDITED] > 5000000000000000000LL);
+    assert_int_equal(scenario_set(s, "warmup_steps=6", "test", &d), 0);
+    assert_int_equal(pool_unit(s, 1, 1, -1, &res, ts, NULL, NULL, msg, sizeof msg), SIM_OVERFLOW);
+    if (!strstr(msg, ": diamonds owed to creators went past 9223372036854.775807 diamonds, the "
+                     "most a 64-bit total holds"))
+        fail_msg("%s", msg);
+    diag_clear(&d);
+    free(ts);
+    scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -391,6 +441,7 @@ int main(void)
         cmocka_unit_test(test_fault_hook),
         cmocka_unit_test(test_totals_checked_at_the_bound),
         cmocka_unit_test(test_overflow_fails_the_run),
+        cmocka_unit_test(test_v2_totals_past_the_bound),
     };
     return cmocka_run_group_tests_name("ledger", tests, NULL, NULL);
 }

@@ -327,6 +327,48 @@ static double steps_sum(const mc_result *r, int col)
     return t;
 }
 
+/* A row raising web_aware makes more of the same viewers aware: each keeps
+ * its own uniform, so everyone aware before stays aware (never loses an
+ * intent after it bought), and the share of viewers buying after the row
+ * is Binomial(V, 0.7) / V. */
+static void test_web_awareness_raised(void **state)
+{
+    (void)state;
+    scenario *s = load("logit", "packs.p1.enabled=0", "packs.pw.enabled=1", "segments.all.alpha=50",
+                       "segments.all.web_aware=0.35", NULL);
+    char msg[300];
+    assert_int_equal(scenario_add_change(s, 5, "segments.all.web_aware", "0.7", msg, sizeof msg), 0);
+    const double V = 2000;
+    evlog log = {0};
+    kpi_step row;
+    world *w = open_world(s, 3, &log);
+    unsigned char *before = calloc((size_t)V, 1), *after = calloc((size_t)V, 1);
+    assert_true(before && after);
+    for (int64_t st = 0; st < s->t.p.steps; st++)
+        assert_int_equal(world_step(w, &row), 0);
+    for (size_t i = 0; i < log.n; i++) {
+        const sim_event *e = &log.v[i];
+        if (e->type == EV_PURCHASE)
+            (e->step < 5 ? before : after)[e->viewer] = 1;
+        if (e->type == EV_LOST && e->step >= 5 && before[e->viewer])
+            fail_msg("viewer %lld, aware before the row, lost an intent after it", (long long)e->viewer);
+    }
+    double nb = 0, na = 0;
+    for (size_t v = 0; v < (size_t)V; v++) {
+        nb += before[v];
+        na += after[v];
+        if (before[v] && !after[v])
+            fail_msg("viewer %zu bought before the row and never after", v);
+    }
+    near("viewers buying before the row, web_aware 0.35", nb / V, 0.35, sqrt(0.35 * 0.65 / V));
+    near("viewers buying after it, web_aware 0.7", na / V, 0.7, sqrt(0.7 * 0.3 / V));
+    world_free(w);
+    free(before);
+    free(after);
+    free(log.v);
+    scenario_free(s);
+}
+
 /* Creators' supply and missed sessions (docs/model.md §4.3, §4.4), with
  * uniform popularity and p_switch ps: a creator is live with
  * p = min(1, live_prob (take / reference)^e); given n live of C, an active
@@ -344,7 +386,9 @@ static void supply_case(const char *label, double p, double ps, const char *a, c
     double mean = 0, var = 0;
     for (int64_t i = 0; i < r->runs * r->steps; i++) {
         const int64_t *v = r->ts[i].v;
-        double m = (1 - (double)v[TS_LIVE_CREATORS] / C) * (1 - ps), act = (double)v[TS_ACTIVE_VIEWERS];
+        /* nobody live: every session is missed, switching or not */
+        double n = (double)v[TS_LIVE_CREATORS], act = (double)v[TS_ACTIVE_VIEWERS];
+        double m = n > 0 ? (1 - n / C) * (1 - ps) : 1.0;
         mean += act * m;
         var += act * m * (1 - m);
         assert_int_equal(v[TS_SESSIONS_WATCHED] + v[TS_SESSIONS_MISSED], v[TS_ACTIVE_VIEWERS]);
@@ -379,10 +423,71 @@ static void test_supply_and_missed_sessions(void **state)
     supply_case("commission 0, elasticity 3: capped at 1", 1.0, 0, "commission=0",
                 "live_elasticity=3", "p_switch=0");
     /* no take: nobody live, every session missed, whatever p_switch */
-    supply_case("commission 1, elasticity 1: nobody live", 0.0, 0, "commission=1",
+    supply_case("commission 1, elasticity 1: nobody live", 0.0, 0.5, "commission=1",
                 "live_elasticity=1", "p_switch=0.5");
     /* elasticity 0 is version 1: live_prob whatever the take */
     supply_case("commission 0.9, elasticity 0", 0.3, 0, "commission=0.9", "p_switch=0", NULL);
+}
+
+/* Missed sessions under unequal popularity: the chosen creator is live
+ * with the live creators' share h of popularity (not their share of the
+ * count), so given the live set a session is missed with
+ * (1 - h)(1 - p_switch). Five creators at exponent 1.2 and five gift
+ * intents a session: every live creator receives gifts in its step, so the
+ * live set is read from the gifts' creators. Step by step, the missed
+ * sessions' deviations from a_t m_t over their binomial sd, squared and
+ * summed over the M steps, are chi-square with M df (normal approximation:
+ * a_t m_t is in the hundreds); and so is their sum's. With m_t from the
+ * live creators' share of the count instead, the statistic is far beyond
+ * the critical value: the check can fail. */
+static void test_switch_by_popularity(void **state)
+{
+    (void)state;
+    scenario *s = load("sure", "live_prob=0.5", "p_switch=0.3", "segments.all.gifts_per_session=5",
+                       "steps=20", NULL);
+    const double ps = 0.3;
+    double w[5], W = 0, mean = 0, var = 0, missed = 0, x2 = 0, x2_count = 0, M = 0;
+    for (int c = 0; c < 5; c++)
+        W += w[c] = pow(c + 1.0, -1.2);
+    evlog log = {0};
+    kpi_step row;
+    for (uint64_t run = 1; run <= 4; run++) {
+        world *wd = open_world(s, run, &log);
+        for (int64_t st = 0; st < 20; st++) {
+            log.n = 0;
+            assert_int_equal(world_step(wd, &row), 0);
+            int live[5] = {0}, n = 0;
+            double h = 0;
+            for (size_t i = 0; i < log.n; i++)
+                if (log.v[i].type == EV_GIFT && !live[log.v[i].creator]) {
+                    live[log.v[i].creator] = 1;
+                    h += w[log.v[i].creator] / W;
+                    n++;
+                }
+            assert_int_equal(n, row.v[TS_LIVE_CREATORS]); /* every live creator was found */
+            double a = (double)row.v[TS_ACTIVE_VIEWERS], m = n ? (1 - h) * (1 - ps) : 1.0;
+            double mc = n ? (1 - n / 5.0) * (1 - ps) : 1.0, x = (double)row.v[TS_SESSIONS_MISSED];
+            if (n == 0 || n == 5) { /* all or nobody live: missed is exactly determined */
+                assert_int_equal(row.v[TS_SESSIONS_MISSED], n ? 0 : row.v[TS_ACTIVE_VIEWERS]);
+                continue;
+            }
+            mean += a * m;
+            var += a * m * (1 - m);
+            x2 += (x - a * m) * (x - a * m) / (a * m * (1 - m));
+            x2_count += (x - a * mc) * (x - a * mc) / (a * mc * (1 - mc));
+            missed += x;
+            M++;
+        }
+        world_free(wd);
+    }
+    near("missed sessions, popularity 1.2, p_switch 0.3", missed, mean, sqrt(var));
+    double crit = gsl_cdf_chisq_Qinv(P_TAIL, M);
+    print_message("  missed sessions step by step: chi2 %.4g, by the count's share %.4g, df %.0f "
+                  "critical %.4g\n", x2, x2_count, M, crit);
+    assert_true(x2 <= crit);
+    assert_true(x2_count > crit);
+    free(log.v);
+    scenario_free(s);
 }
 
 /* Sessions with gift and sink intents, free coins or not (the visit is
@@ -437,6 +542,18 @@ static void test_sessions_gifts_and_sinks(void **state)
     (void)state;
     sessions_case("no free coins (visits thinned)", 0, NULL);
     sessions_case("3 free coins (every active visited)", 3, "segments.all.free_coins_per_session=3");
+    /* Sink intents with no sink of positive weight never happen, and none
+     * is lost: with the sinks at weight 0, and with no sinks table. */
+    scenario *none[2] = {load("sinks", "segments.all.sinks_per_session=2", "sinks.s1.weight=0",
+                              "sinks.s2.weight=0", NULL),
+                         load("sure", "segments.all.sinks_per_session=2", NULL)};
+    for (int i = 0; i < 2; i++) {
+        mc_result *r = mc_all(none[i], 2);
+        assert_true(total(r, TS_GIFTS) > 0);
+        assert_int_equal((int64_t)(total(r, TS_SINKS) + total(r, TS_LOST_SINKS)), 0);
+        mc_result_free(r);
+        scenario_free(none[i]);
+    }
 }
 
 /* Free coins and sinks only, nothing bought (can_buy 0) and churn: every
@@ -498,33 +615,52 @@ static void test_free_coins_only(void **state)
 /* A warm-up (docs/model.md §4.0): the reported steps are numbered from 0,
  * start from the stocks the warm-up left (the opening balances), and the
  * identities hold with them after every step. The opening balances are
- * what step 0's stocks were less step 0's flows; the margin is the change
- * of platform cash less both liabilities from the opening to the end. */
+ * what step 0's stocks were less step 0's flows; the opening liabilities
+ * are valued under the parameters at the end of the warm-up (commission
+ * 0.5: the fixture's timeline makes it 0.45 from step 10, which the end's
+ * are valued under), and the margin is the change of platform cash less
+ * both liabilities. Payers, creators who cashed out and earnings count
+ * the reported steps only: recounted from the events of steps 0 on (a
+ * viewer's place holds a new viewer after each churn). */
 static void test_warmup_opening_balances(void **state)
 {
     (void)state;
-    scenario *s = load("mixed", "warmup_steps=12", "steps=8", NULL);
+    enum { N = 12 };
+    scenario *s = load("mixed", "warmup_steps=12", "steps=12", NULL);
     char msg[600];
     evlog log = {0};
-    kpi_step rows[8];
+    kpi_step rows[N];
     world *w = open_world(s, 2, &log);
-    for (int64_t st = 0; st < 8; st++) {
+    for (int64_t st = 0; st < N; st++) {
         assert_int_equal(world_step(w, &rows[st]), 0);
         assert_int_equal(world_steps_done(w), st + 1);
         if (world_check(w, msg, sizeof msg) != 0)
             fail_msg("step %lld: %s", (long long)st, msg);
     }
     assert_int_equal(world_step(w, &rows[0] + 0), 1);
-    /* The log holds the warm-up from step -12, then steps 0.. */
-    int64_t first = 0, last_neg = 0;
+    /* The log holds the warm-up from step -12, then steps 0.., in order;
+     * and who paid and who cashed out from step 0. */
+    int64_t first = 0, prev = -12, payers = 0, cashed = 0, credited = 0;
+    int64_t *gen = calloc(3000, sizeof *gen), *paid = calloc(3000, sizeof *paid);
+    unsigned char cr[60] = {0};
+    assert_true(gen && paid);
     for (size_t i = 0; i < log.n; i++) {
-        first = log.v[i].step < first ? log.v[i].step : first;
-        if (log.v[i].step < 0)
-            last_neg = (int64_t)i;
+        const sim_event *e = &log.v[i];
+        first = e->step < first ? e->step : first;
+        assert_true(e->step >= prev);
+        prev = e->step;
+        if (e->type == EV_CHURN)
+            gen[e->viewer]++;
+        if (e->step >= 0 && e->type == EV_PURCHASE && paid[e->viewer] != gen[e->viewer] + 1) {
+            paid[e->viewer] = gen[e->viewer] + 1;
+            payers++;
+        }
+        if (e->step >= 0 && e->type == EV_CASHOUT && !cr[e->creator]) {
+            cr[e->creator] = 1;
+            cashed++;
+        }
     }
     assert_int_equal(first, -12);
-    for (size_t i = (size_t)last_neg + 1; i < log.n; i++)
-        assert_true(log.v[i].step >= 0);
     run_result res;
     const int64_t *v = rows[0].v;
     int64_t open_w = v[TS_WALLET_COINS] - v[TS_COINS_SOLD] - v[TS_COINS_BONUS] -
@@ -533,24 +669,33 @@ static void test_warmup_opening_balances(void **state)
     int64_t open_p = v[TS_PENDING_DIAMONDS] - v[TS_DIAMONDS_CREDITED] + v[TS_DIAMONDS_WITHDRAWN];
     int64_t open_c = v[TS_PLATFORM_CASH] - v[TS_CASH_IN] + v[TS_STORE_FEES] + v[TS_PAYOUTS_NET] +
                      v[TS_PAYOUT_FEES];
-    const sc_params *p = &s->t.p;
-    assert_int_equal(world_result(w, rows, 8, &res), 0);
+    for (int st = 0; st < N; st++)
+        credited += rows[st].v[TS_DIAMONDS_CREDITED];
+    assert_int_equal(world_result(w, rows, N, &res), 0);
     assert_true(open_w > 0 && open_p > 0 && open_c > 0);
     assert_int_equal(res.exact[M_OPEN_WALLETS], open_w);
     assert_int_equal(res.exact[M_OPEN_PENDING], open_p);
     assert_int_equal(res.exact[M_OPEN_CASH], open_c);
-    /* No timeline in this fixture: the opening and the end are valued alike. */
-    int64_t cl0 = (int64_t)((__int128)open_w * p->coin_value * (1000000 - p->commission) / 1000000),
-            dl0 = (int64_t)((__int128)open_p * p->usd_per_diamond / 1000000);
-    int64_t end_w = rows[7].v[TS_WALLET_COINS], end_p = rows[7].v[TS_PENDING_DIAMONDS];
-    int64_t cl = (int64_t)((__int128)end_w * p->coin_value * (1000000 - p->commission) / 1000000),
-            dl = (int64_t)((__int128)end_p * p->usd_per_diamond / 1000000);
+    assert_int_equal(res.exact[TS_PAYERS], payers);
+    assert_int_equal((int64_t)res.value[M_CASHED_OUT], cashed);
+    assert_true(payers > 0 && cashed > 0);
+    /* $0.01 a coin and $0.005 a diamond throughout; commission 0.5, then 0.45 */
+    int64_t cl0 = (int64_t)((__int128)open_w * 10000 * 500000 / 1000000),
+            dl0 = (int64_t)((__int128)open_p * 5000 / 1000000);
+    int64_t end_w = rows[N - 1].v[TS_WALLET_COINS], end_p = rows[N - 1].v[TS_PENDING_DIAMONDS];
+    int64_t cl = (int64_t)((__int128)end_w * 10000 * 550000 / 1000000),
+            dl = (int64_t)((__int128)end_p * 5000 / 1000000);
+    assert_int_equal(s->t.p.commission, 500000);
     assert_int_equal(res.exact[M_COIN_LIABILITY], cl);
     assert_int_equal(res.exact[M_DIAMOND_LIABILITY], dl);
-    assert_int_equal(res.exact[M_MARGIN], rows[7].v[TS_PLATFORM_CASH] - cl - dl - (open_c - cl0 - dl0));
+    assert_int_equal(res.exact[M_MARGIN],
+                     rows[N - 1].v[TS_PLATFORM_CASH] - cl - dl - (open_c - cl0 - dl0));
+    assert_int_equal(res.exact[M_CREATOR_EARNINGS], (int64_t)((__int128)credited * 5000 / 1000000));
     close_to_rate("platform_take_rate", res.value[M_TAKE_RATE],
-                  (double)(rows[7].v[TS_PLATFORM_CASH] - open_c) / (double)res.exact[TS_CASH_IN]);
+                  (double)(rows[N - 1].v[TS_PLATFORM_CASH] - open_c) / (double)res.exact[TS_CASH_IN]);
     world_free(w);
+    free(gen);
+    free(paid);
     free(log.v);
     scenario_free(s);
 }
@@ -1478,7 +1623,9 @@ int main(void)
         cmocka_unit_test(test_logit_single_pack),
         cmocka_unit_test(test_logit_both_channels),
         cmocka_unit_test(test_web_awareness),
+        cmocka_unit_test(test_web_awareness_raised),
         cmocka_unit_test(test_supply_and_missed_sessions),
+        cmocka_unit_test(test_switch_by_popularity),
         cmocka_unit_test(test_sessions_gifts_and_sinks),
         cmocka_unit_test(test_granted_coins_accounted),
         cmocka_unit_test(test_free_coins_only),

@@ -404,13 +404,8 @@ static void test_bad_input(void **state)
 /* A run of a scenario with a timeline (commission and bonus changes), fees
  * that floor, payout fees, churn and bonus coins: its log, written by the
  * event hook of the run itself, replayed, gives the run's figures exactly. */
-static void test_round_trip(void **state)
+static void round_trip(scenario *s, const int *want_nonzero, size_t nwant)
 {
-    (void)state;
-    scenario *s = test_load("tests/fixtures/e2e/timeline", "usd_per_diamond=0.007", "commission=0.333333",
-                       "store_fee_app=0.299999", "payout_fee_usd=0.25", "payout_fee_rate=0.023",
-                       "min_withdrawal_usd=1", "packs.web350.bonus_coins=35", "segments.casual.p_churn=0.05",
-                       "segments.fan.p_churn=0.02", NULL);
     const uint64_t run = 2;
     int64_t steps = s->t.p.steps;
     char path[64], msg[512];
@@ -428,10 +423,9 @@ static void test_round_trip(void **state)
     assert_int_equal(evlog_close(log, 1, msg, sizeof msg), 0);
 
     /* not vacuous: every kind of flow happened */
-    int64_t want_nonzero[] = {TS_PAYOUT_FEES, TS_COINS_BONUS, TS_COINS_BREAKAGE, TS_CASHOUTS, TS_LOST_INTENTS, TS_GIFTS};
-    for (size_t i = 0; i < sizeof want_nonzero / sizeof want_nonzero[0]; i++)
+    for (size_t i = 0; i < nwant; i++)
         if (wr.exact[want_nonzero[i]] <= 0)
-            fail_msg("the run has no %s", kpi_cols[want_nonzero[i]].name);
+            fail_msg("the run has no %s", kpi_metrics[want_nonzero[i]].name);
 
     replay_opts o = {0, 0};
     replay *r = replay_all(s, path, &o, rrows, &rr, rpacks);
@@ -466,8 +460,10 @@ static void test_round_trip(void **state)
     const replay_counts *k = replay_get_counts(r);
     assert_int_equal(k->run, run);
     assert_true(k->events > 0);
-    assert_int_equal(k->rejected_gifts + k->rejected_cashouts + k->capped_cashouts + k->skipped_cashouts, 0);
-    assert_int_equal(k->unknown_packs + k->unknown_gifts + k->price_differs + k->breakage_differs, 0);
+    assert_int_equal(k->rejected_gifts + k->rejected_sinks + k->rejected_cashouts + k->capped_cashouts +
+                         k->skipped_cashouts, 0);
+    assert_int_equal(k->unknown_packs + k->unknown_gifts + k->unknown_sinks + k->price_differs +
+                         k->breakage_differs, 0);
     print_message("  run %llu: %lld events, %lld viewers, %lld creators\n", (unsigned long long)run,
                   (long long)k->events, (long long)k->viewers, (long long)k->creators);
     replay_free(r);
@@ -476,6 +472,35 @@ static void test_round_trip(void **state)
     free(wpacks);
     free(rpacks);
     scenario_free(s);
+}
+
+static void test_round_trip(void **state)
+{
+    (void)state;
+    scenario *s = test_load("tests/fixtures/e2e/timeline", "usd_per_diamond=0.007", "commission=0.333333",
+                       "store_fee_app=0.299999", "payout_fee_usd=0.25", "payout_fee_rate=0.023",
+                       "min_withdrawal_usd=1", "packs.web350.bonus_coins=35", "segments.casual.p_churn=0.05",
+                       "segments.fan.p_churn=0.02", NULL);
+    static const int want[] = {TS_PAYOUT_FEES, TS_COINS_BONUS, TS_COINS_BREAKAGE, TS_CASHOUTS,
+                               TS_LOST_INTENTS, TS_GIFTS};
+    round_trip(s, want, sizeof want / sizeof want[0]);
+}
+
+/* Version 2's flows too: a warm-up (its events at negative steps make the
+ * opening balances), free coins, sinks and lost sinks, missed sessions,
+ * both stores; replayed, the run's figures exactly, opening balances,
+ * liabilities and margin included. */
+static void test_round_trip_v2(void **state)
+{
+    (void)state;
+    scenario *s = test_load("scenarios/baseline", "viewers=3000", "creators=40", "steps=20",
+                            "warmup_steps=5", "p_switch=0.5", "segments.casual.free_coins_per_session=3",
+                            "segments.whale.sinks_per_session=2", "segments.casual.sinks_per_session=0.5",
+                            "segments.casual.p_churn=0.05", "min_withdrawal_usd=1", NULL);
+    static const int want[] = {TS_COINS_GRANTED, TS_COINS_SUNK,  TS_LOST_SINKS,  TS_COINS_BREAKAGE,
+                               TS_CASHOUTS,      TS_WEB_CASH_IN, M_OPEN_WALLETS, M_OPEN_PENDING,
+                               M_OPEN_CASH,      M_MARGIN};
+    round_trip(s, want, sizeof want / sizeof want[0]);
 }
 
 /* ------------------------------------- the event hook of one run */
@@ -552,6 +577,7 @@ int main(void)
         cmocka_unit_test(test_infeasible),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_round_trip_v2),
         cmocka_unit_test(test_watch_one_run),
     };
     return cmocka_run_group_tests_name("replay", tests, NULL, NULL);
