@@ -505,25 +505,19 @@ static int gifted(replay *r, const ev *e, diag *d)
 static int cashed_out(replay *r, const ev *e, diag *d)
 {
     const sc_params *p = &r->t.p;
-    int64_t pending = V64(r->pending, e->creator), whole = pending / MICRO, dd = e->coins;
+    int64_t pending = V64(r->pending, e->creator), dd = e->coins;
     int capped = 0;
-    if (dd > whole || dd == 0) {
-        if (!r->o.whatif || dd == 0) {
-            char a[NUM_BUF], msg[300];
-            snprintf(msg, sizeof msg, "cash-out of %lld diamonds, but the creator has %s pending",
-                     (long long)dd, num_fmt_short(a, pending));
-            r->k.rejected_cashouts++;
-            return infeasible(r, e, d, msg);
-        }
-        dd = whole;
-        capped = 1;
+    if (dd == 0 || (!r->o.whatif && dd > pending / MICRO)) {
+        char a[NUM_BUF], msg[300];
+        snprintf(msg, sizeof msg, "cash-out of %lld diamonds, but the creator has %s pending",
+                 (long long)dd, num_fmt_short(a, pending));
+        r->k.rejected_cashouts++;
+        return infeasible(r, e, d, msg);
     }
-    if (r->o.whatif) {
-        int64_t most = rules_cashout_most(p);
-        if (dd > most) {
-            dd = most;
-            capped = 1;
-        }
+    if (r->o.whatif) { /* capped at what the creator has, and at the daily limit */
+        int64_t amount = rules_cashout_amount(rules_cashout_most(p), dd, pending);
+        capped = amount < dd;
+        dd = amount;
         if (dd == 0 || !rules_may_cash_out(rules_cashout_need(p), pending)) {
             r->k.skipped_cashouts++;
             return 0;

@@ -16,6 +16,7 @@
 
 #include "kpi.h"
 #include "ledger.h"
+#include "num.h"
 #include "scenario.h"
 
 /* ------------------------------------------------------------ amounts */
@@ -55,6 +56,16 @@ static inline int rules_may_cash_out(int64_t need, int64_t pending) { return pen
 
 /* The most whole diamonds one cash-out may take (the daily limit). */
 int64_t rules_cashout_most(const sc_params *p);
+
+/* Whole diamonds a cash-out takes when want are asked for (INT64_MAX: as
+ * many as may be) with pending µD: no more than the whole diamonds
+ * pending nor than most (rules_cashout_most). */
+static inline int64_t rules_cashout_amount(int64_t most, int64_t want, int64_t pending)
+{
+    int64_t whole = pending / NUM_MICRO;
+    int64_t d = want < whole ? want : whole;
+    return d < most ? d : most;
+}
 
 /* A cash-out of whole diamonds: gross at the diamond's value, the fixed
  * and proportional fees. */

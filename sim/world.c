@@ -927,12 +927,11 @@ static void cashouts(world *w)
     for (int64_t c = 0; c < w->ncreators; c++) {
         if (!rules_may_cash_out(need, w->pending[c]))
             continue;
-        int64_t whole = w->pending[c] / MICRO;
         w->cashout_draws++;
         if (!(rng_unit_at(w->key_cashout, w->step, c) < pc))
             continue;
         rules_payout po;
-        if (rules_payout_of(p, whole < most ? whole : most, &po) < 0)
+        if (rules_payout_of(p, rules_cashout_amount(most, INT64_MAX, w->pending[c]), &po) < 0)
             continue;
         w->pending[c] -= po.diamonds * MICRO;
         w->withdrawn[c] += po.diamonds * MICRO; /* at most diamonds withdrawn, a checked total */
