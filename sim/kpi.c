@@ -90,16 +90,6 @@ const kpi_metric kpi_metrics[M_N] = {
     {"web_purchases", U_COUNT, 1, "packs bought on the web"},
 };
 
-int64_t kpi_margin(int64_t platform_cash, const kpi_end *e)
-{
-    /* Cash less what the platform owes in coins and diamonds, at the end
-     * less at the opening (each part floored by the rules), in 128 bits and
-     * saturated: a figure, not a checked total. */
-    __int128 m = (__int128)platform_cash - e->coin_liab - e->diamond_liab -
-                 ((__int128)e->open_cash - e->open_coin_liab - e->open_diamond_liab);
-    return m > INT64_MAX ? INT64_MAX : m < INT64_MIN ? INT64_MIN : (int64_t)m;
-}
-
 int kpi_metric_find(const char *name)
 {
     for (int i = 0; i < M_N; i++)
@@ -223,7 +213,7 @@ void kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *end, run_resu
     int64_t exact[M_N] = {[M_CREATOR_EARNINGS] = end->earnings,
                           [M_COIN_LIABILITY] = end->coin_liab,
                           [M_DIAMOND_LIABILITY] = end->diamond_liab,
-                          [M_MARGIN] = kpi_margin(e[TS_PLATFORM_CASH], end),
+                          [M_MARGIN] = end->margin,
                           [M_OPEN_WALLETS] = end->open_wallets,
                           [M_OPEN_PENDING] = end->open_pending,
                           [M_OPEN_CASH] = end->open_cash,

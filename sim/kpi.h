@@ -119,6 +119,7 @@ typedef struct kpi_end {
      * the rules: creators' earnings in the reported steps, and the coin and
      * diamond liabilities at the end and at the opening. */
     int64_t earnings, coin_liab, diamond_liab, open_coin_liab, open_diamond_liab;
+    int64_t margin; /* platform cash less both liabilities, less the same at the opening */
     int64_t open_wallets, open_pending, open_cash; /* coins, µD, µUSD */
     int64_t channel_n[2];                          /* purchases per channel (CH_APP, CH_WEB) */
 } kpi_end;
@@ -127,11 +128,6 @@ typedef struct kpi_end {
  * rows[0..nsteps) and what it left behind; e->earned and e->spend are
  * sorted. */
 void kpi_fill(const kpi_step *rows, int64_t nsteps, const kpi_end *e, run_result *out);
-
-/* The platform's margin (docs/model.md §6): platform cash less both
- * liabilities at the end, less the same at the opening; µUSD, saturated to
- * the int64 range. */
-int64_t kpi_margin(int64_t platform_cash, const kpi_end *e);
 
 /* Index of a metric by name, or -1. */
 int kpi_metric_find(const char *name);

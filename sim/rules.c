@@ -24,10 +24,23 @@ int64_t rules_diamond_value(const sc_params *p, int64_t ud)
     return num_muldiv(ud, p->usd_per_diamond, MICRO);
 }
 
-int64_t rules_coin_liability(const sc_params *p, int64_t coins)
+/* The platform's position (docs/model.md §6) under p, in 128 bits (coins
+ * x µUSD x ppm is below 2^127), each part floored: what the coins in
+ * wallets will cost in credit if gifted (coins x coin value x (1 -
+ * commission)), the pending diamonds' cash value, and the margin, platform
+ * cash less both, less the same at the opening. */
+typedef struct position {
+    __int128 coin_liab, diamond_liab, margin;
+} position;
+
+static __int128 coin_liability(const sc_params *p, int64_t coins)
 {
-    __int128 v = (__int128)coins * p->coin_value * (MICRO - p->commission) / MICRO;
-    return v > INT64_MAX ? INT64_MAX : (int64_t)v;
+    return (__int128)coins * p->coin_value * (MICRO - p->commission) / MICRO;
+}
+
+static int64_t clamp64(__int128 v)
+{
+    return v > INT64_MAX ? INT64_MAX : v < INT64_MIN ? INT64_MIN : (int64_t)v;
 }
 
 /* The creators' take per coin in USD (docs/model.md §4.3). */
@@ -215,16 +228,31 @@ void books_open(books *b, const sc_params *p)
     memset(b->sink_n, 0, (b->nsinks ? b->nsinks : 1) * sizeof *b->sink_n);
     b->gift_value[1] = b->credit_value[1] = b->commission[1] = b->platform_in[1] = 0;
     b->channel_usd[0] = b->channel_usd[1] = b->channel_n[0] = b->channel_n[1] = 0;
-    b->open_coin_liab = rules_coin_liability(p, b->L.open_wallets);
+    /* within int64: the same stocks passed position_past at the last
+     * warm-up step, under the same parameters */
+    b->open_coin_liab = clamp64(coin_liability(p, b->L.open_wallets));
     b->open_diamond_liab = rules_diamond_value(p, b->L.open_pending);
+}
+
+static position position_of(const books *b, const sc_params *p)
+{
+    const ledger *L = &b->L;
+    position x;
+    x.coin_liab = coin_liability(p, ledger_wallets(L));
+    x.diamond_liab = (__int128)ledger_pending(L) * p->usd_per_diamond / MICRO;
+    x.margin = (__int128)L->bal[ACC_PLATFORM] - x.coin_liab - x.diamond_liab -
+               ((__int128)L->open_cash - b->open_coin_liab - b->open_diamond_liab);
+    return x;
 }
 
 void books_end(const books *b, const sc_params *p, kpi_end *e)
 {
     const ledger *L = &b->L;
+    position x = position_of(b, p); /* within int64 once a step has closed (position_past) */
     e->earnings = rules_diamond_value(p, L->diamonds_credited);
-    e->coin_liab = rules_coin_liability(p, ledger_wallets(L));
-    e->diamond_liab = rules_diamond_value(p, ledger_pending(L));
+    e->coin_liab = clamp64(x.coin_liab);
+    e->diamond_liab = clamp64(x.diamond_liab);
+    e->margin = clamp64(x.margin);
     e->open_coin_liab = b->open_coin_liab;
     e->open_diamond_liab = b->open_diamond_liab;
     e->open_wallets = L->open_wallets;
@@ -248,22 +276,16 @@ void books_cashout(books *b, const rules_payout *po)
     books_add(b, &row[TS_CASHOUTS], 1, 1, "cash-outs", RU_COUNT);
 }
 
-/* The first of the platform's position's figures (docs/model.md §6)
- * under p past the int64 range, or NULL: the coin and diamond liabilities
- * and the margin, in 128 bits (coins x µUSD x ppm is below 2^127). Free
- * coins have no cash behind them, so the wallets, and what they will
- * cost, are not held down by cash in. */
+/* The first of the platform's position's figures under p past the int64
+ * range, or NULL. Free coins have no cash behind them, so the wallets, and
+ * what they will cost, are not held down by cash in. */
 static const char *position_past(const books *b, const sc_params *p)
 {
-    const ledger *L = &b->L;
-    __int128 cl = (__int128)ledger_wallets(L) * p->coin_value * (MICRO - p->commission) / MICRO;
-    __int128 dl = (__int128)ledger_pending(L) * p->usd_per_diamond / MICRO;
-    __int128 m = (__int128)L->bal[ACC_PLATFORM] - cl - dl -
-                 ((__int128)L->open_cash - b->open_coin_liab - b->open_diamond_liab);
-    return cl > INT64_MAX                   ? "the coin liability"
-           : dl > INT64_MAX                 ? "the diamond liability"
-           : m > INT64_MAX || m < INT64_MIN ? "the platform margin"
-                                            : NULL;
+    position x = position_of(b, p);
+    return x.coin_liab > INT64_MAX                        ? "the coin liability"
+           : x.diamond_liab > INT64_MAX                   ? "the diamond liability"
+           : x.margin > INT64_MAX || x.margin < INT64_MIN ? "the platform margin"
+                                                          : NULL;
 }
 
 int books_close_step(books *b, const sc_params *p, int64_t payers)

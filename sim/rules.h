@@ -39,11 +39,6 @@ static inline int64_t rules_coin_value(const sc_params *p, int64_t coins)
 }
 int64_t rules_diamond_value(const sc_params *p, int64_t ud);
 
-/* µUSD that coins in wallets will cost in credit if gifted: coins x coin
- * value x (1 - commission), rounded down (docs/model.md §6, the coin
- * liability), in 128 bits, INT64_MAX past the int64 range. */
-int64_t rules_coin_liability(const sc_params *p, int64_t coins);
-
 /* The chance a creator is live at the creators' take per coin, coin value
  * x (1 - commission) x (1 - payout fee rate) (docs/model.md §4.3):
  * live_prob x (take / reference)^elasticity, at most 1. */

@@ -141,7 +141,6 @@ void snap_books(world_snap *s, uint64_t run, int64_t step, const sc_tables *t, c
     memcpy(s->sink_n, b->sink_n, t->nsinks * sizeof *s->sink_n);
     memset(&s->pos, 0, sizeof s->pos);
     books_end(b, &t->p, &s->pos);
-    s->margin = kpi_margin(b->cur.v[TS_PLATFORM_CASH], &s->pos);
     s->last = b->cur;
     s->total = b->total;
     memcpy(s->gift_value, b->gift_value, sizeof s->gift_value);

@@ -47,10 +47,9 @@ typedef struct world_snap {
     int64_t *gift_n;            /* gifts sent per kind */
     int64_t *sink_n;            /* sinks bought per kind */
     /* The platform's position now (docs/model.md §6): the opening balances,
-     * creators' earnings and the liabilities at the parameters now, and the
-     * margin (µUSD). */
+     * creators' earnings, the liabilities and the margin at the parameters
+     * now (µUSD). */
     kpi_end pos;
-    int64_t margin;
     world_seg *seg;
     int64_t ncreators;
     size_t ntop; /* leaderboard by earnings (µD credited) */

@@ -551,8 +551,9 @@ static int choose_live(world *w)
         return -1;
     double hit = w->weight_total > 0 ? wl / w->weight_total : 0,
            sw = (double)w->t.p.p_switch / MICRO;
-    w->p_watch =
-        !w->nlive || sw >= 1.0 || hit >= 1.0 ? (w->nlive ? 1.0 : 0.0) : hit + (1.0 - hit) * sw;
+    /* 1 exactly when every session finds someone (hit + (1 - hit) x 1 need
+     * not round to 1) */
+    w->p_watch = !w->nlive ? 0.0 : sw >= 1.0 || hit >= 1.0 ? 1.0 : hit + (1.0 - hit) * sw;
     w->bk.cur.v[TS_LIVE_CREATORS] = (int64_t)w->nlive;
     return 0;
 }

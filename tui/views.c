@@ -72,7 +72,7 @@ static int overview_table(view_ctx *c)
              fmt_count(a, T[TS_PENDING_DIAMONDS] / NUM_MICRO));
     row3(c, y++, lab, "", fmt_usd(b, s->pos.diamond_liab), lw, "pending");
     attron(A_BOLD);
-    row3(c, y++, "platform margin (cash less liabilities)", "", fmt_usd(b, s->margin), lw,
+    row3(c, y++, "platform margin (cash less liabilities)", "", fmt_usd(b, s->pos.margin), lw,
          "margin");
     attroff(A_BOLD);
     row3(c, y++, "payers (distinct buyers)", fmt_count(a, L[TS_PAYERS]), fmt_count(b, T[TS_PAYERS]),
