@@ -16,37 +16,45 @@ void compare_free(cmp_result *r)
         return;
     free(r->a);
     free(r->b);
+    brk_store_free(&r->brk[0]);
+    brk_store_free(&r->brk[1]);
     free(r);
+}
+
+int compare_pair(const double *x, const double *y, size_t n, cmp_metric *c)
+{
+    double *d = malloc((n ? n : 1) * sizeof *d);
+    if (!d)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        d[i] = y[i] - x[i];
+    c->a_mean = gsl_stats_mean(x, 1, n);
+    c->b_mean = gsl_stats_mean(y, 1, n);
+    c->diff_mean = gsl_stats_mean(d, 1, n);
+    double vd = n > 1 ? gsl_stats_variance_m(d, 1, n, c->diff_mean) : NAN;
+    free(d);
+    double va = n > 1 ? gsl_stats_variance_m(x, 1, n, c->a_mean) : NAN;
+    double vb = n > 1 ? gsl_stats_variance_m(y, 1, n, c->b_mean) : NAN;
+    double h = stats_ci95_half(sqrt(vd), n);
+    c->diff_lo = c->diff_mean - h;
+    c->diff_hi = c->diff_mean + h;
+    c->significant = n > 1 && (c->diff_lo > 0 || c->diff_hi < 0);
+    c->rel_change = c->a_mean != 0 ? c->diff_mean / fabs(c->a_mean) : NAN;
+    c->var_ratio = vd > 0 ? (va + vb) / vd : NAN;
+    c->half_unpaired = stats_ci95_half(sqrt(va + vb), n);
+    return 0;
 }
 
 void compare_stats(cmp_result *r)
 {
     size_t n = (size_t)r->runs;
-    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
-    if (!x || !y) {
-        free(x);
-        free(y);
-        return;
-    }
-    for (int m = 0; m < M_N; m++) {
-        cmp_metric *c = &r->m[m];
+    double *x = malloc((n ? n : 1) * sizeof *x), *y = malloc((n ? n : 1) * sizeof *y);
+    for (int m = 0; x && y && m < M_N; m++) {
         for (size_t i = 0; i < n; i++) {
             x[i] = r->a[i].value[m];
             y[i] = r->b[i].value[m];
         }
-        c->a_mean = gsl_stats_mean(x, 1, n);
-        c->b_mean = gsl_stats_mean(y, 1, n);
-        double vd; /* of the differences B - A, run by run (paired.h) */
-        paired_moments(r->b, r->a, n, m, &c->diff_mean, &vd);
-        double va = n > 1 ? gsl_stats_variance_m(x, 1, n, c->a_mean) : NAN;
-        double vb = n > 1 ? gsl_stats_variance_m(y, 1, n, c->b_mean) : NAN;
-        double h = stats_ci95_half(sqrt(vd), n);
-        c->diff_lo = c->diff_mean - h;
-        c->diff_hi = c->diff_mean + h;
-        c->significant = n > 1 && (c->diff_lo > 0 || c->diff_hi < 0);
-        c->rel_change = c->a_mean != 0 ? c->diff_mean / fabs(c->a_mean) : NAN;
-        c->var_ratio = vd > 0 ? (va + vb) / vd : NAN;
-        c->half_unpaired = stats_ci95_half(sqrt(va + vb), n);
+        compare_pair(x, y, n, &r->m[m]);
     }
     free(x);
     free(y);
@@ -79,7 +87,8 @@ static int batch(const scenario *a, const scenario *b, const cmp_opts *o, cmp_re
     run_result *nb = na ? realloc(r->b, want * sizeof *nb) : NULL;
     if (nb)
         r->b = nb;
-    if (!res || !na || !nb) {
+    if (!res || !na || !nb || brk_store_grow(&r->brk[0], (int64_t)want) < 0 ||
+        brk_store_grow(&r->brk[1], (int64_t)want) < 0) {
         free(res);
         snprintf(msg, n, "out of memory for %zu pairs of runs", want);
         return SIM_NOMEM;
@@ -96,6 +105,8 @@ static int batch(const scenario *a, const scenario *b, const cmp_opts *o, cmp_re
         .threads = o->threads,
         .fault_step = -1,
         .res = res,
+        .brk = r->brk,
+        .brk_base = r->runs,
         .hooks = &h,
     };
     int st = pool_run(&j, msg, n);
@@ -120,6 +131,12 @@ int compare_run(const scenario *a, const scenario *b, const cmp_opts *o, cmp_res
         snprintf(msg, n, "A and B must share a seed for paired runs");
         free(r);
         return SIM_BADINPUT;
+    }
+    brk_shape sa = brk_shape_of(&a->t), sb = brk_shape_of(&b->t);
+    if (brk_store_init(&r->brk[0], &sa, 0) < 0 || brk_store_init(&r->brk[1], &sb, 0) < 0) {
+        snprintf(msg, n, "out of memory");
+        compare_free(r);
+        return SIM_NOMEM;
     }
     int64_t cap = o->until_ci > 0 ? o->max_runs : o->runs;
     for (;;) {

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "brk.h"
 #include "kpi.h"
 #include "run.h"
 #include "scenario.h"
@@ -30,6 +31,7 @@ typedef struct cmp_metric {
 typedef struct cmp_result {
     int64_t runs;
     run_result *a, *b; /* [runs], run r at index r - 1 */
+    brk_store brk[2];  /* A's and B's breakdowns, likewise */
     cmp_metric m[M_N];
     int converged; /* --until-ci reached its target */
 } cmp_result;
@@ -51,6 +53,10 @@ int compare_run(const scenario *a, const scenario *b, const cmp_opts *o, cmp_res
                 char *msg, size_t n);
 
 void compare_free(cmp_result *r);
+
+/* The comparison of figures x (A) and y (B) of n paired runs into *c.
+ * Returns 0, or -1 out of memory. */
+int compare_pair(const double *x, const double *y, size_t n, cmp_metric *c);
 
 /* Recompute r->m from r->a and r->b. */
 void compare_stats(cmp_result *r);

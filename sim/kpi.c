@@ -140,7 +140,7 @@ double kpi_gini(int64_t *x, size_t n)
     return gini_sorted(x, n, 0);
 }
 
-double kpi_gini_desc(const int64_t *x, size_t n) { return gini_sorted(x, n, 1); }
+double kpi_gini_dir(const int64_t *x, size_t n, int desc) { return gini_sorted(x, n, desc); }
 
 /* Share of the k = ceil(frac x n) largest of x[0..n) sorted ascending, or
  * largest first (desc). */
@@ -158,9 +158,9 @@ static double top_share_sorted(const int64_t *x, size_t n, int64_t frac_ppm, int
     return sum > 0 ? (double)(top / sum) : 0.0;
 }
 
-double kpi_top_share_desc(const int64_t *x, size_t n, int64_t frac_ppm, size_t *k)
+double kpi_top_share_dir(const int64_t *x, size_t n, int64_t frac_ppm, int desc, size_t *k)
 {
-    return top_share_sorted(x, n, frac_ppm, 1, k);
+    return top_share_sorted(x, n, frac_ppm, desc, k);
 }
 
 double kpi_top_share(int64_t *x, size_t n, int64_t frac_ppm)

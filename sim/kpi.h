@@ -142,9 +142,11 @@ double kpi_gini(int64_t *x, size_t n);
  * x[0..n); 0 when the sum is 0. Sorts x. */
 double kpi_top_share(int64_t *x, size_t n, int64_t frac_ppm);
 
-/* The same over x[0..n) already sorted largest first (left as it is); *k,
- * if k is not NULL, receives the number of the largest counted. */
-double kpi_gini_desc(const int64_t *x, size_t n);
+/* The same over x[0..n) already sorted, largest first when desc, else
+ * smallest first (left as it is); *k, if k is not NULL, receives the number
+ * of the largest counted. */
+double kpi_gini_dir(const int64_t *x, size_t n, int desc);
+double kpi_top_share_dir(const int64_t *x, size_t n, int64_t frac_ppm, int desc, size_t *k);
 
 /* µUSD spent per payer (ARPPU), rounded down; 0 with no payer. The run's
  * arppu_usd metric is the same figure in dollars. */
@@ -152,6 +154,5 @@ static inline int64_t kpi_arppu(int64_t spend, int64_t payers)
 {
     return payers ? spend / payers : 0;
 }
-double kpi_top_share_desc(const int64_t *x, size_t n, int64_t frac_ppm, size_t *k);
 
 #endif

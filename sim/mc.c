@@ -13,7 +13,7 @@ void mc_result_free(mc_result *r)
         return;
     free(r->res);
     free(r->ts);
-    free(r->packs);
+    brk_store_free(&r->brk);
     free(r);
 }
 
@@ -26,10 +26,9 @@ int mc_run(const scenario *s, const mc_opts *o, mc_result **out, char *msg, size
         r->steps = s->t.p.steps;
         r->res = calloc((size_t)r->runs, sizeof *r->res);
         r->ts = calloc((size_t)(r->runs * r->steps), sizeof *r->ts);
-        r->npacks = s->t.npacks;
-        r->packs = calloc((size_t)r->runs * (r->npacks ? r->npacks : 1) * 2, sizeof *r->packs);
     }
-    if (!r || !r->res || !r->ts || !r->packs) {
+    brk_shape sh = brk_shape_of(&s->t);
+    if (!r || !r->res || !r->ts || brk_store_init(&r->brk, &sh, r->runs) < 0) {
         snprintf(msg, n, "out of memory for %lld runs of %lld steps", (long long)o->runs,
                  (long long)s->t.p.steps);
         mc_result_free(r);
@@ -45,7 +44,7 @@ int mc_run(const scenario *s, const mc_opts *o, mc_result **out, char *msg, size
         .fault_step = o->fault_step,
         .res = r->res,
         .rows = r->ts,
-        .packs = r->packs,
+        .brk = &r->brk,
         .hooks = &o->hooks,
         .watch = o->watch,
         .watch_run = o->watch_run,

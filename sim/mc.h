@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "brk.h"
 #include "kpi.h"
 #include "run.h"
 #include "scenario.h"
@@ -35,8 +36,7 @@ typedef struct mc_result {
     int64_t runs, steps;
     run_result *res; /* [runs] */
     kpi_step *ts;    /* [runs * steps], run-major */
-    size_t npacks;
-    int64_t *packs; /* [runs * npacks * 2]: purchases, µUSD */
+    brk_store brk; /* the runs' breakdowns */
 } mc_result;
 
 /* Run every run. Returns SIM_OK with *out filled (free with mc_result_free),

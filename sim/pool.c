@@ -9,7 +9,7 @@
 #include <time.h>
 
 int pool_unit(const scenario *s, uint64_t run_no, int check, int64_t fault_step, run_result *res,
-              kpi_step *rows, int64_t *packs, const run_hooks *h, char *msg, size_t n)
+              kpi_step *rows, const brk_block *blk, const run_hooks *h, char *msg, size_t n)
 {
     kpi_step *own = rows ? NULL : malloc((size_t)s->t.p.steps * sizeof *own);
     source *src = rows || own ? source_world(s, run_no) : NULL;
@@ -22,7 +22,7 @@ int pool_unit(const scenario *s, uint64_t run_no, int check, int64_t fault_step,
     run_init(&r, src, rows ? rows : own, h);
     r.check = check;
     r.fault_step = fault_step;
-    int st = run_all(&r, res, packs, msg, n);
+    int st = run_all(&r, res, blk, msg, n);
     source_free(src);
     free(own);
     return st;
@@ -56,8 +56,11 @@ static int unit(const pool_job *j, long long u, char *msg, size_t n)
         h = &watched;
     }
     kpi_step *rows = j->rows ? &j->rows[u * s->t.p.steps] : NULL;
-    int64_t *packs = j->packs ? &j->packs[(size_t)u * s->t.npacks * 2] : NULL;
-    return pool_unit(s, run_no, j->check, j->fault_step, &j->res[u], rows, packs, h, msg, n);
+    brk_block blk;
+    if (j->brk)
+        blk = brk_at(&j->brk[v], j->brk_base + u % j->runs);
+    return pool_unit(s, run_no, j->check, j->fault_step, &j->res[u], rows, j->brk ? &blk : NULL, h,
+                     msg, n);
 }
 
 static void note_failure(shared *sh, long long u, int st, const char *msg)

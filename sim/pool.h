@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "brk.h"
 #include "kpi.h"
 #include "run.h"
 #include "scenario.h"
@@ -26,11 +27,13 @@ typedef struct pool_job {
     int64_t fault_step; /* tests only: break the ledger at this step (-1 never) */
 
     /* Unit u is variant u / runs, run first + u % runs; its result goes to
-     * res[u]. With one variant, rows (steps per unit, unit-major) and
-     * packs (2 per pack per unit) may be kept too. */
+     * res[u], and its breakdowns to block brk_base + u % runs of brk[its
+     * variant] (a store per variant, room made by the caller). With one
+     * variant, rows (steps per unit, unit-major) may be kept too. */
     run_result *res;
-    kpi_step *rows; /* NULL: not kept */
-    int64_t *packs; /* NULL: not kept */
+    kpi_step *rows;       /* NULL: not kept */
+    const brk_store *brk; /* [nvariants]; NULL: not kept */
+    int64_t brk_base;
 
     /* progress (units done of all), stop and ud, from the calling thread */
     const run_hooks *hooks;
@@ -48,9 +51,9 @@ typedef struct pool_job {
 int pool_run(const pool_job *j, char *msg, size_t n);
 
 /* One unit alone, as pool_run runs it: run `run` of s into res, and its
- * rows (room for its steps; NULL allocates and frees them) and packs if
- * not NULL, with check and fault_step, and hooks h. A sim_status. */
+ * rows (room for its steps; NULL allocates and frees them) and breakdowns
+ * if not NULL, with check and fault_step, and hooks h. A sim_status. */
 int pool_unit(const scenario *s, uint64_t run, int check, int64_t fault_step, run_result *res,
-              kpi_step *rows, int64_t *packs, const run_hooks *h, char *msg, size_t n);
+              kpi_step *rows, const brk_block *blk, const run_hooks *h, char *msg, size_t n);
 
 #endif

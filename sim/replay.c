@@ -673,7 +673,15 @@ int replay_check(const replay *r, char *msg, size_t n)
     return ledger_check(&r->bk.L, ws, ps, msg, n);
 }
 
-int replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *out, int64_t *packs)
+brk_shape replay_brk_shape(const replay *r)
+{
+    brk_shape sh = brk_shape_of(&r->t);
+    sh.nsegs = 0;
+    return sh;
+}
+
+int replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *out,
+                  const brk_block *blk)
 {
     size_t nv = idmap_size(r->vid), nc = idmap_size(r->cid);
     r->k.viewers = (int64_t)nv;
@@ -711,12 +719,21 @@ int replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *o
     e.ncreators = ncr;
     e.spend = sp;
     e.nspend = np;
-    kpi_fill(rows, nsteps, &e, out);
-    if (packs)
-        for (size_t k = 0; k < r->t.npacks; k++) {
-            packs[2 * k] = r->bk.pack_n[k];
-            packs[2 * k + 1] = r->bk.pack_usd[k];
-        }
+    int64_t reached = brk_reached(&r->t.p, r->pending.p, cashed, nc);
+    kpi_fill(rows, nsteps, &e, out); /* sorts the earnings, smallest first */
+    if (blk) {
+        brk_shape sh = replay_brk_shape(r);
+        brk_src src = {.b = &r->bk,
+                       .packs = r->sc->t.packs,
+                       .p = &r->t.p,
+                       .earned = earned,
+                       .ncreators = ncr,
+                       .live_per_step = out->value[TS_LIVE_CREATORS],
+                       .reached = reached,
+                       .cashouts = out->exact[TS_CASHOUTS],
+                       .cashed = cashed};
+        brk_fill(&sh, *blk, &src);
+    }
     free(earned);
     free(cashed);
     free(sp);
@@ -739,6 +756,8 @@ int replay_snapshot(const replay *r, world_snap *s)
     s->viewers_existed = ((int64_t)nv > r->t.p.viewers ? (int64_t)nv : r->t.p.viewers) + r->churns;
     int rc = world_snap_creators(s, r->earned.p, r->pending.p, NULL, r->cashed.p,
                                  (int64_t)idmap_size(r->cid));
+    if (rc == 0)
+        snap_breakdown(s, NULL, &r->bk, r->sc->t.packs, r->cashed.p);
     for (size_t i = 0; i < s->ntop; i++)
         snprintf(s->top_name[i], sizeof s->top_name[i], "%s", idmap_key(r->cid, s->top_id[i]));
     return rc;

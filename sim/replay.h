@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "brk.h"
 #include "kpi.h"
 #include "scenario.h"
 #include "world.h"
@@ -64,10 +65,12 @@ int replay_step(replay *r, kpi_step *row, diag *d);
 /* Check the ledger identities now (as world_check). */
 int replay_check(const replay *r, char *msg, size_t n);
 
-/* The run's metrics from its rows (as world_result); packs (2 per pack of
- * the scenario: purchases, µUSD) if not NULL. Returns 0, or -1 out of
- * memory. */
-int replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *out, int64_t *packs);
+/* The run's metrics from its rows (as world_result), and its breakdowns
+ * into blk if not NULL, of the shape replay_brk_shape: the scenario's, but
+ * no segment (a log does not know them). Returns 0, or -1 out of memory. */
+int replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *out,
+                  const brk_block *blk);
+brk_shape replay_brk_shape(const replay *r);
 
 const replay_counts *replay_get_counts(const replay *r);
 

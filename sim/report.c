@@ -34,36 +34,25 @@ static double get_metric(const mc_result *r, int64_t i, const void *arg)
 
 void report_stat(const mc_result *r, int m, stat_row *out) { summarise(r, get_metric, &m, out); }
 
-typedef struct pack_arg {
-    const scenario *s;
-    size_t k;
-    enum pack_figure f;
-} pack_arg;
+typedef struct brk_arg {
+    enum brk_table t;
+    size_t row, fig;
+} brk_arg;
 
-static double get_pack(const mc_result *r, int64_t i, const void *arg)
+static double get_brk(const mc_result *r, int64_t i, const void *arg)
 {
-    const pack_arg *a = arg;
-    const int64_t *p = &r->packs[(size_t)i * r->npacks * 2];
-    if (a->f == PACK_PURCHASES)
-        return (double)p[2 * a->k];
-    if (a->f == PACK_REVENUE_USD)
-        return (double)p[2 * a->k + 1] / NUM_MICRO;
-    int64_t chan = 0;
-    for (size_t j = 0; j < r->npacks; j++)
-        if (a->s->t.packs[j].channel == a->s->t.packs[a->k].channel)
-            chan += p[2 * j + 1];
-    return chan > 0 ? (double)p[2 * a->k + 1] / (double)chan : 0.0;
+    const brk_arg *a = arg;
+    return brk_value(&r->brk.sh, brk_at(&r->brk, i), a->t, a->row, a->fig);
 }
 
-void report_pack_stat(const scenario *s, const mc_result *r, size_t k, enum pack_figure f,
-                      stat_row *out)
+void report_brk_stat(const mc_result *r, enum brk_table t, size_t row, size_t fig, stat_row *out)
 {
-    pack_arg a = {s, k, f};
-    summarise(r, get_pack, &a, out);
+    brk_arg a = {t, row, fig};
+    summarise(r, get_brk, &a, out);
 }
 
 /* The columns mean,sd,ci95_low,ci95_high,p5,p50,p95,runs of a row. */
-static void put_stat(FILE *f, const stat_row *s)
+void report_put_stat(FILE *f, const stat_row *s)
 {
     csvw_num(f, s->mean);
     csvw_num(f, s->sd);
@@ -82,7 +71,7 @@ static void write_summary(FILE *f, const mc_result *r)
         stat_row s;
         report_stat(r, m, &s);
         fputs(kpi_metrics[m].name, f);
-        put_stat(f, &s);
+        report_put_stat(f, &s);
     }
 }
 
@@ -124,21 +113,53 @@ static void write_runs(FILE *f, const mc_result *r)
     }
 }
 
-static void write_packs(FILE *f, const scenario *s, const mc_result *r)
+/* The label cells of row `row` of table t (brk_labels), each followed by
+ * a comma. */
+static void put_labels(FILE *f, const scenario *s, const brk_shape *sh, enum brk_table t,
+                       size_t row)
 {
-    static const char *const fig[] = {"purchases", "revenue_usd", "share_of_channel_revenue"};
-    fputs("pack,channel,figure,mean,sd,ci95_low,ci95_high,p5,p50,p95,runs\n", f);
-    for (size_t k = 0; k < r->npacks; k++)
-        for (int g = PACK_PURCHASES; g <= PACK_CHANNEL_SHARE; g++) {
+    static const char *const chan[] = {"app", "web"};
+    const sc_tables *tb = &s->t;
+    switch (t) {
+    case BRK_SEGMENTS: csvw_text(f, tb->segs[row].name); break;
+    case BRK_CHANNELS: fputs(chan[row], f); break;
+    case BRK_GIFTS:
+        csvw_text(f, row < sh->ngifts ? tb->gifts[row].name : tb->sinks[row - sh->ngifts].name);
+        fputs(row < sh->ngifts ? ",gift" : ",sink", f);
+        break;
+    case BRK_PACKS:
+        csvw_text(f, tb->packs[row].name);
+        fprintf(f, ",%s", chan[tb->packs[row].channel == CH_WEB]);
+        break;
+    default: return;
+    }
+    fputc(',', f);
+}
+
+void report_brk_labels(FILE *f, const scenario *s, const brk_shape *sh, enum brk_table t,
+                       size_t row)
+{
+    put_labels(f, s, sh, t, row);
+}
+
+/* A breakdown file: each row's figures summarised over runs. */
+static void write_brk(FILE *f, const scenario *s, const mc_result *r, enum brk_table t)
+{
+    size_t nf;
+    const brk_fig *figs = brk_figs(t, &nf);
+    const char *lab = brk_labels(t);
+    fprintf(f, "%s%sfigure,mean,sd,ci95_low,ci95_high,p5,p50,p95,runs\n", lab, *lab ? "," : "");
+    for (size_t row = 0; row < brk_rows(&r->brk.sh, t) && !afile_interrupted(); row++)
+        for (size_t g = 0; g < nf; g++) {
             stat_row st;
-            report_pack_stat(s, r, k, (enum pack_figure)g, &st);
-            fprintf(f, "%s,%s,%s", s->t.packs[k].name,
-                    s->t.packs[k].channel == CH_WEB ? "web" : "app", fig[g]);
-            put_stat(f, &st);
+            report_brk_stat(r, t, row, g, &st);
+            put_labels(f, s, &r->brk.sh, t, row);
+            fputs(figs[g].name, f);
+            report_put_stat(f, &st);
         }
 }
 
-enum { NFILES = 5 };
+enum { NFILES = 9 };
 
 int report_write(const char *dir, const scenario *s, const mc_result *r, char *msg, size_t n)
 {
@@ -149,8 +170,9 @@ int report_write_with(const char *dir, const scenario *s, const mc_result *r, co
                       void (*write_extra)(FILE *f, const void *ud), const void *ud, char *msg,
                       size_t n)
 {
-    const char *const names[NFILES] = {"summary.csv", "timeseries.csv", "runs.csv",
-                                       "pack_sales.csv", extra};
+    const char *const names[NFILES] = {"summary.csv",  "timeseries.csv", "runs.csv",
+                                       "pack_sales.csv", "segments.csv", "channels.csv",
+                                       "gifts.csv",    "creators.csv",   extra};
     int nfiles = extra ? NFILES : NFILES - 1;
     afile a[NFILES];
     int k, rc = 0;
@@ -165,7 +187,11 @@ int report_write_with(const char *dir, const scenario *s, const mc_result *r, co
         case 0: write_summary(a[k].f, r); break;
         case 1: write_timeseries(a[k].f, r); break;
         case 2: write_runs(a[k].f, r); break;
-        case 3: write_packs(a[k].f, s, r); break;
+        case 3: write_brk(a[k].f, s, r, BRK_PACKS); break;
+        case 4: write_brk(a[k].f, s, r, BRK_SEGMENTS); break;
+        case 5: write_brk(a[k].f, s, r, BRK_CHANNELS); break;
+        case 6: write_brk(a[k].f, s, r, BRK_GIFTS); break;
+        case 7: write_brk(a[k].f, s, r, BRK_CREATORS); break;
         default: write_extra(a[k].f, ud); break;
         }
         if (afile_finish(&a[k], msg, n) < 0)

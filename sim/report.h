@@ -13,7 +13,8 @@
 #include "stats.h"
 #include "afile.h"
 
-/* Write summary.csv, timeseries.csv, runs.csv and pack_sales.csv into dir.
+/* Write summary.csv, timeseries.csv, runs.csv, pack_sales.csv and the
+ * breakdowns (segments.csv, channels.csv, gifts.csv, creators.csv) into dir.
  * Returns 0, or -1 with the reason in msg (nothing renamed into place). */
 int report_write(const char *dir, const scenario *s, const mc_result *r, char *msg, size_t n);
 
@@ -23,15 +24,21 @@ int report_write_with(const char *dir, const scenario *s, const mc_result *r, co
                       void (*write_extra)(FILE *f, const void *ud), const void *ud, char *msg,
                       size_t n);
 
+/* The cells ,mean,sd,ci95_low,ci95_high,p5,p50,p95,runs and the line's
+ * end, as every summarised file has them. */
+void report_put_stat(FILE *f, const stat_row *s);
+
 /* Summary of metric m over the runs of r. */
 void report_stat(const mc_result *r, int m, stat_row *out);
 
-enum pack_figure { PACK_PURCHASES, PACK_REVENUE_USD, PACK_CHANNEL_SHARE };
+/* Summary over the runs of r of figure fig of row `row` of breakdown
+ * table t (brk.h). */
+void report_brk_stat(const mc_result *r, enum brk_table t, size_t row, size_t fig, stat_row *out);
 
-/* Summary over runs of one figure of pack k: purchases, revenue in USD, or
- * its share of its channel's revenue in the run (0 when the channel sold
- * nothing). */
-void report_pack_stat(const scenario *s, const mc_result *r, size_t k, enum pack_figure f,
-                      stat_row *out);
+/* The label cells of a breakdown row as its file has them (brk_labels),
+ * each followed by a comma: a segment's name; app or web; a gift's or
+ * sink's name and kind; a pack's name and channel as loaded. */
+void report_brk_labels(FILE *f, const scenario *s, const brk_shape *sh, enum brk_table t,
+                       size_t row);
 
 #endif

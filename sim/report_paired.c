@@ -3,45 +3,160 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "afile.h"
 #include "csvwrite.h"
 #include "kpi.h"
 #include "paired.h"
+#include "report.h"
 #include "status.h"
 
-/* Give a written file its name: the status of the outcome. */
-static int commit(afile *a, char *msg, size_t n)
+/* The cells of a comparison after its labels: a_mean to significant. */
+static void put_cmp(FILE *f, const cmp_metric *c)
 {
-    int st = SIM_OK;
-    if (afile_commit(a, msg, n) < 0)
-        st = afile_interrupted() ? SIM_STOPPED : SIM_IO;
-    afile_abort(a);
-    return st;
+    csvw_num(f, c->a_mean);
+    csvw_num(f, c->b_mean);
+    csvw_num(f, c->diff_mean);
+    csvw_num(f, c->diff_lo);
+    csvw_num(f, c->diff_hi);
+    csvw_num(f, c->rel_change);
+    /* Empty with one run: no interval, no verdict. */
+    fprintf(f, ",%s\n", isnan(c->diff_lo) ? "" : c->significant ? "yes" : "no");
 }
 
-int report_paired_compare(const char *dir, const cmp_result *r, const char *const side[3],
-                          char *msg, size_t n)
+#define CMP_COLS "a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,rel_change,significant\n"
+
+static void write_compare(FILE *f, const cmp_result *r, const char *const side[3])
 {
-    afile a;
-    if (afile_open(&a, dir, "compare.csv", msg, n) < 0)
-        return SIM_IO;
-    fprintf(a.f, "# %s\n# %s\n# %s\n", side[0], side[1], side[2]);
-    fputs("metric,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,rel_change,significant\n",
-          a.f);
-    for (int m = 0; m < M_N; m++) {
-        const cmp_metric *c = &r->m[m];
-        csvw_text(a.f, kpi_metrics[m].name);
-        csvw_num(a.f, c->a_mean);
-        csvw_num(a.f, c->b_mean);
-        csvw_num(a.f, c->diff_mean);
-        csvw_num(a.f, c->diff_lo);
-        csvw_num(a.f, c->diff_hi);
-        csvw_num(a.f, c->rel_change);
-        /* Empty with one run: no interval, no verdict. */
-        fprintf(a.f, ",%s\n", isnan(c->diff_lo) ? "" : c->significant ? "yes" : "no");
+    fprintf(f, "# %s\n# %s\n# %s\n", side[0], side[1], side[2]);
+    fputs("metric," CMP_COLS, f);
+    for (int m = 0; m < M_N && !afile_interrupted(); m++) {
+        csvw_text(f, kpi_metrics[m].name);
+        put_cmp(f, &r->m[m]);
     }
-    return commit(&a, msg, n);
+}
+
+/* A breakdown row's name in scenario s (a segment's, a gift's or sink's,
+ * a pack's; NULL for the channels and the creators, which every scenario
+ * has alike) and, for the gifts' table, whether it is a sink. */
+static const char *row_name(const scenario *s, const brk_shape *sh, enum brk_table t, size_t row,
+                            int *sink)
+{
+    *sink = t == BRK_GIFTS && row >= sh->ngifts;
+    switch (t) {
+    case BRK_SEGMENTS: return s->t.segs[row].name;
+    case BRK_GIFTS: return *sink ? s->t.sinks[row - sh->ngifts].name : s->t.gifts[row].name;
+    case BRK_PACKS: return s->t.packs[row].name;
+    default: return NULL;
+    }
+}
+
+/* The row of y's table t that is row `row` of x's: the same name (and
+ * kind), or the same place for channels and creators; -1 if y has none. */
+static long match_row(const scenario *x, const brk_shape *sx, const scenario *y,
+                      const brk_shape *sy, enum brk_table t, size_t row)
+{
+    int kx, ky;
+    const char *name = row_name(x, sx, t, row, &kx);
+    if (!name)
+        return (long)row;
+    for (size_t i = 0; i < brk_rows(sy, t); i++) {
+        const char *other = row_name(y, sy, t, i, &ky);
+        if (kx == ky && strcmp(name, other) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+static const char *const cmp_files[BRK_NTABLES] = {
+    [BRK_SEGMENTS] = "compare_segments.csv", [BRK_CHANNELS] = "compare_channels.csv",
+    [BRK_GIFTS] = "compare_gifts.csv",       [BRK_PACKS] = "compare_packs.csv",
+    [BRK_CREATORS] = "compare_creators.csv",
+};
+
+typedef struct cmp_brk {
+    const cmp_result *r;
+    const scenario *const *sc;
+} cmp_brk;
+
+/* compare_TABLE.csv: every figure of the rows both sides have, as paired
+ * differences. */
+static void write_cmp_brk(FILE *f, const cmp_brk *cb, enum brk_table t)
+{
+    const cmp_result *r = cb->r;
+    const brk_shape *sa = &r->brk[0].sh, *sb = &r->brk[1].sh;
+    size_t nf, n = (size_t)r->runs;
+    const brk_fig *figs = brk_figs(t, &nf);
+    const char *lab = brk_labels(t);
+    double *x = malloc((n ? n : 1) * sizeof *x), *y = malloc((n ? n : 1) * sizeof *y);
+    fprintf(f, "%s%sfigure," CMP_COLS, lab, *lab ? "," : "");
+    for (size_t row = 0; x && y && row < brk_rows(sa, t) && !afile_interrupted(); row++) {
+        long rb = match_row(cb->sc[0], sa, cb->sc[1], sb, t, row);
+        for (size_t g = 0; rb >= 0 && g < nf; g++) {
+            for (size_t i = 0; i < n; i++) {
+                x[i] = brk_value(sa, brk_at(&r->brk[0], (int64_t)i), t, row, g);
+                y[i] = brk_value(sb, brk_at(&r->brk[1], (int64_t)i), t, (size_t)rb, g);
+            }
+            cmp_metric c;
+            if (compare_pair(x, y, n, &c) < 0)
+                break;
+            report_brk_labels(f, cb->sc[0], sa, t, row);
+            fputs(figs[g].name, f);
+            put_cmp(f, &c);
+        }
+    }
+    free(x);
+    free(y);
+}
+
+void report_paired_unmatched(const scenario *const sc[2], FILE *err)
+{
+    static const char *const what[BRK_NTABLES] = {"segment", "", "gift", "pack", ""};
+    brk_shape sh[2] = {brk_shape_of(&sc[0]->t), brk_shape_of(&sc[1]->t)};
+    for (int side = 0; side < 2; side++)
+        for (int t = 0; t < BRK_NTABLES; t++)
+            for (size_t row = 0; row < brk_rows(&sh[side], (enum brk_table)t); row++) {
+                int sink;
+                const char *name = row_name(sc[side], &sh[side], (enum brk_table)t, row, &sink);
+                if (name && match_row(sc[side], &sh[side], sc[!side], &sh[!side],
+                                      (enum brk_table)t, row) < 0)
+                    fprintf(err,
+                            "coinsim: note: %s %s is only in %c, so %s has no row for it\n",
+                            sink ? "sink" : what[t], name, side ? 'B' : 'A', cmp_files[t]);
+            }
+}
+
+enum { NCMP = 1 + BRK_NTABLES };
+
+int report_paired_compare(const char *dir, const cmp_result *r, const scenario *const sc[2],
+                          const char *const side[3], char *msg, size_t n)
+{
+    static const enum brk_table order[BRK_NTABLES] = {BRK_SEGMENTS, BRK_CHANNELS, BRK_GIFTS,
+                                                      BRK_CREATORS, BRK_PACKS};
+    cmp_brk cb = {r, sc};
+    afile a[NCMP];
+    int k, st = SIM_OK;
+    memset(a, 0, sizeof a);
+    for (k = 0; k < NCMP && st == SIM_OK; k++) {
+        const char *name = k == 0 ? "compare.csv" : cmp_files[order[k - 1]];
+        if (afile_open(&a[k], dir, name, msg, n) < 0) {
+            st = SIM_IO;
+            break;
+        }
+        if (k == 0)
+            write_compare(a[k].f, r, side);
+        else
+            write_cmp_brk(a[k].f, &cb, order[k - 1]);
+        if (afile_finish(&a[k], msg, n) < 0)
+            st = afile_interrupted() ? SIM_STOPPED : SIM_IO;
+    }
+    if (st == SIM_OK && afile_rename_all(dir, a, NCMP, msg, n) < 0)
+        st = afile_interrupted() ? SIM_STOPPED : SIM_IO;
+    for (k = 0; k < NCMP; k++)
+        afile_abort(&a[k]);
+    return st;
 }
 
 static const int key_metrics[] = {
@@ -50,12 +165,9 @@ static const int key_metrics[] = {
     M_CREATOR_EARNINGS, M_WEB_SHARE,      M_WEB_PURCHASES, TS_LIVE_CREATORS, M_MISSED_RATE};
 #define NKEY ((int)(sizeof key_metrics / sizeof key_metrics[0]))
 
-int report_paired_sweep(const char *dir, const sweep_result *r, const sweep_axis *axes,
-                        int objective, char *msg, size_t n)
+/* sweep.csv: a row a point. */
+static void write_sweep(FILE *f, const sweep_result *r, const sweep_axis *axes, int objective)
 {
-    afile a;
-    if (afile_open(&a, dir, "sweep.csv", msg, n) < 0)
-        return SIM_IO;
     int ms[NKEY + 1], nm = 0, have = 0;
     for (int i = 0; i < NKEY; i++) {
         ms[nm++] = key_metrics[i];
@@ -64,26 +176,84 @@ int report_paired_sweep(const char *dir, const sweep_result *r, const sweep_axis
     if (objective >= 0 && !have)
         ms[nm++] = objective;
     for (size_t k = 0; k < r->naxes; k++) {
-        fputs(k ? "," : "", a.f);
-        csvw_text(a.f, axes[k].target);
+        fputs(k ? "," : "", f);
+        csvw_text(f, axes[k].target);
     }
     for (int i = 0; i < nm; i++)
-        fprintf(a.f, ",%s_mean,%s_ci95_low,%s_ci95_high", kpi_metrics[ms[i]].name,
+        fprintf(f, ",%s_mean,%s_ci95_low,%s_ci95_high", kpi_metrics[ms[i]].name,
                 kpi_metrics[ms[i]].name, kpi_metrics[ms[i]].name);
-    fputc('\n', a.f);
-    for (size_t p = 0; p < r->npoints; p++) {
+    fputc('\n', f);
+    for (size_t p = 0; p < r->npoints && !afile_interrupted(); p++) {
         for (size_t k = 0; k < r->naxes; k++) {
-            fputs(k ? "," : "", a.f);
-            csvw_text(a.f, axes[k].values[r->pick[p * r->naxes + k]]);
+            fputs(k ? "," : "", f);
+            csvw_text(f, axes[k].values[r->pick[p * r->naxes + k]]);
         }
         for (int i = 0; i < nm; i++) {
             stat_row st;
             paired_point(r, p, ms[i], &st);
-            csvw_num(a.f, st.mean);
-            csvw_num(a.f, st.lo);
-            csvw_num(a.f, st.hi);
+            csvw_num(f, st.mean);
+            csvw_num(f, st.lo);
+            csvw_num(f, st.hi);
         }
-        fputc('\n', a.f);
+        fputc('\n', f);
     }
-    return commit(&a, msg, n);
+}
+
+/* sweep_channels.csv: every channel figure at every point, summarised
+ * over the point's runs. */
+static void write_sweep_channels(FILE *f, const sweep_result *r, const sweep_axis *axes)
+{
+    static const char *const chan[] = {"app", "web"};
+    size_t nf, n = (size_t)r->runs;
+    const brk_fig *figs = brk_figs(BRK_CHANNELS, &nf);
+    double *x = malloc((n ? n : 1) * sizeof *x), *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    fputs("point", f);
+    for (size_t k = 0; k < r->naxes; k++) {
+        fputc(',', f);
+        csvw_text(f, axes[k].target);
+    }
+    fputs(",channel,figure,mean,sd,ci95_low,ci95_high,p5,p50,p95,runs\n", f);
+    for (size_t p = 0; x && tmp && p < r->npoints && !afile_interrupted(); p++)
+        for (size_t c = 0; c < 2; c++)
+            for (size_t g = 0; g < nf; g++) {
+                const brk_store *b = &r->brk[p];
+                for (size_t i = 0; i < n; i++)
+                    x[i] = brk_value(&b->sh, brk_at(b, (int64_t)i), BRK_CHANNELS, c, g);
+                stat_row st;
+                stats_summary(x, n, tmp, &st);
+                fprintf(f, "%zu", p);
+                for (size_t k = 0; k < r->naxes; k++) {
+                    fputc(',', f);
+                    csvw_text(f, axes[k].values[r->pick[p * r->naxes + k]]);
+                }
+                fprintf(f, ",%s,%s", chan[c], figs[g].name);
+                report_put_stat(f, &st);
+            }
+    free(x);
+    free(tmp);
+}
+
+int report_paired_sweep(const char *dir, const sweep_result *r, const sweep_axis *axes,
+                        int objective, char *msg, size_t n)
+{
+    afile a[2];
+    int k, st = SIM_OK;
+    memset(a, 0, sizeof a);
+    for (k = 0; k < 2 && st == SIM_OK; k++) {
+        if (afile_open(&a[k], dir, k ? "sweep_channels.csv" : "sweep.csv", msg, n) < 0) {
+            st = SIM_IO;
+            break;
+        }
+        if (k == 0)
+            write_sweep(a[k].f, r, axes, objective);
+        else
+            write_sweep_channels(a[k].f, r, axes);
+        if (afile_finish(&a[k], msg, n) < 0)
+            st = afile_interrupted() ? SIM_STOPPED : SIM_IO;
+    }
+    if (st == SIM_OK && afile_rename_all(dir, a, 2, msg, n) < 0)
+        st = afile_interrupted() ? SIM_STOPPED : SIM_IO;
+    for (k = 0; k < 2; k++)
+        afile_abort(&a[k]);
+    return st;
 }

@@ -6,16 +6,26 @@
 
 #include <stddef.h>
 
+#include <stdio.h>
+
 #include "compare.h"
+#include "scenario.h"
 #include "sweep.h"
 
 /* compare.csv in dir: three comment lines (side[0], side[1]: what A and B
  * were, "A = DIR (NAME) changed by ..."; side[2]: how they ran), then
  * metric,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,rel_change,
- * significant with a row a metric. Returns a sim_status: SIM_OK; SIM_IO
- * with msg; SIM_STOPPED when interrupted before it took its name. */
-int report_paired_compare(const char *dir, const cmp_result *r, const char *const side[3],
-                          char *msg, size_t n);
+ * significant with a row a metric; and the breakdowns' paired differences,
+ * compare_segments.csv, compare_channels.csv, compare_gifts.csv,
+ * compare_creators.csv and compare_packs.csv, for the rows A and B (sc)
+ * both have. Returns a sim_status: SIM_OK; SIM_IO with msg; SIM_STOPPED
+ * when interrupted before they took their names. */
+int report_paired_compare(const char *dir, const cmp_result *r, const scenario *const sc[2],
+                          const char *const side[3], char *msg, size_t n);
+
+/* A note on err for every breakdown row (a segment, gift, sink or pack)
+ * that only one of the scenarios sc has, so the compare files leave out. */
+void report_paired_unmatched(const scenario *const sc[2], FILE *err);
 
 /* sweep.csv in dir: the axes' targets, then M_mean,M_ci95_low,M_ci95_high
  * for the key metrics (cash in, platform cash, net payouts, store fees,

@@ -103,7 +103,10 @@ int books_init(books *b, size_t npacks, size_t ngifts, size_t nsinks)
     b->pack_usd = calloc(npacks ? npacks : 1, sizeof *b->pack_usd);
     b->gift_n = calloc(ngifts ? ngifts : 1, sizeof *b->gift_n);
     b->sink_n = calloc(nsinks ? nsinks : 1, sizeof *b->sink_n);
-    if (!b->pack_n || !b->pack_usd || !b->gift_n || !b->sink_n) {
+    b->gift_coins = calloc(ngifts ? ngifts : 1, sizeof *b->gift_coins);
+    b->sink_coins = calloc(nsinks ? nsinks : 1, sizeof *b->sink_coins);
+    if (!b->pack_n || !b->pack_usd || !b->gift_n || !b->sink_n || !b->gift_coins ||
+        !b->sink_coins) {
         books_release(b);
         return -1;
     }
@@ -116,7 +119,9 @@ void books_release(books *b)
     free(b->pack_usd);
     free(b->gift_n);
     free(b->sink_n);
-    b->pack_n = b->pack_usd = b->gift_n = b->sink_n = NULL;
+    free(b->gift_coins);
+    free(b->sink_coins);
+    b->pack_n = b->pack_usd = b->gift_n = b->sink_n = b->gift_coins = b->sink_coins = NULL;
 }
 
 void books_add(books *b, int64_t *total, int64_t n, int64_t amount, const char *what,
@@ -159,6 +164,9 @@ void books_purchase(books *b, const sc_params *p, long k, int channel, int64_t n
         books_add(b, &b->platform_in[i], 1, usd - fee, "cash in less fees", RU_USD);
     books_add(b, &b->channel_usd[channel == CH_WEB], 1, usd, "cash in", RU_USD);
     books_add(b, &b->channel_n[channel == CH_WEB], n, 1, "purchases", RU_COUNT);
+    books_add(b, &b->channel_sold[channel == CH_WEB], 1, sold, "coins sold", RU_COINS);
+    books_add(b, &b->channel_bonus[channel == CH_WEB], 1, extra, "bonus coins", RU_COINS);
+    books_add(b, &b->channel_fees[channel == CH_WEB], 1, fee, "store fees", RU_USD);
     if (k >= 0) {
         books_add(b, &b->pack_n[k], n, 1, "purchases", RU_COUNT);
         books_add(b, &b->pack_usd[k], 1, usd, "cash in", RU_USD);
@@ -186,8 +194,10 @@ void books_gift(books *b, const sc_params *p, long g, int64_t n, int64_t coins, 
         books_add(b, &b->credit_value[i], 1, cv, "value of diamonds credited", RU_USD);
         books_add(b, &b->commission[i], 1, gv - cv, "commission kept", RU_USD);
     }
-    if (g >= 0)
+    if (g >= 0) {
         books_add(b, &b->gift_n[g], n, 1, "gifts", RU_COUNT);
+        books_add(b, &b->gift_coins[g], 1, given, "coins gifted", RU_COINS);
+    }
     books_add(b, &row[TS_COINS_GIFTED], 1, given, "coins gifted", RU_COINS);
     books_add(b, &row[TS_DIAMONDS_CREDITED], 1, credited, "diamonds credited", RU_DIAMONDS);
     books_add(b, &row[TS_GIFTS], n, 1, "gifts", RU_COUNT);
@@ -212,8 +222,10 @@ void books_sink(books *b, long k, int64_t n, int64_t coins)
     int64_t sunk = 0;
     books_add(b, &sunk, n, coins, "coins spent on sinks", RU_COINS);
     ledger_sink(&b->L, sunk);
-    if (k >= 0)
+    if (k >= 0) {
         books_add(b, &b->sink_n[k], n, 1, "sinks", RU_COUNT);
+        books_add(b, &b->sink_coins[k], 1, sunk, "coins spent on sinks", RU_COINS);
+    }
     books_add(b, &b->cur.v[TS_COINS_SUNK], 1, sunk, "coins spent on sinks", RU_COINS);
     books_add(b, &b->cur.v[TS_SINKS], n, 1, "sinks", RU_COUNT);
 }
@@ -226,8 +238,14 @@ void books_open(books *b, const sc_params *p)
     memset(b->pack_usd, 0, (b->npacks ? b->npacks : 1) * sizeof *b->pack_usd);
     memset(b->gift_n, 0, (b->ngifts ? b->ngifts : 1) * sizeof *b->gift_n);
     memset(b->sink_n, 0, (b->nsinks ? b->nsinks : 1) * sizeof *b->sink_n);
+    memset(b->gift_coins, 0, (b->ngifts ? b->ngifts : 1) * sizeof *b->gift_coins);
+    memset(b->sink_coins, 0, (b->nsinks ? b->nsinks : 1) * sizeof *b->sink_coins);
     b->gift_value[1] = b->credit_value[1] = b->commission[1] = b->platform_in[1] = 0;
-    b->channel_usd[0] = b->channel_usd[1] = b->channel_n[0] = b->channel_n[1] = 0;
+    memset(b->channel_usd, 0, sizeof b->channel_usd);
+    memset(b->channel_n, 0, sizeof b->channel_n);
+    memset(b->channel_sold, 0, sizeof b->channel_sold);
+    memset(b->channel_bonus, 0, sizeof b->channel_bonus);
+    memset(b->channel_fees, 0, sizeof b->channel_fees);
     /* within int64: the same stocks passed position_past at the last
      * warm-up step, under the same parameters */
     b->open_coin_liab = clamp64(coin_liability(p, b->L.open_wallets));

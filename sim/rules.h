@@ -92,11 +92,13 @@ typedef struct books {
     kpi_step cur, total;
     size_t npacks, ngifts, nsinks;
     int64_t *pack_n, *pack_usd, *gift_n, *sink_n;
+    int64_t *gift_coins, *sink_coins; /* coins spent per gift and sink kind */
     int64_t gift_value[2], credit_value[2];
     int64_t commission[2];  /* µUSD: coin value of gifts less the value credited */
     int64_t platform_in[2]; /* µUSD: cash in less store and processor fees */
     int64_t channel_usd[2]; /* µUSD cash in per channel (CH_APP, CH_WEB), the run */
     int64_t channel_n[2];   /* purchases per channel, the run */
+    int64_t channel_sold[2], channel_bonus[2], channel_fees[2]; /* coins, coins, µUSD */
     int64_t open_coin_liab, open_diamond_liab; /* µUSD, valued when the reported steps began */
     const char *ovf;                           /* the first total past int64, or NULL */
     enum rules_unit ovf_unit;                  /* its unit */

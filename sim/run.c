@@ -46,6 +46,11 @@ void source_free(source *src)
     free(src);
 }
 
+brk_shape source_brk_shape(const source *src)
+{
+    return src->w ? world_brk_shape(src->w) : replay_brk_shape(src->rp);
+}
+
 const sc_tables *source_tables(const source *src)
 {
     return src->w ? world_tables(src->w) : replay_tables(src->rp);
@@ -208,27 +213,25 @@ int run_next(run_loop *r, char *msg, size_t n)
     return SIM_OK;
 }
 
-int run_finish(run_loop *r, run_result *res, int64_t *packs, char *msg, size_t n)
+int run_finish(run_loop *r, run_result *res, const brk_block *blk, char *msg, size_t n)
 {
     char who[40];
     int64_t done = source_steps_done(r->src);
-    int rc = r->src->w ? world_result(r->src->w, r->rows, done, res)
-                       : replay_result(r->src->rp, r->rows, done, res, packs);
+    int rc = r->src->w ? world_result(r->src->w, r->rows, done, res, blk)
+                       : replay_result(r->src->rp, r->rows, done, res, blk);
     if (rc < 0) {
         snprintf(msg, n, "out of memory finishing %s", name_of(r->src, who, sizeof who));
         return ended(r, SIM_NOMEM);
     }
-    if (packs && r->src->w)
-        world_pack_totals(r->src->w, packs);
     return ended(r, SIM_OK);
 }
 
-int run_all(run_loop *r, run_result *res, int64_t *packs, char *msg, size_t n)
+int run_all(run_loop *r, run_result *res, const brk_block *blk, char *msg, size_t n)
 {
     int st;
     while ((st = run_next(r, msg, n)) == SIM_OK)
         ;
     if (st != RUN_DONE)
         return st;
-    return run_finish(r, res, packs, msg, n);
+    return run_finish(r, res, blk, msg, n);
 }

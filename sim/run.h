@@ -54,6 +54,9 @@ void source_free(source *src);
 int64_t source_steps(const source *src);
 int64_t source_steps_done(const source *src);
 
+/* The shape of the source's breakdowns (brk.h). */
+brk_shape source_brk_shape(const source *src);
+
 /* The tables as they now are (after the timeline's rows so far). */
 const sc_tables *source_tables(const source *src);
 
@@ -89,12 +92,12 @@ void run_init(run_loop *r, source *src, kpi_step *rows, const run_hooks *h);
  * After a failure the run is of no further use. */
 int run_next(run_loop *r, char *msg, size_t n);
 
-/* After the last step: the run's result, and its purchases and µUSD per
- * pack (2 per pack) if packs is not NULL. Needs rows. It ends the run
- * (see world_result). Returns SIM_OK or SIM_NOMEM with msg. */
-int run_finish(run_loop *r, run_result *res, int64_t *packs, char *msg, size_t n);
+/* After the last step: the run's result, and its breakdowns into blk
+ * (of the shape source_brk_shape) if blk is not NULL. Needs rows. It ends
+ * the run (see world_result). Returns SIM_OK or SIM_NOMEM with msg. */
+int run_finish(run_loop *r, run_result *res, const brk_block *blk, char *msg, size_t n);
 
 /* Every step, then run_finish, then the end hook: a whole run. */
-int run_all(run_loop *r, run_result *res, int64_t *packs, char *msg, size_t n);
+int run_all(run_loop *r, run_result *res, const brk_block *blk, char *msg, size_t n);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "brk.h"
 #include "kpi.h"
 #include "scenario.h"
 
@@ -19,10 +20,10 @@ typedef struct world_seg {
     int64_t spend;           /* µUSD */
     int64_t wallet;          /* coins in the segment's wallets now */
     int64_t purchases, gifts, lost, churned;
+    int64_t granted, sinks, sunk, lost_sinks; /* coins granted, sinks bought, coins sunk */
 } world_seg;
 
 #define WORLD_SNAP_TOP    10
-#define WORLD_SNAP_LORENZ 20
 
 /* Everything a view may show, copied out of a world: a panel draws from a
  * snapshot and never reads the world itself. */
@@ -42,40 +43,42 @@ typedef struct world_snap {
     int64_t credit_value[2];    /* µUSD value of diamonds credited, likewise */
     int64_t commission[2];      /* µUSD the platform kept of gifts, likewise */
     int64_t platform_in[2];     /* µUSD cash in less store fees, likewise */
-    int64_t channel_usd[2];     /* µUSD cash in per channel in the run (app, web) */
-    int64_t *pack_n, *pack_usd; /* purchases and µUSD per pack */
-    int64_t *gift_n;            /* gifts sent per kind */
-    int64_t *sink_n;            /* sinks bought per kind */
     /* The platform's position now (docs/model.md §6): the opening balances,
      * creators' earnings, the liabilities and the margin at the parameters
      * now (µUSD). */
     kpi_end pos;
-    world_seg *seg;
     int64_t ncreators;
     size_t ntop; /* leaderboard by earnings (µD credited) */
     int64_t top_id[WORLD_SNAP_TOP], top_earned[WORLD_SNAP_TOP];
     char top_name[WORLD_SNAP_TOP][24];    /* a log's identifiers; "" in a simulation */
-    double lorenz[WORLD_SNAP_LORENZ + 1]; /* share of the poorest q/20 */
-    double gini;
-    double top1_share; /* share of earnings of the top 1% of creators */
-    int64_t top1_n;    /* how many creators that is */
-    int64_t creators_reached_min, creators_cashed_out;
-    int64_t *sorted; /* earnings, largest first (for histograms) */
+    int64_t creators_reached_min; /* at the withdrawal minimum or cashed out */
+    int64_t *sorted;              /* earnings, largest first (for histograms) */
     size_t sorted_cap;
+    /* The breakdowns so far (brk.h), as the output files have them at a
+     * run's end; creators live per step is the last step's. */
+    brk_shape bsh;
+    brk_block brk;
 } world_snap;
 
 /* A snapshot with room for the given table sizes. NULL out of memory. */
 world_snap *world_snap_alloc(size_t npacks, size_t ngifts, size_t nsinks, size_t nsegs,
                              int64_t ncreators);
 
-/* Fill the creator part of s (leaderboard, Lorenz, Gini, reached the
- * minimum, cashed out, sorted earnings) from n creators' earned and pending
- * µD and cashed flags, with s->p already set; earned may be NULL, then it
- * is pending + withdrawn. Returns 0 or -1 out of memory. */
+/* Fill the creator part of s (leaderboard, reached the minimum, sorted
+ * earnings) from n creators' earned and pending µD and cashed flags, with
+ * s->p already set; earned may be NULL, then it is pending + withdrawn.
+ * Their distribution is in the breakdowns (snap_breakdown). Returns 0 or
+ * -1 out of memory. */
 int world_snap_creators(world_snap *s, const int64_t *earned, const int64_t *pending,
                         const int64_t *withdrawn, const unsigned char *cashed, int64_t n);
 
 void world_snap_free(world_snap *s);
+
+/* The breakdowns of s (s->brk) from what a source holds now: its
+ * segments' figures seg (NULL: unknown), books b, packs as loaded and the
+ * creators' cashed flags; after world_snap_creators and snap_books. */
+void snap_breakdown(world_snap *s, const world_seg *seg, const struct books *b,
+                    const sc_pack *packs, const unsigned char *cashed);
 
 /* Copy into s what every source has alike: run `run` after `step` steps,
  * the tables t as they now are, and the figures posted in the books b. */

@@ -99,6 +99,9 @@ void sweep_free(sweep_result *r)
         return;
     free(r->pick);
     free(r->res);
+    for (size_t p = 0; r->brk && p < r->npoints; p++)
+        brk_store_free(&r->brk[p]);
+    free(r->brk);
     free(r);
 }
 
@@ -113,8 +116,14 @@ int sweep_run(scenario *const *pts, const sweep_axis *axes, size_t naxes, size_t
         r->runs = o->runs;
         r->pick = calloc(npoints * (naxes ? naxes : 1), sizeof *r->pick);
         r->res = calloc(npoints * (size_t)o->runs, sizeof *r->res);
+        r->brk = calloc(npoints ? npoints : 1, sizeof *r->brk);
     }
-    if (!r || !r->pick || !r->res) {
+    int room = r && r->pick && r->res && r->brk;
+    for (size_t p = 0; room && p < npoints; p++) {
+        brk_shape sh = brk_shape_of(&pts[p]->t);
+        room = brk_store_init(&r->brk[p], &sh, o->runs) == 0;
+    }
+    if (!room) {
         snprintf(msg, n, "out of memory for %zu points of %lld runs", npoints, (long long)o->runs);
         sweep_free(r);
         return SIM_NOMEM;
@@ -130,6 +139,7 @@ int sweep_run(scenario *const *pts, const sweep_axis *axes, size_t naxes, size_t
         .threads = o->threads,
         .fault_step = -1,
         .res = r->res,
+        .brk = r->brk,
         .hooks = &o->hooks,
     };
     int st = pool_run(&j, msg, n);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "brk.h"
 #include "diag.h"
 #include "kpi.h"
 #include "run.h"
@@ -33,6 +34,7 @@ typedef struct sweep_result {
     size_t *pick; /* [npoints * naxes]: the value index per axis */
     int64_t runs;
     run_result *res; /* [npoints * runs], point-major */
+    brk_store *brk;  /* [npoints]: each point's runs' breakdowns */
 } sweep_result;
 
 /* The number of points of a grid, or 0 if it would exceed limit. */

@@ -747,9 +747,12 @@ static void sink_intent(world *w, size_t s, int64_t v, viewer_st *me, rng_sm *r)
     int64_t c = w->t.sinks[k].coins;
     if (pay_coins(w, s, v, me, c, r)) {
         w->sink_step[k]++;
+        w->seg[s].sinks++;
+        part_add(&w->seg[s].sunk, c);
         EMIT(w, EV_SINK, v, -1, (int64_t)k, c, rules_coin_value(&w->t.p, c), -1);
     } else {
         w->bk.cur.v[TS_LOST_SINKS]++;
+        w->seg[s].lost_sinks++;
         EMIT(w, EV_LOST_SINK, v, -1, (int64_t)k, c, rules_coin_value(&w->t.p, c), -1);
     }
 }
@@ -866,6 +869,7 @@ static inline int session(world *w, size_t s, int64_t v, const session_law *L)
     if (f > 0) {
         me.wallet += f;
         part_add(&w->seg[s].wallet, f);
+        part_add(&w->seg[s].granted, f);
         w->grant_step[s]++;
         w->grants++;
         EMIT(w, EV_GRANT, v, -1, -1, f, 0, -1);
@@ -1026,19 +1030,13 @@ void world_snapshot(const world *w, world_snap *s)
     snap_books(s, w->run, w->step, t, &w->bk);
     s->nsegs = t->nsegs;
     memcpy(s->segs, t->segs, t->nsegs * sizeof *s->segs);
-    memcpy(s->seg, w->seg, t->nsegs * sizeof *s->seg);
     s->viewers_existed = w->nviewers + w->churns;
 
     world_snap_creators(s, NULL, w->pending, w->withdrawn, w->cashed, w->ncreators);
+    snap_breakdown(s, w->seg, &w->bk, w->sc->t.packs, w->cashed);
 }
 
-void world_pack_totals(const world *w, int64_t *out)
-{
-    for (size_t k = 0; k < w->t.npacks; k++) {
-        out[2 * k] = w->bk.pack_n[k];
-        out[2 * k + 1] = w->bk.pack_usd[k];
-    }
-}
+brk_shape world_brk_shape(const world *w) { return brk_shape_of(&w->t); }
 
 void world_inject_fault(world *w)
 {
@@ -1056,8 +1054,10 @@ int world_check(const world *w, char *msg, size_t n)
     return ledger_check(&w->bk.L, ws, ps, msg, n);
 }
 
-int world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out)
+int world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out,
+                 const brk_block *blk)
 {
+    int64_t reached = blk ? brk_reached(&w->t.p, w->pending, w->cashed, (size_t)w->ncreators) : 0;
     kpi_end e;
     memset(&e, 0, sizeof e);
     e.run = w->run;
@@ -1082,7 +1082,21 @@ int world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out
     }
     e.spend = sp;
     e.nspend = w->npayers;
-    kpi_fill(rows, nsteps, &e, out);
+    kpi_fill(rows, nsteps, &e, out); /* sorts the earnings, smallest first */
+    if (blk) {
+        brk_shape sh = world_brk_shape(w);
+        brk_src src = {.seg = w->seg,
+                       .b = &w->bk,
+                       .packs = w->sc->t.packs,
+                       .p = &w->t.p,
+                       .earned = e.earned,
+                       .ncreators = e.ncreators,
+                       .live_per_step = out->value[TS_LIVE_CREATORS],
+                       .reached = reached,
+                       .cashouts = out->exact[TS_CASHOUTS],
+                       .cashed = w->cashed};
+        brk_fill(&sh, *blk, &src);
+    }
     out->grants = w->grants;
     out->sessions = w->sessions;
     out->decisions = w->decisions;

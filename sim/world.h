@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "brk.h"
 #include "kpi.h"
 #include "ledger.h"
 #include "scenario.h"
@@ -95,14 +96,14 @@ int world_check(const world *w, char *msg, size_t n);
 
 /* Fill the run's totals and derived metrics from the steps recorded in
  * rows[0..nsteps) and the world's final state. Returns 0, or -1 out of
- * memory (out is then not to be used). It ends the run: the viewers'
- * records are used up, so only world_pack_totals, world_ledger and
- * world_free may follow. */
-int world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out);
+ * memory (out is then not to be used); the breakdowns into blk, if not
+ * NULL, of the shape world_brk_shape. It ends the run: the viewers'
+ * records are used up, so only world_ledger and world_free may follow. */
+int world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out,
+                 const brk_block *blk);
 
-/* Purchases and µUSD of each pack so far: out[2k], out[2k+1] for pack k
- * (out has room for 2 x npacks). */
-void world_pack_totals(const world *w, int64_t *out);
+/* The shape of the run's breakdowns (brk.h). */
+brk_shape world_brk_shape(const world *w);
 
 /* For tests of the identity checks only: put one coin into a wallet
  * without a ledger entry, so the next check must fail. */

@@ -227,11 +227,11 @@ static void print_packs(const scenario *s, const mc_result *r)
 {
     printf("\n%-12s %-4s %14s %16s %26s\n", "pack", "chan", "purchases", "revenue_usd",
            "share of channel revenue");
-    for (size_t k = 0; k < r->npacks; k++) {
+    for (size_t k = 0; k < r->brk.sh.npacks; k++) {
         stat_row n, u, sh;
-        report_pack_stat(s, r, k, PACK_PURCHASES, &n);
-        report_pack_stat(s, r, k, PACK_REVENUE_USD, &u);
-        report_pack_stat(s, r, k, PACK_CHANNEL_SHARE, &sh);
+        report_brk_stat(r, BRK_PACKS, k, PR_PURCHASES, &n);
+        report_brk_stat(r, BRK_PACKS, k, PR_REVENUE, &u);
+        report_brk_stat(r, BRK_PACKS, k, PR_CHANNEL, &sh);
         char ci[64] = "";
         if (!isnan(sh.lo))
             snprintf(ci, sizeof ci, " [%.3f, %.3f]", sh.lo, sh.hi);

@@ -283,7 +283,10 @@ static int report(const compare_args *a, scenario *const s[2], const cmp_result 
     snprintf(how, sizeof how, "%lld paired runs, seed %llu", (long long)r->runs,
              (unsigned long long)s[0]->t.p.seed);
     const char *sides[3] = {side[0], side[1], how};
-    int st = a->out ? report_paired_compare(a->out, r, sides, msg, sizeof msg) : SIM_OK;
+    const scenario *const sc[2] = {s[0], s[1]};
+    int st = a->out ? report_paired_compare(a->out, r, sc, sides, msg, sizeof msg) : SIM_OK;
+    if (a->out && st == SIM_OK)
+        report_paired_unmatched(sc, stderr);
     if (st != SIM_OK && cli_stop)
         return cli_interrupted("while writing the output file", a->out, NULL, NULL);
     if (st != SIM_OK) {

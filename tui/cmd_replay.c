@@ -138,11 +138,9 @@ static int played_init(played *p, const scenario *s)
     memset(p, 0, sizeof *p);
     p->mr.runs = 1;
     p->mr.steps = s->t.p.steps;
-    p->mr.npacks = s->t.npacks;
     p->mr.res = calloc(1, sizeof *p->mr.res);
     p->mr.ts = calloc((size_t)s->t.p.steps, sizeof *p->mr.ts);
-    p->mr.packs = calloc(2 * (p->mr.npacks ? p->mr.npacks : 1), sizeof *p->mr.packs);
-    if (p->mr.res && p->mr.ts && p->mr.packs)
+    if (p->mr.res && p->mr.ts)
         return 0;
     fprintf(stderr, "coinsim: out of memory\n");
     return CLI_NOMEM;
@@ -154,7 +152,7 @@ static void played_free(played *p)
     source_free(p->src);
     free(p->mr.res);
     free(p->mr.ts);
-    free(p->mr.packs);
+    brk_store_free(&p->mr.brk);
 }
 
 /* The engine's part of replay: the log as a source, driven through the
@@ -170,12 +168,18 @@ static int play(const scenario *s, const replay_args *a, int what_if, played *p)
             fprintf(stderr, "coinsim: out of memory\n");
         return p->d.n ? CLI_BADINPUT : CLI_NOMEM;
     }
+    brk_shape sh = source_brk_shape(p->src);
+    if (brk_store_init(&p->mr.brk, &sh, 1) < 0) {
+        fprintf(stderr, "coinsim: out of memory\n");
+        return CLI_NOMEM;
+    }
     cli_catch_signals();
     run_hooks h = {.stop = &cli_stop};
+    brk_block blk = brk_at(&p->mr.brk, 0);
     run_loop loop;
     run_init(&loop, p->src, p->mr.ts, &h);
     loop.check = a->check;
-    int st = run_all(&loop, &p->mr.res[0], p->mr.packs, msg, sizeof msg);
+    int st = run_all(&loop, &p->mr.res[0], &blk, msg, sizeof msg);
     switch (st) {
     case SIM_OK: return 0;
     case SIM_BADINPUT: return CLI_BADINPUT;

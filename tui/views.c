@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../sim/brk.h"
 #include "../sim/num.h"
 #include "../sim/rules.h"
 #include "chart.h"
@@ -31,6 +32,23 @@ const view_anchor *view_find(const view_ctx *c, const char *name)
 }
 
 /* A row of a figures table: label, this step, so far. */
+/* Figure `name` of row `row` of breakdown table t in the snapshot: what
+ * the output files hold at a run's end, by the same code (brk.h). */
+static double brk_of(const world_snap *s, enum brk_table t, size_t row, const char *name)
+{
+    int f = brk_fig_find(t, name);
+    return f < 0 ? NAN : brk_value(&s->bsh, s->brk, t, row, (size_t)f);
+}
+
+/* A raw breakdown figure: a count, coins or µUSD. */
+static int64_t brk_raw(const world_snap *s, enum brk_table t, size_t row, int fig)
+{
+    return brk_row(&s->bsh, s->brk.raw, t, row)[fig];
+}
+
+/* USD as µUSD for the formatters. */
+static int64_t micro_of(double usd) { return (int64_t)llround(usd * NUM_MICRO); }
+
 static void row3(view_ctx *c, int y, const char *label, const char *step, const char *total, int lw,
                  const char *name)
 {
@@ -315,18 +333,15 @@ static void lorenz(view_ctx *c, int rx, int rw)
 {
     const world_snap *s = c->s;
     char a[FMT_BUF], b[FMT_BUF], nc[FMT_BUF], line[160];
-    double equal[WORLD_SNAP_LORENZ + 1];
-    for (int i = 0; i <= WORLD_SNAP_LORENZ; i++)
-        equal[i] = (double)i / WORLD_SNAP_LORENZ;
-    chart ct = {s->lorenz,
-                WORLD_SNAP_LORENZ + 1,
-                equal,
-                equal,
-                equal,
-                WORLD_SNAP_LORENZ + 1,
-                WORLD_SNAP_LORENZ + 1};
+    /* The curve at every tenth: creators.csv's decile shares summed. */
+    double curve[11] = {0}, equal[11];
+    for (int i = 0; i <= 10; i++) {
+        equal[i] = (double)i / 10;
+        curve[i] = i ? curve[i - 1] + s->brk.cr[CR_DECILE1 + i - 1] : 0;
+    }
+    chart ct = {curve, 11, equal, equal, equal, 11, 11};
     attron(A_BOLD);
-    snprintf(line, sizeof line, "Lorenz curve  Gini %.3f", s->gini);
+    snprintf(line, sizeof line, "Lorenz curve  Gini %.3f", brk_of(s, BRK_CREATORS, 0, "gini"));
     ui_put(c->top, rx, rw, line, 1);
     attroff(A_BOLD);
     int lh = c->h - 9;
@@ -337,15 +352,16 @@ static void lorenz(view_ctx *c, int rx, int rw)
     int y = c->top + lh + 1;
     ui_put(y++, rx, rw, "poorest creators  ->  richest", 1);
     snprintf(line, sizeof line, "reached %s min: %s of %s", fmt_usd_short(a, s->p.min_withdrawal),
-             fmt_count(b, s->creators_reached_min), fmt_count(nc, s->ncreators));
+             fmt_count(b, (int64_t)brk_of(s, BRK_CREATORS, 0, "reached_minimum")),
+             fmt_count(nc, s->ncreators));
     ui_put(y++, rx, rw, line, 1);
     snprintf(line, sizeof line, "cashed out at least once: %s",
-             fmt_count(a, s->creators_cashed_out));
+             fmt_count(a, (int64_t)brk_of(s, BRK_CREATORS, 0, "cashed_out")));
     ui_put(y++, rx, rw, line, 1);
     anchor(c, "reached_min", y - 2, rx, 2, rw);
-    double share = s->top1_share;
-    snprintf(line, sizeof line, "top 1%% (%lld) earned %s of all", (long long)s->top1_n,
-             fmt_pct(a, share));
+    snprintf(line, sizeof line, "top 1%% (%lld) earned %s of all",
+             (long long)((s->ncreators + 99) / 100),
+             fmt_pct(a, brk_of(s, BRK_CREATORS, 0, "top1pct_share")));
     ui_put(y++, rx, rw, line, 1);
     supply(c, y, rx, rw);
 }
@@ -369,16 +385,16 @@ static void creators(view_ctx *c)
 static int channels(view_ctx *c, int y)
 {
     const world_snap *s = c->s;
-    const int64_t *chan = s->channel_usd, all = chan[0] + chan[1];
-    const int64_t *n = s->pos.channel_n, in = s->last.v[TS_CASH_IN],
-                  web = s->last.v[TS_WEB_CASH_IN];
+    const int64_t in = s->last.v[TS_CASH_IN], web = s->last.v[TS_WEB_CASH_IN];
     char a[FMT_BUF], b[FMT_BUF], d[FMT_BUF], e[FMT_BUF], line[200];
     snprintf(line, sizeof line, "channel split: in-app %s (%s packs)   web %s (%s packs)",
-             fmt_usd_short(a, chan[0]), fmt_count_short(b, (double)n[0]), fmt_usd_short(d, chan[1]),
-             fmt_count_short(e, (double)n[1]));
+             fmt_usd_short(a, brk_raw(s, BRK_CHANNELS, 0, CHR_REVENUE)),
+             fmt_count_short(b, (double)brk_raw(s, BRK_CHANNELS, 0, CHR_PURCHASES)),
+             fmt_usd_short(d, brk_raw(s, BRK_CHANNELS, 1, CHR_REVENUE)),
+             fmt_count_short(e, (double)brk_raw(s, BRK_CHANNELS, 1, CHR_PURCHASES)));
     ui_put(y++, c->left, c->w, line, 1);
     snprintf(line, sizeof line, "web share of cash in: so far %s, this step %s (%s of %s)",
-             fmt_pct(a, all ? (double)chan[1] / (double)all : 0),
+             fmt_pct(a, brk_of(s, BRK_CHANNELS, 1, "revenue_share")),
              fmt_pct(b, in ? (double)web / (double)in : 0), fmt_usd_short(d, web),
              fmt_usd_short(e, in));
     ui_put(y++, c->left, c->w, line, 1);
@@ -391,10 +407,9 @@ static void pricing(view_ctx *c)
     const world_snap *s = c->s;
     char a[FMT_BUF], b[FMT_BUF], d[FMT_BUF], e[FMT_BUF], line[200];
     int y = c->top;
-    const int64_t *chan = s->channel_usd, all = chan[0] + chan[1];
     attron(A_BOLD);
     ui_put(y++, c->left, c->w,
-           "pack        chan   coins+bonus    price  c/coin  purchases    revenue  share", 1);
+           "pack        chan   coins+bonus    price  c/coin  purchases    revenue of chan", 1);
     attroff(A_BOLD);
     int ty = y;
     for (size_t k = 0; k < s->npacks && y < c->top + c->h - 6; k++) {
@@ -403,8 +418,9 @@ static void pricing(view_ctx *c)
         snprintf(
             line, sizeof line, "%-11.11s %-4s %7lld+%-5lld %8s %7.3f %10s %10s %6s%s", p->name,
             p->channel ? "web" : "app", (long long)p->coins, (long long)p->bonus,
-            fmt_usd(a, p->price), per, fmt_count(b, s->pack_n[k]), fmt_usd_short(d, s->pack_usd[k]),
-            fmt_pct(e, all ? (double)s->pack_usd[k] / (double)all : 0), p->enabled ? "" : " off");
+            fmt_usd(a, p->price), per, fmt_count(b, brk_raw(s, BRK_PACKS, k, PR_PURCHASES)),
+            fmt_usd_short(d, brk_raw(s, BRK_PACKS, k, PR_REVENUE)),
+            fmt_pct(e, brk_of(s, BRK_PACKS, k, "share_of_channel_revenue")), p->enabled ? "" : " off");
         if (!p->enabled)
             ui_attr_on(UI_DIM, c->color);
         ui_put(y++, c->left, c->w, line, 1);
@@ -414,15 +430,11 @@ static void pricing(view_ctx *c)
     anchor(c, "packs", ty - 1, c->left, y - ty + 1, c->w);
     y = channels(c, y);
 
-    /* Gift mix: the most sent gifts. */
-    /* Shares of coins at each gift's price now (a timeline may have changed
-     * it): a display figure, in doubles, so no product can overflow. */
+    /* Gift mix: the most sent gifts, and their share of the coins spent on
+     * gifts and sinks (gifts.csv's coin_share). */
     int64_t gifts = 0;
-    double coins = 0;
-    for (size_t g = 0; g < s->ngifts; g++) {
-        gifts += s->gift_n[g];
-        coins += (double)s->gift_n[g] * (double)s->gifts[g].coins;
-    }
+    for (size_t g = 0; g < s->ngifts; g++)
+        gifts += brk_raw(s, BRK_GIFTS, g, GR_SENT);
     attron(A_BOLD);
     ui_put(y++, c->left, c->w, "gift mix (most sent)   coins        sent  of gifts  of coins", 1);
     attroff(A_BOLD);
@@ -432,18 +444,20 @@ static void pricing(view_ctx *c)
     for (size_t g = 0; g < ng; g++)
         order[g] = g;
     for (size_t i = 1; i < ng; i++)
-        for (size_t j = i; j > 0 && s->gift_n[order[j]] > s->gift_n[order[j - 1]]; j--) {
+        for (size_t j = i; j > 0 && brk_raw(s, BRK_GIFTS, order[j], GR_SENT) >
+                                        brk_raw(s, BRK_GIFTS, order[j - 1], GR_SENT);
+             j--) {
             size_t t = order[j];
             order[j] = order[j - 1];
             order[j - 1] = t;
         }
     for (size_t i = 0; i < ng && y < c->top + c->h; i++) {
         size_t g = order[i];
-        snprintf(
-            line, sizeof line, "%-20.20s %7lld %11s %9s %9s", s->gifts[g].name,
-            (long long)s->gifts[g].coins, fmt_count(a, s->gift_n[g]),
-            fmt_pct(b, gifts ? (double)s->gift_n[g] / (double)gifts : 0),
-            fmt_pct(d, coins > 0 ? (double)s->gift_n[g] * (double)s->gifts[g].coins / coins : 0));
+        int64_t sent = brk_raw(s, BRK_GIFTS, g, GR_SENT);
+        snprintf(line, sizeof line, "%-20.20s %7lld %11s %9s %9s", s->gifts[g].name,
+                 (long long)s->gifts[g].coins, fmt_count(a, sent),
+                 fmt_pct(b, gifts ? (double)sent / (double)gifts : 0),
+                 fmt_pct(d, brk_of(s, BRK_GIFTS, g, "coin_share")));
         ui_put(y++, c->left, c->w, line, 1);
     }
     anchor(c, "gift_mix", gy - 1, c->left, y - gy + 1, c->w);
@@ -458,8 +472,8 @@ static void viewers(view_ctx *c)
     int y = c->top;
     int64_t spend = 0, payers = 0;
     for (size_t i = 0; i < s->nsegs; i++) {
-        spend += s->seg[i].spend;
-        payers += s->seg[i].payers;
+        spend += brk_raw(s, BRK_SEGMENTS, i, SR_SPEND);
+        payers += brk_raw(s, BRK_SEGMENTS, i, SR_PAYERS);
     }
     attron(A_BOLD);
     ui_put(y++, c->left, c->w,
@@ -467,17 +481,19 @@ static void viewers(view_ctx *c)
     attroff(A_BOLD);
     int ty = y;
     for (size_t i = 0; i < s->nsegs && y < c->top + c->h - 6; i++) {
-        const world_seg *sg = &s->seg[i];
-        int64_t existed = sg->viewers + sg->viewers_existed;
+        /* segments.csv's figures, by the same code */
+        int64_t np = brk_raw(s, BRK_SEGMENTS, i, SR_PAYERS);
         char rate[FMT_BUF], w[FMT_BUF], lost[FMT_BUF], ch[FMT_BUF];
         snprintf(line, sizeof line, "%-8.8s %8s %6s %6s %8s %6s %8s %7s %6s %6s", s->segs[i].name,
-                 fmt_count_short(a, (double)sg->viewers), fmt_count_short(b, (double)sg->payers),
-                 fmt_pct(rate, existed ? (double)sg->payers / (double)existed : 0),
-                 fmt_usd_short(d, sg->spend),
-                 fmt_pct(e, spend ? (double)sg->spend / (double)spend : 0),
-                 sg->payers ? fmt_usd_short(f, kpi_arppu(sg->spend, sg->payers)) : "-",
-                 fmt_count_short(w, (double)sg->wallet), fmt_count_short(lost, (double)sg->lost),
-                 fmt_count_short(ch, (double)sg->churned));
+                 fmt_count_short(a, brk_of(s, BRK_SEGMENTS, i, "viewers")),
+                 fmt_count_short(b, (double)np),
+                 fmt_pct(rate, brk_of(s, BRK_SEGMENTS, i, "payer_rate")),
+                 fmt_usd_short(d, brk_raw(s, BRK_SEGMENTS, i, SR_SPEND)),
+                 fmt_pct(e, brk_of(s, BRK_SEGMENTS, i, "spend_share")),
+                 np ? fmt_usd_short(f, micro_of(brk_of(s, BRK_SEGMENTS, i, "arppu_usd"))) : "-",
+                 fmt_count_short(w, brk_of(s, BRK_SEGMENTS, i, "wallet_coins")),
+                 fmt_count_short(lost, brk_of(s, BRK_SEGMENTS, i, "lost_intents")),
+                 fmt_count_short(ch, brk_of(s, BRK_SEGMENTS, i, "churned")));
         ui_put(y, c->left, c->w, line, 1);
         anchor(c, s->segs[i].name, y, c->left, 1, c->w);
         y++;
@@ -543,8 +559,9 @@ static const char *const help_creators[] = {
     "Creators: who earns. Earnings are diamonds credited, cashed out or not.",
     "Leaderboard: the ten biggest earners in the run shown and their value.",
     "Histogram: how many creators earned how much so far.",
-    "Lorenz curve: the share of all earnings held by the poorest x% of creators; the diagonal is "
-    "equality. Gini: 0 all equal, 1 one creator has it all.",
+    "Lorenz curve: the share of all earnings held by the poorest x% of creators, at every tenth "
+    "(creators.csv's decile shares); the diagonal is equality. Gini: 0 all equal, 1 one "
+    "creator has it all.",
     "Reached the minimum: creators whose diamonds were ever worth the minimum withdrawal (they "
     "cashed out, or could now).",
     "live: creators live in this step; the chance of each at the take per coin now (the "
@@ -556,14 +573,17 @@ static const char *const help_pricing[] = {
     "Pricing: which packs sell, at what price per coin.",
     "coins+bonus: coins in the pack and bonus coins. c/coin: cents per coin.",
     "purchases: packs bought (a viewer may buy several at once to cover a gift).",
-    "revenue and share: money from this pack, and its share of all cash in.",
+    "revenue and of chan: money from this pack, and its share of its channel's revenue "
+    "(pack_sales.csv's share_of_channel_revenue).",
     "Channel split: cash in and packs bought in-app (store fee) and on the web (processor fee) in "
     "the run. Web share of cash in: in the run and in this step, which shows a price change (p) "
     "at once.",
-    "Gift mix: the most sent gifts, their share of gifts and of coins gifted.",
+    "Gift mix: the most sent gifts, their share of gifts sent and of all coins spent on gifts "
+    "and sinks (gifts.csv's coin_share).",
     NULL};
 static const char *const help_viewers[] = {
-    "Viewers: each segment of the audience.",
+    "Viewers: each segment of the audience, with the figures of segments.csv.",
+    "viewers: those who existed in the run, the segment's size plus churn replacements.",
     "payers (rate): viewers who bought, over every viewer who existed in the segment (churn "
     "replacements included).",
     "spend, of spend: money paid, and its share of all viewers' spend.",

@@ -5,20 +5,21 @@
 # --out stay as they were and no temporary file is left; a second signal
 # ends the process at once.
 #
-# Nothing here asserts a wall-clock limit that load can break. A job is
-# signalled only once it is ready (its handlers are installed, which
+# Nothing here asserts a time, not even one relative to a measured slice
+# of the job: load from other work on the machine comes and goes between
+# the measure and the stop, and such a check once failed for that alone. A
+# job is signalled only once it is ready (its handlers are installed, which
 # /proc/PID/status shows, and its workers run), never after a bare sleep.
-# "Promptly" is measured against the job itself: each case first times a
-# slice of the same work (or the whole of a short job) on this machine,
-# now, and the stop must take a small part of that. The stop's own speed
-# is a figure of make bench (tools/stop-bench.sh), not a test.
+# "Promptly" is counted in work: the line the job leaves says how much of
+# it was done (runs, pairs, steps), and that must be a small part of the
+# whole, or nothing beyond the step under way. The stop's own speed is a
+# figure of make bench (tools/stop-bench.sh), not a test.
 # Run from the repository root with COINSIM set to the binary:
 #   COINSIM=./coinsim sh tests/e2e/interrupt.sh
 set -u
 : "${COINSIM:?set COINSIM to the coinsim binary}"
 . tests/e2e/lib.sh
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # An --out directory holding an earlier result.
 prior() {
@@ -35,13 +36,6 @@ prior_intact() {
 start() {
     "$@" >"$T/out" 2>"$T/err" &
     pid=$!
-}
-# timed CMD...: run it to the end, its duration in $ref_ms: the measure a
-# case's stop is held to.
-timed() {
-    t0=$(now_ms)
-    "$@" >/dev/null 2>&1
-    ref_ms=$(($(now_ms) - t0))
 }
 # ready [N]: wait until the process catches SIGINT and SIGTERM (bits 2
 # and 15 of SigCgt in /proc/PID/status) and, with N, runs at least N
@@ -72,52 +66,46 @@ appears() {
     done
 }
 # stop SIG: send SIG, wait for the exit; its status in $rc, the status
-# dying of SIG gives in $want_rc (128 + 2 or 15), and the time from the
-# signal to the exit in $ms.
+# dying of SIG gives in $want_rc (128 + 2 or 15).
 stop() {
-    t0=$(now_ms)
     kill -"$1" "$pid"
     wait "$pid" 2>/dev/null
     rc=$?
-    ms=$(($(now_ms) - t0))
     case $1 in INT) want_rc=130 ;; TERM) want_rc=143 ;; esac
 }
 # held SIG...: with the process stopped, send each SIG, then let it go on,
 # so that the signals land where it was, however fast the machine; its
-# status in $rc and the time from going on to its exit in $ms.
+# status in $rc.
 held() {
     kill -STOP "$pid"
     for sig; do kill -"$sig" "$pid"; done
-    t0=$(now_ms)
     kill -CONT "$pid"
     wait "$pid" 2>/dev/null
     rc=$?
-    ms=$(($(now_ms) - t0))
 }
-# prompt PART: whether the stop ($ms) took less than 1/PART of $ref_ms.
-prompt() { [ $((ms * $1)) -lt "$ref_ms" ]; }
 first_line() { sed -n 1p "$T/err"; }
+# done_under MAX: whether the first stderr line, "coinsim: interrupted
+# after N ...", counts N below MAX: the work done before the stop.
+done_under() {
+    n_done=$(first_line | sed -n 's/^coinsim: interrupted after \([0-9]*\) .*/\1/p')
+    [ -n "$n_done" ] && [ "$n_done" -lt "$1" ]
+}
 
 # --- a large world: 10 M viewers, two runs on two threads -------------------------
 
 # One step over 10M viewers whose records are touched for the first time
-# takes seconds: the engine must give it up within the step. The whole job
-# (a step a run) is timed first; the stop must take under a quarter of it
-# (a stop only between steps takes nearly all of it).
+# takes seconds: the engine must give it up within the step. Each run is
+# that one step, so "0 of 2 runs" says neither run got to its end.
 BIG="run scenarios/bench-10m --headless --set steps=1 --runs 2 --threads 2"
-# shellcheck disable=SC2086 # $BIG is split on purpose
-timed "$COINSIM" $BIG
 prior summary.csv
 # shellcheck disable=SC2086
 start "$COINSIM" $BIG --out "$T/prev"
 ready 3
 stop INT
 want="coinsim: interrupted after 0 of 2 runs; nothing was written to $T/prev (files already there are unchanged)"
-name="SIGINT within the first step of bench-10m (10M viewers): ends by SIGINT in under a quarter of the step, what was written said, --out as it was"
+name="SIGINT within the first step of bench-10m (10M viewers): ends by SIGINT inside that step, what was written said, --out as it was"
 if [ "$rc" -ne 130 ]; then
     notok "$name" "expected status 130 (SIGINT)"
-elif ! prompt 4; then
-    notok "$name" "the stop took $ms ms, the whole job $ref_ms ms"
 elif [ "$(first_line)" != "$want" ]; then
     notok "$name" "expected: $want"
 elif ! prior_intact summary.csv; then
@@ -125,28 +113,27 @@ elif ! prior_intact summary.csv; then
 elif [ -s "$T/out" ]; then
     notok "$name" "expected nothing on stdout"
 else
-    ok "$name ($ms ms of $ref_ms)"
+    ok "$name"
 fi
 
 # --- many short runs: SIGTERM the same ---------------------------------------------
 
-# 20 of the runs are timed first; the 2000 would take 100 times that. The
-# stop must take under a tenth of the 20 (a thousandth of the job).
-timed "$COINSIM" run scenarios/baseline --headless --runs 20 --threads 2
+# Signalled as soon as its workers run, the job must stop with under a
+# tenth of its runs done.
 prior summary.csv
 start "$COINSIM" run scenarios/baseline --headless --runs 2000 --threads 2 --out "$T/prev" --events "$T/ev.csv"
 ready 3
 stop TERM
-name="SIGTERM among 2000 runs: ends by SIGTERM (143) in under a tenth of 20 runs' time; neither --out nor --events written"
+name="SIGTERM among 2000 runs: ends by SIGTERM (143) with under 200 runs done; neither --out nor --events written"
 case $(first_line) in
 "coinsim: interrupted after "[0-9]*" of 2000 runs; nothing was written to $T/prev (files already there are unchanged) and $T/ev.csv was not written")
     line_ok=1 ;;
 *) line_ok=0 ;;
 esac
-if [ "$rc" -eq 143 ] && prompt 10 && [ $line_ok = 1 ] && prior_intact summary.csv && [ ! -e "$T/ev.csv" ]; then
-    ok "$name ($ms ms; 20 runs $ref_ms ms)"
+if [ "$rc" -eq 143 ] && done_under 200 && [ $line_ok = 1 ] && prior_intact summary.csv && [ ! -e "$T/ev.csv" ]; then
+    ok "$name ($n_done done)"
 else
-    notok "$name" "the stop took $ms ms, 20 runs $ref_ms ms; --out holds: $(ls -A "$T/prev" | tr '\n' ' ')"
+    notok "$name" "first line: $(first_line); --out holds: $(ls -A "$T/prev" | tr '\n' ' ')"
 fi
 
 # --- no --out: nothing was written ----------------------------------------------------
@@ -184,29 +171,21 @@ fi
 
 # --- while the output files are being written -----------------------------------------
 
-# 3000 runs of 300 steps write a timeseries.csv of about 100 MB. The job
-# runs once to its end, timing its writing from the moment timeseries.csv's
-# temporary file shows; then again, held at that moment and signalled: the
-# stop must take under a quarter of that writing time.
+# 3000 runs of 300 steps write a timeseries.csv of about 100 MB: held the
+# moment its temporary file shows and signalled, the job must stop the
+# writing (its line says so) and rename nothing.
 SMALL="run tests/fixtures/e2e/small --headless --runs 3000 --set steps=300 --set viewers=10 --set creators=5 --threads 2"
-rm -rf "$T/full"
-# shellcheck disable=SC2086
-start "$COINSIM" $SMALL --out "$T/full"
-appears "$T/full/.timeseries.csv.*"
-t0=$(now_ms)
-wait "$pid"
-ref_ms=$(($(now_ms) - t0))
 prior summary.csv
 # shellcheck disable=SC2086
 start "$COINSIM" $SMALL --out "$T/prev"
 appears "$T/prev/.timeseries.csv.*"
 held INT
 want="coinsim: interrupted while writing the output files; nothing was written to $T/prev (files already there are unchanged)"
-name="SIGINT while timeseries.csv is written: stops in under a quarter of the writing's time, no file renamed, temporary files removed"
-if [ "$rc" -eq 130 ] && prompt 4 && [ "$(first_line)" = "$want" ] && prior_intact summary.csv; then
-    ok "$name ($ms ms of $ref_ms)"
+name="SIGINT while timeseries.csv is written: the writing stops, no file renamed, temporary files removed"
+if [ "$rc" -eq 130 ] && [ "$(first_line)" = "$want" ] && prior_intact summary.csv; then
+    ok "$name"
 else
-    notok "$name" "the stop took $ms ms, the writing $ref_ms ms; --out holds: $(ls -A "$T/prev" | tr '\n' ' ')"
+    notok "$name" "first line: $(first_line); --out holds: $(ls -A "$T/prev" | tr '\n' ' ')"
 fi
 
 # --- a second signal: at once ---------------------------------------------------------
@@ -229,49 +208,45 @@ fi
 
 # --- compare, sweep and replay stop the same way --------------------------------------
 
-# stopped_ok NAME PATTERN FILE PART: the status of dying by the signal,
-# the stop in under 1/PART of $ref_ms, the first stderr line matching the
-# shell pattern PATTERN, and --out holding only its earlier FILE.
+# stopped_ok NAME PATTERN FILE MAX: the status of dying by the signal,
+# the first stderr line matching the shell pattern PATTERN and counting
+# under MAX done, and --out holding only its earlier FILE.
 stopped_ok() {
     # shellcheck disable=SC2254 # $2 is a pattern on purpose
     case $(first_line) in $2) line_ok=1 ;; *) line_ok=0 ;; esac
-    if [ "$rc" -eq "$want_rc" ] && prompt "$4" && [ $line_ok = 1 ] && prior_intact "$3"; then
-        ok "$1 ($ms ms; measure $ref_ms ms)"
+    if [ "$rc" -eq "$want_rc" ] && done_under "$4" && [ $line_ok = 1 ] && prior_intact "$3"; then
+        ok "$1 ($n_done done)"
     else
-        notok "$1" "the stop took $ms ms, the measure $ref_ms ms; first line: $(first_line)"
+        notok "$1" "first line: $(first_line)"
     fi
 }
 nothing_in_prev="nothing was written to $T/prev (files already there are unchanged)"
 
-# 20 pairs timed; the job is 2000.
-timed "$COINSIM" compare scenarios/baseline scenarios/price-cut --runs 20 --threads 2
+# The job is 2000 pairs: stopped with under 200 done.
 prior compare.csv
 start "$COINSIM" compare scenarios/baseline scenarios/price-cut --runs 2000 --threads 2 --out "$T/prev"
 ready 3
 stop INT
-stopped_ok "compare: SIGINT stops it in under a tenth of 20 pairs' time, compare.csv as it was" \
-    "coinsim: interrupted after [0-9]* pairs of runs (in the pairs [0-9]* to [0-9]*); $nothing_in_prev" compare.csv 10
+stopped_ok "compare: SIGINT stops it with under a tenth of the pairs done, compare.csv as it was" \
+    "coinsim: interrupted after [0-9]* pairs of runs (in the pairs [0-9]* to [0-9]*); $nothing_in_prev" compare.csv 200
 
-# 2 runs a point timed; the job is 200.
-timed "$COINSIM" sweep scenarios/baseline --vary commission=0.3:0.6:0.05 --runs 2 --threads 2
+# The job is 1400 runs: stopped with under 140 done.
 prior sweep.csv
 start "$COINSIM" sweep scenarios/baseline --vary commission=0.3:0.6:0.05 --runs 200 --threads 2 --out "$T/prev"
 ready 3
 stop TERM
-stopped_ok "sweep: SIGTERM stops it in under a tenth of 2 runs a point, sweep.csv as it was" \
-    "coinsim: interrupted after [0-9]* of 1400 runs; $nothing_in_prev" sweep.csv 10
+stopped_ok "sweep: SIGTERM stops it with under a tenth of the runs done, sweep.csv as it was" \
+    "coinsim: interrupted after [0-9]* of 1400 runs; $nothing_in_prev" sweep.csv 140
 
 # A log of a year of the baseline (about 4 million events) replays for
-# seconds: timed whole, then stopped between two steps in under a quarter
-# of that.
+# seconds: stopped between two steps with under a quarter of them done.
 "$COINSIM" run scenarios/baseline --headless --runs 1 --set steps=365 --events "$T/year.csv" >/dev/null 2>&1
-timed "$COINSIM" replay "$T/year.csv" --scenario scenarios/baseline --set steps=365
 prior summary.csv
 start "$COINSIM" replay "$T/year.csv" --scenario scenarios/baseline --set steps=365 --out "$T/prev"
 ready
 stop INT
-stopped_ok "replay: SIGINT stops it in under a quarter of the whole replay's time, --out as it was" \
-    "coinsim: interrupted after [0-9]* of 365 steps; $nothing_in_prev" summary.csv 4
+stopped_ok "replay: SIGINT stops it with under a quarter of the steps done, --out as it was" \
+    "coinsim: interrupted after [0-9]* of 365 steps; $nothing_in_prev" summary.csv 92
 
 # --- the same signal, the same status, in every command ------------------------------
 

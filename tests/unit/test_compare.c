@@ -253,8 +253,13 @@ static void test_price_change_pairs(void **state)
         assert_int_equal(ra->ts[j].v[TS_LIVE_CREATORS], rb->ts[j].v[TS_LIVE_CREATORS]);
     }
     /* The dearer pack sells at its new price, the others at theirs. */
-    assert_int_equal(ra->packs[2 * 1 + 1], ra->packs[2 * 1] * 4990000);
-    assert_int_equal(rb->packs[2 * 1 + 1], rb->packs[2 * 1] * 6990000);
+    for (int64_t i = 0; i < n; i++) {
+        brk_block ka = brk_at(&ra->brk, i), kb = brk_at(&rb->brk, i);
+        assert_int_equal(test_brk(&ra->brk.sh, ka, BRK_PACKS, 1, PR_REVENUE),
+                         test_brk(&ra->brk.sh, ka, BRK_PACKS, 1, PR_PURCHASES) * 4990000);
+        assert_int_equal(test_brk(&rb->brk.sh, kb, BRK_PACKS, 1, PR_REVENUE),
+                         test_brk(&rb->brk.sh, kb, BRK_PACKS, 1, PR_PURCHASES) * 6990000);
+    }
     mc_result_free(ra);
     mc_result_free(rb);
 
@@ -361,15 +366,17 @@ static void logit_shares(const char *label, const scenario *s, const double pric
 {
     mc_result *r = mc_all(s, s->t.p.runs, 2);
     double cnt[4] = {0}, p[4];
-    assert_int_equal(r->npacks, 3);
+    assert_int_equal(r->brk.sh.npacks, 3);
     for (int64_t i = 0; i < r->runs; i++) {
         int64_t sum = 0;
+        brk_block b = brk_at(&r->brk, i);
         for (int k = 0; k < 3; k++) {
-            int64_t np = r->packs[(size_t)i * 6 + 2 * k];
+            int64_t np = test_brk(&r->brk.sh, b, BRK_PACKS, (size_t)k, PR_PURCHASES);
             cnt[k] += (double)np;
             sum += np;
             /* Every purchase at the pack's price, one pack per decision. */
-            assert_int_equal(r->packs[(size_t)i * 6 + 2 * k + 1], np * (int64_t)llround(price_usd[k] * 1e6));
+            assert_int_equal(test_brk(&r->brk.sh, b, BRK_PACKS, (size_t)k, PR_REVENUE),
+                             np * (int64_t)llround(price_usd[k] * 1e6));
         }
         assert_int_equal(sum, r->res[i].exact[TS_PURCHASES]);
         cnt[3] += (double)r->res[i].exact[TS_LOST_INTENTS];

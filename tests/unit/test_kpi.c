@@ -283,7 +283,7 @@ static void derived_case(const char *set, int want_zero_earners)
         assert_int_equal(rows[h.step].v[TS_PAYERS], h.step_payers);
     }
     run_result r;
-    assert_int_equal(world_result(h.w, rows, steps, &r), 0);
+    assert_int_equal(world_result(h.w, rows, steps, &r, NULL), 0);
     const int64_t *e = r.exact;
     const kpi_step *last = &rows[steps - 1];
 

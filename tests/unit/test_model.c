@@ -671,7 +671,7 @@ static void test_warmup_opening_balances(void **state)
                      v[TS_PAYOUT_FEES];
     for (int st = 0; st < N; st++)
         credited += rows[st].v[TS_DIAMONDS_CREDITED];
-    assert_int_equal(world_result(w, rows, N, &res), 0);
+    assert_int_equal(world_result(w, rows, N, &res, NULL), 0);
     assert_true(open_w > 0 && open_p > 0 && open_c > 0);
     assert_int_equal(res.exact[M_OPEN_WALLETS], open_w);
     assert_int_equal(res.exact[M_OPEN_PENDING], open_p);
@@ -1184,7 +1184,7 @@ static void test_churn_and_breakage(void **state)
         char msg[512];
         assert_int_equal(world_ledger(w)->coins_breakage, breakage);
         assert_int_equal(world_check(w, msg, sizeof msg), 0);
-        assert_int_equal(world_result(w, rows, steps, &res), 0);
+        assert_int_equal(world_result(w, rows, steps, &res, NULL), 0);
         assert_int_equal(res.exact[TS_COINS_BREAKAGE], breakage);
         /* payer_rate's denominator: every viewer who existed. */
         assert_int_equal(res.viewers_existed, V + run_churns);
@@ -1559,17 +1559,22 @@ static void test_same_seed_same_bytes(void **state)
     o.fault_step = -1;
     char msg[700];
     run_result a, b;
-    int64_t pa[10], pb[10];         /* the 5 packs of mixed: purchases, µUSD */
+    brk_shape sh = brk_shape_of(&s->t);
+    brk_store bs; /* the breakdowns of two runs, [0] and [1] */
+    assert_int_equal(brk_store_init(&bs, &sh, 2), 0);
+    brk_block pa = brk_at(&bs, 0), pb = brk_at(&bs, 1);
+    size_t nraw = brk_nraw(&sh);
     kpi_step *ta = calloc((size_t)steps, sizeof *ta), *tb = calloc((size_t)steps, sizeof *tb);
     assert_non_null(ta);
     assert_non_null(tb);
 
     /* The same run twice. */
-    assert_int_equal(pool_unit(s, 3, o.check, o.fault_step, &a, ta, pa, NULL, msg, sizeof msg), SIM_OK);
-    assert_int_equal(pool_unit(s, 3, o.check, o.fault_step, &b, tb, pb, NULL, msg, sizeof msg), SIM_OK);
+    assert_int_equal(pool_unit(s, 3, o.check, o.fault_step, &a, ta, &pa, NULL, msg, sizeof msg), SIM_OK);
+    assert_int_equal(pool_unit(s, 3, o.check, o.fault_step, &b, tb, &pb, NULL, msg, sizeof msg), SIM_OK);
     assert_memory_equal(&a, &b, sizeof a);
     assert_memory_equal(ta, tb, (size_t)steps * sizeof *ta);
-    assert_memory_equal(pa, pb, sizeof pa);
+    assert_memory_equal(pa.raw, pb.raw, nraw * sizeof *pa.raw);
+    assert_memory_equal(pa.cr, pb.cr, CR_N * sizeof *pa.cr);
     assert_true(a.exact[TS_GIFTS] > 0 && a.exact[TS_CASHOUTS] > 0 && a.exact[TS_COINS_BREAKAGE] > 0);
 
     /* world_step driven by hand gives the same rows as pool_unit. */
@@ -1578,10 +1583,10 @@ static void test_same_seed_same_bytes(void **state)
         assert_int_equal(world_step(w, &tb[st]), 0);
     kpi_step extra;
     assert_int_equal(world_step(w, &extra), 1);
-    assert_int_equal(world_result(w, tb, steps, &b), 0);
+    assert_int_equal(world_result(w, tb, steps, &b, NULL), 0);
     world_free(w);
     memset(tb, 0, (size_t)steps * sizeof *tb);
-    assert_int_equal(pool_unit(s, 3, o.check, o.fault_step, &b, tb, pb, NULL, msg, sizeof msg), SIM_OK);
+    assert_int_equal(pool_unit(s, 3, o.check, o.fault_step, &b, tb, &pb, NULL, msg, sizeof msg), SIM_OK);
     assert_memory_equal(ta, tb, (size_t)steps * sizeof *ta);
 
     /* One thread or two: the same bytes; run r alone equals run r of many. */
@@ -1595,21 +1600,24 @@ static void test_same_seed_same_bytes(void **state)
     assert_memory_equal(r1->ts, r2->ts, (size_t)(R * steps) * sizeof *r1->ts);
     assert_memory_equal(&r2->res[2], &a, sizeof a);
     assert_memory_equal(&r2->ts[2 * steps], ta, (size_t)steps * sizeof *ta);
-    assert_int_equal(r2->npacks, 5);
-    assert_memory_equal(r1->packs, r2->packs, (size_t)R * 10 * sizeof *r1->packs);
-    assert_memory_equal(&r2->packs[2 * 10], pa, sizeof pa);
+    assert_int_equal(r2->brk.sh.npacks, 5);
+    assert_memory_equal(r1->brk.raw, r2->brk.raw, (size_t)R * nraw * sizeof *r1->brk.raw);
+    assert_memory_equal(r1->brk.cr, r2->brk.cr, (size_t)R * CR_N * sizeof *r1->brk.cr);
+    assert_memory_equal(brk_at(&r2->brk, 2).raw, pa.raw, nraw * sizeof *pa.raw);
+    assert_memory_equal(brk_at(&r2->brk, 2).cr, pa.cr, CR_N * sizeof *pa.cr);
     for (int64_t i = 0; i < R; i++)
         assert_int_equal(r1->res[i].run, (uint64_t)(i + 1));
 
     /* Different runs and different seeds differ. */
     assert_memory_not_equal(&r1->ts[0], &r1->ts[steps], (size_t)steps * sizeof *r1->ts);
     scenario *s2 = load("mixed", "seed=4", NULL);
-    assert_int_equal(pool_unit(s2, 3, o.check, o.fault_step, &b, tb, pb, NULL, msg, sizeof msg), SIM_OK);
+    assert_int_equal(pool_unit(s2, 3, o.check, o.fault_step, &b, tb, &pb, NULL, msg, sizeof msg), SIM_OK);
     assert_memory_not_equal(ta, tb, (size_t)steps * sizeof *ta);
     assert_true(a.exact[TS_GIFTS] != b.exact[TS_GIFTS] || a.exact[TS_CASH_IN] != b.exact[TS_CASH_IN]);
 
     mc_result_free(r1);
     mc_result_free(r2);
+    brk_store_free(&bs);
     free(ta);
     free(tb);
     scenario_free(s2);

@@ -156,9 +156,10 @@ static void tiny_log(char *path, size_t n, int rev, int at, const char *extra)
 }
 
 /* Replay path under s to the end, each row into rows[], checking the ledger
- * after every step; fills *res and packs. Returns the replay (free it). */
+ * after every step; fills *res and the breakdowns in *bs (made here: free
+ * it) unless bs is NULL. Returns the replay (free it). */
 static replay *replay_all(const scenario *s, const char *path, const replay_opts *o, kpi_step *rows,
-                          run_result *res, int64_t *packs)
+                          run_result *res, brk_store *bs)
 {
     diag d = {0};
     replay *r = replay_open(s, path, o, &d);
@@ -177,7 +178,16 @@ static replay *replay_all(const scenario *s, const char *path, const replay_opts
     assert_int_equal(replay_step(r, &extra, &d), 1);
     assert_int_equal(d.errors, 0);
     diag_clear(&d);
-    assert_int_equal(replay_result(r, rows, s->t.p.steps, res, packs), 0);
+    brk_shape sh = replay_brk_shape(r);
+    brk_store own;
+    assert_int_equal(sh.nsegs, 0);
+    if (!bs)
+        bs = &own;
+    assert_int_equal(brk_store_init(bs, &sh, 1), 0);
+    brk_block b = brk_at(bs, 0);
+    assert_int_equal(replay_result(r, rows, s->t.p.steps, res, &b), 0);
+    if (bs == &own)
+        brk_store_free(&own);
     return r;
 }
 
@@ -190,9 +200,15 @@ static void test_hand_log(void **state)
     replay_opts o = {0, 0};
     kpi_step rows[3];
     run_result res;
-    int64_t packs[4];
-    replay *r = replay_all(s, path, &o, rows, &res, packs);
+    brk_store bs;
+    replay *r = replay_all(s, path, &o, rows, &res, &bs);
     unlink(path);
+    int64_t packs[4];
+    for (size_t k = 0; k < 2; k++) {
+        packs[2 * k] = test_brk(&bs.sh, brk_at(&bs, 0), BRK_PACKS, k, PR_PURCHASES);
+        packs[2 * k + 1] = test_brk(&bs.sh, brk_at(&bs, 0), BRK_PACKS, k, PR_REVENUE);
+    }
+    brk_store_free(&bs);
 
     for (int st = 0; st < 3; st++)
         same_row("hand log", st, &rows[st], TINY_STEP[st], 0);
@@ -254,8 +270,9 @@ static void test_order_within_step(void **state)
     replay_opts o = {0, 0};
     kpi_step rows[3];
     run_result res;
-    int64_t packs[4];
-    replay *r = replay_all(s, path, &o, rows, &res, packs);
+    brk_store bs;
+    replay *r = replay_all(s, path, &o, rows, &res, &bs);
+    brk_store_free(&bs);
     unlink(path);
     for (int st = 0; st < 3; st++)
         same_row("reversed steps", st, &rows[st], TINY_STEP[st], 0);
@@ -413,13 +430,15 @@ static void round_trip(scenario *s, const int *want_nonzero, size_t nwant)
 
     /* the run itself, its log written as it goes */
     kpi_step *wrows = calloc((size_t)steps, sizeof *wrows), *rrows = calloc((size_t)steps, sizeof *rrows);
-    int64_t *wpacks = calloc(2 * s->t.npacks, sizeof *wpacks), *rpacks = calloc(2 * s->t.npacks, sizeof *rpacks);
-    assert_true(wrows && rrows && wpacks && rpacks);
+    brk_shape wsh = brk_shape_of(&s->t);
+    brk_store ws, rs;
+    assert_true(wrows && rrows && brk_store_init(&ws, &wsh, 1) == 0);
+    brk_block wb = brk_at(&ws, 0);
     evlog *log = evlog_open(path, s, msg, sizeof msg);
     assert_non_null(log);
     run_hooks h = {.event = evlog_event, .ud = log};
     run_result wr, rr;
-    assert_int_equal(pool_unit(s, run, 1, -1, &wr, wrows, wpacks, &h, msg, sizeof msg), SIM_OK);
+    assert_int_equal(pool_unit(s, run, 1, -1, &wr, wrows, &wb, &h, msg, sizeof msg), SIM_OK);
     assert_int_equal(evlog_close(log, 1, msg, sizeof msg), 0);
 
     /* not vacuous: every kind of flow happened */
@@ -428,7 +447,7 @@ static void round_trip(scenario *s, const int *want_nonzero, size_t nwant)
             fail_msg("the run has no %s", kpi_metrics[want_nonzero[i]].name);
 
     replay_opts o = {0, 0};
-    replay *r = replay_all(s, path, &o, rrows, &rr, rpacks);
+    replay *r = replay_all(s, path, &o, rrows, &rr, &rs);
     unlink(path);
 
     for (int64_t st = 0; st < steps; st++) {
@@ -455,7 +474,18 @@ static void round_trip(scenario *s, const int *want_nonzero, size_t nwant)
         if (rr.value[m] != wr.value[m])
             fail_msg("%s: replay %.17g, run %.17g", kpi_metrics[m].name, rr.value[m], wr.value[m]);
     }
-    assert_memory_equal(rpacks, wpacks, 2 * s->t.npacks * sizeof *wpacks);
+    /* The breakdowns too, but the segments (a log does not know them) and
+     * creators live (nor that). */
+    brk_block rb = brk_at(&rs, 0);
+    for (int t = BRK_CHANNELS; t <= BRK_PACKS; t++)
+        for (size_t row = 0; row < brk_rows(&wsh, (enum brk_table)t); row++)
+            assert_memory_equal(brk_row(&rs.sh, rb.raw, (enum brk_table)t, row),
+                                brk_row(&wsh, wb.raw, (enum brk_table)t, row),
+                                (t == BRK_CHANNELS ? CHR_N : t == BRK_GIFTS ? GR_N : PR_N) *
+                                    sizeof *wb.raw);
+    for (int c = 0; c < CR_N; c++)
+        if (c != CR_LIVE && rb.cr[c] != wb.cr[c])
+            fail_msg("creators' figure %d: replay %.17g, run %.17g", c, rb.cr[c], wb.cr[c]);
 
     const replay_counts *k = replay_get_counts(r);
     assert_int_equal(k->run, run);
@@ -469,8 +499,8 @@ static void round_trip(scenario *s, const int *want_nonzero, size_t nwant)
     replay_free(r);
     free(wrows);
     free(rrows);
-    free(wpacks);
-    free(rpacks);
+    brk_store_free(&ws);
+    brk_store_free(&rs);
     scenario_free(s);
 }
 

@@ -79,7 +79,8 @@ static void set_all_or_nothing(void **state)
     int answer = 42;
     assert_int_equal(report_write_with(dir, s, r, "extra.csv", extra, &answer, msg, sizeof msg), 0);
     listing(dir, names, sizeof names);
-    assert_string_equal(names, "extra.csv pack_sales.csv runs.csv summary.csv timeseries.csv");
+    assert_string_equal(names, "channels.csv creators.csv extra.csv gifts.csv pack_sales.csv runs.csv "
+                               "segments.csv summary.csv timeseries.csv");
 
     afile_watch(NULL);
     mc_result_free(r);

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "brk.h"
 #include "diag.h"
 #include "scenario.h"
 
@@ -49,6 +50,13 @@ static inline void test_near(const char *what, double x, double mean, double sd,
     print_message("  %-44s observed %-14.8g expected %-14.8g sd %-10.4g z %+.2f\n", what, x, mean, sd, z);
     if (!(fabs(x - mean) <= k * sd))
         fail_msg("%s: observed %.10g, expected %.10g within %.1f sd (sd %.6g, z %.2f)", what, x, mean, k, sd, z);
+}
+
+/* Raw figure fig of row `row` of breakdown table t in block k of shape sh. */
+static inline int64_t test_brk(const brk_shape *sh, brk_block k, enum brk_table t, size_t row,
+                               int fig)
+{
+    return brk_row(sh, k.raw, t, row)[fig];
 }
 
 #endif
