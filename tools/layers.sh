@@ -9,7 +9,7 @@ layers='
 0 status setup num diag csvread csvwrite afile idmap alias rng stats
 1 schema tableread scenario change timeline check scenario_int ledger kpi mem
 2 rules
-3 snap
+3 snap brk
 4 world replay evlog
 5 run
 6 pool
