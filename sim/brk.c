@@ -9,10 +9,22 @@
 
 /* ------------------------------------------------------------ figures */
 
-#define RAW(n, a, w)        {n, BK_RAW, a, 0, 0, w}
-#define USD(n, a, w)        {n, BK_RAW, a, 0, 1, w}
-#define RATIO(n, a, b, w)   {n, BK_RATIO, a, b, 0, w}
-#define REAL(n, a, w)       {n, BK_REAL, a, 0, 0, w}
+#define RAW(n, a, w)          \
+    {                         \
+        n, BK_RAW, a, 0, 0, w \
+    }
+#define USD(n, a, w)          \
+    {                         \
+        n, BK_RAW, a, 0, 1, w \
+    }
+#define RATIO(n, a, b, w)       \
+    {                           \
+        n, BK_RATIO, a, b, 0, w \
+    }
+#define REAL(n, a, w)          \
+    {                          \
+        n, BK_REAL, a, 0, 0, w \
+    }
 
 static const brk_fig seg_figs[] = {
     RAW("viewers", SR_VIEWERS, "viewers who existed: the segment's size plus replacements"),
@@ -241,7 +253,7 @@ static void creators(double *cr, const brk_src *src)
     const int64_t *x = src->earned;
     const sc_params *p = src->p;
 #define AT(i) (src->desc ? x[n - 1 - (i)] : x[(i)]) /* the i-th poorest */
-    int64_t sum = 0, earners = 0;                   /* sum: the diamonds credited, a checked total */
+    int64_t sum = 0, earners = 0; /* sum: the diamonds credited, a checked total */
     for (size_t i = 0; i < n; i++) {
         sum += x[i];
         earners += x[i] > 0;

@@ -96,16 +96,16 @@ int64_t *brk_row(const brk_shape *sh, int64_t *raw, enum brk_table t, size_t row
 struct books;
 struct world_seg;
 typedef struct brk_src {
-    const struct world_seg *seg;  /* [nsegs] of the shape; NULL when unknown (a log) */
-    const struct books *b;        /* channels, gifts, sinks, packs */
-    const sc_pack *packs;         /* as loaded: their channels group the packs */
-    const sc_params *p;           /* now: usd_per_diamond values earnings */
-    const int64_t *earned;        /* µD per creator, sorted */
+    const struct world_seg *seg; /* [nsegs] of the shape; NULL when unknown (a log) */
+    const struct books *b;       /* channels, gifts, sinks, packs */
+    const sc_pack *packs;        /* as loaded: their channels group the packs */
+    const sc_params *p;          /* now: usd_per_diamond values earnings */
+    const int64_t *earned;       /* µD per creator, sorted */
     size_t ncreators;
-    int desc;                     /* earned is largest first (else smallest first) */
-    double live_per_step;         /* creators live, mean per step */
-    int64_t reached, cashouts;    /* creators at the minimum or cashed out; cash-outs */
-    const unsigned char *cashed;  /* per creator: cashed out at least once */
+    int desc;                    /* earned is largest first (else smallest first) */
+    double live_per_step;        /* creators live, mean per step */
+    int64_t reached, cashouts;   /* creators at the minimum or cashed out; cash-outs */
+    const unsigned char *cashed; /* per creator: cashed out at least once */
 } brk_src;
 
 /* Fill block k (shape sh) from what a run left. */

@@ -36,7 +36,7 @@ typedef struct mc_result {
     int64_t runs, steps;
     run_result *res; /* [runs] */
     kpi_step *ts;    /* [runs * steps], run-major */
-    brk_store brk; /* the runs' breakdowns */
+    brk_store brk;   /* the runs' breakdowns */
 } mc_result;
 
 /* Run every run. Returns SIM_OK with *out filled (free with mc_result_free),

@@ -170,9 +170,9 @@ int report_write_with(const char *dir, const scenario *s, const mc_result *r, co
                       void (*write_extra)(FILE *f, const void *ud), const void *ud, char *msg,
                       size_t n)
 {
-    const char *const names[NFILES] = {"summary.csv",  "timeseries.csv", "runs.csv",
-                                       "pack_sales.csv", "segments.csv", "channels.csv",
-                                       "gifts.csv",    "creators.csv",   extra};
+    const char *const names[NFILES] = {"summary.csv",    "timeseries.csv", "runs.csv",
+                                       "pack_sales.csv", "segments.csv",   "channels.csv",
+                                       "gifts.csv",      "creators.csv",   extra};
     int nfiles = extra ? NFILES : NFILES - 1;
     afile a[NFILES];
     int k, rc = 0;

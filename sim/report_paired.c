@@ -120,10 +120,9 @@ void report_paired_unmatched(const scenario *const sc[2], FILE *err)
             for (size_t row = 0; row < brk_rows(&sh[side], (enum brk_table)t); row++) {
                 int sink;
                 const char *name = row_name(sc[side], &sh[side], (enum brk_table)t, row, &sink);
-                if (name && match_row(sc[side], &sh[side], sc[!side], &sh[!side],
-                                      (enum brk_table)t, row) < 0)
-                    fprintf(err,
-                            "coinsim: note: %s %s is only in %c, so %s has no row for it\n",
+                if (name && match_row(sc[side], &sh[side], sc[!side], &sh[!side], (enum brk_table)t,
+                                      row) < 0)
+                    fprintf(err, "coinsim: note: %s %s is only in %c, so %s has no row for it\n",
                             sink ? "sink" : what[t], name, side ? 'B' : 'A', cmp_files[t]);
             }
 }

@@ -23,7 +23,7 @@ typedef struct world_seg {
     int64_t granted, sinks, sunk, lost_sinks; /* coins granted, sinks bought, coins sunk */
 } world_seg;
 
-#define WORLD_SNAP_TOP    10
+#define WORLD_SNAP_TOP 10
 
 /* Everything a view may show, copied out of a world: a panel draws from a
  * snapshot and never reads the world itself. */
@@ -39,10 +39,10 @@ typedef struct world_snap {
     kpi_step last;  /* the last step's figures */
     kpi_step total; /* flows summed, stocks now, payers distinct */
     int64_t viewers_existed;
-    int64_t gift_value[2];      /* µUSD coin value of gifts: [0] last step, [1] all */
-    int64_t credit_value[2];    /* µUSD value of diamonds credited, likewise */
-    int64_t commission[2];      /* µUSD the platform kept of gifts, likewise */
-    int64_t platform_in[2];     /* µUSD cash in less store fees, likewise */
+    int64_t gift_value[2];   /* µUSD coin value of gifts: [0] last step, [1] all */
+    int64_t credit_value[2]; /* µUSD value of diamonds credited, likewise */
+    int64_t commission[2];   /* µUSD the platform kept of gifts, likewise */
+    int64_t platform_in[2];  /* µUSD cash in less store fees, likewise */
     /* The platform's position now (docs/model.md §6): the opening balances,
      * creators' earnings, the liabilities and the margin at the parameters
      * now (µUSD). */
@@ -50,9 +50,9 @@ typedef struct world_snap {
     int64_t ncreators;
     size_t ntop; /* leaderboard by earnings (µD credited) */
     int64_t top_id[WORLD_SNAP_TOP], top_earned[WORLD_SNAP_TOP];
-    char top_name[WORLD_SNAP_TOP][24];    /* a log's identifiers; "" in a simulation */
-    int64_t creators_reached_min; /* at the withdrawal minimum or cashed out */
-    int64_t *sorted;              /* earnings, largest first (for histograms) */
+    char top_name[WORLD_SNAP_TOP][24]; /* a log's identifiers; "" in a simulation */
+    int64_t creators_reached_min;      /* at the withdrawal minimum or cashed out */
+    int64_t *sorted;                   /* earnings, largest first (for histograms) */
     size_t sorted_cap;
     /* The breakdowns so far (brk.h), as the output files have them at a
      * run's end; creators live per step is the last step's. */

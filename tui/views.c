@@ -415,12 +415,12 @@ static void pricing(view_ctx *c)
     for (size_t k = 0; k < s->npacks && y < c->top + c->h - 6; k++) {
         const sc_pack *p = &s->packs[k];
         double per = (double)p->price / 1e4 / (double)(p->coins + p->bonus);
-        snprintf(
-            line, sizeof line, "%-11.11s %-4s %7lld+%-5lld %8s %7.3f %10s %10s %6s%s", p->name,
-            p->channel ? "web" : "app", (long long)p->coins, (long long)p->bonus,
-            fmt_usd(a, p->price), per, fmt_count(b, brk_raw(s, BRK_PACKS, k, PR_PURCHASES)),
-            fmt_usd_short(d, brk_raw(s, BRK_PACKS, k, PR_REVENUE)),
-            fmt_pct(e, brk_of(s, BRK_PACKS, k, "share_of_channel_revenue")), p->enabled ? "" : " off");
+        snprintf(line, sizeof line, "%-11.11s %-4s %7lld+%-5lld %8s %7.3f %10s %10s %6s%s", p->name,
+                 p->channel ? "web" : "app", (long long)p->coins, (long long)p->bonus,
+                 fmt_usd(a, p->price), per, fmt_count(b, brk_raw(s, BRK_PACKS, k, PR_PURCHASES)),
+                 fmt_usd_short(d, brk_raw(s, BRK_PACKS, k, PR_REVENUE)),
+                 fmt_pct(e, brk_of(s, BRK_PACKS, k, "share_of_channel_revenue")),
+                 p->enabled ? "" : " off");
         if (!p->enabled)
             ui_attr_on(UI_DIM, c->color);
         ui_put(y++, c->left, c->w, line, 1);

@@ -260,7 +260,8 @@ static void test_values(void **state)
     close_to("spend share", brk_value(&sh, k, BRK_SEGMENTS, 1, (size_t)f), 0.25);
     assert_true((f = brk_fig_find(BRK_SEGMENTS, "spend_usd")) >= 0);
     close_to("spend in USD", brk_value(&sh, k, BRK_SEGMENTS, 0, (size_t)f), 3.0);
-    assert_true(brk_value(&sh, k, BRK_CHANNELS, 0, (size_t)brk_fig_find(BRK_CHANNELS, "revenue_share")) == 0.0);
+    int share = brk_fig_find(BRK_CHANNELS, "revenue_share");
+    assert_true(brk_value(&sh, k, BRK_CHANNELS, 0, (size_t)share) == 0.0);
     assert_int_equal(brk_fig_find(BRK_SEGMENTS, "no_such_figure"), -1);
     assert_string_equal(brk_file(BRK_GIFTS), "gifts.csv");
     assert_string_equal(brk_labels(BRK_GIFTS), "item,kind");
