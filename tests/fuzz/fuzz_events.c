@@ -80,7 +80,20 @@ static void replay_all(int lenient)
             fprintf(stderr, "fuzz_events: %s\n", msg);
             abort();
         }
-        replay_result(r, rows, n, &res, NULL);
+        /* and its breakdowns: what a channel, gift or pack took adds up */
+        brk_shape sh = replay_brk_shape(r);
+        brk_store bs;
+        if (brk_store_init(&bs, &sh, 1) == 0) {
+            brk_block k = brk_at(&bs, 0);
+            if (replay_result(r, rows, n, &res, &k) == 0) {
+                int64_t in = 0;
+                for (size_t c = 0; c < 2; c++)
+                    in += brk_row(&sh, k.raw, BRK_CHANNELS, c)[CHR_REVENUE];
+                if (in != res.exact[TS_CASH_IN])
+                    abort();
+            }
+            brk_store_free(&bs);
+        }
     }
     replay_free(r);
     diag_clear(&d);
