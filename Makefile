@@ -76,6 +76,12 @@ test: deps deps-browser
 
 tests-build: $(TESTS)
 
+# The README's screenshots of the run, compare and sweep reports, in docs/
+# (tools/screenshots.sh: headless Chromium, which this tries to install).
+screenshots: deps-browser
+	@$(MAKE) --no-print-directory all
+	@sh tools/screenshots.sh ./$(BIN)
+
 # The benchmark (not a test): wall time, events a second, peak memory and the
 # floor of each bench scenario; bench-mc on one thread and on two; then how
 # long a signal takes to stop a job (tools/stop-bench.sh).
