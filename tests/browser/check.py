@@ -75,8 +75,6 @@ def find_tools():
     chromium = os.environ.get("CHROMIUM") or next(
         (p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None)
     driver = os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver")
-    if not driver and os.path.exists("/usr/lib/chromium/chromedriver"):
-        driver = "/usr/lib/chromium/chromedriver"
     missing = []
     if not chromium:
         missing.append("chromium")
@@ -488,6 +486,9 @@ def parse(argv):
 
 
 def main(argv):
+    # A TERM unwinds like Ctrl-C does, so that chromedriver and Chromium
+    # are stopped on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     opts = parse(argv)
     chromium, driver = find_tools()
     if opts["probe"]:
