@@ -61,6 +61,8 @@ DEFAULT_SIZES = [(1280, 2000), (390, 844)]
 PHONE_WIDTH = 600  # narrower than this, a size is a phone's
 MAX_PAGE = 8000  # the tallest --full-page screenshot, in px
 POLL = 0.25  # seconds between two looks at something we wait for
+# chromedriver is on this machine: never through an http_proxy.
+LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 class Failed(Exception):
@@ -159,7 +161,7 @@ class Driver:
             "http://127.0.0.1:%d%s" % (self.port, path), data=data, method=method,
             headers={"Content-Type": "application/json; charset=utf-8"})
         try:
-            with urllib.request.urlopen(req, timeout=timeout or self.timeout + 30) as r:
+            with LOCAL.open(req, timeout=timeout or self.timeout + 30) as r:
                 reply = json.load(r)
         except urllib.error.HTTPError as e:
             try:
