@@ -22,12 +22,17 @@ TESTS   := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB     := $(BUILD)/libcoinsim.a
 BIN     ?= coinsim
 
-.PHONY: all deps run test tests-build clean asan bench lint fuzz have-build have-test
+.PHONY: all deps deps-browser screenshots run test tests-build clean asan bench lint fuzz have-build have-test
 
 all: $(BIN)
 
 deps:
 	@sh tools/deps.sh
+
+# Optional: never fails; tests/e2e/browser.sh says why it skips.
+deps-browser: deps
+	@sh tools/deps.sh --browser || \
+	    echo "coinsim: the browser group is not installed; the browser test will skip unless it finds Chromium" >&2
 
 # Before compiling, the packages a build needs are checked, so that one that
 # is missing is named (with the command that installs it) rather than
@@ -62,11 +67,20 @@ run: deps
 	./$(BIN) run scenarios/baseline
 
 # Every test: unit tests (cmocka) and end-to-end tests of the binary.
-test: deps
+# The browser group (headless Chromium for tests/e2e/browser.sh) is tried
+# too; if it cannot be installed the suite goes on and that test reports
+# itself skipped.
+test: deps deps-browser
 	@$(MAKE) --no-print-directory all tests-build
 	@sh tests/run.sh $(BUILD) ./$(BIN)
 
 tests-build: $(TESTS)
+
+# The README's screenshots of the run, compare and sweep reports, in docs/
+# (tools/screenshots.sh: headless Chromium, which this tries to install).
+screenshots: deps-browser
+	@$(MAKE) --no-print-directory all
+	@sh tools/screenshots.sh ./$(BIN)
 
 # The benchmark (not a test): wall time, events a second, peak memory and the
 # floor of each bench scenario; bench-mc on one thread and on two; then how

@@ -6,12 +6,20 @@
 #
 # tools/deps.sh --check WHAT: install nothing; if a package that WHAT
 # needs is missing, say which and how to get it, and fail. WHAT is "build"
-# (plain make: the compiler and the libraries) or "test" (the unit-test
-# library and tmux as well). The Makefile runs this before compiling, so
-# that a missing library is named instead of showing as a compiler error.
+# (plain make: the compiler and the libraries), "test" (the unit-test
+# library and tmux as well) or "browser" (the optional group below). The
+# Makefile runs this before compiling, so that a missing library is named
+# instead of showing as a compiler error.
+#
+# tools/deps.sh --browser: install the optional group the browser test of
+# the HTML reports needs (headless Chromium, its WebDriver, python3 for the
+# harness, xmllint for the strict parse, a font for the screenshots), the
+# same way; make test tries it and carries on if it fails, and the browser
+# test then reports itself skipped.
 set -u
 build_pkgs="make gcc pkg-config libncurses-dev libgsl-dev libcsv-dev"
 test_pkgs="libcmocka-dev tmux"
+browser_pkgs="chromium chromium-driver python3 libxml2-utils fonts-dejavu-core"
 
 # installed PKG: whether dpkg has PKG installed.
 installed() {
@@ -22,7 +30,10 @@ installed() {
 works() {
     case $1 in
     gcc) command -v "${CC:-cc}" >/dev/null 2>&1 ;;
-    make | pkg-config | tmux) command -v "$1" >/dev/null 2>&1 ;;
+    make | pkg-config | tmux | python3) command -v "$1" >/dev/null 2>&1 ;;
+    chromium) command -v chromium >/dev/null 2>&1 ;;
+    chromium-driver) command -v chromedriver >/dev/null 2>&1 ;;
+    libxml2-utils) command -v xmllint >/dev/null 2>&1 ;;
     libncurses-dev) pkg-config --exists ncursesw 2>/dev/null ;;
     libgsl-dev) pkg-config --exists gsl 2>/dev/null ;;
     libcmocka-dev) pkg-config --exists cmocka 2>/dev/null ;;
@@ -43,7 +54,8 @@ if [ "${1:-}" = --check ]; then
     case ${2:-build} in
     build) need=$build_pkgs ;;
     test) need="$build_pkgs $test_pkgs" ;;
-    *) echo "usage: tools/deps.sh --check build|test" >&2; exit 2 ;;
+    browser) need=$browser_pkgs ;;
+    *) echo "usage: tools/deps.sh --check build|test|browser" >&2; exit 2 ;;
     esac
     # A package is missing when dpkg lacks it and what it provides does not
     # work either.
@@ -52,13 +64,26 @@ if [ "${1:-}" = --check ]; then
         installed "$p" || works "$p" || gone="$gone $p"
     done
     [ -z "$gone" ] && exit 0
+    if [ "${2:-}" = browser ]; then
+        echo "coinsim: the browser test cannot run: missing Debian packages:$gone" >&2
+        echo "coinsim: run 'sh tools/deps.sh --browser' to install them (make test tries it itself)" >&2
+        exit 1
+    fi
     echo "coinsim: cannot build: missing Debian packages:$gone" >&2
     echo "coinsim: run 'make deps' to install them (make run and make test do it themselves)" >&2
     exit 1
 fi
 
+# The browser group alone: make test carries on without it.
+if [ "${1:-}" = --browser ]; then
+    # shellcheck disable=SC2086
+    set -- $browser_pkgs
+    base=""
+else
+    base="$build_pkgs $test_pkgs"
+fi
 # shellcheck disable=SC2086
-gone=$(missing $build_pkgs $test_pkgs "$@")
+gone=$(missing $base "$@")
 [ -z "$gone" ] && exit 0
 echo "coinsim: installing missing Debian packages:$gone" >&2
 if [ "$(id -u)" = 0 ]; then
