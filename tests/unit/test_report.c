@@ -89,25 +89,27 @@ static void set_all_or_nothing(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
-/* Sixteen temporary files are listed; a seventeenth is not, and the
+/* AFILE_MAX_TEMPS temporary files are listed; one more is not, and the
  * handler's call says so until it is gone. */
 static void temps_listed_and_removed(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/coinsim-test-temps-XXXXXX", msg[600], names[2000], nm[32];
+    enum { N = AFILE_MAX_TEMPS + 1 };
+    char dir[] = "/tmp/coinsim-test-temps-XXXXXX", msg[600], names[4000], nm[32], last[32];
     assert_non_null(mkdtemp(dir));
-    afile a[17];
-    for (int i = 0; i < 17; i++) {
-        snprintf(nm, sizeof nm, "f%02d.csv", i);
+    afile a[N];
+    for (int i = 0; i < N; i++) {
+        snprintf(nm, sizeof nm, "f%03d.csv", i);
         assert_int_equal(afile_open(&a[i], dir, nm, msg, sizeof msg), 0);
     }
-    assert_int_equal(afile_remove_temps(), -1);  /* the 17th was not listed */
-    listing(dir, names, sizeof names);           /* only the 17th is left */
-    assert_int_equal(strncmp(names, ".f16.csv.", 9), 0);
+    assert_int_equal(afile_remove_temps(), -1);  /* the last was not listed */
+    listing(dir, names, sizeof names);           /* only the last is left */
+    snprintf(last, sizeof last, ".f%03d.csv.", N - 1);
+    assert_int_equal(strncmp(names, last, strlen(last)), 0);
     assert_null(strchr(names, ' '));
-    afile_abort(&a[16]);
+    afile_abort(&a[N - 1]);
     assert_int_equal(afile_remove_temps(), 0);
-    for (int i = 0; i < 16; i++)
+    for (int i = 0; i < N - 1; i++)
         afile_abort(&a[i]);                      /* already unlinked: harmless */
     listing(dir, names, sizeof names);
     assert_string_equal(names, "");
