@@ -13,15 +13,12 @@
 #include "stats.h"
 #include "afile.h"
 
-/* Write summary.csv, timeseries.csv, runs.csv and pack_sales.csv into dir.
- * Returns 0, or -1 with the reason in msg (nothing renamed into place). */
-int report_write(const char *dir, const scenario *s, const mc_result *r, char *msg, size_t n);
-
-/* The same with one more file in the set, extra, written by write_extra(f,
- * ud): all of them take their names together, or none. */
-int report_write_with(const char *dir, const scenario *s, const mc_result *r, const char *extra,
-                      void (*write_extra)(FILE *f, const void *ud), const void *ud, char *msg,
-                      size_t n);
+/* Write summary.csv, timeseries.csv, runs.csv and pack_sales.csv into dir,
+ * and after them the parts extra[0..nextra) (replay.csv, manifest.csv, the
+ * scenario): all of them take their names together, or none
+ * (afile_write_set). Returns 0, or -1 with the reason in msg. */
+int report_write(const char *dir, const scenario *s, const mc_result *r, const afile_part *extra,
+                 size_t nextra, char *msg, size_t n);
 
 /* Summary of metric m over the runs of r. */
 void report_stat(const mc_result *r, int m, stat_row *out);

@@ -70,14 +70,15 @@ static void set_all_or_nothing(void **state)
     afile_watch(&flag);
     put_old(dir);
     flag = SIGINT;
-    assert_int_equal(report_write(dir, s, r, msg, sizeof msg), -1);
+    assert_int_equal(report_write(dir, s, r, NULL, 0, msg, sizeof msg), -1);
     assert_non_null(strstr(msg, "interrupted before it was complete"));
     listing(dir, names, sizeof names);
     assert_string_equal(names, "summary.csv");
 
     flag = 0;
     int answer = 42;
-    assert_int_equal(report_write_with(dir, s, r, "extra.csv", extra, &answer, msg, sizeof msg), 0);
+    const afile_part more[] = {{"extra.csv", extra, NULL, &answer}};
+    assert_int_equal(report_write(dir, s, r, more, 1, msg, sizeof msg), 0);
     listing(dir, names, sizeof names);
     assert_string_equal(names, "extra.csv pack_sales.csv runs.csv summary.csv timeseries.csv");
 
