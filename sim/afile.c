@@ -402,8 +402,17 @@ static int adir_make(adir *d, const char *dir, const afile_part *p, char *msg, s
         snprintf(msg, n, "out of memory");
         return -1;
     }
-    if (p->write_dir(d->path, p->ud, msg, n) < 0)
+    if (p->write_dir(d->path, p->ud, msg, n) < 0) {
+        /* Its message names the temporary path: name the final one. */
+        size_t lp = strlen(d->path);
+        if (strncmp(msg, d->path, lp) == 0) {
+            char *rest = strdup(msg + lp);
+            if (rest)
+                snprintf(msg, n, "%s%s", d->final, rest);
+            free(rest);
+        }
         return -1;
+    }
     if (afile_interrupted()) {
         snprintf(msg, n, "%s: interrupted before it was complete", d->final);
         return -1;
