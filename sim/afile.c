@@ -20,7 +20,7 @@
 enum { TEMP_FILE = 1, TEMP_DIR = 2 };
 static char temp_name[AFILE_MAX_TEMPS][AFILE_NAME];
 static atomic_int temp_used[AFILE_MAX_TEMPS]; /* 0, TEMP_FILE or TEMP_DIR */
-static atomic_int temp_unlisted; /* temporary files or directories not in the list */
+static atomic_int temp_unlisted;              /* temporary files or directories not in the list */
 static atomic_int *watched;
 
 void afile_watch(atomic_int *flag) { watched = flag; }
@@ -487,8 +487,8 @@ static int rename_set(const char *dir, afile *f, adir *d, size_t nparts, char *m
     /* A final name of another kind would fail its rename half-way through
      * the set: refuse before renaming any. */
     for (k = 0; k < nparts && rc == 0; k++)
-        rc = d && d[k].tmp ? replaceable(d[k].final, 1, msg, n)
-                           : replaceable(f[k].final, 0, msg, n);
+        rc =
+            d && d[k].tmp ? replaceable(d[k].final, 1, msg, n) : replaceable(f[k].final, 0, msg, n);
     /* Only when every part is complete on disk do they take their names,
      * all of them with SIGINT and SIGTERM held back, so an interruption
      * finds the set all old or all new; then the directory is synced so

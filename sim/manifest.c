@@ -111,9 +111,8 @@ void manifest_write(FILE *f, const void *ud)
  * neither an assignment nor a reserved word. */
 static int plain_word(const char *w, int i)
 {
-    static const char *const reserved[] = {"case", "do",   "done",  "elif", "else",
-                                           "esac", "fi",   "for",   "if",   "in",
-                                           "then", "until", "while"};
+    static const char *const reserved[] = {"case", "do", "done", "elif", "else",  "esac", "fi",
+                                           "for",  "if", "in",   "then", "until", "while"};
     if (!*w || strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
                          "_@%+=:,./-") != strlen(w))
         return 0;

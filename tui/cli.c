@@ -205,8 +205,7 @@ manifest *cli_manifest(const char *cmd)
     return m;
 }
 
-void cli_scenario_comment(char *buf, size_t n, const scenario *s, const char *cmd,
-                          const char *side)
+void cli_scenario_comment(char *buf, size_t n, const scenario *s, const char *cmd, const char *side)
 {
     snprintf(buf, n,
              "%s%s%s (%s) as coinsim %s ran it: extends flattened and every change applied; "
