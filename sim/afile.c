@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "afile.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -11,49 +12,67 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Temporary files being written, by name, for afile_remove_temps. A slot
- * is filled before it is marked used and marked free before its name is
- * reused, so a handler sees either nothing or a whole name. */
-#define AFILE_SLOTS 16
-#define AFILE_NAME  4096
-static char temp_name[AFILE_SLOTS][AFILE_NAME];
-static atomic_int temp_used[AFILE_SLOTS];
-static atomic_int temp_unlisted; /* open temporary files not in the list */
+/* Temporary files and directories being written, by name, for
+ * afile_remove_temps. A slot is filled before it is marked used and
+ * marked free before its name is reused, so a handler sees either nothing
+ * or a whole name. */
+#define AFILE_NAME 4096
+enum { TEMP_FILE = 1, TEMP_DIR = 2 };
+static char temp_name[AFILE_MAX_TEMPS][AFILE_NAME];
+static atomic_int temp_used[AFILE_MAX_TEMPS]; /* 0, TEMP_FILE or TEMP_DIR */
+static atomic_int temp_unlisted;              /* temporary files or directories not in the list */
 static atomic_int *watched;
 
 void afile_watch(atomic_int *flag) { watched = flag; }
 
 int afile_remove_temps(void)
 {
-    for (int i = 0; i < AFILE_SLOTS; i++)
-        if (temp_used[i])
+    for (int i = 0; i < AFILE_MAX_TEMPS; i++)
+        if (temp_used[i] == TEMP_FILE)
             unlink(temp_name[i]);
+    /* Directories once their files are gone, the innermost first: as long
+     * as a round removes one, another may have emptied. */
+    for (int again = 1; again;) {
+        again = 0;
+        for (int i = 0; i < AFILE_MAX_TEMPS; i++)
+            if (temp_used[i] == TEMP_DIR && rmdir(temp_name[i]) == 0)
+                again = 1;
+    }
     return temp_unlisted ? -1 : 0;
 }
 
-/* List an open temporary file: its slot, or -1 when the list is full or
- * the name too long (then counted in temp_unlisted, as is the moment
- * between creating a file and listing it). */
-static int temp_register(const char *name)
+/* List a temporary file or directory (kind): its slot, or -1 when the
+ * list is full or the name too long (then counted in temp_unlisted, as is
+ * the moment between creating it and listing it: the caller counts it
+ * there first). */
+static int temp_register(const char *name, int kind)
 {
     if (strlen(name) < AFILE_NAME)
-        for (int i = 0; i < AFILE_SLOTS; i++)
+        for (int i = 0; i < AFILE_MAX_TEMPS; i++)
             if (!temp_used[i]) {
                 memcpy(temp_name[i], name, strlen(name) + 1);
-                temp_used[i] = 1; /* a sequentially consistent store: after the name */
+                temp_used[i] = kind; /* a sequentially consistent store: after the name */
                 temp_unlisted--;
                 return i;
             }
     return -1;
 }
 
+/* A listed name (slot, or -1 if it was counted unlisted) is gone or no
+ * longer temporary: off the list. */
+static void temp_unregister(int slot)
+{
+    if (slot >= 0)
+        temp_used[slot] = 0;
+    else
+        temp_unlisted--;
+}
+
 /* The temporary file is renamed or removed: off the list. */
 static void temp_forget(afile *a)
 {
-    if (a->slot >= 0)
-        temp_used[a->slot] = 0;
-    else if (a->tmp)
-        temp_unlisted--;
+    if (a->slot >= 0 || a->tmp)
+        temp_unregister(a->slot);
     a->slot = -1;
 }
 
@@ -110,7 +129,7 @@ int afile_open(afile *a, const char *dir, const char *name, char *msg, size_t n)
         afile_abort(a);
         return -1;
     }
-    a->slot = temp_register(a->tmp);
+    a->slot = temp_register(a->tmp, TEMP_FILE);
     fchmod(fd, 0644);
     return 0;
 }
@@ -240,22 +259,237 @@ int afile_prepare_dir(const char *dir, char *msg, size_t n)
     return 0;
 }
 
-int afile_rename_all(const char *dir, afile *a, size_t nfiles, char *msg, size_t n)
+/* ------------------------------------------------------- directory parts */
+
+/* dir/name, malloc'd; NULL out of memory. */
+static char *join(const char *dir, const char *name)
+{
+    size_t ln = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(ln);
+    if (p)
+        snprintf(p, ln, "%s/%s", dir, name);
+    return p;
+}
+
+/* Remove path and, if it is a directory (not a link to one), all that is
+ * in it. 0, or -1 if something could not be removed. */
+static int remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? 0 : -1;
+    if (!S_ISDIR(st.st_mode))
+        return unlink(path);
+    DIR *dp = opendir(path);
+    if (!dp)
+        return -1;
+    int rc = 0;
+    for (struct dirent *e; (e = readdir(dp));) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char *sub = join(path, e->d_name);
+        if (!sub || remove_tree(sub) < 0)
+            rc = -1;
+        free(sub);
+    }
+    closedir(dp);
+    return rmdir(path) < 0 ? -1 : rc;
+}
+
+/* A directory part in the making: made and filled as path = tmp/NAME,
+ * inside the hidden directory tmp = DIR/.NAME.XXXXXX, so that it has its
+ * final last name from the start; listed for afile_remove_temps (tmp, path
+ * and what is in path, in slot[]). */
+typedef struct adir {
+    char *tmp, *path, *final;
+    int *slot;
+    size_t nslot;
+    int made;    /* tmp exists and is ours to remove */
+    int unknown; /* path is being filled: its contents are counted unlisted */
+} adir;
+
+/* List name (of kind), already counted in temp_unlisted, as part of d. */
+static int adir_track(adir *d, const char *name, int kind)
+{
+    int *ns = realloc(d->slot, (d->nslot + 1) * sizeof *ns);
+    if (!ns) {
+        temp_unlisted--; /* the caller removes it at once */
+        return -1;
+    }
+    d->slot = ns;
+    d->slot[d->nslot++] = temp_register(name, kind);
+    return 0;
+}
+
+/* List everything under path (filled by a part's writer) as part of d. */
+static int adir_track_tree(adir *d, const char *path)
+{
+    DIR *dp = opendir(path);
+    int rc = dp ? 0 : -1;
+    for (struct dirent *e; rc == 0 && (e = readdir(dp));) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        struct stat st;
+        char *sub = join(path, e->d_name);
+        temp_unlisted++;
+        if (!sub || lstat(sub, &st) != 0) {
+            temp_unlisted--;
+            rc = -1;
+        } else if (S_ISDIR(st.st_mode)) {
+            rc = adir_track(d, sub, TEMP_DIR) < 0 ? -1 : adir_track_tree(d, sub);
+        } else {
+            rc = adir_track(d, sub, TEMP_FILE);
+        }
+        free(sub);
+    }
+    if (dp)
+        closedir(dp);
+    return rc;
+}
+
+/* Off the list: d's names are gone, or no longer temporary. */
+static void adir_untrack(adir *d)
+{
+    for (size_t i = 0; i < d->nslot; i++)
+        temp_unregister(d->slot[i]);
+    if (d->unknown)
+        temp_unlisted--;
+    free(d->slot);
+    d->slot = NULL;
+    d->nslot = 0;
+    d->unknown = 0;
+}
+
+/* Remove what is left of d and forget it; safe on an empty adir. */
+static void adir_abort(adir *d)
+{
+    if (d->made)
+        remove_tree(d->tmp);
+    adir_untrack(d);
+    free(d->tmp);
+    free(d->path);
+    free(d->final);
+    memset(d, 0, sizeof *d);
+}
+
+/* Make part p (p->write_dir) under its temporary name in dir. 0 or -1 (msg). */
+static int adir_make(adir *d, const char *dir, const afile_part *p, char *msg, size_t n)
+{
+    size_t ln = strlen(dir) + strlen(p->name) + 16;
+    d->tmp = malloc(ln);
+    d->final = join(dir, p->name);
+    if (!d->tmp || !d->final) {
+        snprintf(msg, n, "out of memory");
+        return -1;
+    }
+    snprintf(d->tmp, ln, "%s/.%s.XXXXXX", dir, p->name);
+    temp_unlisted++; /* from its creation until it is listed */
+    if (!mkdtemp(d->tmp)) {
+        snprintf(msg, n, "%s: cannot create: %s", d->final, strerror(errno));
+        temp_unlisted--;
+        return -1;
+    }
+    d->made = 1;
+    if (adir_track(d, d->tmp, TEMP_DIR) < 0 || !(d->path = join(d->tmp, p->name))) {
+        snprintf(msg, n, "out of memory");
+        return -1;
+    }
+    /* While the writer fills path, what it has renamed into place there is
+     * listed nowhere: a handler must say that some may remain. */
+    temp_unlisted += 2;
+    d->unknown = 1;
+    if (adir_track(d, d->path, TEMP_DIR) < 0) {
+        snprintf(msg, n, "out of memory");
+        return -1;
+    }
+    if (p->write_dir(d->path, p->ud, msg, n) < 0) {
+        /* Its message names the temporary path: name the final one. */
+        size_t lp = strlen(d->path);
+        if (strncmp(msg, d->path, lp) == 0) {
+            char *rest = strdup(msg + lp);
+            if (rest)
+                snprintf(msg, n, "%s%s", d->final, rest);
+            free(rest);
+        }
+        return -1;
+    }
+    if (afile_interrupted()) {
+        snprintf(msg, n, "%s: interrupted before it was complete", d->final);
+        return -1;
+    }
+    if (adir_track_tree(d, d->path) < 0) {
+        snprintf(msg, n, "%s: cannot list what was written: %s", d->final, strerror(errno));
+        return -1;
+    }
+    temp_unlisted--;
+    d->unknown = 0;
+    return 0;
+}
+
+/* Give a made directory its final name: an older one there is moved
+ * aside into d's temporary directory, the new one renamed into place, the
+ * old one removed. With SIGINT and SIGTERM held. 0 or -1 (msg). */
+static int adir_rename(adir *d, char *msg, size_t n)
+{
+    struct stat st;
+    char *old = join(d->tmp, ".old");
+    int aside = 0;
+    if (!old) {
+        snprintf(msg, n, "out of memory");
+        return -1;
+    }
+    if (lstat(d->final, &st) == 0) {
+        if (rename(d->final, old) != 0) {
+            snprintf(msg, n, "%s: cannot move the older one aside: %s", d->final, strerror(errno));
+            free(old);
+            return -1;
+        }
+        aside = 1;
+    }
+    if (rename(d->path, d->final) != 0) {
+        snprintf(msg, n, "%s: cannot rename into place: %s", d->final, strerror(errno));
+        if (aside && rename(old, d->final) != 0)
+            d->made = 0; /* the old one is in tmp: keep it rather than remove it */
+        free(old);
+        return -1;
+    }
+    if (aside)
+        remove_tree(old);
+    rmdir(d->tmp);
+    d->made = 0;
+    adir_untrack(d);
+    free(old);
+    return 0;
+}
+
+/* ------------------------------------------------------------- the renames */
+
+/* Whether final can take its new part: absent, or of the same kind (a
+ * plain file, or with dir a directory). 0, or -1 (msg). */
+static int replaceable(const char *final, int dir, char *msg, size_t n)
+{
+    struct stat st;
+    if (lstat(final, &st) != 0 || (dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)))
+        return 0;
+    snprintf(msg, n, "%s exists and is not a %s", final, dir ? "directory" : "regular file");
+    return -1;
+}
+
+/* Give the finished parts of a set their final names, all or none (see
+ * afile_rename_all): part k is file f[k], or directory d[k] when d and
+ * d[k].tmp. */
+static int rename_set(const char *dir, afile *f, adir *d, size_t nparts, char *msg, size_t n)
 {
     int rc = 0;
     size_t k;
-    if (!nfiles)
+    if (!nparts)
         return 0;
-    /* A final name that is not a plain file would fail its rename half-way
-     * through the set: refuse before renaming any. */
-    for (k = 0; k < nfiles && rc == 0; k++) {
-        struct stat st;
-        if (lstat(a[k].final, &st) == 0 && !S_ISREG(st.st_mode)) {
-            snprintf(msg, n, "%s exists and is not a regular file", a[k].final);
-            rc = -1;
-        }
-    }
-    /* Only when every file is complete on disk do they take their names,
+    /* A final name of another kind would fail its rename half-way through
+     * the set: refuse before renaming any. */
+    for (k = 0; k < nparts && rc == 0; k++)
+        rc =
+            d && d[k].tmp ? replaceable(d[k].final, 1, msg, n) : replaceable(f[k].final, 0, msg, n);
+    /* Only when every part is complete on disk do they take their names,
      * all of them with SIGINT and SIGTERM held back, so an interruption
      * finds the set all old or all new; then the directory is synced so
      * the renames themselves are durable. */
@@ -265,14 +499,54 @@ int afile_rename_all(const char *dir, afile *a, size_t nfiles, char *msg, size_t
     sigaddset(&hold, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &hold, &was);
     if (rc == 0 && afile_interrupted()) {
-        snprintf(msg, n, "%s: interrupted before it was complete", a[0].final);
+        snprintf(msg, n, "%s: interrupted before it was complete",
+                 d && d[0].tmp ? d[0].final : f[0].final);
         rc = -1;
     }
-    for (k = 0; k < nfiles && rc == 0; k++)
-        if (afile_rename(&a[k], msg, n) < 0)
-            rc = -1;
+    for (k = 0; k < nparts && rc == 0; k++)
+        rc = d && d[k].tmp ? adir_rename(&d[k], msg, n) : afile_rename(&f[k], msg, n);
     pthread_sigmask(SIG_SETMASK, &was, NULL);
     if (rc == 0)
         afile_sync_dir(dir);
+    return rc;
+}
+
+int afile_rename_all(const char *dir, afile *a, size_t nfiles, char *msg, size_t n)
+{
+    return rename_set(dir, a, NULL, nfiles, msg, n);
+}
+
+int afile_write_set(const char *dir, const afile_part *parts, size_t nparts, char *msg, size_t n)
+{
+    afile *f = calloc(nparts ? nparts : 1, sizeof *f);
+    adir *d = calloc(nparts ? nparts : 1, sizeof *d);
+    int rc = 0;
+    if (!f || !d) {
+        snprintf(msg, n, "out of memory");
+        free(f);
+        free(d);
+        return -1;
+    }
+    for (size_t k = 0; k < nparts; k++)
+        f[k].slot = -1;
+    for (size_t k = 0; k < nparts && rc == 0; k++) {
+        const afile_part *p = &parts[k];
+        if (p->write_dir)
+            rc = adir_make(&d[k], dir, p, msg, n);
+        else if (afile_open(&f[k], dir, p->name, msg, n) < 0)
+            rc = -1;
+        else {
+            p->write(f[k].f, p->ud);
+            rc = afile_finish(&f[k], msg, n);
+        }
+    }
+    if (rc == 0)
+        rc = rename_set(dir, f, d, nparts, msg, n);
+    for (size_t k = 0; k < nparts; k++) {
+        afile_abort(&f[k]);
+        adir_abort(&d[k]);
+    }
+    free(f);
+    free(d);
     return rc;
 }

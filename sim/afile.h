@@ -4,7 +4,9 @@
  * flushed to disk and renamed only when all of a set are complete, so a
  * failure never leaves a half-written file under a final name and never
  * truncates an earlier result. The one writer of every output of coinsim:
- * results, event logs and saved scenarios. */
+ * results, event logs and saved scenarios. A set may also hold
+ * directories (the scenario that ran): each is made under a hidden
+ * temporary name and swapped in with the files. */
 #ifndef COINSIM_AFILE_H
 #define COINSIM_AFILE_H
 
@@ -34,10 +36,13 @@ typedef struct afile {
 /* Interruption. afile_watch(flag): from then on a set *flag makes
  * afile_finish fail ("interrupted"), so nothing further takes a final
  * name. afile_remove_temps unlinks every temporary file still open that
- * it knows of and returns 0, or -1 if some (past 16 at once, or caught
- * between creation and listing) may remain; it is async-signal-safe, for
- * a handler that must end the process at once.
+ * it knows of, and removes the temporary directories of afile_write_set
+ * with what is in them, and returns 0, or -1 if some (past AFILE_MAX_TEMPS
+ * names at once, caught between creation and listing, or written into a
+ * directory part whose writer has not yet returned) may remain; it is
+ * async-signal-safe, for a handler that must end the process at once.
  * Files are opened, renamed and aborted from one thread only. */
+#define AFILE_MAX_TEMPS 64
 void afile_watch(atomic_int *flag);
 int afile_remove_temps(void);
 
@@ -62,6 +67,26 @@ int afile_interrupted(void);
  * so an interruption finds the set all old or all new, then the directory
  * is synced. Returns 0 or -1 (msg). */
 int afile_rename_all(const char *dir, afile *a, size_t nfiles, char *msg, size_t n);
+
+/* One part of a set of outputs, named name in the directory: a file that
+ * write(f, ud) writes, or a directory that write_dir(path, ud, msg, n)
+ * makes and fills (path's last part is name; 0, or -1 with msg). Exactly
+ * one of write and write_dir. */
+typedef struct afile_part {
+    const char *name;
+    void (*write)(FILE *f, const void *ud);
+    int (*write_dir)(const char *path, const void *ud, char *msg, size_t n);
+    const void *ud;
+} afile_part;
+
+/* Write parts[0..nparts) into dir, all or none, as afile_rename_all: each
+ * file under a temporary name, each directory inside a hidden temporary
+ * directory .NAME.XXXXXX; then, signals held, the files are renamed and
+ * an older directory of a part's name is moved aside, replaced and
+ * removed. A final name of the other kind (a directory where a file goes,
+ * or the reverse) refuses the set. On failure or interruption every
+ * temporary name is removed and nothing is replaced. Returns 0 or -1 (msg). */
+int afile_write_set(const char *dir, const afile_part *parts, size_t nparts, char *msg, size_t n);
 
 /* fsync directory dir, so that renames into it last. */
 void afile_sync_dir(const char *dir);

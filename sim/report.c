@@ -159,47 +159,49 @@ static void write_brk(FILE *f, const scenario *s, const mc_result *r, enum brk_t
         }
 }
 
-enum { NFILES = 9 };
+/* What report_write's own files are written from: file k of s and r. */
+typedef struct own_file {
+    const scenario *s;
+    const mc_result *r;
+    int k;
+} own_file;
 
-int report_write(const char *dir, const scenario *s, const mc_result *r, char *msg, size_t n)
+static const char *const own_names[] = {"summary.csv",    "timeseries.csv", "runs.csv",
+                                        "pack_sales.csv", "segments.csv",   "channels.csv",
+                                        "gifts.csv",      "creators.csv"};
+enum { NOWN = sizeof own_names / sizeof own_names[0] };
+
+static void write_own(FILE *f, const void *ud)
 {
-    return report_write_with(dir, s, r, NULL, NULL, NULL, msg, n);
+    const own_file *o = ud;
+    switch (o->k) {
+    case 0: write_summary(f, o->r); break;
+    case 1: write_timeseries(f, o->r); break;
+    case 2: write_runs(f, o->r); break;
+    case 3: write_brk(f, o->s, o->r, BRK_PACKS); break;
+    case 4: write_brk(f, o->s, o->r, BRK_SEGMENTS); break;
+    case 5: write_brk(f, o->s, o->r, BRK_CHANNELS); break;
+    case 6: write_brk(f, o->s, o->r, BRK_GIFTS); break;
+    default: write_brk(f, o->s, o->r, BRK_CREATORS); break;
+    }
 }
 
-int report_write_with(const char *dir, const scenario *s, const mc_result *r, const char *extra,
-                      void (*write_extra)(FILE *f, const void *ud), const void *ud, char *msg,
-                      size_t n)
+int report_write(const char *dir, const scenario *s, const mc_result *r, const afile_part *extra,
+                 size_t nextra, char *msg, size_t n)
 {
-    const char *const names[NFILES] = {"summary.csv",    "timeseries.csv", "runs.csv",
-                                       "pack_sales.csv", "segments.csv",   "channels.csv",
-                                       "gifts.csv",      "creators.csv",   extra};
-    int nfiles = extra ? NFILES : NFILES - 1;
-    afile a[NFILES];
-    int k, rc = 0;
-
-    memset(a, 0, sizeof a);
-    for (k = 0; k < nfiles && rc == 0; k++) {
-        if (afile_open(&a[k], dir, names[k], msg, n) < 0) {
-            rc = -1;
-            break;
-        }
-        switch (k) {
-        case 0: write_summary(a[k].f, r); break;
-        case 1: write_timeseries(a[k].f, r); break;
-        case 2: write_runs(a[k].f, r); break;
-        case 3: write_brk(a[k].f, s, r, BRK_PACKS); break;
-        case 4: write_brk(a[k].f, s, r, BRK_SEGMENTS); break;
-        case 5: write_brk(a[k].f, s, r, BRK_CHANNELS); break;
-        case 6: write_brk(a[k].f, s, r, BRK_GIFTS); break;
-        case 7: write_brk(a[k].f, s, r, BRK_CREATORS); break;
-        default: write_extra(a[k].f, ud); break;
-        }
-        if (afile_finish(&a[k], msg, n) < 0)
-            rc = -1;
+    own_file own[NOWN];
+    afile_part *parts = malloc((NOWN + nextra) * sizeof *parts);
+    if (!parts) {
+        snprintf(msg, n, "out of memory");
+        return -1;
     }
-    if (rc == 0 && afile_rename_all(dir, a, nfiles, msg, n) < 0)
-        rc = -1;
-    for (k = 0; k < NFILES; k++)
-        afile_abort(&a[k]);
+    for (int k = 0; k < NOWN; k++) {
+        own[k] = (own_file){s, r, k};
+        parts[k] = (afile_part){own_names[k], write_own, NULL, &own[k]};
+    }
+    if (nextra)
+        memcpy(parts + NOWN, extra, nextra * sizeof *extra);
+    int rc = afile_write_set(dir, parts, NOWN + nextra, msg, n);
+    free(parts);
     return rc;
 }

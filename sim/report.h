@@ -14,15 +14,12 @@
 #include "afile.h"
 
 /* Write summary.csv, timeseries.csv, runs.csv, pack_sales.csv and the
- * breakdowns (segments.csv, channels.csv, gifts.csv, creators.csv) into dir.
- * Returns 0, or -1 with the reason in msg (nothing renamed into place). */
-int report_write(const char *dir, const scenario *s, const mc_result *r, char *msg, size_t n);
-
-/* The same with one more file in the set, extra, written by write_extra(f,
- * ud): all of them take their names together, or none. */
-int report_write_with(const char *dir, const scenario *s, const mc_result *r, const char *extra,
-                      void (*write_extra)(FILE *f, const void *ud), const void *ud, char *msg,
-                      size_t n);
+ * breakdowns (segments.csv, channels.csv, gifts.csv, creators.csv) into
+ * dir, and after them the parts extra[0..nextra) (replay.csv, manifest.csv,
+ * the scenario): all of them take their names together, or none
+ * (afile_write_set). Returns 0, or -1 with the reason in msg. */
+int report_write(const char *dir, const scenario *s, const mc_result *r, const afile_part *extra,
+                 size_t nextra, char *msg, size_t n);
 
 /* The cells ,mean,sd,ci95_low,ci95_high,p5,p50,p95,runs and the line's
  * end, as every summarised file has them. */

@@ -28,8 +28,17 @@ static void put_cmp(FILE *f, const cmp_metric *c)
 
 #define CMP_COLS "a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,rel_change,significant\n"
 
-static void write_compare(FILE *f, const cmp_result *r, const char *const side[3])
+typedef struct compare_file {
+    const cmp_result *r;
+    const char *const *side;
+    const scenario *const *sc;
+} compare_file;
+
+static void write_compare(FILE *f, const void *ud)
 {
+    const compare_file *c = ud;
+    const cmp_result *r = c->r;
+    const char *const *side = c->side;
     fprintf(f, "# %s\n# %s\n# %s\n", side[0], side[1], side[2]);
     fputs("metric," CMP_COLS, f);
     for (int m = 0; m < M_N && !afile_interrupted(); m++) {
@@ -76,14 +85,9 @@ static const char *const cmp_files[BRK_NTABLES] = {
     [BRK_CREATORS] = "compare_creators.csv",
 };
 
-typedef struct cmp_brk {
-    const cmp_result *r;
-    const scenario *const *sc;
-} cmp_brk;
-
 /* compare_TABLE.csv: every figure of the rows both sides have, as paired
  * differences. */
-static void write_cmp_brk(FILE *f, const cmp_brk *cb, enum brk_table t)
+static void write_cmp_brk(FILE *f, const compare_file *cb, enum brk_table t)
 {
     const cmp_result *r = cb->r;
     const brk_shape *sa = &r->brk[0].sh, *sb = &r->brk[1].sh;
@@ -127,35 +131,47 @@ void report_paired_unmatched(const scenario *const sc[2], FILE *err)
             }
 }
 
-enum { NCMP = 1 + BRK_NTABLES };
+/* Parts own[0..nown), then extra[0..nextra), written as one set: the
+ * status of the outcome. */
+static int write_set(const char *dir, const afile_part *own, size_t nown, const afile_part *extra,
+                     size_t nextra, char *msg, size_t n)
+{
+    afile_part *parts = malloc((nown + nextra) * sizeof *parts);
+    if (!parts) {
+        snprintf(msg, n, "out of memory");
+        return SIM_NOMEM;
+    }
+    memcpy(parts, own, nown * sizeof *own);
+    if (nextra)
+        memcpy(parts + nown, extra, nextra * sizeof *extra);
+    int st = SIM_OK;
+    if (afile_write_set(dir, parts, nown + nextra, msg, n) < 0)
+        st = afile_interrupted() ? SIM_STOPPED : SIM_IO;
+    free(parts);
+    return st;
+}
+
+/* The breakdowns' comparisons, each a part of the set. */
+static void write_cmp_segments(FILE *f, const void *ud) { write_cmp_brk(f, ud, BRK_SEGMENTS); }
+static void write_cmp_channels(FILE *f, const void *ud) { write_cmp_brk(f, ud, BRK_CHANNELS); }
+static void write_cmp_gifts(FILE *f, const void *ud) { write_cmp_brk(f, ud, BRK_GIFTS); }
+static void write_cmp_creators(FILE *f, const void *ud) { write_cmp_brk(f, ud, BRK_CREATORS); }
+static void write_cmp_packs(FILE *f, const void *ud) { write_cmp_brk(f, ud, BRK_PACKS); }
 
 int report_paired_compare(const char *dir, const cmp_result *r, const scenario *const sc[2],
-                          const char *const side[3], char *msg, size_t n)
+                          const char *const side[3], const afile_part *extra, size_t nextra,
+                          char *msg, size_t n)
 {
-    static const enum brk_table order[BRK_NTABLES] = {BRK_SEGMENTS, BRK_CHANNELS, BRK_GIFTS,
-                                                      BRK_CREATORS, BRK_PACKS};
-    cmp_brk cb = {r, sc};
-    afile a[NCMP];
-    int k, st = SIM_OK;
-    memset(a, 0, sizeof a);
-    for (k = 0; k < NCMP && st == SIM_OK; k++) {
-        const char *name = k == 0 ? "compare.csv" : cmp_files[order[k - 1]];
-        if (afile_open(&a[k], dir, name, msg, n) < 0) {
-            st = SIM_IO;
-            break;
-        }
-        if (k == 0)
-            write_compare(a[k].f, r, side);
-        else
-            write_cmp_brk(a[k].f, &cb, order[k - 1]);
-        if (afile_finish(&a[k], msg, n) < 0)
-            st = afile_interrupted() ? SIM_STOPPED : SIM_IO;
-    }
-    if (st == SIM_OK && afile_rename_all(dir, a, NCMP, msg, n) < 0)
-        st = afile_interrupted() ? SIM_STOPPED : SIM_IO;
-    for (k = 0; k < NCMP; k++)
-        afile_abort(&a[k]);
-    return st;
+    compare_file c = {r, side, sc};
+    const afile_part own[] = {
+        {"compare.csv", write_compare, NULL, &c},
+        {cmp_files[BRK_SEGMENTS], write_cmp_segments, NULL, &c},
+        {cmp_files[BRK_CHANNELS], write_cmp_channels, NULL, &c},
+        {cmp_files[BRK_GIFTS], write_cmp_gifts, NULL, &c},
+        {cmp_files[BRK_CREATORS], write_cmp_creators, NULL, &c},
+        {cmp_files[BRK_PACKS], write_cmp_packs, NULL, &c},
+    };
+    return write_set(dir, own, sizeof own / sizeof *own, extra, nextra, msg, n);
 }
 
 static const int key_metrics[] = {
@@ -165,8 +181,18 @@ static const int key_metrics[] = {
 #define NKEY ((int)(sizeof key_metrics / sizeof key_metrics[0]))
 
 /* sweep.csv: a row a point. */
-static void write_sweep(FILE *f, const sweep_result *r, const sweep_axis *axes, int objective)
+typedef struct sweep_file {
+    const sweep_result *r;
+    const sweep_axis *axes;
+    int objective;
+} sweep_file;
+
+static void write_sweep(FILE *f, const void *ud)
 {
+    const sweep_file *w = ud;
+    const sweep_result *r = w->r;
+    const sweep_axis *axes = w->axes;
+    int objective = w->objective;
     int ms[NKEY + 1], nm = 0, have = 0;
     for (int i = 0; i < NKEY; i++) {
         ms[nm++] = key_metrics[i];
@@ -200,8 +226,11 @@ static void write_sweep(FILE *f, const sweep_result *r, const sweep_axis *axes, 
 
 /* sweep_channels.csv: every channel figure at every point, summarised
  * over the point's runs. */
-static void write_sweep_channels(FILE *f, const sweep_result *r, const sweep_axis *axes)
+static void write_sweep_channels(FILE *f, const void *ud)
 {
+    const sweep_file *w = ud;
+    const sweep_result *r = w->r;
+    const sweep_axis *axes = w->axes;
     static const char *const chan[] = {"app", "web"};
     size_t nf, n = (size_t)r->runs;
     const brk_fig *figs = brk_figs(BRK_CHANNELS, &nf);
@@ -233,26 +262,12 @@ static void write_sweep_channels(FILE *f, const sweep_result *r, const sweep_axi
 }
 
 int report_paired_sweep(const char *dir, const sweep_result *r, const sweep_axis *axes,
-                        int objective, char *msg, size_t n)
+                        int objective, const afile_part *extra, size_t nextra, char *msg, size_t n)
 {
-    afile a[2];
-    int k, st = SIM_OK;
-    memset(a, 0, sizeof a);
-    for (k = 0; k < 2 && st == SIM_OK; k++) {
-        if (afile_open(&a[k], dir, k ? "sweep_channels.csv" : "sweep.csv", msg, n) < 0) {
-            st = SIM_IO;
-            break;
-        }
-        if (k == 0)
-            write_sweep(a[k].f, r, axes, objective);
-        else
-            write_sweep_channels(a[k].f, r, axes);
-        if (afile_finish(&a[k], msg, n) < 0)
-            st = afile_interrupted() ? SIM_STOPPED : SIM_IO;
-    }
-    if (st == SIM_OK && afile_rename_all(dir, a, 2, msg, n) < 0)
-        st = afile_interrupted() ? SIM_STOPPED : SIM_IO;
-    for (k = 0; k < 2; k++)
-        afile_abort(&a[k]);
-    return st;
+    sweep_file w = {r, axes, objective};
+    const afile_part own[] = {
+        {"sweep.csv", write_sweep, NULL, &w},
+        {"sweep_channels.csv", write_sweep_channels, NULL, &w},
+    };
+    return write_set(dir, own, 2, extra, nextra, msg, n);
 }

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "afile.h"
 #include "compare.h"
 #include "scenario.h"
 #include "sweep.h"
@@ -15,13 +16,16 @@
 /* compare.csv in dir: three comment lines (side[0], side[1]: what A and B
  * were, "A = DIR (NAME) changed by ..."; side[2]: how they ran), then
  * metric,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,rel_change,
- * significant with a row a metric; and the breakdowns' paired differences,
+ * significant with a row a metric; the breakdowns' paired differences,
  * compare_segments.csv, compare_channels.csv, compare_gifts.csv,
  * compare_creators.csv and compare_packs.csv, for the rows A and B (sc)
- * both have. Returns a sim_status: SIM_OK; SIM_IO with msg; SIM_STOPPED
+ * both have; then the parts extra[0..nextra) (manifest.csv, the
+ * scenarios), all taking their names together or none (afile_write_set).
+ * Returns a sim_status: SIM_OK; SIM_IO or SIM_NOMEM with msg; SIM_STOPPED
  * when interrupted before they took their names. */
 int report_paired_compare(const char *dir, const cmp_result *r, const scenario *const sc[2],
-                          const char *const side[3], char *msg, size_t n);
+                          const char *const side[3], const afile_part *extra, size_t nextra,
+                          char *msg, size_t n);
 
 /* A note on err for every breakdown row (a segment, gift, sink or pack)
  * that only one of the scenarios sc has, so the compare files leave out. */
@@ -31,8 +35,9 @@ void report_paired_unmatched(const scenario *const sc[2], FILE *err);
  * for the key metrics (cash in, platform cash, net payouts, store fees,
  * purchases, payers, ARPPU, creators' share, take rate) and objective when
  * it is a metric (>= 0) not among them; a row a point, the first axis
- * varying slowest. Returns a sim_status as report_paired_compare. */
+ * varying slowest; then extra[0..nextra). Returns a sim_status as
+ * report_paired_compare. */
 int report_paired_sweep(const char *dir, const sweep_result *r, const sweep_axis *axes,
-                        int objective, char *msg, size_t n);
+                        int objective, const afile_part *extra, size_t nextra, char *msg, size_t n);
 
 #endif

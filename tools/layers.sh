@@ -14,7 +14,7 @@ layers='
 5 run
 6 pool
 7 mc compare sweep paired
-8 report report_paired
+8 report report_paired manifest
 '
 # shellcheck disable=SC2086 # the file list is words
 for f in sim/*.c sim/*.h; do

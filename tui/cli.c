@@ -15,6 +15,7 @@
 #include "../sim/afile.h"
 #include "../sim/diag.h"
 #include "../sim/kpi.h"
+#include "../sim/manifest.h"
 #include "../sim/mc.h"
 #include "../sim/report.h"
 #include "../sim/scenario.h"
@@ -174,6 +175,43 @@ int cli_metric(const char *cmd, const char *opt, const char *name)
         fprintf(stderr, "%s %s", i ? "," : "", names[i]);
     fputc('\n', stderr);
     return -1;
+}
+
+/* ------------------------------------------------------------ what ran */
+
+static int kept_argc;
+static char **kept_argv;
+
+void cli_keep_command_line(int argc, char **argv)
+{
+    kept_argc = argc;
+    kept_argv = argv;
+}
+
+manifest *cli_manifest(const char *cmd)
+{
+    manifest *m = manifest_new();
+    char *line = manifest_shell_words(kept_argc, kept_argv);
+    manifest_add(m, "coinsim_version", CLI_VERSION);
+    manifest_add_int(m, "model_version", COINSIM_MODEL_VERSION);
+    manifest_add(m, "command", cmd);
+    if (line)
+        manifest_add(m, "command_line", line);
+    free(line);
+    if (!line || manifest_failed(m)) {
+        manifest_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void cli_scenario_comment(char *buf, size_t n, const scenario *s, const char *cmd, const char *side)
+{
+    snprintf(buf, n,
+             "%s%s%s (%s) as coinsim %s ran it: extends flattened and every change applied; "
+             "../manifest.csv says how",
+             side ? side : "", side ? " = " : "", s->t.p.name ? s->t.p.name : "",
+             s->dir ? s->dir : "", cmd);
 }
 
 /* ----------------------------------------------------------------- output */

@@ -92,6 +92,24 @@ struct scenario *cli_load_sets(const char *dir, const opt_list *sets, const char
  * listing every metric on stderr. */
 int cli_metric(const char *cmd, const char *opt, const char *name);
 
+/* ------------------------------------------------------------ what ran */
+
+/* The version coinsim --version prints and manifest.csv records. */
+#define CLI_VERSION "0.1"
+
+/* Keep main's command line (argv outlives every command) for manifests. */
+void cli_keep_command_line(int argc, char **argv);
+
+/* A manifest (sim/manifest.h) begun for command cmd: coinsim_version,
+ * model_version, command and command_line (as kept). NULL out of memory;
+ * free with manifest_free. */
+struct manifest *cli_manifest(const char *cmd);
+
+/* The comment row of a saved scenario/: which scenario it is, run by
+ * which command (side: "A", "B" or NULL for the one side). */
+void cli_scenario_comment(char *buf, size_t n, const struct scenario *s, const char *cmd,
+                          const char *side);
+
 /* ----------------------------------------------------------------- output */
 
 /* Print every diagnostic to stderr; warnings prefixed "warning: ". */

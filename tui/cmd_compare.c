@@ -8,6 +8,7 @@
 #include "../sim/afile.h"
 #include "../sim/compare.h"
 #include "../sim/kpi.h"
+#include "../sim/manifest.h"
 #include "../sim/mem.h"
 #include "../sim/num.h"
 #include "../sim/report_paired.h"
@@ -27,6 +28,9 @@ typedef struct compare_args {
      * and --set-b to one), with room for the runs and seed both use. */
     cli_change ch[2][MAX_CHANGES + 2];
     int nch[2];
+    /* Every --set, --set-a and --set-b in the order given, for manifest.csv. */
+    cli_change given[2 * MAX_CHANGES];
+    int ngiven;
     int one_sided; /* a --set-a or --set-b was given */
 } compare_args;
 
@@ -67,6 +71,7 @@ static int change(const char *cmd, void *p, const char *o, const char *v)
         }
         a->ch[side][a->nch[side]++] = (cli_change){o, NULL, v};
     }
+    a->given[a->ngiven++] = (cli_change){o, NULL, v}; /* a side holds at most MAX_CHANGES */
     a->one_sided |= only >= 0;
     return 0;
 }
@@ -107,7 +112,10 @@ static const opt_spec compare_cli_opts[] = {
             "worker threads, 1 to 256 (results do not depend on T)"),
     OPT_TEXT("--out", "DIR", compare_args, out,
              "write compare.csv there (its first lines, starting with #, say what A and B were, "
-             "how each was changed, and the runs and seed)"),
+             "how each was changed, and the runs and seed) and the breakdowns' paired "
+             "differences (compare_segments.csv, _channels, _gifts, _creators, _packs), with "
+             "manifest.csv (how the job ran) "
+             "and scenario_a/ and scenario_b/ (A and B as they ran, every change applied)"),
     OPT_END};
 
 static const opt_cmd compare_cmd = {
@@ -273,8 +281,58 @@ static void print_pairing(const cmp_result *r, int metric, double until)
                c->diff_mean != 0 ? 100 * (c->diff_hi - c->diff_lo) / 2 / fabs(c->diff_mean) : 0.0);
 }
 
+/* manifest.csv: how the comparison ran on threads threads. NULL out of
+ * memory. */
+static manifest *record(const compare_args *a, scenario *const s[2], const cmp_result *r,
+                        int threads)
+{
+    manifest *m = cli_manifest("compare");
+    manifest_add_scenario(m, "a_", s[0]);
+    manifest_add_scenario(m, "b_", s[1]);
+    manifest_add_runs(m, s[0], (long long)r->runs); /* B's are A's: they pair */
+    manifest_add_steps(m, "a_", s[0]);
+    manifest_add_steps(m, "b_", s[1]);
+    manifest_add_int(m, "threads", threads);
+    for (int i = 0; i < a->ngiven; i++) {
+        const char *o = a->given[i].opt; /* --set, --set-a, --set-b */
+        manifest_add(m, o[5] == '-' ? (o[6] == 'a' ? "set_a" : "set_b") : "set", a->given[i].val);
+    }
+    manifest_add_int(m, "a_timeline_rows", (long long)s[0]->ntl);
+    manifest_add_int(m, "b_timeline_rows", (long long)s[1]->ntl);
+    if (manifest_failed(m)) {
+        manifest_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+/* --out's files as one set: compare.csv (its comment lines sides) and the
+ * breakdowns' comparisons, manifest.csv, scenario_a/ and scenario_b/. A
+ * sim_status (msg). */
+static int write_out(const compare_args *a, scenario *const s[2], const cmp_result *r, int threads,
+                     const char *const sides[3], char *msg, size_t n)
+{
+    char comment[2][1200];
+    manifest *m = record(a, s, r, threads);
+    if (!m) {
+        snprintf(msg, n, "out of memory");
+        return SIM_NOMEM;
+    }
+    cli_scenario_comment(comment[0], sizeof comment[0], s[0], "compare", "A");
+    cli_scenario_comment(comment[1], sizeof comment[1], s[1], "compare", "B");
+    manifest_scenario ms[2] = {{s[0], comment[0]}, {s[1], comment[1]}};
+    const afile_part extra[] = {{"manifest.csv", manifest_write, NULL, m},
+                                {"scenario_a", NULL, manifest_save_scenario, &ms[0]},
+                                {"scenario_b", NULL, manifest_save_scenario, &ms[1]}};
+    const scenario *const sc[2] = {s[0], s[1]};
+    int st = report_paired_compare(a->out, r, sc, sides, extra, 3, msg, n);
+    manifest_free(m);
+    return st;
+}
+
 /* After the runs: compare.csv, then the table and the verdict. */
-static int report(const compare_args *a, scenario *const s[2], const cmp_result *r, int metric)
+static int report(const compare_args *a, scenario *const s[2], const cmp_result *r, int metric,
+                  int threads)
 {
     char side[2][1024], how[200], msg[1024];
     int rc = 0;
@@ -283,12 +341,11 @@ static int report(const compare_args *a, scenario *const s[2], const cmp_result 
     snprintf(how, sizeof how, "%lld paired runs, seed %llu", (long long)r->runs,
              (unsigned long long)s[0]->t.p.seed);
     const char *sides[3] = {side[0], side[1], how};
-    const scenario *const sc[2] = {s[0], s[1]};
-    int st = a->out ? report_paired_compare(a->out, r, sc, sides, msg, sizeof msg) : SIM_OK;
+    int st = a->out ? write_out(a, s, r, threads, sides, msg, sizeof msg) : SIM_OK;
     if (a->out && st == SIM_OK)
-        report_paired_unmatched(sc, stderr);
+        report_paired_unmatched((const scenario *const *)s, stderr);
     if (st != SIM_OK && cli_stop)
-        return cli_interrupted("while writing the output file", a->out, NULL, NULL);
+        return cli_interrupted("while writing the output files", a->out, NULL, NULL);
     if (st != SIM_OK) {
         fprintf(stderr, "coinsim: %s\n", msg);
         rc = cli_exit(st);
@@ -297,7 +354,10 @@ static int report(const compare_args *a, scenario *const s[2], const cmp_result 
     print_verdict(r, metric);
     print_pairing(r, metric, a->until);
     if (a->out && rc == 0)
-        printf("\nwrote %s/compare.csv\n", a->out);
+        printf("\nwrote %s/compare.csv, compare_segments.csv, compare_channels.csv, "
+               "compare_gifts.csv, compare_creators.csv, compare_packs.csv, manifest.csv, "
+               "scenario_a/, scenario_b/\n",
+               a->out);
     return rc;
 }
 
@@ -334,7 +394,7 @@ static int compare(const compare_args *a, scenario *const s[2], int metric)
     cmp_result *r = NULL;
     rc = run_pairs(s, &co, a->out, &r);
     if (r) {
-        rc = report(a, s, r, metric);
+        rc = report(a, s, r, metric, co.threads);
         compare_free(r);
     }
     return rc;

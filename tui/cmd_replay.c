@@ -6,6 +6,7 @@
 
 #include "../sim/afile.h"
 #include "../sim/diag.h"
+#include "../sim/manifest.h"
 #include "../sim/mc.h"
 #include "../sim/replay.h"
 #include "../sim/report.h"
@@ -45,7 +46,10 @@ static const opt_spec replay_cli_opts[] = {
              "pending diamonds) as rejected instead of stopping at the first"),
     OPT_FLAG("--check", replay_args, check, "check the ledger identities after every step"),
     OPT_TEXT("--out", "DIR", replay_args, out,
-             "write summary.csv, timeseries.csv, runs.csv, pack_sales.csv and replay.csv there"),
+             "write summary.csv, timeseries.csv, runs.csv, pack_sales.csv, the breakdowns "
+             "(segments.csv with no segment: a log does not say them) and replay.csv there, "
+             "with manifest.csv (how the job ran) and scenario/ (the scenario, every --set "
+             "applied)"),
     OPT_FLAG("--headless", replay_args, headless,
              "print the table instead of playing the log in the dashboard (also when stdin or "
              "stdout is not a terminal)"),
@@ -235,14 +239,43 @@ static void print_counts(const replay_counts *k, int what_if)
            "reported as 0\n");
 }
 
+/* --out's files as one set: those of a run, replay.csv, manifest.csv and
+ * scenario/. Returns 0 or -1 (msg). */
+static int write_out(const scenario *s, const replay_args *a, const played *p,
+                     const replay_counts *k, char *msg, size_t n)
+{
+    manifest *m = cli_manifest("replay");
+    char comment[1200];
+    manifest_add_scenario(m, "", s);
+    manifest_add_runs(m, s, (long long)p->mr.runs);
+    manifest_add_steps(m, "", s);
+    manifest_add_int(m, "threads", 1);
+    for (int i = 0; i < a->sets.n; i++)
+        manifest_add(m, "set", a->sets.v[i]);
+    manifest_add_int(m, "timeline_rows", (long long)s->ntl);
+    manifest_add(m, "log", a->log);
+    if (manifest_failed(m)) {
+        manifest_free(m);
+        snprintf(msg, n, "out of memory");
+        return -1;
+    }
+    cli_scenario_comment(comment, sizeof comment, s, "replay", NULL);
+    manifest_scenario ms = {s, comment};
+    const afile_part extra[] = {{"replay.csv", write_counts, NULL, k},
+                                {"manifest.csv", manifest_write, NULL, m},
+                                {"scenario", NULL, manifest_save_scenario, &ms}};
+    int rc = report_write(a->out, s, &p->mr, extra, 3, msg, n);
+    manifest_free(m);
+    return rc;
+}
+
 /* After the log: --out's files, then the table and the counts. */
 static int report(const scenario *s, const replay_args *a, int what_if, const played *p)
 {
     char msg[1024];
     int rc = 0;
     const replay_counts *k = replay_get_counts(source_replay_of(p->src));
-    if (a->out &&
-        report_write_with(a->out, s, &p->mr, "replay.csv", write_counts, k, msg, sizeof msg) < 0) {
+    if (a->out && write_out(s, a, p, k, msg, sizeof msg) < 0) {
         if (cli_stop)
             return cli_interrupted("while writing the output files", a->out, NULL, NULL);
         fprintf(stderr, "coinsim: %s\n", msg);
@@ -251,7 +284,8 @@ static int report(const scenario *s, const replay_args *a, int what_if, const pl
     cli_print_table(s, &p->mr);
     print_counts(k, what_if);
     if (a->out && rc == 0)
-        printf("wrote %s/summary.csv, timeseries.csv, runs.csv, pack_sales.csv, replay.csv\n",
+        printf("wrote %s/summary.csv, timeseries.csv, runs.csv, pack_sales.csv, segments.csv, "
+               "channels.csv, gifts.csv, creators.csv, replay.csv, manifest.csv, scenario/\n",
                a->out);
     return rc;
 }

@@ -8,6 +8,7 @@
 
 #include "../sim/afile.h"
 #include "../sim/evlog.h"
+#include "../sim/manifest.h"
 #include "../sim/mc.h"
 #include "../sim/mem.h"
 #include "../sim/num.h"
@@ -60,9 +61,11 @@ static const opt_spec run_cli_opts[] = {
             "worker threads, 1 to 256 (default: the processors, at most R); the results are the "
             "same bytes for every T"),
     OPT_TEXT("--out", "DIR", run_args, out,
-             "write summary.csv, timeseries.csv, runs.csv and pack_sales.csv there (created if "
-             "missing, before anything runs; files are replaced only when every one of them is "
-             "complete)"),
+             "write summary.csv, timeseries.csv, runs.csv, pack_sales.csv and the breakdowns "
+             "(segments.csv, channels.csv, gifts.csv, creators.csv) there, with manifest.csv (how "
+             "the job ran) and scenario/ (the scenario as it ran, every change "
+             "applied); created if missing, before anything runs; files are replaced only when "
+             "every one of them is complete"),
     OPT_TEXT("--events", "FILE", run_args, events,
              "write the event log of one run to FILE (purchases, gifts, lost intents, cash-outs, "
              "churn, free coins, sinks, lost sinks; warm-up steps negative; see replay)"),
@@ -283,13 +286,41 @@ static int simulate(const scenario *s, const run_args *a, const mc_opts *given, 
     return 0;
 }
 
+/* --out's files as one set: the results, manifest.csv (how the job ran on
+ * threads threads) and scenario/. Returns 0 or -1 (msg). */
+static int write_out(const scenario *s, const run_args *a, const mc_result *r, int threads,
+                     char *msg, size_t n)
+{
+    manifest *m = cli_manifest("run");
+    char comment[1200];
+    manifest_add_scenario(m, "", s);
+    manifest_add_runs(m, s, (long long)r->runs);
+    manifest_add_steps(m, "", s);
+    manifest_add_int(m, "threads", threads);
+    for (int i = 0; i < a->sets.n; i++)
+        manifest_add(m, "set", a->sets.v[i]);
+    manifest_add_int(m, "timeline_rows", (long long)s->ntl);
+    if (manifest_failed(m)) {
+        manifest_free(m);
+        snprintf(msg, n, "out of memory");
+        return -1;
+    }
+    cli_scenario_comment(comment, sizeof comment, s, "run", NULL);
+    manifest_scenario ms = {s, comment};
+    const afile_part extra[] = {{"manifest.csv", manifest_write, NULL, m},
+                                {"scenario", NULL, manifest_save_scenario, &ms}};
+    int rc = report_write(a->out, s, r, extra, 2, msg, n);
+    manifest_free(m);
+    return rc;
+}
+
 /* After the runs: --out's files, then the table and what was written. rc
  * is the status so far (the event log's). */
-static int finish(const scenario *s, const run_args *a, const mc_result *r, int rc, int64_t ev_run,
-                  const char *wrote)
+static int finish(const scenario *s, const run_args *a, const mc_result *r, int threads, int rc,
+                  int64_t ev_run, const char *wrote)
 {
     char msg[1024];
-    if (a->out && report_write(a->out, s, r, msg, sizeof msg) < 0) {
+    if (a->out && write_out(s, a, r, threads, msg, sizeof msg) < 0) {
         if (cli_stop)
             return cli_interrupted("while writing the output files", a->out, NULL, wrote);
         fprintf(stderr, "coinsim: %s; no output file was replaced\n", msg);
@@ -297,7 +328,9 @@ static int finish(const scenario *s, const run_args *a, const mc_result *r, int 
     }
     cli_print_table(s, r);
     if (a->out && rc == 0)
-        printf("\nwrote %s/summary.csv, timeseries.csv, runs.csv, pack_sales.csv\n", a->out);
+        printf("\nwrote %s/summary.csv, timeseries.csv, runs.csv, pack_sales.csv, segments.csv, "
+               "channels.csv, gifts.csv, creators.csv, manifest.csv, scenario/\n",
+               a->out);
     if (a->events && rc == 0)
         printf("%swrote the events of run %lld to %s\n", a->out ? "" : "\n", (long long)ev_run,
                a->events);
@@ -327,7 +360,7 @@ static int headless(const scenario *s, const run_args *a)
     const char *wrote = NULL;
     rc = simulate(s, a, &o, ev_run, &r, &wrote);
     if (r) {
-        rc = finish(s, a, r, rc, ev_run, wrote);
+        rc = finish(s, a, r, o.threads, rc, ev_run, wrote);
         mc_result_free(r);
     }
     return rc;

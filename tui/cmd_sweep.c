@@ -9,6 +9,7 @@
 #include "../sim/afile.h"
 #include "../sim/diag.h"
 #include "../sim/kpi.h"
+#include "../sim/manifest.h"
 #include "../sim/mem.h"
 #include "../sim/num.h"
 #include "../sim/paired.h"
@@ -53,7 +54,10 @@ static const opt_spec sweep_cli_opts[] = {
             "refuse grids of more than N points (default 1000)"),
     OPT_INT("--threads", "T", sweep_args, threads, 1, 256,
             "worker threads over points and runs, 1 to 256 (results do not depend on T)"),
-    OPT_TEXT("--out", "DIR", sweep_args, out, "write sweep.csv there"),
+    OPT_TEXT("--out", "DIR", sweep_args, out,
+             "write sweep.csv and sweep_channels.csv (each channel at each point) there, with "
+             "manifest.csv (how the job ran, every --vary) and "
+             "scenario/ (the scenario before the grid, every --set applied)"),
     OPT_END};
 
 static const opt_cmd sweep_cmd = {
@@ -398,15 +402,45 @@ static void print_best(const job *j, int minimize)
     }
 }
 
+/* --out's files as one set: sweep.csv, manifest.csv (how the grid ran on
+ * threads threads) and scenario/ (the base, before any --vary). A
+ * sim_status (msg). */
+static int write_out(const sweep_args *a, const job *j, int threads, char *msg, size_t n)
+{
+    const scenario *s = j->base;
+    manifest *m = cli_manifest("sweep");
+    char comment[1200];
+    manifest_add_scenario(m, "", s);
+    manifest_add_runs(m, s, (long long)s->t.p.runs);
+    manifest_add_steps(m, "", s);
+    manifest_add_int(m, "threads", threads);
+    for (int i = 0; i < a->sets.n; i++)
+        manifest_add(m, "set", a->sets.v[i]);
+    for (int i = 0; i < a->varies.n; i++)
+        manifest_add(m, "vary", a->varies.v[i]);
+    manifest_add_int(m, "timeline_rows", (long long)s->ntl);
+    if (manifest_failed(m)) {
+        manifest_free(m);
+        snprintf(msg, n, "out of memory");
+        return SIM_NOMEM;
+    }
+    cli_scenario_comment(comment, sizeof comment, s, "sweep", NULL);
+    manifest_scenario ms = {s, comment};
+    const afile_part extra[] = {{"manifest.csv", manifest_write, NULL, m},
+                                {"scenario", NULL, manifest_save_scenario, &ms}};
+    int st = report_paired_sweep(a->out, j->r, j->axes, j->objective, extra, 2, msg, n);
+    manifest_free(m);
+    return st;
+}
+
 /* After the runs: sweep.csv, then the table and the best point. */
-static int report(const sweep_args *a, const job *j)
+static int report(const sweep_args *a, const job *j, int threads)
 {
     char msg[1024];
     int rc = 0;
-    int st =
-        a->out ? report_paired_sweep(a->out, j->r, j->axes, j->objective, msg, sizeof msg) : SIM_OK;
+    int st = a->out ? write_out(a, j, threads, msg, sizeof msg) : SIM_OK;
     if (st != SIM_OK && cli_stop)
-        return cli_interrupted("while writing the output file", a->out, NULL, NULL);
+        return cli_interrupted("while writing the output files", a->out, NULL, NULL);
     if (st != SIM_OK) {
         fprintf(stderr, "coinsim: %s\n", msg);
         rc = cli_exit(st);
@@ -415,7 +449,7 @@ static int report(const sweep_args *a, const job *j)
     if (j->objective >= 0 && j->npoints >= 2)
         print_best(j, a->minimize);
     if (a->out && rc == 0)
-        printf("\nwrote %s/sweep.csv\n", a->out);
+        printf("\nwrote %s/sweep.csv, sweep_channels.csv, manifest.csv, scenario/\n", a->out);
     return rc;
 }
 
@@ -445,7 +479,7 @@ static int sweep(const sweep_args *a, job *j)
         return rc;
     cli_catch_signals();
     rc = run_grid(j, &o, a->out);
-    return rc == 0 && j->r ? report(a, j) : rc;
+    return rc == 0 && j->r ? report(a, j, o.threads) : rc;
 }
 
 int cmd_sweep(int argc, char **argv)

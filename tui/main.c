@@ -84,7 +84,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {
-        puts("coinsim 0.1");
+        puts("coinsim " CLI_VERSION);
         return 0;
     }
     if (strcmp(cmd, "help") == 0) {
@@ -105,6 +105,7 @@ int main(int argc, char **argv)
     const struct command *c = command(cmd);
     if (!c)
         return unknown("unknown command", cmd);
+    cli_keep_command_line(argc, argv);
     int rc = c->fn(argc - 1, argv + 1);
     if (rc == CLI_SIGINT || rc == CLI_SIGTERM)
         cli_reraise(); /* interrupted: end by the signal (cli.h) */

@@ -1,6 +1,7 @@
 #!/bin/sh
 # End-to-end: docs/model.md §7 — same binary, scenario and seed give the same
-# bytes whatever the number of threads; run r depends only on (seed, r).
+# bytes whatever the number of threads (but in manifest.csv, which records
+# the threads and the command line); run r depends only on (seed, r).
 # Run from the repository root with COINSIM set to the binary:
 #   COINSIM=./coinsim sh tests/e2e/determinism.sh
 set -u
@@ -13,8 +14,7 @@ T=$(mktemp -d) || exit 1
 trap 'rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
 fails=0
-FILES="summary.csv timeseries.csv runs.csv"
-OPTIONAL="pack_sales.csv" # per-pack figures: compared when written
+FILES="summary.csv timeseries.csv runs.csv pack_sales.csv" # at least these; every file is compared
 
 ok() { echo "ok - $1"; }
 bad() {
@@ -33,20 +33,29 @@ go() {
     mkdir -p "$T/$name"
     (cd "$T/$name" && "$BIN" run "$@" --headless --out out >stdout 2>stderr; echo $? >rc)
 }
-# same NAME A B: A's and B's output files and stdout are byte-identical.
+# same NAME A B [threads]: A's and B's output files (scenario/ too) and
+# stdout are byte-identical, all but manifest.csv, which records how each
+# job was invoked; with "threads" (the two differ in --threads alone),
+# their manifests differ in no row but threads and command_line.
 same() {
     why=
     for x in $2 $3; do
         [ "$(cat "$T/$x/rc")" = 0 ] || why="$why$x exited $(cat "$T/$x/rc"): $(head -n 2 "$T/$x/stderr" | tr -c "[:print:]" "?"); "
     done
-    for f in $FILES; do
-        [ -f "$T/$2/out/$f" ] || { why="$why$2 wrote no $f; "; continue; }
-        cmp -s "$T/$2/out/$f" "$T/$3/out/$f" || why="$why$f differs ($(cmp "$T/$2/out/$f" "$T/$3/out/$f" 2>&1)); "
+    for f in $FILES manifest.csv scenario/params.csv; do
+        [ -f "$T/$2/out/$f" ] || why="$why$2 wrote no $f; "
     done
-    for f in $OPTIONAL; do
-        [ -f "$T/$2/out/$f" ] || [ -f "$T/$3/out/$f" ] || continue
-        cmp -s "$T/$2/out/$f" "$T/$3/out/$f" || why="$why$f differs ($(cmp "$T/$2/out/$f" "$T/$3/out/$f" 2>&1)); "
-    done
+    diff -r -x manifest.csv "$T/$2/out" "$T/$3/out" >"$T/diff" 2>&1 ||
+        why="$why$(head -n 3 "$T/diff" | tr '\n' ' '); "
+    if [ "${4:-}" = threads ]; then
+        for x in $2 $3; do
+            grep -v '^threads,\|^command_line,' "$T/$x/out/manifest.csv" >"$T/$x/manifest.rest"
+            [ "$(grep -c '^threads,\|^command_line,' "$T/$x/out/manifest.csv")" = 2 ] ||
+                why="$why$x's manifest.csv lacks threads or command_line; "
+        done
+        cmp -s "$T/$2/manifest.rest" "$T/$3/manifest.rest" ||
+            why="${why}manifest.csv differs beyond threads and command_line: $(diff "$T/$2/manifest.rest" "$T/$3/manifest.rest" | sed -n 2p); "
+    fi
     [ -s "$T/$2/stdout" ] || why="${why}no stdout; "
     cmp -s "$T/$2/stdout" "$T/$3/stdout" || why="${why}stdout differs; "
     if [ -z "$why" ]; then ok "$1"; else bad "$1" "$why"; fi
@@ -58,11 +67,11 @@ go t5 "$S" --runs 6 --seed 7 --threads 5
 go t8 "$S" --runs 6 --seed 7 --threads 8
 go t2b "$S" --runs 6 --seed 7 --threads 2
 go dflt "$S" --runs 6 --seed 7
-same "small, 6 runs, seed 7: --threads 1 and --threads 2 give the same bytes" t1 t2
-same "small, 6 runs, seed 7: --threads 1 and --threads 5 give the same bytes" t1 t5
-same "small, 6 runs, seed 7: --threads 8 (more threads than runs) gives the same bytes" t1 t8
-same "small, 6 runs, seed 7: --threads 2 twice gives the same bytes" t2 t2b
-same "small, 6 runs, seed 7: default threads give the same bytes" t1 dflt
+same "small, 6 runs, seed 7: --threads 1 and --threads 2 give the same bytes" t1 t2 threads
+same "small, 6 runs, seed 7: --threads 1 and --threads 5 give the same bytes" t1 t5 threads
+same "small, 6 runs, seed 7: --threads 8 (more threads than runs) gives the same bytes" t1 t8 threads
+same "small, 6 runs, seed 7: --threads 2 twice gives the same bytes" t2 t2b threads
+same "small, 6 runs, seed 7: default threads give the same bytes" t1 dflt threads
 
 go s8 "$S" --runs 6 --seed 8 --threads 2
 if [ -f "$T/s8/out/timeseries.csv" ] && [ -f "$T/t1/out/timeseries.csv" ] &&
@@ -111,6 +120,6 @@ done
 # The full baseline scenario (100000 viewers, 1000 creators, 90 steps).
 go b1 "$BASE" --runs 20 --seed 7 --threads 1
 go b2 "$BASE" --runs 20 --seed 7 --threads 2
-same "baseline, 20 runs, seed 7: --threads 1 and --threads 2 give the same bytes" b1 b2
+same "baseline, 20 runs, seed 7: --threads 1 and --threads 2 give the same bytes" b1 b2 threads
 
 [ "$fails" -eq 0 ]

@@ -70,14 +70,15 @@ static void set_all_or_nothing(void **state)
     afile_watch(&flag);
     put_old(dir);
     flag = SIGINT;
-    assert_int_equal(report_write(dir, s, r, msg, sizeof msg), -1);
+    assert_int_equal(report_write(dir, s, r, NULL, 0, msg, sizeof msg), -1);
     assert_non_null(strstr(msg, "interrupted before it was complete"));
     listing(dir, names, sizeof names);
     assert_string_equal(names, "summary.csv");
 
     flag = 0;
     int answer = 42;
-    assert_int_equal(report_write_with(dir, s, r, "extra.csv", extra, &answer, msg, sizeof msg), 0);
+    const afile_part more[] = {{"extra.csv", extra, NULL, &answer}};
+    assert_int_equal(report_write(dir, s, r, more, 1, msg, sizeof msg), 0);
     listing(dir, names, sizeof names);
     assert_string_equal(names, "channels.csv creators.csv extra.csv gifts.csv pack_sales.csv runs.csv "
                                "segments.csv summary.csv timeseries.csv");
@@ -90,25 +91,27 @@ static void set_all_or_nothing(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
-/* Sixteen temporary files are listed; a seventeenth is not, and the
+/* AFILE_MAX_TEMPS temporary files are listed; one more is not, and the
  * handler's call says so until it is gone. */
 static void temps_listed_and_removed(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/coinsim-test-temps-XXXXXX", msg[600], names[2000], nm[32];
+    enum { N = AFILE_MAX_TEMPS + 1 };
+    char dir[] = "/tmp/coinsim-test-temps-XXXXXX", msg[600], names[4000], nm[32], last[32];
     assert_non_null(mkdtemp(dir));
-    afile a[17];
-    for (int i = 0; i < 17; i++) {
-        snprintf(nm, sizeof nm, "f%02d.csv", i);
+    afile a[N];
+    for (int i = 0; i < N; i++) {
+        snprintf(nm, sizeof nm, "f%03d.csv", i);
         assert_int_equal(afile_open(&a[i], dir, nm, msg, sizeof msg), 0);
     }
-    assert_int_equal(afile_remove_temps(), -1);  /* the 17th was not listed */
-    listing(dir, names, sizeof names);           /* only the 17th is left */
-    assert_int_equal(strncmp(names, ".f16.csv.", 9), 0);
+    assert_int_equal(afile_remove_temps(), -1);  /* the last was not listed */
+    listing(dir, names, sizeof names);           /* only the last is left */
+    snprintf(last, sizeof last, ".f%03d.csv.", N - 1);
+    assert_int_equal(strncmp(names, last, strlen(last)), 0);
     assert_null(strchr(names, ' '));
-    afile_abort(&a[16]);
+    afile_abort(&a[N - 1]);
     assert_int_equal(afile_remove_temps(), 0);
-    for (int i = 0; i < 16; i++)
+    for (int i = 0; i < N - 1; i++)
         afile_abort(&a[i]);                      /* already unlinked: harmless */
     listing(dir, names, sizeof names);
     assert_string_equal(names, "");
