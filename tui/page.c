@@ -130,7 +130,10 @@ void page_manifest(FILE *f, const otab *m)
         html_p(f, NULL,
                "Everything needed to run this again: the scenario as it ran is in scenario/ "
                "beside this page.");
-        html_table(f, NULL, head, 2);
+        fprintf(f,
+                "<div class=\"wide\"><table class=\"kv\">\n<thead><tr><th>%s</th><th>%s</th>"
+                "</tr></thead>\n<tbody>\n",
+                head[0], head[1]);
         for (size_t i = 0; i < m->n; i++) {
             fputs("<tr>", f);
             html_td(f, m->rows[i].lab[0]);

@@ -242,7 +242,7 @@ static int same_series(const grid *g, size_t i, size_t first)
 
 typedef struct chart_mem {
     double *x, *y, *lo, *hi, *gx;
-    char (*tip)[300];
+    char (*tip)[300], (*sname)[120];
     const char **tipp, **tick;
     svg_series *s;
 } chart_mem;
@@ -250,7 +250,7 @@ typedef struct chart_mem {
 static void chart_free(chart_mem *c)
 {
     free(c->x), free(c->y), free(c->lo), free(c->hi), free(c->gx);
-    free(c->tip), free(c->tipp), free(c->tick), free(c->s);
+    free(c->tip), free(c->tipp), free(c->tick), free(c->s), free(c->sname);
 }
 
 /* The series of the chart into c: one per value of the second axis. */
@@ -265,7 +265,10 @@ static size_t build_series(const grid *g, int m, size_t best, chart_mem *c, int 
         if (seen < first)
             continue; /* its series is drawn already */
         svg_series *s = &c->s[ns];
-        *s = (svg_series){.name = g->nax > 1 ? g->ax[first * g->nax + 1] : NULL,
+        if (g->nax > 1)
+            snprintf(c->sname[ns], sizeof c->sname[ns], "%s = %s", g->axis[1],
+                     g->ax[first * g->nax + 1]);
+        *s = (svg_series){.name = g->nax > 1 ? c->sname[ns] : NULL,
                           .x = c->x + k,
                           .y = c->y + k,
                           .lo = c->lo + k,
@@ -303,8 +306,8 @@ static void chart(FILE *f, const grid *g, int m, size_t best, int minimize)
     c.hi = calloc(n, sizeof *c.hi), c.gx = calloc(n, sizeof *c.gx),
     c.tip = calloc(n, sizeof *c.tip);
     c.tipp = calloc(n, sizeof *c.tipp), c.tick = calloc(n, sizeof *c.tick);
-    c.s = calloc(n, sizeof *c.s);
-    if (c.x && c.y && c.lo && c.hi && c.gx && c.tip && c.tipp && c.tick && c.s) {
+    c.s = calloc(n, sizeof *c.s), c.sname = calloc(n, sizeof *c.sname);
+    if (c.x && c.y && c.lo && c.hi && c.gx && c.tip && c.tipp && c.tick && c.s && c.sname) {
         size_t ns = build_series(g, m, best, &c, &mark, &at);
         point_name(name, sizeof name, g, best);
         snprintf(label, sizeof label, "best (%s): %s", minimize ? "lowest" : "highest",

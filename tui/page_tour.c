@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../sim/num.h"
 #include "html.h"
 #include "page_int.h"
 #include "svg.h"
@@ -31,12 +32,11 @@ static char *cents(char *buf, double per)
     return buf;
 }
 
+/* The mean of figure (of label's block when label is not NULL). */
 static double fig_mean(const otab *t, const char *label, const char *figure)
 {
     const char *key[2] = {label, figure};
-    const orow *w = otab_find(t, key, label ? 2 : 1);
-    if (!label)
-        w = otab_get(t, figure);
+    const orow *w = label ? otab_find(t, key, 2) : otab_get(t, figure);
     return w ? w->v[OT_MEAN] : NAN;
 }
 
@@ -65,12 +65,16 @@ static void money_stops(FILE *f, const page_run_data *r, const double per[FL_N],
              "never sees it.",
              cents(c, per[FL_FEES]), when);
     stop(f, "The store's fee", t);
-    const char *com = page_manifest_get(params, "commission");
+    const char *com = page_manifest_get(params, "commission"), *why;
+    double micro;
+    if (com && num_parse_real(com, &micro, &why) == 0)
+        snprintf(when, sizeof when, " (%s of its value)", pretty_pct(c, micro / 1e6, 0));
+    else
+        when[0] = '\0';
     snprintf(t, sizeof t,
              "Viewers spend their coins on gifts to creators they watch live: %s gifts here. The "
-             "platform keeps a commission on every gift%s%s%s.",
-             pretty_count(a, page_mean(r, "gifts")), com ? " (" : "", com ? com : "",
-             com ? " of its value)" : "");
+             "platform keeps a commission on every gift%s.",
+             pretty_fixed(a, page_mean(r, "gifts"), 0, 1), when);
     stop(f, "Gifts and commission", t);
     snprintf(t, sizeof t,
              "What is left of a gift reaches the creator as diamonds: %s of each dollar. Of that, "

@@ -221,7 +221,7 @@ void svg_draw_lines(FILE *f, const svg_lines *c)
         fputs("\">", f);
         tip(f, c->mark_label);
         fputs("</circle>", f);
-        text(f, x, y - 13, x > 500 ? "end" : "middle", NULL, c->mark_label);
+        text(f, x, y - 13, x > 500 ? "end" : x < 200 ? "start" : "middle", NULL, c->mark_label);
     }
     for (size_t k = 0; legend && k < c->ns; k++) {
         double x = 74 + 140 * (double)(k % 4), y = 290 + 22 * (double)(k / 4);
@@ -437,7 +437,7 @@ static double hgt(double v, double unit) { return v > 0 ? v * unit : 0; }
 /* A node's bar and its label (name, then "$0.28 per $1 (27.6%)"), the
  * label at lx anchored as said. */
 static void flow_node(FILE *f, const svg_node *n, double x, double y, double h, double lx,
-                      const char *anchor, double total)
+                      const char *anchor, double total, int share)
 {
     char v[PRETTY_BUF], p[PRETTY_BUF], line[2 * PRETTY_BUF + 32];
     fprintf(f, "<g><rect width=\"14\" fill=\"%s\" x=\"", svg_color(n->color));
@@ -449,7 +449,7 @@ static void flow_node(FILE *f, const svg_node *n, double x, double y, double h, 
     fputs("\"/>", f);
     tip(f, n->tip);
     text(f, lx, y + 13, anchor, NULL, n->label);
-    if (*anchor == 'e')
+    if (!share)
         snprintf(line, sizeof line, "%s", pretty_usd(v, n->v));
     else
         snprintf(line, sizeof line, "%s of each $1 (%s)", pretty_usd(v, n->v),
@@ -522,10 +522,12 @@ void svg_draw_flow(FILE *f, const char *title, const svg_node *src, const svg_no
         flow_band(f, x1 + 14, ry, x2, yr[j], hgt(right[j].v, unit), &right[j], &mid[split]);
         ry += hgt(right[j].v, unit);
     }
-    flow_node(f, src, x0, top, hgt(src->v, unit), x0 - 8, "end", src->v);
+    flow_node(f, src, x0, top, hgt(src->v, unit), x0 - 8, "end", src->v, 0);
+    /* The node that splits again has bands on its right: its label goes left. */
     for (size_t i = 0; i < nmid; i++)
-        flow_node(f, &mid[i], x1, ym[i], hgt(mid[i].v, unit), x1 + 20, "start", src->v);
+        flow_node(f, &mid[i], x1, ym[i], hgt(mid[i].v, unit), i == split ? x1 - 8 : x1 + 20,
+                  i == split ? "end" : "start", src->v, 1);
     for (size_t j = 0; j < nright; j++)
-        flow_node(f, &right[j], x2, yr[j], hgt(right[j].v, unit), x2 + 20, "start", src->v);
+        flow_node(f, &right[j], x2, yr[j], hgt(right[j].v, unit), x2 + 20, "start", src->v, 1);
     fputs("</g>\n</svg>\n", f);
 }
