@@ -15,6 +15,7 @@
 #include "../sim/status.h"
 #include "cli.h"
 #include "opt.h"
+#include "page.h"
 
 #define MAX_CHANGES OPT_LIST_MAX
 
@@ -28,6 +29,7 @@ typedef struct compare_args {
     cli_change ch[2][MAX_CHANGES + 2];
     int nch[2];
     int one_sided; /* a --set-a or --set-b was given */
+    int report;
 } compare_args;
 
 static int dir_word(const char *cmd, void *p, const char *w)
@@ -108,6 +110,8 @@ static const opt_spec compare_cli_opts[] = {
     OPT_TEXT("--out", "DIR", compare_args, out,
              "write compare.csv there (its first lines, starting with #, say what A and B were, "
              "how each was changed, and the runs and seed)"),
+    OPT_FLAG("--report", compare_args, report,
+             "with --out: also write report.html there (coinsim report)"),
     OPT_END};
 
 static const opt_cmd compare_cmd = {
@@ -295,6 +299,8 @@ static int report(const compare_args *a, scenario *const s[2], const cmp_result 
     print_pairing(r, metric, a->until);
     if (a->out && rc == 0)
         printf("\nwrote %s/compare.csv\n", a->out);
+    if (a->report && rc == 0)
+        rc = page_after("compare", a->out, PAGE_COMPARE);
     return rc;
 }
 
@@ -344,6 +350,8 @@ int cmd_compare(int argc, char **argv)
     a.max_runs = 2000;
     int rc = cli_parse(&compare_cmd, argc, argv, &a);
     if (rc >= 0)
+        return rc;
+    if ((rc = page_need_out("compare", a.report, a.out)))
         return rc;
     if (!a.dirs[1]) {
         /* B is A changed: without a change to one side only (--set changes

@@ -18,6 +18,7 @@
 #include "../sim/sweep.h"
 #include "cli.h"
 #include "opt.h"
+#include "page.h"
 
 #define MAX_AXES 8
 
@@ -26,6 +27,7 @@ typedef struct sweep_args {
     opt_list sets, varies;
     long long threads, max_points;
     int minimize;
+    int report;
 } sweep_args;
 
 static int one_dir(const char *cmd, void *a, const char *w)
@@ -54,6 +56,8 @@ static const opt_spec sweep_cli_opts[] = {
     OPT_INT("--threads", "T", sweep_args, threads, 1, 256,
             "worker threads over points and runs, 1 to 256 (results do not depend on T)"),
     OPT_TEXT("--out", "DIR", sweep_args, out, "write sweep.csv there"),
+    OPT_FLAG("--report", sweep_args, report,
+             "with --out: also write report.html there (coinsim report)"),
     OPT_END};
 
 static const opt_cmd sweep_cmd = {
@@ -416,6 +420,8 @@ static int report(const sweep_args *a, const job *j)
         print_best(j, a->minimize);
     if (a->out && rc == 0)
         printf("\nwrote %s/sweep.csv\n", a->out);
+    if (a->report && rc == 0)
+        rc = page_after("sweep", a->out, PAGE_SWEEP);
     return rc;
 }
 
@@ -455,6 +461,8 @@ int cmd_sweep(int argc, char **argv)
     a.max_points = 1000;
     int rc = cli_parse(&sweep_cmd, argc, argv, &a);
     if (rc >= 0)
+        return rc;
+    if ((rc = page_need_out("sweep", a.report, a.out)))
         return rc;
     if (!a.varies.n) {
         fprintf(stderr,
