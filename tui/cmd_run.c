@@ -126,7 +126,7 @@ static const opt_spec tour_cli_opts[] = {
 
 static const opt_cmd tour_cmd = {
     .name = "tour",
-    .usage = "[DIR] [--set T=V ...] [--ascii] [--no-color] [--report --out DIR]",
+    .usage = "[DIR] [--set T=V ...] [--report --out DIR] [options]",
     .about = "A guided tour of the economy in the dashboard: a welcome and eleven stops:\n"
              "recharge, the store's fee, gifts, commission, diamonds, cash-out, breakage,\n"
              "whales, concentration, a price change and its effect. The simulation pauses at\n"
