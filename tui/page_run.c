@@ -33,7 +33,7 @@ static const struct headline {
 static void card(FILE *f, const char *label, const orow *w, const char *name)
 {
     enum pretty_kind k = pretty_kind_of(name);
-    fputs("<div class=\"card\"><div class=\"k\">", f);
+    fprintf(f, "<div class=\"card\" id=\"h-%s\"><div class=\"k\">", name);
     html_text(f, label);
     fputs("</div><div class=\"v\">", f);
     html_fig(f, w->v[OT_MEAN], w->txt[OT_MEAN], k);
