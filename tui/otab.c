@@ -194,7 +194,7 @@ int otab_load(const char *dir, const char *name, const char *const *labs, int nl
               const char *const *vals, int nval, otab **out, diag *d)
 {
     ocsv *c;
-    int at[OTAB_LABS + OTAB_VALS], bad = 0;
+    int at[OTAB_LABS + OTAB_VALS] = {0}, bad = 0;
     *out = NULL;
     int k = ocsv_open(dir, name, &c, d);
     if (k <= 0)

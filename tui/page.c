@@ -56,7 +56,9 @@ int page_write(const char *dir, enum page_kind kind, diag *d, char *msg, size_t 
         afile_abort(&a);
         return -1;
     }
-    return afile_commit(&a, msg, n) < 0 ? -2 : 0;
+    int c = afile_commit(&a, msg, n);
+    afile_abort(&a); /* frees the names; after a failed commit, removes the temporary file */
+    return c < 0 ? -2 : 0;
 }
 
 int page_need_out(const char *cmd, int report, const char *out)

@@ -54,12 +54,13 @@ static void forest(FILE *f, const otab *t)
             continue;
         }
         row_tip(tips[n], sizeof tips[n], w);
-        rows[n++] = (svg_forest_row){.label = w->lab[0],
-                                     .est = w->v[D_REL],
-                                     .lo = w->v[D_LO] / a,
-                                     .hi = w->v[D_HI] / a,
-                                     .excludes_zero = strcmp(w->lab[1], "yes") == 0,
-                                     .tip = tips[n]};
+        rows[n] = (svg_forest_row){.label = w->lab[0],
+                                   .est = w->v[D_REL],
+                                   .lo = w->v[D_LO] / a,
+                                   .hi = w->v[D_HI] / a,
+                                   .excludes_zero = strcmp(w->lab[1], "yes") == 0,
+                                   .tip = tips[n]};
+        n++;
     }
     fputs("<figure>\n", f);
     svg_draw_forest(f, "Paired differences B - A relative to A, with their 95% CIs", rows, n);

@@ -74,6 +74,7 @@ static valuation value_of(const page_run_data *r)
 static int alloc_curves(page_curves *c, size_t steps)
 {
     c->steps = steps;
+    steps = steps ? steps : 1;
     if (!(c->x = calloc(steps, sizeof *c->x)))
         return -1;
     for (int k = 0; k < TS_NCURVES; k++)

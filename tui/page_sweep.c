@@ -100,14 +100,14 @@ static int grid_grow(grid *g, size_t *cap)
 {
     if (g->n < *cap)
         return 0;
-    size_t nc = *cap ? *cap * 2 : 32;
+    size_t nc = *cap ? *cap * 2 : 32, nm = g->nmet ? g->nmet : 1;
     char **ax = realloc(g->ax, nc * (g->nax + 1) * sizeof *ax);
     if (ax)
         g->ax = ax;
-    double *v = realloc(g->v, nc * g->nmet * 3 * sizeof *v);
+    double *v = realloc(g->v, nc * nm * 3 * sizeof *v);
     if (v)
         g->v = v;
-    char **txt = realloc(g->txt, nc * g->nmet * 3 * sizeof *txt);
+    char **txt = realloc(g->txt, nc * nm * 3 * sizeof *txt);
     if (txt)
         g->txt = txt;
     if (!ax || !v || !txt)
@@ -128,7 +128,7 @@ static int grid_load(const char *dir, grid *g, diag *d)
         return k;
     if (grid_header(g, c, &col, d) < 0)
         diag_add(d, DIAG_ERROR, ocsv_label(c), 0, NULL, "out of memory");
-    while (d->errors == before && (k = ocsv_next(c, &r)) == 1)
+    while (d->errors == before && ocsv_next(c, &r) == 1)
         if (grid_grow(g, &cap) < 0 || grid_row(g, c, &r, col) < 0)
             diag_add(d, DIAG_ERROR, ocsv_label(c), r.line, NULL, "out of memory");
     ocsv_close(c);

@@ -75,6 +75,9 @@ static double nice_step(double span, int want)
     return (r <= 1 ? 1 : r <= 2 ? 2 : r <= 5 ? 5 : 10) * mag;
 }
 
+/* The number of steps of step from lo to hi (they are round: nice_range). */
+static int nsteps(double lo, double hi, double step) { return (int)floor((hi - lo) / step + 0.5); }
+
 /* [*lo, *hi] widened to round ticks *step apart. */
 static void nice_range(double *lo, double *hi, double *step, int want)
 {
@@ -143,8 +146,8 @@ static void lines_range(const svg_lines *c, frame *fr)
 static void lines_axes(FILE *f, const svg_lines *c, const frame *fr)
 {
     char b[PRETTY_BUF];
-    for (double y = fr->y0; y <= fr->y1 + fr->ystep / 2; y += fr->ystep) {
-        double yy = fabs(y) < fr->ystep * 1e-9 ? 0 : y;
+    for (int i = 0, n = nsteps(fr->y0, fr->y1, fr->ystep); i <= n; i++) {
+        double y = fr->y0 + i * fr->ystep, yy = fabs(y) < fr->ystep * 1e-9 ? 0 : y;
         fputs("<line class=\"grid\" x1=\"", f);
         co(f, fr->l);
         fputs("\" x2=\"", f);
@@ -160,8 +163,10 @@ static void lines_axes(FILE *f, const svg_lines *c, const frame *fr)
         for (size_t i = 0; i < c->s[0].n; i++)
             text(f, px(fr, c->s[0].x[i]), fr->b + 16, "middle", "lab", c->xtick[i]);
     else
-        for (double x = fr->x0; x <= fr->x1 + fr->xstep / 2; x += fr->xstep)
+        for (int i = 0, n = nsteps(fr->x0, fr->x1, fr->xstep); i <= n; i++) {
+            double x = fr->x0 + i * fr->xstep;
             text(f, px(fr, x), fr->b + 16, "middle", "lab", pretty_as(b, x, c->xkind));
+        }
     fputs("<polyline class=\"axis\" fill=\"none\" points=\"", f);
     pt(f, fr->l, fr->t);
     pt(f, fr->l, fr->b);
@@ -205,7 +210,8 @@ void svg_draw_lines(FILE *f, const svg_lines *c)
 {
     int legend = c->ns > 1;
     frame fr = {.l = 74, .r = 624, .t = 22, .b = 240};
-    double h = 290 + (legend ? 22 * (double)((c->ns + 3) / 4) : 0);
+    size_t rows = (c->ns + 3) / 4;
+    double h = 290 + (legend ? 22 * (double)rows : 0);
     lines_range(c, &fr);
     open_svg(f, c->title, 640, h);
     lines_axes(f, c, &fr);
@@ -224,7 +230,8 @@ void svg_draw_lines(FILE *f, const svg_lines *c)
         text(f, x, y - 13, x > 500 ? "end" : x < 200 ? "start" : "middle", NULL, c->mark_label);
     }
     for (size_t k = 0; legend && k < c->ns; k++) {
-        double x = 74 + 140 * (double)(k % 4), y = 290 + 22 * (double)(k / 4);
+        size_t col = k % 4, row = k / 4;
+        double x = 74 + 140 * (double)col, y = 290 + 22 * (double)row;
         fprintf(f, "<rect width=\"14\" height=\"4\" fill=\"%s\" x=\"", svg_color(c->s[k].color));
         co(f, x);
         fputs("\" y=\"", f);
@@ -405,8 +412,8 @@ void svg_draw_forest(FILE *f, const char *title, const svg_forest_row *r, size_t
     fr.b = fr.t + 18 * (double)n + 6;
     forest_range(r, n, &fr);
     open_svg(f, title, 640, fr.b + 44);
-    for (double x = fr.x0; x <= fr.x1 + fr.xstep / 2; x += fr.xstep) {
-        double xx = fabs(x) < fr.xstep * 1e-9 ? 0 : x;
+    for (int i = 0, k = nsteps(fr.x0, fr.x1, fr.xstep); i <= k; i++) {
+        double x = fr.x0 + i * fr.xstep, xx = fabs(x) < fr.xstep * 1e-9 ? 0 : x;
         fprintf(f, "<line class=\"%s\" y1=\"", xx == 0 ? "axis" : "grid");
         co(f, fr.t);
         fputs("\" y2=\"", f);
