@@ -154,7 +154,8 @@ static int ts_columns(ocsv *c, page_curves *out, int *at, diag *d)
     return bad ? -1 : 0;
 }
 
-/* timeseries.csv read into the curves: 1, 0 not there, -1 errors. */
+/* timeseries.csv read into the curves: 1, 2 with no rows, 0 not there,
+ * -1 errors. */
 static int load_curves(const char *dir, const page_run_data *r, page_curves *out, diag *d)
 {
     ocsv *c;
@@ -189,7 +190,7 @@ static int load_curves(const char *dir, const page_run_data *r, page_curves *out
         k = -1;
     }
     free(rows);
-    return k < 0 || d->errors > before ? -1 : n > 0;
+    return k < 0 || d->errors > before ? -1 : n > 0 ? 1 : 2;
 }
 
 int page_run_load(const char *dir, page_run_data *r, diag *d)
@@ -206,7 +207,7 @@ int page_run_load(const char *dir, page_run_data *r, diag *d)
     otab_load_stats(dir, "creators.csv", figure_lab, 1, &r->creators, d);
     otab_load(dir, "manifest.csv", kv, 2, NULL, 0, &r->manifest, d);
     if (r->summary)
-        r->have_ts = load_curves(dir, r, &r->ts, d) > 0;
+        r->have_ts = load_curves(dir, r, &r->ts, d);
     return d->errors ? -1 : 0;
 }
 

@@ -39,7 +39,7 @@ typedef struct page_curves {
 typedef struct page_run_data {
     otab *summary, *packs, *segments, *channels, *gifts, *creators, *manifest;
     page_curves ts;
-    int have_ts;
+    int have_ts; /* 1 the curves, 2 timeseries.csv without rows, 0 not there */
 } page_run_data;
 
 /* Load every file of a run in dir (those not there left NULL). 0, or -1

@@ -95,8 +95,11 @@ static void curves(FILE *f, const page_run_data *r)
     const page_curves *c = &r->ts;
     char b[PRETTY_BUF];
     html_section(f, "time", "Over time");
-    if (!r->have_ts) {
-        html_missing(f, "timeseries.csv", "the curves over time");
+    if (r->have_ts != 1) {
+        if (r->have_ts == 2)
+            html_p(f, "missing", "timeseries.csv has no rows, so there are no curves to draw.");
+        else
+            html_missing(f, "timeseries.csv", "the curves over time");
         html_section_end(f);
         return;
     }
