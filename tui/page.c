@@ -130,8 +130,8 @@ void page_manifest(FILE *f, const otab *m)
         html_missing(f, "manifest.csv", "the record of what ran (scenario, seed, runs, version)");
     else {
         html_p(f, NULL,
-               "Everything needed to run this again: the scenario as it ran is in scenario/ "
-               "beside this page.");
+               "How the job was invoked, as manifest.csv records it (with scenario/, when it "
+               "is beside this page, enough to run it again).");
         fprintf(f,
                 "<div class=\"wide\"><table class=\"kv\">\n<thead><tr><th>%s</th><th>%s</th>"
                 "</tr></thead>\n<tbody>\n",
