@@ -2,7 +2,6 @@
 #include "page.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -164,16 +163,8 @@ void page_diff_table(FILE *f, const char *caption, const otab *t, const char *co
         fputs("<td>", f);
         html_ci(f, r->v[3], r->v[4], r->txt[3], r->txt[4], k);
         fputs("</td>", f);
-        fputs("<td>", f);
-        char b[PRETTY_BUF];
-        fputs(isnan(r->v[5]) ? "" : "<span title=\"", f);
-        if (!isnan(r->v[5])) {
-            html_text(f, r->txt[5]);
-            fputs("\">", f);
-            html_text(f, pretty_pct(b, r->v[5], 1));
-            fputs("</span>", f);
-        }
-        fprintf(f, "</td><td%s>%s</td></tr>\n", yes ? " class=\"yes\"" : "", yes ? "yes" : "");
+        html_td_fig(f, r->v[5], r->txt[5], PRETTY_PCT);
+        fprintf(f, "<td%s>%s</td></tr>\n", yes ? " class=\"yes\"" : "", yes ? "yes" : "");
     }
     html_table_end(f);
 }

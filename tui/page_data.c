@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../sim/stats.h"
 #include "page_int.h"
 
 static const char *const one_metric[] = {"metric"};
@@ -32,20 +33,6 @@ static int by_step(const void *a, const void *b)
     if (x->step != y->step)
         return x->step < y->step ? -1 : 1;
     return x->v[C_RUN] < y->v[C_RUN] ? -1 : x->v[C_RUN] > y->v[C_RUN];
-}
-
-/* GSL's percentile of sorted x[0..n): linear at position (n - 1) p. */
-static double quantile(const double *x, size_t n, double p)
-{
-    double at = (double)(n - 1) * p;
-    size_t i = (size_t)at;
-    return i + 1 < n ? x[i] + (at - (double)i) * (x[i + 1] - x[i]) : x[n - 1];
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
 }
 
 /* The margin so far at a step: platform cash less the coins in wallets
@@ -85,13 +72,14 @@ static int alloc_curves(page_curves *c, size_t steps)
     return 0;
 }
 
-/* One step's runs rows[0..n) into the curves at s; tmp holds n. */
+/* One step's runs rows[0..n) into the curves at s, summarised over runs
+ * as summary.csv is (stats.h); tmp holds 2n. */
 static void one_step(page_curves *c, size_t s, const ts_row *rows, size_t n, double *tmp,
                      const valuation *val)
 {
     c->x[s] = rows[0].step;
     for (int k = 0; k < TS_NCURVES; k++) {
-        double sum = 0;
+        stat_row st;
         for (size_t i = 0; i < n; i++) {
             const double *v = rows[i].v;
             tmp[i] = k == TS_CASH     ? v[C_CASH]
@@ -99,12 +87,11 @@ static void one_step(page_curves *c, size_t s, const ts_row *rows, size_t n, dou
                      : k == TS_PCASH  ? v[C_PCASH]
                                       : v[C_PCASH] - v[C_WALLET] * val->coin -
                                            v[C_PENDING] * val->diamond - val->opening;
-            sum += tmp[i];
         }
-        qsort(tmp, n, sizeof *tmp, cmp_double);
-        c->mean[k][s] = sum / (double)n;
-        c->p5[k][s] = quantile(tmp, n, 0.05);
-        c->p95[k][s] = quantile(tmp, n, 0.95);
+        stats_summary(tmp, n, tmp + n, &st);
+        c->mean[k][s] = st.mean;
+        c->p5[k][s] = st.p5;
+        c->p95[k][s] = st.p95;
     }
     if (n > c->runs)
         c->runs = n;
@@ -117,7 +104,7 @@ static int summarise(page_curves *c, ts_row *rows, size_t n, const valuation *va
     qsort(rows, n, sizeof *rows, by_step);
     for (size_t i = 0; i < n; i++)
         steps += i == 0 || rows[i].step != rows[i - 1].step;
-    double *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    double *tmp = malloc((n ? 2 * n : 1) * sizeof *tmp);
     if (!tmp || alloc_curves(c, steps) < 0) {
         free(tmp);
         return -1;
