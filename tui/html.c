@@ -32,7 +32,7 @@ static const char css[] =
     ".sub,.basis,figcaption{color:var(--muted);font-size:.9rem}\n"
     ".missing{color:var(--muted);font-style:italic;border-left:3px solid var(--line);"
     "padding-left:.6rem}\n"
-    ".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(11.5rem,1fr));"
+    ".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(9rem,1fr));"
     "gap:.6rem}\n"
     ".card{border:1px solid var(--line);border-radius:6px;padding:.5rem .7rem;"
     "background:var(--soft)}\n"
