@@ -16,6 +16,7 @@
 #include "../sim/status.h"
 #include "cli.h"
 #include "opt.h"
+#include "page.h"
 
 #define MAX_CHANGES OPT_LIST_MAX
 
@@ -32,6 +33,7 @@ typedef struct compare_args {
     cli_change given[2 * MAX_CHANGES];
     int ngiven;
     int one_sided; /* a --set-a or --set-b was given */
+    int report;
 } compare_args;
 
 static int dir_word(const char *cmd, void *p, const char *w)
@@ -116,6 +118,8 @@ static const opt_spec compare_cli_opts[] = {
              "differences (compare_segments.csv, _channels, _gifts, _creators, _packs), with "
              "manifest.csv (how the job ran) "
              "and scenario_a/ and scenario_b/ (A and B as they ran, every change applied)"),
+    OPT_FLAG("--report", compare_args, report,
+             "with --out: also write report.html there (coinsim report)"),
     OPT_END};
 
 static const opt_cmd compare_cmd = {
@@ -358,6 +362,8 @@ static int report(const compare_args *a, scenario *const s[2], const cmp_result 
                "compare_gifts.csv, compare_creators.csv, compare_packs.csv, manifest.csv, "
                "scenario_a/, scenario_b/\n",
                a->out);
+    if (a->report && rc == 0)
+        rc = page_after("compare", a->out, PAGE_COMPARE);
     return rc;
 }
 
@@ -407,6 +413,8 @@ int cmd_compare(int argc, char **argv)
     a.max_runs = 2000;
     int rc = cli_parse(&compare_cmd, argc, argv, &a);
     if (rc >= 0)
+        return rc;
+    if ((rc = page_need_out("compare", a.report, a.out)))
         return rc;
     if (!a.dirs[1]) {
         /* B is A changed: without a change to one side only (--set changes

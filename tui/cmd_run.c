@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "dash.h"
 #include "opt.h"
+#include "page.h"
 #include "ui.h"
 
 /* The options of run, validate and tour. */
@@ -27,6 +28,7 @@ typedef struct run_args {
     opt_list sets;
     long long threads;
     int check, headless, ascii, nocolor;
+    int report; /* --report: PAGE_RUN; the tour's --report DIR: PAGE_EXPLAIN */
 } run_args;
 
 static int one_dir(const char *cmd, void *a, const char *w)
@@ -66,6 +68,8 @@ static const opt_spec run_cli_opts[] = {
              "the job ran) and scenario/ (the scenario as it ran, every change "
              "applied); created if missing, before anything runs; files are replaced only when "
              "every one of them is complete"),
+    OPT_FLAG("--report", run_args, report,
+             "with --out: also write report.html there (coinsim report)"),
     OPT_TEXT("--events", "FILE", run_args, events,
              "write the event log of one run to FILE (purchases, gifts, lost intents, cash-outs, "
              "churn, free coins, sinks, lost sinks; warm-up steps negative; see replay)"),
@@ -112,22 +116,31 @@ static const opt_cmd validate_cmd = {
     .ok = "the scenario is valid (a line describing it on stdout)",
 };
 
-static const opt_spec tour_cli_opts[] = {ASCII_OPT("the tour"), NO_COLOR_OPT("the tour"),
-                                         SET_OPT("change the scenario before the tour; repeatable"),
-                                         OPT_END};
+static const opt_spec tour_cli_opts[] = {
+    ASCII_OPT("the tour"),
+    NO_COLOR_OPT("the tour"),
+    OPT_FLAG("--report", run_args, report,
+             "instead of the tour, run the scenario headless, write its files in --out DIR and "
+             "report.html there: the tour's story of where a viewer's dollar goes on one page, "
+             "for a class (no terminal needed)"),
+    OPT_TEXT("--out", "DIR", run_args, out, "with --report: where the files and the page go"),
+    SET_OPT("change the scenario before the tour; repeatable"),
+    OPT_END};
 
 static const opt_cmd tour_cmd = {
     .name = "tour",
-    .usage = "[DIR] [--ascii] [--no-color] [--set TARGET=VAL ...]",
+    .usage = "[DIR] [--set T=V ...] [--report --out DIR] [options]",
     .about = "A guided tour of the economy in the dashboard: a welcome and eleven stops:\n"
              "recharge, the store's fee, gifts, commission, diamonds, cash-out, breakage,\n"
              "whales, concentration, a price change and its effect. The simulation pauses at\n"
              "each stop and the part of the screen it talks about is highlighted.\n"
              "Enter goes on, Backspace goes back, Esc leaves the tour, q quits.\n"
-             "DIR defaults to scenarios/baseline. Needs a terminal of at least 80x24.\n",
+             "DIR defaults to scenarios/baseline. Needs a terminal of at least 80x24.\n"
+             "With --report --out DIR it runs headless instead and writes DIR/report.html,\n"
+             "the tour's story on one page for a class, beside the run's files.\n",
     .opts = tour_cli_opts,
     .word = one_dir,
-    .exits = CLI_X_OK | CLI_X_FAIL | CLI_X_BADINPUT | CLI_X_LEDGER | CLI_X_NOMEM | CLI_X_SIGNAL,
+    .exits = CLI_X_ALL,
 };
 
 /* a->dir with every --set, then --runs and --seed, applied and checked. */
@@ -175,6 +188,8 @@ static int dashboard(scenario *s, const run_args *a, int tour)
     return rc ? rc : dash_main(s, a->dir, &o);
 }
 
+static int headless(const scenario *s, const run_args *a);
+
 int cmd_tour(int argc, char **argv)
 {
     run_args a;
@@ -184,6 +199,20 @@ int cmd_tour(int argc, char **argv)
         return rc;
     if (!a.dir)
         a.dir = "scenarios/baseline";
+    if ((rc = page_need_out("tour", a.report, a.out)))
+        return rc;
+    if (a.out && !a.report) {
+        fprintf(stderr, "coinsim tour: --out without --report (expected --report with it: the "
+                        "tour itself writes no file)\n");
+        return CLI_BADINPUT;
+    }
+    if (a.report) { /* the explainer, without the dashboard */
+        a.report = PAGE_EXPLAIN;
+        scenario *s = load_args(&a);
+        rc = s ? headless(s, &a) : CLI_BADINPUT;
+        scenario_free(s);
+        return rc;
+    }
     char why[160];
     if (!ui_can_dashboard(why, sizeof why)) {
         if (*why)
@@ -334,6 +363,8 @@ static int finish(const scenario *s, const run_args *a, const mc_result *r, int 
     if (a->events && rc == 0)
         printf("%swrote the events of run %lld to %s\n", a->out ? "" : "\n", (long long)ev_run,
                a->events);
+    if (a->report && rc == 0)
+        rc = page_after("run", a->out, (enum page_kind)a->report);
     return rc;
 }
 
@@ -372,6 +403,8 @@ int cmd_run(int argc, char **argv)
     memset(&a, 0, sizeof a);
     int rc = cli_parse(&run_cmd, argc, argv, &a);
     if (rc >= 0)
+        return rc;
+    if ((rc = page_need_out("run", a.report, a.out)))
         return rc;
     if (a.events_run && !a.events) {
         fprintf(stderr,

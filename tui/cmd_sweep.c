@@ -19,6 +19,7 @@
 #include "../sim/sweep.h"
 #include "cli.h"
 #include "opt.h"
+#include "page.h"
 
 #define MAX_AXES 8
 
@@ -27,6 +28,7 @@ typedef struct sweep_args {
     opt_list sets, varies;
     long long threads, max_points;
     int minimize;
+    int report;
 } sweep_args;
 
 static int one_dir(const char *cmd, void *a, const char *w)
@@ -58,6 +60,8 @@ static const opt_spec sweep_cli_opts[] = {
              "write sweep.csv and sweep_channels.csv (each channel at each point) there, with "
              "manifest.csv (how the job ran, every --vary) and "
              "scenario/ (the scenario before the grid, every --set applied)"),
+    OPT_FLAG("--report", sweep_args, report,
+             "with --out: also write report.html there (coinsim report)"),
     OPT_END};
 
 static const opt_cmd sweep_cmd = {
@@ -418,6 +422,10 @@ static int write_out(const sweep_args *a, const job *j, int threads, char *msg, 
         manifest_add(m, "set", a->sets.v[i]);
     for (int i = 0; i < a->varies.n; i++)
         manifest_add(m, "vary", a->varies.v[i]);
+    if (j->objective >= 0) {
+        manifest_add(m, "objective", kpi_metrics[j->objective].name);
+        manifest_add(m, "minimize", a->minimize ? "yes" : "no");
+    }
     manifest_add_int(m, "timeline_rows", (long long)s->ntl);
     if (manifest_failed(m)) {
         manifest_free(m);
@@ -450,6 +458,8 @@ static int report(const sweep_args *a, const job *j, int threads)
         print_best(j, a->minimize);
     if (a->out && rc == 0)
         printf("\nwrote %s/sweep.csv, sweep_channels.csv, manifest.csv, scenario/\n", a->out);
+    if (a->report && rc == 0)
+        rc = page_after("sweep", a->out, PAGE_SWEEP);
     return rc;
 }
 
@@ -489,6 +499,8 @@ int cmd_sweep(int argc, char **argv)
     a.max_points = 1000;
     int rc = cli_parse(&sweep_cmd, argc, argv, &a);
     if (rc >= 0)
+        return rc;
+    if ((rc = page_need_out("sweep", a.report, a.out)))
         return rc;
     if (!a.varies.n) {
         fprintf(stderr,

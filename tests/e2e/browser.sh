@@ -19,9 +19,9 @@ set -u
 . tests/e2e/lib.sh      # $T, ok, notok, run, check
 
 # The number of charts (top-level <svg>) each kind of report draws.
-RUN_SVGS='?'
-COMPARE_SVGS='?'
-SWEEP_SVGS='?'
+RUN_SVGS=8
+COMPARE_SVGS=1
+SWEEP_SVGS=2
 RUNS=4                  # runs behind each report
 
 COINSIM=${COINSIM:-./coinsim}

@@ -1,0 +1,212 @@
+#!/bin/sh
+# End-to-end: coinsim report DIR and --report (README "coinsim report",
+# docs/outputs.md report.html). The pages are made from the fixtures in
+# tests/fixtures/report-*: real outputs of tests/fixtures/e2e/small (run,
+# compare, a sweep of one axis and one of two) with the breakdown files,
+# manifest.csv and compare's and sweep's breakdowns added as docs/outputs.md
+# describes them (made up from the runs' own figures), so the report can be
+# checked against every file an output directory may hold. Each page must
+# be self-contained (no script, nothing fetched), well-formed XML (xmllint
+# when there, else the tag check below), hold the number of charts its kind
+# has, show summary.csv's figures with their exact values, say when a file
+# is not there, refuse a malformed file as FILE:LINE (exit 2), and be the
+# same bytes for the same files. --report without --out exits 2.
+# Run from the repository root with COINSIM set to the binary:
+#   COINSIM=./coinsim sh tests/e2e/report.sh
+set -u
+: "${COINSIM:?set COINSIM to the coinsim binary}"
+F=tests/fixtures
+. tests/e2e/lib.sh
+
+# svgs FILE: the number of charts in a page.
+svgs() { grep -o '<svg' "$1" | wc -l | tr -d ' '; }
+
+# wellformed FILE: xmllint in XML mode, or, without it, every tag closed in
+# order (void elements must close themselves) and no stray '&'.
+wellformed() {
+    if command -v xmllint >/dev/null 2>&1; then
+        xmllint --noout "$1"
+        return
+    fi
+    grep -o '&[^;[:space:]]*;\{0,1\}' "$1" | grep -v -E '^&(amp|lt|gt|quot|#39|#[0-9]+);$' | head -3 |
+        { if read -r bad; then echo "stray entity: $bad"; exit 1; fi; } || return 1
+    tr '\n' ' ' <"$1" | grep -o '<[^>]*>' | awk '
+        /^<!DOCTYPE/ { next }
+        /\/>$/ { next }
+        /^<\// { t = substr($0, 3); sub(/[ >].*/, "", t)
+                 if (n == 0 || stack[n] != t) { print "closing " t " but open: " stack[n]; exit 1 }
+                 n--; next }
+        { t = substr($0, 2); sub(/[ >].*/, "", t); stack[++n] = t }
+        END { if (n) { print "unclosed: " stack[n]; exit 1 } }'
+}
+
+# contained FILE: nothing outside the file: no script, no link, no image,
+# no http(s) address anywhere but the xmlns namespaces, no url().
+contained() {
+    if grep -n -i -E '<script|<link|<img|<iframe|<object|@import|url\(' "$1" | head -3 | grep .; then
+        return 1
+    fi
+    grep -o -E 'https?://[^" ]*' "$1" | grep -v -x -E 'http://www.w3.org/(1999/xhtml|2000/svg)' |
+        head -3 | { if read -r u; then echo "address: $u"; exit 1; fi; }
+}
+
+# page DIR KIND SVGS: the page of DIR is there, self-contained,
+# well-formed, and has SVGS charts.
+page() {
+    h=$1/report.html
+    [ "$rc" -eq 0 ] || { echo "exit $rc: $(head -n 2 "$T/err")"; return 1; }
+    grep -qxF "wrote $1/report.html" "$T/out" || { echo "no 'wrote $h' line"; return 1; }
+    [ -s "$h" ] || { echo "no $h"; return 1; }
+    head -n 1 "$h" | grep -qx '<!DOCTYPE html>' || { echo "no doctype"; return 1; }
+    contained "$h" || return 1
+    wellformed "$h" || return 1
+    n=$(svgs "$h")
+    [ "$n" -eq "$3" ] || { echo "$2: $n charts, expected $3"; return 1; }
+}
+
+for k in run compare sweep sweep2; do cp -R "$F/report-$k" "$T/$k"; done
+
+run "$COINSIM" report "$T/run"
+check "run: report.html self-contained, well-formed, 8 charts" page "$T/run" run 8
+run "$COINSIM" report "$T/compare"
+check "compare: report.html self-contained, well-formed, 1 chart (the forest plot)" page "$T/compare" compare 1
+run "$COINSIM" report "$T/sweep"
+check "sweep: report.html self-contained, well-formed, 2 charts (objective, channels)" page "$T/sweep" sweep 2
+run "$COINSIM" report "$T/sweep2"
+check "sweep of two axes without sweep_channels.csv: 1 chart" page "$T/sweep2" sweep 1
+cp -R "$F/report-run" "$T/explain"
+run "$COINSIM" report "$T/explain" --explain
+check "report --explain: the explainer, 3 charts (flow, whales, Lorenz)" page "$T/explain" explain 3
+
+# The headline cards show summary.csv's mean and CI, exactly in the
+# tooltip, and for people within 1% of it.
+headline() {
+    for m in cash_in_usd platform_margin_usd creator_earnings_usd payer_rate arppu_usd \
+        web_share_of_revenue platform_take_rate; do
+        row=$(grep "^$m," "$T/run/summary.csv")
+        mean=$(echo "$row" | cut -d, -f2) lo=$(echo "$row" | cut -d, -f4) hi=$(echo "$row" | cut -d, -f5)
+        card=$(grep -o "<div class=\"card\" id=\"h-$m\">.*" "$T/run/report.html" | sed 's|</div></div>.*||')
+        [ -n "$card" ] || { echo "$m: no card"; return 1; }
+        shown=$(echo "$card" | sed -n "s|.*<div class=\"v\"><span title=\"$mean\">\([^<]*\)</span>.*|\1|p")
+        [ -n "$shown" ] || { echo "$m: the card's value has not the title $mean: $card"; return 1; }
+        echo "$card" | grep -qF "title=\"$lo\"" && echo "$card" | grep -qF "title=\"$hi\"" ||
+            { echo "$m: CI [$lo, $hi] not in the card: $card"; return 1; }
+        awk -v s="$shown" -v m="$mean" 'BEGIN {
+            x = s; gsub(/[$,]/, "", x); f = 1
+            if (x ~ /%$/) { f = 0.01; sub(/%$/, "", x) }
+            else if (x ~ /K$/) { f = 1e3; sub(/K$/, "", x) }
+            else if (x ~ /M$/) { f = 1e6; sub(/M$/, "", x) }
+            v = x * f; d = v - m; if (d < 0) d = -d; a = m < 0 ? -m : m
+            if (d > 0.01 * a + 1e-9) { print "shown " s " is not " m; exit 1 } }' || return 1
+    done
+}
+check "run: the headline figures are summary.csv's, exact in their tooltips" headline
+
+flows_add_up() {
+    awk -F, '$1 == "cash_in_usd" || $1 == "store_fees_usd" || $1 == "creator_earnings_usd" ||
+        $1 == "platform_margin_usd" { v[$1] = $2 }
+        END { printf "%.2f\n", (v["cash_in_usd"] - v["store_fees_usd"] - v["creator_earnings_usd"] - v["platform_margin_usd"]) / v["cash_in_usd"] }' \
+        "$T/run/summary.csv" >"$T/coins"
+    grep -q "Coins still unspent</text><text [^>]*>\$$(cat "$T/coins") of each \$1" "$T/run/report.html" ||
+        { echo "the unspent coins' flow is not \$$(cat "$T/coins") per dollar"; return 1; }
+}
+check "run: the money flow's remainder (unspent coins) is what the ledger leaves" flows_add_up
+
+# The same files give the same bytes, wherever they are and whatever the
+# locale; columns in another order and unknown columns and rows change
+# nothing they should not.
+cp -R "$F/report-run" "$T/again"
+LC_ALL=C.UTF-8 LANG=C.UTF-8 "$COINSIM" report "$T/again" >/dev/null 2>&1
+check "same files, another directory and locale: the same bytes" cmp "$T/run/report.html" "$T/again/report.html"
+reorder() {
+    awk -F, -v OFS=, '{ t = $3; $3 = $4; $4 = t; print }' "$F/report-run/channels.csv" >"$T/again/channels.csv"
+    awk -F, -v OFS=, 'NR == 1 { print $0 ",later_column"; next } { print $0 ",x" } END { print "a_new_metric,1,,,,1,1,1,5,x" }' \
+        "$F/report-run/summary.csv" >"$T/again/summary.csv"
+    "$COINSIM" report "$T/again" >/dev/null 2>"$T/err" || { echo "exit $?: $(cat "$T/err")"; return 1; }
+    grep -q 'a_new_metric' "$T/again/report.html" || { echo "the unknown metric is not listed"; return 1; }
+    grep -v 'a_new_metric' "$T/again/report.html" | cmp -s - "$T/run/report.html" ||
+        { echo "columns read by position, not by name"; return 1; }
+}
+check "columns by name: reordered and extra columns, an unknown row shown" reorder
+
+# An older output: the breakdowns and manifest not there, each said so.
+older() {
+    mkdir "$T/old"
+    for f in summary.csv runs.csv timeseries.csv pack_sales.csv; do cp "$F/report-run/$f" "$T/old/"; done
+    "$COINSIM" report "$T/old" >"$T/out" 2>"$T/err" || { echo "exit $?: $(cat "$T/err")"; return 1; }
+    for f in channels.csv segments.csv creators.csv manifest.csv; do
+        grep -q "<code>$f</code> was not there" "$T/old/report.html" || { echo "no note for $f"; return 1; }
+    done
+    wellformed "$T/old/report.html" || return 1
+    [ "$(svgs "$T/old/report.html")" -eq 6 ] || { echo "$(svgs "$T/old/report.html") charts, expected 6"; return 1; }
+}
+check "an older run (no breakdowns, no manifest): a note for each, 6 charts" older
+cmp_older() {
+    rm "$T/compare/compare_packs.csv" "$T/compare/manifest.csv"
+    "$COINSIM" report "$T/compare" >/dev/null 2>"$T/err" || { echo "exit $?: $(cat "$T/err")"; return 1; }
+    for f in compare_packs.csv compare_segments.csv manifest.csv; do
+        grep -q "<code>$f</code> was not there" "$T/compare/report.html" || { echo "no note for $f"; return 1; }
+    done
+    grep -q 'compare_channels.csv' "$T/compare/report.html"
+}
+check "compare: a breakdown file not there gets its note, the others their table" cmp_older
+
+# Malformed files: FILE:LINE on stderr, exit 2, the old page untouched.
+bad() { # bad FILE SED_EXPR EXPECTED_STDERR_LINE
+    rm -rf "$T/bad"
+    cp -R "$F/report-run" "$T/bad"
+    echo "old" >"$T/bad/report.html"
+    sed "$2" "$F/report-run/$1" >"$T/bad/$1"
+    "$COINSIM" report "$T/bad" >"$T/out" 2>"$T/err"
+    st=$?
+    [ $st -eq 2 ] || { echo "exit $st, expected 2"; return 1; }
+    grep -qxF "$3" "$T/err" || { echo "stderr: $(head -n 3 "$T/err")"; return 1; }
+    [ "$(cat "$T/bad/report.html")" = old ] || { echo "report.html was replaced"; return 1; }
+}
+check "malformed: a word for a number is FILE:LINE: column NAME, exit 2" \
+    bad channels.csv '5s/,[0-9.]*,/,lots,/' "$T/bad/channels.csv:5: column mean: \"lots\" is not a number (not a number)"
+check "malformed: a row with a cell too many, exit 2" \
+    bad timeseries.csv '7s/$/,1/' "$T/bad/timeseries.csv:7: 31 cells (expected 30, as many as the header has)"
+check "malformed: a column missing from the header, exit 2" \
+    bad summary.csv '1s/ci95_low/ci_low/' "$T/bad/summary.csv:1: column ci95_low: no such column in the header (expected the columns of docs/outputs.md)"
+check "malformed: a bare quote, exit 2" \
+    bad segments.csv '3s/^lurker/lur"ker/' \
+    "$T/bad/segments.csv:3: malformed quoting (a quote may only open a field or be doubled inside a quoted one)"
+
+mkdir "$T/empty"
+run "$COINSIM" report "$T/empty"
+if [ "$rc" -eq 2 ] && grep -q 'holds no summary.csv, compare.csv or sweep.csv' "$T/err" && [ ! -e "$T/empty/report.html" ]; then
+    ok "a directory with nothing to report: exit 2"
+else notok "a directory with nothing to report: exit 2"; fi
+run "$COINSIM" report "$T/no-such-dir"
+if [ "$rc" -eq 2 ]; then ok "no such directory: exit 2"; else notok "no such directory: exit 2"; fi
+
+# --report on the commands that write files: beside them, or refused
+# without --out before anything runs.
+for c in "run tests/fixtures/e2e/small" "compare tests/fixtures/e2e/small --set-b commission=0.4" \
+    "sweep tests/fixtures/e2e/small --vary commission=0.4,0.5" "tour tests/fixtures/e2e/small"; do
+    # shellcheck disable=SC2086 # the command is words
+    run "$COINSIM" $c --report
+    name=${c%% *}
+    if [ "$rc" -eq 2 ] && grep -qxF "coinsim $name: --report without --out (expected --out DIR: the report is written there, beside the files it reads)" "$T/err"; then
+        ok "$name --report without --out: exit 2"
+    else notok "$name --report without --out: exit 2"; fi
+done
+# The engine's breakdown files add a chart each when they are there.
+has() { [ -e "$1" ] && echo 1 || echo 0; }
+run "$COINSIM" run tests/fixtures/e2e/small --runs 2 --out "$T/r" --report
+check "run --out --report: report.html beside the files" \
+    page "$T/r" run $((6 + $(has "$T/r/channels.csv") + $(has "$T/r/creators.csv")))
+run "$COINSIM" compare tests/fixtures/e2e/small --runs 2 --set-b commission=0.4 --out "$T/c" --report
+check "compare --out --report: report.html beside compare.csv" page "$T/c" compare 1
+run "$COINSIM" sweep tests/fixtures/e2e/small --runs 2 --vary commission=0.4,0.5 --out "$T/s" --report
+check "sweep --out --report: report.html beside sweep.csv" \
+    page "$T/s" sweep $((1 + $(has "$T/s/sweep_channels.csv")))
+run "$COINSIM" tour tests/fixtures/e2e/small --set runs=2 --report --out "$T/t"
+check "tour --report --out: the explainer beside the run's files" \
+    page "$T/t" explain $((1 + $(has "$T/t/segments.csv") + $(has "$T/t/creators.csv")))
+if grep -q "<h1>Where a viewer&#39;s dollar goes</h1>" "$T/t/report.html" 2>/dev/null; then
+    ok "tour --report: the page is the explainer"
+else notok "tour --report: the page is the explainer"; fi
+
+[ "$fails" -eq 0 ]

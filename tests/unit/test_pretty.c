@@ -1,0 +1,157 @@
+/* test_pretty — figures for people in report.html (tui/pretty.c): each
+ * tier of money and counts at its edges, where rounding carries a figure
+ * into the next unit ($999,960 is $1.00M, not $1000.0K), percentages
+ * with and without a sign, negatives, the empty cell, and the same bytes
+ * under a locale whose decimal point is a comma. pretty.c is built into
+ * this test directly (it is part of the program, not of libcoinsim). */
+#include "../../tui/pretty.c"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <locale.h>
+
+typedef struct num_case {
+    double v;
+    const char *want;
+} num_case;
+
+#define N(a) (sizeof a / sizeof a[0])
+
+/* Each case as one line "v -> got", so a failure names its input. */
+static void check_all(const num_case *c, size_t n, char *(*fn)(char *, double))
+{
+    char buf[PRETTY_BUF], got[128], want[128];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(got, sizeof got, "%.9g -> %s", c[i].v, fn(buf, c[i].v));
+        snprintf(want, sizeof want, "%.9g -> %s", c[i].v, c[i].want);
+        assert_string_equal(got, want);
+    }
+}
+
+static const num_case usd_cases[] = {
+    {0, "$0"},
+    {0.0042, "$0.0042"},
+    {0.00004, "$0.0000"},
+    {0.301, "$0.30"},
+    {0.005, "$0.0050"},
+    {0.011, "$0.01"},
+    {39.533544, "$39.53"},
+    {99.999, "$100.00"},
+    {100, "$100"},
+    {9551.9, "$9,552"},
+    {9999.6, "$10,000"},
+    {10000, "$10.0K"},
+    {56890, "$56.9K"},
+    {568900, "$568.9K"},
+    {999949, "$999.9K"},
+    {999960, "$1.00M"},
+    {1314548.7, "$1.31M"},
+    {1350000, "$1.35M"},
+    {999996000, "$1.00B"},
+    {2.1e9, "$2.10B"},
+    {1.5e12, "$1,500.00B"},
+    {-1350000, "-$1.35M"},
+    {-39.5, "-$39.50"},
+    {-0.00001, "$0.0000"},
+};
+
+static void usd(void **state)
+{
+    (void)state;
+    check_all(usd_cases, N(usd_cases), pretty_usd);
+}
+
+static const num_case count_cases[] = {
+    {0, "0"},          {7, "7"},           {623.83, "623.8"},     {0.25, "0.25"},
+    {1234, "1,234"},   {9999, "9,999"},    {10000, "10.0K"},      {56890, "56.9K"},
+    {655212, "655.2K"}, {999999, "1.00M"}, {1350000, "1.35M"},    {3.2e9, "3.20B"},
+    {-1234, "-1,234"}, {-0.04, "-0.04"},   {1234.5, "1,234.5"},
+};
+
+static void count(void **state)
+{
+    (void)state;
+    check_all(count_cases, N(count_cases), pretty_count);
+}
+
+static char *pct(char *buf, double v) { return pretty_pct(buf, v, 0); }
+static char *pct_signed(char *buf, double v) { return pretty_pct(buf, v, 1); }
+
+static void percent(void **state)
+{
+    (void)state;
+    static const num_case plain[] = {
+        {0, "0%"},        {0.062, "6.2%"},     {0.101888, "10.2%"}, {1, "100.0%"},
+        {0.0005, "0.05%"}, {0.000001, "0.00%"}, {-0.062, "-6.2%"},  {12.345, "1,234.5%"},
+        {0.9996, "100.0%"},
+    };
+    static const num_case sign[] = {
+        {0.062, "+6.2%"}, {-0.062, "-6.2%"}, {0, "0%"}, {0.0000001, "0.00%"}, {0.2, "+20.0%"},
+    };
+    check_all(plain, N(plain), pct);
+    check_all(sign, N(sign), pct_signed);
+}
+
+static void fixed(void **state)
+{
+    (void)state;
+    char b[PRETTY_BUF];
+    assert_string_equal(pretty_fixed(b, 1234.5, 2, 1), "1,234.50");
+    assert_string_equal(pretty_fixed(b, 1234.5, 2, 0), "1234.50");
+    assert_string_equal(pretty_fixed(b, -0.004, 2, 0), "0.00");
+    assert_string_equal(pretty_fixed(b, -2.5, 0, 0), "-3");
+    assert_string_equal(pretty_fixed(b, 0.1234567, 9, 0), "0.123457");
+    assert_string_equal(pretty_fixed(b, 1e30, 2, 0), "(too large)");
+    assert_string_equal(pretty_fixed(b, NAN, 2, 0), "\xe2\x80\x93");
+    assert_string_equal(pretty_usd(b, NAN), "\xe2\x80\x93");
+    assert_string_equal(pretty_count(b, NAN), "\xe2\x80\x93");
+}
+
+static void kinds(void **state)
+{
+    (void)state;
+    char b[PRETTY_BUF];
+    assert_int_equal(pretty_kind_of("cash_in_usd"), PRETTY_USD);
+    assert_int_equal(pretty_kind_of("payer_rate"), PRETTY_PCT);
+    assert_int_equal(pretty_kind_of("decile_3_share"), PRETTY_PCT);
+    assert_int_equal(pretty_kind_of("share_of_channel_revenue"), PRETTY_PCT);
+    assert_int_equal(pretty_kind_of("rel_change"), PRETTY_PCT);
+    assert_int_equal(pretty_kind_of("creator_gini"), PRETTY_RATIO);
+    assert_int_equal(pretty_kind_of("payers"), PRETTY_COUNT);
+    assert_int_equal(pretty_kind_of("diamonds_credited"), PRETTY_COUNT);
+    assert_string_equal(pretty_as(b, 0.71183, PRETTY_RATIO), "0.712");
+    assert_string_equal(pretty_as(b, 1576.229, PRETTY_USD), "$1,576");
+    assert_string_equal(pretty_as(b, 0.090779, PRETTY_PCT), "9.1%");
+    assert_string_equal(pretty_as(b, 484.2, PRETTY_COUNT), "484.2");
+}
+
+/* The bytes do not depend on the locale: the dashboard sets one, and a
+ * report written after it must not gain decimal commas. */
+static void locale_free(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"de_DE.UTF-8", "fr_FR.UTF-8", "C.UTF-8", ""};
+    char b[PRETTY_BUF];
+    for (size_t i = 0; i < N(names); i++) {
+        if (!setlocale(LC_ALL, names[i]))
+            continue;
+        assert_string_equal(pretty_usd(b, 1314548.7), "$1.31M");
+        assert_string_equal(pretty_pct(b, 0.062, 0), "6.2%");
+        assert_string_equal(pretty_fixed(b, 1234.5, 2, 0), "1234.50");
+        assert_string_equal(pretty_count(b, 623.83), "623.8");
+    }
+    setlocale(LC_ALL, "C");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(usd),   cmocka_unit_test(count), cmocka_unit_test(percent),
+        cmocka_unit_test(fixed), cmocka_unit_test(kinds), cmocka_unit_test(locale_free),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,217 @@
+/* A run's files for report.html: loaded by column name, and the per-step
+ * curves of timeseries.csv summarised over runs. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../sim/stats.h"
+#include "page_int.h"
+
+static const char *const one_metric[] = {"metric"};
+static const char *const pack_labs[] = {"pack", "channel", "figure"};
+static const char *const seg_labs[] = {"segment", "figure"};
+static const char *const chan_labs[] = {"channel", "figure"};
+static const char *const gift_labs[] = {"item", "kind", "figure"};
+static const char *const figure_lab[] = {"figure"};
+static const char *const kv[] = {"key", "value"};
+
+double page_mean(const page_run_data *r, const char *metric)
+{
+    const orow *w = otab_get(r->summary, metric);
+    return w ? w->v[OT_MEAN] : NAN;
+}
+
+/* One row of timeseries.csv: its step and the columns the curves need. */
+enum { C_RUN, C_STEP, C_CASH, C_PAYOUT, C_PCASH, C_WALLET, C_PENDING, C_N };
+typedef struct ts_row {
+    double step, v[C_N];
+} ts_row;
+
+static int by_step(const void *a, const void *b)
+{
+    const ts_row *x = a, *y = b;
+    if (x->step != y->step)
+        return x->step < y->step ? -1 : 1;
+    return x->v[C_RUN] < y->v[C_RUN] ? -1 : x->v[C_RUN] > y->v[C_RUN];
+}
+
+/* The margin so far at a step: platform cash less the coins in wallets
+ * and the diamonds pending, valued as summary.csv values them at the end
+ * (coin_liability_usd per wallet coin, diamond_liability_usd per pending
+ * diamond), less the same at the opening. */
+typedef struct valuation {
+    double coin, diamond, opening;
+} valuation;
+
+static valuation value_of(const page_run_data *r)
+{
+    valuation v = {0, 0, 0};
+    double w = page_mean(r, "wallet_coins"), p = page_mean(r, "pending_diamonds");
+    double cl = page_mean(r, "coin_liability_usd"), dl = page_mean(r, "diamond_liability_usd");
+    v.coin = w > 0 && !isnan(cl) ? cl / w : 0;
+    v.diamond = p > 0 && !isnan(dl) ? dl / p : 0;
+    double oc = page_mean(r, "opening_platform_cash_usd"),
+           ow = page_mean(r, "opening_wallet_coins");
+    double op = page_mean(r, "opening_pending_diamonds");
+    v.opening =
+        (isnan(oc) ? 0 : oc) - (isnan(ow) ? 0 : ow) * v.coin - (isnan(op) ? 0 : op) * v.diamond;
+    return v;
+}
+
+static int alloc_curves(page_curves *c, size_t steps)
+{
+    c->steps = steps;
+    steps = steps ? steps : 1;
+    if (!(c->x = calloc(steps, sizeof *c->x)))
+        return -1;
+    for (int k = 0; k < TS_NCURVES; k++)
+        if (!(c->mean[k] = calloc(steps, sizeof(double))) ||
+            !(c->p5[k] = calloc(steps, sizeof(double))) ||
+            !(c->p95[k] = calloc(steps, sizeof(double))))
+            return -1;
+    return 0;
+}
+
+/* One step's runs rows[0..n) into the curves at s, summarised over runs
+ * as summary.csv is (stats.h); tmp holds 2n. */
+static void one_step(page_curves *c, size_t s, const ts_row *rows, size_t n, double *tmp,
+                     const valuation *val)
+{
+    c->x[s] = rows[0].step;
+    for (int k = 0; k < TS_NCURVES; k++) {
+        stat_row st;
+        for (size_t i = 0; i < n; i++) {
+            const double *v = rows[i].v;
+            tmp[i] = k == TS_CASH     ? v[C_CASH]
+                     : k == TS_PAYOUT ? v[C_PAYOUT]
+                     : k == TS_PCASH  ? v[C_PCASH]
+                                      : v[C_PCASH] - v[C_WALLET] * val->coin -
+                                           v[C_PENDING] * val->diamond - val->opening;
+        }
+        stats_summary(tmp, n, tmp + n, &st);
+        c->mean[k][s] = st.mean;
+        c->p5[k][s] = st.p5;
+        c->p95[k][s] = st.p95;
+    }
+    if (n > c->runs)
+        c->runs = n;
+}
+
+/* The rows sorted by step into curves. */
+static int summarise(page_curves *c, ts_row *rows, size_t n, const valuation *val)
+{
+    size_t steps = 0;
+    qsort(rows, n, sizeof *rows, by_step);
+    for (size_t i = 0; i < n; i++)
+        steps += i == 0 || rows[i].step != rows[i - 1].step;
+    double *tmp = malloc((n ? 2 * n : 1) * sizeof *tmp);
+    if (!tmp || alloc_curves(c, steps) < 0) {
+        free(tmp);
+        return -1;
+    }
+    for (size_t i = 0, s = 0; i < n; s++) {
+        size_t j = i + 1;
+        while (j < n && rows[j].step == rows[i].step)
+            j++;
+        one_step(c, s, rows + i, j - i, tmp, val);
+        i = j;
+    }
+    free(tmp);
+    return 0;
+}
+
+/* The columns of timeseries.csv the curves read, in ts_row order. */
+static int ts_columns(ocsv *c, page_curves *out, int *at, diag *d)
+{
+    static const char *const names[C_N] = {"run",
+                                           "step",
+                                           "cash_in_usd",
+                                           "payouts_net_usd",
+                                           "platform_cash_usd",
+                                           "wallet_coins",
+                                           "pending_diamonds"};
+    int bad = 0;
+    for (int k = 0; k < C_N; k++) {
+        at[k] = ocsv_col(c, names[k]);
+        if (k == C_PAYOUT && at[k] < 0 && (at[k] = ocsv_col(c, "payouts_gross_usd")) >= 0)
+            out->gross = 1;
+        if (at[k] < 0)
+            bad |= ocsv_need(c, names[k], d) < 0;
+    }
+    return bad ? -1 : 0;
+}
+
+/* timeseries.csv read into the curves: 1, 2 with no rows, 0 not there,
+ * -1 errors. */
+static int load_curves(const char *dir, const page_run_data *r, page_curves *out, diag *d)
+{
+    ocsv *c;
+    int at[C_N], k = ocsv_open(dir, "timeseries.csv", &c, d);
+    if (k <= 0)
+        return k;
+    ts_row *rows = NULL;
+    size_t n = 0, cap = 0, before = d->errors;
+    csvr_row w;
+    if (ts_columns(c, out, at, d) < 0)
+        k = -1;
+    while (k == 1 && (k = ocsv_next(c, &w)) == 1) {
+        if (n == cap) {
+            ts_row *nr = realloc(rows, (cap = cap ? cap * 2 : 1024) * sizeof *nr);
+            if (!nr) {
+                diag_add(d, DIAG_ERROR, ocsv_label(c), w.line, NULL, "out of memory");
+                k = -1;
+                break;
+            }
+            rows = nr;
+        }
+        for (int j = 0; j < C_N; j++)
+            rows[n].v[j] = ocsv_num(c, &w, at[j]);
+        rows[n].step = rows[n].v[C_STEP];
+        n++;
+        k = 1;
+    }
+    ocsv_close(c);
+    valuation val = value_of(r);
+    if (k == 0 && d->errors == before && n > 0 && summarise(out, rows, n, &val) < 0) {
+        diag_add(d, DIAG_ERROR, dir, 0, NULL, "timeseries.csv: out of memory");
+        k = -1;
+    }
+    free(rows);
+    return k < 0 || d->errors > before ? -1 : n > 0 ? 1 : 2;
+}
+
+int page_run_load(const char *dir, page_run_data *r, diag *d)
+{
+    memset(r, 0, sizeof *r);
+    int k = otab_load_stats(dir, "summary.csv", one_metric, 1, &r->summary, d);
+    if (k == 0)
+        diag_add(d, DIAG_ERROR, dir, 0, NULL,
+                 "no summary.csv (expected the --out of run or replay)");
+    otab_load_stats(dir, "pack_sales.csv", pack_labs, 3, &r->packs, d);
+    otab_load_stats(dir, "segments.csv", seg_labs, 2, &r->segments, d);
+    otab_load_stats(dir, "channels.csv", chan_labs, 2, &r->channels, d);
+    otab_load_stats(dir, "gifts.csv", gift_labs, 3, &r->gifts, d);
+    otab_load_stats(dir, "creators.csv", figure_lab, 1, &r->creators, d);
+    otab_load(dir, "manifest.csv", kv, 2, NULL, 0, &r->manifest, d);
+    if (r->summary)
+        r->have_ts = load_curves(dir, r, &r->ts, d);
+    return d->errors ? -1 : 0;
+}
+
+void page_run_free(page_run_data *r)
+{
+    otab_free(r->summary);
+    otab_free(r->packs);
+    otab_free(r->segments);
+    otab_free(r->channels);
+    otab_free(r->gifts);
+    otab_free(r->creators);
+    otab_free(r->manifest);
+    free(r->ts.x);
+    for (int k = 0; k < TS_NCURVES; k++) {
+        free(r->ts.mean[k]);
+        free(r->ts.p5[k]);
+        free(r->ts.p95[k]);
+    }
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,70 @@
+/* page_int — what the pages of report.html share (page.c): the parts of
+ * every page, and a run's files loaded once for the run's page and the
+ * explainer. */
+#ifndef COINSIM_PAGE_INT_H
+#define COINSIM_PAGE_INT_H
+
+#include <stdio.h>
+
+#include "../sim/diag.h"
+#include "otab.h"
+
+/* manifest.csv's value of key, or NULL (m may be NULL). */
+const char *page_manifest_get(const otab *m, const char *key);
+
+/* The page's heading: h1 (escaped), then a line naming the scenario and
+ * the command line from the manifest when it has them. */
+void page_heading(FILE *f, const char *h1, const otab *manifest);
+
+/* The manifest section: every key and value, or the note that it was
+ * not there. */
+void page_manifest(FILE *f, const otab *m);
+
+/* A table of paired differences (the columns of compare.csv after the
+ * labels): its rows, nlab labels each (the last is the figure). */
+void page_diff_table(FILE *f, const char *caption, const otab *t, const char *const *head,
+                     int nlab);
+
+/* ---------------------------------------------------------- a run's data */
+
+/* The per-step curves over runs: mean and the 5th and 95th percentiles. */
+enum { TS_CASH, TS_PAYOUT, TS_PCASH, TS_MARGIN, TS_NCURVES };
+typedef struct page_curves {
+    size_t steps;
+    double *x, *mean[TS_NCURVES], *p5[TS_NCURVES], *p95[TS_NCURVES];
+    size_t runs;
+    int gross; /* the payout curve is gross (payouts_net_usd was not there) */
+} page_curves;
+
+typedef struct page_run_data {
+    otab *summary, *packs, *segments, *channels, *gifts, *creators, *manifest;
+    page_curves ts;
+    int have_ts; /* 1 the curves, 2 timeseries.csv without rows, 0 not there */
+} page_run_data;
+
+/* Load every file of a run in dir (those not there left NULL). 0, or -1
+ * after errors in d (also when summary.csv is not there). */
+int page_run_load(const char *dir, page_run_data *r, diag *d);
+void page_run_free(page_run_data *r);
+
+/* A summary metric's mean, or NaN when it is not there. */
+double page_mean(const page_run_data *r, const char *metric);
+
+/* The money flow of a dollar of cash in (Sankey), with its basis; the
+ * flows in per-dollar units into per[] (see page_run.c) for the
+ * explainer's sentences. Returns 0, or -1 when there is nothing to draw
+ * (a note has been written). */
+enum { FL_FEES, FL_CREATORS, FL_COINS, FL_MARGIN, FL_PFEES, FL_NET, FL_PENDING, FL_N };
+int page_flow(FILE *f, const page_run_data *r, double per[FL_N]);
+
+/* The Lorenz curve of creators.csv with its figures, or the note. */
+void page_lorenz(FILE *f, const page_run_data *r);
+
+/* The pages. Each writes the whole page to f; 0, or -1 after errors in d
+ * (nothing useful was written). */
+int page_run(FILE *f, const char *dir, diag *d);
+int page_explain(FILE *f, const char *dir, diag *d);
+int page_compare(FILE *f, const char *dir, diag *d);
+int page_sweep(FILE *f, const char *dir, diag *d);
+
+#endif

@@ -1,0 +1,158 @@
+#include "pretty.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#define DASH "\xe2\x80\x93" /* en dash, for a figure that is not there */
+
+static const uint64_t pow10u[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+
+/* The digits of w with a comma every three from the right when group is
+ * set, at out (which holds 32 bytes). */
+static void whole(char *out, uint64_t w, int group)
+{
+    char t[24];
+    int n = snprintf(t, sizeof t, "%llu", (unsigned long long)w), o = 0;
+    for (int i = 0; i < n; i++) {
+        if (group && i && (n - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = t[i];
+    }
+    out[o] = '\0';
+}
+
+/* a (not negative) times 10^places rounded half up, or -1 past 64 bits. */
+static int round_scaled(double a, int places, uint64_t *r)
+{
+    double x = floor(a * (double)pow10u[places] + 0.5);
+    if (!(x < 9.2e18))
+        return -1;
+    *r = (uint64_t)x;
+    return 0;
+}
+
+/* pre, the rounded a at places decimals, post: "$" "1,234.50" "K". */
+static char *compose(char *buf, const char *pre, uint64_t r, int places, int group,
+                     const char *post)
+{
+    char w[32], frac[8];
+    whole(w, r / pow10u[places], group);
+    uint64_t f = r % pow10u[places];
+    frac[0] = '\0';
+    if (places > 0) {
+        frac[0] = '.';
+        for (int i = places; i >= 1; i--, f /= 10)
+            frac[i] = (char)('0' + f % 10);
+        frac[places + 1] = '\0';
+    }
+    snprintf(buf, PRETTY_BUF, "%s%s%s%s", pre, w, frac, post);
+    return buf;
+}
+
+char *pretty_fixed(char *buf, double v, int places, int group)
+{
+    uint64_t r;
+    if (isnan(v))
+        return strcpy(buf, DASH);
+    if (places < 0)
+        places = 0;
+    if (places > 6)
+        places = 6;
+    if (round_scaled(fabs(v), places, &r) < 0)
+        return strcpy(buf, "(too large)");
+    return compose(buf, v < 0 && r ? "-" : "", r, places, group, "");
+}
+
+/* a (not negative) in thousands, millions or billions, whichever shows it
+ * below 1,000 once rounded (K with 1 decimal, M and B with 2): from K up
+ * when from_k, else from M. sign and cur lead it ("-", "$"). */
+static char *big(char *buf, const char *sign, const char *cur, double a, int from_k)
+{
+    static const struct {
+        double unit;
+        int places;
+        const char *suffix;
+    } tier[] = {{1e3, 1, "K"}, {1e6, 2, "M"}, {1e9, 2, "B"}};
+    char pre[8];
+    uint64_t r = 0;
+    snprintf(pre, sizeof pre, "%s%s", sign, cur);
+    for (int i = from_k ? 0 : 1; i < 3; i++) {
+        if (round_scaled(a / tier[i].unit, tier[i].places, &r) < 0)
+            return strcpy(buf, "(too large)");
+        if (r < 1000 * pow10u[tier[i].places] || i == 2)
+            return compose(buf, pre, r, tier[i].places, 1, tier[i].suffix);
+    }
+    return buf; /* not reached */
+}
+
+char *pretty_usd(char *buf, double usd)
+{
+    uint64_t r;
+    if (isnan(usd))
+        return strcpy(buf, DASH);
+    double a = fabs(usd);
+    int places = a < 0.01 ? 4 : a < 100 ? 2 : 0;
+    if (a == 0)
+        return strcpy(buf, "$0");
+    if (a >= 10000)
+        return big(buf, usd < 0 ? "-" : "", "$", a, 1);
+    if (round_scaled(a, places, &r) < 0)
+        return strcpy(buf, "(too large)");
+    return compose(buf, usd < 0 && r ? "-$" : "$", r, places, 1, "");
+}
+
+char *pretty_count(char *buf, double v)
+{
+    if (isnan(v))
+        return strcpy(buf, DASH);
+    double a = fabs(v);
+    if (a >= 10000)
+        return big(buf, v < 0 ? "-" : "", "", a, 1);
+    int places = a == floor(a) ? 0 : a < 1 ? 2 : 1;
+    return pretty_fixed(buf, v, places, 1);
+}
+
+char *pretty_pct(char *buf, double frac, int sign)
+{
+    uint64_t r;
+    if (isnan(frac))
+        return strcpy(buf, DASH);
+    double a = fabs(frac * 100.0);
+    if (a == 0)
+        return strcpy(buf, "0%");
+    int places = a < 0.1 ? 2 : 1;
+    if (round_scaled(a, places, &r) < 0)
+        return strcpy(buf, "(too large)");
+    const char *pre = !r ? "" : frac < 0 ? "-" : sign ? "+" : "";
+    return compose(buf, pre, r, places, 1, "%");
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), k = strlen(tail);
+    return n >= k && strcmp(s + n - k, tail) == 0;
+}
+
+enum pretty_kind pretty_kind_of(const char *name)
+{
+    if (ends_with(name, "_usd"))
+        return PRETTY_USD;
+    if (strstr(name, "gini"))
+        return PRETTY_RATIO;
+    if (strstr(name, "share") || ends_with(name, "_rate") || strcmp(name, "rel_change") == 0)
+        return PRETTY_PCT;
+    return PRETTY_COUNT;
+}
+
+char *pretty_as(char *buf, double v, enum pretty_kind k)
+{
+    switch (k) {
+    case PRETTY_USD: return pretty_usd(buf, v);
+    case PRETTY_PCT: return pretty_pct(buf, v, 0);
+    case PRETTY_RATIO: return pretty_fixed(buf, v, 3, 1);
+    case PRETTY_COUNT: break;
+    }
+    return pretty_count(buf, v);
+}
