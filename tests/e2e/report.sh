@@ -2,10 +2,10 @@
 # End-to-end: coinsim report DIR and --report (README "coinsim report",
 # docs/outputs.md report.html). The pages are made from the fixtures in
 # tests/fixtures/report-*: real outputs of tests/fixtures/e2e/small (run,
-# compare, a sweep of one axis and one of two) with the breakdown files,
-# manifest.csv and compare's and sweep's breakdowns added as docs/outputs.md
-# describes them (made up from the runs' own figures), so the report can be
-# checked against every file an output directory may hold. Each page must
+# compare, a sweep of one axis and one of two; the command is each one's
+# manifest.csv), a file or two left out on purpose, so the report can be
+# checked against every file an output directory may hold and against
+# files that are not there. Each page must
 # be self-contained (no script, nothing fetched), well-formed XML (xmllint
 # when there, else the tag check below), hold the number of charts its kind
 # has, show summary.csv's figures with their exact values, say when a file
