@@ -9,7 +9,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 2
 bin=${1:-./coinsim}
-runs=${RUNS:-4}
+runs=${RUNS:-10}
 command -v python3 >/dev/null 2>&1 || { echo "screenshots: no python3 (sh tools/deps.sh --browser)" >&2; exit 1; }
 python3 tests/browser/check.py --probe >/dev/null || {
     python3 tests/browser/check.py --probe | sed 's/^SKIP /screenshots: cannot: /' >&2
@@ -25,7 +25,7 @@ reports_make "$bin" "$dir" "$runs" || exit 1
 bad=0
 for kind in $REPORT_KINDS; do
     png=docs/report-$kind.png
-    if python3 tests/browser/check.py --size 1280x2000 --full-page --screenshot "$png" \
+    if python3 tests/browser/check.py --size 1280x1800 --screenshot "$png" \
         "$dir/$kind/report.html" >"$dir/check.log" 2>&1; then
         echo "screenshots: $png"
     else

@@ -19,7 +19,7 @@ reports_make() {
         --out "$_dir/run" || return 1
     reports_step "$_dir/compare" "$_bin" compare scenarios/baseline scenarios/web-discount \
         --runs "$_runs" --out "$_dir/compare" || return 1
-    reports_step "$_dir/sweep" "$_bin" sweep scenarios/baseline --vary commission=0.3:0.5:0.1 \
+    reports_step "$_dir/sweep" "$_bin" sweep scenarios/baseline --vary commission=0.4:0.7:0.1 --objective platform_margin_usd \
         --runs "$_runs" --out "$_dir/sweep" || return 1
 }
 
