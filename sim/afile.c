@@ -301,11 +301,13 @@ static int remove_tree(const char *path)
  * final last name from the start; listed for afile_remove_temps (tmp, path
  * and what is in path, in slot[]). */
 typedef struct adir {
-    char *tmp, *path, *final;
+    char *tmp, *path, *final, *old; /* old: where an older final is moved aside */
     int *slot;
     size_t nslot;
     int made;    /* tmp exists and is ours to remove */
     int unknown; /* path is being filled: its contents are counted unlisted */
+    int aside;   /* an older final is at old */
+    int swapped; /* the new directory is at final */
 } adir;
 
 /* List name (of kind), already counted in temp_unlisted, as part of d. */
@@ -369,6 +371,7 @@ static void adir_abort(adir *d)
     free(d->tmp);
     free(d->path);
     free(d->final);
+    free(d->old);
     memset(d, 0, sizeof *d);
 }
 
@@ -426,40 +429,63 @@ static int adir_make(adir *d, const char *dir, const afile_part *p, char *msg, s
     return 0;
 }
 
-/* Give a made directory its final name: an older one there is moved
- * aside into d's temporary directory, the new one renamed into place, the
- * old one removed. With SIGINT and SIGTERM held. 0 or -1 (msg). */
-static int adir_rename(adir *d, char *msg, size_t n)
+/* Put a made directory in place: an older one there is moved aside into
+ * d's temporary directory (kept there until adir_done, so that
+ * adir_unswap can put it back), the new one renamed into place. With
+ * SIGINT and SIGTERM held. 0, or -1 (msg) with nothing changed. */
+static int fail_swap; /* afile_test_fail_swap */
+
+void afile_test_fail_swap(int k) { fail_swap = k; }
+
+static int adir_swap(adir *d, char *msg, size_t n)
 {
     struct stat st;
-    char *old = join(d->tmp, ".old");
-    int aside = 0;
-    if (!old) {
+    if (!(d->old = join(d->tmp, ".old"))) {
         snprintf(msg, n, "out of memory");
         return -1;
     }
+    if (fail_swap > 0 && --fail_swap == 0) {
+        snprintf(msg, n, "%s: cannot move the older one aside: %s", d->final, strerror(EBUSY));
+        return -1;
+    }
     if (lstat(d->final, &st) == 0) {
-        if (rename(d->final, old) != 0) {
+        if (rename(d->final, d->old) != 0) {
             snprintf(msg, n, "%s: cannot move the older one aside: %s", d->final, strerror(errno));
-            free(old);
             return -1;
         }
-        aside = 1;
+        d->aside = 1;
     }
     if (rename(d->path, d->final) != 0) {
         snprintf(msg, n, "%s: cannot rename into place: %s", d->final, strerror(errno));
-        if (aside && rename(old, d->final) != 0)
+        if (d->aside && rename(d->old, d->final) != 0)
             d->made = 0; /* the old one is in tmp: keep it rather than remove it */
-        free(old);
+        d->aside = 0;
         return -1;
     }
-    if (aside)
-        remove_tree(old);
+    d->swapped = 1;
+    return 0;
+}
+
+/* Undo adir_swap after a later part of the set failed: the new directory
+ * back under its temporary name, the older one back in place. */
+static void adir_unswap(adir *d)
+{
+    if (!d->swapped)
+        return;
+    if (rename(d->final, d->path) != 0 || (d->aside && rename(d->old, d->final) != 0))
+        d->made = 0; /* what could not go back stays, rather than be removed */
+    d->swapped = d->aside = 0;
+}
+
+/* The set took its names: remove the older directory and the temporary
+ * one, and forget them. */
+static void adir_done(adir *d)
+{
+    if (d->aside)
+        remove_tree(d->old);
     rmdir(d->tmp);
     d->made = 0;
     adir_untrack(d);
-    free(old);
-    return 0;
 }
 
 /* ------------------------------------------------------------- the renames */
@@ -503,8 +529,23 @@ static int rename_set(const char *dir, afile *f, adir *d, size_t nparts, char *m
                  d && d[0].tmp ? d[0].final : f[0].final);
         rc = -1;
     }
+    /* Directories first: a directory's swap can fail (a busy mount
+     * point) and can be undone, a file's rename cannot; so every directory
+     * is in place, or every one is put back, before any file is replaced. */
+    size_t swapped = 0;
+    for (k = 0; d && k < nparts && rc == 0; k++)
+        if (d[k].tmp && (rc = adir_swap(&d[k], msg, n)) == 0)
+            swapped = k + 1;
     for (k = 0; k < nparts && rc == 0; k++)
-        rc = d && d[k].tmp ? adir_rename(&d[k], msg, n) : afile_rename(&f[k], msg, n);
+        if (!(d && d[k].tmp))
+            rc = afile_rename(&f[k], msg, n);
+    for (k = 0; d && k < swapped; k++)
+        if (d[k].tmp) {
+            if (rc == 0)
+                adir_done(&d[k]);
+            else
+                adir_unswap(&d[k]);
+        }
     pthread_sigmask(SIG_SETMASK, &was, NULL);
     if (rc == 0)
         afile_sync_dir(dir);
@@ -535,8 +576,10 @@ int afile_write_set(const char *dir, const afile_part *parts, size_t nparts, cha
             rc = adir_make(&d[k], dir, p, msg, n);
         else if (afile_open(&f[k], dir, p->name, msg, n) < 0)
             rc = -1;
-        else {
-            p->write(f[k].f, p->ud);
+        else if (p->write(f[k].f, p->ud) < 0) {
+            snprintf(msg, n, "%s/%s: out of memory while writing it", dir, p->name);
+            rc = -1;
+        } else {
             rc = afile_finish(&f[k], msg, n);
         }
     }

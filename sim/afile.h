@@ -69,26 +69,32 @@ int afile_interrupted(void);
 int afile_rename_all(const char *dir, afile *a, size_t nfiles, char *msg, size_t n);
 
 /* One part of a set of outputs, named name in the directory: a file that
- * write(f, ud) writes, or a directory that write_dir(path, ud, msg, n)
- * makes and fills (path's last part is name; 0, or -1 with msg). Exactly
- * one of write and write_dir. */
+ * write(f, ud) writes (0, or -1 when it could not write all of it: out of
+ * memory), or a directory that write_dir(path, ud, msg, n) makes and fills
+ * (path's last part is name; 0, or -1 with msg). Exactly one of write and
+ * write_dir. */
 typedef struct afile_part {
     const char *name;
-    void (*write)(FILE *f, const void *ud);
+    int (*write)(FILE *f, const void *ud);
     int (*write_dir)(const char *path, const void *ud, char *msg, size_t n);
     const void *ud;
 } afile_part;
 
 /* Write parts[0..nparts) into dir, all or none, as afile_rename_all: each
  * file under a temporary name, each directory inside a hidden temporary
- * directory .NAME.XXXXXX; then, signals held, the files are renamed and
- * an older directory of a part's name is moved aside, replaced and
- * removed. A final name of the other kind (a directory where a file goes,
+ * directory .NAME.XXXXXX; then, signals held, an older directory of a
+ * part's name is moved aside and the new one put in place (every
+ * directory, or if one cannot be, none), the files are renamed, and the
+ * older directories removed. A final name of the other kind (a directory where a file goes,
  * or the reverse) refuses the set. On failure or interruption every
  * temporary name is removed and nothing is replaced. Returns 0 or -1 (msg). */
 int afile_write_set(const char *dir, const afile_part *parts, size_t nparts, char *msg, size_t n);
 
 /* fsync directory dir, so that renames into it last. */
 void afile_sync_dir(const char *dir);
+
+/* Tests only: the k-th directory part put in place from now on (1 the
+ * next) fails as a busy mount point would (0: none). */
+void afile_test_fail_swap(int k);
 
 #endif

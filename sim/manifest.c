@@ -92,7 +92,7 @@ void manifest_add_steps(manifest *m, const char *prefix, const scenario *s)
     manifest_add_int(m, key, (long long)s->t.p.warmup_steps);
 }
 
-void manifest_write(FILE *f, const void *ud)
+int manifest_write(FILE *f, const void *ud)
 {
     const manifest *m = ud;
     fputs("key,value\n", f);
@@ -102,6 +102,7 @@ void manifest_write(FILE *f, const void *ud)
         csvw_text(f, m->value[i]);
         fputc('\n', f);
     }
+    return 0;
 }
 
 /* ------------------------------------------------------- the command line */

@@ -37,7 +37,7 @@ void manifest_add_steps(manifest *m, const char *prefix, const scenario *s);
 
 /* For afile_part.write: "key,value" and every row of ud (a manifest),
  * each cell CSV-quoted where needed. */
-void manifest_write(FILE *f, const void *ud);
+int manifest_write(FILE *f, const void *ud);
 
 /* argv[0..argc) as one line a POSIX shell reads back as the same words:
  * each word as it is when it holds only characters no shell treats

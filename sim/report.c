@@ -10,14 +10,18 @@
 #include "kpi.h"
 #include "num.h"
 
-/* Summarise get(i) over the runs i of r. */
-static void summarise(const mc_result *r, double (*get)(const mc_result *, int64_t, const void *),
-                      const void *arg, stat_row *out)
+/* Summarise get(i) over the runs i of r. Returns 0, or -1 out of memory
+ * (every figure NaN). */
+static int summarise(const mc_result *r, double (*get)(const mc_result *, int64_t, const void *),
+                     const void *arg, stat_row *out)
 {
-    double *x = malloc((size_t)r->runs * sizeof *x), *tmp = malloc((size_t)r->runs * sizeof *tmp);
+    size_t n = r->runs > 0 ? (size_t)r->runs : 1;
+    double *x = malloc(n * sizeof *x), *tmp = malloc(n * sizeof *tmp);
+    int rc = 0;
     if (!x || !tmp) {
         memset(out, 0, sizeof *out);
         out->mean = out->sd = out->lo = out->hi = out->p5 = out->p50 = out->p95 = NAN;
+        rc = -1;
     } else {
         for (int64_t i = 0; i < r->runs; i++)
             x[i] = get(r, i, arg);
@@ -25,6 +29,7 @@ static void summarise(const mc_result *r, double (*get)(const mc_result *, int64
     }
     free(x);
     free(tmp);
+    return rc;
 }
 
 static double get_metric(const mc_result *r, int64_t i, const void *arg)
@@ -33,6 +38,12 @@ static double get_metric(const mc_result *r, int64_t i, const void *arg)
 }
 
 void report_stat(const mc_result *r, int m, stat_row *out) { summarise(r, get_metric, &m, out); }
+
+/* As report_stat and report_brk_stat, with summarise's status. */
+static int stat_of(const mc_result *r, int m, stat_row *out)
+{
+    return summarise(r, get_metric, &m, out);
+}
 
 typedef struct brk_arg {
     enum brk_table t;
@@ -45,10 +56,15 @@ static double get_brk(const mc_result *r, int64_t i, const void *arg)
     return brk_value(&r->brk.sh, brk_at(&r->brk, i), a->t, a->row, a->fig);
 }
 
-void report_brk_stat(const mc_result *r, enum brk_table t, size_t row, size_t fig, stat_row *out)
+static int brk_stat_of(const mc_result *r, enum brk_table t, size_t row, size_t fig, stat_row *out)
 {
     brk_arg a = {t, row, fig};
-    summarise(r, get_brk, &a, out);
+    return summarise(r, get_brk, &a, out);
+}
+
+void report_brk_stat(const mc_result *r, enum brk_table t, size_t row, size_t fig, stat_row *out)
+{
+    brk_stat_of(r, t, row, fig, out);
 }
 
 /* The columns mean,sd,ci95_low,ci95_high,p5,p50,p95,runs of a row. */
@@ -64,18 +80,20 @@ void report_put_stat(FILE *f, const stat_row *s)
     fprintf(f, ",%zu\n", s->n);
 }
 
-static void write_summary(FILE *f, const mc_result *r)
+static int write_summary(FILE *f, const mc_result *r)
 {
     fputs("metric,mean,sd,ci95_low,ci95_high,p5,p50,p95,runs\n", f);
     for (int m = 0; m < M_N && !afile_interrupted(); m++) {
         stat_row s;
-        report_stat(r, m, &s);
+        if (stat_of(r, m, &s) < 0)
+            return -1;
         fputs(kpi_metrics[m].name, f);
         report_put_stat(f, &s);
     }
+    return 0;
 }
 
-static void write_timeseries(FILE *f, const mc_result *r)
+static int write_timeseries(FILE *f, const mc_result *r)
 {
     char b[NUM_BUF];
     fputs("run,step", f);
@@ -94,9 +112,10 @@ static void write_timeseries(FILE *f, const mc_result *r)
             }
             fputc('\n', f);
         }
+    return 0;
 }
 
-static void write_runs(FILE *f, const mc_result *r)
+static int write_runs(FILE *f, const mc_result *r)
 {
     char b[64];
     fputs("run", f);
@@ -111,6 +130,7 @@ static void write_runs(FILE *f, const mc_result *r)
         }
         fputc('\n', f);
     }
+    return 0;
 }
 
 /* The label cells of row `row` of table t (brk_labels), each followed by
@@ -143,7 +163,7 @@ void report_brk_labels(FILE *f, const scenario *s, const brk_shape *sh, enum brk
 }
 
 /* A breakdown file: each row's figures summarised over runs. */
-static void write_brk(FILE *f, const scenario *s, const mc_result *r, enum brk_table t)
+static int write_brk(FILE *f, const scenario *s, const mc_result *r, enum brk_table t)
 {
     size_t nf;
     const brk_fig *figs = brk_figs(t, &nf);
@@ -152,11 +172,13 @@ static void write_brk(FILE *f, const scenario *s, const mc_result *r, enum brk_t
     for (size_t row = 0; row < brk_rows(&r->brk.sh, t) && !afile_interrupted(); row++)
         for (size_t g = 0; g < nf; g++) {
             stat_row st;
-            report_brk_stat(r, t, row, g, &st);
+            if (brk_stat_of(r, t, row, g, &st) < 0)
+                return -1;
             put_labels(f, s, &r->brk.sh, t, row);
             fputs(figs[g].name, f);
             report_put_stat(f, &st);
         }
+    return 0;
 }
 
 /* What report_write's own files are written from: file k of s and r. */
@@ -171,18 +193,18 @@ static const char *const own_names[] = {"summary.csv",    "timeseries.csv", "run
                                         "gifts.csv",      "creators.csv"};
 enum { NOWN = sizeof own_names / sizeof own_names[0] };
 
-static void write_own(FILE *f, const void *ud)
+static int write_own(FILE *f, const void *ud)
 {
     const own_file *o = ud;
     switch (o->k) {
-    case 0: write_summary(f, o->r); break;
-    case 1: write_timeseries(f, o->r); break;
-    case 2: write_runs(f, o->r); break;
-    case 3: write_brk(f, o->s, o->r, BRK_PACKS); break;
-    case 4: write_brk(f, o->s, o->r, BRK_SEGMENTS); break;
-    case 5: write_brk(f, o->s, o->r, BRK_CHANNELS); break;
-    case 6: write_brk(f, o->s, o->r, BRK_GIFTS); break;
-    default: write_brk(f, o->s, o->r, BRK_CREATORS); break;
+    case 0: return write_summary(f, o->r);
+    case 1: return write_timeseries(f, o->r);
+    case 2: return write_runs(f, o->r);
+    case 3: return write_brk(f, o->s, o->r, BRK_PACKS);
+    case 4: return write_brk(f, o->s, o->r, BRK_SEGMENTS);
+    case 5: return write_brk(f, o->s, o->r, BRK_CHANNELS);
+    case 6: return write_brk(f, o->s, o->r, BRK_GIFTS);
+    default: return write_brk(f, o->s, o->r, BRK_CREATORS);
     }
 }
 

@@ -34,7 +34,7 @@ typedef struct compare_file {
     const scenario *const *sc;
 } compare_file;
 
-static void write_compare(FILE *f, const void *ud)
+static int write_compare(FILE *f, const void *ud)
 {
     const compare_file *c = ud;
     const cmp_result *r = c->r;
@@ -45,6 +45,7 @@ static void write_compare(FILE *f, const void *ud)
         csvw_text(f, kpi_metrics[m].name);
         put_cmp(f, &r->m[m]);
     }
+    return 0;
 }
 
 /* A breakdown row's name in scenario s (a segment's, a gift's or sink's,
@@ -87,7 +88,7 @@ static const char *const cmp_files[BRK_NTABLES] = {
 
 /* compare_TABLE.csv: every figure of the rows both sides have, as paired
  * differences. */
-static void write_cmp_brk(FILE *f, const compare_file *cb, enum brk_table t)
+static int write_cmp_brk(FILE *f, const compare_file *cb, enum brk_table t)
 {
     const cmp_result *r = cb->r;
     const brk_shape *sa = &r->brk[0].sh, *sb = &r->brk[1].sh;
@@ -95,8 +96,9 @@ static void write_cmp_brk(FILE *f, const compare_file *cb, enum brk_table t)
     const brk_fig *figs = brk_figs(t, &nf);
     const char *lab = brk_labels(t);
     double *x = malloc((n ? n : 1) * sizeof *x), *y = malloc((n ? n : 1) * sizeof *y);
+    int rc = x && y ? 0 : -1;
     fprintf(f, "%s%sfigure," CMP_COLS, lab, *lab ? "," : "");
-    for (size_t row = 0; x && y && row < brk_rows(sa, t) && !afile_interrupted(); row++) {
+    for (size_t row = 0; rc == 0 && row < brk_rows(sa, t) && !afile_interrupted(); row++) {
         long rb = match_row(cb->sc[0], sa, cb->sc[1], sb, t, row);
         for (size_t g = 0; rb >= 0 && g < nf; g++) {
             for (size_t i = 0; i < n; i++) {
@@ -104,7 +106,7 @@ static void write_cmp_brk(FILE *f, const compare_file *cb, enum brk_table t)
                 y[i] = brk_value(sb, brk_at(&r->brk[1], (int64_t)i), t, (size_t)rb, g);
             }
             cmp_metric c;
-            if (compare_pair(x, y, n, &c) < 0)
+            if ((rc = compare_pair(x, y, n, &c)) < 0)
                 break;
             report_brk_labels(f, cb->sc[0], sa, t, row);
             fputs(figs[g].name, f);
@@ -113,6 +115,7 @@ static void write_cmp_brk(FILE *f, const compare_file *cb, enum brk_table t)
     }
     free(x);
     free(y);
+    return rc;
 }
 
 void report_paired_unmatched(const scenario *const sc[2], FILE *err)
@@ -152,11 +155,20 @@ static int write_set(const char *dir, const afile_part *own, size_t nown, const 
 }
 
 /* The breakdowns' comparisons, each a part of the set. */
-static void write_cmp_segments(FILE *f, const void *ud) { write_cmp_brk(f, ud, BRK_SEGMENTS); }
-static void write_cmp_channels(FILE *f, const void *ud) { write_cmp_brk(f, ud, BRK_CHANNELS); }
-static void write_cmp_gifts(FILE *f, const void *ud) { write_cmp_brk(f, ud, BRK_GIFTS); }
-static void write_cmp_creators(FILE *f, const void *ud) { write_cmp_brk(f, ud, BRK_CREATORS); }
-static void write_cmp_packs(FILE *f, const void *ud) { write_cmp_brk(f, ud, BRK_PACKS); }
+static int write_cmp_segments(FILE *f, const void *ud)
+{
+    return write_cmp_brk(f, ud, BRK_SEGMENTS);
+}
+static int write_cmp_channels(FILE *f, const void *ud)
+{
+    return write_cmp_brk(f, ud, BRK_CHANNELS);
+}
+static int write_cmp_gifts(FILE *f, const void *ud) { return write_cmp_brk(f, ud, BRK_GIFTS); }
+static int write_cmp_creators(FILE *f, const void *ud)
+{
+    return write_cmp_brk(f, ud, BRK_CREATORS);
+}
+static int write_cmp_packs(FILE *f, const void *ud) { return write_cmp_brk(f, ud, BRK_PACKS); }
 
 int report_paired_compare(const char *dir, const cmp_result *r, const scenario *const sc[2],
                           const char *const side[3], const afile_part *extra, size_t nextra,
@@ -187,7 +199,7 @@ typedef struct sweep_file {
     int objective;
 } sweep_file;
 
-static void write_sweep(FILE *f, const void *ud)
+static int write_sweep(FILE *f, const void *ud)
 {
     const sweep_file *w = ud;
     const sweep_result *r = w->r;
@@ -222,11 +234,12 @@ static void write_sweep(FILE *f, const void *ud)
         }
         fputc('\n', f);
     }
+    return 0;
 }
 
 /* sweep_channels.csv: every channel figure at every point, summarised
  * over the point's runs. */
-static void write_sweep_channels(FILE *f, const void *ud)
+static int write_sweep_channels(FILE *f, const void *ud)
 {
     const sweep_file *w = ud;
     const sweep_result *r = w->r;
@@ -235,13 +248,14 @@ static void write_sweep_channels(FILE *f, const void *ud)
     size_t nf, n = (size_t)r->runs;
     const brk_fig *figs = brk_figs(BRK_CHANNELS, &nf);
     double *x = malloc((n ? n : 1) * sizeof *x), *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    int rc = x && tmp ? 0 : -1;
     fputs("point", f);
     for (size_t k = 0; k < r->naxes; k++) {
         fputc(',', f);
         csvw_text(f, axes[k].target);
     }
     fputs(",channel,figure,mean,sd,ci95_low,ci95_high,p5,p50,p95,runs\n", f);
-    for (size_t p = 0; x && tmp && p < r->npoints && !afile_interrupted(); p++)
+    for (size_t p = 0; rc == 0 && p < r->npoints && !afile_interrupted(); p++)
         for (size_t c = 0; c < 2; c++)
             for (size_t g = 0; g < nf; g++) {
                 const brk_store *b = &r->brk[p];
@@ -259,6 +273,7 @@ static void write_sweep_channels(FILE *f, const void *ud)
             }
     free(x);
     free(tmp);
+    return rc;
 }
 
 int report_paired_sweep(const char *dir, const sweep_result *r, const sweep_axis *axes,

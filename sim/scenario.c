@@ -501,8 +501,16 @@ static void write_params(FILE *f, const scenario *s, const char *dir, const char
     char buf[NUM_BUF + 256];
     fputs("key,value\n", f);
     if (comment) {
-        fputs("# ", f);
-        put_cell(f, comment, 1);
+        /* One cell, "# " included: a comment whose text holds a comma or a
+         * quote (a directory's name may) is then still a comment row, read
+         * back whole (csvw_text quotes a cell that begins with '#'). */
+        size_t len = strlen(comment) + 3;
+        char *row = malloc(len);
+        if (row) {
+            snprintf(row, len, "# %s", comment);
+            put_cell(f, row, 1);
+            free(row);
+        }
     }
     for (size_t i = 0; i < td->nfields; i++) {
         const sc_field *fd = &td->fields[i];

@@ -92,7 +92,7 @@ static const opt_cmd replay_cmd = {
     .exits = CLI_X_ALL,
 };
 
-static void write_counts(FILE *f, const void *ud)
+static int write_counts(FILE *f, const void *ud)
 {
     const replay_counts *k = ud;
     const struct {
@@ -116,6 +116,7 @@ static void write_counts(FILE *f, const void *ud)
     fputs("figure,value\n", f);
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         fprintf(f, "%s,%lld\n", rows[i].name, (long long)rows[i].v);
+    return 0;
 }
 
 /* What-if mode (cash-outs capped, not refused) when a --set changes a

@@ -81,9 +81,10 @@ typedef struct how {
     int dir_removed;   /* the same call's result from the directory's writer */
     const char *dir;   /* with remove_temps: its listing just after the call, */
     char seen[600];    /* in seen */
+    int short_of_memory; /* the file's writer could not write all of it */
 } how;
 
-static void write_file(FILE *f, const void *ud)
+static int write_file(FILE *f, const void *ud)
 {
     how *h = (how *)ud;
     fprintf(f, "%s\n", h->text);
@@ -92,6 +93,7 @@ static void write_file(FILE *f, const void *ud)
         listing(h->dir, h->seen, sizeof h->seen);
         flag = SIGINT;
     }
+    return h->short_of_memory ? -1 : 0;
 }
 
 /* A directory of two files, each written atomically, as scenario_save does. */
@@ -168,7 +170,7 @@ static void set_with_directory(void **state)
     assert_non_null(mkdtemp(dir));
     afile_watch(&flag);
     flag = 0;
-    how h = {"new", 0, 0, 0, 0, 0, NULL, ""};
+    how h = {"new", 0, 0, 0, 0, 0, NULL, "", 0};
     assert_int_equal(write_set(dir, &h, msg, sizeof msg), 0);
     listing(dir, names, sizeof names);
     assert_string_equal(names, "a.csv b.csv d");
@@ -200,20 +202,20 @@ static void failures_leave_the_old_set(void **state)
     put_old(dir);
 
     flag = 0;
-    how fail = {"new", 1, 0, 0, 0, 0, NULL, ""};
+    how fail = {"new", 1, 0, 0, 0, 0, NULL, "", 0};
     assert_int_equal(write_set(dir, &fail, msg, sizeof msg), -1);
     assert_non_null(strstr(msg, "failed on purpose"));
     assert_old(dir);
 
     flag = 0;
-    how stop = {"new", 0, 1, 0, 0, 0, NULL, ""};
+    how stop = {"new", 0, 1, 0, 0, 0, NULL, "", 0};
     assert_int_equal(write_set(dir, &stop, msg, sizeof msg), -1);
     assert_non_null(strstr(msg, "interrupted before it was complete"));
     assert_old(dir);
 
     /* d a plain file; then b.csv a directory. */
     flag = 0;
-    how ok = {"new", 0, 0, 0, 0, 0, NULL, ""};
+    how ok = {"new", 0, 0, 0, 0, 0, NULL, "", 0};
     snprintf(path, sizeof path, "%s/d", dir);
     rm_rf(path);
     put(dir, "d", "a file\n");
@@ -247,7 +249,7 @@ static void handler_removes_directories(void **state)
     afile_watch(&flag);
     put_old(dir);
     flag = 0;
-    how h = {"new", 0, 0, 1, 99, 99, dir, ""};
+    how h = {"new", 0, 0, 1, 99, 99, dir, "", 0};
     afile_part parts[] = {
         {"d", NULL, write_dir, &h},
         {"b.csv", write_file, NULL, &h},
@@ -266,12 +268,74 @@ static void handler_removes_directories(void **state)
     rm_rf(dir);
 }
 
+/* A file's writer that could not finish, and a directory that cannot be
+ * put in place (a busy mount point, here made to fail): no file of the
+ * set is replaced either, and with two directories the first, already in
+ * place, goes back. */
+static int write_two_dirs(const char *dir, how *h, char *msg, size_t n)
+{
+    afile_part parts[] = {
+        {"a.csv", write_file, NULL, h},
+        {"d", NULL, write_dir, h},
+        {"e", NULL, write_dir, h},
+        {"b.csv", write_file, NULL, h},
+    };
+    return afile_write_set(dir, parts, 4, msg, n);
+}
+
+static void directory_swap_fails(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/coinsim-test-afile-XXXXXX", msg[600], names[600], sub[400];
+    assert_non_null(mkdtemp(dir));
+    afile_watch(&flag);
+    flag = 0;
+    how h = {"new", 0, 0, 0, 0, 0, NULL, "", 0};
+
+    put_old(dir);
+    h.short_of_memory = 1; /* a file's writer that could not finish */
+    assert_int_equal(write_set(dir, &h, msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "a.csv: out of memory while writing it"));
+    assert_old(dir);
+    h.short_of_memory = 0;
+
+    afile_test_fail_swap(1);
+    assert_int_equal(write_set(dir, &h, msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "cannot move the older one aside"));
+    assert_old(dir);
+
+    /* d goes in, e fails: d goes back. */
+    snprintf(sub, sizeof sub, "%s/e", dir);
+    assert_int_equal(mkdir(sub, 0777), 0);
+    put(sub, "one.csv", "old e\n");
+    afile_test_fail_swap(2);
+    assert_int_equal(write_two_dirs(dir, &h, msg, sizeof msg), -1);
+    listing(dir, names, sizeof names);
+    assert_string_equal(names, "a.csv b.csv d e");
+    assert_string_equal(line(dir, "a.csv"), "old");
+    assert_string_equal(line(dir, "b.csv"), "old");
+    snprintf(sub, sizeof sub, "%s/d", dir);
+    listing(sub, names, sizeof names);
+    assert_string_equal(names, "one.csv stale.csv");
+    snprintf(sub, sizeof sub, "%s/e", dir);
+    assert_string_equal(line(sub, "one.csv"), "old e");
+
+    /* and with no failure, both new */
+    assert_int_equal(write_two_dirs(dir, &h, msg, sizeof msg), 0);
+    assert_string_equal(line(sub, "one.csv"), "new");
+    assert_string_equal(line(dir, "b.csv"), "new");
+    assert_int_equal(afile_remove_temps(), 0);
+    afile_watch(NULL);
+    rm_rf(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(set_with_directory),
         cmocka_unit_test(failures_leave_the_old_set),
         cmocka_unit_test(handler_removes_directories),
+        cmocka_unit_test(directory_swap_fails),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
