@@ -504,7 +504,14 @@ static int replaceable(const char *final, int dir, char *msg, size_t n)
 /* Give the finished parts of a set their final names, all or none (see
  * afile_rename_all): part k is file f[k], or directory d[k] when d and
  * d[k].tmp. */
-static int rename_set(const char *dir, afile *f, adir *d, size_t nparts, char *msg, size_t n)
+/* Whether part k of parts (NULL: none is) only removes its name. */
+static int removal(const afile_part *parts, size_t k)
+{
+    return parts && !parts[k].write && !parts[k].write_dir;
+}
+
+static int rename_set(const char *dir, afile *f, adir *d, const afile_part *parts, size_t nparts,
+                      char *msg, size_t n)
 {
     int rc = 0;
     size_t k;
@@ -537,8 +544,14 @@ static int rename_set(const char *dir, afile *f, adir *d, size_t nparts, char *m
         if (d[k].tmp && (rc = adir_swap(&d[k], msg, n)) == 0)
             swapped = k + 1;
     for (k = 0; k < nparts && rc == 0; k++)
-        if (!(d && d[k].tmp))
+        if (!(d && d[k].tmp) && !removal(parts, k))
             rc = afile_rename(&f[k], msg, n);
+    /* A name that goes with the set: checked a plain file or absent above,
+     * in a directory the set was just renamed into, so its removal cannot
+     * fail for want of rights; the new set stands either way. */
+    for (k = 0; k < nparts && rc == 0; k++)
+        if (removal(parts, k))
+            (void)unlink(f[k].final);
     for (k = 0; d && k < swapped; k++)
         if (d[k].tmp) {
             if (rc == 0)
@@ -554,7 +567,7 @@ static int rename_set(const char *dir, afile *f, adir *d, size_t nparts, char *m
 
 int afile_rename_all(const char *dir, afile *a, size_t nfiles, char *msg, size_t n)
 {
-    return rename_set(dir, a, NULL, nfiles, msg, n);
+    return rename_set(dir, a, NULL, NULL, nfiles, msg, n);
 }
 
 int afile_write_set(const char *dir, const afile_part *parts, size_t nparts, char *msg, size_t n)
@@ -572,7 +585,12 @@ int afile_write_set(const char *dir, const afile_part *parts, size_t nparts, cha
         f[k].slot = -1;
     for (size_t k = 0; k < nparts && rc == 0; k++) {
         const afile_part *p = &parts[k];
-        if (p->write_dir)
+        if (removal(parts, k)) { /* an older file of this name goes with the set */
+            if (!(f[k].final = join(dir, p->name))) {
+                snprintf(msg, n, "out of memory");
+                rc = -1;
+            }
+        } else if (p->write_dir)
             rc = adir_make(&d[k], dir, p, msg, n);
         else if (afile_open(&f[k], dir, p->name, msg, n) < 0)
             rc = -1;
@@ -584,7 +602,7 @@ int afile_write_set(const char *dir, const afile_part *parts, size_t nparts, cha
         }
     }
     if (rc == 0)
-        rc = rename_set(dir, f, d, nparts, msg, n);
+        rc = rename_set(dir, f, d, parts, nparts, msg, n);
     for (size_t k = 0; k < nparts; k++) {
         afile_abort(&f[k]);
         adir_abort(&d[k]);

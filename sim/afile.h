@@ -71,8 +71,9 @@ int afile_rename_all(const char *dir, afile *a, size_t nfiles, char *msg, size_t
 /* One part of a set of outputs, named name in the directory: a file that
  * write(f, ud) writes (0, or -1 when it could not write all of it: out of
  * memory), or a directory that write_dir(path, ud, msg, n) makes and fills
- * (path's last part is name; 0, or -1 with msg). Exactly one of write and
- * write_dir. */
+ * (path's last part is name; 0, or -1 with msg); or, with neither, a name
+ * that goes with the set: an older plain file of that name is removed when
+ * the set takes its names (a page made from older files, say). */
 typedef struct afile_part {
     const char *name;
     int (*write)(FILE *f, const void *ud);

@@ -234,6 +234,7 @@ void books_open(books *b, const sc_params *p)
 {
     ledger_open(&b->L);
     memset(&b->total, 0, sizeof b->total);
+    memset(&b->mean_sum, 0, sizeof b->mean_sum);
     memset(b->pack_n, 0, (b->npacks ? b->npacks : 1) * sizeof *b->pack_n);
     memset(b->pack_usd, 0, (b->npacks ? b->npacks : 1) * sizeof *b->pack_usd);
     memset(b->gift_n, 0, (b->ngifts ? b->ngifts : 1) * sizeof *b->gift_n);
@@ -323,6 +324,8 @@ int books_close_step(books *b, const sc_params *p, int64_t payers)
                                         : RU_COUNT);
         else
             b->total.v[c] = b->cur.v[c];
+        if (kpi_cols[c].agg == AGG_MEAN)
+            books_add(b, &b->mean_sum.v[c], 1, b->cur.v[c], kpi_cols[c].name, RU_COUNT);
     }
     const char *past = b->ovf ? NULL : position_past(b, p);
     if (past) {

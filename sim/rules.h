@@ -90,6 +90,7 @@ const char *rules_bound_of(const char *what);
 typedef struct books {
     ledger L;
     kpi_step cur, total;
+    kpi_step mean_sum; /* the columns a run averages over steps (AGG_MEAN), summed */
     size_t npacks, ngifts, nsinks;
     int64_t *pack_n, *pack_usd, *gift_n, *sink_n;
     int64_t *gift_coins, *sink_coins; /* coins spent per gift and sink kind */

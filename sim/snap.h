@@ -55,7 +55,7 @@ typedef struct world_snap {
     int64_t *sorted;                   /* earnings, largest first (for histograms) */
     size_t sorted_cap;
     /* The breakdowns so far (brk.h), as the output files have them at a
-     * run's end; creators live per step is the last step's. */
+     * run's end. */
     brk_shape bsh;
     brk_block brk;
 } world_snap;

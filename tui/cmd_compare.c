@@ -327,9 +327,12 @@ static int write_out(const compare_args *a, scenario *const s[2], const cmp_resu
     manifest_scenario ms[2] = {{s[0], comment[0]}, {s[1], comment[1]}};
     const afile_part extra[] = {{"manifest.csv", manifest_write, NULL, m},
                                 {"scenario_a", NULL, manifest_save_scenario, &ms[0]},
-                                {"scenario_b", NULL, manifest_save_scenario, &ms[1]}};
+                                {"scenario_b", NULL, manifest_save_scenario, &ms[1]},
+                                /* a page of older files goes with them (--report
+                                   writes the new one once the set is in place) */
+                                {"report.html", NULL, NULL, NULL}};
     const scenario *const sc[2] = {s[0], s[1]};
-    int st = report_paired_compare(a->out, r, sc, sides, extra, 3, msg, n);
+    int st = report_paired_compare(a->out, r, sc, sides, extra, 4, msg, n);
     manifest_free(m);
     return st;
 }

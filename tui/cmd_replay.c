@@ -264,8 +264,11 @@ static int write_out(const scenario *s, const replay_args *a, const played *p,
     manifest_scenario ms = {s, comment};
     const afile_part extra[] = {{"replay.csv", write_counts, NULL, k},
                                 {"manifest.csv", manifest_write, NULL, m},
-                                {"scenario", NULL, manifest_save_scenario, &ms}};
-    int rc = report_write(a->out, s, &p->mr, extra, 3, msg, n);
+                                {"scenario", NULL, manifest_save_scenario, &ms},
+                                /* a page of older files goes with them (--report
+                                   writes the new one once the set is in place) */
+                                {"report.html", NULL, NULL, NULL}};
+    int rc = report_write(a->out, s, &p->mr, extra, 4, msg, n);
     manifest_free(m);
     return rc;
 }

@@ -337,8 +337,11 @@ static int write_out(const scenario *s, const run_args *a, const mc_result *r, i
     cli_scenario_comment(comment, sizeof comment, s, "run", NULL);
     manifest_scenario ms = {s, comment};
     const afile_part extra[] = {{"manifest.csv", manifest_write, NULL, m},
-                                {"scenario", NULL, manifest_save_scenario, &ms}};
-    int rc = report_write(a->out, s, r, extra, 2, msg, n);
+                                {"scenario", NULL, manifest_save_scenario, &ms},
+                                /* a page of older files goes with them (--report
+                                   writes the new one once the set is in place) */
+                                {"report.html", NULL, NULL, NULL}};
+    int rc = report_write(a->out, s, r, extra, 3, msg, n);
     manifest_free(m);
     return rc;
 }

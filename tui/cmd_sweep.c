@@ -425,6 +425,11 @@ static int write_out(const sweep_args *a, const job *j, int threads, char *msg, 
     if (j->objective >= 0) {
         manifest_add(m, "objective", kpi_metrics[j->objective].name);
         manifest_add(m, "minimize", a->minimize ? "yes" : "no");
+        if (j->npoints >= 2) { /* the engine's decision, for a report to show as it is */
+            paired_best b;
+            paired_best_point(j->r, j->objective, a->minimize, &b);
+            manifest_add_int(m, "best_point", (long long)b.best);
+        }
     }
     manifest_add_int(m, "timeline_rows", (long long)s->ntl);
     if (manifest_failed(m)) {
@@ -435,8 +440,11 @@ static int write_out(const sweep_args *a, const job *j, int threads, char *msg, 
     cli_scenario_comment(comment, sizeof comment, s, "sweep", NULL);
     manifest_scenario ms = {s, comment};
     const afile_part extra[] = {{"manifest.csv", manifest_write, NULL, m},
-                                {"scenario", NULL, manifest_save_scenario, &ms}};
-    int st = report_paired_sweep(a->out, j->r, j->axes, j->objective, extra, 2, msg, n);
+                                {"scenario", NULL, manifest_save_scenario, &ms},
+                                /* a page of older files goes with them (--report
+                                   writes the new one once the set is in place) */
+                                {"report.html", NULL, NULL, NULL}};
+    int st = report_paired_sweep(a->out, j->r, j->axes, j->objective, extra, 3, msg, n);
     manifest_free(m);
     return st;
 }

@@ -146,6 +146,34 @@ sweep_manifest() {
     grep -q "^wrote $T/s/sweep.csv, sweep_channels.csv, manifest.csv, scenario/\$" "$T/out" || { echo "no wrote line"; return 1; }
 }
 check "sweep: manifest.csv with the vary rows in order; scenario/ is the base with --set" sweep_manifest
+# With --objective: the objective, the direction and the engine's best
+# point, which is the point the printed verdict names.
+run "$COINSIM" sweep "$S" --vary commission=0.3,0.5,0.7 --objective platform_margin_usd --runs 2 --out "$T/sb"
+sweep_best() {
+    [ "$rc" -eq 0 ] || { echo "exit $rc"; return 1; }
+    m=$T/sb/manifest.csv
+    [ "$(val "$m" objective)" = platform_margin_usd ] && [ "$(val "$m" minimize)" = no ] ||
+        { echo "objective rows: $(val "$m" objective) $(val "$m" minimize)"; return 1; }
+    best=$(val "$m" best_point)
+    named=$(sed -n 's/^best point for platform_margin_usd (highest): commission=\([0-9.]*\),.*/\1/p' "$T/out")
+    row=$(awk -F, -v k=$((best + 2)) 'NR == k { print $1 }' "$T/sb/sweep.csv")
+    [ -n "$best" ] && [ -n "$named" ] && [ "$row" = "$named" ] ||
+        { echo "best_point $best is commission=$row, the verdict names $named"; return 1; }
+    # without --objective, no best point is recorded
+    [ -z "$(val "$T/s/manifest.csv" best_point)" ] || { echo "best_point without an objective"; return 1; }
+}
+check "sweep --objective: manifest.csv records the objective and the engine's best point, the verdict's" sweep_best
+# A page made from older files does not outlive them: a new --out without
+# --report takes report.html away with the set; --report writes it anew.
+run "$COINSIM" run "$S" --headless --runs 1 --out "$T/pg" --report
+run "$COINSIM" run "$S" --headless --runs 2 --out "$T/pg"
+stale_page() {
+    [ "$rc" -eq 0 ] || { echo "exit $rc"; return 1; }
+    [ ! -e "$T/pg/report.html" ] || { echo "report.html of the 1-run files is still there"; return 1; }
+    "$COINSIM" run "$S" --headless --runs 2 --out "$T/pg" --report >/dev/null 2>&1 &&
+        grep -q "2 runs" "$T/pg/report.html" || { echo "--report did not write the page anew"; return 1; }
+}
+check "an older report.html goes with the files it was made from" stale_page
 
 "$COINSIM" run "$S" --headless --runs 1 --set steps=5 --events "$T/ev.csv" >/dev/null 2>&1
 run "$COINSIM" replay "$T/ev.csv" --scenario "$S" --set steps=5 --set commission=0.4 --out "$T/p"

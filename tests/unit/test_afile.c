@@ -329,6 +329,39 @@ static void directory_swap_fails(void **state)
     rm_rf(dir);
 }
 
+/* A part with no writer: an older plain file of its name goes when the set
+ * takes its names, not before (a failed set keeps it); absent, nothing
+ * happens; a directory of that name refuses the set. */
+static void names_that_go_with_the_set(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/coinsim-test-afile-XXXXXX", msg[600], names[600], sub[400];
+    assert_non_null(mkdtemp(dir));
+    afile_watch(&flag);
+    flag = 0;
+    how h = {"new", 0, 0, 0, 0, 0, NULL, "", 0};
+    afile_part parts[] = {{"a.csv", write_file, NULL, &h}, {"page.html", NULL, NULL, NULL}};
+
+    put(dir, "page.html", "old page\n");
+    h.short_of_memory = 1;
+    assert_int_equal(afile_write_set(dir, parts, 2, msg, sizeof msg), -1);
+    listing(dir, names, sizeof names);
+    assert_string_equal(names, "page.html");
+    h.short_of_memory = 0;
+    assert_int_equal(afile_write_set(dir, parts, 2, msg, sizeof msg), 0);
+    listing(dir, names, sizeof names);
+    assert_string_equal(names, "a.csv");
+    assert_int_equal(afile_write_set(dir, parts, 2, msg, sizeof msg), 0); /* absent: fine */
+
+    snprintf(sub, sizeof sub, "%s/page.html", dir);
+    assert_int_equal(mkdir(sub, 0777), 0);
+    put(dir, "a.csv", "old\n");
+    assert_int_equal(afile_write_set(dir, parts, 2, msg, sizeof msg), -1);
+    assert_string_equal(line(dir, "a.csv"), "old");
+    afile_watch(NULL);
+    rm_rf(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -336,6 +369,7 @@ int main(void)
         cmocka_unit_test(failures_leave_the_old_set),
         cmocka_unit_test(handler_removes_directories),
         cmocka_unit_test(directory_swap_fails),
+        cmocka_unit_test(names_that_go_with_the_set),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -270,7 +270,7 @@ static void test_values(void **state)
 /* ------------------------------------------------- the dashboard's */
 
 /* The dashboard's snapshot after a run's last step holds the breakdowns
- * the run's result has (creators live: the last step's, in a snapshot). */
+ * the run's result has, creators live per step included. */
 static void test_snapshot_same(void **state)
 {
     (void)state;
@@ -292,9 +292,8 @@ static void test_snapshot_same(void **state)
     assert_memory_equal(&sn->bsh, &sh, sizeof sh);
     assert_memory_equal(sn->brk.raw, k.raw, brk_nraw(&sh) * sizeof *k.raw);
     for (int c = 0; c < CR_N; c++)
-        if (c != CR_LIVE)
-            close_to("snapshot's creators", sn->brk.cr[c], k.cr[c]);
-    assert_true(sn->brk.cr[CR_LIVE] == (double)rows[steps - 1].v[TS_LIVE_CREATORS]);
+        close_to("snapshot's creators", sn->brk.cr[c], k.cr[c]);
+    assert_true(k.cr[CR_LIVE] > 0);
     brk_store_free(&bs);
     world_snap_free(sn);
     world_free(w);

@@ -45,9 +45,10 @@ static void put_old(const char *dir)
     fclose(f);
 }
 
-static void extra(FILE *f, const void *ud)
+static int extra(FILE *f, const void *ud)
 {
     fprintf(f, "figure,value\nanswer,%d\n", *(const int *)ud);
+    return 0;
 }
 
 /* Written, a set of five; with the flag up, none of it, and the old file
