@@ -205,6 +205,19 @@ manifest *cli_manifest(const char *cmd)
     return m;
 }
 
+manifest *cli_manifest_job(const char *cmd, const scenario *s, long long runs, int threads,
+                           const opt_list *sets)
+{
+    manifest *m = cli_manifest(cmd);
+    manifest_add_scenario(m, "", s);
+    manifest_add_runs(m, s, runs);
+    manifest_add_steps(m, "", s);
+    manifest_add_int(m, "threads", threads);
+    for (int i = 0; sets && i < sets->n; i++)
+        manifest_add(m, "set", sets->v[i]);
+    return m;
+}
+
 void cli_scenario_comment(char *buf, size_t n, const scenario *s, const char *cmd, const char *side)
 {
     snprintf(buf, n,

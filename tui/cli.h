@@ -106,6 +106,13 @@ void cli_keep_command_line(int argc, char **argv);
  * free with manifest_free. */
 struct manifest *cli_manifest(const char *cmd);
 
+/* cli_manifest, then the job's rows every one-scenario command writes the
+ * same: the scenario, seed and runs, steps, threads, and a set row per
+ * --set in sets (NULL: none). */
+struct opt_list;
+struct manifest *cli_manifest_job(const char *cmd, const struct scenario *s, long long runs,
+                                  int threads, const struct opt_list *sets);
+
 /* The comment row of a saved scenario/: which scenario it is, run by
  * which command (side: "A", "B" or NULL for the one side). */
 void cli_scenario_comment(char *buf, size_t n, const struct scenario *s, const char *cmd,

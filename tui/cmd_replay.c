@@ -245,14 +245,8 @@ static void print_counts(const replay_counts *k, int what_if)
 static int write_out(const scenario *s, const replay_args *a, const played *p,
                      const replay_counts *k, char *msg, size_t n)
 {
-    manifest *m = cli_manifest("replay");
+    manifest *m = cli_manifest_job("replay", s, (long long)p->mr.runs, 1, &a->sets);
     char comment[1200];
-    manifest_add_scenario(m, "", s);
-    manifest_add_runs(m, s, (long long)p->mr.runs);
-    manifest_add_steps(m, "", s);
-    manifest_add_int(m, "threads", 1);
-    for (int i = 0; i < a->sets.n; i++)
-        manifest_add(m, "set", a->sets.v[i]);
     manifest_add_int(m, "timeline_rows", (long long)s->ntl);
     manifest_add(m, "log", a->log);
     if (manifest_failed(m)) {

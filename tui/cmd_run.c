@@ -320,14 +320,8 @@ static int simulate(const scenario *s, const run_args *a, const mc_opts *given, 
 static int write_out(const scenario *s, const run_args *a, const mc_result *r, int threads,
                      char *msg, size_t n)
 {
-    manifest *m = cli_manifest("run");
+    manifest *m = cli_manifest_job("run", s, (long long)r->runs, threads, &a->sets);
     char comment[1200];
-    manifest_add_scenario(m, "", s);
-    manifest_add_runs(m, s, (long long)r->runs);
-    manifest_add_steps(m, "", s);
-    manifest_add_int(m, "threads", threads);
-    for (int i = 0; i < a->sets.n; i++)
-        manifest_add(m, "set", a->sets.v[i]);
     manifest_add_int(m, "timeline_rows", (long long)s->ntl);
     if (manifest_failed(m)) {
         manifest_free(m);

@@ -412,14 +412,8 @@ static void print_best(const job *j, int minimize)
 static int write_out(const sweep_args *a, const job *j, int threads, char *msg, size_t n)
 {
     const scenario *s = j->base;
-    manifest *m = cli_manifest("sweep");
+    manifest *m = cli_manifest_job("sweep", s, (long long)s->t.p.runs, threads, &a->sets);
     char comment[1200];
-    manifest_add_scenario(m, "", s);
-    manifest_add_runs(m, s, (long long)s->t.p.runs);
-    manifest_add_steps(m, "", s);
-    manifest_add_int(m, "threads", threads);
-    for (int i = 0; i < a->sets.n; i++)
-        manifest_add(m, "set", a->sets.v[i]);
     for (int i = 0; i < a->varies.n; i++)
         manifest_add(m, "vary", a->varies.v[i]);
     if (j->objective >= 0) {

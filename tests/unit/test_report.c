@@ -20,20 +20,7 @@
 #include "report.h"
 #include "testutil.h"
 
-/* The names in dir, sorted and joined by spaces ("" if none). */
-static void listing(const char *dir, char *out, size_t n)
-{
-    struct dirent **e;
-    int k = scandir(dir, &e, NULL, alphasort);
-    size_t used = 0;
-    out[0] = '\0';
-    for (int i = 0; i < k; i++) {
-        if (strcmp(e[i]->d_name, ".") && strcmp(e[i]->d_name, ".."))
-            used += (size_t)snprintf(out + used, n - used, "%s%s", used ? " " : "", e[i]->d_name);
-        free(e[i]);
-    }
-    free(e);
-}
+#include "testdir.h"
 
 static void put_old(const char *dir)
 {
