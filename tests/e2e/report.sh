@@ -112,6 +112,42 @@ flows_add_up() {
 }
 check "run: the money flow's remainder (unspent coins) is what the ledger leaves" flows_add_up
 
+# A timeline that changes usd_per_diamond halfway: payouts were paid at
+# the old value, earnings and the liabilities are valued at the new, so
+# the flows no longer add up by the ledger. The page must say the split is
+# an estimate and give the real change in what unspent coins will cost
+# (small has no warm-up, so that is coin_liability_usd); a timeline whose
+# rows leave the money rules as they were keeps the exact statement.
+timeline_run() { # timeline_run NAME ROWS...: small with those timeline rows, run and reported
+    rm -rf "$T/$1" "$T/$1-out"
+    cp -R tests/fixtures/e2e/small "$T/$1"
+    n=$1
+    shift
+    printf 'step,target,value\n' >"$T/$n/timeline.csv"
+    printf '%s\n' "$@" >>"$T/$n/timeline.csv"
+    "$COINSIM" run "$T/$n" --runs 2 --headless --out "$T/$n-out" >/dev/null 2>"$T/err" &&
+        "$COINSIM" report "$T/$n-out" >/dev/null 2>>"$T/err" ||
+        { echo "exit $?: $(head -n 2 "$T/err")"; return 1; }
+}
+flows_estimate() {
+    timeline_run rules 10,params.usd_per_diamond,0.004 || return 1
+    h=$T/rules-out/report.html
+    grep -q '<strong>This split is an estimate: </strong>' "$h" || { echo "the page does not say the split is an estimate"; return 1; }
+    grep -qF 'changes a money rule during the reported steps (usd_per_diamond from 0.005 to 0.004 at step 10)' "$h" ||
+        { echo "the page does not say which rule the timeline changes"; return 1; }
+    cl=$(grep '^coin_liability_usd,' "$T/rules-out/summary.csv" | cut -d, -f2)
+    grep -q "will cost (coin_liability_usd[^)]*) is <span title=\"$cl\">" "$h" ||
+        { echo "the real change in coin liability (\$$cl) is not on the page"; return 1; }
+    timeline_run same 10,params.usd_per_diamond,0.005 10,params.p_cashout,0.2 || return 1
+    h=$T/same-out/report.html
+    if grep -q 'split is an estimate' "$h"; then echo "an estimate, with no money rule changed"; return 1; fi
+    grep -q 'add up to the dollar exactly' "$h" || { echo "no exact statement"; return 1; }
+}
+check "run: a timeline changing usd_per_diamond makes the money flow an estimate, and the page says so" flows_estimate
+if grep -q 'add up to the dollar exactly' "$T/run/report.html" && ! grep -q 'split is an estimate' "$T/run/report.html"; then
+    ok "run: no timeline, the money flow is exact and the page says so"
+else notok "run: no timeline, the money flow is exact and the page says so"; fi
+
 # The same files give the same bytes, wherever they are and whatever the
 # locale; columns in another order and unknown columns and rows change
 # nothing they should not.
