@@ -41,7 +41,7 @@ enum page_rules page_rules(const page_run_data *r, page_rule rules[RULE_N])
         char target[40];
         double last = -INFINITY;
         const char *from = page_manifest_get(r->params, keys[k]);
-        *u = (page_rule){keys[k], number(from), number(from), 0, from, NULL, NULL};
+        *u = (page_rule){keys[k], number(from), number(from), NAN, 0, from, NULL, NULL};
         snprintf(target, sizeof target, "params.%s", keys[k]);
         for (size_t i = 0; r->timeline && i < r->timeline->n; i++) {
             const orow *w = &r->timeline->rows[i];
@@ -53,7 +53,7 @@ enum page_rules page_rules(const page_run_data *r, page_rule rules[RULE_N])
             if (to == u->start)
                 continue;
             if (!u->changes++)
-                u->step = w->lab[0], u->to = w->lab[2];
+                u->step = w->lab[0], u->to = w->lab[2], u->first = to;
         }
         changed |= u->changes > 0;
     }

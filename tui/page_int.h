@@ -59,6 +59,7 @@ enum { RULE_DIAMOND, RULE_COIN, RULE_COMMISSION, RULE_N };
 typedef struct page_rule {
     const char *key;       /* params.csv's key: usd_per_diamond, coin_value_usd, commission */
     double start, end;     /* at step 0 (params.csv) and after the last step; NaN unknown */
+    double first;          /* the value of the first row that changes it */
     size_t changes;        /* timeline rows setting it to another value than the start's */
     const char *from;      /* params.csv's value as written, or NULL */
     const char *step, *to; /* the first such row's step and value, as written */

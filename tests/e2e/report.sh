@@ -144,6 +144,17 @@ flows_estimate() {
     grep -q 'add up to the dollar exactly' "$h" || { echo "no exact statement"; return 1; }
 }
 check "run: a timeline changing usd_per_diamond makes the money flow an estimate, and the page says so" flows_estimate
+# The explainer's commission: the scenario's, and when the timeline
+# changes it, the change and the value the run ended with.
+commission_stop() {
+    grep -qF 'keeps a commission on every gift (50.0% of its value).' "$T/explain/report.html" ||
+        { echo "without a timeline: not the scenario's 50.0%"; return 1; }
+    timeline_run comm 10,params.commission,0.45 15,params.commission,0.4 || return 1
+    "$COINSIM" report "$T/comm-out" --explain >/dev/null 2>"$T/err" || { echo "exit $?: $(head -n 2 "$T/err")"; return 1; }
+    grep -qF "keeps a commission on every gift (50.0% of its value at the start; the scenario&#39;s timeline changed it first to 45.0% at step 10, and the run ended at 40.0%)." \
+        "$T/comm-out/report.html" || { echo "$(grep -o 'keeps a commission[^<]*' "$T/comm-out/report.html")"; return 1; }
+}
+check "explainer: the commission at the start, the timeline's change and the value at the end" commission_stop
 if grep -q 'add up to the dollar exactly' "$T/run/report.html" && ! grep -q 'split is an estimate' "$T/run/report.html"; then
     ok "run: no timeline, the money flow is exact and the page says so"
 else notok "run: no timeline, the money flow is exact and the page says so"; fi
