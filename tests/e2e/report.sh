@@ -2,11 +2,12 @@
 # End-to-end: coinsim report DIR and --report (README "coinsim report",
 # docs/outputs.md report.html). The pages are made from the fixtures in
 # tests/fixtures/report-*: real outputs of tests/fixtures/e2e/small (run,
-# compare, a sweep of one axis and one of two; the command is each one's
-# manifest.csv), a file or two left out on purpose, so the report can be
-# checked against every file an output directory may hold and against
-# files that are not there. Each page must
-# be self-contained (no script, nothing fetched), well-formed XML (xmllint
+# compare, a sweep of one axis with --objective and one of two without;
+# the command is each one's manifest.csv, and the first's best_point row
+# is the best point sweep printed), a file or two left out on purpose, so
+# the report can be checked against every file an output directory may
+# hold and against files that are not there. Each page must be
+# self-contained (no script, nothing fetched), well-formed XML (xmllint
 # when there, else the tag check below), hold the number of charts its kind
 # has, show summary.csv's figures with their exact values, say when a file
 # is not there, refuse a malformed file as FILE:LINE (exit 2), and be the
@@ -74,6 +75,55 @@ run "$COINSIM" report "$T/sweep"
 check "sweep: report.html self-contained, well-formed, 2 charts (objective, channels)" page "$T/sweep" sweep 2
 run "$COINSIM" report "$T/sweep2"
 check "sweep of two axes without sweep_channels.csv: 1 chart" page "$T/sweep2" sweep 1
+# The best point is the engine's, read from manifest.csv (best_point, a row
+# of sweep.csv), never decided again by the page: the fixture of one axis
+# ran with --objective platform_margin_usd and its best is 3.70 (row 3); a
+# manifest naming row 1 instead must move the ring there, though row 3 has
+# the highest mean in sweep.csv. Without --objective (the fixture of two
+# axes) there is no best point; with an objective and no best_point (an
+# older manifest) neither; a best_point that is no row is FILE:LINE.
+ringed() { # ringed DIR VALUE: the ring, the caption and the table's "best" are at VALUE
+    h=$1/report.html
+    [ "$(grep -c '<circle r="8" fill="none" stroke="#c0392b"' "$h")" -eq 1 ] || { echo "not one ring"; return 1; }
+    grep -q "the ring marks the sweep's best point (packs.web350.price_usd=$2)" "$h" || { echo "the caption does not name $2"; return 1; }
+    [ "$(grep -c '<td class="yes">best</td>' "$h")" -eq 1 ] && grep -q "^<tr><td>$2</td>.*<td class=\"yes\">best</td></tr>" "$h" ||
+        { echo "the table does not mark $2 alone as best"; return 1; }
+}
+unringed() { # unringed DIR WHY: no best point anywhere, and the page says WHY
+    h=$1/report.html
+    if grep -q -e '<circle r="8" fill="none" stroke="#c0392b"' -e '<td class="yes">best</td>' -e 'the ring marks' "$h"; then
+        echo "a best point is marked"; return 1
+    fi
+    grep -qF "$2" "$h" || { echo "the page does not say: $2"; return 1; }
+}
+check "sweep --objective: the engine's best point (3.70) ringed and marked" ringed "$T/sweep" 3.70
+check "sweep without --objective: platform cash, no best point, and the page says why" \
+    unringed "$T/sweep2" "<code>platform_cash_usd</code>, platform cash: no objective was given"
+manifest_best() { # manifest_best NAME SED_EXPR: the sweep fixture with its manifest edited, reported
+    rm -rf "${T:?}/$1"
+    cp -R "$F/report-sweep" "$T/$1"
+    sed "$2" "$F/report-sweep/manifest.csv" >"$T/$1/manifest.csv"
+    "$COINSIM" report "$T/$1" >"$T/out" 2>"$T/err"
+}
+best_from_manifest() {
+    manifest_best best1 's/^best_point,3$/best_point,1/' || { echo "exit $?: $(cat "$T/err")"; return 1; }
+    ringed "$T/best1" 2.99
+}
+check "sweep: the ring is where manifest.csv's best_point says, not recomputed" best_from_manifest
+no_best_point() {
+    manifest_best nobest '/^best_point,/d' || { echo "exit $?: $(cat "$T/err")"; return 1; }
+    unringed "$T/nobest" "the manifest records no best point"
+}
+check "sweep: an objective without best_point (an older manifest): no ring, and the page says so" no_best_point
+bad_best_point() {
+    manifest_best badbest 's/^best_point,3$/best_point,4/'
+    st=$?
+    [ $st -eq 2 ] || { echo "exit $st, expected 2"; return 1; }
+    grep -qxF "$T/badbest/manifest.csv:16: column value: best_point \"4\" is not a point of sweep.csv (expected a row index from 0 to 3)" "$T/err" ||
+        { echo "stderr: $(head -n 2 "$T/err")"; return 1; }
+}
+check "sweep: a best_point that is no row of sweep.csv is FILE:LINE, exit 2" bad_best_point
+
 cp -R "$F/report-run" "$T/explain"
 run "$COINSIM" report "$T/explain" --explain
 check "report --explain: the explainer, 3 charts (flow, whales, Lorenz)" page "$T/explain" explain 3
