@@ -270,6 +270,24 @@ check "malformed: a bare quote, exit 2" \
     bad segments.csv '3s/^lurker/lur"ker/' \
     "$T/bad/segments.csv:3: malformed quoting (a quote may only open a field or be doubled inside a quoted one)"
 
+# A control character in a cell (the CSV reader refuses only NUL) cannot
+# be written in XML at all: the page must hold U+FFFD in its place and
+# stay well-formed.
+controls() {
+    rm -rf "$T/ctl"
+    cp -R "$F/report-run" "$T/ctl"
+    awk '/^lurker,/ { sub(/^lurker/, "lur\001k\033e\177r") } { print }' "$F/report-run/segments.csv" >"$T/ctl/segments.csv"
+    grep -q "$(printf 'lur\001k')" "$T/ctl/segments.csv" || { echo "the control byte did not reach segments.csv"; return 1; }
+    "$COINSIM" report "$T/ctl" >/dev/null 2>"$T/err" || { echo "exit $?: $(head -n 2 "$T/err")"; return 1; }
+    if LC_ALL=C grep -q "$(printf '[\001-\010\013\014\016-\037\177]')" "$T/ctl/report.html"; then
+        echo "a control byte is in the page"; return 1
+    fi
+    grep -q "lur$(printf '\357\277\275')k$(printf '\357\277\275')e$(printf '\357\277\275')r" "$T/ctl/report.html" ||
+        { echo "no U+FFFD in their place"; return 1; }
+    wellformed "$T/ctl/report.html"
+}
+check "a control character in a segment's name: U+FFFD, and the page stays well-formed XML" controls
+
 mkdir "$T/empty"
 run "$COINSIM" report "$T/empty"
 if [ "$rc" -eq 2 ] && grep -q 'holds no summary.csv, compare.csv or sweep.csv' "$T/err" && [ ! -e "$T/empty/report.html" ]; then
