@@ -209,12 +209,15 @@ if grep -q 'add up to the dollar exactly' "$T/run/report.html" && ! grep -q 'spl
     ok "run: no timeline, the money flow is exact and the page says so"
 else notok "run: no timeline, the money flow is exact and the page says so"; fi
 
-# The same files give the same bytes, wherever they are and whatever the
-# locale; columns in another order and unknown columns and rows change
-# nothing they should not.
+# The same files give the same bytes, wherever they are; columns in
+# another order and unknown columns and rows change nothing they should
+# not. (Not the locale: coinsim report never sets one, so LC_ALL here would
+# test nothing. That the figures are written without printf's floating
+# conversions, which a locale could reach once the dashboard has set one,
+# is test_pretty's.)
 cp -R "$F/report-run" "$T/again"
-LC_ALL=C.UTF-8 LANG=C.UTF-8 "$COINSIM" report "$T/again" >/dev/null 2>&1
-check "same files, another directory and locale: the same bytes" cmp "$T/run/report.html" "$T/again/report.html"
+"$COINSIM" report "$T/again" >/dev/null 2>&1
+check "same files, another directory: the same bytes" cmp "$T/run/report.html" "$T/again/report.html"
 reorder() {
     awk -F, -v OFS=, '{ t = $3; $3 = $4; $4 = t; print }' "$F/report-run/channels.csv" >"$T/again/channels.csv"
     awk -F, -v OFS=, 'NR == 1 { print $0 ",later_column"; next } { print $0 ",x" } END { print "a_new_metric,1,,,,1,1,1,5,x" }' \

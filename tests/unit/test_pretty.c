@@ -1,18 +1,63 @@
 /* test_pretty — figures for people in report.html (tui/pretty.c): each
  * tier of money and counts at its edges, where rounding carries a figure
  * into the next unit ($999,960 is $1.00M, not $1000.0K), percentages
- * with and without a sign, negatives, the empty cell, and the same bytes
- * under a locale whose decimal point is a comma. pretty.c is built into
- * this test directly (it is part of the program, not of libcoinsim). */
-#include "../../tui/pretty.c"
-
+ * with and without a sign, negatives, the empty cell, and bytes that no
+ * locale can change. pretty.c is built into this test directly (it is
+ * part of the program, not of libcoinsim).
+ *
+ * The locale: pretty.c promises integer arithmetic, never a floating
+ * conversion of printf (the only ones, with the ' flag, that a locale's
+ * decimal point or grouping reaches). Every snprintf of pretty.c goes
+ * through format_checked below while the other tests run, and fails the
+ * test on a format with such a conversion, so the promise is tested on
+ * any machine. Running the figures under a locale with a decimal comma
+ * (locale_free) needs one installed; without one that test is reported
+ * as skipped, not passed. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include <locale.h>
+
+static int formats_seen;
+
+/* 0 when fmt has no conversion that reads the locale (none of f F e E g
+ * G a A, and no ' flag), else -1. */
+static int locale_free_format(const char *fmt)
+{
+    for (const char *p = strchr(fmt, '%'); p; p = strchr(p, '%')) {
+        p++;
+        if (*p == '%') {
+            p++;
+            continue;
+        }
+        size_t flags = strspn(p, "-+ #0'123456789.*hlLjzt");
+        if (memchr(p, '\'', flags) || (p[flags] && strchr("fFeEgGaA", p[flags])))
+            return -1;
+        p += flags;
+    }
+    return 0;
+}
+
+static int format_checked(char *buf, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    if (locale_free_format(fmt) < 0)
+        fail_msg("pretty.c formats with \"%s\": a locale can change its output", fmt);
+    formats_seen++;
+    va_start(ap, fmt);
+    int k = vsnprintf(buf, n, fmt, ap);
+    va_end(ap);
+    return k;
+}
+
+#define snprintf format_checked
+#include "../../tui/pretty.c"
+#undef snprintf
 
 typedef struct num_case {
     double v;
@@ -129,29 +174,53 @@ static void kinds(void **state)
     assert_string_equal(pretty_as(b, 484.2, PRETTY_COUNT), "484.2");
 }
 
+/* Every format pretty.c used in the tests above went through
+ * format_checked; it did see them (else the check proves nothing), and it
+ * refuses a floating conversion. */
+static void formats(void **state)
+{
+    (void)state;
+    char b[64];
+    int before = formats_seen;
+    pretty_usd(b, 1314548.7);
+    assert_true(formats_seen > before);
+    assert_int_equal(locale_free_format("%s%llu%%%5.2s%-3d"), 0);
+    assert_int_equal(locale_free_format("%.2f"), -1);
+    assert_int_equal(locale_free_format("%'llu"), -1);
+    assert_int_equal(locale_free_format("%%f %Lg"), -1);
+}
+
 /* The bytes do not depend on the locale: the dashboard sets one, and a
- * report written after it must not gain decimal commas. */
+ * report written after it must not gain decimal commas. Only a locale
+ * whose decimal point is not '.' proves anything; this machine may have
+ * none (C.UTF-8 has '.'), and then the test is skipped. */
 static void locale_free(void **state)
 {
     (void)state;
-    static const char *const names[] = {"de_DE.UTF-8", "fr_FR.UTF-8", "C.UTF-8", ""};
+    static const char *const names[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8",
+                                        "fr_FR.utf8",  "de_DE",      "fr_FR"};
     char b[PRETTY_BUF];
+    int tried = 0;
     for (size_t i = 0; i < N(names); i++) {
-        if (!setlocale(LC_ALL, names[i]))
+        if (!setlocale(LC_ALL, names[i]) || strcmp(localeconv()->decimal_point, ".") == 0)
             continue;
+        tried++;
         assert_string_equal(pretty_usd(b, 1314548.7), "$1.31M");
         assert_string_equal(pretty_pct(b, 0.062, 0), "6.2%");
         assert_string_equal(pretty_fixed(b, 1234.5, 2, 0), "1234.50");
         assert_string_equal(pretty_count(b, 623.83), "623.8");
     }
     setlocale(LC_ALL, "C");
+    if (!tried)
+        skip(); /* no locale with a decimal comma here: the format check stands alone */
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(usd),   cmocka_unit_test(count), cmocka_unit_test(percent),
-        cmocka_unit_test(fixed), cmocka_unit_test(kinds), cmocka_unit_test(locale_free),
+        cmocka_unit_test(fixed), cmocka_unit_test(kinds), cmocka_unit_test(formats),
+        cmocka_unit_test(locale_free),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
