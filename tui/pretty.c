@@ -87,46 +87,89 @@ static char *big(char *buf, const char *sign, const char *cur, double a, int fro
     return buf; /* not reached */
 }
 
+/* A tier of figures written with places decimals, for those whose
+ * rounded figure (times 10^places) stays below below. */
+typedef struct tier {
+    int places;
+    uint64_t below;
+} tier;
+
+/* The first of t[0..n) that holds a (not negative) once rounded, with the
+ * rounded figure in *r; n when none does, -1 past 64 bits. The tier is
+ * chosen after rounding, so 99.996 is not "100.00" in the tier below 100. */
+static int pick(const tier *t, int n, double a, uint64_t *r)
+{
+    for (int i = 0; i < n; i++) {
+        if (round_scaled(a, t[i].places, r) < 0)
+            return -1;
+        if (*r < t[i].below)
+            return i;
+    }
+    return n;
+}
+
+/* A figure that is not 0 but rounds to 0 at the finest tier: "<$0.0001",
+ * or ">-$0.0001" below 0; with plus, "<+0.01%". */
+static char *tiny(char *buf, int neg, int plus, const char *cur, const char *least,
+                  const char *post)
+{
+    snprintf(buf, PRETTY_BUF, "%s%s%s%s%s", neg ? ">-" : "<", plus && !neg ? "+" : "", cur, least,
+             post);
+    return buf;
+}
+
 char *pretty_usd(char *buf, double usd)
 {
+    static const tier t[] = {{4, 100}, {2, 10000}, {0, 10000}};
     uint64_t r;
     if (isnan(usd))
         return strcpy(buf, DASH);
     double a = fabs(usd);
-    int places = a < 0.01 ? 4 : a < 100 ? 2 : 0;
     if (a == 0)
         return strcpy(buf, "$0");
-    if (a >= 10000)
-        return big(buf, usd < 0 ? "-" : "", "$", a, 1);
-    if (round_scaled(a, places, &r) < 0)
+    int i = pick(t, 3, a, &r);
+    if (i < 0)
         return strcpy(buf, "(too large)");
-    return compose(buf, usd < 0 && r ? "-$" : "$", r, places, 1, "");
+    if (i == 3)
+        return big(buf, usd < 0 ? "-" : "", "$", a, 1);
+    if (r == 0)
+        return tiny(buf, usd < 0, 0, "$", "0.0001", "");
+    return compose(buf, usd < 0 ? "-$" : "$", r, t[i].places, 1, "");
 }
 
 char *pretty_count(char *buf, double v)
 {
+    static const tier whole_t[] = {{0, 10000}}, frac_t[] = {{2, 100}, {1, 100000}};
+    uint64_t r;
     if (isnan(v))
         return strcpy(buf, DASH);
     double a = fabs(v);
-    if (a >= 10000)
+    const tier *t = a == floor(a) ? whole_t : frac_t;
+    int n = a == floor(a) ? 1 : 2, i = pick(t, n, a, &r);
+    if (i < 0)
+        return strcpy(buf, "(too large)");
+    if (i == n)
         return big(buf, v < 0 ? "-" : "", "", a, 1);
-    int places = a == floor(a) ? 0 : a < 1 ? 2 : 1;
-    return pretty_fixed(buf, v, places, 1);
+    if (r == 0 && a > 0)
+        return tiny(buf, v < 0, 0, "", "0.01", "");
+    return compose(buf, v < 0 && r ? "-" : "", r, t[i].places, 1, "");
 }
 
 char *pretty_pct(char *buf, double frac, int sign)
 {
+    static const tier t[] = {{2, 10}, {1, UINT64_MAX}};
     uint64_t r;
     if (isnan(frac))
         return strcpy(buf, DASH);
     double a = fabs(frac * 100.0);
     if (a == 0)
         return strcpy(buf, "0%");
-    int places = a < 0.1 ? 2 : 1;
-    if (round_scaled(a, places, &r) < 0)
+    int i = pick(t, 2, a, &r);
+    if (i < 0)
         return strcpy(buf, "(too large)");
-    const char *pre = !r ? "" : frac < 0 ? "-" : sign ? "+" : "";
-    return compose(buf, pre, r, places, 1, "%");
+    if (r == 0)
+        return tiny(buf, frac < 0, sign, "", "0.01", "%");
+    return compose(buf, frac < 0 ? "-" : sign ? "+" : "", r, t[i].places, 1, "%");
 }
 
 static int ends_with(const char *s, const char *tail)

@@ -1,9 +1,10 @@
 /* test_pretty — figures for people in report.html (tui/pretty.c): each
  * tier of money and counts at its edges, where rounding carries a figure
- * into the next unit ($999,960 is $1.00M, not $1000.0K), percentages
- * with and without a sign, negatives, the empty cell, and bytes that no
- * locale can change. pretty.c is built into this test directly (it is
- * part of the program, not of libcoinsim).
+ * into the next unit ($999,960 is $1.00M, not $1000.0K; 9999.6 is $10.0K,
+ * not $10,000), figures not 0 that round to 0 ("<$0.0001", "<0.01%"),
+ * percentages with and without a sign, negatives, the empty cell, and
+ * bytes that no locale can change. pretty.c is built into this test
+ * directly (it is part of the program, not of libcoinsim).
  *
  * The locale: pretty.c promises integer arithmetic, never a floating
  * conversion of printf (the only ones, with the ' flag, that a locale's
@@ -80,19 +81,25 @@ static void check_all(const num_case *c, size_t n, char *(*fn)(char *, double))
 static const num_case usd_cases[] = {
     {0, "$0"},
     {0.0042, "$0.0042"},
-    {0.00004, "$0.0000"},
+    {0.00004, "<$0.0001"}, /* not 0, but below the finest tier: not "$0.0000" */
+    {0.00005, "$0.0001"},
+    {0.00999, "$0.01"}, /* rounds to 0.0100: the tier after rounding */
     {0.301, "$0.30"},
     {0.005, "$0.0050"},
     {0.011, "$0.01"},
     {39.533544, "$39.53"},
-    {99.999, "$100.00"},
+    {99.994, "$99.99"},
+    {99.996, "$100"},
+    {99.999, "$100"},
     {100, "$100"},
     {9551.9, "$9,552"},
-    {9999.6, "$10,000"},
+    {9999.4, "$9,999"},
+    {9999.6, "$10.0K"},
     {10000, "$10.0K"},
     {56890, "$56.9K"},
     {568900, "$568.9K"},
     {999949, "$999.9K"},
+    {999950, "$1.00M"},
     {999960, "$1.00M"},
     {1314548.7, "$1.31M"},
     {1350000, "$1.35M"},
@@ -101,7 +108,7 @@ static const num_case usd_cases[] = {
     {1.5e12, "$1,500.00B"},
     {-1350000, "-$1.35M"},
     {-39.5, "-$39.50"},
-    {-0.00001, "$0.0000"},
+    {-0.00001, ">-$0.0001"},
 };
 
 static void usd(void **state)
@@ -115,6 +122,8 @@ static const num_case count_cases[] = {
     {1234, "1,234"},   {9999, "9,999"},    {10000, "10.0K"},      {56890, "56.9K"},
     {655212, "655.2K"}, {999999, "1.00M"}, {1350000, "1.35M"},    {3.2e9, "3.20B"},
     {-1234, "-1,234"}, {-0.04, "-0.04"},   {1234.5, "1,234.5"},
+    {0.004, "<0.01"},  {-0.004, ">-0.01"}, {0.996, "1.0"},        {9999.94, "9,999.9"},
+    {9999.96, "10.0K"}, {999950, "1.00M"},
 };
 
 static void count(void **state)
@@ -131,11 +140,13 @@ static void percent(void **state)
     (void)state;
     static const num_case plain[] = {
         {0, "0%"},        {0.062, "6.2%"},     {0.101888, "10.2%"}, {1, "100.0%"},
-        {0.0005, "0.05%"}, {0.000001, "0.00%"}, {-0.062, "-6.2%"},  {12.345, "1,234.5%"},
-        {0.9996, "100.0%"},
+        {0.0005, "0.05%"}, {0.000001, "<0.01%"}, {-0.062, "-6.2%"},  {12.345, "1,234.5%"},
+        {0.9996, "100.0%"}, {0.000035, "<0.01%"}, {-0.000035, ">-0.01%"}, {0.00005, "0.01%"},
+        {0.00094, "0.09%"}, {0.000996, "0.1%"}, {0.00104, "0.1%"},
     };
     static const num_case sign[] = {
-        {0.062, "+6.2%"}, {-0.062, "-6.2%"}, {0, "0%"}, {0.0000001, "0.00%"}, {0.2, "+20.0%"},
+        {0.062, "+6.2%"}, {-0.062, "-6.2%"}, {0, "0%"}, {0.0000001, "<+0.01%"}, {0.2, "+20.0%"},
+        {-0.0000001, ">-0.01%"},
     };
     check_all(plain, N(plain), pct);
     check_all(sign, N(sign), pct_signed);
