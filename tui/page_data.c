@@ -87,12 +87,22 @@ typedef struct ts_row {
     double step, v[C_N];
 } ts_row;
 
+/* -1, 0 or 1 as a is below, equal to or above b, NaN above every number
+ * and equal to itself: a total order, as qsort needs (plain < and > on a
+ * NaN make it inconsistent, which qsort may answer with any order or by
+ * reading out of bounds). */
+static int cmp_num(double a, double b)
+{
+    if (isnan(a) || isnan(b))
+        return isnan(a) - isnan(b);
+    return (a > b) - (a < b);
+}
+
 static int by_step(const void *a, const void *b)
 {
     const ts_row *x = a, *y = b;
-    if (x->step != y->step)
-        return x->step < y->step ? -1 : 1;
-    return x->v[C_RUN] < y->v[C_RUN] ? -1 : x->v[C_RUN] > y->v[C_RUN];
+    int k = cmp_num(x->step, y->step);
+    return k ? k : cmp_num(x->v[C_RUN], y->v[C_RUN]);
 }
 
 /* The margin so far at a step: platform cash less the coins in wallets
@@ -224,8 +234,8 @@ static int load_curves(const char *dir, const page_run_data *r, page_curves *out
             }
             rows = nr;
         }
-        for (int j = 0; j < C_N; j++)
-            rows[n].v[j] = ocsv_num(c, &w, at[j]);
+        for (int j = 0; j < C_N; j++) /* docs/outputs.md: a number in every cell */
+            rows[n].v[j] = ocsv_num_full(c, &w, at[j]);
         rows[n].step = rows[n].v[C_STEP];
         n++;
         k = 1;

@@ -267,6 +267,8 @@ check "malformed: a word for a number is FILE:LINE: column NAME, exit 2" \
     bad channels.csv '5s/,[0-9.]*,/,lots,/' "$T/bad/channels.csv:5: column mean: \"lots\" is not a number (not a number)"
 check "malformed: a row with a cell too many, exit 2" \
     bad timeseries.csv '7s/$/,1/' "$T/bad/timeseries.csv:7: 31 cells (expected 30, as many as the header has)"
+check "malformed: an empty cell in timeseries.csv (a number in every cell), exit 2" \
+    bad timeseries.csv '7s/^\([^,]*\),[^,]*,/\1,,/' "$T/bad/timeseries.csv:7: column step: empty (expected a number: this file has one in every cell)"
 check "malformed: a column missing from the header, exit 2" \
     bad summary.csv '1s/ci95_low/ci_low/' "$T/bad/summary.csv:1: column ci95_low: no such column in the header (expected the columns of docs/outputs.md)"
 check "malformed: a bare quote, exit 2" \
