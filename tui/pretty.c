@@ -33,13 +33,13 @@ static int round_scaled(double a, int places, uint64_t *r)
     return 0;
 }
 
-/* pre, the rounded a at places decimals, post: "$" "1,234.50" "K". */
-static char *compose(char *buf, const char *pre, uint64_t r, int places, int group,
-                     const char *post)
+/* pre, the whole part wh, the fraction f (of places decimals), post:
+ * "$" "1,234" ".50" "K". */
+static char *compose_parts(char *buf, const char *pre, uint64_t wh, uint64_t f, int places,
+                           int group, const char *post)
 {
     char w[32], frac[8];
-    whole(w, r / pow10u[places], group);
-    uint64_t f = r % pow10u[places];
+    whole(w, wh, group);
     frac[0] = '\0';
     if (places > 0) {
         frac[0] = '.';
@@ -51,6 +51,13 @@ static char *compose(char *buf, const char *pre, uint64_t r, int places, int gro
     return buf;
 }
 
+/* pre, the rounded a at places decimals (r, scaled), post. */
+static char *compose(char *buf, const char *pre, uint64_t r, int places, int group,
+                     const char *post)
+{
+    return compose_parts(buf, pre, r / pow10u[places], r % pow10u[places], places, group, post);
+}
+
 char *pretty_fixed(char *buf, double v, int places, int group)
 {
     uint64_t r;
@@ -60,9 +67,18 @@ char *pretty_fixed(char *buf, double v, int places, int group)
         places = 0;
     if (places > 6)
         places = 6;
-    if (round_scaled(fabs(v), places, &r) < 0)
+    double a = fabs(v);
+    if (round_scaled(a, places, &r) == 0)
+        return compose(buf, v < 0 && r ? "-" : "", r, places, group, "");
+    /* Too large for 64 bits once scaled (a tooltip's 6 places of 1e13):
+     * the whole part and the fraction apart, up to 9.2e18. */
+    uint64_t f = 0;
+    if (!(a < 9.2e18))
         return strcpy(buf, "(too large)");
-    return compose(buf, v < 0 && r ? "-" : "", r, places, group, "");
+    double w = floor(a);
+    round_scaled(a - w, places, &f);
+    uint64_t wh = (uint64_t)w + (f == pow10u[places]);
+    return compose_parts(buf, v < 0 ? "-" : "", wh, f % pow10u[places], places, group, "");
 }
 
 /* a (not negative) in thousands, millions or billions, whichever shows it

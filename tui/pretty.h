@@ -13,7 +13,8 @@
 /* |v| rounded half away from zero to places decimals (0 to 6), with a
  * '-' when the rounded figure is not 0, and thousands separators in the
  * whole part when group is set: (1234.5, 2, 1) -> "1,234.50". A figure
- * too large for 64 bits is written "(too large)". */
+ * whose whole part is too large for 64 bits (9.2e18 and up) is written
+ * "(too large)". */
 char *pretty_fixed(char *buf, double v, int places, int group);
 
 /* Dollars compactly: "$0.0042", "$0.30", "$39.53", "$9,552", "$56.9K",

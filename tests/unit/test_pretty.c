@@ -162,6 +162,10 @@ static void fixed(void **state)
     assert_string_equal(pretty_fixed(b, -2.5, 0, 0), "-3");
     assert_string_equal(pretty_fixed(b, 0.1234567, 9, 0), "0.123457");
     assert_string_equal(pretty_fixed(b, 1e30, 2, 0), "(too large)");
+    /* 6 places of 2e13 overflow 64 bits scaled; the whole part does not */
+    assert_string_equal(pretty_fixed(b, 2e13 + 0.25, 6, 0), "20000000000000.250000");
+    assert_string_equal(pretty_fixed(b, -2e13 - 0.5, 6, 1), "-20,000,000,000,000.500000");
+    assert_string_equal(pretty_fixed(b, 9.3e18, 0, 0), "(too large)");
     assert_string_equal(pretty_fixed(b, NAN, 2, 0), "\xe2\x80\x93");
     assert_string_equal(pretty_usd(b, NAN), "\xe2\x80\x93");
     assert_string_equal(pretty_count(b, NAN), "\xe2\x80\x93");
