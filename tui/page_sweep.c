@@ -205,8 +205,11 @@ static int what_shown(const grid *g, const otab *m, shown *s, diag *d)
         if (k < 0)
             return -1;
         s->note = k ? "the sweep's --objective, recorded in manifest.csv with its best point"
-                    : "the sweep's --objective, recorded in manifest.csv; the manifest records no "
-                      "best point (an output of an older coinsim), so no point is ringed";
+                  : g->n < 2 ? "the sweep's --objective, recorded in manifest.csv; with one point "
+                               "there is no best point to ring"
+                             : "the sweep's --objective, recorded in manifest.csv; the manifest "
+                               "records no best point (an output of an older coinsim), so no "
+                               "point is ringed";
         return 0;
     }
     s->metric = met_index(g, "platform_cash_usd");

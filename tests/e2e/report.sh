@@ -123,6 +123,13 @@ bad_best_point() {
         { echo "stderr: $(head -n 2 "$T/err")"; return 1; }
 }
 check "sweep: a best_point that is no row of sweep.csv is FILE:LINE, exit 2" bad_best_point
+one_point() {
+    "$COINSIM" sweep tests/fixtures/e2e/small --runs 2 --vary commission=0.4 --objective platform_margin_usd \
+        --out "$T/s1" >/dev/null 2>"$T/err" && "$COINSIM" report "$T/s1" >/dev/null 2>>"$T/err" ||
+        { echo "exit $?: $(head -n 2 "$T/err")"; return 1; }
+    unringed "$T/s1" "with one point there is no best point to ring"
+}
+check "sweep of one point with --objective: no best point, and the page says why" one_point
 
 cp -R "$F/report-run" "$T/explain"
 run "$COINSIM" report "$T/explain" --explain
