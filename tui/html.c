@@ -3,6 +3,11 @@
 #include <math.h>
 #include <string.h>
 
+/* XML 1.0 has no way to write a control character other than tab, line
+ * feed and carriage return, not even as a reference; DEL is allowed but
+ * invisible. Such a byte (a CSV cell may hold one) becomes U+FFFD. */
+#define REPLACEMENT "\xef\xbf\xbd"
+
 void html_text(FILE *f, const char *s)
 {
     for (; s && *s; s++)
@@ -12,7 +17,14 @@ void html_text(FILE *f, const char *s)
         case '>': fputs("&gt;", f); break;
         case '"': fputs("&quot;", f); break;
         case '\'': fputs("&#39;", f); break;
-        default: fputc(*s, f);
+        case '\t':
+        case '\n':
+        case '\r': fputc(*s, f); break;
+        default:
+            if ((unsigned char)*s < 0x20 || *s == 0x7f)
+                fputs(REPLACEMENT, f);
+            else
+                fputc(*s, f);
         }
 }
 

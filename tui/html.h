@@ -11,7 +11,8 @@
 
 #include "pretty.h"
 
-/* s with & < > " ' written as entities. */
+/* s with & < > " ' written as entities, and a control character XML
+ * cannot hold (C0 but tab, LF and CR; DEL) as U+FFFD. */
 void html_text(FILE *f, const char *s);
 
 /* <!DOCTYPE html>, the head with title (escaped) and the style sheet,

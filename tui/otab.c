@@ -134,6 +134,16 @@ double ocsv_num(const ocsv *c, const csvr_row *row, int col)
     return micro / 1e6;
 }
 
+double ocsv_num_full(const ocsv *c, const csvr_row *row, int col)
+{
+    if (!*row->cells[col]) {
+        diag_add(c->d, DIAG_ERROR, c->label, row->line, c->cols[col],
+                 "empty (expected a number: this file has one in every cell)");
+        return NAN;
+    }
+    return ocsv_num(c, row, col);
+}
+
 /* ------------------------------------------------------- a whole table */
 
 void otab_free(otab *t)

@@ -35,8 +35,14 @@ int ocsv_need(const ocsv *c, const char *name, diag *d);
  * not as many cells as the header). */
 int ocsv_next(ocsv *c, csvr_row *row);
 /* Cell col of row as a number; an empty cell is NaN. Not a number: NaN
- * and an error in d naming the line and column. */
+ * and an error in d naming the line and column. Numbers are read as
+ * micro-units in a double (num_parse_real), not in an int64, so nothing
+ * caps them near 9.2e12 (INT64_MAX micro-units); only a double's range
+ * and its 15-16 significant digits bound them. */
 double ocsv_num(const ocsv *c, const csvr_row *row, int col);
+/* The same for a column whose format says it is never empty
+ * (timeseries.csv): an empty cell is NaN and an error in d too. */
+double ocsv_num_full(const ocsv *c, const csvr_row *row, int col);
 /* Close; ocsv_close(NULL) does nothing. */
 void ocsv_close(ocsv *c);
 

@@ -1,9 +1,11 @@
 /* A run's files for report.html: loaded by column name, and the per-step
  * curves of timeseries.csv summarised over runs. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../sim/num.h"
 #include "../sim/stats.h"
 #include "page_int.h"
 
@@ -14,11 +16,69 @@ static const char *const chan_labs[] = {"channel", "figure"};
 static const char *const gift_labs[] = {"item", "kind", "figure"};
 static const char *const figure_lab[] = {"figure"};
 static const char *const kv[] = {"key", "value"};
+static const char *const tl_labs[] = {"step", "target", "value"};
 
 double page_mean(const page_run_data *r, const char *metric)
 {
     const orow *w = otab_get(r->summary, metric);
     return w ? w->v[OT_MEAN] : NAN;
+}
+
+/* text as a number, or NaN. */
+static double number(const char *text)
+{
+    double micro;
+    const char *why;
+    return text && num_parse_real(text, &micro, &why) == 0 ? micro / 1e6 : NAN;
+}
+
+enum page_rules page_rules(const page_run_data *r, page_rule rules[RULE_N])
+{
+    static const char *const keys[RULE_N] = {"usd_per_diamond", "coin_value_usd", "commission"};
+    int changed = 0;
+    for (int k = 0; k < RULE_N; k++) {
+        page_rule *u = &rules[k];
+        char target[40];
+        double last = -INFINITY;
+        const char *from = page_manifest_get(r->params, keys[k]);
+        *u = (page_rule){keys[k], number(from), number(from), NAN, 0, from, NULL, NULL};
+        snprintf(target, sizeof target, "params.%s", keys[k]);
+        for (size_t i = 0; r->timeline && i < r->timeline->n; i++) {
+            const orow *w = &r->timeline->rows[i];
+            double step = number(w->lab[0]), to = number(w->lab[2]);
+            if (strcmp(w->lab[1], target) != 0)
+                continue;
+            if (!(step < last)) /* the last step's row is in force at the end */
+                last = step, u->end = to;
+            if (to == u->start)
+                continue;
+            if (!u->changes++)
+                u->step = w->lab[0], u->to = w->lab[2], u->first = to;
+        }
+        changed |= u->changes > 0;
+    }
+    if (r->timeline)
+        return changed ? PAGE_RULES_CHANGED : PAGE_RULES_FIXED;
+    /* No timeline.csv: a scenario with none, or one not saved here. */
+    const char *rows = page_manifest_get(r->manifest, "timeline_rows");
+    if (rows)
+        return number(rows) == 0 ? PAGE_RULES_FIXED : PAGE_RULES_UNKNOWN;
+    return r->params ? PAGE_RULES_FIXED : PAGE_RULES_UNKNOWN;
+}
+
+void page_rules_text(char *buf, size_t n, const page_rule rules[RULE_N])
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < RULE_N && used < n; k++) {
+        const page_rule *u = &rules[k];
+        if (!u->changes)
+            continue;
+        used += (size_t)snprintf(buf + used, n - used, "%s%s%s%.30s to %.30s at step %.20s%s",
+                                 used ? "; " : "", u->key, u->from ? " from " : "",
+                                 u->from ? u->from : "", u->to, u->step,
+                                 u->changes > 1 ? ", and again later" : "");
+    }
 }
 
 /* One row of timeseries.csv: its step and the columns the curves need. */
@@ -27,12 +87,22 @@ typedef struct ts_row {
     double step, v[C_N];
 } ts_row;
 
+/* -1, 0 or 1 as a is below, equal to or above b, NaN above every number
+ * and equal to itself: a total order, as qsort needs (plain < and > on a
+ * NaN make it inconsistent, which qsort may answer with any order or by
+ * reading out of bounds). */
+static int cmp_num(double a, double b)
+{
+    if (isnan(a) || isnan(b))
+        return isnan(a) - isnan(b);
+    return (a > b) - (a < b);
+}
+
 static int by_step(const void *a, const void *b)
 {
     const ts_row *x = a, *y = b;
-    if (x->step != y->step)
-        return x->step < y->step ? -1 : 1;
-    return x->v[C_RUN] < y->v[C_RUN] ? -1 : x->v[C_RUN] > y->v[C_RUN];
+    int k = cmp_num(x->step, y->step);
+    return k ? k : cmp_num(x->v[C_RUN], y->v[C_RUN]);
 }
 
 /* The margin so far at a step: platform cash less the coins in wallets
@@ -164,8 +234,8 @@ static int load_curves(const char *dir, const page_run_data *r, page_curves *out
             }
             rows = nr;
         }
-        for (int j = 0; j < C_N; j++)
-            rows[n].v[j] = ocsv_num(c, &w, at[j]);
+        for (int j = 0; j < C_N; j++) /* docs/outputs.md: a number in every cell */
+            rows[n].v[j] = ocsv_num_full(c, &w, at[j]);
         rows[n].step = rows[n].v[C_STEP];
         n++;
         k = 1;
@@ -193,6 +263,8 @@ int page_run_load(const char *dir, page_run_data *r, diag *d)
     otab_load_stats(dir, "gifts.csv", gift_labs, 3, &r->gifts, d);
     otab_load_stats(dir, "creators.csv", figure_lab, 1, &r->creators, d);
     otab_load(dir, "manifest.csv", kv, 2, NULL, 0, &r->manifest, d);
+    otab_load(dir, "scenario/params.csv", kv, 2, NULL, 0, &r->params, d);
+    otab_load(dir, "scenario/timeline.csv", tl_labs, 3, NULL, 0, &r->timeline, d);
     if (r->summary)
         r->have_ts = load_curves(dir, r, &r->ts, d);
     return d->errors ? -1 : 0;
@@ -207,6 +279,8 @@ void page_run_free(page_run_data *r)
     otab_free(r->gifts);
     otab_free(r->creators);
     otab_free(r->manifest);
+    otab_free(r->params);
+    otab_free(r->timeline);
     free(r->ts.x);
     for (int k = 0; k < TS_NCURVES; k++) {
         free(r->ts.mean[k]);

@@ -14,7 +14,9 @@
  * what the unspent coins will cost + platform margin (docs/outputs.md,
  * platform_margin_usd); and creators' earnings = payouts gross + the
  * change in diamonds pending. The coins' part and the pending part are
- * the remainders, so the flows add up to the dollar exactly. */
+ * the remainders, so the flows add up to the dollar exactly, as long as
+ * the money rules stay put: earnings and liabilities are valued at the
+ * end's rules, payouts at their day's (page_rules). */
 static const struct flow_name {
     const char *label, *metric, *what;
     int color;
@@ -90,6 +92,78 @@ static void flow_table(FILE *f, const page_run_data *r, const double tot[FL_N],
     html_table_end(f);
 }
 
+/* The change in what unspent coins will cost over the reported steps:
+ * coin_liability_usd less the opening coins valued as the margin values
+ * them (the rules in force when the warm-up ended, params.csv's), or NaN
+ * when that cannot be known from the files. */
+static double coins_change(const page_run_data *r, const page_rule rules[RULE_N])
+{
+    double end = page_mean(r, "coin_liability_usd"), open = page_mean(r, "opening_wallet_coins");
+    if (open == 0)
+        return end;
+    return end - open * rules[RULE_COIN].start * (1 - rules[RULE_COMMISSION].start);
+}
+
+/* Why the flows add up, or why they are an estimate here. */
+static void basis(FILE *f, const page_run_data *r, const double tot[FL_N], double cash)
+{
+    static const char *const exact =
+        "By the ledger, cash in = store fees + creators' earnings + the change in what unspent "
+        "coins will cost + the platform's margin (platform_margin_usd in docs/outputs.md). The "
+        "unspent coins' part is that remainder; creators' earnings split into payout fees, net "
+        "payouts and what is still pending (earnings less gross payouts). A negative flow (a "
+        "warm-up's coins or diamonds running down) is labelled but drawn as nothing.";
+    page_rule rules[RULE_N];
+    char what[400], a[PRETTY_BUF], b[PRETTY_BUF], c[PRETTY_BUF], d[PRETTY_BUF];
+    enum page_rules k = page_rules(r, rules);
+    fputs("<p class=\"basis\">", f);
+    if (k == PAGE_RULES_FIXED) {
+        html_text(f, "The four flows out of cash in add up to the dollar exactly, since no "
+                     "timeline row changes usd_per_diamond, coin_value_usd or commission. ");
+        html_text(f, exact);
+        fputs("</p>\n", f);
+        return;
+    }
+    if (k == PAGE_RULES_UNKNOWN) {
+        html_text(f, page_manifest_get(r->manifest, "timeline_rows")
+                         ? "The scenario has a timeline, and scenario/timeline.csv is not here "
+                           "to say whether it changes usd_per_diamond, coin_value_usd or "
+                           "commission: if it does, the split below is an estimate (valued at "
+                           "the rules in force at the end). Otherwise it is exact. "
+                         : "Neither manifest.csv nor scenario/ is here to say whether a timeline "
+                           "changes usd_per_diamond, coin_value_usd or commission: if one does, "
+                           "the split below is an estimate (valued at the rules in force at the "
+                           "end). Otherwise it is exact. ");
+        html_text(f, exact);
+        fputs("</p>\n", f);
+        return;
+    }
+    page_rules_text(what, sizeof what, rules);
+    fputs("<strong>", f);
+    html_text(f, "This split is an estimate: ");
+    fputs("</strong>", f);
+    html_text(f, "the scenario's timeline changes a money rule during the reported steps (");
+    html_text(f, what);
+    html_text(f, "). Creators' earnings, what is pending and the unspent coins are valued at the "
+                 "rules in force at the end, while payouts were paid at the rules of their day, "
+                 "so the flows no longer add up by the ledger; the unspent coins' part is drawn "
+                 "as what the other three leave of the dollar, and what is pending as earnings "
+                 "less gross payouts.");
+    double real = coins_change(r, rules), off = tot[FL_COINS] - real;
+    if (!isnan(real)) {
+        fputs(" The change in what unspent coins will cost (coin_liability_usd less the opening "
+              "coins at the starting rules) is ",
+              f);
+        html_fig(f, real, pretty_fixed(a, real, 6, 0), PRETTY_USD);
+        fputs(" against the ", f);
+        html_fig(f, tot[FL_COINS], pretty_fixed(b, tot[FL_COINS], 6, 0), PRETTY_USD);
+        fputs(" drawn: the flows miss by ", f);
+        html_fig(f, off, pretty_fixed(c, off, 6, 0), PRETTY_USD);
+        fprintf(f, " (%s of cash in).", pretty_pct(d, off / cash, 1));
+    }
+    fputs("</p>\n", f);
+}
+
 int page_flow(FILE *f, const page_run_data *r, double per[FL_N])
 {
     double cash, tot[FL_N];
@@ -124,13 +198,7 @@ int page_flow(FILE *f, const page_run_data *r, double per[FL_N])
                "(cash in: ");
     html_fig(f, cash, c->txt[OT_MEAN], PRETTY_USD);
     fputs(").</figcaption>\n</figure>\n", f);
-    html_p(f, "basis",
-           "The four flows out of cash in add up to the dollar: by the ledger, cash in = store "
-           "fees + creators' earnings + the change in what unspent coins will cost + the "
-           "platform's margin (platform_margin_usd in docs/outputs.md). The unspent coins' part "
-           "is that remainder; creators' earnings split into payout fees, net payouts and what is "
-           "still pending (earnings less gross payouts). A negative flow (a warm-up's coins or "
-           "diamonds running down) is labelled but drawn as nothing.");
+    basis(f, r, tot, cash);
     flow_table(f, r, tot, per);
     return 0;
 }

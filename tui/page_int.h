@@ -38,6 +38,7 @@ typedef struct page_curves {
 
 typedef struct page_run_data {
     otab *summary, *packs, *segments, *channels, *gifts, *creators, *manifest;
+    otab *params, *timeline; /* scenario/params.csv and scenario/timeline.csv */
     page_curves ts;
     int have_ts; /* 1 the curves, 2 timeseries.csv without rows, 0 not there */
 } page_run_data;
@@ -49,6 +50,33 @@ void page_run_free(page_run_data *r);
 
 /* A summary metric's mean, or NaN when it is not there. */
 double page_mean(const page_run_data *r, const char *metric);
+
+/* The money rules that value coins, diamonds and commission: earnings,
+ * the liabilities and the margin are valued at the end's values, payouts
+ * at the values of their day, so the flows are exact only when none of
+ * them changes during the reported steps. */
+enum { RULE_DIAMOND, RULE_COIN, RULE_COMMISSION, RULE_N };
+typedef struct page_rule {
+    const char *key;       /* params.csv's key: usd_per_diamond, coin_value_usd, commission */
+    double start, end;     /* at step 0 (params.csv) and after the last step; NaN unknown */
+    double first;          /* the value of the first row that changes it */
+    size_t changes;        /* timeline rows setting it to another value than the start's */
+    const char *from;      /* params.csv's value as written, or NULL */
+    const char *step, *to; /* the first such row's step and value, as written */
+} page_rule;
+
+/* Whether the timeline changes a money rule, from scenario/ and the
+ * manifest: PAGE_RULES_FIXED (no row changes one), PAGE_RULES_CHANGED
+ * (rules[] says which and how), or PAGE_RULES_UNKNOWN (the timeline is
+ * not here to read: manifest.csv counts rows but scenario/timeline.csv is
+ * missing, or neither manifest.csv nor scenario/ is here). rules[] is
+ * filled in every case, its texts pointing into r. */
+enum page_rules { PAGE_RULES_FIXED, PAGE_RULES_CHANGED, PAGE_RULES_UNKNOWN };
+enum page_rules page_rules(const page_run_data *r, page_rule rules[RULE_N]);
+
+/* The changed rules in words, into buf: "usd_per_diamond from 0.005 to
+ * 0.004 at step 10", joined by "; "; "" when none changes. */
+void page_rules_text(char *buf, size_t n, const page_rule rules[RULE_N]);
 
 /* The money flow of a dollar of cash in (Sankey), with its basis; the
  * flows in per-dollar units into per[] (see page_run.c) for the

@@ -123,6 +123,17 @@ static void curves(FILE *f, const page_run_data *r)
            "(coin_liability_usd per wallet coin and diamond_liability_usd per pending diamond, "
            "from summary.csv), less the same at the opening. At the last step it is "
            "platform_margin_usd, give or take the rounding of those rates.");
+    page_rule rules[RULE_N];
+    if (page_rules(r, rules) == PAGE_RULES_CHANGED) {
+        char what[400], t[800];
+        page_rules_text(what, sizeof what, rules);
+        snprintf(t, sizeof t,
+                 "The scenario's timeline changes a money rule (%s), so the curve values the "
+                 "opening and the steps before the change at rules that were not then in force: "
+                 "it is an estimate, and its last step may differ from platform_margin_usd.",
+                 what);
+        html_p(f, "basis", t);
+    }
     html_section_end(f);
 }
 

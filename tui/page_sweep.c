@@ -1,6 +1,7 @@
 /* The sweep's page of report.html: the objective against the varied
- * value with its CI band and the best point marked (sweep.csv), the
- * channels at every point (sweep_channels.csv) and the manifest. */
+ * value with its CI band (sweep.csv) and the sweep's best point ringed
+ * (manifest.csv), the channels at every point (sweep_channels.csv) and
+ * the manifest. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,60 +154,73 @@ static const char *gt(const grid *g, size_t i, int m, int k)
     return g->txt[(i * g->nmet + (size_t)m) * 3 + (size_t)k];
 }
 
-/* The objective: the one recorded in manifest.csv, else the metric
- * sweep.csv carries beyond its standard ones (--objective), else
- * platform_cash_usd, else the first. why says which, for the page. */
-static int objective(const grid *g, const otab *m, const char **why)
+/* What the page shows: the objective and the best point the sweep
+ * recorded in manifest.csv (sweep --objective M writes objective,
+ * minimize and best_point, the engine's best point as an index into
+ * sweep.csv's rows), or, with no objective, platform cash and no best
+ * point. The page never decides the best point itself: that is the
+ * engine's (paired_best_point). */
+typedef struct shown {
+    int metric;       /* index into the grid's metrics */
+    long best;        /* the best point's row, or -1 */
+    int minimize;     /* the best is the lowest mean */
+    const char *note; /* why this metric, and why no best point when there is none */
+} shown;
+
+/* The manifest's row key as a point of g: 1 with *at set, 0 no such row,
+ * -1 after an error in d (not an index of sweep.csv's rows). */
+static int manifest_point(const grid *g, const otab *m, const char *key, long *at, diag *d)
 {
-    static const char *const standard[] = {"cash_in_usd",
-                                           "platform_cash_usd",
-                                           "payouts_net_usd",
-                                           "store_fees_usd",
-                                           "purchases",
-                                           "payers",
-                                           "arppu_usd",
-                                           "creator_share_of_spend",
-                                           "platform_take_rate",
-                                           "platform_margin_usd",
-                                           "creator_earnings_usd",
-                                           "web_share_of_revenue",
-                                           "web_purchases",
-                                           "live_creators",
-                                           "missed_session_rate"};
-    int k = met_index(g, page_manifest_get(m, "objective"));
-    if (k >= 0) {
-        *why = "the objective recorded in manifest.csv";
-        return k;
+    const orow *w = otab_get(m, key);
+    double micro;
+    const char *why;
+    if (!w)
+        return 0;
+    if (num_parse_real(w->lab[1], &micro, &why) < 0 || micro < 0 || fmod(micro, 1e6) != 0 ||
+        micro / 1e6 >= (double)g->n) {
+        diag_add(d, DIAG_ERROR, m->file, w->line, "value",
+                 "%s \"%.40s\" is not a point of sweep.csv (expected a row index from 0 to %zu)",
+                 key, w->lab[1], g->n ? g->n - 1 : 0);
+        return -1;
     }
-    for (size_t i = 0; i < g->nmet; i++) {
-        size_t j = 0;
-        while (j < sizeof standard / sizeof standard[0] && strcmp(standard[j], g->met[i]) != 0)
-            j++;
-        if (j == sizeof standard / sizeof standard[0]) {
-            *why = "the --objective of the sweep (the metric sweep.csv carries beyond its "
-                   "standard ones)";
-            return (int)i;
-        }
-    }
-    if ((k = met_index(g, "platform_cash_usd")) >= 0) {
-        *why = "no objective is recorded (manifest.csv names none, and sweep.csv carries no "
-               "extra metric), so this shows platform cash";
-        return k;
-    }
-    *why = "no objective is recorded, so this shows sweep.csv's first metric";
-    return 0;
+    *at = (long)(micro / 1e6);
+    return 1;
 }
 
-/* The best point of metric m (lowest when minimize). */
-static size_t best_point(const grid *g, int m, int minimize)
+/* The objective and best point of the page; 0, or -1 after errors in d. */
+static int what_shown(const grid *g, const otab *m, shown *s, diag *d)
 {
-    size_t b = 0;
-    for (size_t i = 1; i < g->n; i++) {
-        double x = gv(g, i, m, 0), y = gv(g, b, m, 0);
-        if (isnan(y) || (minimize ? x < y : x > y))
-            b = i;
+    const orow *obj = otab_get(m, "objective");
+    const char *mz = page_manifest_get(m, "minimize");
+    *s = (shown){-1, -1, mz && strcmp(mz, "yes") == 0, NULL};
+    if (obj) {
+        if ((s->metric = met_index(g, obj->lab[1])) < 0) {
+            diag_add(d, DIAG_ERROR, m->file, obj->line, "value",
+                     "objective \"%.60s\" has no columns in sweep.csv (expected one of its "
+                     "metrics, M_mean, M_ci95_low and M_ci95_high)",
+                     obj->lab[1]);
+            return -1;
+        }
+        int k = manifest_point(g, m, "best_point", &s->best, d);
+        if (k < 0)
+            return -1;
+        s->note = k ? "the sweep's --objective, recorded in manifest.csv with its best point"
+                  : g->n < 2 ? "the sweep's --objective, recorded in manifest.csv; with one point "
+                               "there is no best point to ring"
+                             : "the sweep's --objective, recorded in manifest.csv; the manifest "
+                               "records no best point (an output of an older coinsim), so no "
+                               "point is ringed";
+        return 0;
     }
-    return b;
+    s->metric = met_index(g, "platform_cash_usd");
+    s->note = s->metric >= 0 ? "platform cash: no objective was given (sweep --objective M names "
+                               "one and its best point), so no point is named best"
+                             : "sweep.csv's first metric: no objective was given (sweep "
+                               "--objective M names one and its best point), so no point is named "
+                               "best";
+    if (s->metric < 0)
+        s->metric = 0;
+    return 0;
 }
 
 /* x of every point: the first axis's value, or its place when a value is
@@ -254,7 +268,7 @@ static void chart_free(chart_mem *c)
 }
 
 /* The series of the chart into c: one per value of the second axis. */
-static size_t build_series(const grid *g, int m, size_t best, chart_mem *c, int *mark, size_t *at)
+static size_t build_series(const grid *g, int m, long best, chart_mem *c, int *mark, size_t *at)
 {
     size_t ns = 0, k = 0;
     xs(g, c->gx);
@@ -285,7 +299,7 @@ static size_t build_series(const grid *g, int m, size_t best, chart_mem *c, int 
             c->tipp[k] = c->tip[k];
             c->x[k] = c->gx[i], c->y[k] = gv(g, i, m, 0), c->lo[k] = gv(g, i, m, 1);
             c->hi[k] = gv(g, i, m, 2);
-            if (i == best)
+            if ((long)i == best)
                 *mark = (int)ns, *at = s->n;
             if (ns == 0)
                 c->tick[s->n] = g->ax[i * g->nax];
@@ -296,22 +310,25 @@ static size_t build_series(const grid *g, int m, size_t best, chart_mem *c, int 
     return ns;
 }
 
-static void chart(FILE *f, const grid *g, int m, size_t best, int minimize)
+static void chart(FILE *f, const grid *g, const shown *w)
 {
+    int m = w->metric;
     chart_mem c = {0};
     size_t n = g->n ? g->n : 1, at = 0;
     int mark = -1;
-    char label[300], b[PRETTY_BUF], title[300], name[200];
+    char label[300] = "", b[PRETTY_BUF], title[300], name[200];
     c.x = calloc(n, sizeof *c.x), c.y = calloc(n, sizeof *c.y), c.lo = calloc(n, sizeof *c.lo);
     c.hi = calloc(n, sizeof *c.hi), c.gx = calloc(n, sizeof *c.gx),
     c.tip = calloc(n, sizeof *c.tip);
     c.tipp = calloc(n, sizeof *c.tipp), c.tick = calloc(n, sizeof *c.tick);
     c.s = calloc(n, sizeof *c.s), c.sname = calloc(n, sizeof *c.sname);
     if (c.x && c.y && c.lo && c.hi && c.gx && c.tip && c.tipp && c.tick && c.s && c.sname) {
-        size_t ns = build_series(g, m, best, &c, &mark, &at);
-        point_name(name, sizeof name, g, best);
-        snprintf(label, sizeof label, "best (%s): %s", minimize ? "lowest" : "highest",
-                 pretty_as(b, gv(g, best, m, 0), pretty_kind_of(g->met[m])));
+        size_t ns = build_series(g, m, w->best, &c, &mark, &at);
+        if (w->best >= 0) {
+            point_name(name, sizeof name, g, (size_t)w->best);
+            snprintf(label, sizeof label, "best (%s): %s", w->minimize ? "lowest" : "highest",
+                     pretty_as(b, gv(g, (size_t)w->best, m, 0), pretty_kind_of(g->met[m])));
+        }
         snprintf(title, sizeof title, "%s against %s%s%s", g->met[m], g->axis[0],
                  g->nax > 1 ? ", one line per value of " : "", g->nax > 1 ? g->axis[1] : "");
         svg_lines l = {.title = title,
@@ -330,15 +347,19 @@ static void chart(FILE *f, const grid *g, int m, size_t best, int minimize)
         svg_draw_lines(f, &l);
         fputs("<figcaption>The mean of ", f);
         html_text(f, g->met[m]);
-        fputs(" at each point with its 95% CI as the band; the ring marks the best point (", f);
-        html_text(f, name);
-        fputs(").</figcaption>\n</figure>\n", f);
+        fputs(" at each point with its 95% CI as the band", f);
+        if (w->best >= 0) {
+            fputs("; the ring marks the sweep's best point (", f);
+            html_text(f, name);
+            fputs(")", f);
+        }
+        fputs(".</figcaption>\n</figure>\n", f);
     }
     chart_free(&c);
 }
 
 /* Every point: the axes, the objective and a few key figures. */
-static void points(FILE *f, const grid *g, int m, size_t best)
+static void points(FILE *f, const grid *g, int m, long best)
 {
     static const char *const keys[] = {"cash_in_usd", "platform_margin_usd", "creator_earnings_usd",
                                        "platform_cash_usd"};
@@ -366,8 +387,8 @@ static void points(FILE *f, const grid *g, int m, size_t best)
         for (int j = 0; j < nk; j++)
             html_td_fig(f, gv(g, i, show[j], 0), gt(g, i, show[j], 0),
                         pretty_kind_of(g->met[show[j]]));
-        fprintf(f, "<td%s>%s</td></tr>\n", i == best ? " class=\"yes\"" : "",
-                i == best ? "best" : "");
+        fprintf(f, "<td%s>%s</td></tr>\n", (long)i == best ? " class=\"yes\"" : "",
+                (long)i == best ? "best" : "");
     }
     html_table_end(f);
 }
@@ -443,35 +464,33 @@ int page_sweep(FILE *f, const char *dir, diag *d)
     static const char *const kv[] = {"key", "value"};
     grid g;
     otab *m = NULL;
-    const char *why = NULL;
+    shown w;
     int k = grid_load(dir, &g, d);
     if (k == 0)
         diag_add(d, DIAG_ERROR, dir, 0, NULL, "no sweep.csv (expected the --out of sweep)");
-    if (k <= 0 || otab_load(dir, "manifest.csv", kv, 2, NULL, 0, &m, d) < 0) {
+    if (k <= 0 || otab_load(dir, "manifest.csv", kv, 2, NULL, 0, &m, d) < 0 ||
+        what_shown(&g, m, &w, d) < 0) {
+        otab_free(m);
         grid_free(&g);
         return -1;
     }
-    const char *mz = page_manifest_get(m, "minimize");
-    int minimize = mz && (!strcmp(mz, "yes") || !strcmp(mz, "1") || !strcmp(mz, "true"));
-    int obj = objective(&g, m, &why);
-    size_t best = best_point(&g, obj, minimize);
     html_begin(f, "coinsim report: a sweep");
     page_heading(f, "coinsim report: a sweep", m);
     html_section(f, "objective", "The objective at every point");
     fputs("<p class=\"basis\">Shown: <code>", f);
-    html_text(f, g.met[obj]);
+    html_text(f, g.met[w.metric]);
     fputs("</code>, ", f);
-    html_text(f, why);
+    html_text(f, w.note);
     fputs(". Every point ran on the same random numbers, so the differences between points are "
           "the values' effect.</p>\n",
           f);
     if (g.n && g.nax <= 2)
-        chart(f, &g, obj, best, minimize);
+        chart(f, &g, &w);
     else
         html_p(f, "missing",
                g.n ? "A chart needs one or two varied targets; the table has every point."
                    : "sweep.csv has no points.");
-    points(f, &g, obj, best);
+    points(f, &g, w.metric, w.best);
     html_section_end(f);
     channels(f, dir, &g, d);
     page_manifest(f, m);

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../sim/num.h"
 #include "html.h"
 #include "page_int.h"
 #include "svg.h"
@@ -40,10 +39,38 @@ static double fig_mean(const otab *t, const char *label, const char *figure)
     return w ? w->v[OT_MEAN] : NAN;
 }
 
-/* The money's stops, from recharge to the platform's margin. */
-static void money_stops(FILE *f, const page_run_data *r, const double per[FL_N], const otab *params)
+/* The commission in words for its stop, into buf: " (50% of its value)",
+ * or with the timeline's change and the value the run ended with; "" when
+ * scenario/params.csv is not there. */
+static void commission(char *buf, size_t n, const page_run_data *r)
 {
-    char t[600], a[PRETTY_BUF], b[PRETTY_BUF], c[PRETTY_BUF], d[PRETTY_BUF], when[80] = "";
+    page_rule rules[RULE_N];
+    enum page_rules k = page_rules(r, rules);
+    const page_rule *c = &rules[RULE_COMMISSION];
+    char a[PRETTY_BUF], b[PRETTY_BUF], e[PRETTY_BUF];
+    buf[0] = '\0';
+    if (isnan(c->start))
+        return;
+    pretty_pct(a, c->start, 0);
+    if (k == PAGE_RULES_UNKNOWN)
+        snprintf(buf, n,
+                 " (%s of its value at the start; the scenario has a timeline, not here "
+                 "to say whether it changed)",
+                 a);
+    else if (c->changes)
+        snprintf(buf, n,
+                 " (%s of its value at the start; the scenario's timeline changed it%s to "
+                 "%s at step %.20s, and the run ended at %s)",
+                 a, c->changes > 1 ? " first" : "", pretty_pct(b, c->first, 0), c->step,
+                 pretty_pct(e, c->end, 0));
+    else
+        snprintf(buf, n, " (%s of its value)", a);
+}
+
+/* The money's stops, from recharge to the platform's margin. */
+static void money_stops(FILE *f, const page_run_data *r, const double per[FL_N])
+{
+    char t[800], a[PRETTY_BUF], b[PRETTY_BUF], c[PRETTY_BUF], d[PRETTY_BUF], when[300] = "";
     const char *steps = page_manifest_get(r->manifest, "steps");
     if (steps)
         snprintf(when, sizeof when, " in %.40s days", steps);
@@ -65,12 +92,7 @@ static void money_stops(FILE *f, const page_run_data *r, const double per[FL_N],
              "never sees it.",
              cents(c, per[FL_FEES]), when);
     stop(f, "The store's fee", t);
-    const char *com = page_manifest_get(params, "commission"), *why;
-    double micro;
-    if (com && num_parse_real(com, &micro, &why) == 0)
-        snprintf(when, sizeof when, " (%s of its value)", pretty_pct(c, micro / 1e6, 0));
-    else
-        when[0] = '\0';
+    commission(when, sizeof when, r);
     snprintf(t, sizeof t,
              "Viewers spend their coins on gifts to creators they watch live: %s gifts here. The "
              "platform keeps a commission on every gift%s.",
@@ -194,13 +216,10 @@ int page_explain(FILE *f, const char *dir, diag *d)
 {
     page_run_data r;
     double per[FL_N];
-    otab *params = NULL;
-    static const char *const kv[] = {"key", "value"};
     if (page_run_load(dir, &r, d) < 0) {
         page_run_free(&r);
         return -1;
     }
-    otab_load(dir, "scenario/params.csv", kv, 2, NULL, 0, &params, d);
     html_begin(f, "Where a viewer's dollar goes");
     page_heading(f, "Where a viewer's dollar goes", r.manifest);
     html_p(f, NULL,
@@ -211,7 +230,7 @@ int page_explain(FILE *f, const char *dir, diag *d)
     html_section(f, "flow", "One dollar, step by step");
     if (page_flow(f, &r, per) == 0) {
         fputs("<ol class=\"steps\">\n", f);
-        money_stops(f, &r, per, params);
+        money_stops(f, &r, per);
         whales(f, &r);
         concentration(f, &r);
     }
@@ -221,7 +240,6 @@ int page_explain(FILE *f, const char *dir, diag *d)
            "of these steps; coinsim report of a run's output gives every figure behind this page.");
     page_manifest(f, r.manifest);
     html_end(f);
-    otab_free(params);
     page_run_free(&r);
     return d->errors ? -1 : 0;
 }

@@ -33,13 +33,13 @@ static int round_scaled(double a, int places, uint64_t *r)
     return 0;
 }
 
-/* pre, the rounded a at places decimals, post: "$" "1,234.50" "K". */
-static char *compose(char *buf, const char *pre, uint64_t r, int places, int group,
-                     const char *post)
+/* pre, the whole part wh, the fraction f (of places decimals), post:
+ * "$" "1,234" ".50" "K". */
+static char *compose_parts(char *buf, const char *pre, uint64_t wh, uint64_t f, int places,
+                           int group, const char *post)
 {
     char w[32], frac[8];
-    whole(w, r / pow10u[places], group);
-    uint64_t f = r % pow10u[places];
+    whole(w, wh, group);
     frac[0] = '\0';
     if (places > 0) {
         frac[0] = '.';
@@ -51,6 +51,13 @@ static char *compose(char *buf, const char *pre, uint64_t r, int places, int gro
     return buf;
 }
 
+/* pre, the rounded a at places decimals (r, scaled), post. */
+static char *compose(char *buf, const char *pre, uint64_t r, int places, int group,
+                     const char *post)
+{
+    return compose_parts(buf, pre, r / pow10u[places], r % pow10u[places], places, group, post);
+}
+
 char *pretty_fixed(char *buf, double v, int places, int group)
 {
     uint64_t r;
@@ -60,9 +67,18 @@ char *pretty_fixed(char *buf, double v, int places, int group)
         places = 0;
     if (places > 6)
         places = 6;
-    if (round_scaled(fabs(v), places, &r) < 0)
+    double a = fabs(v);
+    if (round_scaled(a, places, &r) == 0)
+        return compose(buf, v < 0 && r ? "-" : "", r, places, group, "");
+    /* Too large for 64 bits once scaled (a tooltip's 6 places of 1e13):
+     * the whole part and the fraction apart, up to 9.2e18. */
+    uint64_t f = 0;
+    if (!(a < 9.2e18))
         return strcpy(buf, "(too large)");
-    return compose(buf, v < 0 && r ? "-" : "", r, places, group, "");
+    double w = floor(a);
+    round_scaled(a - w, places, &f);
+    uint64_t wh = (uint64_t)w + (f == pow10u[places]);
+    return compose_parts(buf, v < 0 ? "-" : "", wh, f % pow10u[places], places, group, "");
 }
 
 /* a (not negative) in thousands, millions or billions, whichever shows it
@@ -87,46 +103,89 @@ static char *big(char *buf, const char *sign, const char *cur, double a, int fro
     return buf; /* not reached */
 }
 
+/* A tier of figures written with places decimals, for those whose
+ * rounded figure (times 10^places) stays below below. */
+typedef struct tier {
+    int places;
+    uint64_t below;
+} tier;
+
+/* The first of t[0..n) that holds a (not negative) once rounded, with the
+ * rounded figure in *r; n when none does, -1 past 64 bits. The tier is
+ * chosen after rounding, so 99.996 is not "100.00" in the tier below 100. */
+static int pick(const tier *t, int n, double a, uint64_t *r)
+{
+    for (int i = 0; i < n; i++) {
+        if (round_scaled(a, t[i].places, r) < 0)
+            return -1;
+        if (*r < t[i].below)
+            return i;
+    }
+    return n;
+}
+
+/* A figure that is not 0 but rounds to 0 at the finest tier: "<$0.0001",
+ * or ">-$0.0001" below 0; with plus, "<+0.01%". */
+static char *tiny(char *buf, int neg, int plus, const char *cur, const char *least,
+                  const char *post)
+{
+    snprintf(buf, PRETTY_BUF, "%s%s%s%s%s", neg ? ">-" : "<", plus && !neg ? "+" : "", cur, least,
+             post);
+    return buf;
+}
+
 char *pretty_usd(char *buf, double usd)
 {
+    static const tier t[] = {{4, 100}, {2, 10000}, {0, 10000}};
     uint64_t r;
     if (isnan(usd))
         return strcpy(buf, DASH);
     double a = fabs(usd);
-    int places = a < 0.01 ? 4 : a < 100 ? 2 : 0;
     if (a == 0)
         return strcpy(buf, "$0");
-    if (a >= 10000)
-        return big(buf, usd < 0 ? "-" : "", "$", a, 1);
-    if (round_scaled(a, places, &r) < 0)
+    int i = pick(t, 3, a, &r);
+    if (i < 0)
         return strcpy(buf, "(too large)");
-    return compose(buf, usd < 0 && r ? "-$" : "$", r, places, 1, "");
+    if (i == 3)
+        return big(buf, usd < 0 ? "-" : "", "$", a, 1);
+    if (r == 0)
+        return tiny(buf, usd < 0, 0, "$", "0.0001", "");
+    return compose(buf, usd < 0 ? "-$" : "$", r, t[i].places, 1, "");
 }
 
 char *pretty_count(char *buf, double v)
 {
+    static const tier whole_t[] = {{0, 10000}}, frac_t[] = {{2, 100}, {1, 100000}};
+    uint64_t r;
     if (isnan(v))
         return strcpy(buf, DASH);
     double a = fabs(v);
-    if (a >= 10000)
+    const tier *t = a == floor(a) ? whole_t : frac_t;
+    int n = a == floor(a) ? 1 : 2, i = pick(t, n, a, &r);
+    if (i < 0)
+        return strcpy(buf, "(too large)");
+    if (i == n)
         return big(buf, v < 0 ? "-" : "", "", a, 1);
-    int places = a == floor(a) ? 0 : a < 1 ? 2 : 1;
-    return pretty_fixed(buf, v, places, 1);
+    if (r == 0 && a > 0)
+        return tiny(buf, v < 0, 0, "", "0.01", "");
+    return compose(buf, v < 0 && r ? "-" : "", r, t[i].places, 1, "");
 }
 
 char *pretty_pct(char *buf, double frac, int sign)
 {
+    static const tier t[] = {{2, 10}, {1, UINT64_MAX}};
     uint64_t r;
     if (isnan(frac))
         return strcpy(buf, DASH);
     double a = fabs(frac * 100.0);
     if (a == 0)
         return strcpy(buf, "0%");
-    int places = a < 0.1 ? 2 : 1;
-    if (round_scaled(a, places, &r) < 0)
+    int i = pick(t, 2, a, &r);
+    if (i < 0)
         return strcpy(buf, "(too large)");
-    const char *pre = !r ? "" : frac < 0 ? "-" : sign ? "+" : "";
-    return compose(buf, pre, r, places, 1, "%");
+    if (r == 0)
+        return tiny(buf, frac < 0, sign, "", "0.01", "%");
+    return compose(buf, frac < 0 ? "-" : sign ? "+" : "", r, t[i].places, 1, "%");
 }
 
 static int ends_with(const char *s, const char *tail)

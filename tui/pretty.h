@@ -13,20 +13,26 @@
 /* |v| rounded half away from zero to places decimals (0 to 6), with a
  * '-' when the rounded figure is not 0, and thousands separators in the
  * whole part when group is set: (1234.5, 2, 1) -> "1,234.50". A figure
- * too large for 64 bits is written "(too large)". */
+ * whose whole part is too large for 64 bits (9.2e18 and up) is written
+ * "(too large)". */
 char *pretty_fixed(char *buf, double v, int places, int group);
 
 /* Dollars compactly: "$0.0042", "$0.30", "$39.53", "$9,552", "$56.9K",
- * "$568.9K", "$1.35M", "$2.10B"; negative "-$1.35M". */
+ * "$568.9K", "$1.35M", "$2.10B"; negative "-$1.35M". The tier is chosen
+ * after rounding (99.996 is "$100", 9999.6 "$10.0K"); a figure that is not
+ * 0 but rounds to 0 is "<$0.0001" (">-$0.0001" below 0). */
 char *pretty_usd(char *buf, double usd);
 
 /* A count or other plain figure: "0", "623.8", "1,234", "56.9K", "655.2K",
- * "1.35M". Whole below 10,000 unless it has a fraction (then 1 decimal). */
+ * "1.35M". Whole below 10,000 unless it has a fraction (then 1 decimal, 2
+ * below 1), the tier chosen after rounding; "<0.01" for a fraction that is
+ * not 0 but rounds to 0. */
 char *pretty_count(char *buf, double v);
 
-/* A fraction as a percentage: 0.062 -> "6.2%"; below 0.1% two decimals
- * ("0.05%"), and exactly 0 "0%". With sign set a '+' leads a positive
- * figure ("+6.2%"), for changes. */
+/* A fraction as a percentage: 0.062 -> "6.2%"; below 0.1% (once rounded)
+ * two decimals ("0.05%"), exactly 0 "0%", and not 0 but below 0.005%
+ * "<0.01%" (">-0.01%" below 0). With sign set a '+' leads a positive
+ * figure ("+6.2%", "<+0.01%"), for changes. */
 char *pretty_pct(char *buf, double frac, int sign);
 
 /* How a figure named name reads: money (ends in _usd), a share or rate
