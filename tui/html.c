@@ -8,6 +8,20 @@
  * invisible. Such a byte (a CSV cell may hold one) becomes U+FFFD. */
 #define REPLACEMENT "\xef\xbf\xbd"
 
+int html_cut(const char *s, int max)
+{
+    int n = 0;
+    while (n < max && s[n])
+        n++;
+    if (s[n] == '\0')
+        return n;
+    /* s goes on past max: back off a continuation byte (10xxxxxx) and the
+     * lead byte it belongs to */
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
 void html_text(FILE *f, const char *s)
 {
     for (; s && *s; s++)

@@ -15,6 +15,10 @@
  * cannot hold (C0 but tab, LF and CR; DEL) as U+FFFD. */
 void html_text(FILE *f, const char *s);
 
+/* How many bytes of s, at most max, end on a whole UTF-8 character: for
+ * "%.*s", so that a name cut short stays valid text. */
+int html_cut(const char *s, int max);
+
 /* <!DOCTYPE html>, the head with title (escaped) and the style sheet,
  * and the opening of the body; html_end closes them. */
 void html_begin(FILE *f, const char *title);

@@ -7,6 +7,7 @@
 
 #include "../sim/num.h"
 #include "../sim/stats.h"
+#include "html.h"
 #include "page_int.h"
 
 static const char *const one_metric[] = {"metric"};
@@ -74,10 +75,11 @@ void page_rules_text(char *buf, size_t n, const page_rule rules[RULE_N])
         const page_rule *u = &rules[k];
         if (!u->changes)
             continue;
-        used += (size_t)snprintf(buf + used, n - used, "%s%s%s%.30s to %.30s at step %.20s%s",
-                                 used ? "; " : "", u->key, u->from ? " from " : "",
-                                 u->from ? u->from : "", u->to, u->step,
-                                 u->changes > 1 ? ", and again later" : "");
+        const char *from = u->from ? u->from : "";
+        used += (size_t)snprintf(
+            buf + used, n - used, "%s%s%s%.*s to %.*s at step %.*s%s", used ? "; " : "", u->key,
+            u->from ? " from " : "", html_cut(from, 30), from, html_cut(u->to, 30), u->to,
+            html_cut(u->step, 20), u->step, u->changes > 1 ? ", and again later" : "");
     }
 }
 

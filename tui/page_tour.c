@@ -168,8 +168,9 @@ static void whales(FILE *f, const page_run_data *r)
         const orow *w = &r->segments->rows[i];
         if (strcmp(w->lab[1], "viewers") != 0)
             continue;
-        snprintf(lab[n / 2][0], 80, "%.30s: viewers", w->lab[0]);
-        snprintf(lab[n / 2][1], 80, "%.30s: spend", w->lab[0]);
+        int cut = html_cut(w->lab[0], 30);
+        snprintf(lab[n / 2][0], 80, "%.*s: viewers", cut, w->lab[0]);
+        snprintf(lab[n / 2][1], 80, "%.*s: spend", cut, w->lab[0]);
         bars[n] = (svg_bar){.label = lab[n / 2][0],
                             .a = w->v[OT_MEAN] / all,
                             .a_color = 6,

@@ -336,4 +336,14 @@ if grep -q "<h1>Where a viewer&#39;s dollar goes</h1>" "$T/t/report.html" 2>/dev
     ok "tour --report: the page is the explainer"
 else notok "tour --report: the page is the explainer"; fi
 
+# A segment's name cut short on the explainer's bars (30 bytes) is cut on a
+# whole UTF-8 character: here byte 30 falls inside the 15th é.
+mkdir -p "$T/utf" && cp -r tests/fixtures/e2e/small/. "$T/utf/"
+long="a$(printf '\303\251%.0s' 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20)"
+sed "s/^whale,/$long,/" tests/fixtures/e2e/small/segments.csv >"$T/utf/segments.csv"
+run "$COINSIM" run "$T/utf" --headless --runs 1 --out "$T/utfo"
+"$COINSIM" report "$T/utfo" --explain >/dev/null 2>&1
+check "a long segment name cut on the explainer's bars stays whole UTF-8 (the page well-formed)" \
+    wellformed "$T/utfo/report.html"
+
 [ "$fails" -eq 0 ]
