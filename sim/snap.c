@@ -129,9 +129,9 @@ void snap_breakdown(world_snap *s, const world_seg *seg, const books *b, const s
                    .ncreators = (size_t)s->ncreators,
                    .desc = 1,
                    /* the mean so far, as a run's result has it at its end */
-                   .live_per_step = s->step > 0 ? (double)b->mean_sum.v[TS_LIVE_CREATORS] /
-                                                      (double)s->step
-                                                : 0.0,
+                   .live_per_step = s->step > 0
+                                        ? (double)b->mean_sum.v[TS_LIVE_CREATORS] / (double)s->step
+                                        : 0.0,
                    .reached = s->creators_reached_min,
                    .cashouts = s->total.v[TS_CASHOUTS],
                    .cashed = cashed};
