@@ -19,6 +19,19 @@ int64_t rules_credit(const sc_params *p, int64_t coins)
                      (uint64_t)(MICRO - p->commission) / (uint64_t)p->usd_per_diamond);
 }
 
+int64_t rules_to_usd(int64_t price, int64_t per_usd)
+{
+    return per_usd > 0 ? num_muldiv(price, MICRO, per_usd) : -1;
+}
+
+int rules_fx_payout(int64_t net, int64_t fx_ppm, int64_t per_usd, int64_t *fee, int64_t *local)
+{
+    if (per_usd <= 0 || (*fee = num_muldiv(net, fx_ppm, MICRO)) < 0)
+        return -1;
+    *local = num_muldiv(net - *fee, per_usd, MICRO);
+    return *local < 0 ? -1 : 0;
+}
+
 int64_t rules_diamond_value(const sc_params *p, int64_t ud)
 {
     return num_muldiv(ud, p->usd_per_diamond, MICRO);

@@ -25,6 +25,19 @@
  * purchase at price µUSD: price x rate, rounded down. */
 int64_t rules_store_fee(const sc_params *p, int channel, int64_t price);
 
+/* Currencies (docs/model.md §8, regions): per_usd is the µ-units of a
+ * currency one US dollar buys (16,321.5 IDR: 16321500000). What a price of
+ * price µ-units of that currency brings in, in µUSD: price x 10^6 /
+ * per_usd, rounded down. -1 past the int64 range (or per_usd not > 0). */
+int64_t rules_to_usd(int64_t price, int64_t per_usd);
+
+/* A cash-out's net µUSD converted for a creator paid in a currency with
+ * per_usd and an FX fee of fx_ppm (parts per million): the fee, net x
+ * fx_ppm / 10^6 rounded down, in µUSD, and what the creator's bank
+ * receives, (net - fee) x per_usd / 10^6 rounded down, in µ-units of the
+ * currency. Returns 0, or -1 past the int64 range (or per_usd not > 0). */
+int rules_fx_payout(int64_t net, int64_t fx_ppm, int64_t per_usd, int64_t *fee, int64_t *local);
+
 /* µD credited to the creator for a gift of coins: coins x coin value x
  * (1 - commission) / USD per diamond, rounded down, in 128 bits. */
 int64_t rules_credit(const sc_params *p, int64_t coins);
