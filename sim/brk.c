@@ -54,7 +54,7 @@ static const brk_fig chan_figs[] = {
     {"revenue_share", BK_SHARE, CHR_REVENUE, 0, 0, "share of all cash in"},
     USD("fees_usd", CHR_FEES, "the store's or the processor's fees"),
     RATIO("fee_rate", CHR_FEES, CHR_REVENUE, "fees over revenue"),
-    USD("net_usd", CHR_NET, "revenue less fees"),
+    {"net_usd", BK_DIFF, CHR_REVENUE, CHR_FEES, 1, "revenue less fees"},
 };
 
 static const brk_fig gift_figs[] = {
@@ -218,6 +218,7 @@ double brk_value(const brk_shape *sh, brk_block k, enum brk_table t, size_t row,
     const int64_t *r = brk_row(sh, k.raw, t, row);
     double a = (double)r[g->a], v;
     switch (g->kind) {
+    case BK_DIFF: v = a - (double)r[g->b]; break;
     case BK_RATIO: v = ratio(a, (double)r[g->b]); break;
     case BK_PART: v = ratio(a, a + (double)r[g->b]); break;
     case BK_SHARE:
@@ -295,7 +296,7 @@ void brk_fill(const brk_shape *sh, brk_block k, const brk_src *src)
     for (size_t i = 0; src->seg && i < sh->nsegs; i++) {
         const world_seg *g = &src->seg[i];
         int64_t *r = brk_row(sh, k.raw, BRK_SEGMENTS, i);
-        r[SR_VIEWERS] = g->viewers + g->viewers_existed;
+        r[SR_VIEWERS] = g->viewers + g->churned; /* each leaver was replaced */
         r[SR_PAYERS] = g->payers;
         r[SR_SPEND] = g->spend;
         r[SR_PURCHASES] = g->purchases;
@@ -315,7 +316,6 @@ void brk_fill(const brk_shape *sh, brk_block k, const brk_src *src)
         r[CHR_BONUS] = b->channel_bonus[c];
         r[CHR_REVENUE] = b->channel_usd[c];
         r[CHR_FEES] = b->channel_fees[c];
-        r[CHR_NET] = b->channel_usd[c] - b->channel_fees[c]; /* fees <= revenue */
     }
     for (size_t g = 0; g < sh->ngifts + sh->nsinks; g++) {
         int64_t *r = brk_row(sh, k.raw, BRK_GIFTS, g);

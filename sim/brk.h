@@ -39,7 +39,7 @@ enum {
     SR_LOST_SINKS,
     SR_N
 };
-enum { CHR_PURCHASES, CHR_SOLD, CHR_BONUS, CHR_REVENUE, CHR_FEES, CHR_NET, CHR_N };
+enum { CHR_PURCHASES, CHR_SOLD, CHR_BONUS, CHR_REVENUE, CHR_FEES, CHR_N };
 enum { GR_SENT, GR_COINS, GR_N };
 enum { PR_PURCHASES, PR_REVENUE, PR_CHANNEL, PR_N }; /* channel as loaded: CH_APP, CH_WEB */
 
@@ -117,10 +117,10 @@ int64_t brk_reached(const sc_params *p, const int64_t *pending, const unsigned c
                     size_t n);
 
 /* A figure of a table, and how it is made from a row's raw figures a and
- * b: a itself, a / b, a / (a + b), a's share of a over the table's rows
- * (or over the rows whose b is the same: a pack's channel), or the
+ * b: a itself, a - b, a / b, a / (a + b), a's share of a over the table's
+ * rows (or over the rows whose b is the same: a pack's channel), or the
  * creators' figure a. */
-enum brk_kind { BK_RAW, BK_RATIO, BK_PART, BK_SHARE, BK_SHARE_IN, BK_REAL };
+enum brk_kind { BK_RAW, BK_DIFF, BK_RATIO, BK_PART, BK_SHARE, BK_SHARE_IN, BK_REAL };
 typedef struct brk_fig {
     const char *name;
     enum brk_kind kind;

@@ -37,10 +37,7 @@ static double get_metric(const mc_result *r, int64_t i, const void *arg)
     return r->res[i].value[*(const int *)arg];
 }
 
-void report_stat(const mc_result *r, int m, stat_row *out) { summarise(r, get_metric, &m, out); }
-
-/* As report_stat and report_brk_stat, with summarise's status. */
-static int stat_of(const mc_result *r, int m, stat_row *out)
+int report_stat(const mc_result *r, int m, stat_row *out)
 {
     return summarise(r, get_metric, &m, out);
 }
@@ -56,15 +53,10 @@ static double get_brk(const mc_result *r, int64_t i, const void *arg)
     return brk_value(&r->brk.sh, brk_at(&r->brk, i), a->t, a->row, a->fig);
 }
 
-static int brk_stat_of(const mc_result *r, enum brk_table t, size_t row, size_t fig, stat_row *out)
+int report_brk_stat(const mc_result *r, enum brk_table t, size_t row, size_t fig, stat_row *out)
 {
     brk_arg a = {t, row, fig};
     return summarise(r, get_brk, &a, out);
-}
-
-void report_brk_stat(const mc_result *r, enum brk_table t, size_t row, size_t fig, stat_row *out)
-{
-    brk_stat_of(r, t, row, fig, out);
 }
 
 /* The columns mean,sd,ci95_low,ci95_high,p5,p50,p95,runs of a row. */
@@ -85,7 +77,7 @@ static int write_summary(FILE *f, const mc_result *r)
     fputs("metric,mean,sd,ci95_low,ci95_high,p5,p50,p95,runs\n", f);
     for (int m = 0; m < M_N && !afile_interrupted(); m++) {
         stat_row s;
-        if (stat_of(r, m, &s) < 0)
+        if (report_stat(r, m, &s) < 0)
             return -1;
         fputs(kpi_metrics[m].name, f);
         report_put_stat(f, &s);
@@ -133,9 +125,7 @@ static int write_runs(FILE *f, const mc_result *r)
     return 0;
 }
 
-/* The label cells of row `row` of table t (brk_labels), each followed by
- * a comma. */
-static void put_labels(FILE *f, const scenario *s, const brk_shape *sh, enum brk_table t,
+void report_brk_labels(FILE *f, const scenario *s, const brk_shape *sh, enum brk_table t,
                        size_t row)
 {
     static const char *const chan[] = {"app", "web"};
@@ -156,12 +146,6 @@ static void put_labels(FILE *f, const scenario *s, const brk_shape *sh, enum brk
     fputc(',', f);
 }
 
-void report_brk_labels(FILE *f, const scenario *s, const brk_shape *sh, enum brk_table t,
-                       size_t row)
-{
-    put_labels(f, s, sh, t, row);
-}
-
 /* A breakdown file: each row's figures summarised over runs. */
 static int write_brk(FILE *f, const scenario *s, const mc_result *r, enum brk_table t)
 {
@@ -172,9 +156,9 @@ static int write_brk(FILE *f, const scenario *s, const mc_result *r, enum brk_ta
     for (size_t row = 0; row < brk_rows(&r->brk.sh, t) && !afile_interrupted(); row++)
         for (size_t g = 0; g < nf; g++) {
             stat_row st;
-            if (brk_stat_of(r, t, row, g, &st) < 0)
+            if (report_brk_stat(r, t, row, g, &st) < 0)
                 return -1;
-            put_labels(f, s, &r->brk.sh, t, row);
+            report_brk_labels(f, s, &r->brk.sh, t, row);
             fputs(figs[g].name, f);
             report_put_stat(f, &st);
         }
@@ -208,22 +192,30 @@ static int write_own(FILE *f, const void *ud)
     }
 }
 
+int report_write_parts(const char *dir, const afile_part *own, size_t nown, const afile_part *extra,
+                       size_t nextra, char *msg, size_t n)
+{
+    afile_part *parts = malloc((nown + nextra) * sizeof *parts);
+    if (!parts) {
+        snprintf(msg, n, "out of memory");
+        return -2;
+    }
+    memcpy(parts, own, nown * sizeof *own);
+    if (nextra)
+        memcpy(parts + nown, extra, nextra * sizeof *extra);
+    int rc = afile_write_set(dir, parts, nown + nextra, msg, n);
+    free(parts);
+    return rc;
+}
+
 int report_write(const char *dir, const scenario *s, const mc_result *r, const afile_part *extra,
                  size_t nextra, char *msg, size_t n)
 {
     own_file own[NOWN];
-    afile_part *parts = malloc((NOWN + nextra) * sizeof *parts);
-    if (!parts) {
-        snprintf(msg, n, "out of memory");
-        return -1;
-    }
+    afile_part parts[NOWN];
     for (int k = 0; k < NOWN; k++) {
         own[k] = (own_file){s, r, k};
         parts[k] = (afile_part){own_names[k], write_own, NULL, &own[k]};
     }
-    if (nextra)
-        memcpy(parts + NOWN, extra, nextra * sizeof *extra);
-    int rc = afile_write_set(dir, parts, NOWN + nextra, msg, n);
-    free(parts);
-    return rc;
+    return report_write_parts(dir, parts, NOWN, extra, nextra, msg, n) < 0 ? -1 : 0;
 }

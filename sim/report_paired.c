@@ -139,19 +139,8 @@ void report_paired_unmatched(const scenario *const sc[2], FILE *err)
 static int write_set(const char *dir, const afile_part *own, size_t nown, const afile_part *extra,
                      size_t nextra, char *msg, size_t n)
 {
-    afile_part *parts = malloc((nown + nextra) * sizeof *parts);
-    if (!parts) {
-        snprintf(msg, n, "out of memory");
-        return SIM_NOMEM;
-    }
-    memcpy(parts, own, nown * sizeof *own);
-    if (nextra)
-        memcpy(parts + nown, extra, nextra * sizeof *extra);
-    int st = SIM_OK;
-    if (afile_write_set(dir, parts, nown + nextra, msg, n) < 0)
-        st = afile_interrupted() ? SIM_STOPPED : SIM_IO;
-    free(parts);
-    return st;
+    int rc = report_write_parts(dir, own, nown, extra, nextra, msg, n);
+    return rc == 0 ? SIM_OK : rc == -2 ? SIM_NOMEM : afile_interrupted() ? SIM_STOPPED : SIM_IO;
 }
 
 /* The breakdowns' comparisons, each a part of the set. */

@@ -14,11 +14,10 @@
 
 /* A segment's figures in the run so far. */
 typedef struct world_seg {
-    int64_t viewers;         /* size of the segment (fixed) */
-    int64_t viewers_existed; /* replacements after churn (add viewers) */
-    int64_t payers;          /* distinct viewers who bought */
-    int64_t spend;           /* µUSD */
-    int64_t wallet;          /* coins in the segment's wallets now */
+    int64_t viewers; /* size of the segment (fixed) */
+    int64_t payers;  /* distinct viewers who bought */
+    int64_t spend;   /* µUSD */
+    int64_t wallet;  /* coins in the segment's wallets now */
     int64_t purchases, gifts, lost, churned;
     int64_t granted, sinks, sunk, lost_sinks; /* coins granted, sinks bought, coins sunk */
 } world_seg;

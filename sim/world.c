@@ -521,8 +521,7 @@ static int churn(world *w)
             books_breakage(&w->bk, coins);
             EMIT(w, EV_CHURN, v, -1, -1, coins, 0, -1);
             w->seg[s].wallet -= coins;
-            w->seg[s].churned++;
-            w->seg[s].viewers_existed++;
+            w->seg[s].churned++; /* and a replacement joins the segment */
             w->vw[v] = (viewer_st){0, 0, aware_draw(w, w->step, v)}; /* its payer entry stays */
             w->churns++;
         }

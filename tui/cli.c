@@ -227,6 +227,31 @@ void cli_scenario_comment(char *buf, size_t n, const scenario *s, const char *cm
              s->dir ? s->dir : "", cmd);
 }
 
+int cli_out_parts(cli_out *o, manifest *m, const scenario *s, const char *cmd, char *msg, size_t n)
+{
+    memset(o, 0, sizeof *o);
+    if (manifest_failed(m)) {
+        manifest_free(m);
+        snprintf(msg, n, "out of memory");
+        return -1;
+    }
+    o->m = m;
+    cli_scenario_comment(o->comment, sizeof o->comment, s, cmd, NULL);
+    o->ms = (manifest_scenario){s, o->comment};
+    o->part[0] = (afile_part){"manifest.csv", manifest_write, NULL, o->m};
+    o->part[1] = (afile_part){"scenario", NULL, manifest_save_scenario, &o->ms};
+    /* a page of older files goes with them (--report writes the new one
+     * once the set is in place) */
+    o->part[2] = (afile_part){"report.html", NULL, NULL, NULL};
+    return 0;
+}
+
+void cli_out_free(cli_out *o)
+{
+    manifest_free(o->m);
+    o->m = NULL;
+}
+
 /* ----------------------------------------------------------------- output */
 
 int cli_no_color(void)
@@ -280,9 +305,11 @@ static void print_packs(const scenario *s, const mc_result *r)
            "share of channel revenue");
     for (size_t k = 0; k < r->brk.sh.npacks; k++) {
         stat_row n, u, sh;
-        report_brk_stat(r, BRK_PACKS, k, PR_PURCHASES, &n);
-        report_brk_stat(r, BRK_PACKS, k, PR_REVENUE, &u);
-        report_brk_stat(r, BRK_PACKS, k, PR_CHANNEL, &sh);
+        /* pack_sales.csv's figures, by name (not the raw figures' enum) */
+        report_brk_stat(r, BRK_PACKS, k, (size_t)brk_fig_find(BRK_PACKS, "purchases"), &n);
+        report_brk_stat(r, BRK_PACKS, k, (size_t)brk_fig_find(BRK_PACKS, "revenue_usd"), &u);
+        report_brk_stat(r, BRK_PACKS, k,
+                        (size_t)brk_fig_find(BRK_PACKS, "share_of_channel_revenue"), &sh);
         char ci[64] = "";
         if (!isnan(sh.lo))
             snprintf(ci, sizeof ci, " [%.3f, %.3f]", sh.lo, sh.hi);

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../sim/afile.h"
+#include "../sim/manifest.h"
 #include "opt.h"
 
 /* The commands. Each returns the process exit status (cli_exit). */
@@ -117,6 +119,22 @@ struct manifest *cli_manifest_job(const char *cmd, const struct scenario *s, lon
  * which command (side: "A", "B" or NULL for the one side). */
 void cli_scenario_comment(char *buf, size_t n, const struct scenario *s, const char *cmd,
                           const char *side);
+
+/* What --out adds to a one-scenario job's files (run, replay, sweep):
+ * manifest.csv, the scenario as it ran (scenario/), and an older
+ * report.html, which goes with the files it was made from. */
+typedef struct cli_out {
+    manifest *m;
+    manifest_scenario ms;
+    char comment[1200];
+    afile_part part[3];
+} cli_out;
+
+/* Make o's parts from m (its rows added; o owns it from here) and s, run
+ * by command cmd. Returns 0, or -1 out of memory (m freed, msg). */
+int cli_out_parts(cli_out *o, manifest *m, const struct scenario *s, const char *cmd, char *msg,
+                  size_t n);
+void cli_out_free(cli_out *o);
 
 /* ----------------------------------------------------------------- output */
 

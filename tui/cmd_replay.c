@@ -246,24 +246,15 @@ static int write_out(const scenario *s, const replay_args *a, const played *p,
                      const replay_counts *k, char *msg, size_t n)
 {
     manifest *m = cli_manifest_job("replay", s, (long long)p->mr.runs, 1, &a->sets);
-    char comment[1200];
     manifest_add_int(m, "timeline_rows", (long long)s->ntl);
     manifest_add(m, "log", a->log);
-    if (manifest_failed(m)) {
-        manifest_free(m);
-        snprintf(msg, n, "out of memory");
+    cli_out o;
+    if (cli_out_parts(&o, m, s, "replay", msg, n) < 0)
         return -1;
-    }
-    cli_scenario_comment(comment, sizeof comment, s, "replay", NULL);
-    manifest_scenario ms = {s, comment};
-    const afile_part extra[] = {{"replay.csv", write_counts, NULL, k},
-                                {"manifest.csv", manifest_write, NULL, m},
-                                {"scenario", NULL, manifest_save_scenario, &ms},
-                                /* a page of older files goes with them (--report
-                                   writes the new one once the set is in place) */
-                                {"report.html", NULL, NULL, NULL}};
+    const afile_part extra[] = {
+        {"replay.csv", write_counts, NULL, k}, o.part[0], o.part[1], o.part[2]};
     int rc = report_write(a->out, s, &p->mr, extra, 4, msg, n);
-    manifest_free(m);
+    cli_out_free(&o);
     return rc;
 }
 

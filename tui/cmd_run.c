@@ -321,22 +321,12 @@ static int write_out(const scenario *s, const run_args *a, const mc_result *r, i
                      char *msg, size_t n)
 {
     manifest *m = cli_manifest_job("run", s, (long long)r->runs, threads, &a->sets);
-    char comment[1200];
     manifest_add_int(m, "timeline_rows", (long long)s->ntl);
-    if (manifest_failed(m)) {
-        manifest_free(m);
-        snprintf(msg, n, "out of memory");
+    cli_out o;
+    if (cli_out_parts(&o, m, s, "run", msg, n) < 0)
         return -1;
-    }
-    cli_scenario_comment(comment, sizeof comment, s, "run", NULL);
-    manifest_scenario ms = {s, comment};
-    const afile_part extra[] = {{"manifest.csv", manifest_write, NULL, m},
-                                {"scenario", NULL, manifest_save_scenario, &ms},
-                                /* a page of older files goes with them (--report
-                                   writes the new one once the set is in place) */
-                                {"report.html", NULL, NULL, NULL}};
-    int rc = report_write(a->out, s, r, extra, 3, msg, n);
-    manifest_free(m);
+    int rc = report_write(a->out, s, r, o.part, 3, msg, n);
+    cli_out_free(&o);
     return rc;
 }
 

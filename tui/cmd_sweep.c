@@ -413,7 +413,6 @@ static int write_out(const sweep_args *a, const job *j, int threads, char *msg, 
 {
     const scenario *s = j->base;
     manifest *m = cli_manifest_job("sweep", s, (long long)s->t.p.runs, threads, &a->sets);
-    char comment[1200];
     for (int i = 0; i < a->varies.n; i++)
         manifest_add(m, "vary", a->varies.v[i]);
     if (j->objective >= 0) {
@@ -426,20 +425,11 @@ static int write_out(const sweep_args *a, const job *j, int threads, char *msg, 
         }
     }
     manifest_add_int(m, "timeline_rows", (long long)s->ntl);
-    if (manifest_failed(m)) {
-        manifest_free(m);
-        snprintf(msg, n, "out of memory");
+    cli_out o;
+    if (cli_out_parts(&o, m, s, "sweep", msg, n) < 0)
         return SIM_NOMEM;
-    }
-    cli_scenario_comment(comment, sizeof comment, s, "sweep", NULL);
-    manifest_scenario ms = {s, comment};
-    const afile_part extra[] = {{"manifest.csv", manifest_write, NULL, m},
-                                {"scenario", NULL, manifest_save_scenario, &ms},
-                                /* a page of older files goes with them (--report
-                                   writes the new one once the set is in place) */
-                                {"report.html", NULL, NULL, NULL}};
-    int st = report_paired_sweep(a->out, j->r, j->axes, j->objective, extra, 3, msg, n);
-    manifest_free(m);
+    int st = report_paired_sweep(a->out, j->r, j->axes, j->objective, o.part, 3, msg, n);
+    cli_out_free(&o);
     return st;
 }
 

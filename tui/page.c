@@ -95,12 +95,12 @@ const char *page_manifest_get(const otab *m, const char *key)
     return r ? r->lab[1] : NULL;
 }
 
-void page_heading(FILE *f, const char *h1, const otab *manifest)
+void page_heading(FILE *f, const char *h1, const otab *mf)
 {
-    const char *name = page_manifest_get(manifest, "scenario_name");
-    const char *a = page_manifest_get(manifest, "a_scenario_name");
-    const char *b = page_manifest_get(manifest, "b_scenario_name");
-    const char *line = page_manifest_get(manifest, "command_line");
+    const char *name = page_manifest_get(mf, "scenario_name");
+    const char *a = page_manifest_get(mf, "a_scenario_name");
+    const char *b = page_manifest_get(mf, "b_scenario_name");
+    const char *line = page_manifest_get(mf, "command_line");
     fputs("<h1>", f);
     html_text(f, h1);
     fputs("</h1>\n", f);
