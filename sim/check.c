@@ -4,8 +4,10 @@
  * minimum is at or below the daily limit at every step of the timeline,
  * and no row lies past the last step. A value wrong on its own is refused
  * earlier, where it is read (schema.c). */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "diag.h"
 #include "num.h"
@@ -30,6 +32,51 @@ static void check_state(const sc_tables *t, const char *where, long line, int64_
                      (long long)step, num_fmt_short(a, t->p.min_withdrawal),
                      num_fmt_short(b, t->p.daily_limit));
     }
+}
+
+/* Whether name is a row of regions (NULL names the first: always). */
+static int has_region(const sc_tables *t, const char *name)
+{
+    for (size_t r = 0; name && r < t->nregions; r++)
+        if (strcmp(t->regions[r].name, name) == 0)
+            return 1;
+    return !name;
+}
+
+/* regions.csv (docs/model.md §8): creators' shares sum to 1, a currency is
+ * an ISO 4217 code, and every pack's and segment's region is a row of it
+ * (without regions.csv, no pack or segment may name one). */
+static void check_regions(const scenario *s, diag *d)
+{
+    const sc_tables *t = &s->t;
+    const char *rf = s->file[SC_REGIONS] ? s->file[SC_REGIONS] : "regions.csv";
+    char a[NUM_BUF];
+    int64_t sum = 0;
+    for (size_t r = 0; r < t->nregions; r++) {
+        const char *c = t->regions[r].currency;
+        sum += t->regions[r].creator_share;
+        if (strlen(c) != 3 || !isupper((unsigned char)c[0]) || !isupper((unsigned char)c[1]) ||
+            !isupper((unsigned char)c[2]))
+            diag_add(d, DIAG_ERROR, rf, 0, "currency",
+                     "region %s: currency \"%s\" (expected an ISO 4217 code: three capital "
+                     "letters, such as USD, IDR or BRL)",
+                     t->regions[r].name, c);
+    }
+    if (t->nregions && sum != NUM_MICRO)
+        diag_add(d, DIAG_ERROR, rf, 0, "creator_share",
+                 "creator shares sum to %s (expected exactly 1)", num_fmt_short(a, sum));
+    for (size_t k = 0; k < t->npacks; k++)
+        if (!has_region(t, t->packs[k].region))
+            diag_add(d, DIAG_ERROR, s->file[SC_PACKS], 0, "region",
+                     "pack %s: region \"%s\" is not in %s (expected one of its names)",
+                     t->packs[k].name, t->packs[k].region,
+                     t->nregions ? rf : "regions.csv, which the scenario does not have");
+    for (size_t g = 0; g < t->nsegs; g++)
+        if (!has_region(t, t->segs[g].region))
+            diag_add(d, DIAG_ERROR, s->file[SC_SEGMENTS], 0, "region",
+                     "segment %s: region \"%s\" is not in %s (expected one of its names)",
+                     t->segs[g].name, t->segs[g].region,
+                     t->nregions ? rf : "regions.csv, which the scenario does not have");
 }
 
 /* The tables as loaded: shares, and something to buy, send and reach. */
@@ -125,6 +172,7 @@ size_t scenario_check(const scenario *s, diag *d)
     size_t e0 = d->errors;
     check_tables(s, d);
     check_sinks(s, d);
+    check_regions(s, d);
     check_state(&s->t,
                 s->set_limits        ? s->set_limits
                 : s->file[SC_PARAMS] ? s->file[SC_PARAMS]

@@ -34,21 +34,18 @@ static int file_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-/* Where the name of row r of rows, of list table k, is held. */
-static char **name_of(int k, void *rows, size_t r)
-{
-    const table_desc *td = &schema_tables[k];
-    return (char **)((char *)rows + r * td->size + td->fields[0].off);
-}
-
-/* Free t's list tables with their names. */
+/* Free t's list tables with their names (every F_NAME field of a row:
+ * the row's own and those naming a row of another table). */
 static void free_tables(sc_tables *t)
 {
     for (int k = SC_LIST_FIRST; k < SC_LIST_END; k++) {
         size_t n;
+        const table_desc *td = &schema_tables[k];
         void *rows = schema_rows(t, k, &n);
         for (size_t r = 0; r < n; r++)
-            free(*name_of(k, rows, r));
+            for (size_t f = 0; f < td->nfields; f++)
+                if (td->fields[f].type == F_NAME)
+                    free(*(char **)((char *)rows + r * td->size + td->fields[f].off));
         free(rows);
         schema_set_rows(t, k, NULL, 0);
     }
@@ -439,8 +436,13 @@ static void clone_rows(sc_tables *dst, const sc_tables *src, int *bad)
         schema_set_rows(dst, k, copy, n);
         if (n)
             memcpy(copy, rows, n * size);
+        const table_desc *td = &schema_tables[k];
         for (size_t r = 0; r < n; r++)
-            *name_of(k, copy, r) = dup_or_null(*name_of(k, rows, r), bad);
+            for (size_t f = 0; f < td->nfields; f++)
+                if (td->fields[f].type == F_NAME) {
+                    size_t at = r * size + td->fields[f].off;
+                    *(char **)((char *)copy + at) = dup_or_null(*(char **)((char *)rows + at), bad);
+                }
     }
 }
 

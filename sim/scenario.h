@@ -49,6 +49,7 @@ typedef struct sc_pack {
     int64_t price;   /* µUSD */
     int64_t channel; /* CH_APP or CH_WEB */
     int64_t enabled; /* 0 or 1 */
+    char *region;    /* its region's name (regions.csv); NULL: the first */
 } sc_pack;
 
 typedef struct sc_gift {
@@ -77,7 +78,19 @@ typedef struct sc_segment {
     double sps;                /* micro, any precision: mean sink intents per session */
     int64_t free_coins;        /* coins granted per active session */
     int64_t can_buy;           /* 0 or 1 */
+    char *region;              /* its region's name (regions.csv); NULL: the first */
 } sc_segment;
+
+/* A region (docs/model.md §8): a currency, its exchange rate and the FX
+ * fee on payouts converted to it, and the share of creators living there.
+ * Without regions.csv there are no rows: one USD region, as in version 1. */
+typedef struct sc_region {
+    char *name;
+    char *currency;        /* an ISO 4217 code, for display */
+    int64_t per_usd;       /* µ-units of the currency one US dollar buys */
+    int64_t fx_fee;        /* ppm of a payout's net */
+    int64_t creator_share; /* ppm */
+} sc_region;
 
 /* The mutable part of a scenario: what a timeline row may change. A run
  * keeps its own copy (sc_tables_copy) and applies rows to it. */
@@ -91,9 +104,20 @@ typedef struct sc_tables {
     size_t nsegs;
     sc_sink *sinks; /* optional table: nsinks may be 0 */
     size_t nsinks;
+    sc_region *regions; /* optional table: nregions may be 0 (one USD region) */
+    size_t nregions;
 } sc_tables;
 
-enum sc_table { SC_PARAMS, SC_PACKS, SC_GIFTS, SC_SEGMENTS, SC_SINKS, SC_TIMELINE, SC_NTABLES };
+enum sc_table {
+    SC_PARAMS,
+    SC_PACKS,
+    SC_GIFTS,
+    SC_SEGMENTS,
+    SC_SINKS,
+    SC_REGIONS,
+    SC_TIMELINE,
+    SC_NTABLES
+};
 
 struct sc_field;
 

@@ -54,6 +54,7 @@ static const sc_field pack_fields[] = {
     {"price_usd", F_MONEY, K(price), FLD_REQUIRED | FLD_RECOMPUTED, 0, 0, USD(1000000)},
     {"channel", F_CHANNEL, K(channel), FLD_REQUIRED, 0, 0, 1},
     {"enabled", F_BOOL, K(enabled), 0, 1, 0, 1},
+    {"region", F_NAME, K(region), FLD_SHAPE, 0, 0, 0},
 };
 #undef K
 
@@ -81,6 +82,7 @@ static const sc_field seg_fields[] = {
     {"sinks_per_session", F_REAL, S(sps), 0, 0, 0, 1000 * MICRO},
     {"free_coins_per_session", F_INT, S(free_coins), 0, 0, 0, 1000000},
     {"can_buy", F_BOOL, S(can_buy), 0, 1, 0, 1},
+    {"region", F_NAME, S(region), FLD_SHAPE, 0, 0, 0},
 };
 #undef S
 
@@ -92,6 +94,16 @@ static const sc_field sink_fields[] = {
 };
 #undef K
 
+#define R(f) offsetof(sc_region, f) // NOLINT(bugprone-macro-parentheses)
+static const sc_field region_fields[] = {
+    {"name", F_NAME, R(name), FLD_REQUIRED | FLD_SHAPE, 0, 0, 0},
+    {"currency", F_NAME, R(currency), FLD_REQUIRED | FLD_SHAPE, 0, 0, 0},
+    {"per_usd", F_MONEY, R(per_usd), FLD_REQUIRED | FLD_RECOMPUTED, 0, 1, USD(1000000000)},
+    {"fx_fee_rate", F_RATE, R(fx_fee), FLD_RECOMPUTED, 0, 0, MICRO},
+    {"creator_share", F_RATE, R(creator_share), FLD_REQUIRED | FLD_SHAPE, 0, 0, MICRO},
+};
+#undef R
+
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
 
 const table_desc schema_tables[SC_NTABLES] = {
@@ -100,6 +112,7 @@ const table_desc schema_tables[SC_NTABLES] = {
     {"gifts.csv", "gifts", "gift", gift_fields, NF(gift_fields), sizeof(sc_gift), 0},
     {"segments.csv", "segments", "segment", seg_fields, NF(seg_fields), sizeof(sc_segment), 0},
     {"sinks.csv", "sinks", "sink", sink_fields, NF(sink_fields), sizeof(sc_sink), 1},
+    {"regions.csv", "regions", "region", region_fields, NF(region_fields), sizeof(sc_region), 1},
     {"timeline.csv", "timeline", "row", NULL, 0, 0, 1},
 };
 
@@ -110,6 +123,7 @@ void *schema_rows(const sc_tables *t, int k, size_t *n)
     case SC_GIFTS: *n = t->ngifts; return t->gifts;
     case SC_SEGMENTS: *n = t->nsegs; return t->segs;
     case SC_SINKS: *n = t->nsinks; return t->sinks;
+    case SC_REGIONS: *n = t->nregions; return t->regions;
     default: *n = 0; return NULL;
     }
 }
@@ -132,6 +146,10 @@ void schema_set_rows(sc_tables *t, int k, void *rows, size_t n)
     case SC_SINKS:
         t->sinks = rows;
         t->nsinks = n;
+        break;
+    case SC_REGIONS:
+        t->regions = rows;
+        t->nregions = n;
         break;
     default: break;
     }
