@@ -70,6 +70,30 @@ static const brk_fig pack_figs[] = {
      "share of its channel's revenue"},
 };
 
+#define LOCAL(n, a, w)               \
+    {                                \
+        n, BK_RAW, a, 0, BK_LOCAL, w \
+    }
+
+static const brk_fig region_figs[] = {
+    RAW("viewers", RR_VIEWERS, "viewers who existed in its segments"),
+    RAW("payers", RR_PAYERS, "viewers who bought at least once"),
+    RATIO("payer_rate", RR_PAYERS, RR_VIEWERS, "payers over viewers"),
+    RAW("purchases", RR_PURCHASES, "packs bought"),
+    USD("cash_in_usd", RR_CASH_USD, "cash in, in USD at each step's rate"),
+    {"cash_in_share", BK_SHARE, RR_CASH_USD, 0, 0, "share of all cash in"},
+    LOCAL("cash_in_local", RR_CASH_LOCAL, "cash in, in the region's currency"),
+    USD("store_fees_usd", RR_FEES, "the stores' and processors' fees"),
+    RAW("creators", RR_CREATORS, "creators living there"),
+    RAW("cashouts", RR_CASHOUTS, "cash-outs made"),
+    USD("payouts_gross_usd", RR_GROSS, "cash-outs before fees"),
+    USD("payouts_net_usd", RR_NET, "what reached creators' banks, in USD"),
+    LOCAL("payouts_local", RR_PAID_LOCAL, "the same in the region's currency"),
+    USD("fx_fees_usd", RR_FX, "the conversion spread on payouts"),
+    {"payout_per_creator_local", BK_RATIO, RR_PAID_LOCAL, RR_CREATORS, BK_LOCAL,
+     "payouts in the region's currency per creator living there"},
+};
+
 static const brk_fig cre_figs[] = {
     REAL("creators", CR_CREATORS, "creators"),
     REAL("earners", CR_EARNERS, "creators who earned anything"),
@@ -108,6 +132,7 @@ static const struct {
     [BRK_CHANNELS] = {chan_figs, N(chan_figs), "channels.csv", "channel"},
     [BRK_GIFTS] = {gift_figs, N(gift_figs), "gifts.csv", "item,kind"},
     [BRK_PACKS] = {pack_figs, N(pack_figs), "pack_sales.csv", "pack,channel"},
+    [BRK_REGIONS] = {region_figs, N(region_figs), "regions.csv", "region,currency"},
     [BRK_CREATORS] = {cre_figs, N(cre_figs), "creators.csv", ""},
 };
 
@@ -132,13 +157,13 @@ int brk_fig_find(enum brk_table t, const char *name)
 
 brk_shape brk_shape_of(const sc_tables *t)
 {
-    return (brk_shape){t->nsegs, t->ngifts, t->nsinks, t->npacks};
+    return (brk_shape){t->nsegs, t->ngifts, t->nsinks, t->npacks, t->nregions ? t->nregions : 1};
 }
 
 /* Each table's row width, and its rows. */
 static size_t width(enum brk_table t)
 {
-    static const size_t w[BRK_NTABLES] = {SR_N, CHR_N, GR_N, PR_N, 0};
+    static const size_t w[BRK_NTABLES] = {SR_N, CHR_N, GR_N, PR_N, RR_N, 0};
     return w[t];
 }
 
@@ -149,6 +174,7 @@ size_t brk_rows(const brk_shape *sh, enum brk_table t)
     case BRK_CHANNELS: return 2;
     case BRK_GIFTS: return sh->ngifts + sh->nsinks;
     case BRK_PACKS: return sh->npacks;
+    case BRK_REGIONS: return sh->nregions;
     default: return 1;
     }
 }
@@ -329,6 +355,27 @@ void brk_fill(const brk_shape *sh, brk_block k, const brk_src *src)
         r[PR_PURCHASES] = b->pack_n[i];
         r[PR_REVENUE] = b->pack_usd[i];
         r[PR_CHANNEL] = src->packs[i].channel;
+    }
+    for (size_t g = 0; g < sh->nregions; g++) {
+        int64_t *r = brk_row(sh, k.raw, BRK_REGIONS, g);
+        const int64_t *br = &b->region[g * BR_N];
+        r[RR_PURCHASES] = br[BR_PURCHASES];
+        r[RR_CASH_USD] = br[BR_CASH_USD];
+        r[RR_CASH_LOCAL] = br[BR_CASH_LOCAL];
+        r[RR_FEES] = br[BR_FEES];
+        r[RR_CASHOUTS] = br[BR_CASHOUTS];
+        r[RR_GROSS] = br[BR_GROSS];
+        r[RR_NET] = br[BR_NET];
+        r[RR_PAID_LOCAL] = br[BR_PAID_LOCAL];
+        r[RR_FX] = br[BR_FX];
+        r[RR_CREATORS] = src->region_creators ? src->region_creators[g] : 0;
+        r[RR_PAYERS] = src->region_payers ? src->region_payers[g] : 0;
+    }
+    for (size_t i = 0; src->seg && i < sh->nsegs; i++) {
+        int64_t *r = brk_row(sh, k.raw, BRK_REGIONS, src->seg_region ? (size_t)src->seg_region[i] : 0);
+        r[RR_VIEWERS] += src->seg[i].viewers + src->seg[i].churned;
+        if (!src->region_payers)
+            r[RR_PAYERS] += src->seg[i].payers;
     }
     creators(k.cr, src);
 }

@@ -1,5 +1,6 @@
 /* brk — a run's breakdowns (docs/outputs.md): per segment, per channel,
- * per gift and sink, per pack, and the distribution of creators' earnings.
+ * per gift and sink, per pack, per region, and the distribution of
+ * creators' earnings.
  *
  * A run (or the dashboard's snapshot of one) leaves its raw figures in a
  * block: whole counts, coins and µUSD as int64, the creators' distribution
@@ -14,12 +15,21 @@
 
 #include "scenario.h"
 
-enum brk_table { BRK_SEGMENTS, BRK_CHANNELS, BRK_GIFTS, BRK_PACKS, BRK_CREATORS, BRK_NTABLES };
+enum brk_table {
+    BRK_SEGMENTS,
+    BRK_CHANNELS,
+    BRK_GIFTS,
+    BRK_PACKS,
+    BRK_REGIONS,
+    BRK_CREATORS, /* the last: its figures are doubles, not raw */
+    BRK_NTABLES
+};
 
 /* How many rows each table has in a run: the scenario's segments, gifts
- * and sinks (one table), packs; two channels; one row of creators. */
+ * and sinks (one table), packs, regions (one without regions.csv); two
+ * channels; one row of creators. */
 typedef struct brk_shape {
-    size_t nsegs, ngifts, nsinks, npacks;
+    size_t nsegs, ngifts, nsinks, npacks, nregions;
 } brk_shape;
 
 /* The raw figures of a segment's row, a channel's, a gift's or sink's and a
@@ -42,6 +52,22 @@ enum {
 enum { CHR_PURCHASES, CHR_SOLD, CHR_BONUS, CHR_REVENUE, CHR_FEES, CHR_N };
 enum { GR_SENT, GR_COINS, GR_N };
 enum { PR_PURCHASES, PR_REVENUE, PR_CHANNEL, PR_N }; /* channel as loaded: CH_APP, CH_WEB */
+/* A region's: money in µUSD, local amounts in µ-units of its currency. */
+enum {
+    RR_VIEWERS,
+    RR_PAYERS,
+    RR_PURCHASES,
+    RR_CASH_USD,
+    RR_CASH_LOCAL,
+    RR_FEES,
+    RR_CREATORS,
+    RR_CASHOUTS,
+    RR_GROSS,
+    RR_NET,
+    RR_PAID_LOCAL,
+    RR_FX,
+    RR_N
+};
 
 /* The creators' figures (doubles). */
 enum {
@@ -106,6 +132,10 @@ typedef struct brk_src {
     double live_per_step;        /* creators live, mean per step */
     int64_t reached, cashouts;   /* creators at the minimum or cashed out; cash-outs */
     const unsigned char *cashed; /* per creator: cashed out at least once */
+    /* Regions: each segment's (NULL: all the first), payers per region
+     * (NULL: the segments' payers) and creators per region. */
+    const int *seg_region;
+    const int64_t *region_payers, *region_creators;
 } brk_src;
 
 /* Fill block k (shape sh) from what a run left. */
@@ -125,9 +155,12 @@ typedef struct brk_fig {
     const char *name;
     enum brk_kind kind;
     int a, b;
-    int money;        /* a is µUSD: the figure is USD (a ratio: USD per b) */
+    int money; /* a is µUSD: the figure is USD (a ratio: USD per b); BK_LOCAL
+                * the same in the row's own currency */
     const char *what; /* one line, for help and headings */
 } brk_fig;
+
+enum { BK_USD = 1, BK_LOCAL = 2 }; /* brk_fig.money */
 
 /* The figures of table t, and how many. */
 const brk_fig *brk_figs(enum brk_table t, size_t *n);

@@ -13,34 +13,68 @@
 #include "num.h"
 #include "scenario.h"
 
-/* Whether the withdrawal minimum in t is at or below the daily limit:
- * where and line name what set it, step that it applies from (-1: from
- * the start, the tables as loaded and --set). */
-static void check_state(const sc_tables *t, const char *where, long line, int64_t step, diag *d)
+/* The most a pack may cost in USD at any step (the bound of price_usd):
+ * within it a step's purchases of one pack stay inside 64 bits. */
+#define PRICE_USD_MOST ((int64_t)1000000 * NUM_MICRO)
+
+/* A pack's price in µUSD at its region's rate now (the division of
+ * rules_to_usd, which this layer cannot call; used only for the bound). */
+static int64_t usd_price(const sc_tables *t, const sc_pack *k)
 {
-    char a[NUM_BUF], b[NUM_BUF];
-    if (t->p.min_withdrawal > t->p.daily_limit) {
-        if (step < 0)
-            diag_add(d, DIAG_ERROR, where, line, "value",
-                     "min_withdrawal_usd %s is above daily_withdrawal_limit_usd %s (expected a "
-                     "minimum at or below the daily limit)",
-                     num_fmt_short(a, t->p.min_withdrawal), num_fmt_short(b, t->p.daily_limit));
-        else
-            diag_add(d, DIAG_ERROR, where, line, "value",
-                     "from step %lld min_withdrawal_usd %s is above daily_withdrawal_limit_usd %s "
-                     "(expected a minimum at or below the daily limit)",
-                     (long long)step, num_fmt_short(a, t->p.min_withdrawal),
-                     num_fmt_short(b, t->p.daily_limit));
-    }
+    long r = scenario_region_of(t, k->region);
+    return r < 0 || !t->nregions ? k->price : num_muldiv(k->price, NUM_MICRO, t->regions[r].per_usd);
 }
 
-/* Whether name is a row of regions (NULL names the first: always). */
-static int has_region(const sc_tables *t, const char *name)
+/* Whether t is a state a run cannot take: the withdrawal minimum above the
+ * daily limit, a pack dearer than the bound in USD, or a price given in
+ * USD for a region that pays in another currency. */
+static int state_bad(const sc_tables *t)
 {
-    for (size_t r = 0; name && r < t->nregions; r++)
-        if (strcmp(t->regions[r].name, name) == 0)
+    if (t->p.min_withdrawal > t->p.daily_limit)
+        return 1;
+    for (size_t k = 0; k < t->npacks; k++) {
+        long r = scenario_region_of(t, t->packs[k].region);
+        int64_t u = usd_price(t, &t->packs[k]);
+        if (u < 0 || u > PRICE_USD_MOST ||
+            (r >= 0 && t->nregions && t->packs[k].price_in_usd &&
+             strcmp(t->regions[r].currency, "USD") != 0))
             return 1;
-    return !name;
+    }
+    return 0;
+}
+
+/* Report what state_bad finds in t: where and line name what set it,
+ * step that it applies from (-1: from the start, the tables as loaded and
+ * --set). */
+static void check_state(const sc_tables *t, const char *where, long line, int64_t step, diag *d)
+{
+    char a[NUM_BUF], b[NUM_BUF], from[48] = "";
+    if (step >= 0)
+        snprintf(from, sizeof from, "from step %lld ", (long long)step);
+    if (t->p.min_withdrawal > t->p.daily_limit)
+        diag_add(d, DIAG_ERROR, where, line, "value",
+                 "%smin_withdrawal_usd %s is above daily_withdrawal_limit_usd %s (expected a "
+                 "minimum at or below the daily limit)",
+                 from, num_fmt_short(a, t->p.min_withdrawal), num_fmt_short(b, t->p.daily_limit));
+    for (size_t k = 0; k < t->npacks; k++) {
+        const sc_pack *pk = &t->packs[k];
+        long r = scenario_region_of(t, pk->region);
+        if (r < 0 || !t->nregions)
+            continue; /* an unknown region is check_regions' to report */
+        const sc_region *rg = &t->regions[r];
+        int64_t u = usd_price(t, pk);
+        if (pk->price_in_usd && strcmp(rg->currency, "USD") != 0)
+            diag_add(d, DIAG_ERROR, where, line, "price_usd",
+                     "%spack %s has a price_usd, but its region %s pays in %s (expected its price "
+                     "in the price column, in %s)",
+                     from, pk->name, rg->name, rg->currency, rg->currency);
+        else if (u < 0 || u > PRICE_USD_MOST)
+            diag_add(d, DIAG_ERROR, where, line, "price",
+                     "%spack %s costs %s %s, more than 1000000 USD at %s %s to the dollar "
+                     "(expected a price worth at most 1000000 USD)",
+                     from, pk->name, num_fmt_short(a, pk->price), rg->currency,
+                     num_fmt_short(b, rg->per_usd), rg->currency);
+    }
 }
 
 /* regions.csv (docs/model.md §8): creators' shares sum to 1, a currency is
@@ -62,17 +96,20 @@ static void check_regions(const scenario *s, diag *d)
                      "letters, such as USD, IDR or BRL)",
                      t->regions[r].name, c);
     }
+    if (t->nregions > SC_REGIONS_MOST)
+        diag_add(d, DIAG_ERROR, rf, 0, NULL, "%zu regions (expected at most %d)", t->nregions,
+                 SC_REGIONS_MOST);
     if (t->nregions && sum != NUM_MICRO)
         diag_add(d, DIAG_ERROR, rf, 0, "creator_share",
                  "creator shares sum to %s (expected exactly 1)", num_fmt_short(a, sum));
     for (size_t k = 0; k < t->npacks; k++)
-        if (!has_region(t, t->packs[k].region))
+        if (scenario_region_of(t, t->packs[k].region) < 0)
             diag_add(d, DIAG_ERROR, s->file[SC_PACKS], 0, "region",
                      "pack %s: region \"%s\" is not in %s (expected one of its names)",
                      t->packs[k].name, t->packs[k].region,
                      t->nregions ? rf : "regions.csv, which the scenario does not have");
     for (size_t g = 0; g < t->nsegs; g++)
-        if (!has_region(t, t->segs[g].region))
+        if (scenario_region_of(t, t->segs[g].region) < 0)
             diag_add(d, DIAG_ERROR, s->file[SC_SEGMENTS], 0, "region",
                      "segment %s: region \"%s\" is not in %s (expected one of its names)",
                      t->segs[g].name, t->segs[g].region,
@@ -152,13 +189,13 @@ static void check_timeline(const scenario *s, diag *d)
         size_t n = 0;
         while (n < s->ntl && s->timeline[s->tl_order[n]].step < t->p.steps)
             n++;
-        int bad = t->p.min_withdrawal > t->p.daily_limit;
+        int bad = state_bad(t);
         for (size_t k = 0; k < n; k++) {
             const sc_tlrow *r = &s->timeline[s->tl_order[k]];
             sc_change_apply(&w, &r->c);
             if (k + 1 < n && s->timeline[s->tl_order[k + 1]].step == r->step)
                 continue;
-            int now = w.p.min_withdrawal > w.p.daily_limit;
+            int now = state_bad(&w);
             if (now && !bad)
                 check_state(&w, r->file, r->line, r->step, d);
             bad = now;

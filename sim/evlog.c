@@ -40,7 +40,7 @@ evlog *evlog_open(const char *path, const scenario *s, char *msg, size_t n)
         return NULL;
     }
     l->s = s;
-    fputs(EVLOG_HEADER "\n", l->a.f);
+    fputs(s && s->t.nregions ? EVLOG_HEADER EVLOG_REGIONS "\n" : EVLOG_HEADER "\n", l->a.f);
     return l;
 }
 
@@ -76,6 +76,24 @@ static char *put_int(char *p, int64_t v)
     return p + (tmp + sizeof tmp - d);
 }
 
+/* ",V" at p for an amount of µ-units V, with its 6 decimals; returns the
+ * end. */
+static char *put_micro(char *p, int64_t v)
+{
+    char tmp[24];
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    *p++ = ',';
+    if (v < 0)
+        *p++ = '-';
+    const char *d = digits(tmp + sizeof tmp, u / NUM_MICRO);
+    memcpy(p, d, (size_t)(tmp + sizeof tmp - d));
+    p += tmp + sizeof tmp - d;
+    *p++ = '.';
+    char *frac = digits(tmp + sizeof tmp, u % NUM_MICRO + NUM_MICRO) + 1; /* 6 digits */
+    memcpy(p, frac, 6);
+    return p + 6;
+}
+
 /* One row is formatted in a buffer and written at once: a log holds
  * millions of rows, and printf's parsing of formats was most of its cost. */
 void evlog_event(void *ud, const sim_event *ev)
@@ -102,21 +120,23 @@ void evlog_event(void *ud, const sim_event *ev)
         csvw_text(f, l->s->t.gifts[ev->item].name);
     else if (ev->type == EV_SINK || ev->type == EV_LOST_SINK)
         csvw_text(f, l->s->t.sinks[ev->item].name);
-    p = put_int(line, ev->coins);
-    *p++ = ',';
-    uint64_t u = ev->usd < 0 ? (uint64_t)0 - (uint64_t)ev->usd : (uint64_t)ev->usd;
-    if (ev->usd < 0)
-        *p++ = '-';
-    d = digits(tmp + sizeof tmp, u / NUM_MICRO);
-    memcpy(p, d, (size_t)(tmp + sizeof tmp - d));
-    p += tmp + sizeof tmp - d;
-    *p++ = '.';
-    char *frac = digits(tmp + sizeof tmp, u % NUM_MICRO + NUM_MICRO) + 1; /* 6 digits */
-    memcpy(p, frac, 6);
-    p += 6;
-    const char *ch = ev->channel == CH_WEB ? ",web\n" : ev->channel == CH_APP ? ",app\n" : ",\n";
+    p = put_micro(put_int(line, ev->coins), ev->usd);
+    const char *ch = ev->channel == CH_WEB ? ",web" : ev->channel == CH_APP ? ",app" : ",";
     memcpy(p, ch, strlen(ch));
     p += strlen(ch);
+    const sc_tables *t = &l->s->t;
+    if (t->nregions && ev->region >= 0) {
+        *p++ = ',';
+        fwrite(line, 1, (size_t)(p - line), f);
+        csvw_text(f, t->regions[ev->region].name);
+        fputc(',', f);
+        csvw_text(f, t->regions[ev->region].currency);
+        p = put_micro(line, ev->local);
+    } else if (t->nregions) {
+        memcpy(p, ",,,", 3);
+        p += 3;
+    }
+    *p++ = '\n';
     fwrite(line, 1, (size_t)(p - line), f);
 }
 

@@ -11,6 +11,10 @@
 #include "world.h"
 
 #define EVLOG_HEADER "run,step,type,viewer,creator,item,coins,usd,channel"
+/* The columns a log of a scenario with regions (docs/model.md §8) adds:
+ * a purchase's or a cash-out's region, its currency and the local amount
+ * (the pack's price there, or what the creator's bank received). */
+#define EVLOG_REGIONS ",region,currency,local"
 
 extern const char *const evlog_type_names[EV_NTYPES]; /* by enum ev_type */
 

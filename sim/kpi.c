@@ -36,6 +36,7 @@ const kpi_col kpi_cols[TS_N] = {
     {"sessions_watched", U_COUNT, AGG_SUM},
     {"sessions_missed", U_COUNT, AGG_SUM},
     {"web_cash_in_usd", U_MONEY, AGG_SUM},
+    {"fx_fees_usd", U_MONEY, AGG_SUM},
 };
 
 const kpi_metric kpi_metrics[M_N] = {
@@ -67,6 +68,7 @@ const kpi_metric kpi_metrics[M_N] = {
     {"sessions_watched", U_COUNT, 1, "active sessions spent watching a live creator"},
     {"sessions_missed", U_COUNT, 1, "active sessions whose creator was not live"},
     {"web_cash_in_usd", U_MONEY, 1, "cash in through the web store"},
+    {"fx_fees_usd", U_MONEY, 1, "conversion spread on payouts to creators' currencies"},
     {"arppu_usd", U_MONEY, 0, "cash in per payer"},
     {"payer_rate", U_COUNT, 0, "payers over every viewer who existed"},
     {"platform_take_rate", U_COUNT, 0, "platform cash gained over cash in"},

@@ -35,6 +35,7 @@ enum ts_col {
     TS_SESSIONS_WATCHED,
     TS_SESSIONS_MISSED,
     TS_WEB_CASH_IN,
+    TS_FX_FEES,
     TS_N
 };
 

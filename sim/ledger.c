@@ -73,19 +73,21 @@ void ledger_open(ledger *l)
     *l = o;
 }
 
-void ledger_cashout(ledger *l, int64_t withdrawn, int64_t gross, int64_t fee)
+void ledger_cashout(ledger *l, int64_t withdrawn, int64_t gross, int64_t fee, int64_t fx)
 {
-    post(l, ACC_PLATFORM, ACC_CREATOR_BANKS, gross - fee);
+    post(l, ACC_PLATFORM, ACC_CREATOR_BANKS, gross - fee - fx);
     post(l, ACC_PLATFORM, ACC_PAYOUT_PROCESSOR, fee);
+    post(l, ACC_PLATFORM, ACC_FX, fx);
     add(l, &l->diamonds_withdrawn, withdrawn, "diamonds withdrawn");
     add(l, &l->payouts_gross, gross, "gross payouts");
     add(l, &l->payout_fees, fee, "payout fees");
-    add(l, &l->payouts_net, gross - fee, "net payouts");
+    add(l, &l->fx_fees, fx, "FX fees");
+    add(l, &l->payouts_net, gross - fee - fx, "net payouts");
 }
 
 int ledger_check(const ledger *l, int64_t wallet_sum, int64_t pending_sum, char *msg, size_t n)
 {
-    char a[NUM_BUF], b[NUM_BUF], c[NUM_BUF], d[NUM_BUF], e[NUM_BUF], f[NUM_BUF];
+    char a[NUM_BUF], b[NUM_BUF], c[NUM_BUF], d[NUM_BUF], e[NUM_BUF], f[NUM_BUF], g[NUM_BUF];
     __int128 sum = 0;
 
     /* The sums below in 128 bits: a ledger given here (a test's, say) need
@@ -108,13 +110,15 @@ int ledger_check(const ledger *l, int64_t wallet_sum, int64_t pending_sum, char 
         return -1;
     }
     if ((wide)l->open_cash + l->cash_in !=
-        (wide)l->store_fees + l->payouts_net + l->payout_fees + l->bal[ACC_PLATFORM]) {
+        (wide)l->store_fees + l->payouts_net + l->payout_fees + l->fx_fees +
+            l->bal[ACC_PLATFORM]) {
         snprintf(msg, n,
                  "money: opening platform cash %s + cash in %s != store fees %s + net payouts %s "
-                 "+ payout fees %s + platform cash %s",
+                 "+ payout fees %s + FX fees %s + platform cash %s",
                  num_fmt_micro(a, l->open_cash), num_fmt_micro(b, l->cash_in),
                  num_fmt_micro(c, l->store_fees), num_fmt_micro(d, l->payouts_net),
-                 num_fmt_micro(e, l->payout_fees), num_fmt_micro(f, l->bal[ACC_PLATFORM]));
+                 num_fmt_micro(e, l->payout_fees), num_fmt_micro(g, l->fx_fees),
+                 num_fmt_micro(f, l->bal[ACC_PLATFORM]));
         return -1;
     }
     /* Each account against the flow that feeds it, named when it breaks. */
@@ -127,6 +131,7 @@ int ledger_check(const ledger *l, int64_t wallet_sum, int64_t pending_sum, char 
         {"web processor (web fees)", l->bal[ACC_WEB_PROCESSOR], l->web_fees},
         {"creators' banks (net payouts)", l->bal[ACC_CREATOR_BANKS], l->payouts_net},
         {"payout processor (payout fees)", l->bal[ACC_PAYOUT_PROCESSOR], l->payout_fees},
+        {"FX converter (FX fees)", l->bal[ACC_FX], l->fx_fees},
         {"opening (minus opening platform cash)", -(wide)l->bal[ACC_OPENING], l->open_cash},
     };
     for (size_t i = 0; i < sizeof acc / sizeof acc[0]; i++)

@@ -16,6 +16,7 @@ enum ledger_account {
     ACC_WEB_PROCESSOR,
     ACC_PAYOUT_PROCESSOR,
     ACC_CREATOR_BANKS,
+    ACC_FX, /* the converter of payouts into creators' currencies */
     ACC_OPENING, /* the warm-up's result carried into the reported steps:
                   * minus the opening platform cash */
     ACC_N
@@ -25,6 +26,7 @@ typedef struct ledger {
     int64_t bal[ACC_N]; /* µUSD */
     /* flows */
     int64_t cash_in, store_fees, payouts_gross, payout_fees, payouts_net;
+    int64_t fx_fees; /* the spread on payouts converted to creators' currencies */
     int64_t web_fees; /* the part of store_fees paid on the web */
     int64_t coins_sold, coins_bonus, coins_granted, coins_gifted, coins_sunk, coins_breakage;
     int64_t coins_issued; /* opening wallets + sold + bonus + granted, a checked total */
@@ -68,8 +70,10 @@ void ledger_open(ledger *l);
 int64_t ledger_wallets(const ledger *l);
 int64_t ledger_pending(const ledger *l);
 
-/* A cash-out of withdrawn µD worth gross µUSD, fee µUSD to the processor. */
-void ledger_cashout(ledger *l, int64_t withdrawn, int64_t gross, int64_t fee);
+/* A cash-out of withdrawn µD worth gross µUSD, fee µUSD to the processor
+ * and fx µUSD to the converter into the creator's currency (docs/model.md
+ * §8); the rest reaches the creator's bank. */
+void ledger_cashout(ledger *l, int64_t withdrawn, int64_t gross, int64_t fee, int64_t fx);
 
 /* Check every identity of docs/model.md §5 against the actual sums of wallets
  * and creators' pending µD. Returns 0, or -1 with the broken identity and

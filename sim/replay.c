@@ -14,9 +14,29 @@
 
 #define MICRO NUM_MICRO
 
-enum { C_RUN, C_STEP, C_TYPE, C_VIEWER, C_CREATOR, C_ITEM, C_COINS, C_USD, C_CHANNEL, C_N };
-static const char *const colname[C_N] = {"run",  "step",  "type", "viewer", "creator",
-                                         "item", "coins", "usd",  "channel"};
+/* The log's columns: those up to C_NEED every log has; the region, its
+ * currency and the local amount came with regions (docs/model.md §8) and
+ * an older log has none of them: it replays under the scenario's first
+ * region. */
+enum {
+    C_RUN,
+    C_STEP,
+    C_TYPE,
+    C_VIEWER,
+    C_CREATOR,
+    C_ITEM,
+    C_COINS,
+    C_USD,
+    C_CHANNEL,
+    C_NEED,
+    C_REGION = C_NEED,
+    C_CURRENCY,
+    C_LOCAL,
+    C_N
+};
+static const char *const colname[C_N] = {"run",   "step", "type",    "viewer",   "creator",
+                                         "item",  "coins", "usd",    "channel",  "region",
+                                         "currency", "local"};
 
 typedef struct ev {
     int type;
@@ -24,6 +44,8 @@ typedef struct ev {
     long item;               /* pack or gift index, -1 unknown */
     int64_t coins, usd;
     int channel;
+    int region;    /* an index of the scenario's regions */
+    int64_t local; /* the row's local amount, -1 if it has none */
     long line;
 } ev;
 
@@ -68,6 +90,8 @@ struct replay {
     growvec pending, earned, cashed; /* per creator: int64, int64, uchar */
     growvec churned;                 /* spend of payers who left */
     int64_t payers_run, churns;
+    int64_t *reg_payers; /* payers per region, by the region of their first purchase */
+    int64_t *reg_creators; /* creators per region (replay_region_creators) */
     books bk; /* the ledger and the figures (rules.h), posted as in a run */
     replay_counts k;
 };
@@ -235,6 +259,57 @@ static int read_amounts(replay *r, ev *e, const char *const *c, long line, diag 
     return -1;
 }
 
+/* A purchase's or a cash-out's region (its name, or failing that its
+ * currency, else the first region) and local amount, if the log has them. */
+static int read_region(replay *r, ev *e, const char *const *c, long line, diag *d)
+{
+    const sc_tables *t = &r->t;
+    const char *why = "";
+    e->region = 0;
+    e->local = -1;
+    if (e->type != EV_PURCHASE && e->type != EV_CASHOUT)
+        return 0;
+    const char *rn = r->col[C_REGION] >= 0 ? c[C_REGION] : "",
+               *cur = r->col[C_CURRENCY] >= 0 ? c[C_CURRENCY] : "";
+    if (*rn) {
+        long k = scenario_region_of(t, rn);
+        if (k < 0 && !(t->nregions == 0 && strcmp(rn, "all") == 0)) {
+            diag_add(d, DIAG_ERROR, r->path, line, "region",
+                     "region \"%.40s\" is not in the scenario (expected one of its regions%s)", rn,
+                     t->nregions ? "" : ": it has none but the one named all");
+            return -1;
+        }
+        e->region = k < 0 ? 0 : (int)k;
+    } else if (*cur && t->nregions) {
+        size_t k = 0;
+        while (k < t->nregions && strcmp(t->regions[k].currency, cur) != 0)
+            k++;
+        if (k == t->nregions) {
+            diag_add(d, DIAG_ERROR, r->path, line, "currency",
+                     "no region of the scenario pays in \"%.40s\" (expected the currency of one "
+                     "of its regions)",
+                     cur);
+            return -1;
+        }
+        e->region = (int)k;
+    }
+    if (*cur && strcmp(cur, t->nregions ? t->regions[e->region].currency : "USD") != 0) {
+        diag_add(d, DIAG_ERROR, r->path, line, "currency",
+                 "currency \"%.40s\", but region %s pays in %s (expected its currency)", cur,
+                 t->nregions ? t->regions[e->region].name : "all",
+                 t->nregions ? t->regions[e->region].currency : "USD");
+        return -1;
+    }
+    if (r->col[C_LOCAL] >= 0 && *c[C_LOCAL] &&
+        (num_parse_dec(c[C_LOCAL], &e->local, &why) < 0 || e->local < 0)) {
+        diag_add(d, DIAG_ERROR, r->path, line, "local",
+                 "local \"%s\": %s (expected an amount with at most 6 decimals)", c[C_LOCAL],
+                 e->local < 0 ? "negative" : why);
+        return -1;
+    }
+    return 0;
+}
+
 /* The pack or gift named. A name the scenario does not know is fine when
  * the row says what it is worth; it is counted and reported. */
 static int read_item(replay *r, ev *e, const char *const *c, long line, diag *d)
@@ -289,9 +364,10 @@ static int read_row(replay *r, diag *d)
         return -1;
     }
     for (int i = 0; i < C_N; i++)
-        c[i] = row.cells[r->col[i]];
+        c[i] = r->col[i] >= 0 ? row.cells[r->col[i]] : "";
     if (read_when(r, c, row.line, d) < 0 || (rc = read_who(r, e, c, row.line, d)) < 0 ||
-        read_amounts(r, e, c, row.line, d) < 0 || read_item(r, e, c, row.line, d) < 0)
+        read_amounts(r, e, c, row.line, d) < 0 || read_region(r, e, c, row.line, d) < 0 ||
+        read_item(r, e, c, row.line, d) < 0)
         return rc < 0 ? rc : -1;
     r->k.events++;
     return 1;
@@ -317,7 +393,9 @@ replay *replay_open(const scenario *s, const char *path, const replay_opts *o, d
     r->buf.size = sizeof(ev);
     r->vid = idmap_new();
     r->cid = idmap_new();
-    if (!r->vid || !r->cid || books_init(&r->bk, s->t.npacks, s->t.ngifts, s->t.nsinks) < 0) {
+    r->reg_payers = calloc(s->t.nregions ? s->t.nregions : 1, sizeof *r->reg_payers);
+    r->reg_creators = calloc(s->t.nregions ? s->t.nregions : 1, sizeof *r->reg_creators);
+    if (!r->vid || !r->cid || !r->reg_payers || !r->reg_creators || books_init(&r->bk, &s->t) < 0) {
         diag_add(d, DIAG_ERROR, path, 0, NULL, "out of memory");
         replay_free(r);
         return NULL;
@@ -351,7 +429,7 @@ replay *replay_open(const scenario *s, const char *path, const replay_opts *o, d
         else
             r->col[k] = (int)i;
     }
-    for (int k = 0; k < C_N; k++)
+    for (int k = 0; k < C_NEED; k++)
         if (r->col[k] < 0)
             diag_add(d, DIAG_ERROR, path, row.line, colname[k],
                      "required column missing (expected \"%s\" in the header)", colname[k]);
@@ -384,6 +462,8 @@ void replay_free(replay *r)
     free(r->earned.p);
     free(r->cashed.p);
     free(r->churned.p);
+    free(r->reg_payers);
+    free(r->reg_creators);
     books_release(&r->bk);
     sc_tables_release(&r->t);
     free(r->path);
@@ -447,23 +527,32 @@ static int churned(replay *r, const ev *e, diag *d)
     return 0;
 }
 
+/* A purchase. A known pack is bought in its region at the scenario's
+ * price, converted at this step's rate (what-if on prices and rates); an
+ * unknown one at the row's amounts, in the row's region. */
 static void purchased(replay *r, const ev *e)
 {
-    int64_t price = e->usd, bonus = 0;
-    int ch = e->channel;
+    rules_sale s = {e->item, e->region, e->channel, 1, e->usd, e->local, e->coins, 0};
     if (e->item >= 0) {
         const sc_pack *pk = &r->t.packs[e->item];
-        if (e->usd != pk->price)
+        s.region = (int)scenario_region_of(&r->t, pk->region);
+        s.usd = rules_pack_usd(&r->t, (size_t)e->item, s.region);
+        s.local = pk->price;
+        if (e->usd != s.usd || (e->local >= 0 && e->local != s.local))
             r->k.price_differs++;
-        price = pk->price; /* the scenario's price: what-if on prices */
-        ch = (int)pk->channel;
-        bonus = pk->bonus < e->coins ? pk->bonus : e->coins;
+        s.channel = (int)pk->channel;
+        s.bonus = pk->bonus < e->coins ? pk->bonus : e->coins;
+        s.coins = e->coins - s.bonus;
+    } else if (s.local < 0) { /* an older log: the amount in USD, at the step's rate */
+        s.local = rules_to_local(e->usd, rules_per_usd(&r->t, s.region));
     }
-    books_purchase(&r->bk, &r->t.p, e->item, ch, 1, price, e->coins - bonus, bonus);
+    books_purchase(&r->bk, &r->t.p, &s);
     add(r, &V64(r->wallet, e->viewer), e->coins, "coins in a wallet", RU_COINS);
-    add(r, &V64(r->spend, e->viewer), price, "a viewer's spend", RU_USD);
-    if (V64(r->last_buy, e->viewer) == NEVER)
+    add(r, &V64(r->spend, e->viewer), s.usd, "a viewer's spend", RU_USD);
+    if (V64(r->last_buy, e->viewer) == NEVER) {
         r->payers_run++;
+        r->reg_payers[s.region]++;
+    }
     if (V64(r->last_buy, e->viewer) != r->step)
         r->bk.cur.v[TS_PAYERS]++;
     V64(r->last_buy, e->viewer) = r->step;
@@ -524,10 +613,12 @@ static int cashed_out(replay *r, const ev *e, diag *d)
         }
     }
     rules_payout po;
-    if (rules_payout_of(p, dd, &po) < 0) {
+    if (rules_payout_of(&r->t, e->region, dd, &po) < 0) {
         r->k.skipped_cashouts++;
         return 0;
     }
+    if (e->local >= 0 && e->local != po.local)
+        r->k.local_differs++;
     r->k.capped_cashouts += capped;
     V64(r->pending, e->creator) -= dd * MICRO;
     ((unsigned char *)r->cashed.p)[e->creator] = 1;
@@ -634,6 +725,7 @@ static void open_reported(replay *r)
     }
     r->churned.n = 0;
     r->payers_run = r->churns = 0;
+    memset(r->reg_payers, 0, (r->t.nregions ? r->t.nregions : 1) * sizeof *r->reg_payers);
 }
 
 int replay_warm_step(replay *r, diag *d)
@@ -671,6 +763,17 @@ int replay_check(const replay *r, char *msg, size_t n)
     for (size_t i = 0; i < idmap_size(r->cid); i++)
         ps += V64(r->pending, i);
     return ledger_check(&r->bk.L, ws, ps, msg, n);
+}
+
+/* Creators per region: the scenario's rule (docs/model.md §8) over its
+ * creators, or the log's if more. A log names a cash-out's region, not a
+ * creator's: the counts are the scenario's. */
+static const int64_t *region_creators(replay *r)
+{
+    size_t nc = idmap_size(r->cid);
+    int64_t n = (int64_t)nc > r->t.p.creators ? (int64_t)nc : r->t.p.creators;
+    scenario_creator_regions(&r->t, n, NULL, r->reg_creators);
+    return r->reg_creators;
 }
 
 brk_shape replay_brk_shape(const replay *r)
@@ -731,7 +834,9 @@ int replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *o
                        .live_per_step = out->value[TS_LIVE_CREATORS],
                        .reached = reached,
                        .cashouts = out->exact[TS_CASHOUTS],
-                       .cashed = cashed};
+                       .cashed = cashed,
+                       .region_payers = r->reg_payers,
+                       .region_creators = region_creators(r)};
         brk_fill(&sh, *blk, &src);
     }
     free(earned);
@@ -745,10 +850,10 @@ const sc_tables *replay_tables(const replay *r) { return &r->t; }
 
 world_snap *replay_snap_new(const replay *r)
 {
-    return world_snap_alloc(r->t.npacks, r->t.ngifts, r->t.nsinks, 0, r->t.p.creators);
+    return world_snap_alloc(&r->t, 0, r->t.p.creators);
 }
 
-int replay_snapshot(const replay *r, world_snap *s)
+int replay_snapshot(replay *r, world_snap *s)
 {
     snap_books(s, r->k.run, r->step, &r->t, &r->bk);
     s->nsegs = 0; /* a log does not know the segments */
@@ -757,7 +862,14 @@ int replay_snapshot(const replay *r, world_snap *s)
     int rc = world_snap_creators(s, r->earned.p, r->pending.p, NULL, r->cashed.p,
                                  (int64_t)idmap_size(r->cid));
     if (rc == 0)
-        snap_breakdown(s, NULL, &r->bk, r->sc->t.packs, r->cashed.p);
+    {
+        brk_src src = {.b = &r->bk,
+                       .packs = r->sc->t.packs,
+                       .cashed = r->cashed.p,
+                       .region_payers = r->reg_payers,
+                       .region_creators = region_creators(r)};
+        snap_breakdown(s, &src);
+    }
     for (size_t i = 0; i < s->ntop; i++)
         snprintf(s->top_name[i], sizeof s->top_name[i], "%s", idmap_key(r->cid, s->top_id[i]));
     return rc;

@@ -40,7 +40,10 @@ typedef struct replay_counts {
     int64_t capped_cashouts;   /* what-if: withdrew less than recorded */
     int64_t skipped_cashouts;  /* what-if: below the minimum, or fee >= gross */
     int64_t unknown_packs, unknown_gifts, unknown_sinks; /* rows naming none */
-    int64_t price_differs;     /* purchases recorded at another price than the scenario's */
+    int64_t price_differs;     /* purchases recorded at another price than the scenario's
+                                * (in USD at the step's rate, or in the local currency) */
+    int64_t local_differs;     /* cash-outs whose recorded local amount is not the one
+                                * converted at the step's rate */
     int64_t breakage_differs;  /* churn rows whose coins differ from the wallet */
     int64_t viewers, creators; /* distinct identifiers */
     uint64_t run;
@@ -81,7 +84,7 @@ const sc_tables *replay_tables(const replay *r);
 /* A snapshot for the dashboard's views, as world_snapshot; the segments are
  * unknown to a log (nsegs 0). world_snap_free frees it. */
 world_snap *replay_snap_new(const replay *r);
-int replay_snapshot(const replay *r, world_snap *s);
+int replay_snapshot(replay *r, world_snap *s);
 
 void replay_free(replay *r);
 

@@ -141,6 +141,11 @@ void report_brk_labels(FILE *f, const scenario *s, const brk_shape *sh, enum brk
         csvw_text(f, tb->packs[row].name);
         fprintf(f, ",%s", chan[tb->packs[row].channel == CH_WEB]);
         break;
+    case BRK_REGIONS:
+        csvw_text(f, tb->nregions ? tb->regions[row].name : "all");
+        fputc(',', f);
+        csvw_text(f, tb->nregions ? tb->regions[row].currency : "USD");
+        break;
     default: return;
     }
     fputc(',', f);
@@ -172,9 +177,9 @@ typedef struct own_file {
     int k;
 } own_file;
 
-static const char *const own_names[] = {"summary.csv",    "timeseries.csv", "runs.csv",
-                                        "pack_sales.csv", "segments.csv",   "channels.csv",
-                                        "gifts.csv",      "creators.csv"};
+static const char *const own_names[] = {"summary.csv",  "timeseries.csv", "runs.csv",
+                                        "pack_sales.csv", "segments.csv", "channels.csv",
+                                        "gifts.csv",    "regions.csv",  "creators.csv"};
 enum { NOWN = sizeof own_names / sizeof own_names[0] };
 
 static int write_own(FILE *f, const void *ud)
@@ -188,6 +193,7 @@ static int write_own(FILE *f, const void *ud)
     case 4: return write_brk(f, o->s, o->r, BRK_SEGMENTS);
     case 5: return write_brk(f, o->s, o->r, BRK_CHANNELS);
     case 6: return write_brk(f, o->s, o->r, BRK_GIFTS);
+    case 7: return write_brk(f, o->s, o->r, BRK_REGIONS);
     default: return write_brk(f, o->s, o->r, BRK_CREATORS);
     }
 }

@@ -59,6 +59,7 @@ static const char *row_name(const scenario *s, const brk_shape *sh, enum brk_tab
     case BRK_SEGMENTS: return s->t.segs[row].name;
     case BRK_GIFTS: return *sink ? s->t.sinks[row - sh->ngifts].name : s->t.gifts[row].name;
     case BRK_PACKS: return s->t.packs[row].name;
+    case BRK_REGIONS: return s->t.nregions ? s->t.regions[row].name : "all";
     default: return NULL;
     }
 }
@@ -83,7 +84,7 @@ static long match_row(const scenario *x, const brk_shape *sx, const scenario *y,
 static const char *const cmp_files[BRK_NTABLES] = {
     [BRK_SEGMENTS] = "compare_segments.csv", [BRK_CHANNELS] = "compare_channels.csv",
     [BRK_GIFTS] = "compare_gifts.csv",       [BRK_PACKS] = "compare_packs.csv",
-    [BRK_CREATORS] = "compare_creators.csv",
+    [BRK_REGIONS] = "compare_regions.csv",   [BRK_CREATORS] = "compare_creators.csv",
 };
 
 /* compare_TABLE.csv: every figure of the rows both sides have, as paired
@@ -120,7 +121,7 @@ static int write_cmp_brk(FILE *f, const compare_file *cb, enum brk_table t)
 
 void report_paired_unmatched(const scenario *const sc[2], FILE *err)
 {
-    static const char *const what[BRK_NTABLES] = {"segment", "", "gift", "pack", ""};
+    static const char *const what[BRK_NTABLES] = {"segment", "", "gift", "pack", "region", ""};
     brk_shape sh[2] = {brk_shape_of(&sc[0]->t), brk_shape_of(&sc[1]->t)};
     for (int side = 0; side < 2; side++)
         for (int t = 0; t < BRK_NTABLES; t++)
@@ -158,6 +159,7 @@ static int write_cmp_creators(FILE *f, const void *ud)
     return write_cmp_brk(f, ud, BRK_CREATORS);
 }
 static int write_cmp_packs(FILE *f, const void *ud) { return write_cmp_brk(f, ud, BRK_PACKS); }
+static int write_cmp_regions(FILE *f, const void *ud) { return write_cmp_brk(f, ud, BRK_REGIONS); }
 
 int report_paired_compare(const char *dir, const cmp_result *r, const scenario *const sc[2],
                           const char *const side[3], const afile_part *extra, size_t nextra,
@@ -171,6 +173,7 @@ int report_paired_compare(const char *dir, const cmp_result *r, const scenario *
         {cmp_files[BRK_GIFTS], write_cmp_gifts, NULL, &c},
         {cmp_files[BRK_CREATORS], write_cmp_creators, NULL, &c},
         {cmp_files[BRK_PACKS], write_cmp_packs, NULL, &c},
+        {cmp_files[BRK_REGIONS], write_cmp_regions, NULL, &c},
     };
     return write_set(dir, own, sizeof own / sizeof *own, extra, nextra, msg, n);
 }
@@ -186,6 +189,8 @@ typedef struct sweep_file {
     const sweep_result *r;
     const sweep_axis *axes;
     int objective;
+    const scenario *s; /* names the breakdowns' rows */
+    enum brk_table t;  /* the breakdown a sweep_TABLE.csv holds */
 } sweep_file;
 
 static int write_sweep(FILE *f, const void *ud)
@@ -226,16 +231,15 @@ static int write_sweep(FILE *f, const void *ud)
     return 0;
 }
 
-/* sweep_channels.csv: every channel figure at every point, summarised
- * over the point's runs. */
-static int write_sweep_channels(FILE *f, const void *ud)
+/* sweep_channels.csv, sweep_regions.csv: every figure of every row of a
+ * breakdown (w->t) at every point, summarised over the point's runs. */
+static int write_sweep_brk(FILE *f, const void *ud)
 {
     const sweep_file *w = ud;
     const sweep_result *r = w->r;
     const sweep_axis *axes = w->axes;
-    static const char *const chan[] = {"app", "web"};
     size_t nf, n = (size_t)r->runs;
-    const brk_fig *figs = brk_figs(BRK_CHANNELS, &nf);
+    const brk_fig *figs = brk_figs(w->t, &nf);
     double *x = malloc((n ? n : 1) * sizeof *x), *tmp = malloc((n ? n : 1) * sizeof *tmp);
     int rc = x && tmp ? 0 : -1;
     fputs("point", f);
@@ -243,13 +247,13 @@ static int write_sweep_channels(FILE *f, const void *ud)
         fputc(',', f);
         csvw_text(f, axes[k].target);
     }
-    fputs(",channel,figure,mean,sd,ci95_low,ci95_high,p5,p50,p95,runs\n", f);
+    fprintf(f, ",%s,figure,mean,sd,ci95_low,ci95_high,p5,p50,p95,runs\n", brk_labels(w->t));
     for (size_t p = 0; rc == 0 && p < r->npoints && !afile_interrupted(); p++)
-        for (size_t c = 0; c < 2; c++)
+        for (size_t c = 0; c < brk_rows(&r->brk[p].sh, w->t); c++)
             for (size_t g = 0; g < nf; g++) {
                 const brk_store *b = &r->brk[p];
                 for (size_t i = 0; i < n; i++)
-                    x[i] = brk_value(&b->sh, brk_at(b, (int64_t)i), BRK_CHANNELS, c, g);
+                    x[i] = brk_value(&b->sh, brk_at(b, (int64_t)i), w->t, c, g);
                 stat_row st;
                 stats_summary(x, n, tmp, &st);
                 fprintf(f, "%zu", p);
@@ -257,7 +261,9 @@ static int write_sweep_channels(FILE *f, const void *ud)
                     fputc(',', f);
                     csvw_text(f, axes[k].values[r->pick[p * r->naxes + k]]);
                 }
-                fprintf(f, ",%s,%s", chan[c], figs[g].name);
+                fputc(',', f);
+                report_brk_labels(f, w->s, &b->sh, w->t, c);
+                fputs(figs[g].name, f);
                 report_put_stat(f, &st);
             }
     free(x);
@@ -266,12 +272,15 @@ static int write_sweep_channels(FILE *f, const void *ud)
 }
 
 int report_paired_sweep(const char *dir, const sweep_result *r, const sweep_axis *axes,
-                        int objective, const afile_part *extra, size_t nextra, char *msg, size_t n)
+                        int objective, const scenario *s, const afile_part *extra, size_t nextra,
+                        char *msg, size_t n)
 {
-    sweep_file w = {r, axes, objective};
+    sweep_file w = {r, axes, objective, s, BRK_CHANNELS}, wr = w;
+    wr.t = BRK_REGIONS;
     const afile_part own[] = {
         {"sweep.csv", write_sweep, NULL, &w},
-        {"sweep_channels.csv", write_sweep_channels, NULL, &w},
+        {"sweep_channels.csv", write_sweep_brk, NULL, &w},
+        {"sweep_regions.csv", write_sweep_brk, NULL, &wr},
     };
-    return write_set(dir, own, 2, extra, nextra, msg, n);
+    return write_set(dir, own, sizeof own / sizeof *own, extra, nextra, msg, n);
 }

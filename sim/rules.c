@@ -24,11 +24,13 @@ int64_t rules_to_usd(int64_t price, int64_t per_usd)
     return per_usd > 0 ? num_muldiv(price, MICRO, per_usd) : -1;
 }
 
+int64_t rules_to_local(int64_t usd, int64_t per_usd) { return num_muldiv(usd, per_usd, MICRO); }
+
 int rules_fx_payout(int64_t net, int64_t fx_ppm, int64_t per_usd, int64_t *fee, int64_t *local)
 {
     if (per_usd <= 0 || (*fee = num_muldiv(net, fx_ppm, MICRO)) < 0)
         return -1;
-    *local = num_muldiv(net - *fee, per_usd, MICRO);
+    *local = rules_to_local(net - *fee, per_usd);
     return *local < 0 ? -1 : 0;
 }
 
@@ -81,12 +83,21 @@ int64_t rules_cashout_need(const sc_params *p)
 
 int64_t rules_cashout_most(const sc_params *p) { return p->daily_limit / p->usd_per_diamond; }
 
-int rules_payout_of(const sc_params *p, int64_t d, rules_payout *out)
+int rules_payout_of(const sc_tables *t, int r, int64_t d, rules_payout *out)
 {
+    const sc_params *p = &t->p;
     out->diamonds = d;
     out->gross = d * p->usd_per_diamond;
     out->fee = p->payout_fee + num_muldiv(out->gross, p->payout_fee_rate, MICRO);
-    return d > 0 && out->fee < out->gross ? 0 : -1;
+    out->region = r;
+    out->fx = 0;
+    out->local = out->gross - out->fee;
+    if (d <= 0 || out->fee >= out->gross)
+        return -1;
+    if (t->nregions && rules_fx_payout(out->gross - out->fee, t->regions[r].fx_fee,
+                                       t->regions[r].per_usd, &out->fx, &out->local) < 0)
+        out->local = -1;
+    return 0;
 }
 
 const char *rules_bound(enum rules_unit u)
@@ -95,6 +106,7 @@ const char *rules_bound(enum rules_unit u)
     case RU_USD: return "9223372036854.775807 USD";
     case RU_COINS: return "9223372036854775807 coins";
     case RU_DIAMONDS: return "9223372036854.775807 diamonds";
+    case RU_LOCAL: return "9223372036854.775807 units of a currency";
     default: return "9223372036854775807";
     }
 }
@@ -106,12 +118,15 @@ const char *rules_bound_of(const char *what)
                                                   : RU_USD);
 }
 
-int books_init(books *b, size_t npacks, size_t ngifts, size_t nsinks)
+int books_init(books *b, const sc_tables *t)
 {
+    size_t npacks = t->npacks, ngifts = t->ngifts, nsinks = t->nsinks;
     memset(b, 0, sizeof *b);
     b->npacks = npacks;
     b->ngifts = ngifts;
     b->nsinks = nsinks;
+    b->nregions = t->nregions ? t->nregions : 1;
+    b->region = calloc(b->nregions * BR_N, sizeof *b->region);
     b->pack_n = calloc(npacks ? npacks : 1, sizeof *b->pack_n);
     b->pack_usd = calloc(npacks ? npacks : 1, sizeof *b->pack_usd);
     b->gift_n = calloc(ngifts ? ngifts : 1, sizeof *b->gift_n);
@@ -119,7 +134,7 @@ int books_init(books *b, size_t npacks, size_t ngifts, size_t nsinks)
     b->gift_coins = calloc(ngifts ? ngifts : 1, sizeof *b->gift_coins);
     b->sink_coins = calloc(nsinks ? nsinks : 1, sizeof *b->sink_coins);
     if (!b->pack_n || !b->pack_usd || !b->gift_n || !b->sink_n || !b->gift_coins ||
-        !b->sink_coins) {
+        !b->sink_coins || !b->region) {
         books_release(b);
         return -1;
     }
@@ -134,6 +149,8 @@ void books_release(books *b)
     free(b->sink_n);
     free(b->gift_coins);
     free(b->sink_coins);
+    free(b->region);
+    b->region = NULL;
     b->pack_n = b->pack_usd = b->gift_n = b->sink_n = b->gift_coins = b->sink_coins = NULL;
 }
 
@@ -163,15 +180,20 @@ void books_open_step(books *b)
     b->gift_value[0] = b->credit_value[0] = b->commission[0] = b->platform_in[0] = 0;
 }
 
-void books_purchase(books *b, const sc_params *p, long k, int channel, int64_t n, int64_t price,
-                    int64_t coins, int64_t bonus)
+void books_purchase(books *b, const sc_params *p, const rules_sale *s)
 {
-    int64_t *row = b->cur.v;
-    int64_t usd = 0, fee = 0, sold = 0, extra = 0;
-    books_add(b, &usd, n, price, "cash in", RU_USD);
-    books_add(b, &fee, n, rules_store_fee(p, channel, price), "store fees", RU_USD);
-    books_add(b, &sold, n, coins, "coins sold", RU_COINS);
-    books_add(b, &extra, n, bonus, "bonus coins", RU_COINS);
+    int64_t *row = b->cur.v, *reg = &b->region[(size_t)s->region * BR_N];
+    int64_t usd = 0, fee = 0, sold = 0, extra = 0, n = s->n;
+    int channel = s->channel;
+    long k = s->k;
+    books_add(b, &usd, n, s->usd, "cash in", RU_USD);
+    books_add(b, &fee, n, rules_store_fee(p, channel, s->usd), "store fees", RU_USD);
+    books_add(b, &sold, n, s->coins, "coins sold", RU_COINS);
+    books_add(b, &extra, n, s->bonus, "bonus coins", RU_COINS);
+    books_add(b, &reg[BR_PURCHASES], n, 1, "purchases", RU_COUNT);
+    books_add(b, &reg[BR_CASH_USD], 1, usd, "cash in", RU_USD);
+    books_add(b, &reg[BR_CASH_LOCAL], n, s->local, "cash in in a local currency", RU_LOCAL);
+    books_add(b, &reg[BR_FEES], 1, fee, "store fees", RU_USD);
     ledger_purchase(&b->L, channel, usd, fee, sold, extra);
     for (int i = 0; i < 2; i++)
         books_add(b, &b->platform_in[i], 1, usd - fee, "cash in less fees", RU_USD);
@@ -260,6 +282,7 @@ void books_open(books *b, const sc_params *p)
     memset(b->channel_sold, 0, sizeof b->channel_sold);
     memset(b->channel_bonus, 0, sizeof b->channel_bonus);
     memset(b->channel_fees, 0, sizeof b->channel_fees);
+    memset(b->region, 0, b->nregions * BR_N * sizeof *b->region);
     /* within int64: the same stocks passed position_past at the last
      * warm-up step, under the same parameters */
     b->open_coin_liab = clamp64(coin_liability(p, b->L.open_wallets));
@@ -296,13 +319,25 @@ void books_end(const books *b, const sc_params *p, kpi_end *e)
 
 void books_cashout(books *b, const rules_payout *po)
 {
-    int64_t *row = b->cur.v;
-    ledger_cashout(&b->L, po->diamonds * MICRO, po->gross, po->fee);
+    int64_t *row = b->cur.v, *reg = &b->region[(size_t)po->region * BR_N];
+    int64_t net = po->gross - po->fee - po->fx;
+    if (po->local < 0 && !b->ovf) {
+        b->ovf = "a payout in a creator's currency";
+        b->ovf_unit = RU_LOCAL;
+    }
+    ledger_cashout(&b->L, po->diamonds * MICRO, po->gross, po->fee, po->fx);
     /* gross <= the daily limit (10^15 µUSD), but a step's sums over up to
      * 10^8 creators need not fit. */
     books_add(b, &row[TS_PAYOUTS_GROSS], 1, po->gross, "gross payouts", RU_USD);
     books_add(b, &row[TS_PAYOUT_FEES], 1, po->fee, "payout fees", RU_USD);
-    books_add(b, &row[TS_PAYOUTS_NET], 1, po->gross - po->fee, "net payouts", RU_USD);
+    books_add(b, &row[TS_FX_FEES], 1, po->fx, "FX fees", RU_USD);
+    books_add(b, &row[TS_PAYOUTS_NET], 1, net, "net payouts", RU_USD);
+    books_add(b, &reg[BR_CASHOUTS], 1, 1, "cash-outs", RU_COUNT);
+    books_add(b, &reg[BR_GROSS], 1, po->gross, "gross payouts", RU_USD);
+    books_add(b, &reg[BR_NET], 1, net, "net payouts", RU_USD);
+    books_add(b, &reg[BR_FX], 1, po->fx, "FX fees", RU_USD);
+    if (po->local >= 0)
+        books_add(b, &reg[BR_PAID_LOCAL], 1, po->local, "payouts in a local currency", RU_LOCAL);
     books_add(b, &row[TS_DIAMONDS_WITHDRAWN], po->diamonds, MICRO, "diamonds withdrawn",
               RU_DIAMONDS);
     books_add(b, &row[TS_CASHOUTS], 1, 1, "cash-outs", RU_COUNT);

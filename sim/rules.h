@@ -31,6 +31,11 @@ int64_t rules_store_fee(const sc_params *p, int channel, int64_t price);
  * per_usd, rounded down. -1 past the int64 range (or per_usd not > 0). */
 int64_t rules_to_usd(int64_t price, int64_t per_usd);
 
+/* usd µUSD in a currency with per_usd: usd x per_usd / 10^6, rounded
+ * down (-1 past int64): what an older log's purchase, recorded in USD
+ * alone, cost in its region's currency. */
+int64_t rules_to_local(int64_t usd, int64_t per_usd);
+
 /* A cash-out's net µUSD converted for a creator paid in a currency with
  * per_usd and an FX fee of fx_ppm (parts per million): the fee, net x
  * fx_ppm / 10^6 rounded down, in µUSD, and what the creator's bank
@@ -76,19 +81,41 @@ static inline int64_t rules_cashout_amount(int64_t most, int64_t want, int64_t p
 }
 
 /* A cash-out of whole diamonds: gross at the diamond's value, the fixed
- * and proportional fees. */
+ * and proportional fees, and its conversion into the creator's currency
+ * (docs/model.md §8): the FX fee in µUSD and what the creator's bank
+ * receives, in µ-units of that currency. */
 typedef struct rules_payout {
     int64_t diamonds; /* whole */
     int64_t gross, fee;
+    int region; /* the creator's: an index of regions (0 without them) */
+    int64_t fx, local;
 } rules_payout;
 
-/* Fill *out for a cash-out of d whole diamonds. Returns 0, or -1 when it
- * does not go ahead: nothing to withdraw, or a fee at least the gross. */
-int rules_payout_of(const sc_params *p, int64_t d, rules_payout *out);
+/* Fill *out for a cash-out of d whole diamonds by a creator of region r
+ * of t (0 without regions): the fees, then the conversion. Returns 0, or
+ * -1 when it does not go ahead: nothing to withdraw, or a fee at least the
+ * gross. What the bank receives past the int64 range is local -1, for
+ * books_cashout to report. */
+int rules_payout_of(const sc_tables *t, int r, int64_t d, rules_payout *out);
+
+/* A region's exchange rate: per_usd µ-units of its currency a US dollar
+ * buys (one for one without regions). */
+static inline int64_t rules_per_usd(const sc_tables *t, int r)
+{
+    return t->nregions ? t->regions[r].per_usd : NUM_MICRO;
+}
+
+/* What one pack k of t brings in, in µUSD at its region's rate now
+ * (rules_to_usd); region of pack k is r. */
+static inline int64_t rules_pack_usd(const sc_tables *t, size_t k, int r)
+{
+    return t->nregions ? rules_to_usd(t->packs[k].price, t->regions[r].per_usd)
+                       : t->packs[k].price;
+}
 
 /* ------------------------------------------------------------- bounds */
 
-enum rules_unit { RU_USD, RU_COINS, RU_DIAMONDS, RU_COUNT };
+enum rules_unit { RU_USD, RU_COINS, RU_DIAMONDS, RU_LOCAL, RU_COUNT };
 
 /* The most a 64-bit total of unit u holds, as text ("9223372036854.775807
  * USD"); rules_bound_of guesses the unit from a total's name. */
@@ -97,15 +124,31 @@ const char *rules_bound_of(const char *what);
 
 /* -------------------------------------------------------------- books */
 
+/* What the books keep per region for the run (docs/model.md §8): money
+ * in µUSD, local amounts in µ-units of the region's currency. */
+enum books_region {
+    BR_PURCHASES,
+    BR_CASH_USD,
+    BR_CASH_LOCAL,
+    BR_FEES,
+    BR_CASHOUTS,
+    BR_GROSS,
+    BR_NET, /* µUSD that reached creators' banks, after the FX fee */
+    BR_PAID_LOCAL,
+    BR_FX,
+    BR_N
+};
+
 /* The accounts of one run: the ledger, the step's row and the running
- * totals, purchases and revenue per pack, gifts per kind, and the value
- * of gifts and credits ([0] this step, [1] the run). */
+ * totals, purchases and revenue per pack, gifts per kind, per region (BR_*),
+ * and the value of gifts and credits ([0] this step, [1] the run). */
 typedef struct books {
     ledger L;
     kpi_step cur, total;
     kpi_step mean_sum; /* the columns a run averages over steps (AGG_MEAN), summed */
-    size_t npacks, ngifts, nsinks;
+    size_t npacks, ngifts, nsinks, nregions; /* nregions at least 1 */
     int64_t *pack_n, *pack_usd, *gift_n, *sink_n;
+    int64_t *region; /* nregions x BR_N */
     int64_t *gift_coins, *sink_coins; /* coins spent per gift and sink kind */
     int64_t gift_value[2], credit_value[2];
     int64_t commission[2];  /* µUSD: coin value of gifts less the value credited */
@@ -118,9 +161,9 @@ typedef struct books {
     enum rules_unit ovf_unit;                  /* its unit */
 } books;
 
-/* Room for npacks packs, ngifts gifts and nsinks sinks. Returns 0 or -1
- * out of memory. */
-int books_init(books *b, size_t npacks, size_t ngifts, size_t nsinks);
+/* Room for t's packs, gifts, sinks and regions (one without regions.csv).
+ * Returns 0 or -1 out of memory. */
+int books_init(books *b, const sc_tables *t);
 void books_release(books *b);
 
 /* *total += n x amount, in 128 bits; past int64 the first such total is
@@ -136,10 +179,15 @@ void books_overflow_text(const books *b, const char **what, const char **bound);
 /* A new step: the step's row and this-step values at zero. */
 void books_open_step(books *b);
 
-/* n purchases at price µUSD each through channel, of coins and bonus
- * coins each; pack k (or -1 for a pack the scenario does not know). */
-void books_purchase(books *b, const sc_params *p, long k, int channel, int64_t n, int64_t price,
-                    int64_t coins, int64_t bonus);
+/* n purchases alike: pack k (or -1 for a pack the scenario does not know)
+ * of region r through channel, each bringing in usd µUSD for local µ-units
+ * of the region's currency, with coins and bonus coins. */
+typedef struct rules_sale {
+    long k;
+    int region, channel;
+    int64_t n, usd, local, coins, bonus;
+} rules_sale;
+void books_purchase(books *b, const sc_params *p, const rules_sale *s);
 
 /* n gifts of coins each, of kind g (or -1); ud µD credited for each
  * (rules_credit). */
@@ -163,7 +211,8 @@ void books_open(books *b, const sc_params *p);
  * the final parameters p. */
 void books_end(const books *b, const sc_params *p, kpi_end *e);
 
-/* A cash-out made (rules_payout_of). */
+/* A cash-out made (rules_payout_of); a local amount past int64 (-1)
+ * fails the run as any total past its bound. */
 void books_cashout(books *b, const rules_payout *po);
 
 /* The step's stocks from the ledger (platform cash, coins in wallets,

@@ -380,6 +380,44 @@ void scenario_segment_sizes(const sc_tables *t, int64_t *out)
     free(rem);
 }
 
+long scenario_region_of(const sc_tables *t, const char *name)
+{
+    if (!name)
+        return 0;
+    for (size_t r = 0; r < t->nregions; r++)
+        if (strcmp(t->regions[r].name, name) == 0)
+            return (long)r;
+    return -1;
+}
+
+void scenario_creator_regions(const sc_tables *t, int64_t n, uint16_t *out, int64_t *count)
+{
+    size_t nr = t->nregions;
+    if (nr <= 1) {
+        count[0] = n;
+        if (out)
+            memset(out, 0, (size_t)n * sizeof *out);
+        return;
+    }
+    memset(count, 0, nr * sizeof *count);
+    for (int64_t i = 0; i < n; i++) {
+        /* share_r x (i + 1) - count_r, both in ppm: exact in 128 bits */
+        size_t best = 0;
+        __int128 top = 0;
+        for (size_t r = 0; r < nr; r++) {
+            __int128 x = (__int128)t->regions[r].creator_share * (i + 1) -
+                         (__int128)count[r] * NUM_MICRO;
+            if (r == 0 || x > top) {
+                best = r;
+                top = x;
+            }
+        }
+        count[best]++;
+        if (out)
+            out[i] = (uint16_t)best;
+    }
+}
+
 /* ---------------------------------------------------------------- copies */
 
 int sc_tables_copy(sc_tables *dst, const sc_tables *src)
@@ -532,10 +570,15 @@ static void write_params(FILE *f, const scenario *s, const char *dir, const char
 static void write_rows(FILE *f, const table_desc *td, const void *rows, size_t nrows)
 {
     char buf[NUM_BUF + 256];
+    /* A pack's price is written once, in its region's currency: price_usd
+     * is another column for the same field. */
     for (size_t i = 0; i < td->nfields; i++)
-        put_cell(f, td->fields[i].name, i + 1 == td->nfields);
+        if (!(td->fields[i].flags & FLD_USD))
+            put_cell(f, td->fields[i].name, i + 1 == td->nfields);
     for (size_t r = 0; r < nrows; r++)
         for (size_t i = 0; i < td->nfields; i++) {
+            if (td->fields[i].flags & FLD_USD)
+                continue;
             schema_format((const char *)rows + r * td->size, &td->fields[i], buf, sizeof buf);
             put_cell(f, buf, i + 1 == td->nfields);
         }

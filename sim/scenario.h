@@ -46,10 +46,12 @@ typedef struct sc_params {
 typedef struct sc_pack {
     char *name;
     int64_t coins, bonus;
-    int64_t price;   /* µUSD */
+    int64_t price;   /* µ-units of its region's currency (µUSD without regions) */
     int64_t channel; /* CH_APP or CH_WEB */
     int64_t enabled; /* 0 or 1 */
     char *region;    /* its region's name (regions.csv); NULL: the first */
+    int price_in_usd; /* the price was given as price_usd (valid only where
+                       * the region's currency is USD) */
 } sc_pack;
 
 typedef struct sc_gift {
@@ -91,6 +93,9 @@ typedef struct sc_region {
     int64_t fx_fee;        /* ppm of a payout's net */
     int64_t creator_share; /* ppm */
 } sc_region;
+
+/* The most regions a scenario may have (a creator's region takes 16 bits). */
+#define SC_REGIONS_MOST 65535
 
 /* The mutable part of a scenario: what a timeline row may change. A run
  * keeps its own copy (sc_tables_copy) and applies rows to it. */
@@ -233,5 +238,16 @@ int scenario_save(const scenario *s, const char *dir, const char *comment, char 
 /* Segment sizes: largest-remainder rounding of share x viewers, ties to
  * the earlier row. out has t->nsegs entries. */
 void scenario_segment_sizes(const sc_tables *t, int64_t *out);
+
+/* The index in t->regions of the region named (NULL: the first, 0), or -1
+ * for a name that is not a row. Without regions.csv only NULL is known. */
+long scenario_region_of(const sc_tables *t, const char *name);
+
+/* The region of each of n creators (docs/model.md §8: creator i, the most
+ * popular first, goes where creator_share x (i + 1) less the creators
+ * already there is largest, ties to the earlier row) into out (NULL: not
+ * wanted), and their number per region into count (t->nregions entries,
+ * or one without regions). */
+void scenario_creator_regions(const sc_tables *t, int64_t n, uint16_t *out, int64_t *count);
 
 #endif

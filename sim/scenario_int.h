@@ -23,7 +23,12 @@ enum {
     FLD_REQUIRED = 1,   /* a list table's column that must be there */
     FLD_SHAPE = 2,      /* fixed once a run starts: only --set changes it */
     FLD_RECOMPUTED = 4, /* replay recomputes money from it (what-if) */
-    FLD_PAIRS = 8       /* pairs runs: both sides of a compare must share it */
+    FLD_PAIRS = 8,      /* pairs runs: both sides of a compare must share it */
+    FLD_EITHER = 16,    /* one of a table's FLD_EITHER columns, and only one, must
+                         * be there (a pack's price and price_usd); its cells
+                         * may not be empty */
+    FLD_USD = 32        /* an amount in USD for a row that holds its region's
+                         * currency: only where that currency is USD */
 };
 
 /* (8 bytes of padding in a few static tables: the initializers read in

@@ -51,7 +51,8 @@ static const sc_field pack_fields[] = {
     {"name", F_NAME, K(name), FLD_REQUIRED | FLD_SHAPE, 0, 0, 0},
     {"coins", F_INT, K(coins), FLD_REQUIRED, 0, 1, 1000000000},
     {"bonus_coins", F_INT, K(bonus), 0, 0, 0, 1000000000},
-    {"price_usd", F_MONEY, K(price), FLD_REQUIRED | FLD_RECOMPUTED, 0, 0, USD(1000000)},
+    {"price", F_MONEY, K(price), FLD_EITHER | FLD_RECOMPUTED, 0, 0, USD(1000000000)},
+    {"price_usd", F_MONEY, K(price), FLD_EITHER | FLD_RECOMPUTED | FLD_USD, 0, 0, USD(1000000)},
     {"channel", F_CHANNEL, K(channel), FLD_REQUIRED, 0, 0, 1},
     {"enabled", F_BOOL, K(enabled), 0, 1, 0, 1},
     {"region", F_NAME, K(region), FLD_SHAPE, 0, 0, 0},
@@ -197,7 +198,13 @@ const char *schema_expect(const sc_field *f, char *buf, size_t n)
         return buf;
     case F_RATE: return "a decimal from 0 to 1 with at most 6 places";
     case F_MONEY:
-        snprintf(buf, n, "an amount in USD from %s to %s with at most 6 decimals",
+        /* Most amounts are in USD; a pack's price is in its region's
+         * currency, and an exchange rate counts units of one. */
+        snprintf(buf, n, "%s from %s to %s with at most 6 decimals",
+                 (f->flags & FLD_EITHER) && !(f->flags & FLD_USD)
+                     ? "an amount in the region's currency"
+                 : strcmp(f->name, "per_usd") == 0 ? "the units of the currency one US dollar buys"
+                                                   : "an amount in USD",
                  num_fmt_short(lo, f->lo), num_fmt_short(hi, f->hi));
         return buf;
     case F_REAL:
@@ -427,6 +434,8 @@ int schema_parse(const sc_field *f, const char *s, enum comma how, parsed *v, ch
 void schema_store(void *row, const sc_field *f, const parsed *v, char *sv)
 {
     char *p = (char *)row + f->off;
+    if (f->flags & FLD_EITHER) /* a pack's price: say in which column it came */
+        ((sc_pack *)row)->price_in_usd = (f->flags & FLD_USD) != 0;
     switch (f->type) {
     case F_NAME:
     case F_TEXT:

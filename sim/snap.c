@@ -58,23 +58,25 @@ int world_snap_creators(world_snap *s, const int64_t *earned, const int64_t *pen
     return 0;
 }
 
-world_snap *world_snap_alloc(size_t npacks, size_t ngifts, size_t nsinks, size_t nsegs,
-                             int64_t ncreators)
+world_snap *world_snap_alloc(const sc_tables *t, size_t nsegs, int64_t ncreators)
 {
+    size_t npacks = t->npacks, ngifts = t->ngifts, nsinks = t->nsinks;
     world_snap *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
+    s->regions = calloc(t->nregions ? t->nregions : 1, sizeof *s->regions);
     s->packs = calloc(npacks ? npacks : 1, sizeof *s->packs);
     s->gifts = calloc(ngifts ? ngifts : 1, sizeof *s->gifts);
     s->segs = calloc(nsegs ? nsegs : 1, sizeof *s->segs);
     s->sinks = calloc(nsinks ? nsinks : 1, sizeof *s->sinks);
     s->sorted_cap = (size_t)(ncreators > 0 ? ncreators : 1);
     s->sorted = calloc(s->sorted_cap, sizeof *s->sorted);
-    s->bsh = (brk_shape){nsegs, ngifts, nsinks, npacks};
+    s->bsh = brk_shape_of(t);
+    s->bsh.nsegs = nsegs;
     size_t nraw = brk_nraw(&s->bsh);
     s->brk.raw = calloc(nraw ? nraw : 1, sizeof *s->brk.raw);
     s->brk.cr = calloc(CR_N, sizeof *s->brk.cr);
-    if (!s->packs || !s->gifts || !s->segs || !s->sinks || !s->sorted || !s->brk.raw ||
+    if (!s->packs || !s->gifts || !s->segs || !s->sinks || !s->regions || !s->sorted || !s->brk.raw ||
         !s->brk.cr) {
         world_snap_free(s);
         return NULL;
@@ -90,6 +92,7 @@ void world_snap_free(world_snap *s)
     free(s->gifts);
     free(s->segs);
     free(s->sinks);
+    free(s->regions);
     free(s->sorted);
     free(s->brk.raw);
     free(s->brk.cr);
@@ -108,6 +111,8 @@ void snap_books(world_snap *s, uint64_t run, int64_t step, const sc_tables *t, c
     memcpy(s->gifts, t->gifts, t->ngifts * sizeof *s->gifts);
     s->nsinks = t->nsinks;
     memcpy(s->sinks, t->sinks, t->nsinks * sizeof *s->sinks);
+    s->nregions = t->nregions;
+    memcpy(s->regions, t->regions, t->nregions * sizeof *s->regions);
     memset(&s->pos, 0, sizeof s->pos);
     books_end(b, &t->p, &s->pos);
     s->last = b->cur;
@@ -118,22 +123,16 @@ void snap_books(world_snap *s, uint64_t run, int64_t step, const sc_tables *t, c
     memcpy(s->platform_in, b->platform_in, sizeof s->platform_in);
 }
 
-void snap_breakdown(world_snap *s, const world_seg *seg, const books *b, const sc_pack *packs,
-                    const unsigned char *cashed)
+void snap_breakdown(world_snap *s, brk_src *src)
 {
-    brk_src src = {.seg = seg,
-                   .b = b,
-                   .packs = packs,
-                   .p = &s->p,
-                   .earned = s->sorted,
-                   .ncreators = (size_t)s->ncreators,
-                   .desc = 1,
-                   /* the mean so far, as a run's result has it at its end */
-                   .live_per_step = s->step > 0
-                                        ? (double)b->mean_sum.v[TS_LIVE_CREATORS] / (double)s->step
-                                        : 0.0,
-                   .reached = s->creators_reached_min,
-                   .cashouts = s->total.v[TS_CASHOUTS],
-                   .cashed = cashed};
-    brk_fill(&s->bsh, s->brk, &src);
+    src->p = &s->p;
+    src->earned = s->sorted;
+    src->ncreators = (size_t)s->ncreators;
+    src->desc = 1;
+    /* the mean so far, as a run's result has it at its end */
+    src->live_per_step =
+        s->step > 0 ? (double)src->b->mean_sum.v[TS_LIVE_CREATORS] / (double)s->step : 0.0;
+    src->reached = s->creators_reached_min;
+    src->cashouts = s->total.v[TS_CASHOUTS];
+    brk_fill(&s->bsh, s->brk, src);
 }

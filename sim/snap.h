@@ -35,6 +35,8 @@ typedef struct world_snap {
     sc_gift *gifts;
     sc_segment *segs;
     sc_sink *sinks;
+    size_t nregions; /* 0 without regions.csv */
+    sc_region *regions; /* rates and FX fees now */
     kpi_step last;  /* the last step's figures */
     kpi_step total; /* flows summed, stocks now, payers distinct */
     int64_t viewers_existed;
@@ -59,9 +61,9 @@ typedef struct world_snap {
     brk_block brk;
 } world_snap;
 
-/* A snapshot with room for the given table sizes. NULL out of memory. */
-world_snap *world_snap_alloc(size_t npacks, size_t ngifts, size_t nsinks, size_t nsegs,
-                             int64_t ncreators);
+/* A snapshot with room for t's packs, gifts, sinks and regions, nsegs
+ * segments and ncreators creators. NULL out of memory. */
+world_snap *world_snap_alloc(const sc_tables *t, size_t nsegs, int64_t ncreators);
 
 /* Fill the creator part of s (leaderboard, reached the minimum, sorted
  * earnings) from n creators' earned and pending µD and cashed flags, with
@@ -73,11 +75,11 @@ int world_snap_creators(world_snap *s, const int64_t *earned, const int64_t *pen
 
 void world_snap_free(world_snap *s);
 
-/* The breakdowns of s (s->brk) from what a source holds now: its
- * segments' figures seg (NULL: unknown), books b, packs as loaded and the
- * creators' cashed flags; after world_snap_creators and snap_books. */
-void snap_breakdown(world_snap *s, const world_seg *seg, const struct books *b,
-                    const sc_pack *packs, const unsigned char *cashed);
+/* The breakdowns of s (s->brk) from what a source holds now: src has its
+ * segments' figures (NULL: unknown), books, packs as loaded, the creators'
+ * cashed flags and the regions' figures (brk_src); the rest comes from s,
+ * after world_snap_creators and snap_books. */
+void snap_breakdown(world_snap *s, brk_src *src);
 
 /* Copy into s what every source has alike: run `run` after `step` steps,
  * the tables t as they now are, and the figures posted in the books b. */

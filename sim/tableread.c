@@ -228,10 +228,24 @@ static void match_columns(const table_desc *td, const csvr_row *row, header *h, 
         present[fi] = 1;
         h->may_join[i] = h->col[i] && schema_decimal(f);
     }
-    for (size_t i = 0; i < td->nfields; i++)
+    const char *either[2] = {NULL, NULL};
+    size_t neither = 0, given = 0;
+    for (size_t i = 0; i < td->nfields; i++) {
         if ((td->fields[i].flags & FLD_REQUIRED) && !present[i])
             diag_add(d, DIAG_ERROR, path, h->line, td->fields[i].name,
                      "required column missing (expected \"%s\" in the header)", td->fields[i].name);
+        if ((td->fields[i].flags & FLD_EITHER) && neither < 2) {
+            either[neither++] = td->fields[i].name;
+            given += present[i];
+        }
+    }
+    if (neither == 2 && given != 1)
+        diag_add(d, DIAG_ERROR, path, h->line, either[0],
+                 given ? "both \"%s\" and \"%s\" in the header (expected one of them: %s in the "
+                         "region's currency, %s where that is USD)"
+                       : "required column missing (expected \"%s\" or \"%s\" in the header: %s "
+                         "in the region's currency, %s where that is USD)",
+                 either[0], either[1], either[0], either[1]);
 }
 
 /* Read the header row of a list table into h. The rows are read even
@@ -305,7 +319,7 @@ static void parse_cells(const header *h, const fitted *ft, enum comma how, void 
         const char *s = ft->cell[i];
         parsed v = {0};
         const char *why;
-        if (!*s && !(f->flags & FLD_REQUIRED))
+        if (!*s && !(f->flags & (FLD_REQUIRED | FLD_EITHER)))
             continue; /* empty optional cell: default */
         if (!*s) {
             diag_add(d, DIAG_ERROR, path, line, f->name, "empty value (expected %s)",

@@ -102,15 +102,22 @@ struct world {
     int dirty;
     seg_gifts *sg;
     int64_t *gift_credit; /* µD per gift (rules_credit) */
-    /* The packs a viewer chooses among (docs/model.md §4.4): [0] the
-     * enabled app packs, for a viewer who does not know the web store, [1]
-     * every enabled pack, for one who does. */
-    size_t *opt_packs[2];
-    size_t nopt[2];
+    /* The packs a viewer chooses among (docs/model.md §4.4), per option
+     * set o = 2 x its region + whether it knows the web store: the enabled
+     * app packs of its region (o even) or all its region's enabled packs
+     * (o odd), opt_packs[o x npacks ...], nopt[o] of them. */
+    size_t *opt_packs;
+    size_t *nopt;
+    size_t nregions;     /* at least 1 */
+    int *seg_region;     /* per segment */
+    int *pack_region;    /* per pack */
+    int64_t *pack_usd;   /* per pack: what one brings in, µUSD at this step's rate */
+    uint16_t *creg;      /* per creator: its region (NULL with one region) */
+    int64_t *creg_n;     /* creators per region */
     double *util_u, *util_w; /* scratch for the logit */
     double *lc_w, *lc_tot;   /* logit weights and totals per (segment, aware) when q = 1 */
     size_t lc_stride;
-    int64_t min_cover[2]; /* the smallest pack (with bonus) of each option set */
+    int64_t *min_cover; /* the smallest pack (with bonus) of each option set */
     alias sink_pick;      /* sinks of positive weight */
     size_t nsink_pick;
     /* This step's purchases per pack, gifts and sinks per kind and grants
@@ -143,9 +150,10 @@ static inline int stopping(const world *w, int64_t count, int64_t mask)
  * run without a hook spends nothing on building events. */
 __attribute__((noinline, cold)) static void emit_event(world *w, enum ev_type t, int64_t viewer,
                                                        int64_t creator, int64_t item, int64_t coins,
-                                                       int64_t usd, int channel)
+                                                       int64_t usd, int channel, int region,
+                                                       int64_t local)
 {
-    sim_event e = {t, w->run, w->step, viewer, creator, item, coins, usd, channel};
+    sim_event e = {t, w->run, w->step, viewer, creator, item, coins, usd, channel, region, local};
     w->on_event(w->ev_ud, &e);
 }
 
@@ -169,7 +177,7 @@ static void free_derived(world *w)
         }
 }
 
-static double logit_weights(const world *w, const sc_segment *sg, int aware, int64_t shortfall,
+static double logit_weights(const world *w, const sc_segment *sg, size_t o, int64_t shortfall,
                             double *wts, double *scratch);
 
 /* The CDF of the number of intents of a session that has at least one:
@@ -269,31 +277,40 @@ static int build_segments(world *w)
 static int build_derived(world *w)
 {
     const sc_tables *t = &w->t;
+    size_t np = t->npacks ? t->npacks : 1;
     free_derived(w);
     if (build_segments(w) < 0 || build_sinks(w) < 0)
         return -1;
     for (size_t i = 0; i < t->ngifts; i++)
         w->gift_credit[i] = rules_credit(&t->p, t->gifts[i].coins);
-    w->nopt[0] = w->nopt[1] = 0;
+    for (size_t s = 0; s < t->nsegs; s++)
+        w->seg_region[s] = (int)scenario_region_of(t, t->segs[s].region);
+    memset(w->nopt, 0, w->nregions * 2 * sizeof *w->nopt);
     for (size_t k = 0; k < t->npacks; k++) {
         const sc_pack *p = &t->packs[k];
+        size_t o = 2 * (size_t)(w->pack_region[k] = (int)scenario_region_of(t, p->region));
+        w->pack_usd[k] = rules_pack_usd(t, k, w->pack_region[k]);
         if (!p->enabled)
             continue;
         if (p->channel == CH_APP)
-            w->opt_packs[0][w->nopt[0]++] = k;
-        w->opt_packs[1][w->nopt[1]++] = k;
+            w->opt_packs[o * np + w->nopt[o]++] = k;
+        w->opt_packs[(o + 1) * np + w->nopt[o + 1]++] = k;
     }
-    for (int a = 0; a < 2; a++) {
-        w->min_cover[a] = INT64_MAX;
-        for (size_t j = 0; j < w->nopt[a]; j++) {
-            const sc_pack *p = &t->packs[w->opt_packs[a][j]];
-            if (p->coins + p->bonus < w->min_cover[a])
-                w->min_cover[a] = p->coins + p->bonus;
+    for (size_t o = 0; o < 2 * w->nregions; o++) {
+        w->min_cover[o] = INT64_MAX;
+        for (size_t j = 0; j < w->nopt[o]; j++) {
+            const sc_pack *p = &t->packs[w->opt_packs[o * np + j]];
+            if (p->coins + p->bonus < w->min_cover[o])
+                w->min_cover[o] = p->coins + p->bonus;
         }
-        for (size_t s = 0; s < t->nsegs && w->nopt[a]; s++)
-            w->lc_tot[s * 2 + (size_t)a] = logit_weights(
-                w, &t->segs[s], a, 1, &w->lc_w[(s * 2 + (size_t)a) * w->lc_stride], w->util_u);
     }
+    for (size_t s = 0; s < t->nsegs; s++)
+        for (size_t a = 0; a < 2; a++) {
+            size_t o = 2 * (size_t)w->seg_region[s] + a;
+            if (w->nopt[o])
+                w->lc_tot[s * 2 + a] = logit_weights(w, &t->segs[s], o, 1,
+                                                     &w->lc_w[(s * 2 + a) * w->lc_stride], w->util_u);
+        }
     w->dirty = 0;
     return 0;
 }
@@ -342,15 +359,23 @@ world *world_new(const scenario *s, uint64_t run)
     w->live_w = malloc(nc * sizeof *w->live_w);
     w->sg = calloc(ns, sizeof *w->sg);
     w->gift_credit = calloc(ng, sizeof *w->gift_credit);
-    w->opt_packs[0] = calloc(np, sizeof(size_t));
-    w->opt_packs[1] = calloc(np, sizeof(size_t));
+    w->nregions = t->nregions ? t->nregions : 1;
+    size_t nr = w->nregions;
+    w->opt_packs = calloc(nr * 2 * np, sizeof *w->opt_packs);
+    w->nopt = calloc(nr * 2, sizeof *w->nopt);
+    w->min_cover = calloc(nr * 2, sizeof *w->min_cover);
+    w->seg_region = calloc(ns, sizeof *w->seg_region);
+    w->pack_region = calloc(np, sizeof *w->pack_region);
+    w->pack_usd = calloc(np, sizeof *w->pack_usd);
+    w->creg_n = calloc(nr, sizeof *w->creg_n);
+    w->creg = nr > 1 ? malloc(nc * sizeof *w->creg) : NULL;
     w->util_u = calloc(np, sizeof(double));
     w->util_w = calloc(np, sizeof(double));
     w->lc_stride = np;
     w->lc_w = calloc(ns * 2 * np, sizeof(double));
     w->lc_tot = calloc(ns * 2, sizeof(double));
     w->pack_step = calloc(np, sizeof *w->pack_step);
-    if (books_init(&w->bk, t->npacks, t->ngifts, t->nsinks) < 0)
+    if (books_init(&w->bk, t) < 0)
         goto fail;
     w->gift_step = calloc(ng, sizeof *w->gift_step);
     w->sink_step = calloc(t->nsinks ? t->nsinks : 1, sizeof *w->sink_step);
@@ -364,8 +389,9 @@ world *world_new(const scenario *s, uint64_t run)
     w->key_cashout = rng_key(t->p.seed, run, RNG_CASHOUT);
     w->key_aware = rng_key(t->p.seed, run, RNG_AWARE);
     if (!w->seg_start || !w->seg_size || !w->vw || !w->pending || !w->withdrawn || !w->cashed ||
-        !w->weight || !w->live || !w->live_w || !w->sg || !w->gift_credit || !w->opt_packs[0] ||
-        !w->opt_packs[1] || !w->util_u || !w->util_w || !w->lc_w || !w->lc_tot || !w->pack_step ||
+        !w->weight || !w->live || !w->live_w || !w->sg || !w->gift_credit || !w->opt_packs || !w->nopt ||
+        !w->min_cover || !w->seg_region || !w->pack_region || !w->pack_usd || !w->creg_n ||
+        (nr > 1 && !w->creg) || !w->util_u || !w->util_w || !w->lc_w || !w->lc_tot || !w->pack_step ||
         !w->gift_step || !w->sink_step || !w->grant_step || !w->seg)
         goto fail;
     w->step = -t->p.warmup_steps;
@@ -375,6 +401,7 @@ world *world_new(const scenario *s, uint64_t run)
         w->seg_start[i] = w->seg_start[i - 1] + w->seg_size[i - 1];
     for (size_t i = 0; i < t->nsegs; i++)
         w->seg[i].viewers = w->seg_size[i];
+    scenario_creator_regions(t, w->ncreators, w->creg, w->creg_n);
     build_weights(w);
     if (build_derived(w) < 0)
         goto fail;
@@ -406,8 +433,14 @@ void world_free(world *w)
     free(w->live_w);
     free(w->sg);
     free(w->gift_credit);
-    free(w->opt_packs[0]);
-    free(w->opt_packs[1]);
+    free(w->opt_packs);
+    free(w->nopt);
+    free(w->min_cover);
+    free(w->seg_region);
+    free(w->pack_region);
+    free(w->pack_usd);
+    free(w->creg);
+    free(w->creg_n);
     free(w->sink_step);
     free(w->grant_step);
     free(w->util_u);
@@ -519,7 +552,7 @@ static int churn(world *w)
                 return 0;
             int64_t coins = w->vw[v].wallet;
             books_breakage(&w->bk, coins);
-            EMIT(w, EV_CHURN, v, -1, -1, coins, 0, -1);
+            EMIT(w, EV_CHURN, v, -1, -1, coins, 0, -1, -1, 0);
             w->seg[s].wallet -= coins;
             w->seg[s].churned++; /* and a replacement joins the segment */
             w->vw[v] = (viewer_st){0, 0, aware_draw(w, w->step, v)}; /* its payer entry stays */
@@ -562,15 +595,16 @@ static int choose_live(world *w)
  * (docs/model.md §4.4), into wts, and their total with the no-purchase
  * option (U = 0). Shifted by the largest utility so no exp overflows; the
  * shift cancels in every probability. */
-static double logit_weights(const world *w, const sc_segment *sg, int aware, int64_t shortfall,
+static double logit_weights(const world *w, const sc_segment *sg, size_t o, int64_t shortfall,
                             double *wts, double *scratch)
 {
+    const size_t *opt = &w->opt_packs[o * w->lc_stride];
     double a = (double)sg->alpha / MICRO, b = (double)sg->beta / MICRO,
            g = (double)sg->gamma / MICRO, f = sg->web_friction / MICRO;
     double umax = 0.0;
-    size_t n = w->nopt[aware];
+    size_t n = w->nopt[o];
     for (size_t j = 0; j < n; j++) {
-        const sc_pack *p = &w->t.packs[w->opt_packs[aware][j]];
+        const sc_pack *p = &w->t.packs[opt[j]];
         int64_t cover = p->coins + p->bonus;
         int64_t q = (shortfall + cover - 1) / cover;
         if (q < 1)
@@ -620,17 +654,20 @@ static long decide(world *w, size_t s, int64_t v, viewer_st *me, int64_t shortfa
 {
     const sc_segment *sg = &w->t.segs[s];
     w->decisions++;
-    int a = w->nopt[1] > w->nopt[0] && web_aware(w, sg, v, me);
-    size_t n = w->nopt[a];
+    size_t o = 2 * (size_t)w->seg_region[s];
+    int a = w->nopt[o + 1] > w->nopt[o] && web_aware(w, sg, v, me);
+    o += (size_t)a;
+    size_t n = w->nopt[o];
     if (!n)
         return -1;
+    const size_t *opt = &w->opt_packs[o * w->lc_stride];
     const double *wts;
     double total;
-    if (shortfall <= w->min_cover[a]) {
+    if (shortfall <= w->min_cover[o]) {
         wts = &w->lc_w[(s * 2 + (size_t)a) * w->lc_stride];
         total = w->lc_tot[s * 2 + (size_t)a];
     } else {
-        total = logit_weights(w, sg, a, shortfall, w->util_w, w->util_u);
+        total = logit_weights(w, sg, o, shortfall, w->util_w, w->util_u);
         wts = w->util_w;
     }
     double x = rng_sm_uniform(r) * total;
@@ -639,11 +676,11 @@ static long decide(world *w, size_t s, int64_t v, viewer_st *me, int64_t shortfa
     size_t j = 0;
     while (x >= wts[j])
         j++;
-    const sc_pack *p = &w->t.packs[w->opt_packs[a][j]];
+    const sc_pack *p = &w->t.packs[opt[j]];
     int64_t cover = p->coins + p->bonus;
     int64_t q = (shortfall + cover - 1) / cover;
     *qout = q < 1 ? 1 : q;
-    return (long)w->opt_packs[a][j];
+    return (long)opt[j];
 }
 
 /* a += b for a figure that is at most one of the run's checked totals (a
@@ -684,10 +721,12 @@ static inline void buy(world *w, size_t s, int64_t v, viewer_st *me, int64_t sho
         return;
     const sc_pack *p = &w->t.packs[k];
     /* q <= 10^6 (a shortfall is below the largest gift or sink, 10^6
-     * coins) and a price is at most 10^12 µUSD: q x price fits. */
-    int64_t coins = q * (p->coins + p->bonus), usd = q * p->price;
+     * coins) and a price is at most 10^12 µUSD at every step (checked with
+     * the scenario): q x price fits. */
+    int64_t coins = q * (p->coins + p->bonus), usd = q * w->pack_usd[k];
     for (int64_t j = 0; w->on_event && j < q; j++)
-        EMIT(w, EV_PURCHASE, v, -1, k, p->coins + p->bonus, p->price, (int)p->channel);
+        EMIT(w, EV_PURCHASE, v, -1, k, p->coins + p->bonus, w->pack_usd[k], (int)p->channel,
+             w->pack_region[k], p->price);
     w->pack_step[k] += q;
     me->wallet += coins;
     part_add(&w->seg[s].wallet, coins);
@@ -730,11 +769,11 @@ static inline void intent(world *w, size_t s, int64_t v, viewer_st *me, int64_t 
         w->seg[s].gifts++;
         w->gift_step[gi]++;
         part_add(&w->pending[creator], w->gift_credit[gi]);
-        EMIT(w, EV_GIFT, v, creator, (int64_t)gi, c, rules_coin_value(&w->t.p, c), -1);
+        EMIT(w, EV_GIFT, v, creator, (int64_t)gi, c, rules_coin_value(&w->t.p, c), -1, -1, 0);
     } else {
         w->bk.cur.v[TS_LOST_INTENTS]++;
         w->seg[s].lost++;
-        EMIT(w, EV_LOST, v, creator, (int64_t)gi, c, rules_coin_value(&w->t.p, c), -1);
+        EMIT(w, EV_LOST, v, creator, (int64_t)gi, c, rules_coin_value(&w->t.p, c), -1, -1, 0);
     }
 }
 
@@ -748,11 +787,11 @@ static void sink_intent(world *w, size_t s, int64_t v, viewer_st *me, rng_sm *r)
         w->sink_step[k]++;
         w->seg[s].sinks++;
         part_add(&w->seg[s].sunk, c);
-        EMIT(w, EV_SINK, v, -1, (int64_t)k, c, rules_coin_value(&w->t.p, c), -1);
+        EMIT(w, EV_SINK, v, -1, (int64_t)k, c, rules_coin_value(&w->t.p, c), -1, -1, 0);
     } else {
         w->bk.cur.v[TS_LOST_SINKS]++;
         w->seg[s].lost_sinks++;
-        EMIT(w, EV_LOST_SINK, v, -1, (int64_t)k, c, rules_coin_value(&w->t.p, c), -1);
+        EMIT(w, EV_LOST_SINK, v, -1, (int64_t)k, c, rules_coin_value(&w->t.p, c), -1, -1, 0);
     }
 }
 
@@ -766,9 +805,11 @@ static void settle(world *w)
     const sc_tables *t = &w->t;
     for (size_t k = 0; k < t->npacks; k++) {
         const sc_pack *p = &t->packs[k];
-        if (w->pack_step[k])
-            books_purchase(&w->bk, &t->p, (long)k, (int)p->channel, w->pack_step[k], p->price,
-                           p->coins, p->bonus);
+        if (w->pack_step[k]) {
+            rules_sale sale = {(long)k,       w->pack_region[k], (int)p->channel, w->pack_step[k],
+                               w->pack_usd[k], p->price,         p->coins,        p->bonus};
+            books_purchase(&w->bk, &t->p, &sale);
+        }
         w->pack_step[k] = 0;
     }
     for (size_t g = 0; g < t->ngifts; g++) {
@@ -871,7 +912,7 @@ static inline int session(world *w, size_t s, int64_t v, const session_law *L)
         part_add(&w->seg[s].granted, f);
         w->grant_step[s]++;
         w->grants++;
-        EMIT(w, EV_GRANT, v, -1, -1, f, 0, -1);
+        EMIT(w, EV_GRANT, v, -1, -1, f, 0, -1, -1, 0);
     }
     for (unsigned j = 0; j < k; j++)
         intent(w, s, v, &me, creator, &vr);
@@ -935,13 +976,14 @@ static void cashouts(world *w)
         if (!(rng_unit_at(w->key_cashout, w->step, c) < pc))
             continue;
         rules_payout po;
-        if (rules_payout_of(p, rules_cashout_amount(most, INT64_MAX, w->pending[c]), &po) < 0)
+        if (rules_payout_of(&w->t, w->creg ? w->creg[c] : 0,
+                            rules_cashout_amount(most, INT64_MAX, w->pending[c]), &po) < 0)
             continue;
         w->pending[c] -= po.diamonds * MICRO;
         w->withdrawn[c] += po.diamonds * MICRO; /* at most diamonds withdrawn, a checked total */
         w->cashed[c] = 1;
         books_cashout(&w->bk, &po);
-        EMIT(w, EV_CASHOUT, -1, c, -1, po.diamonds, po.gross, -1);
+        EMIT(w, EV_CASHOUT, -1, c, -1, po.diamonds, po.gross, -1, po.region, po.local);
     }
 }
 
@@ -1020,7 +1062,7 @@ int world_step(world *w, kpi_step *row)
 
 world_snap *world_snap_new(const world *w)
 {
-    return world_snap_alloc(w->t.npacks, w->t.ngifts, w->t.nsinks, w->t.nsegs, w->ncreators);
+    return world_snap_alloc(&w->t, w->t.nsegs, w->ncreators);
 }
 
 void world_snapshot(const world *w, world_snap *s)
@@ -1032,7 +1074,13 @@ void world_snapshot(const world *w, world_snap *s)
     s->viewers_existed = w->nviewers + w->churns;
 
     world_snap_creators(s, NULL, w->pending, w->withdrawn, w->cashed, w->ncreators);
-    snap_breakdown(s, w->seg, &w->bk, w->sc->t.packs, w->cashed);
+    brk_src src = {.seg = w->seg,
+                   .b = &w->bk,
+                   .packs = w->sc->t.packs,
+                   .cashed = w->cashed,
+                   .seg_region = w->seg_region,
+                   .region_creators = w->creg_n};
+    snap_breakdown(s, &src);
 }
 
 brk_shape world_brk_shape(const world *w) { return brk_shape_of(&w->t); }
@@ -1093,7 +1141,9 @@ int world_result(world *w, const kpi_step *rows, int64_t nsteps, run_result *out
                        .live_per_step = out->value[TS_LIVE_CREATORS],
                        .reached = reached,
                        .cashouts = out->exact[TS_CASHOUTS],
-                       .cashed = w->cashed};
+                       .cashed = w->cashed,
+                       .seg_region = w->seg_region,
+                       .region_creators = w->creg_n};
         brk_fill(&sh, *blk, &src);
     }
     out->grants = w->grants;

@@ -42,7 +42,11 @@ enum ev_type {
  * gift's coins and their coin value; sink and lost_sink likewise for the
  * sink; cashout, whole diamonds withdrawn and the gross; churn, the coins
  * left in the wallet (breakage) and 0; grant, the coins granted and 0.
- * Warm-up steps are negative (docs/model.md §4.0). */
+ * region (an index of the scenario's regions, 0 without them) and local
+ * (µ-units of its currency) are, for a purchase, the pack's region and its
+ * price there, and for a cash-out the creator's region and what its bank
+ * received; -1 and 0 for the rest. Warm-up steps are negative
+ * (docs/model.md §4.0). */
 typedef struct sim_event {
     enum ev_type type;
     uint64_t run;
@@ -52,6 +56,8 @@ typedef struct sim_event {
     int64_t coins;
     int64_t usd;
     int channel;
+    int region;
+    int64_t local;
 } sim_event;
 
 typedef void (*world_event_fn)(void *ud, const sim_event *ev);

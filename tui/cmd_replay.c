@@ -112,6 +112,7 @@ static int write_counts(FILE *f, const void *ud)
         {"unknown_sinks", k->unknown_sinks},
         {"price_differs", k->price_differs},
         {"breakage_differs", k->breakage_differs},
+        {"local_differs", k->local_differs},
     };
     fputs("figure,value\n", f);
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
@@ -236,8 +237,12 @@ static void print_counts(const replay_counts *k, int what_if)
         printf(
             "%lld churn rows recorded other coins than the wallet held; the wallet's were used\n",
             (long long)k->breakage_differs);
-    printf("active viewers, live creators and watched or missed sessions are not in a log: "
-           "reported as 0\n");
+    if (k->local_differs)
+        printf("%lld cash-outs recorded another amount in the creator's currency than the "
+               "step's rate gives; the rate's was used\n",
+               (long long)k->local_differs);
+    printf("active viewers, live creators, watched or missed sessions and viewers per region are "
+           "not in a log: reported as 0\n");
 }
 
 /* --out's files as one set: those of a run, replay.csv, manifest.csv and

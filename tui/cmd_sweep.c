@@ -57,7 +57,7 @@ static const opt_spec sweep_cli_opts[] = {
     OPT_INT("--threads", "T", sweep_args, threads, 1, 256,
             "worker threads over points and runs, 1 to 256 (results do not depend on T)"),
     OPT_TEXT("--out", "DIR", sweep_args, out,
-             "write sweep.csv and sweep_channels.csv (each channel at each point) there, with "
+             "write sweep.csv, sweep_channels.csv and sweep_regions.csv (each channel and region at each point) there, with "
              "manifest.csv (how the job ran, every --vary) and "
              "scenario/ (the scenario before the grid, every --set applied)"),
     OPT_FLAG("--report", sweep_args, report,
@@ -428,7 +428,7 @@ static int write_out(const sweep_args *a, const job *j, int threads, char *msg, 
     cli_out o;
     if (cli_out_parts(&o, m, s, "sweep", msg, n) < 0)
         return SIM_NOMEM;
-    int st = report_paired_sweep(a->out, j->r, j->axes, j->objective, o.part, 3, msg, n);
+    int st = report_paired_sweep(a->out, j->r, j->axes, j->objective, s, o.part, 3, msg, n);
     cli_out_free(&o);
     return st;
 }
@@ -449,7 +449,7 @@ static int report(const sweep_args *a, const job *j, int threads)
     if (j->objective >= 0 && j->npoints >= 2)
         print_best(j, a->minimize);
     if (a->out && rc == 0)
-        printf("\nwrote %s/sweep.csv, sweep_channels.csv, manifest.csv, scenario/\n", a->out);
+        printf("\nwrote %s/sweep.csv, sweep_channels.csv, sweep_regions.csv, manifest.csv, scenario/\n", a->out);
     if (a->report && rc == 0)
         rc = page_after("sweep", a->out, PAGE_SWEEP);
     return rc;
