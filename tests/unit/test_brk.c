@@ -165,9 +165,11 @@ static void creators_of(const int64_t *x, size_t n, double *cr)
     p.usd_per_diamond = 1000000; /* a diamond is a dollar: 1 µD is 1 µUSD */
     p.min_withdrawal = 1;
     books b;
-    assert_int_equal(books_init(&b, 0, 0, 0), 0);
-    brk_shape sh = {0, 0, 0, 0};
-    int64_t raw[CHR_N * 2];
+    sc_tables none;
+    memset(&none, 0, sizeof none);
+    assert_int_equal(books_init(&b, &none), 0);
+    brk_shape sh = {0, 0, 0, 0, 1};
+    int64_t raw[CHR_N * 2 + RR_N]; /* two channels and the one region */
     int64_t *rev = malloc((n ? n : 1) * sizeof *rev);
     unsigned char cashed[32] = {0};
     assert_non_null(rev);
@@ -236,8 +238,8 @@ static void test_creators_by_hand(void **state)
 static void test_values(void **state)
 {
     (void)state;
-    brk_shape sh = {2, 0, 0, 0};
-    int64_t raw[2 * SR_N + 2 * CHR_N];
+    brk_shape sh = {2, 0, 0, 0, 1};
+    int64_t raw[2 * SR_N + 2 * CHR_N + RR_N];
     double cr[CR_N] = {0};
     memset(raw, 0, sizeof raw);
     brk_block k = {raw, cr};

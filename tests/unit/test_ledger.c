@@ -70,7 +70,7 @@ static void test_postings_by_hand(void **state)
     /* Gifts and breakage move no money. */
     assert_int_equal(l.bal[ACC_PLATFORM], 1410800);
 
-    ledger_cashout(&l, 60000000, 300000, 25000);
+    ledger_cashout(&l, 60000000, 300000, 25000, 0);
     assert_int_equal(l.bal[ACC_PLATFORM], 1410800 - 300000);
     assert_int_equal(l.bal[ACC_CREATOR_BANKS], 275000);
     assert_int_equal(l.bal[ACC_PAYOUT_PROCESSOR], 25000);
@@ -84,6 +84,31 @@ static void test_postings_by_hand(void **state)
     assert_int_equal(ledger_check(&l, 25, 40000000, msg, sizeof msg), 0);
     assert_int_equal(ledger_check(&l, 26, 40000000, msg, sizeof msg), -1);
     assert_int_equal(ledger_check(&l, 25, 39999999, msg, sizeof msg), -1);
+
+    /* A cash-out to a creator paid in another currency (docs/model.md §8):
+     * 20 diamonds, $0.10 gross, $0.01 fee, $0.002700 FX fee to the
+     * converter; the bank gets the rest, and the FX fee is a term of the
+     * money identity. */
+    ledger_cashout(&l, 20000000, 100000, 10000, 2700);
+    assert_int_equal(l.bal[ACC_PLATFORM], 1410800 - 300000 - 100000);
+    assert_int_equal(l.bal[ACC_CREATOR_BANKS], 275000 + 87300);
+    assert_int_equal(l.bal[ACC_PAYOUT_PROCESSOR], 25000 + 10000);
+    assert_int_equal(l.bal[ACC_FX], 2700);
+    assert_int_equal(l.fx_fees, 2700);
+    assert_int_equal(l.payouts_net, 275000 + 87300);
+    assert_int_equal(bal_sum(&l), 0);
+    assert_int_equal(ledger_check(&l, 25, 20000000, msg, sizeof msg), 0);
+    /* Without the FX fee among the outflows the money does not add up. */
+    l.fx_fees = 0;
+    assert_int_equal(ledger_check(&l, 25, 20000000, msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "money:"));
+    assert_non_null(strstr(msg, "FX fees 0.000000"));
+    l.fx_fees = 2700;
+    /* An FX fee posted to the creators' banks breaks the accounts. */
+    l.bal[ACC_FX] -= 100;
+    l.bal[ACC_CREATOR_BANKS] += 100;
+    assert_int_equal(ledger_check(&l, 25, 20000000, msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "accounts: FX converter"));
 }
 
 /* A real run of the mixed fixture (churn, both channels, bonus coins,
@@ -330,11 +355,11 @@ static void test_totals_checked_at_the_bound(void **state)
     /* Cash-outs draw on the platform, which may go below zero as far as
      * INT64_MIN; the gross paid out is a total of its own. */
     memset(&l, 0, sizeof l);
-    ledger_cashout(&l, 0, INT64_MAX - 1, 0);
-    ledger_cashout(&l, 0, 1, 1);
+    ledger_cashout(&l, 0, INT64_MAX - 1, 0, 0);
+    ledger_cashout(&l, 0, 1, 1, 0);
     assert_null(l.ovf);
     assert_true(l.bal[ACC_PLATFORM] == -INT64_MAX && l.payouts_gross == INT64_MAX);
-    ledger_cashout(&l, 0, 1, 1);
+    ledger_cashout(&l, 0, 1, 1, 0);
     assert_true(l.bal[ACC_PLATFORM] == INT64_MIN);
     assert_string_equal(l.ovf, "gross payouts");
 }
