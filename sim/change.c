@@ -256,6 +256,9 @@ static int note_set(scenario *s, const sc_change *c, const char *label)
         blame = &s->set_limits;
     else if (c->table == SC_SEGMENTS && off == offsetof(sc_segment, share))
         blame = &s->set_shares;
+    else if ((c->table == SC_PACKS && off == offsetof(sc_pack, price)) ||
+             (c->table == SC_REGIONS && off == offsetof(sc_region, per_usd)))
+        blame = &s->set_prices;
     if (!blame)
         return 0;
     char *l = strdup(label);

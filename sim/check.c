@@ -45,8 +45,10 @@ static int state_bad(const sc_tables *t)
 
 /* Report what state_bad finds in t: where and line name what set it,
  * step that it applies from (-1: from the start, the tables as loaded and
- * --set). */
-static void check_state(const sc_tables *t, const char *where, long line, int64_t step, diag *d)
+ * --set). The limits are the params' (where), the prices the packs'
+ * (packs, or where when a change set them). */
+static void check_state(const sc_tables *t, const char *where, const char *packs, long line,
+                        int64_t step, diag *d)
 {
     char a[NUM_BUF], b[NUM_BUF], from[48] = "";
     if (step >= 0)
@@ -64,12 +66,12 @@ static void check_state(const sc_tables *t, const char *where, long line, int64_
         const sc_region *rg = &t->regions[r];
         int64_t u = usd_price(t, pk);
         if (pk->price_in_usd && strcmp(rg->currency, "USD") != 0)
-            diag_add(d, DIAG_ERROR, where, line, "price_usd",
+            diag_add(d, DIAG_ERROR, packs, line, "price_usd",
                      "%spack %s has a price_usd, but its region %s pays in %s (expected its price "
                      "in the price column, in %s)",
                      from, pk->name, rg->name, rg->currency, rg->currency);
         else if (u < 0 || u > PRICE_USD_MOST)
-            diag_add(d, DIAG_ERROR, where, line, "price",
+            diag_add(d, DIAG_ERROR, packs, line, "price",
                      "%spack %s costs %s %s, more than 1000000 USD at %s %s to the dollar "
                      "(expected a price worth at most 1000000 USD)",
                      from, pk->name, num_fmt_short(a, pk->price), rg->currency,
@@ -197,7 +199,7 @@ static void check_timeline(const scenario *s, diag *d)
                 continue;
             int now = state_bad(&w);
             if (now && !bad)
-                check_state(&w, r->file, r->line, r->step, d);
+                check_state(&w, r->file, r->file, r->line, r->step, d);
             bad = now;
         }
         sc_tables_release(&w);
@@ -214,6 +216,9 @@ size_t scenario_check(const scenario *s, diag *d)
                 s->set_limits        ? s->set_limits
                 : s->file[SC_PARAMS] ? s->file[SC_PARAMS]
                                      : "params.csv",
+                s->set_prices        ? s->set_prices
+                : s->file[SC_PACKS]  ? s->file[SC_PACKS]
+                                     : "packs.csv",
                 0, -1, d);
     check_timeline(s, d);
     return d->errors - e0;

@@ -348,6 +348,7 @@ void scenario_free(scenario *s)
         free(s->file[i]);
     free(s->set_limits);
     free(s->set_shares);
+    free(s->set_prices);
     free(s->dir);
     free(s);
 }
@@ -501,6 +502,7 @@ scenario *scenario_clone(const scenario *src)
         s->file[i] = dup_or_null(src->file[i], &bad);
     s->set_limits = dup_or_null(src->set_limits, &bad);
     s->set_shares = dup_or_null(src->set_shares, &bad);
+    s->set_prices = dup_or_null(src->set_prices, &bad);
     if (bad || !s->timeline || !s->tl_order) {
         scenario_free(s);
         return NULL;

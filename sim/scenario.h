@@ -155,9 +155,10 @@ typedef struct scenario {
                                   applies them: by step, file order within */
     char *file[SC_NTABLES]; /* the file each table came from, or NULL */
     /* The last --set (its label) that changed the withdrawal minimum or
-     * daily limit, and a segment's share: the cross-table checks name it
+     * daily limit, a segment's share, and a price or rate: the cross-table checks name it
      * rather than a file that is fine on its own. NULL if none. */
     char *set_limits, *set_shares;
+    char *set_prices; /* likewise for a pack's price or a region's rate */
 } scenario;
 
 /* Load the scenario in dir, following extends. Every problem found is added

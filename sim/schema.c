@@ -51,7 +51,9 @@ static const sc_field pack_fields[] = {
     {"name", F_NAME, K(name), FLD_REQUIRED | FLD_SHAPE, 0, 0, 0},
     {"coins", F_INT, K(coins), FLD_REQUIRED, 0, 1, 1000000000},
     {"bonus_coins", F_INT, K(bonus), 0, 0, 0, 1000000000},
-    {"price", F_MONEY, K(price), FLD_EITHER | FLD_RECOMPUTED, 0, 0, USD(1000000000)},
+    /* a local price: any currency's 1,000,000 USD fits (at most 10^18
+     * µ-units); the USD bound is checked at each step's rate (check.c) */
+    {"price", F_MONEY, K(price), FLD_EITHER | FLD_RECOMPUTED, 0, 0, USD(1000000000000)},
     {"price_usd", F_MONEY, K(price), FLD_EITHER | FLD_RECOMPUTED | FLD_USD, 0, 0, USD(1000000)},
     {"channel", F_CHANNEL, K(channel), FLD_REQUIRED, 0, 0, 1},
     {"enabled", F_BOOL, K(enabled), 0, 1, 0, 1},
