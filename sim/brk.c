@@ -372,7 +372,8 @@ void brk_fill(const brk_shape *sh, brk_block k, const brk_src *src)
         r[RR_PAYERS] = src->region_payers ? src->region_payers[g] : 0;
     }
     for (size_t i = 0; src->seg && i < sh->nsegs; i++) {
-        int64_t *r = brk_row(sh, k.raw, BRK_REGIONS, src->seg_region ? (size_t)src->seg_region[i] : 0);
+        int64_t *r =
+            brk_row(sh, k.raw, BRK_REGIONS, src->seg_region ? (size_t)src->seg_region[i] : 0);
         r[RR_VIEWERS] += src->seg[i].viewers + src->seg[i].churned;
         if (!src->region_payers)
             r[RR_PAYERS] += src->seg[i].payers;

@@ -155,7 +155,7 @@ typedef struct brk_fig {
     const char *name;
     enum brk_kind kind;
     int a, b;
-    int money; /* a is µUSD: the figure is USD (a ratio: USD per b); BK_LOCAL
+    int money;        /* a is µUSD: the figure is USD (a ratio: USD per b); BK_LOCAL
                 * the same in the row's own currency */
     const char *what; /* one line, for help and headings */
 } brk_fig;

@@ -22,7 +22,8 @@
 static int64_t usd_price(const sc_tables *t, const sc_pack *k)
 {
     long r = scenario_region_of(t, k->region);
-    return r < 0 || !t->nregions ? k->price : num_muldiv(k->price, NUM_MICRO, t->regions[r].per_usd);
+    return r < 0 || !t->nregions ? k->price
+                                 : num_muldiv(k->price, NUM_MICRO, t->regions[r].per_usd);
 }
 
 /* Whether t is a state a run cannot take: the withdrawal minimum above the
@@ -216,9 +217,9 @@ size_t scenario_check(const scenario *s, diag *d)
                 s->set_limits        ? s->set_limits
                 : s->file[SC_PARAMS] ? s->file[SC_PARAMS]
                                      : "params.csv",
-                s->set_prices        ? s->set_prices
-                : s->file[SC_PACKS]  ? s->file[SC_PACKS]
-                                     : "packs.csv",
+                s->set_prices       ? s->set_prices
+                : s->file[SC_PACKS] ? s->file[SC_PACKS]
+                                    : "packs.csv",
                 0, -1, d);
     check_timeline(s, d);
     return d->errors - e0;

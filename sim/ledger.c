@@ -110,8 +110,7 @@ int ledger_check(const ledger *l, int64_t wallet_sum, int64_t pending_sum, char 
         return -1;
     }
     if ((wide)l->open_cash + l->cash_in !=
-        (wide)l->store_fees + l->payouts_net + l->payout_fees + l->fx_fees +
-            l->bal[ACC_PLATFORM]) {
+        (wide)l->store_fees + l->payouts_net + l->payout_fees + l->fx_fees + l->bal[ACC_PLATFORM]) {
         snprintf(msg, n,
                  "money: opening platform cash %s + cash in %s != store fees %s + net payouts %s "
                  "+ payout fees %s + FX fees %s + platform cash %s",

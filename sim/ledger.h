@@ -16,7 +16,7 @@ enum ledger_account {
     ACC_WEB_PROCESSOR,
     ACC_PAYOUT_PROCESSOR,
     ACC_CREATOR_BANKS,
-    ACC_FX, /* the converter of payouts into creators' currencies */
+    ACC_FX,      /* the converter of payouts into creators' currencies */
     ACC_OPENING, /* the warm-up's result carried into the reported steps:
                   * minus the opening platform cash */
     ACC_N
@@ -26,7 +26,7 @@ typedef struct ledger {
     int64_t bal[ACC_N]; /* µUSD */
     /* flows */
     int64_t cash_in, store_fees, payouts_gross, payout_fees, payouts_net;
-    int64_t fx_fees; /* the spread on payouts converted to creators' currencies */
+    int64_t fx_fees;  /* the spread on payouts converted to creators' currencies */
     int64_t web_fees; /* the part of store_fees paid on the web */
     int64_t coins_sold, coins_bonus, coins_granted, coins_gifted, coins_sunk, coins_breakage;
     int64_t coins_issued; /* opening wallets + sold + bonus + granted, a checked total */

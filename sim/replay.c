@@ -34,9 +34,8 @@ enum {
     C_LOCAL,
     C_N
 };
-static const char *const colname[C_N] = {"run",   "step", "type",    "viewer",   "creator",
-                                         "item",  "coins", "usd",    "channel",  "region",
-                                         "currency", "local"};
+static const char *const colname[C_N] = {"run",   "step", "type",    "viewer", "creator",  "item",
+                                         "coins", "usd",  "channel", "region", "currency", "local"};
 
 typedef struct ev {
     int type;
@@ -90,9 +89,9 @@ struct replay {
     growvec pending, earned, cashed; /* per creator: int64, int64, uchar */
     growvec churned;                 /* spend of payers who left */
     int64_t payers_run, churns;
-    int64_t *reg_payers; /* payers per region, by the region of their first purchase */
+    int64_t *reg_payers;   /* payers per region, by the region of their first purchase */
     int64_t *reg_creators; /* creators per region (replay_region_creators) */
-    books bk; /* the ledger and the figures (rules.h), posted as in a run */
+    books bk;              /* the ledger and the figures (rules.h), posted as in a run */
     replay_counts k;
 };
 
@@ -848,10 +847,7 @@ int replay_result(replay *r, const kpi_step *rows, int64_t nsteps, run_result *o
 int64_t replay_steps_done(const replay *r) { return r->step > 0 ? r->step : 0; }
 const sc_tables *replay_tables(const replay *r) { return &r->t; }
 
-world_snap *replay_snap_new(const replay *r)
-{
-    return world_snap_alloc(&r->t, 0, r->t.p.creators);
-}
+world_snap *replay_snap_new(const replay *r) { return world_snap_alloc(&r->t, 0, r->t.p.creators); }
 
 int replay_snapshot(replay *r, world_snap *s)
 {
@@ -861,8 +857,7 @@ int replay_snapshot(replay *r, world_snap *s)
     s->viewers_existed = ((int64_t)nv > r->t.p.viewers ? (int64_t)nv : r->t.p.viewers) + r->churns;
     int rc = world_snap_creators(s, r->earned.p, r->pending.p, NULL, r->cashed.p,
                                  (int64_t)idmap_size(r->cid));
-    if (rc == 0)
-    {
+    if (rc == 0) {
         brk_src src = {.b = &r->bk,
                        .packs = r->sc->t.packs,
                        .cashed = r->cashed.p,

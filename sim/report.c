@@ -177,9 +177,9 @@ typedef struct own_file {
     int k;
 } own_file;
 
-static const char *const own_names[] = {"summary.csv",  "timeseries.csv", "runs.csv",
-                                        "pack_sales.csv", "segments.csv", "channels.csv",
-                                        "gifts.csv",    "regions.csv",  "creators.csv"};
+static const char *const own_names[] = {"summary.csv",    "timeseries.csv", "runs.csv",
+                                        "pack_sales.csv", "segments.csv",   "channels.csv",
+                                        "gifts.csv",      "regions.csv",    "creators.csv"};
 enum { NOWN = sizeof own_names / sizeof own_names[0] };
 
 static int write_own(FILE *f, const void *ud)

@@ -109,8 +109,7 @@ static inline int64_t rules_per_usd(const sc_tables *t, int r)
  * (rules_to_usd); region of pack k is r. */
 static inline int64_t rules_pack_usd(const sc_tables *t, size_t k, int r)
 {
-    return t->nregions ? rules_to_usd(t->packs[k].price, t->regions[r].per_usd)
-                       : t->packs[k].price;
+    return t->nregions ? rules_to_usd(t->packs[k].price, t->regions[r].per_usd) : t->packs[k].price;
 }
 
 /* ------------------------------------------------------------- bounds */
@@ -148,7 +147,7 @@ typedef struct books {
     kpi_step mean_sum; /* the columns a run averages over steps (AGG_MEAN), summed */
     size_t npacks, ngifts, nsinks, nregions; /* nregions at least 1 */
     int64_t *pack_n, *pack_usd, *gift_n, *sink_n;
-    int64_t *region; /* nregions x BR_N */
+    int64_t *region;                  /* nregions x BR_N */
     int64_t *gift_coins, *sink_coins; /* coins spent per gift and sink kind */
     int64_t gift_value[2], credit_value[2];
     int64_t commission[2];  /* µUSD: coin value of gifts less the value credited */

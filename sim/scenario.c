@@ -406,8 +406,8 @@ void scenario_creator_regions(const sc_tables *t, int64_t n, uint16_t *out, int6
         size_t best = 0;
         __int128 top = 0;
         for (size_t r = 0; r < nr; r++) {
-            __int128 x = (__int128)t->regions[r].creator_share * (i + 1) -
-                         (__int128)count[r] * NUM_MICRO;
+            __int128 x =
+                (__int128)t->regions[r].creator_share * (i + 1) - (__int128)count[r] * NUM_MICRO;
             if (r == 0 || x > top) {
                 best = r;
                 top = x;

@@ -46,10 +46,10 @@ typedef struct sc_params {
 typedef struct sc_pack {
     char *name;
     int64_t coins, bonus;
-    int64_t price;   /* µ-units of its region's currency (µUSD without regions) */
-    int64_t channel; /* CH_APP or CH_WEB */
-    int64_t enabled; /* 0 or 1 */
-    char *region;    /* its region's name (regions.csv); NULL: the first */
+    int64_t price;    /* µ-units of its region's currency (µUSD without regions) */
+    int64_t channel;  /* CH_APP or CH_WEB */
+    int64_t enabled;  /* 0 or 1 */
+    char *region;     /* its region's name (regions.csv); NULL: the first */
     int price_in_usd; /* the price was given as price_usd (valid only where
                        * the region's currency is USD) */
 } sc_pack;

@@ -76,8 +76,8 @@ world_snap *world_snap_alloc(const sc_tables *t, size_t nsegs, int64_t ncreators
     size_t nraw = brk_nraw(&s->bsh);
     s->brk.raw = calloc(nraw ? nraw : 1, sizeof *s->brk.raw);
     s->brk.cr = calloc(CR_N, sizeof *s->brk.cr);
-    if (!s->packs || !s->gifts || !s->segs || !s->sinks || !s->regions || !s->sorted || !s->brk.raw ||
-        !s->brk.cr) {
+    if (!s->packs || !s->gifts || !s->segs || !s->sinks || !s->regions || !s->sorted ||
+        !s->brk.raw || !s->brk.cr) {
         world_snap_free(s);
         return NULL;
     }

@@ -35,10 +35,10 @@ typedef struct world_snap {
     sc_gift *gifts;
     sc_segment *segs;
     sc_sink *sinks;
-    size_t nregions; /* 0 without regions.csv */
+    size_t nregions;    /* 0 without regions.csv */
     sc_region *regions; /* rates and FX fees now */
-    kpi_step last;  /* the last step's figures */
-    kpi_step total; /* flows summed, stocks now, payers distinct */
+    kpi_step last;      /* the last step's figures */
+    kpi_step total;     /* flows summed, stocks now, payers distinct */
     int64_t viewers_existed;
     int64_t gift_value[2];   /* µUSD coin value of gifts: [0] last step, [1] all */
     int64_t credit_value[2]; /* µUSD value of diamonds credited, likewise */

@@ -108,17 +108,17 @@ struct world {
      * (o odd), opt_packs[o x npacks ...], nopt[o] of them. */
     size_t *opt_packs;
     size_t *nopt;
-    size_t nregions;     /* at least 1 */
-    int *seg_region;     /* per segment */
-    int *pack_region;    /* per pack */
-    int64_t *pack_usd;   /* per pack: what one brings in, µUSD at this step's rate */
-    uint16_t *creg;      /* per creator: its region (NULL with one region) */
-    int64_t *creg_n;     /* creators per region */
+    size_t nregions;         /* at least 1 */
+    int *seg_region;         /* per segment */
+    int *pack_region;        /* per pack */
+    int64_t *pack_usd;       /* per pack: what one brings in, µUSD at this step's rate */
+    uint16_t *creg;          /* per creator: its region (NULL with one region) */
+    int64_t *creg_n;         /* creators per region */
     double *util_u, *util_w; /* scratch for the logit */
     double *lc_w, *lc_tot;   /* logit weights and totals per (segment, aware) when q = 1 */
     size_t lc_stride;
     int64_t *min_cover; /* the smallest pack (with bonus) of each option set */
-    alias sink_pick;      /* sinks of positive weight */
+    alias sink_pick;    /* sinks of positive weight */
     size_t nsink_pick;
     /* This step's purchases per pack, gifts and sinks per kind and grants
      * per segment: the flows are these counts times the (per-step constant)
@@ -308,8 +308,8 @@ static int build_derived(world *w)
         for (size_t a = 0; a < 2; a++) {
             size_t o = 2 * (size_t)w->seg_region[s] + a;
             if (w->nopt[o])
-                w->lc_tot[s * 2 + a] = logit_weights(w, &t->segs[s], o, 1,
-                                                     &w->lc_w[(s * 2 + a) * w->lc_stride], w->util_u);
+                w->lc_tot[s * 2 + a] = logit_weights(
+                    w, &t->segs[s], o, 1, &w->lc_w[(s * 2 + a) * w->lc_stride], w->util_u);
         }
     w->dirty = 0;
     return 0;
@@ -389,10 +389,10 @@ world *world_new(const scenario *s, uint64_t run)
     w->key_cashout = rng_key(t->p.seed, run, RNG_CASHOUT);
     w->key_aware = rng_key(t->p.seed, run, RNG_AWARE);
     if (!w->seg_start || !w->seg_size || !w->vw || !w->pending || !w->withdrawn || !w->cashed ||
-        !w->weight || !w->live || !w->live_w || !w->sg || !w->gift_credit || !w->opt_packs || !w->nopt ||
-        !w->min_cover || !w->seg_region || !w->pack_region || !w->pack_usd || !w->creg_n ||
-        (nr > 1 && !w->creg) || !w->util_u || !w->util_w || !w->lc_w || !w->lc_tot || !w->pack_step ||
-        !w->gift_step || !w->sink_step || !w->grant_step || !w->seg)
+        !w->weight || !w->live || !w->live_w || !w->sg || !w->gift_credit || !w->opt_packs ||
+        !w->nopt || !w->min_cover || !w->seg_region || !w->pack_region || !w->pack_usd ||
+        !w->creg_n || (nr > 1 && !w->creg) || !w->util_u || !w->util_w || !w->lc_w || !w->lc_tot ||
+        !w->pack_step || !w->gift_step || !w->sink_step || !w->grant_step || !w->seg)
         goto fail;
     w->step = -t->p.warmup_steps;
 
@@ -806,8 +806,8 @@ static void settle(world *w)
     for (size_t k = 0; k < t->npacks; k++) {
         const sc_pack *p = &t->packs[k];
         if (w->pack_step[k]) {
-            rules_sale sale = {(long)k,       w->pack_region[k], (int)p->channel, w->pack_step[k],
-                               w->pack_usd[k], p->price,         p->coins,        p->bonus};
+            rules_sale sale = {(long)k,        w->pack_region[k], (int)p->channel, w->pack_step[k],
+                               w->pack_usd[k], p->price,          p->coins,        p->bonus};
             books_purchase(&w->bk, &t->p, &sale);
         }
         w->pack_step[k] = 0;

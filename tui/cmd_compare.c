@@ -112,12 +112,13 @@ static const opt_spec compare_cli_opts[] = {
             "the most runs --until-ci may use, 2 to 1000000 (default 2000)"),
     OPT_INT("--threads", "T", compare_args, threads, 1, 256,
             "worker threads, 1 to 256 (results do not depend on T)"),
-    OPT_TEXT("--out", "DIR", compare_args, out,
-             "write compare.csv there (its first lines, starting with #, say what A and B were, "
-             "how each was changed, and the runs and seed) and the breakdowns' paired "
-             "differences (compare_segments.csv, _channels, _gifts, _creators, _packs), with "
-             "manifest.csv (how the job ran) "
-             "and scenario_a/ and scenario_b/ (A and B as they ran, every change applied)"),
+    OPT_TEXT(
+        "--out", "DIR", compare_args, out,
+        "write compare.csv there (its first lines, starting with #, say what A and B were, "
+        "how each was changed, and the runs and seed) and the breakdowns' paired "
+        "differences (compare_segments.csv, _channels, _gifts, _creators, _packs, _regions), with "
+        "manifest.csv (how the job ran) "
+        "and scenario_a/ and scenario_b/ (A and B as they ran, every change applied)"),
     OPT_FLAG("--report", compare_args, report,
              "with --out: also write report.html there (coinsim report)"),
     OPT_END};
@@ -362,7 +363,8 @@ static int report(const compare_args *a, scenario *const s[2], const cmp_result 
     print_pairing(r, metric, a->until);
     if (a->out && rc == 0)
         printf("\nwrote %s/compare.csv, compare_segments.csv, compare_channels.csv, "
-               "compare_gifts.csv, compare_creators.csv, compare_packs.csv, manifest.csv, "
+               "compare_gifts.csv, compare_creators.csv, compare_packs.csv, compare_regions.csv, "
+               "manifest.csv, "
                "scenario_a/, scenario_b/\n",
                a->out);
     if (a->report && rc == 0)

@@ -43,10 +43,10 @@ static int one_dir(const char *cmd, void *a, const char *w)
 #define NO_COLOR_OPT(what)                    \
     OPT_FLAG("--no-color", run_args, nocolor, \
              what " without colour (NO_COLOR in the environment does the same)")
-#define SET_HELP                                                                 \
-    "TARGET is params.KEY (or just KEY), packs.NAME.FIELD, gifts.NAME.FIELD, "   \
-    "segments.NAME.FIELD or sinks.NAME.FIELD.\ne.g. --set commission=0.4 --set " \
-    "packs.app65.price_usd=0.89"
+#define SET_HELP                                                                \
+    "TARGET is params.KEY (or just KEY), packs.NAME.FIELD, gifts.NAME.FIELD, "  \
+    "segments.NAME.FIELD, sinks.NAME.FIELD or regions.NAME.FIELD.\ne.g. --set " \
+    "commission=0.4 --set packs.app65.price_usd=0.89 --set regions.br.per_usd=7.29"
 
 static const opt_spec run_cli_opts[] = {
     OPT_FLAG("--headless", run_args, headless,
@@ -64,7 +64,8 @@ static const opt_spec run_cli_opts[] = {
             "same bytes for every T"),
     OPT_TEXT("--out", "DIR", run_args, out,
              "write summary.csv, timeseries.csv, runs.csv, pack_sales.csv and the breakdowns "
-             "(segments.csv, channels.csv, gifts.csv, creators.csv) there, with manifest.csv (how "
+             "(segments.csv, channels.csv, gifts.csv, regions.csv, creators.csv) there, with "
+             "manifest.csv (how "
              "the job ran) and scenario/ (the scenario as it ran, every change "
              "applied); created if missing, before anything runs; files are replaced only when "
              "every one of them is complete"),

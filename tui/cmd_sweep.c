@@ -42,7 +42,7 @@ static const opt_spec sweep_cli_opts[] = {
              "TARGET=LO:HI:STEP takes LO, LO+STEP, ... up to HI (exact decimals); "
              "TARGET=V1,V2,... the values listed. TARGET is anything --set takes: params.KEY "
              "(or KEY), packs.NAME.FIELD, gifts.NAME.FIELD, segments.NAME.FIELD, "
-             "sinks.NAME.FIELD"),
+             "sinks.NAME.FIELD, regions.NAME.FIELD"),
     OPT_TEXT("--runs", "R", sweep_args, runs, "runs per point (default: the scenario's runs)"),
     OPT_TEXT("--seed", "S", sweep_args, seed,
              "the seed every point uses (default: the scenario's)"),
@@ -57,7 +57,8 @@ static const opt_spec sweep_cli_opts[] = {
     OPT_INT("--threads", "T", sweep_args, threads, 1, 256,
             "worker threads over points and runs, 1 to 256 (results do not depend on T)"),
     OPT_TEXT("--out", "DIR", sweep_args, out,
-             "write sweep.csv, sweep_channels.csv and sweep_regions.csv (each channel and region at each point) there, with "
+             "write sweep.csv, sweep_channels.csv and sweep_regions.csv (each channel and region "
+             "at each point) there, with "
              "manifest.csv (how the job ran, every --vary) and "
              "scenario/ (the scenario before the grid, every --set applied)"),
     OPT_FLAG("--report", sweep_args, report,
@@ -449,7 +450,9 @@ static int report(const sweep_args *a, const job *j, int threads)
     if (j->objective >= 0 && j->npoints >= 2)
         print_best(j, a->minimize);
     if (a->out && rc == 0)
-        printf("\nwrote %s/sweep.csv, sweep_channels.csv, sweep_regions.csv, manifest.csv, scenario/\n", a->out);
+        printf("\nwrote %s/sweep.csv, sweep_channels.csv, sweep_regions.csv, manifest.csv, "
+               "scenario/\n",
+               a->out);
     if (a->report && rc == 0)
         rc = page_after("sweep", a->out, PAGE_SWEEP);
     return rc;

@@ -1,9 +1,10 @@
 /* fuzz_events — libFuzzer harness for the event-log reader (sim/replay.c,
  * sim/idmap.c, through sim/csvread.c and sim/num.c).
  *
- * tests/fixtures/replay/tiny is loaded once. The input is written as an
- * event log (a temporary directory made once per process) and replayed
- * under it twice, strict and lenient: replay_open, replay_step to the end
+ * tests/fixtures/replay/tiny, and tiny-regions (the same with two regions
+ * and a pack priced in rupiah), are loaded once. The input is written as
+ * an event log (a temporary directory made once per process) and replayed
+ * under each twice, strict and lenient: replay_open, replay_step to the end
  * or the first error, then replay_check and replay_result on the rows.
  * Seeds: tests/fixtures/replay/tiny.csv and variations
  * (tests/fuzz/corpus/events/).
@@ -32,36 +33,45 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_STEPS 16
 
-static scenario *sc;
-static const char *path;         /* the input's file (fuzz_tmpfile) */
+static scenario *scs[2];
+static const char *path; /* the input's file (fuzz_tmpfile) */
+
+static scenario *load(const char *name)
+{
+    char dir[512];
+    diag d = {0};
+    snprintf(dir, sizeof dir, "%s/tests/fixtures/replay/%s", COINSIM_ROOT, name);
+    scenario *s = scenario_load(dir, &d);
+    if (s && scenario_check(s, &d) != 0) {
+        scenario_free(s);
+        s = NULL;
+    }
+    diag_clear(&d);
+    if (!s || s->t.p.steps > MAX_STEPS) {
+        fprintf(stderr, "fuzz_events: cannot load %s\n", dir);
+        abort();
+    }
+    return s;
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    diag d = {0};
-    sc = scenario_load(COINSIM_ROOT "/tests/fixtures/replay/tiny", &d);
-    if (sc && scenario_check(sc, &d) != 0) {
-        scenario_free(sc);
-        sc = NULL;
-    }
-    diag_clear(&d);
-    if (!sc || sc->t.p.steps > MAX_STEPS) {
-        fprintf(stderr, "fuzz_events: cannot load %s/tests/fixtures/replay/tiny\n", COINSIM_ROOT);
-        abort();
-    }
+    scs[0] = load("tiny");
+    scs[1] = load("tiny-regions");
     path = fuzz_tmpfile("events", "events.csv");
     return 0;
 }
 
-static void replay_all(int lenient)
+static void replay_all(const scenario *sc, int lenient)
 {
     replay_opts o = {.lenient = lenient, .whatif = 0};
     diag d = {0};
     replay *r = replay_open(sc, path, &o, &d);
     if (!r) {
         if (d.errors == 0)
-            abort();        /* a refusal always says why */
+            abort(); /* a refusal always says why */
         diag_clear(&d);
         return;
     }
@@ -86,10 +96,15 @@ static void replay_all(int lenient)
         if (brk_store_init(&bs, &sh, 1) == 0) {
             brk_block k = brk_at(&bs, 0);
             if (replay_result(r, rows, n, &res, &k) == 0) {
-                int64_t in = 0;
+                int64_t in = 0, by_region = 0, fx = 0;
                 for (size_t c = 0; c < 2; c++)
                     in += brk_row(&sh, k.raw, BRK_CHANNELS, c)[CHR_REVENUE];
-                if (in != res.exact[TS_CASH_IN])
+                /* and so do the regions' cash in and FX fees */
+                for (size_t g = 0; g < sh.nregions; g++) {
+                    by_region += brk_row(&sh, k.raw, BRK_REGIONS, g)[RR_CASH_USD];
+                    fx += brk_row(&sh, k.raw, BRK_REGIONS, g)[RR_FX];
+                }
+                if (in != res.exact[TS_CASH_IN] || by_region != in || fx != res.exact[TS_FX_FEES])
                     abort();
             }
             brk_store_free(&bs);
@@ -102,7 +117,9 @@ static void replay_all(int lenient)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzz_write(path, data, size);
-    replay_all(0);
-    replay_all(1);
+    for (int i = 0; i < 2; i++) {
+        replay_all(scs[i], 0);
+        replay_all(scs[i], 1);
+    }
     return 0;
 }

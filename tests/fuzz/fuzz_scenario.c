@@ -3,11 +3,11 @@
  *
  * Once per process, tests/fixtures/good/minimal is copied into a temporary
  * directory. The first byte of an input chooses a table (params, packs,
- * gifts, segments, timeline, sinks, by its value mod 6: the tables of
- * seeds made for 5 keep their bytes 0 to 4); the rest replaces that
- * table's file in the copy. scenario_load and, if it loads, scenario_check
+ * gifts, segments, timeline, sinks, regions, by its value mod 7: the tables
+ * of seeds made for 5 and 6 keep their bytes 0 to 5); the rest replaces
+ * that table's file in the copy. scenario_load and, if it loads, scenario_check
  * run on it, everything is freed, and the file is put back as it was (the
- * timeline and sinks removed, minimal has neither). Seeds: tests/fuzz/corpus/scenario/,
+ * timeline, sinks and regions removed, minimal has none). Seeds: tests/fuzz/corpus/scenario/,
  * each a fixture's table behind its selector byte.
  * Run with `make fuzz` (all harnesses) or build-fuzz/fuzz_scenario DIR. */
 #define _POSIX_C_SOURCE 200809L
@@ -31,11 +31,11 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define NTAB 6
-static const char *const table[NTAB] = {"params.csv",   "packs.csv",    "gifts.csv",
-                                        "segments.csv", "timeline.csv", "sinks.csv"};
+#define NTAB 7
+static const char *const table[NTAB] = {"params.csv",   "packs.csv", "gifts.csv",  "segments.csv",
+                                        "timeline.csv", "sinks.csv", "regions.csv"};
 static char tmpdir[256], scdir[300];
-static char *orig[NTAB];           /* the fixture's text of each table, NULL if none */
+static char *orig[NTAB]; /* the fixture's text of each table, NULL if none */
 static size_t origlen[NTAB];
 
 static char *tpath(int t)
@@ -45,10 +45,7 @@ static char *tpath(int t)
     return p;
 }
 
-static void put(int t, const void *data, size_t size)
-{
-    fuzz_write(tpath(t), data, size);
-}
+static void put(int t, const void *data, size_t size) { fuzz_write(tpath(t), data, size); }
 
 static void cleanup(void)
 {
@@ -98,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     diag d = {0};
     scenario *s = scenario_load(scdir, &d);
     if (!s && d.errors == 0)
-        abort();            /* a refusal always says why */
+        abort(); /* a refusal always says why */
     if (s)
         scenario_check(s, &d);
     scenario_free(s);

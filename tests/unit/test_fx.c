@@ -103,8 +103,8 @@ static void two_regions(sc_tables *t, sc_region r[2])
     r[1] = (sc_region){"id", "IDR", 16321500000, 30000, 400000};
     t->regions = r;
     t->nregions = 2;
-    t->p.usd_per_diamond = 5000; /* $0.005 */
-    t->p.payout_fee = 100000;    /* $0.10 flat */
+    t->p.usd_per_diamond = 5000;  /* $0.005 */
+    t->p.payout_fee = 100000;     /* $0.10 flat */
     t->p.payout_fee_rate = 10000; /* and 1% */
 }
 
@@ -154,7 +154,7 @@ static void test_pack_usd(void **state)
     assert_int_equal(rules_pack_usd(&t, 0, 1), 796495); /* 13000 / 16321.5 = 0.7964953... */
     r[1].per_usd *= 2;
     assert_int_equal(rules_pack_usd(&t, 0, 1), 398247); /* 0.39824767... */
-    t.nregions = 0;                                      /* no regions: the price is USD */
+    t.nregions = 0;                                     /* no regions: the price is USD */
     assert_int_equal(rules_pack_usd(&t, 0, 0), 13000000000);
 }
 
@@ -203,10 +203,10 @@ static void test_creator_regions(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_awkward_rates),  cmocka_unit_test(test_one_dollar_everywhere),
+        cmocka_unit_test(test_awkward_rates),    cmocka_unit_test(test_one_dollar_everywhere),
         cmocka_unit_test(test_rate_move_halves), cmocka_unit_test(test_payout),
-        cmocka_unit_test(test_bounds),         cmocka_unit_test(test_payout_of_region),
-        cmocka_unit_test(test_pack_usd),       cmocka_unit_test(test_creator_regions),
+        cmocka_unit_test(test_bounds),           cmocka_unit_test(test_payout_of_region),
+        cmocka_unit_test(test_pack_usd),         cmocka_unit_test(test_creator_regions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
