@@ -280,7 +280,8 @@ static int report(const scenario *s, const replay_args *a, int what_if, const pl
     print_counts(k, what_if);
     if (a->out && rc == 0)
         printf("wrote %s/summary.csv, timeseries.csv, runs.csv, pack_sales.csv, segments.csv, "
-               "channels.csv, gifts.csv, creators.csv, replay.csv, manifest.csv, scenario/\n",
+               "channels.csv, gifts.csv, regions.csv, creators.csv, replay.csv, manifest.csv, "
+               "scenario/\n",
                a->out);
     return rc;
 }

@@ -346,7 +346,7 @@ static int finish(const scenario *s, const run_args *a, const mc_result *r, int 
     cli_print_table(s, r);
     if (a->out && rc == 0)
         printf("\nwrote %s/summary.csv, timeseries.csv, runs.csv, pack_sales.csv, segments.csv, "
-               "channels.csv, gifts.csv, creators.csv, manifest.csv, scenario/\n",
+               "channels.csv, gifts.csv, regions.csv, creators.csv, manifest.csv, scenario/\n",
                a->out);
     if (a->events && rc == 0)
         printf("%swrote the events of run %lld to %s\n", a->out ? "" : "\n", (long long)ev_run,

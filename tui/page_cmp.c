@@ -108,7 +108,8 @@ int page_compare(FILE *f, const char *dir, diag *d)
     static const char *const kv[] = {"key", "value"};
     static const char *const seg[] = {"segment", "figure"}, *const chan[] = {"channel", "figure"};
     static const char *const pack[] = {"pack", "channel", "figure"},
-                             *const gift[] = {"item", "kind", "figure"}, *const cre[] = {"figure"};
+                             *const gift[] = {"item", "kind", "figure"}, *const cre[] = {"figure"},
+                             *const reg[] = {"region", "currency", "figure"};
     otab *t = NULL, *m = NULL;
     if (otab_load(dir, "compare.csv", labs, 2, diff_vals, 6, &t, d) <= 0 ||
         otab_load(dir, "manifest.csv", kv, 2, NULL, 0, &m, d) < 0) {
@@ -129,6 +130,7 @@ int page_compare(FILE *f, const char *dir, diag *d)
     breakdown(f, dir, "compare_channels.csv", chan, 2, "Channels (compare_channels.csv)", d);
     breakdown(f, dir, "compare_packs.csv", pack, 3, "Packs (compare_packs.csv)", d);
     breakdown(f, dir, "compare_segments.csv", seg, 2, "Segments (compare_segments.csv)", d);
+    breakdown(f, dir, "compare_regions.csv", reg, 3, "Regions (compare_regions.csv)", d);
     breakdown(f, dir, "compare_creators.csv", cre, 1, "Creators (compare_creators.csv)", d);
     breakdown(f, dir, "compare_gifts.csv", gift, 3, "Gifts and sinks (compare_gifts.csv)", d);
     html_section_end(f);

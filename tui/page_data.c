@@ -14,6 +14,8 @@ static const char *const one_metric[] = {"metric"};
 static const char *const pack_labs[] = {"pack", "channel", "figure"};
 static const char *const seg_labs[] = {"segment", "figure"};
 static const char *const chan_labs[] = {"channel", "figure"};
+static const char *const region_labs[] = {"region", "figure"};
+static const char *const currency_labs[] = {"region", "currency"};
 static const char *const gift_labs[] = {"item", "kind", "figure"};
 static const char *const figure_lab[] = {"figure"};
 static const char *const kv[] = {"key", "value"};
@@ -263,6 +265,8 @@ int page_run_load(const char *dir, page_run_data *r, diag *d)
     otab_load_stats(dir, "segments.csv", seg_labs, 2, &r->segments, d);
     otab_load_stats(dir, "channels.csv", chan_labs, 2, &r->channels, d);
     otab_load_stats(dir, "gifts.csv", gift_labs, 3, &r->gifts, d);
+    otab_load_stats(dir, "regions.csv", region_labs, 2, &r->regions, d);
+    otab_load_stats(dir, "regions.csv", currency_labs, 2, &r->currencies, d);
     otab_load_stats(dir, "creators.csv", figure_lab, 1, &r->creators, d);
     otab_load(dir, "manifest.csv", kv, 2, NULL, 0, &r->manifest, d);
     otab_load(dir, "scenario/params.csv", kv, 2, NULL, 0, &r->params, d);
@@ -279,6 +283,8 @@ void page_run_free(page_run_data *r)
     otab_free(r->segments);
     otab_free(r->channels);
     otab_free(r->gifts);
+    otab_free(r->regions);
+    otab_free(r->currencies);
     otab_free(r->creators);
     otab_free(r->manifest);
     otab_free(r->params);

@@ -38,7 +38,8 @@ typedef struct page_curves {
 
 typedef struct page_run_data {
     otab *summary, *packs, *segments, *channels, *gifts, *creators, *manifest;
-    otab *params, *timeline; /* scenario/params.csv and scenario/timeline.csv */
+    otab *regions, *currencies; /* regions.csv by (region, figure), and by (region, currency) */
+    otab *params, *timeline;    /* scenario/params.csv and scenario/timeline.csv */
     page_curves ts;
     int have_ts; /* 1 the curves, 2 timeseries.csv without rows, 0 not there */
 } page_run_data;

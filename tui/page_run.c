@@ -257,6 +257,60 @@ static void channels(FILE *f, const page_run_data *r)
     html_table_end(f);
 }
 
+/* -------------------------------------------------------------- regions */
+
+/* regions.csv, when the scenario has more than the one region: what each
+ * brought in, in dollars and in its own currency, and what its creators
+ * received. Local amounts are in the row's currency, named beside it. */
+static void regions(FILE *f, const page_run_data *r)
+{
+    static const char *const figs[] = {"viewers",
+                                       "payers",
+                                       "cash_in_usd",
+                                       "cash_in_share",
+                                       "cash_in_local",
+                                       "store_fees_usd",
+                                       "creators",
+                                       "payouts_net_usd",
+                                       "payouts_local",
+                                       "fx_fees_usd",
+                                       "payout_per_creator_local"};
+    static const char *const head[] = {"region",
+                                       "currency",
+                                       "viewers",
+                                       "payers",
+                                       "cash in",
+                                       "share of cash in",
+                                       "cash in (local)",
+                                       "store fees",
+                                       "creators",
+                                       "net payouts",
+                                       "payouts (local)",
+                                       "FX fees",
+                                       "payout per creator (local)"};
+    const size_t nf = sizeof figs / sizeof figs[0];
+    if (!r->regions || !r->currencies || r->currencies->n < 2 * sizeof figs / sizeof figs[0])
+        return; /* no regions.csv (older outputs), or the one region */
+    html_section(f, "regions", "Regions (regions.csv)");
+    html_table(f, "Means over runs; local amounts in the region's own currency.", head,
+               (int)nf + 2);
+    for (size_t i = 0; i < r->currencies->n; i++) {
+        const char *reg = r->currencies->rows[i].lab[0];
+        if (i > 0 && strcmp(reg, r->currencies->rows[i - 1].lab[0]) == 0)
+            continue;
+        fputs("<tr>", f);
+        html_td(f, reg);
+        html_td(f, r->currencies->rows[i].lab[1]);
+        for (size_t k = 0; k < nf; k++) {
+            const orow *w = fig(r->regions, reg, figs[k]);
+            html_td_fig(f, mean_of(w), txt_of(w), pretty_kind_of(figs[k]));
+        }
+        fputs("</tr>\n", f);
+    }
+    html_table_end(f);
+    html_section_end(f);
+}
+
 /* ------------------------------------------------------------- segments */
 
 static void segments(FILE *f, const page_run_data *r)
@@ -384,6 +438,7 @@ int page_run(FILE *f, const char *dir, diag *d)
     packs(f, &r);
     channels(f, &r);
     html_section_end(f);
+    regions(f, &r);
     segments(f, &r);
     html_section(f, "creators", "Creators' earnings (creators.csv)");
     page_lorenz(f, &r);
