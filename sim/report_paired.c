@@ -64,8 +64,16 @@ static const char *row_name(const scenario *s, const brk_shape *sh, enum brk_tab
     }
 }
 
+/* A region's currency in s (USD for the one region without regions.csv). */
+static const char *currency_of(const scenario *s, enum brk_table t, size_t row)
+{
+    return t != BRK_REGIONS ? "" : s->t.nregions ? s->t.regions[row].currency : "USD";
+}
+
 /* The row of y's table t that is row `row` of x's: the same name (and
- * kind), or the same place for channels and creators; -1 if y has none. */
+ * kind; for a region, the same currency too, or its amounts would not be
+ * comparable), or the same place for channels and creators; -1 if y has
+ * none. */
 static long match_row(const scenario *x, const brk_shape *sx, const scenario *y,
                       const brk_shape *sy, enum brk_table t, size_t row)
 {
@@ -75,7 +83,8 @@ static long match_row(const scenario *x, const brk_shape *sx, const scenario *y,
         return (long)row;
     for (size_t i = 0; i < brk_rows(sy, t); i++) {
         const char *other = row_name(y, sy, t, i, &ky);
-        if (kx == ky && strcmp(name, other) == 0)
+        if (kx == ky && strcmp(name, other) == 0 &&
+            strcmp(currency_of(x, t, row), currency_of(y, t, i)) == 0)
             return (long)i;
     }
     return -1;

@@ -230,6 +230,11 @@ static void match_columns(const table_desc *td, const csvr_row *row, header *h, 
     }
     const char *either[2] = {NULL, NULL};
     size_t neither = 0, given = 0;
+    /* Both of two FLD_EITHER columns: the second is refused once here and
+     * its cells not read (no "empty value" on every row). */
+    for (size_t i = 0, seen = 0; i < h->width; i++)
+        if (h->col[i] && (h->col[i]->flags & FLD_EITHER) && seen++)
+            h->col[i] = NULL;
     for (size_t i = 0; i < td->nfields; i++) {
         if ((td->fields[i].flags & FLD_REQUIRED) && !present[i])
             diag_add(d, DIAG_ERROR, path, h->line, td->fields[i].name,

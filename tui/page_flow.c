@@ -12,8 +12,8 @@
 /* The flows, in summary.csv's words. By the ledger, per run and so in
  * the mean: cash in = store fees + creators' earnings + the change in
  * what the unspent coins will cost + platform margin (docs/outputs.md,
- * platform_margin_usd); and creators' earnings = payouts gross + the
- * change in diamonds pending. The coins' part and the pending part are
+ * platform_margin_usd); and creators' earnings = payouts gross (payout
+ * fees + FX fees + net payouts) + the change in diamonds pending. The coins' part and the pending part are
  * the remainders, so the flows add up to the dollar exactly, as long as
  * the money rules stay put: earnings and liabilities are valued at the
  * end's rules, payouts at their day's (page_rules). */
@@ -34,6 +34,8 @@ static const struct flow_name {
                    "breakage, and the commission on coins still unspent",
                    0},
     [FL_PFEES] = {"Payout fees", "payout_fees_usd", "taken off creators' cash-outs", 4},
+    [FL_FX] = {"FX fees", "fx_fees_usd",
+               "the spread taken converting payouts into creators' own currencies", 1},
     [FL_NET] = {"Net payouts", "payouts_net_usd", "reached creators' banks", 5},
     [FL_PENDING] = {"Still pending", NULL,
                     "earned but not cashed out yet: diamonds the platform still owes", 3},
@@ -54,9 +56,11 @@ static int totals(const page_run_data *r, double *cash, double tot[FL_N], const 
     *cash = page_mean(r, "cash_in_usd");
     for (int k = 0; k < FL_N; k++)
         tot[k] = flows[k].metric ? page_mean(r, flows[k].metric) : 0;
+    if (isnan(tot[FL_FX]))
+        tot[FL_FX] = 0; /* outputs from before regions: no FX fee */
     double gross = page_mean(r, "payouts_gross_usd");
     if (isnan(gross))
-        gross = tot[FL_PFEES] + tot[FL_NET];
+        gross = tot[FL_PFEES] + tot[FL_FX] + tot[FL_NET];
     tot[FL_COINS] = *cash - tot[FL_FEES] - tot[FL_CREATORS] - tot[FL_MARGIN];
     tot[FL_PENDING] = tot[FL_CREATORS] - gross;
     return 0;
@@ -77,6 +81,8 @@ static void flow_table(FILE *f, const page_run_data *r, const double tot[FL_N],
     static const char *const head[] = {"flow", "per $1 of cash in", "in all (mean)", "what it is"};
     html_table(f, NULL, head, 4);
     for (int k = 0; k < FL_N; k++) {
+        if (k == FL_FX && !(tot[k] > 0))
+            continue; /* no payout was converted: as before regions */
         const orow *w = flows[k].metric ? otab_get(r->summary, flows[k].metric) : NULL;
         char exact[PRETTY_BUF], label[120];
         snprintf(label, sizeof label, "%s%s", k >= FL_PFEES ? "of creators' earnings: " : "",
@@ -179,7 +185,8 @@ int page_flow(FILE *f, const page_run_data *r, double per[FL_N])
             fputs("No cash came in, so there is no dollar to follow.</p>\n", f);
         return -1;
     }
-    svg_node src = {"Cash in", 1, tips[FL_N], 0}, mid[4], right[3];
+    svg_node src = {"Cash in", 1, tips[FL_N], 0}, mid[4], right[4];
+    size_t nright = 0;
     const orow *c = otab_get(r->summary, "cash_in_usd");
     snprintf(tips[FL_N], sizeof tips[FL_N], "Cash in: %s USD in all (mean over runs) = $1",
              c->txt[OT_MEAN]);
@@ -189,11 +196,11 @@ int page_flow(FILE *f, const page_run_data *r, double per[FL_N])
         svg_node n = {flows[k].label, per[k], tips[k], flows[k].color};
         if (k < 4)
             mid[k] = n;
-        else
-            right[k - 4] = n;
+        else if (k != FL_FX || tot[k] > 0) /* FX fees only where payouts are converted */
+            right[nright++] = n;
     }
     fputs("<figure>\n", f);
-    svg_draw_flow(f, "Where a viewer's dollar goes", &src, mid, 4, FL_CREATORS, right, 3);
+    svg_draw_flow(f, "Where a viewer's dollar goes", &src, mid, 4, FL_CREATORS, right, nright);
     fprintf(f, "<figcaption>Per dollar of cash in over the reported steps, means over runs "
                "(cash in: ");
     html_fig(f, cash, c->txt[OT_MEAN], PRETTY_USD);

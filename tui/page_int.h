@@ -83,7 +83,7 @@ void page_rules_text(char *buf, size_t n, const page_rule rules[RULE_N]);
  * flows in per-dollar units into per[] (see page_run.c) for the
  * explainer's sentences. Returns 0, or -1 when there is nothing to draw
  * (a note has been written). */
-enum { FL_FEES, FL_CREATORS, FL_COINS, FL_MARGIN, FL_PFEES, FL_NET, FL_PENDING, FL_N };
+enum { FL_FEES, FL_CREATORS, FL_COINS, FL_MARGIN, FL_PFEES, FL_FX, FL_NET, FL_PENDING, FL_N };
 int page_flow(FILE *f, const page_run_data *r, double per[FL_N]);
 
 /* The Lorenz curve of creators.csv with its figures, or the note. */
