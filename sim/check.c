@@ -80,6 +80,17 @@ static void check_state(const sc_tables *t, const char *where, const char *packs
     }
 }
 
+/* A pack's or a segment's (table k) region that regions.csv does not have. */
+static void unknown_region(const scenario *s, diag *d, int k, const char *name, const char *region)
+{
+    if (scenario_region_of(&s->t, region) >= 0)
+        return;
+    diag_add(d, DIAG_ERROR, s->file[k], 0, "region",
+             "%s %s: region \"%s\" is not in %s (expected one of its names)",
+             k == SC_PACKS ? "pack" : "segment", name, region,
+             s->t.nregions ? s->file[SC_REGIONS] : "regions.csv, which the scenario does not have");
+}
+
 /* regions.csv (docs/model.md §8): creators' shares sum to 1, a currency is
  * an ISO 4217 code, and every pack's and segment's region is a row of it
  * (without regions.csv, no pack or segment may name one). */
@@ -106,17 +117,9 @@ static void check_regions(const scenario *s, diag *d)
         diag_add(d, DIAG_ERROR, rf, 0, "creator_share",
                  "creator shares sum to %s (expected exactly 1)", num_fmt_short(a, sum));
     for (size_t k = 0; k < t->npacks; k++)
-        if (scenario_region_of(t, t->packs[k].region) < 0)
-            diag_add(d, DIAG_ERROR, s->file[SC_PACKS], 0, "region",
-                     "pack %s: region \"%s\" is not in %s (expected one of its names)",
-                     t->packs[k].name, t->packs[k].region,
-                     t->nregions ? rf : "regions.csv, which the scenario does not have");
+        unknown_region(s, d, SC_PACKS, t->packs[k].name, t->packs[k].region);
     for (size_t g = 0; g < t->nsegs; g++)
-        if (scenario_region_of(t, t->segs[g].region) < 0)
-            diag_add(d, DIAG_ERROR, s->file[SC_SEGMENTS], 0, "region",
-                     "segment %s: region \"%s\" is not in %s (expected one of its names)",
-                     t->segs[g].name, t->segs[g].region,
-                     t->nregions ? rf : "regions.csv, which the scenario does not have");
+        unknown_region(s, d, SC_SEGMENTS, t->segs[g].name, t->segs[g].region);
 }
 
 /* The tables as loaded: shares, and something to buy, send and reach. */
