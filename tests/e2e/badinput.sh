@@ -189,7 +189,7 @@ refused "--set of an unknown pack: exit 2" 2 \
     run "$S" --headless --set packs.p65.price_usd=0.89
 
 refused "--set of an unknown table: exit 2" 2 \
-    '--set viewers.x.y=1: column target: unknown table "viewers" in "viewers.x.y" (expected params, packs, gifts, segments or sinks)' \
+    '--set viewers.x.y=1: column target: unknown table "viewers" in "viewers.x.y" (expected params, packs, gifts, segments, sinks or regions)' \
     run "$S" --headless --set viewers.x.y=1
 
 refused "--set of a bad value: exit 2" 2 \

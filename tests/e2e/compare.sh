@@ -34,7 +34,7 @@ METRICS="cash_in_usd store_fees_usd payouts_gross_usd payout_fees_usd payouts_ne
 platform_cash_usd coins_sold coins_bonus coins_gifted coins_breakage wallet_coins
 diamonds_credited diamonds_withdrawn pending_diamonds purchases gifts lost_intents
 active_viewers payers live_creators cashouts coins_granted coins_sunk sinks lost_sinks
-sessions_watched sessions_missed web_cash_in_usd arppu_usd payer_rate platform_take_rate
+sessions_watched sessions_missed web_cash_in_usd fx_fees_usd arppu_usd payer_rate platform_take_rate
 creator_share_of_spend breakage_rate lost_intent_rate creator_gini top1pct_creator_share
 top20pct_payer_spend_share creators_cashed_out creator_earnings_usd coin_liability_usd diamond_liability_usd
 platform_margin_usd web_share_of_revenue missed_session_rate opening_wallet_coins
@@ -115,7 +115,7 @@ for b in base same reseeded; do
         body "$O/compare.csv" | awk -F, 'NR == 1 { next }
             !($4 == "0.000000" && $5 == "0.000000" && $6 == "0.000000" && $8 == "no") { print; bad = 1 }
             $2 != $3 { print "A mean " $2 " != B mean " $3; bad = 1 }
-            END { if (NR != 50) { print NR - 1 " rows"; bad = 1 } exit bad }'
+            END { if (NR != 51) { print NR - 1 " rows"; bad = 1 } exit bad }'
     }
     check "compare base $b: every row has B - A 0.000000 in [0.000000, 0.000000], not significant, A mean = B mean" all_zero
     nonzero_fixture() {

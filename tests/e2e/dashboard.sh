@@ -949,14 +949,15 @@ fi
 # at the same run and step, and say so once in the footer. H, I and U run
 # under a TERM that cannot address the cursor (dumb, one terminfo does not
 # know, none): the headless table after a one-line note on stderr. K is a
-# replay under TERM=dumb; J the tour, which has no table to fall back on.
+# replay under TERM=dumb, in a pane wide enough for replay's closing note
+# (112 characters) not to wrap; J the tour, which has no table to fall back on.
 NOTE_ASCII="drawing in ASCII (as --ascii): the locale's character set is not UTF-8"
 start F 80 24 -- env LANG=C LC_ALL=C "$COINSIM" run "$D"
 start G 80 24 -- "$COINSIM" run "$D" --ascii
 start H 100 100 -- env TERM=dumb "$COINSIM" run "$D"
 start I 100 100 -- env TERM=no-such-terminal "$COINSIM" run "$D"
 start U 100 100 -- sh -c 'unset TERM; exec "$0" "$@"' "$COINSIM" run "$D"
-start K 100 100 -- env TERM=dumb "$COINSIM" replay tests/fixtures/replay/tiny.csv --scenario tests/fixtures/replay/tiny
+start K 120 100 -- env TERM=dumb "$COINSIM" replay tests/fixtures/replay/tiny.csv --scenario tests/fixtures/replay/tiny
 start J 100 24 -- env TERM=dumb "$COINSIM" tour "$D"
 
 N="LANG=C: the first frame draws in ASCII ('> 10/s', no byte outside ASCII, no ~X garbage) and the last row says: $NOTE_ASCII"

@@ -45,7 +45,7 @@ EOF
 run_manifest() {
     [ "$rc" -eq 0 ] || { echo "exit $rc"; return 1; }
     diff "$T/want" "$T/r/manifest.csv" || return 1
-    grep -q "^wrote $T/r/summary.csv, timeseries.csv, runs.csv, pack_sales.csv, segments.csv, channels.csv, gifts.csv, creators.csv, manifest.csv, scenario/\$" "$T/out" ||
+    grep -q "^wrote $T/r/summary.csv, timeseries.csv, runs.csv, pack_sales.csv, segments.csv, channels.csv, gifts.csv, regions.csv, creators.csv, manifest.csv, scenario/\$" "$T/out" ||
         { echo "no wrote line naming manifest.csv and scenario/"; return 1; }
     [ -z "$(hidden "$T/r")" ] || { echo "left: $(hidden "$T/r")"; return 1; }
 }
@@ -109,7 +109,7 @@ compare_manifest() {
     got=$(grep '^set' "$m" | tr '\n' ' ')
     [ "$got" = "set_b,commission=0.4 set,viewers=1500 set_a,payout_fee_usd=0.5 " ] || { echo "set rows: $got"; return 1; }
     [ -d "$T/c/scenario_a" ] && [ -d "$T/c/scenario_b" ] && [ ! -e "$T/c/scenario" ] || { echo "files: $(ls -A "$T/c")"; return 1; }
-    grep -q "^wrote $T/c/compare.csv, compare_segments.csv, compare_channels.csv, compare_gifts.csv, compare_creators.csv, compare_packs.csv, manifest.csv, scenario_a/, scenario_b/\$" "$T/out" || { echo "no wrote line"; return 1; }
+    grep -q "^wrote $T/c/compare.csv, compare_segments.csv, compare_channels.csv, compare_gifts.csv, compare_creators.csv, compare_packs.csv, compare_regions.csv, manifest.csv, scenario_a/, scenario_b/\$" "$T/out" || { echo "no wrote line"; return 1; }
 }
 check "compare: manifest.csv (both sides, set, set_a, set_b in the order given), scenario_a/ and scenario_b/" compare_manifest
 # Compare runs both sides on the same seed and runs: a run of scenario_b/
@@ -143,7 +143,7 @@ sweep_manifest() {
     [ "$(val "$m" set)" = creators=40 ] || { echo "set rows: $(val "$m" set)"; return 1; }
     [ "$(val "$T/s/scenario/params.csv" creators)" = 40 ] && [ "$(val "$T/s/scenario/params.csv" viewers)" = 2000 ] ||
         { echo "scenario/ is not the base with --set (and without --vary)"; return 1; }
-    grep -q "^wrote $T/s/sweep.csv, sweep_channels.csv, manifest.csv, scenario/\$" "$T/out" || { echo "no wrote line"; return 1; }
+    grep -q "^wrote $T/s/sweep.csv, sweep_channels.csv, sweep_regions.csv, manifest.csv, scenario/\$" "$T/out" || { echo "no wrote line"; return 1; }
 }
 check "sweep: manifest.csv with the vary rows in order; scenario/ is the base with --set" sweep_manifest
 # With --objective: the objective, the direction and the engine's best

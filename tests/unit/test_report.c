@@ -68,8 +68,8 @@ static void set_all_or_nothing(void **state)
     const afile_part more[] = {{"extra.csv", extra, NULL, &answer}};
     assert_int_equal(report_write(dir, s, r, more, 1, msg, sizeof msg), 0);
     listing(dir, names, sizeof names);
-    assert_string_equal(names, "channels.csv creators.csv extra.csv gifts.csv pack_sales.csv runs.csv "
-                               "segments.csv summary.csv timeseries.csv");
+    assert_string_equal(names, "channels.csv creators.csv extra.csv gifts.csv pack_sales.csv regions.csv "
+                               "runs.csv segments.csv summary.csv timeseries.csv");
 
     afile_watch(NULL);
     mc_result_free(r);

@@ -28,7 +28,7 @@
     "usd_per_diamond, store_fee_app, store_fee_web, min_withdrawal_usd, daily_withdrawal_limit_usd, " \
     "payout_fee_usd, payout_fee_rate, p_cashout, creator_zipf, live_prob, live_elasticity, reference_take_usd, " \
     "p_switch, warmup_steps"
-#define PACK_FIELDS "name, coins, bonus_coins, price_usd, channel, enabled"
+#define PACK_FIELDS "name, coins, bonus_coins, price, price_usd, channel, enabled, region"
 #define RATE "a decimal from 0 to 1 with at most 6 places"
 #define MIN_LIMIT "(expected a minimum at or below the daily limit)"
 
@@ -550,7 +550,7 @@ static void timeline_unknown_table(void **state)
     (void)state;
     LOAD_FAILS(BAD("tl_unknown_table"),
                E(BAD("tl_unknown_table/timeline.csv") ":2: column target: unknown table \"pack\" in "
-                 "\"pack.small.price_usd\" (expected params, packs, gifts, segments or sinks)"));
+                 "\"pack.small.price_usd\" (expected params, packs, gifts, segments, sinks or regions)"));
 }
 
 static void timeline_unknown_name(void **state)
@@ -767,10 +767,10 @@ static void set_rejects_bad_assignments(void **state)
           "(edit the scenario's files)"),
         E("--set extends=../x: column target: params.extends cannot be changed by a target (edit the scenario's files)"),
         E("--set gadgets.x.y=1: column target: unknown table \"gadgets\" in \"gadgets.x.y\" "
-          "(expected params, packs, gifts, segments or sinks)"),
+          "(expected params, packs, gifts, segments, sinks or regions)"),
         E("--set segments.whale.colour=red: column target: unknown field \"colour\" (expected one of name, share, "
           "p_active, gifts_per_session, max_gift_coins, alpha, beta, gamma, p_churn, web_aware, web_friction, "
-          "sinks_per_session, free_coins_per_session, can_buy)"),
+          "sinks_per_session, free_coins_per_session, can_buy, region)"),
     }, N(bad));
     /* Nothing was changed by the failures. */
     assert_int_equal(s->t.p.commission, 500000);
@@ -915,7 +915,7 @@ static char *read_all(const char *path)
 }
 
 static const char *const saved_files[] = {"params.csv", "packs.csv", "gifts.csv", "segments.csv", "sinks.csv",
-                                          "timeline.csv"};
+                                          "timeline.csv", "regions.csv"};
 
 /* Save s as tmp/sub/saved (so the saved name is the same for all). */
 static void save_as(const scenario *s, const char *tmp, const char *sub, char *dir, size_t n)

@@ -253,7 +253,7 @@ static void set_refuses_bad_sink_targets(void **state)
            "error: --set sinks.boost.weight=-1: column value: negative \"-1\" (expected a decimal "
            "from 0 to 1000000)",
            "error: --set sink.boost.weight=1: column target: unknown table \"sink\" in "
-           "\"sink.boost.weight\" (expected params, packs, gifts, segments or sinks)",
+           "\"sink.boost.weight\" (expected params, packs, gifts, segments, sinks or regions)",
            "error: --set p_switch=1.5: column value: out of range \"1.5\" (expected a decimal from "
            "0 to 1 with at most 6 places)",
            "error: --set reference_take_usd=0: column value: out of range \"0\" (expected an "
@@ -365,7 +365,8 @@ static void clone_copies_sinks(void **state)
 /* ================================================================= saving */
 
 static const char *const saved_files[] = {"params.csv",   "packs.csv", "gifts.csv",
-                                          "segments.csv", "sinks.csv", "timeline.csv"};
+                                          "segments.csv", "sinks.csv", "timeline.csv",
+                                          "regions.csv"};
 
 /* The bytes of path, NUL-terminated (the caller frees). */
 static char *read_all(const char *path)
@@ -456,8 +457,8 @@ static void save_and_reload_round_trip(void **state)
     snprintf(path, sizeof path, "%s/segments.csv", dir);
     text = read_all(path);
     assert_non_null(strstr(text, "p_churn,web_aware,web_friction,sinks_per_session,"
-                                 "free_coins_per_session,can_buy\n"));
-    assert_non_null(strstr(text, ",0.4,-0.6931471805599453,2,0,0\n"));
+                                 "free_coins_per_session,can_buy,region\n"));
+    assert_non_null(strstr(text, ",0.4,-0.6931471805599453,2,0,0,\n"));
     free(text);
     scenario_free(back);
     scenario_free(s);
