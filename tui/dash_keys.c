@@ -29,7 +29,7 @@ static void tour_price_cut(dash *d)
             continue;
         char target[300], v[NUM_BUF];
         snprintf(target, sizeof target, "packs.%s.%s", t->packs[k].name, dash_price_field(d, k));
-        /* 20% off, to the nearest cent */
+        /* 20% off, to the nearest hundredth of its currency (a cent) */
         dash_change(d, target,
                     num_fmt_short(v, (t->packs[k].price * 8 / 10 + 5000) / 10000 * 10000));
     }
