@@ -242,8 +242,9 @@ static void print_counts(const replay_counts *k, int what_if)
         printf("%lld cash-outs recorded another amount in the creator's currency than the "
                "step's rate gives; the rate's was used\n",
                (long long)k->local_differs);
-    printf("active viewers, live creators, watched or missed sessions and viewers per region are "
-           "not in a log: reported as 0\n");
+    /* Two lines: a terminal of 100 columns shows the table as printed. */
+    printf("active viewers, live creators, watched or missed sessions and viewers per region\n"
+           "are not in a log: reported as 0\n");
 }
 
 /* --out's files as one set: those of a run, replay.csv, manifest.csv and

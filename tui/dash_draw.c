@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../sim/num.h"
+#include "../sim/rules.h"
 #include "dash_int.h"
 #include "fmt.h"
 #include "tour.h"
@@ -157,14 +158,26 @@ static void draw_title(const dash *d)
     draw_tabs(d);
 }
 
+/* The keys on the last row: all of them on a wide terminal, the most used
+ * on a narrow one; g with regions, where speed gives way to it. */
+static const char *footer_keys(const dash *d)
+{
+    if (d->tour)
+        return " Enter next  Backspace back  Esc end tour  q quit";
+    if (dash_tables(d)->nregions)
+        return COLS >= 128 ? " space pause  . step  +/- speed  [ ] commission  p pack  g region  t "
+                             "changes  s save  r reseed  n/N run  ? help  q quit"
+                           : " space pause  . step  [ ] commission  p pack  g region  s save  ? "
+                             "help  q quit";
+    return COLS >= 118
+               ? " space pause  . step  +/- speed  [ ] commission  p pack  t changes  s save  r "
+                 "reseed  n/N run  ? help  q quit"
+               : " space pause  . step  +/- speed  [ ] commission  p pack  s save  ? help  q quit";
+}
+
 static void draw_footer(const dash *d)
 {
-    const char *hint =
-        d->tour ? " Enter next  Backspace back  Esc end tour  q quit"
-        : COLS >= 118
-            ? " space pause  . step  +/- speed  [ ] commission  p pack  t changes  s save  r "
-              "reseed  n/N run  ? help  q quit"
-            : " space pause  . step  +/- speed  [ ] commission  p pack  s save  ? help  q quit";
+    const char *hint = footer_keys(d);
     move(LINES - 1, 0);
     clrtoeol();
     if (d->status[0] && dash_now() < d->status_until) {
@@ -183,15 +196,21 @@ static void draw_footer(const dash *d)
 /* The help: every number on the view, then the keys if there is room. */
 static void draw_help(const dash *d, int x, int w)
 {
-    static const char keys[] =
-        "keys: 1-5 or Tab views, space pause, . one step, +/- speed, [ ] commission "
-        "-/+ 1 point, p edit a pack, t changes, s save the session, r new seed, n/N "
-        "next/previous "
-        "run, ? this help, q quit. Changes apply at the next step, as timeline rows.";
+    int regions = dash_tables(d)->nregions > 0;
+    char keys[600];
+    snprintf(keys, sizeof keys, "%s%s%s",
+             "keys: 1-5 or Tab views, space pause, . one step, +/- speed, [ ] commission "
+             "-/+ 1 point, p edit a pack, ",
+             regions ? "g/G the next/previous region, " : "",
+             "t changes, s save the session, r new seed, n/N next/previous run, ? this help, q "
+             "quit. Changes apply at the next step, as timeline rows.");
     const char *const *h = view_help(d->view);
+    const char *const *hr = regions ? view_help_regions(d->view) : NULL;
     int tw = w - 4, n = 0, room = LINES - 4;
     for (int i = 0; h[i]; i++)
         n += wrap(-1, 0, tw, 99, h[i]);
+    for (int i = 0; hr && hr[i]; i++)
+        n += wrap(-1, 0, tw, 99, hr[i]);
     int nk = wrap(-1, 0, tw, 99, keys);
     if (n + nk + 1 > room)
         nk = 0;
@@ -203,6 +222,8 @@ static void draw_help(const dash *d, int x, int w)
     int r = y + 2;
     for (int i = 0; h[i] && r < LINES - 2; i++)
         r += wrap(r, x + 2, tw, LINES - 2 - r, h[i]);
+    for (int i = 0; hr && hr[i] && r < LINES - 2; i++)
+        r += wrap(r, x + 2, tw, LINES - 2 - r, hr[i]);
     if (nk) {
         ui_attr_on(UI_KEY, d->color);
         wrap(r + 1, x + 2, tw, nk, keys);
@@ -226,33 +247,89 @@ static void draw_changes(const dash *d, int x, int w)
     }
 }
 
-/* The pack form: the packs (the one chosen highlighted), then the field. */
+/* A pack's price as the form shows it: exact, in USD or in its region's
+ * currency. */
+static void form_price(const dash *d, size_t k, char *buf, size_t n)
+{
+    const sc_region *r = dash_pack_region(d, k);
+    char v[NUM_BUF];
+    num_fmt_short(v, dash_tables(d)->packs[k].price);
+    if (r && strcmp(r->currency, "USD") != 0)
+        snprintf(buf, n, "%.8s %s", r->currency, v);
+    else
+        snprintf(buf, n, "$%s", v);
+}
+
+/* Below the field: for a price in another currency than USD, what the
+ * value typed is worth in USD at the rate now. */
+static void form_note(const dash *d, char *buf, size_t n)
+{
+    const sc_region *r = d->pack_field ? NULL : dash_pack_region(d, (size_t)d->pack_sel);
+    char rate[FMT_BUF], usd[FMT_BUF];
+    int64_t v, u = -1;
+    const char *why;
+    if (!r || strcmp(r->currency, "USD") == 0) {
+        snprintf(buf, n, "applies at the next step, as a timeline row");
+        return;
+    }
+    if (num_parse_dec(d->edit, &v, &why) == 0 && v >= 0)
+        u = rules_to_usd(v, r->per_usd);
+    fmt_decimal(rate, r->per_usd);
+    if (u >= 0)
+        snprintf(buf, n, "in %.8s, %s at %s to the dollar; applies at the next step", r->currency,
+                 fmt_usd(usd, u), rate);
+    else
+        snprintf(buf, n, "in %.8s, %s to the dollar; applies at the next step", r->currency, rate);
+}
+
+/* The pack form: the packs of the region shown (the one chosen
+ * highlighted), then the field. */
 static void draw_pack(const dash *d, int x, int w)
 {
     const sc_tables *t = dash_tables(d);
-    int n = (int)t->npacks, h = (n < LINES - 10 ? n : LINES - 10) + 6, y = (LINES - h) / 2;
+    int n = 0, sel = 0;
+    for (size_t k = 0; k < t->npacks; k++)
+        if (dash_pack_shown(d, k)) {
+            if ((int)k == d->pack_sel)
+                sel = n;
+            n++;
+        }
+    int h = (n < LINES - 10 ? n : LINES - 10) + 6, y = (LINES - h) / 2;
     titled_box(y, x, h, w, d->o.ascii,
                " edit a pack: Up/Down pack, Tab field, type, Enter apply, Esc cancel ");
-    int first = d->pack_sel - (h - 6) + 1;
+    int first = sel - (h - 6) + 1, pw = 10;
     if (first < 0)
         first = 0;
-    for (int i = first; i < n && i - first < h - 6; i++) {
-        const sc_pack *p = &t->packs[i];
-        char line[300], v[NUM_BUF];
-        snprintf(line, sizeof line, "%-12s %-3s %8lld coins  +%-6lld bonus  $%-9s %s", p->name,
-                 p->channel ? "web" : "app", (long long)p->coins, (long long)p->bonus,
-                 num_fmt_short(v, p->price), p->enabled ? "on" : "off");
-        if (i == d->pack_sel)
-            ui_attr_on(UI_HILITE, d->color);
-        ui_put(y + 2 + i - first, x + 2, w - 4, line, 1);
-        if (i == d->pack_sel)
-            ui_attr_off(UI_HILITE, d->color);
+    for (size_t k = 0; k < t->npacks; k++)
+        if (dash_pack_shown(d, k)) {
+            char price[NUM_BUF + 16];
+            form_price(d, k, price, sizeof price);
+            pw = (int)strlen(price) > pw ? (int)strlen(price) : pw;
+        }
+    for (size_t k = 0, i = 0; k < t->npacks; k++) {
+        if (!dash_pack_shown(d, k))
+            continue;
+        if ((int)i >= first && (int)i - first < h - 6) {
+            const sc_pack *p = &t->packs[k];
+            char line[300], price[NUM_BUF + 16];
+            form_price(d, k, price, sizeof price);
+            snprintf(line, sizeof line, "%-12s %-3s %8lld coins  +%-6lld bonus  %-*s %s", p->name,
+                     p->channel ? "web" : "app", (long long)p->coins, (long long)p->bonus, pw,
+                     price, p->enabled ? "on" : "off");
+            if ((int)k == d->pack_sel)
+                ui_attr_on(UI_HILITE, d->color);
+            ui_put(y + 2 + (int)i - first, x + 2, w - 4, line, 1);
+            if ((int)k == d->pack_sel)
+                ui_attr_off(UI_HILITE, d->color);
+        }
+        i++;
     }
     char line[400];
     snprintf(line, sizeof line, "%s.%s = %s_", t->packs[d->pack_sel].name, dash_pack_field(d),
              d->edit);
     ui_put(y + h - 3, x + 2, w - 4, line, 1);
-    ui_put(y + h - 2, x + 2, w - 4, "applies at the next step, as a timeline row", 1);
+    form_note(d, line, sizeof line);
+    ui_put(y + h - 2, x + 2, w - 4, line, 1);
 }
 
 static void draw_save(const dash *d, int x, int w)
@@ -322,6 +399,7 @@ void dash_draw(dash *d)
         vc.series[k] = dash_run_series(d->run, k);
     vc.b = d->o.replay ? NULL : dash_bg_band(d->bg);
     vc.replay = d->o.replay != NULL;
+    vc.region = d->region;
     vc.top = 2;
     vc.left = 1;
     vc.h = LINES - 3;

@@ -77,7 +77,27 @@ void dash_restart(dash *d)
 
 /* ---------------------------------------------------------- pack form */
 
-static const char *const pack_fields[] = {"price_usd", "bonus_coins", "enabled"};
+const sc_region *dash_pack_region(const dash *d, size_t k)
+{
+    const sc_tables *t = dash_tables(d);
+    long r = scenario_region_of(t, t->packs[k].region);
+    return t->nregions && r >= 0 ? &t->regions[r] : NULL;
+}
+
+int dash_pack_shown(const dash *d, size_t k)
+{
+    const sc_tables *t = dash_tables(d);
+    return !t->nregions || scenario_region_of(t, t->packs[k].region) == d->region;
+}
+
+const char *dash_price_field(const dash *d, size_t k)
+{
+    const sc_region *r = dash_pack_region(d, k);
+    return r && strcmp(r->currency, "USD") != 0 ? "price" : "price_usd";
+}
+
+/* The first field is the price, in USD or in the region's currency. */
+static const char *const pack_fields[] = {NULL, "bonus_coins", "enabled"};
 #define NFIELDS ((int)(sizeof pack_fields / sizeof pack_fields[0]))
 
 /* The field's value now, to edit. */
@@ -93,30 +113,53 @@ static void pack_form_value(dash *d)
         snprintf(d->edit, sizeof d->edit, "%lld", (long long)p->enabled);
 }
 
+/* The next pack of the region shown dpack (-1 or 1) from k, wrapping
+ * round; k itself if it is the only one. */
+static int next_shown(const dash *d, int k, int dpack)
+{
+    int n = (int)dash_tables(d)->npacks;
+    for (int i = 1; i <= n; i++) {
+        int j = ((k + dpack * i) % n + n) % n;
+        if (dash_pack_shown(d, (size_t)j))
+            return j;
+    }
+    return k;
+}
+
 void dash_pack_open(dash *d)
 {
-    d->pack_sel = 0;
+    const sc_tables *t = dash_tables(d);
     d->pack_field = 0;
-    d->mode = dash_tables(d)->npacks ? M_PACK : M_NONE;
-    if (d->mode == M_PACK)
-        pack_form_value(d);
+    d->mode = M_NONE;
+    if (!t->npacks)
+        return;
+    d->pack_sel = next_shown(d, (int)t->npacks - 1, 1);
+    if (!dash_pack_shown(d, (size_t)d->pack_sel)) {
+        dash_say(d, "region %s has no packs", t->regions[d->region].name);
+        return;
+    }
+    d->mode = M_PACK;
+    pack_form_value(d);
 }
 
 void dash_pack_select(dash *d, int dpack, int dfield)
 {
-    int n = (int)dash_tables(d)->npacks;
-    d->pack_sel = (d->pack_sel + n + dpack) % n;
+    if (dpack)
+        d->pack_sel = next_shown(d, d->pack_sel, dpack < 0 ? -1 : 1);
     d->pack_field = (d->pack_field + NFIELDS + dfield) % NFIELDS;
     pack_form_value(d);
 }
 
-const char *dash_pack_field(const dash *d) { return pack_fields[d->pack_field]; }
+const char *dash_pack_field(const dash *d)
+{
+    return d->pack_field ? pack_fields[d->pack_field] : dash_price_field(d, (size_t)d->pack_sel);
+}
 
 void dash_pack_apply(dash *d)
 {
     char target[300];
     snprintf(target, sizeof target, "packs.%s.%s", dash_tables(d)->packs[d->pack_sel].name,
-             pack_fields[d->pack_field]);
+             dash_pack_field(d));
     dash_change(d, target, d->edit);
 }
 

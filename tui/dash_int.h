@@ -33,6 +33,7 @@ typedef struct dash {
 
     int view, paused, speed, mode, color;
     int pack_sel, pack_field;
+    int region;     /* the region shown: an index into the tables' regions (0 without) */
     char edit[256]; /* the field being typed in a form */
     char status[256];
     double status_until;
@@ -94,9 +95,17 @@ void dash_commission_by(dash *d, int points);
 /* Start run 1 again with the next seed, keeping the live changes. */
 void dash_restart(dash *d);
 
-/* The pack form: open it on the first pack's price (if there are packs),
- * move dpack packs and dfield fields on (wrapping round), name the field,
- * and apply what was typed as a live change. */
+/* Pack k's region (NULL without regions); whether it is in the region
+ * shown (every pack is without regions); and the field of its price:
+ * price_usd, or price in a currency other than USD. */
+const sc_region *dash_pack_region(const dash *d, size_t k);
+int dash_pack_shown(const dash *d, size_t k);
+const char *dash_price_field(const dash *d, size_t k);
+
+/* The pack form: open it on the price of the first pack of the region
+ * shown (if it has packs), move dpack packs of that region and dfield
+ * fields on (wrapping round), name the field, and apply what was typed as
+ * a live change. */
 void dash_pack_open(dash *d);
 void dash_pack_select(dash *d, int dpack, int dfield);
 const char *dash_pack_field(const dash *d);

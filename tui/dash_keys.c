@@ -28,8 +28,8 @@ static void tour_price_cut(dash *d)
         if (t->packs[k].channel != CH_APP)
             continue;
         char target[300], v[NUM_BUF];
-        snprintf(target, sizeof target, "packs.%s.price_usd", t->packs[k].name);
-        /* 20% off, to the nearest cent */
+        snprintf(target, sizeof target, "packs.%s.%s", t->packs[k].name, dash_price_field(d, k));
+        /* 20% off, to the nearest hundredth of its currency (a cent) */
         dash_change(d, target,
                     num_fmt_short(v, (t->packs[k].price * 8 / 10 + 5000) / 10000 * 10000));
     }
@@ -115,6 +115,25 @@ static void form_key(dash *d, int ch)
 
 /* ----------------------------------------------------------- dashboard */
 
+/* Show the next region (by -1: the previous), wrapping round; with one
+ * region there is nothing else to show, and the note says so. */
+static void region_by(dash *d, int by)
+{
+    const sc_tables *t = dash_tables(d);
+    int n = (int)t->nregions;
+    if (n == 0) {
+        dash_say(d, "one region: there is no regions.csv, every price is in USD");
+        return;
+    }
+    if (n == 1) {
+        dash_say(d, "one region: %s, in %s", t->regions[0].name, t->regions[0].currency);
+        return;
+    }
+    d->region = (d->region + n + by) % n;
+    dash_say(d, "region shown: %s, in %s (%d of %d)", t->regions[d->region].name,
+             t->regions[d->region].currency, d->region + 1, n);
+}
+
 /* The keys of the dashboard itself (the help lists them). */
 static void dashboard_key(dash *d, int ch)
 {
@@ -142,6 +161,8 @@ static void dashboard_key(dash *d, int ch)
     case '[': dash_commission_by(d, -1); break;
     case ']': dash_commission_by(d, +1); break;
     case 'p': dash_pack_open(d); break;
+    case 'g': region_by(d, 1); break;
+    case 'G': region_by(d, -1); break;
     case 't': d->mode = M_CHANGES; break;
     case '?': d->mode = M_HELP; break;
     case 's': dash_save_open(d); break;

@@ -79,3 +79,59 @@ char *fmt_pct(char *buf, double frac)
         snprintf(buf, FMT_BUF, "%.1f%%", frac * 100.0);
     return buf;
 }
+
+/* The absolute value of micro rounded half up to decimals places (0 or
+ * 2), with thousands separators. */
+static char *amount(char *buf, uint64_t a, int decimals)
+{
+    char g[32];
+    if (decimals <= 0) {
+        snprintf(buf, FMT_BUF, "%s", group(g, (a + 500000) / 1000000));
+    } else {
+        uint64_t cents = (a + 5000) / 10000;
+        snprintf(buf, FMT_BUF, "%s.%02llu", group(g, cents / 100),
+                 (unsigned long long)(cents % 100));
+    }
+    return buf;
+}
+
+static int is_usd(const char *currency) { return !currency || strcmp(currency, "USD") == 0; }
+
+char *fmt_money(char *buf, int64_t micro, const char *currency, int decimals)
+{
+    if (is_usd(currency))
+        return fmt_usd(buf, micro);
+    char a[FMT_BUF];
+    snprintf(buf, FMT_BUF, "%.8s %s%.32s", currency, micro < 0 ? "-" : "",
+             amount(a, micro < 0 ? (uint64_t)0 - (uint64_t)micro : (uint64_t)micro, decimals));
+    return buf;
+}
+
+char *fmt_money_short(char *buf, int64_t micro, const char *currency, int decimals)
+{
+    if (is_usd(currency))
+        return fmt_usd_short(buf, micro);
+    double v = fabs((double)micro / 1e6);
+    const char *sg = micro < 0 ? "-" : "";
+    if (v >= 1e9)
+        snprintf(buf, FMT_BUF, "%.8s %s%.2fB", currency, sg, v / 1e9);
+    else if (v >= 1e6)
+        snprintf(buf, FMT_BUF, "%.8s %s%.2fM", currency, sg, v / 1e6);
+    else if (v >= 1e4)
+        snprintf(buf, FMT_BUF, "%.8s %s%.1fk", currency, sg, v / 1e3);
+    else
+        fmt_money(buf, micro, currency, decimals);
+    return buf;
+}
+
+char *fmt_decimal(char *buf, int64_t micro)
+{
+    uint64_t a = micro < 0 ? (uint64_t)0 - (uint64_t)micro : (uint64_t)micro;
+    char g[32], frac[8];
+    snprintf(frac, sizeof frac, "%06llu", (unsigned long long)(a % 1000000));
+    for (int i = 5; i >= 0 && frac[i] == '0'; i--)
+        frac[i] = '\0';
+    snprintf(buf, FMT_BUF, "%s%s%s%s", micro < 0 ? "-" : "", group(g, a / 1000000),
+             frac[0] ? "." : "", frac);
+    return buf;
+}

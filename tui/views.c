@@ -14,10 +14,11 @@
 #include "chart.h"
 #include "fmt.h"
 #include "ui.h"
+#include "views_int.h"
 
 const char *const view_names[VIEW_N] = {"Overview", "Flow", "Creators", "Pricing", "Viewers"};
 
-static void anchor(view_ctx *c, const char *name, int y, int x, int h, int w)
+void view_mark(view_ctx *c, const char *name, int y, int x, int h, int w)
 {
     if (c->nanchor < VIEW_ANCHORS)
         c->anchor[c->nanchor++] = (view_anchor){name, y, x, h, w};
@@ -31,24 +32,20 @@ const view_anchor *view_find(const view_ctx *c, const char *name)
     return NULL;
 }
 
-/* A row of a figures table: label, this step, so far. */
-/* Figure `name` of row `row` of breakdown table t in the snapshot: what
- * the output files hold at a run's end, by the same code (brk.h). */
-static double brk_of(const world_snap *s, enum brk_table t, size_t row, const char *name)
+double view_brk(const world_snap *s, enum brk_table t, size_t row, const char *name)
 {
     int f = brk_fig_find(t, name);
     return f < 0 ? NAN : brk_value(&s->bsh, s->brk, t, row, (size_t)f);
 }
 
-/* A raw breakdown figure: a count, coins or µUSD. */
-static int64_t brk_raw(const world_snap *s, enum brk_table t, size_t row, int fig)
+int64_t view_brk_raw(const world_snap *s, enum brk_table t, size_t row, int fig)
 {
     return brk_row(&s->bsh, s->brk.raw, t, row)[fig];
 }
 
-/* USD as µUSD for the formatters. */
-static int64_t micro_of(double usd) { return (int64_t)llround(usd * NUM_MICRO); }
+int64_t view_micro(double usd) { return (int64_t)llround(usd * NUM_MICRO); }
 
+/* A row of a figures table: label, this step, so far. */
 static void row3(view_ctx *c, int y, const char *label, const char *step, const char *total, int lw,
                  const char *name)
 {
@@ -59,7 +56,7 @@ static void row3(view_ctx *c, int y, const char *label, const char *step, const 
     ui_put(y, x + lw + 14, 16, "", 1);
     mvaddstr(y, x + lw + 30 - ui_width(total), total);
     if (name)
-        anchor(c, name, y, x, 1, lw + 30);
+        view_mark(c, name, y, x, 1, lw + 30);
 }
 
 /* ------------------------------------------------------------ overview */
@@ -130,11 +127,11 @@ static void overview(view_ctx *c)
         attroff(A_BOLD);
         ui_put(y + 1, x + cw - ui_width(m), ui_width(m), m, 0);
         chart_draw(&ct, y + 2, x, ch - 1, cw, c->ascii, c->color);
-        anchor(c,
-               k == 0   ? "chart_cash"
-               : k == 1 ? "chart_payouts"
-                        : "chart_platform",
-               y + 1, x, ch, cw);
+        view_mark(c,
+                  k == 0   ? "chart_cash"
+                  : k == 1 ? "chart_payouts"
+                           : "chart_platform",
+                  y + 1, x, ch, cw);
     }
     ui_put(c->top + c->h - 1, c->left, c->w,
            c->replay ? "the log as replayed, step by step (a log has one run: no band)"
@@ -233,7 +230,7 @@ static void flow(view_ctx *c)
         attron(A_BOLD);
         ui_put(y, c->left, c->w, lab, 1);
         attroff(A_BOLD);
-        anchor(c, "f_platform_cash", y, c->left, 1, c->w);
+        view_mark(c, "f_platform_cash", y, c->left, 1, c->w);
     }
 }
 
@@ -259,7 +256,7 @@ static int leaderboard(view_ctx *c, int lw)
                  fmt_usd_short(b, rules_diamond_value(&s->p, s->top_earned[i])));
         ui_put(y++, c->left, lw, line, 1);
     }
-    anchor(c, "leaderboard", c->top, c->left, (int)s->ntop + 1, lw);
+    view_mark(c, "leaderboard", c->top, c->left, (int)s->ntop + 1, lw);
     return y;
 }
 
@@ -299,7 +296,7 @@ static void histogram(view_ctx *c, int y, int lw)
         ui_attr_off(UI_LINE, c->color);
         y++;
     }
-    anchor(c, "histogram", hy - 1, c->left, 8, lw);
+    view_mark(c, "histogram", hy - 1, c->left, 8, lw);
 }
 
 /* Who is live and the sessions that found nobody, from row y at column
@@ -317,7 +314,7 @@ static void supply(view_ctx *c, int y, int rx, int rw)
     snprintf(line, sizeof line, "live: %s of %s (chance now %s)", fmt_count(a, L[TS_LIVE_CREATORS]),
              fmt_count(b, s->ncreators), fmt_pct(d, rules_live_prob(&s->p)));
     ui_put(y++, rx, rw, line, 1);
-    anchor(c, "live", y - 1, rx, 1, rw);
+    view_mark(c, "live", y - 1, rx, 1, rw);
     int64_t all = T[TS_SESSIONS_WATCHED] + T[TS_SESSIONS_MISSED];
     snprintf(line, sizeof line, "sessions missed: %s this step",
              fmt_count(a, L[TS_SESSIONS_MISSED]));
@@ -325,7 +322,7 @@ static void supply(view_ctx *c, int y, int rx, int rw)
     snprintf(line, sizeof line, "missed so far: %s of sessions",
              fmt_pct(a, all ? (double)T[TS_SESSIONS_MISSED] / (double)all : 0));
     ui_put(y++, rx, rw, line, 1);
-    anchor(c, "missed", y - 2, rx, 2, rw);
+    view_mark(c, "missed", y - 2, rx, 2, rw);
 }
 
 /* The Lorenz curve and the counts under it, at column rx, rw wide. */
@@ -341,27 +338,27 @@ static void lorenz(view_ctx *c, int rx, int rw)
     }
     chart ct = {curve, 11, equal, equal, equal, 11, 11};
     attron(A_BOLD);
-    snprintf(line, sizeof line, "Lorenz curve  Gini %.3f", brk_of(s, BRK_CREATORS, 0, "gini"));
+    snprintf(line, sizeof line, "Lorenz curve  Gini %.3f", view_brk(s, BRK_CREATORS, 0, "gini"));
     ui_put(c->top, rx, rw, line, 1);
     attroff(A_BOLD);
     int lh = c->h - 9;
     if (lh > 14)
         lh = 14;
     chart_draw(&ct, c->top + 1, rx, lh, rw, c->ascii, c->color);
-    anchor(c, "lorenz", c->top, rx, lh + 1, rw);
+    view_mark(c, "lorenz", c->top, rx, lh + 1, rw);
     int y = c->top + lh + 1;
     ui_put(y++, rx, rw, "poorest creators  ->  richest", 1);
     snprintf(line, sizeof line, "reached %s min: %s of %s", fmt_usd_short(a, s->p.min_withdrawal),
-             fmt_count(b, (int64_t)brk_of(s, BRK_CREATORS, 0, "reached_minimum")),
+             fmt_count(b, (int64_t)view_brk(s, BRK_CREATORS, 0, "reached_minimum")),
              fmt_count(nc, s->ncreators));
     ui_put(y++, rx, rw, line, 1);
     snprintf(line, sizeof line, "cashed out at least once: %s",
-             fmt_count(a, (int64_t)brk_of(s, BRK_CREATORS, 0, "cashed_out")));
+             fmt_count(a, (int64_t)view_brk(s, BRK_CREATORS, 0, "cashed_out")));
     ui_put(y++, rx, rw, line, 1);
-    anchor(c, "reached_min", y - 2, rx, 2, rw);
+    view_mark(c, "reached_min", y - 2, rx, 2, rw);
     snprintf(line, sizeof line, "top 1%% (%lld) earned %s of all",
              (long long)((s->ncreators + 99) / 100),
-             fmt_pct(a, brk_of(s, BRK_CREATORS, 0, "top1pct_share")));
+             fmt_pct(a, view_brk(s, BRK_CREATORS, 0, "top1pct_share")));
     ui_put(y++, rx, rw, line, 1);
     supply(c, y, rx, rw);
 }
@@ -370,7 +367,18 @@ static void creators(view_ctx *c)
 {
     int lw = 40;
     int y = leaderboard(c, lw);
-    histogram(c, y + 1, lw);
+    if (c->s->nregions) {
+        /* The payouts per region below the leaderboard, and the histogram
+         * between them where there is room for both. */
+        int need = view_region_payouts(c, 0, 0, lw, -1);
+        if (y + 10 + need <= c->top + c->h) {
+            histogram(c, y + 1, lw);
+            y += 9;
+        }
+        view_region_payouts(c, y + 1, c->left, lw, c->top + c->h - y - 1);
+    } else {
+        histogram(c, y + 1, lw);
+    }
     /* Right: the Lorenz curve and the counts. */
     int rx = c->left + lw + 2, rw = c->w - lw - 2;
     if (rw >= 20)
@@ -388,21 +396,23 @@ static int channels(view_ctx *c, int y)
     const int64_t in = s->last.v[TS_CASH_IN], web = s->last.v[TS_WEB_CASH_IN];
     char a[FMT_BUF], b[FMT_BUF], d[FMT_BUF], e[FMT_BUF], line[200];
     snprintf(line, sizeof line, "channel split: in-app %s (%s packs)   web %s (%s packs)",
-             fmt_usd_short(a, brk_raw(s, BRK_CHANNELS, 0, CHR_REVENUE)),
-             fmt_count_short(b, (double)brk_raw(s, BRK_CHANNELS, 0, CHR_PURCHASES)),
-             fmt_usd_short(d, brk_raw(s, BRK_CHANNELS, 1, CHR_REVENUE)),
-             fmt_count_short(e, (double)brk_raw(s, BRK_CHANNELS, 1, CHR_PURCHASES)));
+             fmt_usd_short(a, view_brk_raw(s, BRK_CHANNELS, 0, CHR_REVENUE)),
+             fmt_count_short(b, (double)view_brk_raw(s, BRK_CHANNELS, 0, CHR_PURCHASES)),
+             fmt_usd_short(d, view_brk_raw(s, BRK_CHANNELS, 1, CHR_REVENUE)),
+             fmt_count_short(e, (double)view_brk_raw(s, BRK_CHANNELS, 1, CHR_PURCHASES)));
     ui_put(y++, c->left, c->w, line, 1);
     snprintf(line, sizeof line, "web share of cash in: so far %s, this step %s (%s of %s)",
-             fmt_pct(a, brk_of(s, BRK_CHANNELS, 1, "revenue_share")),
+             fmt_pct(a, view_brk(s, BRK_CHANNELS, 1, "revenue_share")),
              fmt_pct(b, in ? (double)web / (double)in : 0), fmt_usd_short(d, web),
              fmt_usd_short(e, in));
     ui_put(y++, c->left, c->w, line, 1);
-    anchor(c, "channels", y - 2, c->left, 2, c->w);
+    view_mark(c, "channels", y - 2, c->left, 2, c->w);
     return y;
 }
 
-static void pricing(view_ctx *c)
+/* The packs from the top of the area (without regions: every pack, its
+ * price in USD); returns the row after them. */
+static int pack_table(view_ctx *c)
 {
     const world_snap *s = c->s;
     char a[FMT_BUF], b[FMT_BUF], d[FMT_BUF], e[FMT_BUF], line[200];
@@ -417,9 +427,10 @@ static void pricing(view_ctx *c)
         double per = (double)p->price / 1e4 / (double)(p->coins + p->bonus);
         snprintf(line, sizeof line, "%-11.11s %-4s %7lld+%-5lld %8s %7.3f %10s %10s %6s%s", p->name,
                  p->channel ? "web" : "app", (long long)p->coins, (long long)p->bonus,
-                 fmt_usd(a, p->price), per, fmt_count(b, brk_raw(s, BRK_PACKS, k, PR_PURCHASES)),
-                 fmt_usd_short(d, brk_raw(s, BRK_PACKS, k, PR_REVENUE)),
-                 fmt_pct(e, brk_of(s, BRK_PACKS, k, "share_of_channel_revenue")),
+                 fmt_usd(a, p->price), per,
+                 fmt_count(b, view_brk_raw(s, BRK_PACKS, k, PR_PURCHASES)),
+                 fmt_usd_short(d, view_brk_raw(s, BRK_PACKS, k, PR_REVENUE)),
+                 fmt_pct(e, view_brk(s, BRK_PACKS, k, "share_of_channel_revenue")),
                  p->enabled ? "" : " off");
         if (!p->enabled)
             ui_attr_on(UI_DIM, c->color);
@@ -427,14 +438,24 @@ static void pricing(view_ctx *c)
         if (!p->enabled)
             ui_attr_off(UI_DIM, c->color);
     }
-    anchor(c, "packs", ty - 1, c->left, y - ty + 1, c->w);
+    view_mark(c, "packs", ty - 1, c->left, y - ty + 1, c->w);
+    return y;
+}
+
+static void pricing(view_ctx *c)
+{
+    const world_snap *s = c->s;
+    char a[FMT_BUF], b[FMT_BUF], d[FMT_BUF], line[200];
+    /* With regions, the packs of the region shown and the cash in per
+     * region, leaving room for the channels and a gift or more. */
+    int y = s->nregions ? view_region_packs(c, 4) : pack_table(c);
     y = channels(c, y);
 
     /* Gift mix: the most sent gifts, and their share of the coins spent on
      * gifts and sinks (gifts.csv's coin_share). */
     int64_t gifts = 0;
     for (size_t g = 0; g < s->ngifts; g++)
-        gifts += brk_raw(s, BRK_GIFTS, g, GR_SENT);
+        gifts += view_brk_raw(s, BRK_GIFTS, g, GR_SENT);
     attron(A_BOLD);
     ui_put(y++, c->left, c->w, "gift mix (most sent)   coins        sent  of gifts  of coins", 1);
     attroff(A_BOLD);
@@ -444,8 +465,8 @@ static void pricing(view_ctx *c)
     for (size_t g = 0; g < ng; g++)
         order[g] = g;
     for (size_t i = 1; i < ng; i++)
-        for (size_t j = i; j > 0 && brk_raw(s, BRK_GIFTS, order[j], GR_SENT) >
-                                        brk_raw(s, BRK_GIFTS, order[j - 1], GR_SENT);
+        for (size_t j = i; j > 0 && view_brk_raw(s, BRK_GIFTS, order[j], GR_SENT) >
+                                        view_brk_raw(s, BRK_GIFTS, order[j - 1], GR_SENT);
              j--) {
             size_t t = order[j];
             order[j] = order[j - 1];
@@ -453,14 +474,14 @@ static void pricing(view_ctx *c)
         }
     for (size_t i = 0; i < ng && y < c->top + c->h; i++) {
         size_t g = order[i];
-        int64_t sent = brk_raw(s, BRK_GIFTS, g, GR_SENT);
+        int64_t sent = view_brk_raw(s, BRK_GIFTS, g, GR_SENT);
         snprintf(line, sizeof line, "%-20.20s %7lld %11s %9s %9s", s->gifts[g].name,
                  (long long)s->gifts[g].coins, fmt_count(a, sent),
                  fmt_pct(b, gifts ? (double)sent / (double)gifts : 0),
-                 fmt_pct(d, brk_of(s, BRK_GIFTS, g, "coin_share")));
+                 fmt_pct(d, view_brk(s, BRK_GIFTS, g, "coin_share")));
         ui_put(y++, c->left, c->w, line, 1);
     }
-    anchor(c, "gift_mix", gy - 1, c->left, y - gy + 1, c->w);
+    view_mark(c, "gift_mix", gy - 1, c->left, y - gy + 1, c->w);
 }
 
 /* ------------------------------------------------------------- viewers */
@@ -472,8 +493,8 @@ static void viewers(view_ctx *c)
     int y = c->top;
     int64_t spend = 0, payers = 0;
     for (size_t i = 0; i < s->nsegs; i++) {
-        spend += brk_raw(s, BRK_SEGMENTS, i, SR_SPEND);
-        payers += brk_raw(s, BRK_SEGMENTS, i, SR_PAYERS);
+        spend += view_brk_raw(s, BRK_SEGMENTS, i, SR_SPEND);
+        payers += view_brk_raw(s, BRK_SEGMENTS, i, SR_PAYERS);
     }
     attron(A_BOLD);
     ui_put(y++, c->left, c->w,
@@ -482,23 +503,23 @@ static void viewers(view_ctx *c)
     int ty = y;
     for (size_t i = 0; i < s->nsegs && y < c->top + c->h - 6; i++) {
         /* segments.csv's figures, by the same code */
-        int64_t np = brk_raw(s, BRK_SEGMENTS, i, SR_PAYERS);
+        int64_t np = view_brk_raw(s, BRK_SEGMENTS, i, SR_PAYERS);
         char rate[FMT_BUF], w[FMT_BUF], lost[FMT_BUF], ch[FMT_BUF];
         snprintf(line, sizeof line, "%-8.8s %8s %6s %6s %8s %6s %8s %7s %6s %6s", s->segs[i].name,
-                 fmt_count_short(a, brk_of(s, BRK_SEGMENTS, i, "viewers")),
+                 fmt_count_short(a, view_brk(s, BRK_SEGMENTS, i, "viewers")),
                  fmt_count_short(b, (double)np),
-                 fmt_pct(rate, brk_of(s, BRK_SEGMENTS, i, "payer_rate")),
-                 fmt_usd_short(d, brk_raw(s, BRK_SEGMENTS, i, SR_SPEND)),
-                 fmt_pct(e, brk_of(s, BRK_SEGMENTS, i, "spend_share")),
-                 np ? fmt_usd_short(f, micro_of(brk_of(s, BRK_SEGMENTS, i, "arppu_usd"))) : "-",
-                 fmt_count_short(w, brk_of(s, BRK_SEGMENTS, i, "wallet_coins")),
-                 fmt_count_short(lost, brk_of(s, BRK_SEGMENTS, i, "lost_intents")),
-                 fmt_count_short(ch, brk_of(s, BRK_SEGMENTS, i, "churned")));
+                 fmt_pct(rate, view_brk(s, BRK_SEGMENTS, i, "payer_rate")),
+                 fmt_usd_short(d, view_brk_raw(s, BRK_SEGMENTS, i, SR_SPEND)),
+                 fmt_pct(e, view_brk(s, BRK_SEGMENTS, i, "spend_share")),
+                 np ? fmt_usd_short(f, view_micro(view_brk(s, BRK_SEGMENTS, i, "arppu_usd"))) : "-",
+                 fmt_count_short(w, view_brk(s, BRK_SEGMENTS, i, "wallet_coins")),
+                 fmt_count_short(lost, view_brk(s, BRK_SEGMENTS, i, "lost_intents")),
+                 fmt_count_short(ch, view_brk(s, BRK_SEGMENTS, i, "churned")));
         ui_put(y, c->left, c->w, line, 1);
-        anchor(c, s->segs[i].name, y, c->left, 1, c->w);
+        view_mark(c, s->segs[i].name, y, c->left, 1, c->w);
         y++;
     }
-    anchor(c, "segments", ty - 1, c->left, y - ty + 1, c->w);
+    view_mark(c, "segments", ty - 1, c->left, y - ty + 1, c->w);
     if (s->nsegs == 0)
         ui_put(y++, c->left, c->w, "(an event log does not say which segment a viewer is in)", 1);
     y++;
@@ -509,7 +530,7 @@ static void viewers(view_ctx *c)
     snprintf(line, sizeof line, "     spend %s, ARPPU %s", fmt_usd_short(e, spend),
              payers ? fmt_usd_short(f, kpi_arppu(spend, payers)) : "-");
     ui_put(y++, c->left, c->w, line, 1);
-    anchor(c, "all_viewers", y - 2, c->left, 2, c->w);
+    view_mark(c, "all_viewers", y - 2, c->left, 2, c->w);
     y++;
     ui_put(y++, c->left, c->w, "rate: payers over viewers who existed (churn replacements count)",
            1);
@@ -590,6 +611,17 @@ static const char *const help_viewers[] = {
     "ARPPU: spend per payer. wallets: coins unspent now.",
     "lost: gift intents given up. churn: viewers who left (their coins are breakage).",
     NULL};
+/* With regions (regions.csv), after the view's own lines. */
+static const char *const help_creators_regions[] = {
+    "Payouts by region: its creators; net USD, what reached their banks after the payout fees "
+    "and the FX fee; FX fees, the conversion spread; below, what reached their banks in its "
+    "currency, in all and per creator. [ ] marks the region shown (g next, G previous).",
+    NULL};
+static const char *const help_pricing_regions[] = {
+    "With regions: the packs of the region shown (g next, G previous), priced in its currency "
+    "and in USD at the rate now. Cash in by region: in USD at each step's rate, and its share; "
+    "the one shown, in [ ], also in its currency.",
+    NULL};
 /* NOLINTEND(bugprone-suspicious-missing-comma) */
 
 const char *const *view_help(int view)
@@ -597,4 +629,11 @@ const char *const *view_help(int view)
     static const char *const *const h[VIEW_N] = {help_overview, help_flow, help_creators,
                                                  help_pricing, help_viewers};
     return h[view < 0 || view >= VIEW_N ? 0 : view];
+}
+
+const char *const *view_help_regions(int view)
+{
+    return view == VIEW_PRICING    ? help_pricing_regions
+           : view == VIEW_CREATORS ? help_creators_regions
+                                   : NULL;
 }

@@ -29,6 +29,7 @@ typedef struct view_ctx {
     int top, left, h, w;         /* the area to draw in */
     int ascii, color;
     int replay;                       /* a log, not a simulation: no band */
+    int region;                       /* the region shown (with regions.csv) */
     view_anchor anchor[VIEW_ANCHORS]; /* named places, for the tour */
     int nanchor;
 } view_ctx;
@@ -37,8 +38,10 @@ extern const char *const view_names[VIEW_N];
 
 void view_draw(int view, view_ctx *c);
 
-/* The help text of a view: lines explaining every number on it. */
+/* The help text of a view: lines explaining every number on it; and the
+ * lines to add for a scenario with regions (NULL: none). */
 const char *const *view_help(int view);
+const char *const *view_help_regions(int view);
 
 /* Where anchor name was drawn, or NULL. */
 const view_anchor *view_find(const view_ctx *c, const char *name);

@@ -9,7 +9,8 @@
 # screen. The scenario is tests/fixtures/dash (the baseline with 5,000
 # viewers, 100 creators, 120 steps, 6 runs); session V runs
 # tests/fixtures/dash-flows (the same with free coins and a short warm-up)
-# for model version 2's flows.
+# for model version 2's flows, and session R tests/fixtures/regions/two
+# (two regions, us in USD and id in IDR) for the region shown.
 # Run from the repository root with COINSIM set to the binary:
 #   COINSIM=./coinsim sh tests/e2e/dashboard.sh
 # Prints "ok - NAME" or "not ok - NAME" (then "# " detail lines) per check;
@@ -372,6 +373,32 @@ N="views at 80x24: 1-5 each show their own content; Tab cycles them, BTab goes b
 if [ $A_up = 1 ]; then
     recover A
     if views A; then ok "$N"; else bad "$N" "$v_fail"; fi
+else skipped "$N"; fi
+
+N="no regions.csv: g and G change nothing on the Pricing and Creators views (rows 2-23 the same, paused), the last row says there is one region, and the keys do not offer g"
+if [ $A_up = 1 ]; then
+    recover A
+    g_why=
+    cap A
+    if ! line_has 24 "? help  q quit" || has "g region"; then g_why="the keys on row 24 offer g: $(sed -n 24p "$T/screen")"; fi
+    for v in 4 3; do
+        [ -n "$g_why" ] && break
+        keys A "$v"
+        waitfor A "$WAIT" view_is "$v"
+        settle A
+        sed -n 2,23p "$T/screen" >"$T/g-before"
+        for k in g G; do
+            lit A "$k"
+            if ! waitfor A "$WAIT" line_has 24 "one region: there is no regions.csv, every price is in USD"; then
+                g_why="view $v: $k did not say 'one region: there is no regions.csv, every price is in USD' on row 24"; break 2
+            fi
+            settle A
+            if ! sed -n 2,23p "$T/screen" | cmp -s - "$T/g-before"; then
+                g_why="view $v: $k changed the screen: $(sed -n 2,23p "$T/screen" | diff "$T/g-before" - | grep '^[<>]' | head -n 4 | tr '\n' '|')"; break 2
+            fi
+        done
+    done
+    if [ -z "$g_why" ]; then ok "$N"; else bad "$N" "$g_why"; fi
 else skipped "$N"; fi
 
 N="commission: ] ] shows 50.0%→52.0% pending; '.' applies it; t lists params.commission = 0.52 (live) at that step"
@@ -753,6 +780,219 @@ if [ $V_up = 1 ]; then
     elif ! after_exit V; then bad "$N" "$a_why"
     else ok "$N"; fi
 else vskipped "$N"; fi
+
+# ============================================================ session R
+# 80x24, tests/fixtures/regions/two (us in USD; id in IDR at 16,321.5 to
+# the dollar with a 3% FX fee; 30 and 20 of the 50 creators), 400 steps:
+# the region shown (g, G), its packs at local prices and in USD, the cash
+# in per region, the payouts per region, and the pack form on an IDR pack.
+RG=tests/fixtures/regions/two
+start R 80 24 -- "$COINSIM" run "$RG" --set steps=400 --runs 2
+R_up=0
+N="regions: opens on two at 80x24, runs to step 30, space pauses it; the keys on the last row offer g region"
+if waitfor R "$WAIT" all 'has_re "^ two \\| run 1/2 \\| step [0-9]+/400 \\|"' 'step_ge 30' 'line_has 24 "g region"'; then
+    keys R Space
+    if waitfor R "$WAIT" has "| ⏸ paused |"; then
+        ok "$N"
+        R_up=1
+    else bad "$N" "space did not pause"; fi
+else
+    bad "$N" "no frame of two reaching step 30 with 'g region' on row 24 within ${WAIT}s" "stderr: $(head -c 300 "$T/R.err" 2>/dev/null)"
+fi
+rskipped() {
+    echo "not ok - $1"
+    echo "# not run: the dashboard of session R did not open"
+    fails=$((fails + 1))
+    last_fails=$fails
+}
+# row NAME: the screen's row whose first word is NAME, as words.
+row() { awk -v n="$1" '$1 == n { $1 = $1; print; exit }' "$T/screen"; }
+# amount TEXT: "$2,307.94", "13,000", "37.67M" or "$12.3k" as a plain number.
+amount() { printf '%s\n' "$1" | tr -d '$,' | awk '{ m = 1; if (/k$/) m = 1e3; else if (/M$/) m = 1e6; else if (/B$/) m = 1e9; sub(/[kMB]$/, ""); printf "%.6f\n", $0 * m }'; }
+# within X Y REL: |X - Y| <= REL x |Y|.
+within() { awk -v x="$1" -v y="$2" -v r="$3" 'BEGIN { d = x - y; if (d < 0) d = -d; a = y < 0 ? -y : y; exit !(x != "" && y != "" && d <= r * a) }'; }
+# cash_of REGION: "USD SHARE [LOCAL]" of REGION (as named on the screen,
+# "us" or "[id]") in the cash in by region line(s).
+cash_of() {
+    sed -n '/^ cash in by region:/,/^ channel split:/p' "$T/screen" | grep -v '^ channel split:' | tr '\n' ' ' |
+        awk -v n="$1" '{ for (i = 1; i <= NF; i++) if ($i == n) { l = ""; if ($(i + 3) == "=") l = $(i + 5); print $(i + 1), $(i + 2), l; exit } }'
+}
+
+N="regions: the Pricing view shows region us (1 of 2) in USD: app65 at \$0.99 and \$0.99 in USD, no id pack; the cash in by region marks [us] and the shares add up to 100%"
+if [ $R_up = 1 ]; then
+    recover R
+    rp_why=
+    keys R 4
+    if ! waitfor R "$WAIT" all 'has "region us (1 of 2): USD, FX fee 0.0%"' 'has "cash in by region:"'; then
+        rp_why="4 did not show 'region us (1 of 2): USD, FX fee 0.0%' and the cash in by region"
+    else
+        settle R
+        a65=$(row app65)
+        cu=$(cash_of "[us]") ci=$(cash_of id)
+        if [ "$(echo "$a65" | cut -d ' ' -f 3-5)" != "65+0 \$0.99 \$0.99" ]; then rp_why="app65's row is '$a65' (expected 65+0 \$0.99 \$0.99 ...)"
+        elif has_re '^ id_'; then rp_why="an id pack is on the us region's view: $(grep '^ id_' "$T/screen" | head -n 1)"
+        elif [ -z "$cu" ] || [ -z "$ci" ]; then rp_why="no '[us] \$X P%' and 'id \$Y Q%' in the cash in by region"
+        elif ! awk -v a="${cu#* }" -v b="${ci#* }" 'BEGIN { s = a + b; exit !(s >= 99.85 && s <= 100.15) }'; then
+            rp_why="the shares do not add up to 100%: us '$cu', id '$ci'"
+        fi
+    fi
+    if [ -z "$rp_why" ]; then ok "$N"; else bad "$N" "$rp_why"; fi
+else rskipped "$N"; fi
+
+N="regions: g shows region id (2 of 2) at \$1 = IDR 16,321.5 with its 3.0% FX fee: id_app65 at IDR 13,000 and \$0.80 in USD, no us pack; the cash in by region marks [id] and gives it in IDR too, at the rate to within 1%"
+if [ $R_up = 1 ]; then
+    recover R
+    rg_why=
+    keys R g
+    if ! waitfor R "$WAIT" all 'has "region id (2 of 2): \$1 = IDR 16,321.5, FX fee 3.0%"' 'line_has 24 "region shown: id, in IDR (2 of 2)"'; then
+        rg_why="g did not show 'region id (2 of 2): \$1 = IDR 16,321.5, FX fee 3.0%' (and say so on row 24)"
+    else
+        settle R
+        i65=$(row id_app65)
+        ci=$(cash_of "[id]")
+        usd=$(amount "$(echo "$ci" | cut -d ' ' -f 1)") loc=$(echo "$ci" | cut -d ' ' -f 3)
+        if [ "$(echo "$i65" | cut -d ' ' -f 2-6)" != "app 65+0 IDR 13,000 \$0.80" ]; then rg_why="id_app65's row is '$i65' (expected app 65+0 IDR 13,000 \$0.80 ...)"
+        elif has_re '^ (app|web)[0-9]'; then rg_why="a us pack is on the id region's view: $(grep -E '^ (app|web)[0-9]' "$T/screen" | head -n 1)"
+        elif ! has_re ' \[id\] \$[0-9.,k]+ [0-9.]+% = IDR [0-9.,kMB]+'; then rg_why="no '[id] \$X P% = IDR Y' in the cash in by region: $(grep -F 'cash in by region:' "$T/screen")"
+        elif ! within "$(amount "$loc")" "$(awk -v u="$usd" 'BEGIN { printf "%.6f", u * 16321.5 }')" 0.01; then
+            rg_why="id's cash in in IDR ($loc) is not its USD ($usd) times 16,321.5 to within 1%"
+        fi
+    fi
+    if [ -z "$rg_why" ]; then ok "$N"; else bad "$N" "$rg_why"; fi
+else rskipped "$N"; fi
+
+N="regions: g again wraps round to region us (1 of 2), G goes back to id (2 of 2)"
+if [ $R_up = 1 ]; then
+    recover R
+    cy_why=
+    keys R g
+    if ! waitfor R "$WAIT" all 'has "region us (1 of 2): USD"' '[ -n "$(row app65)" ]'; then cy_why="g from id did not wrap round to us"
+    else
+        keys R G
+        waitfor R "$WAIT" all 'has "region id (2 of 2): \$1 = IDR 16,321.5"' '[ -n "$(row id_app65)" ]' || cy_why="G from us did not go back to id"
+    fi
+    if [ -z "$cy_why" ]; then ok "$N"; else bad "$N" "$cy_why"; fi
+else rskipped "$N"; fi
+
+N="regions: the Creators view shows payouts per region: us 30 creators, \$0.00 FX fees, in USD; [id] 20 creators, FX fees 3% of what was converted, and in IDR at 16,321.5 to the dollar (to within 1%), in all and per creator"
+if [ $R_up = 1 ]; then
+    recover R
+    cr_why=
+    keys R 3
+    if ! waitfor R "$WAIT" all 'has "payouts   creators     net USD   FX fees"' 'has "Lorenz curve  Gini"'; then
+        cr_why="3 did not show the Creators view with 'payouts   creators     net USD   FX fees'"
+    else
+        settle R
+        ru=$(row us) ri=$(row "[id]")
+        # what reached the banks in each currency: "CUR TOTAL paid, CUR EACH each" (USD: "$TOTAL paid, $EACH each")
+        pu=$(grep -E '^   \$[0-9.,k]+ paid, \$[0-9.,k]+ each' "$T/screen" | head -n 1)
+        pi=$(grep -E '^   IDR [0-9.,kMB]+ paid, IDR [0-9.,kMB]+ each' "$T/screen" | head -n 1)
+        i_n=$(echo "$ri" | cut -d ' ' -f 2)
+        i_net=$(amount "$(echo "$ri" | cut -d ' ' -f 3)") i_fx=$(amount "$(echo "$ri" | cut -d ' ' -f 4)")
+        i_paid=$(echo "$pi" | awk '{ print $2 }') i_each=$(echo "$pi" | awk '{ print $5 }')
+        if [ "$(echo "$ru" | cut -d ' ' -f 2)" != 30 ] || [ "$(echo "$ru" | cut -d ' ' -f 4)" != "\$0.00" ]; then cr_why="us's row is '$ru' (expected 30 creators and \$0.00 FX fees)"
+        elif [ "$i_n" != 20 ]; then cr_why="[id]'s row is '$ri' (expected 20 creators)"
+        elif [ -z "$pu" ] || [ -z "$pi" ]; then cr_why="no '\$X paid, \$Y each' line for us or 'IDR X paid, IDR Y each' line for id"
+        elif ! awk -v n="$i_net" 'BEGIN { exit !(n > 0) }'; then cr_why="id's creators were paid nothing by step $(title_step): '$ri'"
+        elif ! within "$i_fx" "$(awk -v n="$i_net" -v f="$i_fx" 'BEGIN { printf "%.6f", 0.03 * (n + f) }')" 0.02; then
+            cr_why="id's FX fees $i_fx are not 3% of the \$$i_net net plus the fees: '$ri'"
+        elif ! within "$(amount "$i_paid")" "$(awk -v n="$i_net" 'BEGIN { printf "%.6f", n * 16321.5 }')" 0.01; then
+            cr_why="id's creators were paid IDR $i_paid, not \$$i_net x 16,321.5: '$pi'"
+        elif ! within "$(amount "$i_each")" "$(awk -v p="$(amount "$i_paid")" 'BEGIN { printf "%.6f", p / 20 }')" 0.01; then
+            cr_why="IDR $i_each a creator is not IDR $i_paid over 20: '$pi'"
+        fi
+    fi
+    if [ -z "$cr_why" ]; then ok "$N"; else bad "$N" "$cr_why"; fi
+else rskipped "$N"; fi
+
+N="regions: the pack form on id (p) lists id's packs only and edits id_app65.price in IDR (13000, \$0.80 at 16,321.5); typing 10000 shows \$0.61; Enter names packs.id_app65.price = 10000, and after '.' Pricing shows IDR 10,000 and \$0.61"
+N2="regions: t lists packs.id_app65.price = 10000 (live) at its step; saved, the scenario's timeline.csv holds it and runs headless"
+if [ $R_up = 1 ]; then
+    recover R
+    pf_why=
+    keys R 4
+    waitfor R "$WAIT" all 'has "region id (2 of 2)"' '[ -n "$(row id_app65)" ]'
+    kr=$(title_step)
+    keys R p
+    if ! waitfor R "$WAIT" all 'has "edit a pack: Up/Down pack"' 'has "id_app65.price = 13000_"' 'has "in IDR, \$0.80 at 16,321.5 to the dollar"'; then
+        pf_why="p did not open the form on 'id_app65.price = 13000_' with 'in IDR, \$0.80 at 16,321.5 to the dollar'"
+    elif ! has_re '│ id_web17500 +web' || has_re '│ (app|web)[0-9]'; then
+        pf_why="the form does not list id's packs alone"
+    else
+        keys R BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace
+        lit R 10000
+        if ! waitfor R "$WAIT" all 'has "id_app65.price = 10000_"' 'has "in IDR, \$0.61 at 16,321.5 to the dollar"'; then
+            pf_why="after typing 10000 the form does not read 'id_app65.price = 10000_' and 'in IDR, \$0.61 ...'"
+        else
+            keys R Enter
+            if ! waitfor R "$WAIT" all 'has "from step $kr: packs.id_app65.price = 10000"' 'lacks "edit a pack"'; then
+                pf_why="Enter did not say 'from step $kr: packs.id_app65.price = 10000' (or the form stayed)"
+            elif ! waitfor R "$WAIT" all '[ "$(row id_app65 | cut -d " " -f 4-6)" = "IDR 13,000 \$0.80" ]'; then
+                pf_why="before the next step id_app65 should still read IDR 13,000 \$0.80: $(row id_app65)"
+            else
+                lit R .
+                waitfor R "$WAIT" all "step_is $((kr + 1))" '[ "$(row id_app65 | cut -d " " -f 4-6)" = "IDR 10,000 \$0.61" ]' ||
+                    pf_why="after '.' id_app65 reads '$(row id_app65)' at step $(title_step) (expected IDR 10,000 \$0.61 at step $((kr + 1)))"
+            fi
+        fi
+    fi
+    if [ -z "$pf_why" ]; then ok "$N"; else bad "$N" "$pf_why"; fi
+    tl_why=
+    if [ -n "$pf_why" ]; then tl_why="not run: the change was not made"
+    else
+        keys R t
+        if ! waitfor R "$WAIT" has_re "step $kr +packs\.id_app65\.price = 10000   \(live\)"; then tl_why="t does not list 'step $kr  packs.id_app65.price = 10000   (live)'"
+        else
+            keys R Escape
+            waitfor R "$WAIT" lacks "timeline: changes by step"
+            keys R s
+            if ! waitfor R "$WAIT" has "directory: $RG-live_"; then tl_why="s did not open the prompt on $RG-live"
+            else
+                n_=0
+                set --
+                while [ $n_ -lt $((${#RG} + 10)) ]; do set -- "$@" BSpace; n_=$((n_ + 1)); done
+                keys R "$@"
+                lit R "$T/rsaved"
+                waitfor R "$WAIT" has "directory: $T/rsaved_"
+                keys R Enter
+                if ! waitfor R "$WAIT" has "saved $T/rsaved: replay with"; then tl_why="no 'saved $T/rsaved: replay with' on the last row"
+                elif ! grep -q -x "$kr,packs.id_app65.price,10000" "$T/rsaved/timeline.csv" 2>/dev/null; then
+                    tl_why="the saved timeline.csv lacks the row $kr,packs.id_app65.price,10000: $(cat "$T/rsaved/timeline.csv" 2>&1 | head -n 4 | tr '\n' '|')"
+                elif ! "$COINSIM" run "$T/rsaved" --headless --runs 1 >"$T/rsaved.out" 2>"$T/rsaved.err"; then
+                    tl_why="the saved scenario does not run headless: $(head -n 3 "$T/rsaved.err")"
+                fi
+            fi
+        fi
+    fi
+    if [ -z "$tl_why" ]; then ok "$N2"; else bad "$N2" "$tl_why"; fi
+else
+    rskipped "$N"
+    rskipped "$N2"
+fi
+
+N="regions: ? on the Pricing view explains the region shown and the cash in by region, and its keys list g/G; Esc closes it"
+if [ $R_up = 1 ]; then
+    recover R
+    keys R 4
+    waitfor R "$WAIT" has "region id (2 of 2)"
+    lit R '?'
+    if ! waitfor R "$WAIT" all 'has "With regions: the packs of the region shown (g next, G previous)"' 'has "g/G the next/previous"'; then
+        bad "$N" "? did not show the region lines of the Pricing help and the g/G key"
+    else
+        keys R Escape
+        if waitfor R "$WAIT" all 'lacks "help: every number"' 'has "region id (2 of 2)"'; then ok "$N"; else bad "$N" "Esc did not close the help"; fi
+    fi
+else rskipped "$N"; fi
+
+N="regions: q quits with exit 0 and the terminal is the shell's again"
+if [ $R_up = 1 ]; then
+    recover R
+    lit R q
+    if ! waitfile "$T/R.rc" "$WAIT"; then bad "$N" "coinsim did not exit within ${WAIT}s of q"
+    elif [ "$(cat "$T/R.rc")" != 0 ]; then bad "$N" "exit status $(cat "$T/R.rc")" "stderr: $(cat "$T/R.err")"
+    elif ! after_exit R; then bad "$N" "$a_why"
+    else ok "$N"; fi
+else rskipped "$N"; fi
 
 # ============================================================ session B
 # 80x24, a long run of 40,000 steps: max speed, resizing, SIGTERM while it runs.
