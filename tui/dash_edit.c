@@ -28,17 +28,67 @@ int dash_change(dash *d, const char *target, const char *value)
     return 0;
 }
 
-/* The current commission, unless rows waiting at the next step change it
- * (the last of them wins). */
-int64_t dash_next_commission(const dash *d)
+/* now, the value of target at present, unless rows waiting at the next
+ * step change it (the last of them wins). */
+static int64_t next_value(const dash *d, const char *target, int64_t now)
 {
-    int64_t c = dash_tables(d)->p.commission, step = dash_steps_done(d);
+    int64_t step = dash_steps_done(d);
     for (size_t i = 0; i < d->sc->ntl; i++) {
         const sc_tlrow *r = &d->sc->timeline[d->sc->tl_order[i]];
-        if (r->step == step && strcmp(r->c.target, "params.commission") == 0)
-            c = r->c.ival;
+        if (r->step == step && strcmp(r->c.target, target) == 0)
+            now = r->c.ival;
     }
-    return c;
+    return now;
+}
+
+int64_t dash_next_commission(const dash *d)
+{
+    return next_value(d, "params.commission", dash_tables(d)->p.commission);
+}
+
+/* The region shown, or NULL (said on the last row) without regions. */
+static const sc_region *shown_region(dash *d)
+{
+    const sc_tables *t = dash_tables(d);
+    if (!t->nregions) {
+        dash_say(d, "one region: there is no regions.csv, every price is in USD");
+        return NULL;
+    }
+    return &t->regions[d->region < (int)t->nregions ? d->region : 0];
+}
+
+void dash_rate_by(dash *d, int weaker)
+{
+    const sc_region *g = shown_region(d);
+    if (!g)
+        return;
+    char target[160], v[NUM_BUF];
+    snprintf(target, sizeof target, "regions.%s.per_usd", g->name);
+    /* A dollar buys 5% more of a currency that weakens, 1/1.05 of it as it
+     * strengthens, to the µ-unit. */
+    int64_t r = next_value(d, target, g->per_usd);
+    r = weaker ? num_muldiv(r, 21, 20) : num_muldiv(r, 20, 21);
+    if (r < 1) {
+        dash_say(d, "%s's rate cannot go lower than 0.000001 %s to the dollar", g->name,
+                 g->currency);
+        return;
+    }
+    dash_change(d, target, num_fmt_short(v, r));
+}
+
+void dash_fx_fee_by(dash *d, int tenths)
+{
+    const sc_region *g = shown_region(d);
+    if (!g)
+        return;
+    char target[160], v[NUM_BUF];
+    snprintf(target, sizeof target, "regions.%s.fx_fee_rate", g->name);
+    int64_t f = next_value(d, target, g->fx_fee) + (int64_t)tenths * 1000;
+    if (f < 0 || f > NUM_MICRO) {
+        dash_say(d, "the FX fee stays between 0%% and 100%%");
+        return;
+    }
+    dash_change(d, target, num_fmt_short(v, f));
 }
 
 void dash_commission_by(dash *d, int points)

@@ -92,6 +92,13 @@ int64_t dash_next_commission(const dash *d);
 /* Change the commission by points percentage points. */
 void dash_commission_by(dash *d, int points);
 
+/* The region shown's exchange rate moved 5% (weaker: a dollar buys 5% more
+ * of its currency; else 1/1.05 of it), and its FX fee by tenths of a
+ * point, as timeline rows at the next step; said on the last row without
+ * regions. */
+void dash_rate_by(dash *d, int weaker);
+void dash_fx_fee_by(dash *d, int tenths);
+
 /* Start run 1 again with the next seed, keeping the live changes. */
 void dash_restart(dash *d);
 

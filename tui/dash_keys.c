@@ -163,6 +163,10 @@ static void dashboard_key(dash *d, int ch)
     case 'p': dash_pack_open(d); break;
     case 'g': region_by(d, 1); break;
     case 'G': region_by(d, -1); break;
+    case 'x': dash_rate_by(d, 1); break;
+    case 'X': dash_rate_by(d, 0); break;
+    case 'f': dash_fx_fee_by(d, 5); break;
+    case 'F': dash_fx_fee_by(d, -5); break;
     case 't': d->mode = M_CHANGES; break;
     case '?': d->mode = M_HELP; break;
     case 's': dash_save_open(d); break;

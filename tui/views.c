@@ -620,7 +620,7 @@ static const char *const help_creators_regions[] = {
 static const char *const help_pricing_regions[] = {
     "With regions: the packs of the region shown (g next, G previous), priced in its currency "
     "and in USD at the rate now. Cash in by region: in USD at each step's rate, and its share; "
-    "the one shown, in [ ], also in its currency.",
+    "the one shown, in [ ], also in its currency. x/X: its rate +/-5%; f/F: its FX fee.",
     NULL};
 /* NOLINTEND(bugprone-suspicious-missing-comma) */
 

@@ -970,6 +970,37 @@ else
     rskipped "$N2"
 fi
 
+N="regions: x on id makes the rupiah 5% weaker: regions.id.per_usd = 17137.575 at the next step, and after '.' the Pricing view shows \$1 = IDR 17,137.575; f raises id's FX fee by half a point to 3.5%; t lists both rows"
+if [ $R_up = 1 ]; then
+    recover R
+    fx_why=
+    keys R 4
+    waitfor R "$WAIT" has "region id (2 of 2)" || fx_why="the Pricing view does not show region id"
+    if [ -z "$fx_why" ]; then
+        lit R x
+        if ! waitfor R "$WAIT" has_re 'from step [0-9]+: regions\.id\.per_usd = 17137\.575'; then fx_why="x did not say 'from step N: regions.id.per_usd = 17137.575'"
+        else
+            lit R .
+            waitfor R "$WAIT" has 'region id (2 of 2): $1 = IDR 17,137.575' || fx_why="after '.', no 'region id (2 of 2): \$1 = IDR 17,137.575'"
+        fi
+    fi
+    if [ -z "$fx_why" ]; then
+        lit R f
+        if ! waitfor R "$WAIT" has_re 'from step [0-9]+: regions\.id\.fx_fee_rate = 0\.035'; then fx_why="f did not say 'regions.id.fx_fee_rate = 0.035'"
+        else
+            lit R .
+            waitfor R "$WAIT" has 'IDR 17,137.575, FX fee 3.5%' || fx_why="after '.', the FX fee shown is not 3.5%"
+        fi
+    fi
+    if [ -z "$fx_why" ]; then
+        lit R t
+        waitfor R "$WAIT" all 'has "regions.id.per_usd"' 'has "17137.575"' 'has "regions.id.fx_fee_rate"' ||
+            fx_why="t does not list both regions.id rows"
+        keys R Escape
+    fi
+    if [ -z "$fx_why" ]; then ok "$N"; else bad "$N" "$fx_why"; fi
+else rskipped "$N"; fi
+
 N="regions: ? on the Pricing view explains the region shown and the cash in by region, and its keys list g/G; Esc closes it"
 if [ $R_up = 1 ]; then
     recover R
