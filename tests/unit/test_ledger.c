@@ -104,11 +104,17 @@ static void test_postings_by_hand(void **state)
     assert_non_null(strstr(msg, "money:"));
     assert_non_null(strstr(msg, "FX fees 0.000000"));
     l.fx_fees = 2700;
-    /* An FX fee posted to the creators' banks breaks the accounts. */
+    /* An FX fee posted to the creators' banks breaks the banks' account
+     * (checked before the converter's); an FX fee from nowhere, the
+     * converter's own. */
     l.bal[ACC_FX] -= 100;
     l.bal[ACC_CREATOR_BANKS] += 100;
     assert_int_equal(ledger_check(&l, 25, 20000000, msg, sizeof msg), -1);
-    assert_non_null(strstr(msg, "accounts: FX converter"));
+    assert_non_null(strstr(msg, "accounts: creators' banks"));
+    l.bal[ACC_CREATOR_BANKS] -= 100;
+    l.bal[ACC_OPENING] -= 100;
+    assert_int_equal(ledger_check(&l, 25, 20000000, msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "accounts: FX converter (FX fees) balance 0.002600 != flow 0.002700"));
 }
 
 /* A real run of the mixed fixture (churn, both channels, bonus coins,
