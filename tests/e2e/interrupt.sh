@@ -37,17 +37,21 @@ start() {
     "$@" >"$T/out" 2>"$T/err" &
     pid=$!
 }
-# ready [N]: wait until the process catches SIGINT and SIGTERM (bits 2
-# and 15 of SigCgt in /proc/PID/status) and, with N, runs at least N
-# threads (its workers are simulating). Polls for up to 120 s; fails if
-# the process ended first.
+# ready [N]: wait until the process is coinsim (not the shell's child it
+# is forked as: that child still has the script's INT and TERM trap until
+# it execs, and a signal it caught there would be lost), catches SIGINT
+# and SIGTERM (bits 2 and 15 of SigCgt in /proc/PID/status) and, with N,
+# runs at least N threads (its workers are simulating). Polls for up to
+# 120 s; fails if the process ended first.
+EXE=$(readlink -f "$COINSIM")
 ready() {
     n=0
     while :; do
         cgt=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null)
         [ -z "$cgt" ] && return 1                   # gone
         low=${cgt#"${cgt%????}"}                    # the last 16 signals
-        if [ $((0x$low & 0x4002)) -eq $((0x4002)) ] &&
+        if [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$EXE" ] &&
+            [ $((0x$low & 0x4002)) -eq $((0x4002)) ] &&
             [ "$(ls "/proc/$pid/task" 2>/dev/null | wc -l)" -ge "${1:-1}" ]; then
             return 0
         fi
