@@ -31,13 +31,13 @@ int report_paired_compare(const char *dir, const cmp_result *r, const scenario *
  * that only one of the scenarios sc has, so the compare files leave out. */
 void report_paired_unmatched(const scenario *const sc[2], FILE *err);
 
-/* sweep.csv in dir (s names the breakdowns' rows): the axes' targets, then M_mean,M_ci95_low,M_ci95_high
- * for the key metrics (cash in, platform cash, net payouts, store fees,
- * purchases, payers, ARPPU, creators' share, take rate) and objective when
- * it is a metric (>= 0) not among them; a row a point, the first axis
- * varying slowest; sweep_channels.csv and sweep_regions.csv, each figure of
- * those breakdowns at each point; then extra[0..nextra). Returns a sim_status as
- * report_paired_compare. */
+/* sweep.csv in dir (s names the breakdowns' rows): the axes' targets, then
+ * M_mean,M_ci95_low,M_ci95_high for the key metrics (cash in, platform cash,
+ * net payouts, store fees, purchases, payers, ARPPU, creators' share, take
+ * rate) and objective when it is a metric (>= 0) not among them; a row a
+ * point, the first axis varying slowest; sweep_channels.csv and
+ * sweep_regions.csv, each figure of those breakdowns at each point; then
+ * extra[0..nextra). Returns a sim_status as report_paired_compare. */
 int report_paired_sweep(const char *dir, const sweep_result *r, const sweep_axis *axes,
                         int objective, const scenario *s, const afile_part *extra, size_t nextra,
                         char *msg, size_t n);

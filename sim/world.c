@@ -327,6 +327,26 @@ static int build_weights(world *w)
 
 /* ----------------------------------------------------------- lifecycle */
 
+/* The world's regions (docs/model.md §8): the option sets of each, every
+ * segment's and pack's region, the packs' dollars now, and the creators'
+ * regions (only with more than one). Returns 0, or -1 out of memory. */
+static int alloc_regions(world *w, size_t ns, size_t np, size_t nc)
+{
+    size_t nr = w->nregions = w->t.nregions ? w->t.nregions : 1;
+    w->opt_packs = calloc(nr * 2 * np, sizeof *w->opt_packs);
+    w->nopt = calloc(nr * 2, sizeof *w->nopt);
+    w->min_cover = calloc(nr * 2, sizeof *w->min_cover);
+    w->seg_region = calloc(ns, sizeof *w->seg_region);
+    w->pack_region = calloc(np, sizeof *w->pack_region);
+    w->pack_usd = calloc(np, sizeof *w->pack_usd);
+    w->creg_n = calloc(nr, sizeof *w->creg_n);
+    w->creg = nr > 1 ? malloc(nc * sizeof *w->creg) : NULL;
+    return w->opt_packs && w->nopt && w->min_cover && w->seg_region && w->pack_region &&
+                   w->pack_usd && w->creg_n && (nr == 1 || w->creg)
+               ? 0
+               : -1;
+}
+
 world *world_new(const scenario *s, uint64_t run)
 {
     world *w = calloc(1, sizeof *w);
@@ -359,16 +379,6 @@ world *world_new(const scenario *s, uint64_t run)
     w->live_w = malloc(nc * sizeof *w->live_w);
     w->sg = calloc(ns, sizeof *w->sg);
     w->gift_credit = calloc(ng, sizeof *w->gift_credit);
-    w->nregions = t->nregions ? t->nregions : 1;
-    size_t nr = w->nregions;
-    w->opt_packs = calloc(nr * 2 * np, sizeof *w->opt_packs);
-    w->nopt = calloc(nr * 2, sizeof *w->nopt);
-    w->min_cover = calloc(nr * 2, sizeof *w->min_cover);
-    w->seg_region = calloc(ns, sizeof *w->seg_region);
-    w->pack_region = calloc(np, sizeof *w->pack_region);
-    w->pack_usd = calloc(np, sizeof *w->pack_usd);
-    w->creg_n = calloc(nr, sizeof *w->creg_n);
-    w->creg = nr > 1 ? malloc(nc * sizeof *w->creg) : NULL;
     w->util_u = calloc(np, sizeof(double));
     w->util_w = calloc(np, sizeof(double));
     w->lc_stride = np;
@@ -389,9 +399,8 @@ world *world_new(const scenario *s, uint64_t run)
     w->key_cashout = rng_key(t->p.seed, run, RNG_CASHOUT);
     w->key_aware = rng_key(t->p.seed, run, RNG_AWARE);
     if (!w->seg_start || !w->seg_size || !w->vw || !w->pending || !w->withdrawn || !w->cashed ||
-        !w->weight || !w->live || !w->live_w || !w->sg || !w->gift_credit || !w->opt_packs ||
-        !w->nopt || !w->min_cover || !w->seg_region || !w->pack_region || !w->pack_usd ||
-        !w->creg_n || (nr > 1 && !w->creg) || !w->util_u || !w->util_w || !w->lc_w || !w->lc_tot ||
+        !w->weight || !w->live || !w->live_w || !w->sg || !w->gift_credit ||
+        alloc_regions(w, ns, np, nc) < 0 || !w->util_u || !w->util_w || !w->lc_w || !w->lc_tot ||
         !w->pack_step || !w->gift_step || !w->sink_step || !w->grant_step || !w->seg)
         goto fail;
     w->step = -t->p.warmup_steps;

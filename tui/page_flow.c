@@ -9,14 +9,14 @@
 #include "page_int.h"
 #include "svg.h"
 
-/* The flows, in summary.csv's words. By the ledger, per run and so in
- * the mean: cash in = store fees + creators' earnings + the change in
- * what the unspent coins will cost + platform margin (docs/outputs.md,
- * platform_margin_usd); and creators' earnings = payouts gross (payout
- * fees + FX fees + net payouts) + the change in diamonds pending. The coins' part and the pending part are
- * the remainders, so the flows add up to the dollar exactly, as long as
- * the money rules stay put: earnings and liabilities are valued at the
- * end's rules, payouts at their day's (page_rules). */
+/* The flows, in summary.csv's words. By the ledger, per run and so in the
+ * mean: cash in = store fees + creators' earnings + the change in what the
+ * unspent coins will cost + platform margin (docs/outputs.md,
+ * platform_margin_usd); and creators' earnings = payouts gross (payout fees
+ * + FX fees + net payouts) + the change in diamonds pending. The coins' part
+ * and the pending part are the remainders, so the flows add up to the dollar
+ * exactly, as long as the money rules stay put: earnings and liabilities are
+ * valued at the end's rules, payouts at their day's (page_rules). */
 static const struct flow_name {
     const char *label, *metric, *what;
     int color;
