@@ -46,24 +46,26 @@ int64_t dash_next_commission(const dash *d)
     return next_value(d, "params.commission", dash_tables(d)->p.commission);
 }
 
-/* The region shown, or NULL (said on the last row) without regions. */
-static const sc_region *shown_region(dash *d)
+/* The region shown and its field's target ("regions.NAME.FIELD") in
+ * target, or NULL (said on the last row) without regions. */
+static const sc_region *shown_region(dash *d, const char *field, char *target, size_t n)
 {
     const sc_tables *t = dash_tables(d);
     if (!t->nregions) {
         dash_say(d, "one region: there is no regions.csv, every price is in USD");
         return NULL;
     }
-    return &t->regions[d->region < (int)t->nregions ? d->region : 0];
+    const sc_region *g = &t->regions[d->region < (int)t->nregions ? d->region : 0];
+    snprintf(target, n, "regions.%s.%s", g->name, field);
+    return g;
 }
 
 void dash_rate_by(dash *d, int weaker)
 {
-    const sc_region *g = shown_region(d);
+    char target[160], v[NUM_BUF];
+    const sc_region *g = shown_region(d, "per_usd", target, sizeof target);
     if (!g)
         return;
-    char target[160], v[NUM_BUF];
-    snprintf(target, sizeof target, "regions.%s.per_usd", g->name);
     /* A dollar buys 5% more of a currency that weakens, 1/1.05 of it as it
      * strengthens, to the µ-unit. */
     int64_t r = next_value(d, target, g->per_usd);
@@ -78,11 +80,10 @@ void dash_rate_by(dash *d, int weaker)
 
 void dash_fx_fee_by(dash *d, int tenths)
 {
-    const sc_region *g = shown_region(d);
+    char target[160], v[NUM_BUF];
+    const sc_region *g = shown_region(d, "fx_fee_rate", target, sizeof target);
     if (!g)
         return;
-    char target[160], v[NUM_BUF];
-    snprintf(target, sizeof target, "regions.%s.fx_fee_rate", g->name);
     int64_t f = next_value(d, target, g->fx_fee) + (int64_t)tenths * 1000;
     if (f < 0 || f > NUM_MICRO) {
         dash_say(d, "the FX fee stays between 0%% and 100%%");

@@ -633,13 +633,15 @@ if waitfor V "$WAIT" all 'has_re "^ dash-flows \\| run 1/2 \\| step [0-9]+/120 \
 else
     bad "$N" "no frame of dash-flows reaching step 10 within ${WAIT}s" "stderr: $(head -c 300 "$T/V.err" 2>/dev/null)"
 fi
-# vskipped NAME: a check that cannot run because session V did not open.
-vskipped() {
-    echo "not ok - $1"
-    echo "# not run: the dashboard of session V did not open"
+# skipped SESSION NAME: a check that cannot run because SESSION did not
+# open (a failure, never a pass).
+skipped() {
+    echo "not ok - $2"
+    echo "# not run: the dashboard of session $1 did not open"
     fails=$((fails + 1))
     last_fails=$fails
 }
+vskipped() { skipped V "$1"; }
 USD_RE='-?\$[0-9,]+\.[0-9][0-9]'
 is_usd() { printf '%s\n' "$1" | grep -q -E -x -e "$USD_RE"; }
 is_count() { printf '%s\n' "$1" | grep -q -E -x -e '[0-9]{1,3}(,[0-9]{3})*'; }
@@ -799,12 +801,7 @@ if waitfor R "$WAIT" all 'has_re "^ two \\| run 1/2 \\| step [0-9]+/400 \\|"' 's
 else
     bad "$N" "no frame of two reaching step 30 with 'g region' on row 24 within ${WAIT}s" "stderr: $(head -c 300 "$T/R.err" 2>/dev/null)"
 fi
-rskipped() {
-    echo "not ok - $1"
-    echo "# not run: the dashboard of session R did not open"
-    fails=$((fails + 1))
-    last_fails=$fails
-}
+rskipped() { skipped R "$1"; }
 # row NAME: the screen's row whose first word is NAME, as words.
 row() { awk -v n="$1" '$1 == n { $1 = $1; print; exit }' "$T/screen"; }
 # amount TEXT: "$2,307.94", "13,000", "37.67M" or "$12.3k" as a plain number.
