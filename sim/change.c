@@ -48,6 +48,8 @@ static void table_list(int targets, char *buf, size_t n)
 
 /* The table target starts with (the text before dot). Returns its
  * index, or -1 with why in buf. */
+static char *set_target(const char *assign);
+
 static int find_table(const char *target, const char *dot, char *buf, size_t bufsz)
 {
     char tb[256], tl[200];
@@ -141,6 +143,42 @@ int sc_target_find(const sc_tables *t, const char *target, int allow_shape, int 
     *index_out = index;
     *field_out = f;
     return 0;
+}
+
+int scenario_target_number(const scenario *s, const char *target, sc_number *out, char *buf,
+                           size_t n)
+{
+    int table;
+    size_t index;
+    const sc_field *f;
+    const char *why;
+    char *t = set_target(target);
+    if (!t) {
+        snprintf(buf, n, "out of memory");
+        return -1;
+    }
+    int rc = sc_target_find(&s->t, t, 0, &table, &index, &f, buf, n, &why);
+    if (rc == 0 && !(f->type == F_INT || f->type == F_MONEY || f->type == F_RATE ||
+                     f->type == F_REAL)) {
+        snprintf(buf, n, "%s is not a number (expected a target whose value is one)", t);
+        rc = -1;
+    } else if (rc < 0 && why != buf)
+        snprintf(buf, n, "%s", why);
+    if (rc == 0) {
+        const char *p = (const char *)row_ptr(&s->t, table, index) + f->off;
+        double scale = f->type == F_INT ? 1.0 : (double)NUM_MICRO, r;
+        out->whole = f->type == F_INT;
+        if (f->type == F_REAL)
+            memcpy(&r, p, sizeof r);
+        else
+            r = (double)*(const int64_t *)p;
+        out->value = r / scale;
+        out->lo = (double)f->lo / scale;
+        out->hi = (double)f->hi / scale;
+        snprintf(out->target, sizeof out->target, "%s", t);
+    }
+    free(t);
+    return rc;
 }
 
 int sc_change_resolve(const sc_tables *t, const char *target, const char *value, int allow_shape,

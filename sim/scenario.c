@@ -613,6 +613,68 @@ static void write_table(FILE *f, const scenario *s, int t, const char *dir, cons
         write_rows(f, &schema_tables[t], rows, n);
 }
 
+/* A changed scenario's params.csv: its comments, extends, its name (the
+ * directory's) and the keys given, at their values in s. */
+static void write_delta_params(FILE *f, const scenario *s, const sc_delta *dl)
+{
+    char buf[NUM_BUF + 256];
+    fputs("key,value\n", f);
+    for (size_t i = 0; i < dl->ncomments; i++) {
+        snprintf(buf, sizeof buf, "# %s", dl->comments[i]);
+        put_cell(f, buf, 1);
+    }
+    put_cell(f, "extends", 0);
+    put_cell(f, dl->extends, 1);
+    const char *b = strrchr(dl->dir, '/');
+    put_cell(f, "name", 0);
+    put_cell(f, b && b[1] ? b + 1 : dl->dir, 1);
+    for (size_t i = 0; i < dl->nkeys; i++) {
+        const sc_field *fd = schema_field(&schema_tables[SC_PARAMS], dl->keys[i]);
+        if (!fd)
+            continue;
+        schema_format(&s->t.p, fd, buf, sizeof buf);
+        put_cell(f, fd->name, 0);
+        put_cell(f, buf, 1);
+    }
+}
+
+const char *scenario_table_key(int k)
+{
+    return k >= SC_PARAMS && k < SC_LIST_END ? schema_tables[k].key : NULL;
+}
+
+int scenario_save_delta(const scenario *s, const sc_delta *dl, char *msg, size_t n)
+{
+    afile a[SC_NTABLES];
+    int rc = 0, k = 0;
+    if (mkdir(dl->dir, 0777) < 0 && errno != EEXIST) {
+        snprintf(msg, n, "%s: cannot create directory: %s", dl->dir, strerror(errno));
+        return -1;
+    }
+    memset(a, 0, sizeof a);
+    for (int t = 0; t < SC_TIMELINE && rc == 0; t++) {
+        if (t != SC_PARAMS && !dl->tables[t])
+            continue;
+        if (afile_open(&a[k], dl->dir, schema_tables[t].file, msg, n) < 0) {
+            rc = -1;
+            break;
+        }
+        size_t nrows;
+        const void *rows = schema_rows(&s->t, t, &nrows);
+        if (t == SC_PARAMS)
+            write_delta_params(a[k].f, s, dl);
+        else
+            write_rows(a[k].f, &schema_tables[t], rows, nrows);
+        if (afile_finish(&a[k++], msg, n) < 0)
+            rc = -1;
+    }
+    if (rc == 0 && afile_rename_all(dl->dir, a, (size_t)k, msg, n) < 0)
+        rc = -1;
+    for (int t = 0; t < k; t++)
+        afile_abort(&a[t]);
+    return rc;
+}
+
 int scenario_save(const scenario *s, const char *dir, const char *comment, char *msg, size_t n)
 {
     afile a[SC_NTABLES];

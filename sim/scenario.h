@@ -206,6 +206,20 @@ int scenario_target_recomputed(const scenario *s, const char *assign);
  * must share it), or NULL. The schema's flag says which keys. */
 const char *scenario_target_pairing(const char *assign);
 
+/* A numeric target's value now, its bounds and whether it is a whole
+ * number (scenario_target_number). */
+typedef struct sc_number {
+    char target[200]; /* as resolved: "params.KEY" for a bare KEY */
+    double value, lo, hi;
+    int whole;
+} sc_number;
+
+/* The number target (as --set takes it, a bare KEY being params.KEY)
+ * holds in s, for a target a timeline row may change. Returns 0, or -1
+ * with the reason in buf. */
+int scenario_target_number(const scenario *s, const char *target, sc_number *out, char *buf,
+                           size_t n);
+
 /* Deep enough copy of tables for a run (names shared with the source,
  * which must outlive it). Returns 0 or -1 out of memory. */
 int sc_tables_copy(sc_tables *dst, const sc_tables *src);
@@ -235,6 +249,26 @@ int scenario_add_change(scenario *s, int64_t step, const char *target, const cha
  * written under temporary names and renamed when all are complete.
  * Returns 0, or -1 with the reason in msg. */
 int scenario_save(const scenario *s, const char *dir, const char *comment, char *msg, size_t n);
+
+/* The name table k has in targets ("packs"), or NULL past the list tables. */
+const char *scenario_table_key(int k);
+
+/* A scenario saved as the changes to another (scenario_save_delta): dir
+ * extends extends (a path as params.csv writes it) and holds params.csv
+ * (comments, extends, name, and the params keys) and, whole, each list
+ * table k with tables[k] set. */
+typedef struct sc_delta {
+    const char *dir, *extends;
+    const char *const *comments;
+    size_t ncomments;
+    const char *const *keys;
+    size_t nkeys;
+    unsigned char tables[SC_NTABLES];
+} sc_delta;
+
+/* Write dl's files from s into dl->dir (created if missing), each under a
+ * temporary name until all are complete. Returns 0, or -1 with msg. */
+int scenario_save_delta(const scenario *s, const sc_delta *dl, char *msg, size_t n);
 
 /* Segment sizes: largest-remainder rounding of share x viewers, ties to
  * the earlier row. out has t->nsegs entries. */

@@ -13,7 +13,7 @@ layers='
 4 world replay evlog
 5 run
 6 pool
-7 mc compare sweep paired
+7 mc compare sweep paired fit
 8 report report_paired manifest
 '
 # shellcheck disable=SC2086 # the file list is words

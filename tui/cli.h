@@ -22,6 +22,7 @@ int cmd_compare(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
 /* ------------------------------------------------------------ exit status */

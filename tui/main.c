@@ -20,6 +20,7 @@ static const char usage[] =
     "  compare A [B]  run two scenarios pair by pair; the difference and its CI\n"
     "                 (B is A changed by --set-b when not given)\n"
     "  sweep DIR      run a grid of values; mean and CI of the key figures\n"
+    "  fit DIR        fit parameters to observed figures; an honest report\n"
     "  replay LOG     apply an event log to the ledger; what-if accounting\n"
     "  report DIR     report.html from an output directory: one page with charts\n"
     "  bench DIR...   time the engine on scenarios (make bench)\n"
@@ -41,9 +42,9 @@ static const struct command {
     const char *name;
     int (*fn)(int argc, char **argv);
 } commands[] = {
-    {"run", cmd_run},     {"tour", cmd_tour},         {"compare", cmd_compare},
-    {"sweep", cmd_sweep}, {"replay", cmd_replay},     {"report", cmd_report},
-    {"bench", cmd_bench}, {"validate", cmd_validate},
+    {"run", cmd_run},       {"tour", cmd_tour},   {"compare", cmd_compare},
+    {"sweep", cmd_sweep},   {"fit", cmd_fit},     {"replay", cmd_replay},
+    {"report", cmd_report}, {"bench", cmd_bench}, {"validate", cmd_validate},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
