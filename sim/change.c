@@ -158,8 +158,8 @@ int scenario_target_number(const scenario *s, const char *target, sc_number *out
         return -1;
     }
     int rc = sc_target_find(&s->t, t, 0, &table, &index, &f, buf, n, &why);
-    if (rc == 0 && !(f->type == F_INT || f->type == F_MONEY || f->type == F_RATE ||
-                     f->type == F_REAL)) {
+    if (rc == 0 &&
+        !(f->type == F_INT || f->type == F_MONEY || f->type == F_RATE || f->type == F_REAL)) {
         snprintf(buf, n, "%s is not a number (expected a target whose value is one)", t);
         rc = -1;
     } else if (rc < 0 && why != buf)

@@ -282,8 +282,17 @@ static const char *fresh_verdict(const fit_job *j, size_t k)
                : "differs";
 }
 
+/* v for the report: six significant digits, or cents for a large amount
+ * (1350000.00, not 1.35e+06). */
+static const char *fig(char *buf, size_t n, double v)
+{
+    snprintf(buf, n, fabs(v) >= 1e5 ? "%.2f" : "%.6g", v);
+    return buf;
+}
+
 static void print_report(const fit_job *j)
 {
+    char f1[48], f2[48], f3[48], f4[48];
     const fit_result *r = &j->r;
     printf("\n%s after %d evaluations: objective %.6g (at the start %.6g)\n",
            r->end == FIT_CONVERGED ? "converged"
@@ -294,10 +303,14 @@ static void print_report(const fit_job *j)
     printf("\n%-34s %14s %14s  %-29s %s\n", "target", "observed", "fitted", "95% CI", "");
     for (size_t k = 0; k < j->nt; k++) {
         const stat_row *b = &r->best[k];
-        char ci[64];
-        snprintf(ci, sizeof ci, isnan(b->lo) ? "(one run)" : "[%.6g, %.6g]", b->lo, b->hi);
-        printf("%-34.34s %14.6g %14.6g  %-29s %s\n", j->t[k].name, j->t[k].value, b->mean, ci,
-               verdict(j, k));
+        char ci[120];
+        if (isnan(b->lo))
+            snprintf(ci, sizeof ci, "(one run)");
+        else
+            snprintf(ci, sizeof ci, "[%s, %s]", fig(f3, sizeof f3, b->lo),
+                     fig(f4, sizeof f4, b->hi));
+        printf("%-34.34s %14s %14s  %-29s %s\n", j->t[k].name, fig(f1, sizeof f1, j->t[k].value),
+               fig(f2, sizeof f2, b->mean), ci, verdict(j, k));
     }
     printf("\n%-34s %12s %12s %12s %12s  %s\n", "parameter", "low", "high", "start", "fitted", "");
     for (size_t q = 0; q < j->np; q++) {
@@ -325,8 +338,9 @@ static void print_report(const fit_job *j)
     printf("\ncheck on a fresh seed (%llu):\n", (unsigned long long)j->fresh);
     for (size_t k = 0; k < j->nt; k++) {
         const stat_row *f = &r->fresh[k];
-        printf("%-34.34s %14.6g %14.6g  [%.6g, %.6g]  %s\n", j->t[k].name, j->t[k].value, f->mean,
-               f->lo, f->hi, fresh_verdict(j, k));
+        printf("%-34.34s %14s %14s  [%s, %s]  %s\n", j->t[k].name,
+               fig(f1, sizeof f1, j->t[k].value), fig(f2, sizeof f2, f->mean),
+               fig(f3, sizeof f3, f->lo), fig(f4, sizeof f4, f->hi), fresh_verdict(j, k));
     }
 }
 
@@ -396,7 +410,7 @@ static int write_scenario(const char *path, const void *ud, char *msg, size_t n)
              j->r.evals, (long long)j->s->t.p.runs, (unsigned long long)j->seed);
     size_t used = (size_t)snprintf(c2, sizeof c2, "to the targets");
     for (size_t k = 0; k < j->nt && used < sizeof c2; k++)
-        used += (size_t)snprintf(c2 + used, sizeof c2 - used, "%s %s=%g", k ? "," : "",
+        used += (size_t)snprintf(c2 + used, sizeof c2 - used, "%s %s=%.10g", k ? "," : "",
                                  j->t[k].name, j->t[k].value);
     snprintf(c3, sizeof c3, "see fit.csv and fit_params.csv beside this directory");
     const char *comments[] = {c1, c2, c3};
