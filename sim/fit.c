@@ -342,7 +342,7 @@ static void search(fit_ctx *c)
 static int sensitivity(fit_ctx *c)
 {
     fit_result *r = c->r;
-    stat_row *hi = malloc(c->nt * sizeof *hi), *lo = malloc(c->nt * sizeof *lo);
+    stat_row *hi = calloc(c->nt, sizeof *hi), *lo = calloc(c->nt, sizeof *lo);
     int rc = hi && lo ? SIM_OK : SIM_NOMEM;
     double obj;
     for (size_t j = 0; rc == SIM_OK && j < c->np; j++) {

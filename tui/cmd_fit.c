@@ -121,10 +121,10 @@ static int read_targets(const scenario *s, const char *path, fit_target *t, size
     diag d = {0};
     csvr *r = csvr_open(path, path, &d);
     csvr_row row;
-    int col[4] = {-1, -1, -1, -1}, bad = 0, rc;
+    int col[4] = {-1, -1, -1, -1}, bad = 0;
     static const char *const names[4] = {"metric", "value", "weight", "tolerance"};
     size_t first = *nt;
-    if (r && (rc = csvr_next(r, &row)) > 0) {
+    if (r && csvr_next(r, &row) > 0) {
         for (size_t i = 0; i < row.n; i++)
             for (int k = 0; k < 4; k++)
                 if (strcmp(row.cells[i], names[k]) == 0)
@@ -137,7 +137,7 @@ static int read_targets(const scenario *s, const char *path, fit_target *t, size
                         path, row.line, names[k]);
                 bad = 1;
             }
-        while (!bad && (rc = csvr_next(r, &row)) > 0) {
+        while (!bad && csvr_next(r, &row) > 0) {
             char where[600];
             snprintf(where, sizeof where, "%s:%ld", path, row.line);
             if (row.n && row.cells[0][0] == '#')
@@ -415,7 +415,7 @@ static int write_scenario(const char *path, const void *ud, char *msg, size_t n)
     snprintf(c3, sizeof c3, "see fit.csv and fit_params.csv beside this directory");
     const char *comments[] = {c1, c2, c3};
     const char *keys[MAX_FREE + OPT_LIST_MAX];
-    char keybuf[OPT_LIST_MAX][64];
+    char keybuf[OPT_LIST_MAX][64] = {{0}};
     sc_delta dl = {path, ext, comments, 3, keys, 0, {0}};
     /* What changed: every free parameter, and every --set. */
     for (size_t q = 0; q < j->np + (size_t)j->a->sets.n; q++) {
