@@ -125,16 +125,16 @@ int fit_param_parse(const scenario *s, const char *spec, fit_param *p, char *msg
         return -1;
     if (number(eq + 1, (size_t)(colon - eq - 1), &p->lo) < 0 ||
         number(colon + 1, strlen(colon + 1), &p->hi) < 0) {
-        snprintf(msg, n, "\"%s\": the bounds are not numbers (expected TARGET=LO:HI)", spec);
+        snprintf(msg, n, "the bounds are not numbers (expected TARGET=LO:HI)");
         return -1;
     }
     if (!(p->lo < p->hi)) {
-        snprintf(msg, n, "\"%s\": LO %g is not below HI %g (expected LO < HI)", spec, p->lo, p->hi);
+        snprintf(msg, n, "LO %g is not below HI %g (expected LO < HI)", p->lo, p->hi);
         return -1;
     }
     if (p->lo < p->num.lo || p->hi > p->num.hi) {
-        snprintf(msg, n, "\"%s\": the bounds leave %s's range, %g to %g", spec, p->num.target,
-                 p->num.lo, p->num.hi);
+        snprintf(msg, n, "the bounds leave %s's range, %g to %g (expected bounds inside it)",
+                 p->num.target, p->num.lo, p->num.hi);
         return -1;
     }
     return 0;
@@ -250,8 +250,8 @@ static double objective(const gsl_vector *u, void *ud)
 {
     fit_ctx *c = ud;
     fit_result *r = c->r;
-    if (c->status != SIM_OK)
-        return GSL_POSINF;
+    if (c->status != SIM_OK || r->evals >= c->o->max_evals)
+        return GSL_POSINF; /* past the budget: the search ends at its next look */
     for (size_t j = 0; j < c->np; j++)
         c->x[j] = to_x(&c->p[j], gsl_vector_get(u, j));
     double obj;

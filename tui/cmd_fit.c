@@ -85,6 +85,7 @@ static const opt_cmd fit_cmd = {
     .word = one_dir,
     .min_words = 1,
     .none = "no scenario directory given",
+    .exits = CLI_X_ALL,
 };
 
 /* ------------------------------------------------------------- targets */
@@ -426,12 +427,14 @@ static int write_scenario(const char *path, const void *ud, char *msg, size_t n)
             const char *k = dot ? t + 7 : t;
             size_t kl = len - (size_t)(k - t);
             char *kb = q < j->np ? NULL : keybuf[q - j->np];
-            if (!kb)
-                keys[dl.nkeys++] = k;
-            else if (kl < 64) {
+            if (kb && kl < 64)
                 snprintf(kb, 64, "%.*s", (int)kl, k);
-                keys[dl.nkeys++] = kb;
-            }
+            const char *key = kb ? kb : k;
+            size_t i = 0; /* a key both --set and free is written once */
+            while (i < dl.nkeys && strcmp(keys[i], key) != 0)
+                i++;
+            if (i == dl.nkeys && (!kb || kl < 64))
+                keys[dl.nkeys++] = key;
         } else
             for (int k = 0; k < SC_NTABLES; k++)
                 if (scenario_table_key(k) && strlen(scenario_table_key(k)) == (size_t)(dot - t) &&
@@ -446,9 +449,12 @@ static int write_scenario(const char *path, const void *ud, char *msg, size_t n)
 static int write_out(fit_job *j, int threads)
 {
     char msg[1024];
-    manifest *m = cli_manifest_job("fit", j->s, (long long)j->s->t.p.runs, threads, NULL);
-    for (size_t k = 0; k < j->nt; k++)
-        manifest_add(m, "target", j->t[k].name);
+    manifest *m = cli_manifest_job("fit", j->s, (long long)j->s->t.p.runs, threads, &j->a->sets);
+    for (size_t k = 0; k < j->nt; k++) {
+        char tv[300];
+        snprintf(tv, sizeof tv, "%s=%.10g", j->t[k].name, j->t[k].value);
+        manifest_add(m, "target", tv);
+    }
     for (int q = 0; q < j->a->free.n; q++)
         manifest_add(m, "free", j->a->free.v[q]);
     manifest_add_int(m, "evaluations", j->r.evals);

@@ -93,11 +93,11 @@ fi
 
 run "$COINSIM" frobnicate "$GOOD"
 expect_fail "unknown command: exit 2" 2 \
-    'coinsim: unknown command "frobnicate" (the commands are run, tour, compare, sweep, replay, report, bench, validate and help; see coinsim --help)'
+    'coinsim: unknown command "frobnicate" (the commands are run, tour, compare, sweep, fit, replay, report, bench, validate and help; see coinsim --help)'
 
 run "$COINSIM" help frobnicate
 expect_fail "help of an unknown command: exit 2" 2 \
-    'coinsim: no command "frobnicate" (the commands are run, tour, compare, sweep, replay, report, bench, validate and help; see coinsim --help)'
+    'coinsim: no command "frobnicate" (the commands are run, tour, compare, sweep, fit, replay, report, bench, validate and help; see coinsim --help)'
 
 run "$COINSIM" run "$GOOD" --fast
 expect_fail "run: unknown option: exit 2" 2 \
@@ -125,7 +125,7 @@ expect_fail "sweep --runs= (empty value): refused as a value" 2 \
     '--runs : column value: empty value for params.runs (expected a whole number from 1 to 1000000)'
 run "$COINSIM" rnu "$GOOD"
 expect_fail "coinsim rnu: unknown, run suggested" 2 \
-    'coinsim: unknown command "rnu" (did you mean run? the commands are run, tour, compare, sweep, replay, report, bench, validate and help; see coinsim --help)'
+    'coinsim: unknown command "rnu" (did you mean run? the commands are run, tour, compare, sweep, fit, replay, report, bench, validate and help; see coinsim --help)'
 run "$COINSIM" compare "$GOOD" "$GOOD" --metric platform_cash --runs 2
 if [ "$rc" -eq 2 ] && [ ! -s "$T/out" ] &&
     [ "$(sed -n 1p "$T/err")" = 'coinsim compare: --metric "platform_cash": no such metric (did you mean platform_cash_usd?)' ] &&
