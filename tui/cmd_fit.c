@@ -4,6 +4,7 @@
  * pin down, and the same on a fresh seed. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -526,7 +527,13 @@ int cmd_fit(int argc, char **argv)
             rc = cli_exit(st);
         } else {
             print_report(j);
+            /* Stopped: the best point is still written (the files would
+             * refuse to while the signal stands), then the exit is the
+             * signal's. A second signal while writing still ends it. */
+            int sig = j->r.end == FIT_STOPPED ? atomic_exchange(&cli_stop, 0) : 0;
             rc = a.out ? write_out(j, o.threads) : 0;
+            if (sig && !atomic_load(&cli_stop))
+                atomic_store(&cli_stop, sig);
             if (j->r.end == FIT_STOPPED && rc == 0)
                 rc = cli_interrupted("during the search: its best point so far is above", NULL,
                                      NULL, a.out ? "--out (marked as stopped)" : NULL);

@@ -359,4 +359,37 @@ same() {
 check "reproducible: the recovery fit twice gives byte-identical fit.csv, fit_params.csv and progress" same rec2 rec2.err
 check "reproducible: the recovery fit on 1 thread and on 2 gives byte-identical fit.csv and fit_params.csv" same rec1
 
+# --- Ctrl-C: the best point so far, written as such -------------------------
+
+# A long fit (the baseline, 2 runs an evaluation, up to 1000 evaluations,
+# an ARPPU no segment's alpha reaches, so it does not converge soon):
+# once its progress shows three evaluations done (polled, up to 120 s),
+# SIGINT. It ends with 130, prints its best point marked as stopped, and
+# writes it, fit.csv's first line saying so, the fitted scenario valid.
+rm -rf "$T/stop"
+"$COINSIM" fit scenarios/baseline --runs 2 --threads 2 --max-evals 1000 --target payer_rate=0.06 \
+    --target arppu_usd=500 --free segments.casual.alpha=-9:-6 --free segments.fan.alpha=-6:-2 \
+    --out "$T/stop" >"$T/stop.out" 2>"$T/stop.err" &
+pid=$!
+n=0
+while ! grep -q '^coinsim: fit evaluation 3:' "$T/stop.err" 2>/dev/null && kill -0 "$pid" 2>/dev/null &&
+    [ $n -lt 1200 ]; do
+    sleep 0.1
+    n=$((n + 1))
+done
+kill -INT "$pid" 2>/dev/null
+wait "$pid"
+rc=$?
+stopped() {
+    [ "$rc" -eq 130 ] || { echo "exit $rc, expected 130"; return 1; }
+    grep -q '^STOPPED: the best point so far after [0-9]* evaluations' "$T/stop.out" ||
+        { echo "stdout: $(sed -n 2p "$T/stop.out")"; return 1; }
+    head -1 "$T/stop/fit.csv" | grep -q '^# stopped: the best point so far after [0-9]* evaluations' ||
+        { echo "fit.csv: $(head -1 "$T/stop/fit.csv" 2>&1)"; return 1; }
+    grep -q 'stopped: the best point so far' "$T/stop/scenario/params.csv" || { echo "the scenario's comment does not say stopped"; return 1; }
+    "$COINSIM" validate "$T/stop/scenario" >/dev/null 2>&1 || { echo "the fitted scenario does not validate"; return 1; }
+    tail -1 "$T/stop.err" | grep -q '^coinsim: interrupted during the search' || { echo "stderr: $(tail -1 "$T/stop.err")"; return 1; }
+}
+check "Ctrl-C during a long fit: exit 130, the best point so far printed and written marked as stopped, the fitted scenario valid" stopped
+
 exit $((fails > 0))
