@@ -98,7 +98,7 @@ double fit_scale(const fit_target *t)
 
 /* --------------------------------------------------------- parameters */
 
-/* A whole decimal number of s, strictly (no trailing text). */
+/* A real number read from the first len characters of s, all of them, finite. */
 static int number(const char *s, size_t len, double *v)
 {
     char buf[64], *end;

@@ -91,7 +91,7 @@ static const opt_cmd fit_cmd = {
 
 /* ------------------------------------------------------------- targets */
 
-/* A whole number out of text, strictly. */
+/* A real number read from the whole of s (nothing after it), finite. */
 static int real_of(const char *s, double *v)
 {
     char *end;
