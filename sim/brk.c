@@ -143,6 +143,23 @@ const brk_fig *brk_figs(enum brk_table t, size_t *n)
 }
 
 const char *brk_file(enum brk_table t) { return tables[t].file; }
+
+const char *brk_row_name(const sc_tables *tb, enum brk_table t, size_t r)
+{
+    static const char *const chan[] = {"app", "web"};
+    switch (t) {
+    case BRK_SEGMENTS: return r < tb->nsegs ? tb->segs[r].name : NULL;
+    case BRK_CHANNELS: return r < 2 ? chan[r] : NULL;
+    case BRK_GIFTS:
+        return r < tb->ngifts                ? tb->gifts[r].name
+               : r < tb->ngifts + tb->nsinks ? tb->sinks[r - tb->ngifts].name
+                                             : NULL;
+    case BRK_PACKS: return r < tb->npacks ? tb->packs[r].name : NULL;
+    case BRK_REGIONS:
+        return r < (tb->nregions ? tb->nregions : 1) ? scenario_region_name(tb, r) : NULL;
+    default: return r ? NULL : "";
+    }
+}
 const char *brk_labels(enum brk_table t) { return tables[t].labels; }
 
 int brk_fig_find(enum brk_table t, const char *name)

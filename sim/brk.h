@@ -165,6 +165,12 @@ enum { BK_USD = 1, BK_LOCAL = 2 }; /* brk_fig.money */
 /* The figures of table t, and how many. */
 const brk_fig *brk_figs(enum brk_table t, size_t *n);
 
+/* The name of row `row` of table t for tables tb: a segment's, a gift's
+ * or sink's (gifts first), a pack's, a region's (scenario_region_name),
+ * app or web for the channels, "" for the creators' one row; NULL past the
+ * table's rows. */
+const char *brk_row_name(const sc_tables *tb, enum brk_table t, size_t row);
+
 /* The file a table is written to ("segments.csv") and the name of its
  * label column(s) in the CSV header ("segment", "item,kind", ""). */
 const char *brk_file(enum brk_table t);

@@ -27,25 +27,6 @@ static int table_of(const char *name, size_t len)
     return len == 5 && strncmp(name, "packs", 5) == 0 ? BRK_PACKS : -1;
 }
 
-/* The name of row r of breakdown table t in s (NULL past its rows). */
-static const char *row_name(const scenario *s, enum brk_table t, size_t r)
-{
-    static const char *const chan[] = {"app", "web"};
-    const sc_tables *tb = &s->t;
-    switch (t) {
-    case BRK_SEGMENTS: return r < tb->nsegs ? tb->segs[r].name : NULL;
-    case BRK_CHANNELS: return r < 2 ? chan[r] : NULL;
-    case BRK_GIFTS:
-        return r < tb->ngifts                ? tb->gifts[r].name
-               : r < tb->ngifts + tb->nsinks ? tb->sinks[r - tb->ngifts].name
-                                             : NULL;
-    case BRK_PACKS: return r < tb->npacks ? tb->packs[r].name : NULL;
-    case BRK_REGIONS:
-        return tb->nregions ? (r < tb->nregions ? tb->regions[r].name : NULL) : r ? NULL : "all";
-    default: return r ? NULL : "";
-    }
-}
-
 int fit_target_parse(const scenario *s, const char *name, fit_target *t, char *msg, size_t n)
 {
     memset(t, 0, sizeof *t);
@@ -77,8 +58,8 @@ int fit_target_parse(const scenario *s, const char *name, fit_target *t, char *m
         return 0;
     }
     size_t rl = last > dot ? (size_t)(last - dot - 1) : 0;
-    for (size_t r = 0; row_name(s, t->table, r); r++) {
-        const char *rn = row_name(s, t->table, r);
+    for (size_t r = 0; brk_row_name(&s->t, t->table, r); r++) {
+        const char *rn = brk_row_name(&s->t, t->table, r);
         if (strlen(rn) == rl && strncmp(rn, dot + 1, rl) == 0) {
             t->row = r;
             return 0;

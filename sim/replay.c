@@ -89,9 +89,10 @@ struct replay {
     growvec pending, earned, cashed; /* per creator: int64, int64, uchar */
     growvec churned;                 /* spend of payers who left */
     int64_t payers_run, churns;
-    int64_t *reg_payers;   /* payers per region, by the region of their first purchase */
-    int64_t *reg_creators; /* creators per region (replay_region_creators) */
-    books bk;              /* the ledger and the figures (rules.h), posted as in a run */
+    int64_t *reg_payers;     /* payers per region, by the region of their first purchase */
+    int64_t *reg_creators;   /* creators per region (region_creators), for reg_creators_of */
+    int64_t reg_creators_of; /* creators they were counted over, 0 before the first count */
+    books bk;                /* the ledger and the figures (rules.h), posted as in a run */
     replay_counts k;
 };
 
@@ -272,13 +273,13 @@ static int read_region(replay *r, ev *e, const char *const *c, long line, diag *
                *cur = r->col[C_CURRENCY] >= 0 ? c[C_CURRENCY] : "";
     if (*rn) {
         long k = scenario_region_of(t, rn);
-        if (k < 0 && !(t->nregions == 0 && strcmp(rn, "all") == 0)) {
+        if (k < 0) {
             diag_add(d, DIAG_ERROR, r->path, line, "region",
                      "region \"%.40s\" is not in the scenario (expected one of its regions%s)", rn,
                      t->nregions ? "" : ": it has none but the one named all");
             return -1;
         }
-        e->region = k < 0 ? 0 : (int)k;
+        e->region = (int)k;
     } else if (*cur && t->nregions) {
         size_t k = 0;
         while (k < t->nregions && strcmp(t->regions[k].currency, cur) != 0)
@@ -292,11 +293,11 @@ static int read_region(replay *r, ev *e, const char *const *c, long line, diag *
         }
         e->region = (int)k;
     }
-    if (*cur && strcmp(cur, t->nregions ? t->regions[e->region].currency : "USD") != 0) {
+    const char *pays = scenario_region_currency(t, (size_t)e->region);
+    if (*cur && strcmp(cur, pays) != 0) {
         diag_add(d, DIAG_ERROR, r->path, line, "currency",
                  "currency \"%.40s\", but region %s pays in %s (expected its currency)", cur,
-                 t->nregions ? t->regions[e->region].name : "all",
-                 t->nregions ? t->regions[e->region].currency : "USD");
+                 scenario_region_name(t, (size_t)e->region), pays);
         return -1;
     }
     if (r->col[C_LOCAL] >= 0 && *c[C_LOCAL] &&
@@ -771,7 +772,9 @@ static const int64_t *region_creators(replay *r)
 {
     size_t nc = idmap_size(r->cid);
     int64_t n = (int64_t)nc > r->t.p.creators ? (int64_t)nc : r->t.p.creators;
-    scenario_creator_regions(&r->t, n, NULL, r->reg_creators);
+    if (n != r->reg_creators_of) /* a pass over every creator: only when their number grew */
+        scenario_creator_regions(&r->t, n, NULL, r->reg_creators);
+    r->reg_creators_of = n;
     return r->reg_creators;
 }
 

@@ -128,25 +128,17 @@ static int write_runs(FILE *f, const mc_result *r)
 void report_brk_labels(FILE *f, const scenario *s, const brk_shape *sh, enum brk_table t,
                        size_t row)
 {
-    static const char *const chan[] = {"app", "web"};
     const sc_tables *tb = &s->t;
-    switch (t) {
-    case BRK_SEGMENTS: csvw_text(f, tb->segs[row].name); break;
-    case BRK_CHANNELS: fputs(chan[row], f); break;
-    case BRK_GIFTS:
-        csvw_text(f, row < sh->ngifts ? tb->gifts[row].name : tb->sinks[row - sh->ngifts].name);
+    if (t == BRK_CREATORS)
+        return;
+    csvw_text(f, brk_row_name(tb, t, row));
+    if (t == BRK_GIFTS)
         fputs(row < sh->ngifts ? ",gift" : ",sink", f);
-        break;
-    case BRK_PACKS:
-        csvw_text(f, tb->packs[row].name);
-        fprintf(f, ",%s", chan[tb->packs[row].channel == CH_WEB]);
-        break;
-    case BRK_REGIONS:
-        csvw_text(f, tb->nregions ? tb->regions[row].name : "all");
+    else if (t == BRK_PACKS)
+        fprintf(f, ",%s", brk_row_name(tb, BRK_CHANNELS, tb->packs[row].channel == CH_WEB));
+    else if (t == BRK_REGIONS) {
         fputc(',', f);
-        csvw_text(f, tb->nregions ? tb->regions[row].currency : "USD");
-        break;
-    default: return;
+        csvw_text(f, scenario_region_currency(tb, row));
     }
     fputc(',', f);
 }

@@ -55,19 +55,13 @@ static const char *row_name(const scenario *s, const brk_shape *sh, enum brk_tab
                             int *sink)
 {
     *sink = t == BRK_GIFTS && row >= sh->ngifts;
-    switch (t) {
-    case BRK_SEGMENTS: return s->t.segs[row].name;
-    case BRK_GIFTS: return *sink ? s->t.sinks[row - sh->ngifts].name : s->t.gifts[row].name;
-    case BRK_PACKS: return s->t.packs[row].name;
-    case BRK_REGIONS: return s->t.nregions ? s->t.regions[row].name : "all";
-    default: return NULL;
-    }
+    return t == BRK_CHANNELS || t == BRK_CREATORS ? NULL : brk_row_name(&s->t, t, row);
 }
 
 /* A region's currency in s (USD for the one region without regions.csv). */
 static const char *currency_of(const scenario *s, enum brk_table t, size_t row)
 {
-    return t != BRK_REGIONS ? "" : s->t.nregions ? s->t.regions[row].currency : "USD";
+    return t != BRK_REGIONS ? "" : scenario_region_currency(&s->t, row);
 }
 
 /* The row of y's table t that is row `row` of x's: the same name (and

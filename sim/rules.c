@@ -90,12 +90,11 @@ int rules_payout_of(const sc_tables *t, int r, int64_t d, rules_payout *out)
     out->gross = d * p->usd_per_diamond;
     out->fee = p->payout_fee + num_muldiv(out->gross, p->payout_fee_rate, MICRO);
     out->region = r;
-    out->fx = 0;
-    out->local = out->gross - out->fee;
     if (d <= 0 || out->fee >= out->gross)
         return -1;
-    if (t->nregions && rules_fx_payout(out->gross - out->fee, t->regions[r].fx_fee,
-                                       t->regions[r].per_usd, &out->fx, &out->local) < 0)
+    /* no FX fee and one for one in the one USD region without regions */
+    if (rules_fx_payout(out->gross - out->fee, t->nregions ? t->regions[r].fx_fee : 0,
+                        rules_per_usd(t, r), &out->fx, &out->local) < 0)
         out->local = -1;
     return 0;
 }

@@ -109,7 +109,7 @@ static inline int64_t rules_per_usd(const sc_tables *t, int r)
  * (rules_to_usd); region of pack k is r. */
 static inline int64_t rules_pack_usd(const sc_tables *t, size_t k, int r)
 {
-    return t->nregions ? rules_to_usd(t->packs[k].price, t->regions[r].per_usd) : t->packs[k].price;
+    return rules_to_usd(t->packs[k].price, rules_per_usd(t, r)); /* the price itself in USD */
 }
 
 /* ------------------------------------------------------------- bounds */

@@ -383,12 +383,22 @@ void scenario_segment_sizes(const sc_tables *t, int64_t *out)
 
 long scenario_region_of(const sc_tables *t, const char *name)
 {
-    if (!name)
+    if (!name || (!t->nregions && strcmp(name, "all") == 0))
         return 0;
     for (size_t r = 0; r < t->nregions; r++)
         if (strcmp(t->regions[r].name, name) == 0)
             return (long)r;
     return -1;
+}
+
+const char *scenario_region_name(const sc_tables *t, size_t r)
+{
+    return t->nregions ? t->regions[r].name : "all";
+}
+
+const char *scenario_region_currency(const sc_tables *t, size_t r)
+{
+    return t->nregions ? t->regions[r].currency : "USD";
 }
 
 void scenario_creator_regions(const sc_tables *t, int64_t n, uint16_t *out, int64_t *count)

@@ -275,8 +275,14 @@ int scenario_save_delta(const scenario *s, const sc_delta *dl, char *msg, size_t
 void scenario_segment_sizes(const sc_tables *t, int64_t *out);
 
 /* The index in t->regions of the region named (NULL: the first, 0), or -1
- * for a name that is not a row. Without regions.csv only NULL is known. */
+ * for a name that is not a row. Without regions.csv the one region is
+ * named all: only NULL and "all" are known. */
 long scenario_region_of(const sc_tables *t, const char *name);
+
+/* Region r's name and currency: its row's, or all and USD for the one
+ * region of a scenario without regions.csv. */
+const char *scenario_region_name(const sc_tables *t, size_t r);
+const char *scenario_region_currency(const sc_tables *t, size_t r);
 
 /* The region of each of n creators (docs/model.md §8: creator i, the most
  * popular first, goes where creator_share x (i + 1) less the creators

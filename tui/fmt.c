@@ -17,28 +17,49 @@ static char *group(char *buf, uint64_t v)
     return buf;
 }
 
+/* The absolute value of micro rounded half up to decimals places (0 or
+ * 2), with thousands separators. */
+static char *amount(char *buf, uint64_t a, int decimals)
+{
+    char g[32];
+    if (decimals <= 0) {
+        snprintf(buf, FMT_BUF, "%s", group(g, (a + 500000) / 1000000));
+    } else {
+        uint64_t cents = (a + 5000) / 10000;
+        snprintf(buf, FMT_BUF, "%s.%02llu", group(g, cents / 100),
+                 (unsigned long long)(cents % 100));
+    }
+    return buf;
+}
+
+/* a (not negative) after head as 1.23B, 4.56M or 78.9k; 0 (nothing
+ * written) below 10,000. */
+static int scaled(char *buf, const char *head, double a)
+{
+    if (a >= 1e9)
+        snprintf(buf, FMT_BUF, "%s%.2fB", head, a / 1e9);
+    else if (a >= 1e6)
+        snprintf(buf, FMT_BUF, "%s%.2fM", head, a / 1e6);
+    else if (a >= 1e4)
+        snprintf(buf, FMT_BUF, "%s%.1fk", head, a / 1e3);
+    else
+        return 0;
+    return 1;
+}
+
 char *fmt_usd(char *buf, int64_t micro)
 {
-    uint64_t a = micro < 0 ? (uint64_t)0 - (uint64_t)micro : (uint64_t)micro;
-    uint64_t cents = (a + 5000) / 10000;
-    char g[32];
-    snprintf(buf, FMT_BUF, "%s$%s.%02llu", micro < 0 ? "-" : "", group(g, cents / 100),
-             (unsigned long long)(cents % 100));
+    char a[FMT_BUF];
+    snprintf(buf, FMT_BUF, "%s$%.40s", micro < 0 ? "-" : "",
+             amount(a, micro < 0 ? (uint64_t)0 - (uint64_t)micro : (uint64_t)micro, 2));
     return buf;
 }
 
 char *fmt_dollars_short(char *buf, double usd)
 {
-    double a = fabs(usd);
-    const char *sg = usd < 0 ? "-" : "";
-    if (a >= 1e9)
-        snprintf(buf, FMT_BUF, "%s$%.2fB", sg, a / 1e9);
-    else if (a >= 1e6)
-        snprintf(buf, FMT_BUF, "%s$%.2fM", sg, a / 1e6);
-    else if (a >= 1e4)
-        snprintf(buf, FMT_BUF, "%s$%.1fk", sg, a / 1e3);
-    else
-        snprintf(buf, FMT_BUF, "%s$%.2f", sg, a);
+    const char *head = usd < 0 ? "-$" : "$";
+    if (!scaled(buf, head, fabs(usd)))
+        snprintf(buf, FMT_BUF, "%s%.2f", head, fabs(usd));
     return buf;
 }
 
@@ -58,16 +79,8 @@ char *fmt_count(char *buf, int64_t n)
 char *fmt_count_short(char *buf, double n)
 {
     double a = fabs(n);
-    if (a >= 1e9)
-        snprintf(buf, FMT_BUF, "%.2fB", n / 1e9);
-    else if (a >= 1e6)
-        snprintf(buf, FMT_BUF, "%.2fM", n / 1e6);
-    else if (a >= 1e4)
-        snprintf(buf, FMT_BUF, "%.1fk", n / 1e3);
-    else if (a == floor(a))
-        snprintf(buf, FMT_BUF, "%.0f", n);
-    else
-        snprintf(buf, FMT_BUF, "%.1f", n);
+    if (!scaled(buf, n < 0 ? "-" : "", a))
+        snprintf(buf, FMT_BUF, a == floor(a) ? "%.0f" : "%.1f", n);
     return buf;
 }
 
@@ -77,21 +90,6 @@ char *fmt_pct(char *buf, double frac)
         snprintf(buf, FMT_BUF, "-");
     else
         snprintf(buf, FMT_BUF, "%.1f%%", frac * 100.0);
-    return buf;
-}
-
-/* The absolute value of micro rounded half up to decimals places (0 or
- * 2), with thousands separators. */
-static char *amount(char *buf, uint64_t a, int decimals)
-{
-    char g[32];
-    if (decimals <= 0) {
-        snprintf(buf, FMT_BUF, "%s", group(g, (a + 500000) / 1000000));
-    } else {
-        uint64_t cents = (a + 5000) / 10000;
-        snprintf(buf, FMT_BUF, "%s.%02llu", group(g, cents / 100),
-                 (unsigned long long)(cents % 100));
-    }
     return buf;
 }
 
@@ -111,15 +109,9 @@ char *fmt_money_short(char *buf, int64_t micro, const char *currency, int decima
 {
     if (is_usd(currency))
         return fmt_usd_short(buf, micro);
-    double v = fabs((double)micro / 1e6);
-    const char *sg = micro < 0 ? "-" : "";
-    if (v >= 1e9)
-        snprintf(buf, FMT_BUF, "%.8s %s%.2fB", currency, sg, v / 1e9);
-    else if (v >= 1e6)
-        snprintf(buf, FMT_BUF, "%.8s %s%.2fM", currency, sg, v / 1e6);
-    else if (v >= 1e4)
-        snprintf(buf, FMT_BUF, "%.8s %s%.1fk", currency, sg, v / 1e3);
-    else
+    char head[16];
+    snprintf(head, sizeof head, "%.8s %s", currency, micro < 0 ? "-" : "");
+    if (!scaled(buf, head, fabs((double)micro / 1e6)))
         fmt_money(buf, micro, currency, decimals);
     return buf;
 }
