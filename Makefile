@@ -5,7 +5,7 @@ CC      ?= cc
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
 CFLAGS  ?= -O2 -g
 # sim/ sees only GSL; ncurses' flags are for tui/ alone.
-ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -MMD -MP $(SAN) $(shell pkg-config --cflags gsl 2>/dev/null)
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(MPI_DEFS) -MMD -MP $(SAN) $(shell pkg-config --cflags gsl 2>/dev/null)
 TUI_CFLAGS = $(shell pkg-config --cflags ncursesw 2>/dev/null)
 LDLIBS_SIM = $(shell pkg-config --libs gsl 2>/dev/null || echo -lgsl -lgslcblas -lm) -lcsv -lm -lpthread
 LDLIBS_TUI = $(LDLIBS_SIM) $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
@@ -22,7 +22,8 @@ TESTS   := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB     := $(BUILD)/libcoinsim.a
 BIN     ?= coinsim
 
-.PHONY: all deps deps-browser screenshots run test tests-build clean asan bench lint fuzz have-build have-test
+.PHONY: all deps deps-browser screenshots run test tests-build clean asan bench lint fuzz have-build have-test \
+    mpi test-mpi bench-mpi
 
 all: $(BIN)
 
@@ -91,6 +92,26 @@ bench: deps
 	    --threads 2 scenarios/bench-mc
 	@sh tools/stop-bench.sh ./$(BIN)
 
+# The MPI build (docs/cluster.md): the same program built with Open MPI's
+# mpicc, in build-mpi/, as ./coinsim-mpi. Under mpirun its run, compare,
+# sweep and fit spread their runs over the ranks; without mpirun it is
+# ./coinsim. Installs Open MPI first if it is missing.
+mpi:
+	@sh tools/deps.sh mpi
+	@$(MAKE) --no-print-directory BUILD=build-mpi BIN=coinsim-mpi CC=mpicc MPI_DEFS=-DCOINSIM_MPI all
+
+# The MPI tests (not part of make test, which needs no MPI): every output
+# byte-identical to ./coinsim at 1, 2 and 3 ranks, a failing rank, a dying
+# rank, SIGINT on mpirun (tests/mpi/mpi.sh).
+test-mpi: mpi
+	@$(MAKE) --no-print-directory all
+	@sh tests/mpi/run.sh ./$(BIN) ./coinsim-mpi
+
+# bench-mc under mpirun on 1 and 2 ranks of one thread each: wall time,
+# speed-up and efficiency (tools/bench-mpi.sh).
+bench-mpi: mpi
+	@sh tools/bench-mpi.sh ./coinsim-mpi scenarios/bench-mc
+
 # The whole suite under AddressSanitizer and UBSan, in build-asan/.
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/coinsim \
@@ -143,6 +164,6 @@ lint: deps
 	    ./$(BIN) run tests/fixtures/e2e/small --headless --check --runs 2 --threads 2 >/dev/null
 
 clean:
-	rm -rf build build-asan build-fuzz $(BIN)
+	rm -rf build build-asan build-fuzz build-mpi $(BIN) coinsim-mpi
 
 -include $(SIM_OBJ:.o=.d) $(TUI_OBJ:.o=.d) $(TESTS:=.d)

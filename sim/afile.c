@@ -23,7 +23,11 @@ static atomic_int temp_used[AFILE_MAX_TEMPS]; /* 0, TEMP_FILE or TEMP_DIR */
 static atomic_int temp_unlisted;              /* temporary files or directories not in the list */
 static atomic_int *watched;
 
+static int muted; /* afile_mute */
+
 void afile_watch(atomic_int *flag) { watched = flag; }
+void afile_mute(void) { muted = 1; }
+int afile_muted(void) { return muted; }
 
 int afile_remove_temps(void)
 {
@@ -114,6 +118,16 @@ int afile_open(afile *a, const char *dir, const char *name, char *msg, size_t n)
         return -1;
     }
     snprintf(a->final, ln, "%s/%s", dir, name);
+    if (muted) { /* written nowhere: no temporary name */
+        free(a->tmp);
+        a->tmp = NULL;
+        if (!(a->f = fopen("/dev/null", "w"))) {
+            snprintf(msg, n, "/dev/null: cannot open: %s", strerror(errno));
+            afile_abort(a);
+            return -1;
+        }
+        return 0;
+    }
     snprintf(a->tmp, ln, "%s/.%s.XXXXXX", dir, name);
     temp_unlisted++; /* from its creation until it is listed */
     int fd = mkstemp(a->tmp);
@@ -140,6 +154,11 @@ int afile_interrupted(void) { return watched && *watched; }
 
 int afile_finish(afile *a, char *msg, size_t n)
 {
+    if (muted) {
+        fclose(a->f);
+        a->f = NULL;
+        return 0;
+    }
     int bad = afile_interrupted() || ferror(a->f) || fflush(a->f) != 0 || fsync(fileno(a->f)) != 0;
     int e = errno;
     if (fclose(a->f) != 0)
@@ -158,6 +177,8 @@ int afile_finish(afile *a, char *msg, size_t n)
 
 int afile_rename(afile *a, char *msg, size_t n)
 {
+    if (muted)
+        return 0;
     if (rename(a->tmp, a->final) != 0) {
         snprintf(msg, n, "%s: cannot rename into place: %s", a->final, strerror(errno));
         return -1;
@@ -226,6 +247,8 @@ char *afile_missing_root(const char *dir)
 
 void afile_unprepare_dir(const char *dir, const char *root)
 {
+    if (muted)
+        return;
     char *p = root ? strdup(dir) : NULL;
     size_t rl = root ? strlen(root) : 0;
     while (p && strlen(p) > 1 && p[strlen(p) - 1] == '/')
@@ -245,6 +268,8 @@ int afile_prepare_dir(const char *dir, char *msg, size_t n)
 {
     afile a;
     struct stat st;
+    if (muted)
+        return 0;
     if (mkdirs(dir) < 0) {
         snprintf(msg, n, "%s: cannot create directory: %s", *dir ? dir : "\"\"", strerror(errno));
         return -1;
@@ -567,11 +592,15 @@ static int rename_set(const char *dir, afile *f, adir *d, const afile_part *part
 
 int afile_rename_all(const char *dir, afile *a, size_t nfiles, char *msg, size_t n)
 {
+    if (muted)
+        return 0;
     return rename_set(dir, a, NULL, NULL, nfiles, msg, n);
 }
 
 int afile_write_set(const char *dir, const afile_part *parts, size_t nparts, char *msg, size_t n)
 {
+    if (muted)
+        return 0;
     afile *f = calloc(nparts ? nparts : 1, sizeof *f);
     adir *d = calloc(nparts ? nparts : 1, sizeof *d);
     int rc = 0;

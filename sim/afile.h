@@ -94,6 +94,13 @@ int afile_write_set(const char *dir, const afile_part *parts, size_t nparts, cha
 /* fsync directory dir, so that renames into it last. */
 void afile_sync_dir(const char *dir);
 
+/* From now on nothing is written: the ranks of an MPI job other than
+ * rank 0 (dist.h), which run the same command, call this. Every call
+ * above then succeeds without touching the file system (a file opened is
+ * /dev/null; a set writes none of its parts). afile_muted says whether. */
+void afile_mute(void);
+int afile_muted(void);
+
 /* Tests only: the k-th directory part put in place from now on (1 the
  * next) fails as a busy mount point would (0: none). */
 void afile_test_fail_swap(int k);

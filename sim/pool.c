@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "dist.h"
+
 int pool_unit(const scenario *s, uint64_t run_no, int check, int64_t fault_step, run_result *res,
               kpi_step *rows, const brk_block *blk, const run_hooks *h, char *msg, size_t n)
 {
@@ -28,11 +30,15 @@ int pool_unit(const scenario *s, uint64_t run_no, int check, int64_t fault_step,
     return st;
 }
 
+/* The units this process runs: base, base + stride, ... below units (all
+ * of them, or a rank's share of an MPI job). */
 typedef struct shared {
     const pool_job *j;
-    int64_t units;
+    int64_t units, mine;
+    long long base, stride;
     atomic_llong next, done;
-    atomic_int failed, running;
+    atomic_llong limit; /* no unit from here on starts: the lowest failing unit known */
+    atomic_int running;
     pthread_mutex_t lock;
     pthread_cond_t changed; /* a unit finished or a worker stopped */
     int status;
@@ -63,6 +69,13 @@ static int unit(const pool_job *j, long long u, char *msg, size_t n)
                      msg, n);
 }
 
+static void lower_limit(shared *sh, long long u)
+{
+    long long l = atomic_load(&sh->limit);
+    while (u < l && !atomic_compare_exchange_weak(&sh->limit, &l, u))
+        ;
+}
+
 static void note_failure(shared *sh, long long u, int st, const char *msg)
 {
     pthread_mutex_lock(&sh->lock);
@@ -72,7 +85,7 @@ static void note_failure(shared *sh, long long u, int st, const char *msg)
         snprintf(sh->msg, sizeof sh->msg, "%s", msg);
     }
     pthread_mutex_unlock(&sh->lock);
-    atomic_store(&sh->failed, 1);
+    lower_limit(sh, u);
 }
 
 static void *worker(void *arg)
@@ -80,10 +93,15 @@ static void *worker(void *arg)
     shared *sh = arg;
     atomic_int *stop = stop_flag(sh->j);
     for (;;) {
-        if (atomic_load(&sh->failed) || (stop && *stop))
+        if (stop && *stop)
             break;
-        long long u = atomic_fetch_add(&sh->next, 1);
-        if (u >= sh->units)
+        long long k = atomic_fetch_add(&sh->next, 1);
+        if (k >= sh->mine)
+            break;
+        /* Units are taken in increasing order: once one is at or past
+         * the limit, so are all that follow. */
+        long long u = sh->base + k * sh->stride;
+        if (u >= atomic_load(&sh->limit))
             break;
         char msg[600];
         int st = unit(sh->j, u, msg, sizeof msg);
@@ -113,11 +131,23 @@ static void progress(const pool_job *j, long long done, int64_t total)
         j->hooks->progress(j->hooks->ud, done, total);
 }
 
+/* Wait (sh->lock held) until a unit finishes or ms milliseconds pass. */
+static void wait_ms(shared *sh, long ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += ms * 1000 * 1000;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&sh->changed, &sh->lock, &ts);
+}
+
 /* Wake when a unit finishes or every worker has stopped, and at least ten
  * times a second for the progress line and the stop flag. */
 static void watch_workers(shared *sh)
 {
-    atomic_int *stop = stop_flag(sh->j);
     pthread_mutex_lock(&sh->lock);
     for (;;) {
         pthread_mutex_unlock(&sh->lock);
@@ -125,37 +155,228 @@ static void watch_workers(shared *sh)
         pthread_mutex_lock(&sh->lock);
         if (atomic_load(&sh->running) == 0)
             break;
-        if (stop && *stop)
-            atomic_store(&sh->failed, 1); /* workers stop after their unit */
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 100L * 1000 * 1000;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
-        if (atomic_load(&sh->running) > 0)
-            pthread_cond_timedwait(&sh->changed, &sh->lock, &ts);
+        wait_ms(sh, 100);
     }
     pthread_mutex_unlock(&sh->lock);
     progress(sh->j, atomic_load(&sh->done), sh->units); /* the last word */
 }
 
-int pool_run(const pool_job *j, char *msg, size_t n)
+/* ------------------------------------------------------ over MPI ranks */
+
+/* This rank's state for a round: units done and whether its workers have
+ * all stopped (summed over ranks); the lowest failing unit known and the
+ * stop flag's signal, negated (minimised). */
+static void round_fill(shared *sh, dist_round *r)
 {
-    int nt = j->threads < 1 ? 1 : j->threads;
-    pthread_t *th = calloc((size_t)nt, sizeof *th);
-    shared sh;
-    if (!th) {
-        snprintf(msg, n, "out of memory for %d threads", nt);
+    atomic_int *stop = stop_flag(sh->j);
+    int idle = atomic_load(&sh->running) == 0; /* first: then the rest is final */
+    r->nsum = 2;
+    r->sum[0] = atomic_load(&sh->done);
+    r->sum[1] = idle;
+    r->nmin = 2;
+    r->min[0] = atomic_load(&sh->limit);
+    r->min[1] = stop ? -(int64_t)*stop : 0;
+    dist_round_start(r);
+}
+
+/* The ranks' rounds while the workers work, about ten a second, until
+ * every rank's workers have stopped: the job's progress, a failure on one
+ * rank stops every rank's units above it, a signal on one stops them all
+ * (the stop flag takes its number). Leaves the job's figures in *r. */
+static void watch_ranks(shared *sh, dist_round *r)
+{
+    atomic_int *stop = stop_flag(sh->j);
+    round_fill(sh, r);
+    pthread_mutex_lock(&sh->lock);
+    for (;;) {
+        if (dist_round_done(r)) {
+            pthread_mutex_unlock(&sh->lock);
+            progress(sh->j, r->sum[0], sh->units);
+            lower_limit(sh, r->min[0]);
+            if (stop && r->min[1] < 0 && !*stop)
+                atomic_store(stop, (int)-r->min[1]);
+            if (r->sum[1] == dist_size())
+                return;
+            round_fill(sh, r);
+            pthread_mutex_lock(&sh->lock);
+        }
+        /* Idle, this rank only waits for the others: ask often. */
+        wait_ms(sh, atomic_load(&sh->running) > 0 ? 100 : 1);
+    }
+}
+
+/* The owner of unit u: the ranks take the units in turn, starting from
+ * the watched unit (whose hooks write to rank 0's files) at rank 0. */
+static int owner(long long u, long long shift)
+{
+    long long n = dist_size();
+    return (int)(((u - shift) % n + n) % n);
+}
+
+static long long watched_unit(const pool_job *j)
+{
+    if (!j->watch || j->watch_variant >= j->nvariants || j->watch_run < j->first ||
+        j->watch_run - j->first >= (uint64_t)j->runs)
+        return 0;
+    return (long long)j->watch_variant * j->runs + (long long)(j->watch_run - j->first);
+}
+
+typedef struct span {
+    void *p;
+    size_t n;
+} span;
+
+/* Unit u's results as bytes: its result, its rows, its breakdowns. */
+static size_t unit_bytes(const pool_job *j, long long u)
+{
+    size_t v = (size_t)(u / j->runs), b = sizeof(run_result);
+    if (j->rows)
+        b += (size_t)j->variants[v]->t.p.steps * sizeof(kpi_step);
+    if (j->brk)
+        b += j->brk[v].nraw * sizeof(int64_t) + CR_N * sizeof(double);
+    return b;
+}
+
+/* Copy unit u's results into buf (out) or from it; returns the bytes. */
+static size_t unit_copy(const pool_job *j, long long u, char *buf, int out)
+{
+    size_t v = (size_t)(u / j->runs), at = 0;
+    span part[4] = {{&j->res[u], sizeof(run_result)}};
+    int np = 1;
+    if (j->rows) {
+        int64_t steps = j->variants[v]->t.p.steps;
+        part[np++] = (span){&j->rows[u * steps], (size_t)steps * sizeof(kpi_step)};
+    }
+    if (j->brk) {
+        brk_block blk = brk_at(&j->brk[v], j->brk_base + u % j->runs);
+        part[np++] = (span){blk.raw, j->brk[v].nraw * sizeof(int64_t)};
+        part[np++] = (span){blk.cr, CR_N * sizeof(double)};
+    }
+    for (int i = 0; i < np; i++) {
+        if (out)
+            memcpy(buf + at, part[i].p, part[i].n);
+        else
+            memcpy(part[i].p, buf + at, part[i].n);
+        at += part[i].n;
+    }
+    return at;
+}
+/* Every rank's results to every rank, in pieces of at most CHUNK bytes
+ * (or one unit): each rank in turn sends its units, in their order. The
+ * ranks all know who has which unit and its size, so nothing else is
+ * said. Returns SIM_OK or SIM_NOMEM (msg), the same on every rank. */
+static int exchange(shared *sh, long long shift, char *msg, size_t n)
+{
+    enum { CHUNK = 32 << 20 };
+    const pool_job *j = sh->j;
+    int ranks = dist_size(), me = dist_rank();
+    size_t cap = CHUNK;
+    for (size_t v = 0; v < j->nvariants; v++) {
+        size_t b = unit_bytes(j, (long long)v * j->runs);
+        cap = b > cap ? b : cap;
+    }
+    char *buf = malloc(cap);
+    snprintf(msg, n, "out of memory for %zu bytes to exchange results", cap);
+    if (dist_agree(!buf, msg, n)) {
+        free(buf);
         return SIM_NOMEM;
     }
+    for (int r = 0; r < ranks; r++) {
+        long long first = (shift + r) % ranks;
+        for (long long u = first; u < sh->units;) {
+            size_t len = 0;
+            long long end = u;
+            while (end < sh->units && (end == u || len + unit_bytes(j, end) <= cap)) {
+                if (r == me)
+                    unit_copy(j, end, buf + len, 1);
+                len += unit_bytes(j, end);
+                end += ranks;
+            }
+            dist_bcast(buf, len, r);
+            for (long long k = u, at = 0; r != me && k < end; k += ranks)
+                at += (long long)unit_copy(j, k, buf + at, 0);
+            u = end;
+        }
+    }
+    free(buf);
+    return SIM_OK;
+}
+
+/* A digest of the job's shape, which every rank must share: the units,
+ * and the bytes of each variant's results. */
+static int64_t shape_digest(const pool_job *j)
+{
+    uint64_t h = 1469598103934665603ULL;
+    uint64_t w[5] = {j->nvariants, (uint64_t)j->runs, j->first, j->rows != NULL, j->brk != NULL};
+    for (int i = 0; i < 5; i++)
+        h = (h ^ w[i]) * 1099511628211ULL;
+    for (size_t v = 0; v < j->nvariants; v++)
+        h = (h ^ unit_bytes(j, (long long)v * j->runs)) * 1099511628211ULL;
+    return (int64_t)(h >> 2);
+}
+
+/* Whether every rank has this job: 0, or SIM_BADINPUT with msg. */
+static int same_job(const pool_job *j, char *msg, size_t n)
+{
+    dist_round r = {.nmin = 2, .min = {shape_digest(j), -shape_digest(j)}};
+    dist_round_start(&r);
+    while (!dist_round_done(&r))
+        nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
+    if (r.min[0] == -r.min[1])
+        return 0;
+    snprintf(msg, n,
+             "the ranks of the MPI job were given different work: every rank must read the "
+             "same scenario (on storage all nodes share) with the same arguments");
+    return SIM_BADINPUT;
+}
+
+/* After the rounds (r): the lowest failing unit's status and message,
+ * from its owner; or SIM_STOPPED; or every result on every rank. */
+static int ranks_outcome(shared *sh, const dist_round *r, long long shift, char *msg, size_t n)
+{
+    if (r->min[0] < sh->units) {
+        struct {
+            int status;
+            char msg[600];
+        } f = {0};
+        int who = owner(r->min[0], shift);
+        if (who == dist_rank()) {
+            f.status = sh->status;
+            snprintf(f.msg, sizeof f.msg, "%s", sh->msg);
+        }
+        dist_bcast(&f, sizeof f, who);
+        snprintf(msg, n, "%s", f.msg);
+        return f.status;
+    }
+    if (r->sum[0] < sh->units) {
+        snprintf(msg, n, "after %lld of %lld runs", (long long)r->sum[0], (long long)sh->units);
+        return SIM_STOPPED;
+    }
+    return exchange(sh, shift, msg, n);
+}
+
+int pool_run(const pool_job *j, char *msg, size_t n)
+{
+    int nt = j->threads < 1 ? 1 : j->threads, ranks = dist_size(), st;
+    if (ranks > 1 && (st = same_job(j, msg, n)))
+        return st;
+    pthread_t *th = calloc((size_t)nt, sizeof *th);
+    snprintf(msg, n, "out of memory for %d threads", nt);
+    if (dist_agree(!th, msg, n)) {
+        free(th);
+        return SIM_NOMEM;
+    }
+    shared sh;
     memset(&sh, 0, sizeof sh);
     sh.j = j;
     sh.units = (int64_t)j->nvariants * j->runs;
+    long long shift = ranks > 1 ? watched_unit(j) : 0;
+    sh.base = (shift + dist_rank()) % ranks;
+    sh.stride = ranks;
+    sh.mine = sh.base < sh.units ? (sh.units - sh.base + ranks - 1) / ranks : 0;
     atomic_init(&sh.next, 0);
     atomic_init(&sh.done, 0);
-    atomic_init(&sh.failed, 0);
+    atomic_init(&sh.limit, sh.units);
     atomic_init(&sh.running, nt);
     pthread_mutex_init(&sh.lock, NULL);
     pthread_cond_init(&sh.changed, NULL);
@@ -170,12 +391,18 @@ int pool_run(const pool_job *j, char *msg, size_t n)
         atomic_fetch_add(&sh.running, 1);
         worker(&sh); /* no thread to be had: do the work here */
     }
-    watch_workers(&sh);
+    dist_round r;
+    if (ranks > 1)
+        watch_ranks(&sh, &r);
+    else
+        watch_workers(&sh);
     for (int i = 0; i < started; i++)
         pthread_join(th[i], NULL);
     free(th);
     pthread_mutex_destroy(&sh.lock);
     pthread_cond_destroy(&sh.changed);
+    if (ranks > 1)
+        return ranks_outcome(&sh, &r, shift, msg, n);
     if (sh.status) {
         snprintf(msg, n, "%s", sh.msg);
         return sh.status;

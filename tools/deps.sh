@@ -4,6 +4,8 @@
 # As root it runs apt-get; with password-less sudo, sudo apt-get; otherwise
 # it prints the exact command and fails, so nothing half-builds.
 #
+# tools/deps.sh mpi: the build's packages and Open MPI's (make mpi).
+#
 # tools/deps.sh --check WHAT: install nothing; if a package that WHAT
 # needs is missing, say which and how to get it, and fail. WHAT is "build"
 # (plain make: the compiler and the libraries), "test" (the unit-test
@@ -20,6 +22,9 @@ set -u
 build_pkgs="make gcc pkg-config libncurses-dev libgsl-dev libcsv-dev"
 test_pkgs="libcmocka-dev tmux"
 browser_pkgs="chromium chromium-driver python3 libxml2-utils fonts-dejavu-core"
+# tools/deps.sh mpi: Open MPI for make mpi (mpicc, mpirun), on top of the
+# build's packages.
+mpi_pkgs="libopenmpi-dev openmpi-bin"
 
 # installed PKG: whether dpkg has PKG installed.
 installed() {
@@ -74,6 +79,12 @@ if [ "${1:-}" = --check ]; then
     exit 1
 fi
 
+# The group mpi stands for Open MPI's packages.
+if [ "${1:-}" = mpi ]; then
+    shift
+    # shellcheck disable=SC2086
+    set -- $mpi_pkgs "$@"
+fi
 # The browser group alone: make test carries on without it.
 if [ "${1:-}" = --browser ]; then
     # shellcheck disable=SC2086

@@ -6,7 +6,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 2
 layers='
-0 status setup num diag csvread csvwrite afile idmap alias rng stats
+0 status setup num diag csvread csvwrite afile idmap alias rng stats dist
 1 schema tableread scenario change timeline check scenario_int ledger kpi mem
 2 rules
 3 snap brk

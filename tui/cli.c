@@ -14,6 +14,7 @@
 
 #include "../sim/afile.h"
 #include "../sim/diag.h"
+#include "../sim/dist.h"
 #include "../sim/kpi.h"
 #include "../sim/manifest.h"
 #include "../sim/mc.h"
@@ -354,10 +355,22 @@ int cli_threads(long long asked, int64_t most)
 int cli_memory(const scenario *s, int64_t need, int threads)
 {
     char msg[600];
-    if (host_check(s, need, threads, msg, sizeof msg) == 0)
+    /* Every rank of an MPI job holds every result: each must have room. */
+    if (!dist_agree(host_check(s, need, threads, msg, sizeof msg) < 0, msg, sizeof msg))
         return 0;
     fprintf(stderr, "coinsim: %s; nothing was run\n", msg);
     return CLI_NOMEM;
+}
+
+int cli_local_only(const char *cmd)
+{
+    if (dist_size() < 2)
+        return 0;
+    fprintf(stderr,
+            "coinsim %s: runs on one machine only, not over the %d ranks of an MPI job (start it "
+            "without mpirun)\n",
+            cmd, dist_size());
+    return CLI_BADINPUT;
 }
 
 atomic_int cli_stop;

@@ -170,6 +170,11 @@ int cli_threads(long long asked, int64_t most);
  * 0, or 4 after "coinsim: NAME needs about X MB ...; nothing was run". */
 int cli_memory(const struct scenario *s, int64_t need, int threads);
 
+/* Under mpirun with several ranks (make mpi), what runs on one machine
+ * only (the dashboard, the tour, bench) says so: "coinsim CMD: ..." and
+ * CLI_BADINPUT; 0 otherwise. */
+int cli_local_only(const char *cmd);
+
 /* Interruption. cli_catch_signals: the first SIGINT or SIGTERM sets
  * cli_stop (to the signal's number), which the engine checks before every
  * step and the output files before they take their names; a second one

@@ -263,6 +263,8 @@ int cmd_bench(int argc, char **argv)
     int rc = cli_parse(&bench_cmd, argc, argv, &a);
     if (rc >= 0)
         return rc;
+    if ((rc = cli_local_only("bench"))) /* it times one process (make bench-mpi times ranks) */
+        return rc;
     /* Every scenario is checked before the table starts, so bad input
      * prints nothing on stdout. */
     for (int i = 0; i < a.n; i++) {

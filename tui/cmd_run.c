@@ -1,12 +1,14 @@
 /* coinsim run, validate and tour: a scenario simulated, checked, or
  * toured in the dashboard. */
 #define _POSIX_C_SOURCE 200809L
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../sim/afile.h"
+#include "../sim/dist.h"
 #include "../sim/evlog.h"
 #include "../sim/manifest.h"
 #include "../sim/mc.h"
@@ -215,6 +217,8 @@ int cmd_tour(int argc, char **argv)
         return rc;
     }
     char why[160];
+    if ((rc = cli_local_only("tour")))
+        return rc;
     if (!ui_can_dashboard(why, sizeof why)) {
         if (*why)
             fprintf(stderr,
@@ -369,14 +373,20 @@ static int headless(const scenario *s, const run_args *a)
     o.check = a->check;
     if ((rc = cli_memory(s, mem_job(s, o.threads, o.runs, 1), o.threads)))
         return rc;
-    /* Tests of exit status 3 break the ledger on purpose at this step. */
+    /* Tests of exit status 3 break the ledger on purpose at this step (in
+     * an MPI job, on the ranks COINSIM_TEST_FAULT_RANK names, or all). */
     const char *fault = getenv("COINSIM_TEST_FAULT_STEP");
-    o.fault_step = fault ? atoll(fault) : -1;
+    const char *rank = getenv("COINSIM_TEST_FAULT_RANK");
+    o.fault_step = fault && (!rank || atoi(rank) == dist_rank()) ? atoll(fault) : -1;
     o.hooks.progress = isatty(STDERR_FILENO) ? progress : NULL;
     o.hooks.stop = &cli_stop;
     cli_catch_signals();
     mc_result *r = NULL;
     const char *wrote = NULL;
+    /* Tests of a rank that dies: this one is killed as its runs begin. */
+    const char *dies = getenv("COINSIM_TEST_KILL_RANK");
+    if (dies && atoi(dies) == dist_rank() && dist_size() > 1)
+        raise(SIGKILL);
     rc = simulate(s, a, &o, ev_run, &r, &wrote);
     if (r) {
         rc = finish(s, a, r, o.threads, rc, ev_run, wrote);
@@ -402,8 +412,18 @@ int cmd_run(int argc, char **argv)
     scenario *s = load_args(&a);
     if (!s)
         return CLI_BADINPUT;
-    /* Like ls and git: a dashboard on a terminal, plain output elsewhere. */
-    if (!a.headless && !a.out && !a.events && !a.check && ui_dashboard_or_table())
+    /* Like ls and git: a dashboard on a terminal, plain output elsewhere.
+     * The dashboard is one machine's: an MPI job prints the table. */
+    int table_only = a.headless || a.out || a.events || a.check;
+    if (!table_only && dist_size() > 1) {
+        fprintf(stderr,
+                "coinsim run: the dashboard runs on one machine only; over the %d ranks of this "
+                "MPI job, the runs are spread and their table printed (start it without mpirun "
+                "for the dashboard)\n",
+                dist_size());
+        table_only = 1;
+    }
+    if (!table_only && ui_dashboard_or_table())
         rc = dashboard(s, &a, 0);
     else
         rc = headless(s, &a);

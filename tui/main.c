@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../sim/afile.h"
+#include "../sim/dist.h"
 #include "cli.h"
 #include "opt.h"
 
@@ -74,7 +76,41 @@ static int unknown(const char *what, const char *name)
     return CLI_BADINPUT;
 }
 
+/* Under mpirun (make mpi), every rank runs the command; rank 0 alone
+ * prints and writes (docs/cluster.md). */
+static int join_job(int *argc, char ***argv)
+{
+    char msg[300];
+    if (dist_start(argc, argv, msg, sizeof msg) < 0) {
+        fprintf(stderr, "coinsim: %s\n", msg);
+        return -1;
+    }
+    if (dist_rank() > 0) {
+        afile_mute();
+        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
+            return -1;
+    }
+    return 0;
+}
+
+static int run_main(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    if (join_job(&argc, &argv) < 0)
+        return CLI_FAIL;
+    int rc = run_main(argc, argv);
+    if (rc == CLI_SIGINT || rc == CLI_SIGTERM)
+        cli_reraise(); /* interrupted: end by the signal (cli.h) */
+    /* A failure leaves the job without MPI_Finalize: a rank that failed
+     * alone (its own file system, say) must not wait for ranks still at
+     * work; mpirun ends them and passes the status on. */
+    if (rc == 0)
+        dist_end();
+    return rc;
+}
+
+static int run_main(int argc, char **argv)
 {
     /* (GSL's error handler: the library turns it off itself, sim/setup.h.) */
     if (argc < 2) {
@@ -109,8 +145,5 @@ int main(int argc, char **argv)
     if (!c)
         return unknown("unknown command", cmd);
     cli_keep_command_line(argc, argv);
-    int rc = c->fn(argc - 1, argv + 1);
-    if (rc == CLI_SIGINT || rc == CLI_SIGTERM)
-        cli_reraise(); /* interrupted: end by the signal (cli.h) */
-    return rc;
+    return c->fn(argc - 1, argv + 1);
 }

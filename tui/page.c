@@ -75,6 +75,8 @@ int page_after(const char *cmd, const char *out, enum page_kind kind)
 {
     diag d = {0};
     char msg[1024];
+    if (afile_muted())
+        return 0; /* an MPI job's other ranks: rank 0 reads the files it wrote */
     int rc = page_write(out, kind, &d, msg, sizeof msg);
     cli_print_diag(&d);
     diag_clear(&d);

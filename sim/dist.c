@@ -1,0 +1,137 @@
+#define _POSIX_C_SOURCE 200809L
+#include "dist.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef COINSIM_MPI
+#include <mpi.h>
+
+static int joined, my_rank, n_ranks = 1;
+
+/* Whether a launcher started this process: mpirun and mpiexec (Open MPI,
+ * MPICH) and srun (PMI, PMIx) each set one of these. */
+static int launched(void)
+{
+    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK",
+                                       "PMI_SIZE"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+        if (getenv(vars[i]))
+            return 1;
+    return 0;
+}
+
+int dist_start(int *argc, char ***argv, char *msg, size_t n)
+{
+    int got = 0;
+    if (!launched())
+        return 0;
+    if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &got) != MPI_SUCCESS) {
+        snprintf(msg, n, "MPI_Init_thread failed: cannot join the job");
+        return -1;
+    }
+    joined = 1;
+    MPI_Comm_rank(MPI_COMM_WORLD, &my_rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &n_ranks);
+    if (got < MPI_THREAD_FUNNELED && n_ranks > 1) {
+        snprintf(msg, n, "this MPI does not allow threads beside its calls (MPI_THREAD_FUNNELED)");
+        return -1;
+    }
+    return 0;
+}
+
+void dist_end(void)
+{
+    if (joined)
+        MPI_Finalize();
+    joined = 0;
+}
+
+int dist_rank(void) { return my_rank; }
+int dist_size(void) { return n_ranks; }
+
+typedef struct flight {
+    MPI_Request q[2];
+    int64_t sum[DIST_ROUND_MAX], min[DIST_ROUND_MAX];
+} flight;
+
+void dist_round_start(dist_round *r)
+{
+    flight *f = malloc(sizeof *f);
+    r->req = f;
+    if (!f) { /* no room for a request: the same round, blocking */
+        MPI_Allreduce(MPI_IN_PLACE, r->sum, r->nsum, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD);
+        MPI_Allreduce(MPI_IN_PLACE, r->min, r->nmin, MPI_INT64_T, MPI_MIN, MPI_COMM_WORLD);
+        return;
+    }
+    MPI_Iallreduce(r->sum, f->sum, r->nsum, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD, &f->q[0]);
+    MPI_Iallreduce(r->min, f->min, r->nmin, MPI_INT64_T, MPI_MIN, MPI_COMM_WORLD, &f->q[1]);
+}
+
+int dist_round_done(dist_round *r)
+{
+    flight *f = r->req;
+    int done = 0;
+    if (!f)
+        return 1;
+    MPI_Testall(2, f->q, &done, MPI_STATUSES_IGNORE);
+    if (!done)
+        return 0;
+    memcpy(r->sum, f->sum, (size_t)r->nsum * sizeof *r->sum);
+    memcpy(r->min, f->min, (size_t)r->nmin * sizeof *r->min);
+    free(f);
+    r->req = NULL;
+    return 1;
+}
+
+void dist_bcast(void *buf, size_t n, int root)
+{
+    enum { PIECE = 1 << 30 }; /* MPI counts are ints */
+    for (size_t at = 0; at < n; at += PIECE) {
+        size_t len = n - at < PIECE ? n - at : PIECE;
+        MPI_Bcast((char *)buf + at, (int)len, MPI_BYTE, root, MPI_COMM_WORLD);
+    }
+}
+
+int dist_agree(int failed, char *msg, size_t n)
+{
+    int me = failed ? my_rank : n_ranks, low = me;
+    char said[1024];
+    if (n_ranks > 1)
+        MPI_Allreduce(&me, &low, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    if (low == n_ranks)
+        return 0;
+    if (n_ranks == 1)
+        return 1;
+    if (my_rank == low)
+        snprintf(said, sizeof said, "rank %d: %s", my_rank, msg);
+    dist_bcast(said, sizeof said, low);
+    snprintf(msg, n, "%s", said);
+    return 1;
+}
+
+#else /* one process */
+
+int dist_start(int *argc, char ***argv, char *msg, size_t n)
+{
+    (void)argc, (void)argv, (void)msg, (void)n;
+    return 0;
+}
+void dist_end(void) {}
+int dist_rank(void) { return 0; }
+int dist_size(void) { return 1; }
+void dist_round_start(dist_round *r) { r->req = NULL; }
+int dist_round_done(dist_round *r)
+{
+    (void)r;
+    return 1;
+}
+void dist_bcast(void *buf, size_t n, int root) { (void)buf, (void)n, (void)root; }
+int dist_agree(int failed, char *msg, size_t n)
+{
+    (void)msg, (void)n;
+    return failed != 0;
+}
+
+#endif

@@ -1,0 +1,51 @@
+/* dist — the ranks of an MPI job, for the pool to spread units over.
+ *
+ * Built with COINSIM_MPI (make mpi: mpicc, ./coinsim-mpi) and started by
+ * mpirun or a batch system's launcher, there are dist_size() ranks, and
+ * every one runs the same command on the same scenario. Otherwise (the
+ * plain build, or the MPI build started without a launcher) there is one
+ * rank and every call below is trivial: the program is the plain one.
+ *
+ * Every rank must make the same calls in the same order (they are
+ * collective), and only the thread that called dist_start makes them.
+ * The bytes exchanged are a struct's own: the ranks run the same binary
+ * on machines of one kind. An MPI failure ends the whole job (MPI's
+ * default handler): nothing here returns half a result. */
+#ifndef COINSIM_DIST_H
+#define COINSIM_DIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Join the job if a launcher started this process (its variables are
+ * set); otherwise stay one rank. Returns 0, or -1 with msg. */
+int dist_start(int *argc, char ***argv, char *msg, size_t n);
+
+/* Leave the job (once, at the end of main). */
+void dist_end(void);
+
+int dist_rank(void); /* 0 .. dist_size() - 1 */
+int dist_size(void); /* 1 without a job */
+
+/* A round: every rank's sum[0..nsum) added up and min[0..nmin)
+ * minimised over the ranks, without blocking the caller, who goes on
+ * working and asks dist_round_done until it says 1. */
+enum { DIST_ROUND_MAX = 4 };
+typedef struct dist_round {
+    int64_t sum[DIST_ROUND_MAX], min[DIST_ROUND_MAX]; /* this rank's, then the job's */
+    int nsum, nmin;
+    void *req; /* the reductions in flight */
+} dist_round;
+
+void dist_round_start(dist_round *r);
+int dist_round_done(dist_round *r);
+
+/* Rank root's bytes buf[0..n) into every rank's buf. */
+void dist_bcast(void *buf, size_t n, int root);
+
+/* Whether any rank failed (failed non-zero there): every rank gets 1 and
+ * the lowest failing rank's msg, prefixed with its rank when the job has
+ * several; or 0 on every rank. */
+int dist_agree(int failed, char *msg, size_t n);
+
+#endif
