@@ -44,6 +44,7 @@ typedef struct shared {
     int status;
     long long status_unit; /* the unit whose failure msg is */
     char msg[600];
+    int64_t seen; /* over MPI ranks: the units done in the last round */
 } shared;
 
 static atomic_int *stop_flag(const pool_job *j) { return j->hooks ? j->hooks->stop : NULL; }
@@ -164,39 +165,42 @@ static void watch_workers(shared *sh)
 /* ------------------------------------------------------ over MPI ranks */
 
 /* This rank's state for a round: units done and whether its workers have
- * all stopped (summed over ranks); the lowest failing unit known and the
- * stop flag's signal, negated (minimised). */
+ * all stopped (summed over ranks); the lowest failing unit known
+ * (minimised). */
 static void round_fill(shared *sh, dist_round *r)
 {
-    atomic_int *stop = stop_flag(sh->j);
     int idle = atomic_load(&sh->running) == 0; /* first: then the rest is final */
     r->nsum = 2;
     r->sum[0] = atomic_load(&sh->done);
     r->sum[1] = idle;
-    r->nmin = 2;
+    r->nmin = 1;
     r->min[0] = atomic_load(&sh->limit);
-    r->min[1] = stop ? -(int64_t)*stop : 0;
     dist_round_start(r);
 }
 
 /* The ranks' rounds while the workers work, about ten a second, until
- * every rank's workers have stopped: the job's progress, a failure on one
- * rank stops every rank's units above it, a signal on one stops them all
- * (the stop flag takes its number). Leaves the job's figures in *r. */
-static void watch_ranks(shared *sh, dist_round *r)
+ * every rank's workers have stopped: the job's progress, and a failure on
+ * one rank stops every rank's units above it. Leaves the job's figures in
+ * *r and returns 0; or -1 at once when the stop flag is set: the process
+ * is ending, and a rank it leaves is ended by the launcher (a rank that
+ * died takes no part in rounds, so waiting for one could be forever). */
+static int watch_ranks(shared *sh, dist_round *r)
 {
     atomic_int *stop = stop_flag(sh->j);
     round_fill(sh, r);
     pthread_mutex_lock(&sh->lock);
     for (;;) {
+        if (stop && *stop) {
+            pthread_mutex_unlock(&sh->lock);
+            return -1;
+        }
         if (dist_round_done(r)) {
             pthread_mutex_unlock(&sh->lock);
             progress(sh->j, r->sum[0], sh->units);
             lower_limit(sh, r->min[0]);
-            if (stop && r->min[1] < 0 && !*stop)
-                atomic_store(stop, (int)-r->min[1]);
             if (r->sum[1] == dist_size())
-                return;
+                return 0;
+            sh->seen = r->sum[0];
             round_fill(sh, r);
             pthread_mutex_lock(&sh->lock);
         }
@@ -392,8 +396,9 @@ int pool_run(const pool_job *j, char *msg, size_t n)
         worker(&sh); /* no thread to be had: do the work here */
     }
     dist_round r;
+    int left = 0;
     if (ranks > 1)
-        watch_ranks(&sh, &r);
+        left = watch_ranks(&sh, &r) < 0;
     else
         watch_workers(&sh);
     for (int i = 0; i < started; i++)
@@ -401,6 +406,10 @@ int pool_run(const pool_job *j, char *msg, size_t n)
     free(th);
     pthread_mutex_destroy(&sh.lock);
     pthread_cond_destroy(&sh.changed);
+    if (left) {
+        snprintf(msg, n, "after %lld of %lld runs", (long long)sh.seen, (long long)sh.units);
+        return SIM_STOPPED;
+    }
     if (ranks > 1)
         return ranks_outcome(&sh, &r, shift, msg, n);
     if (sh.status) {

@@ -401,6 +401,11 @@ static void on_signal(int sig)
         return;
     }
     atomic_store(&cli_stop, sig);
+    /* In an MPI job a signal is the launcher ending it, and its SIGKILL
+     * may follow at any moment: temporary files go now (the flag is set
+     * first, so no writer gives one a final name after this). */
+    if (dist_size() > 1)
+        afile_remove_temps();
 }
 
 void cli_catch_signals(void)
