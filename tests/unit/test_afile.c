@@ -349,6 +349,35 @@ static void names_that_go_with_the_set(void **state)
     rm_rf(dir);
 }
 
+/* Muted (the ranks of an MPI job but rank 0): a set, a file, a directory
+ * to prepare all succeed and nothing is made or changed. The last test:
+ * muting is for the rest of the process. */
+static void muted_writes_nothing(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/coinsim-afile-XXXXXX", sub[200], msg[300], names[600];
+    how h = {.text = "new"};
+    afile a;
+    assert_non_null(mkdtemp(dir));
+    put_old(dir);
+    listing(dir, names, sizeof names);
+    char before[600];
+    snprintf(before, sizeof before, "%s", names);
+    afile_mute();
+    assert_int_equal(afile_muted(), 1);
+    assert_int_equal(write_set(dir, &h, msg, sizeof msg), 0);
+    assert_int_equal(afile_open(&a, dir, "c.csv", msg, sizeof msg), 0);
+    fprintf(a.f, "new\n");
+    assert_int_equal(afile_commit(&a, msg, sizeof msg), 0);
+    afile_abort(&a);
+    snprintf(sub, sizeof sub, "%s/out/deeper", dir);
+    assert_int_equal(afile_prepare_dir(sub, msg, sizeof msg), 0);
+    listing(dir, names, sizeof names);
+    assert_string_equal(names, before);
+    assert_string_equal(line(dir, "a.csv"), "old");
+    rm_rf(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -357,6 +386,7 @@ int main(void)
         cmocka_unit_test(handler_removes_directories),
         cmocka_unit_test(directory_swap_fails),
         cmocka_unit_test(names_that_go_with_the_set),
+        cmocka_unit_test(muted_writes_nothing), /* the last: muting lasts */
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
