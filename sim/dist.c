@@ -93,6 +93,72 @@ void dist_bcast(void *buf, size_t n, int root)
     }
 }
 
+void dist_max(int *v, size_t n)
+{
+    enum { PIECE = 1 << 28 };
+    for (size_t at = 0; at < n; at += PIECE) {
+        size_t len = n - at < PIECE ? n - at : PIECE;
+        MPI_Allreduce(MPI_IN_PLACE, v + at, (int)len, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    }
+}
+
+/* A request of its own, or NULL (no memory: then the call blocks). */
+static MPI_Request *request(dist_msg *m)
+{
+    m->req = malloc(sizeof(MPI_Request));
+    return m->req;
+}
+
+void dist_send(dist_msg *m, const int64_t *v, int n, int to, int tag)
+{
+    MPI_Request *q = request(m);
+    if (q)
+        MPI_Isend(v, n, MPI_INT64_T, to, tag, MPI_COMM_WORLD, q);
+    else
+        MPI_Send(v, n, MPI_INT64_T, to, tag, MPI_COMM_WORLD);
+}
+
+void dist_recv(dist_msg *m, int64_t *v, int n, int from, int tag)
+{
+    MPI_Request *q = request(m);
+    if (q)
+        MPI_Irecv(v, n, MPI_INT64_T, from, tag, MPI_COMM_WORLD, q);
+    else
+        MPI_Recv(v, n, MPI_INT64_T, from, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+}
+
+int dist_msg_done(dist_msg *m)
+{
+    int done = 1;
+    if (m->req)
+        MPI_Test(m->req, &done, MPI_STATUS_IGNORE);
+    if (done) {
+        free(m->req);
+        m->req = NULL;
+    }
+    return done;
+}
+
+void dist_msg_wait(dist_msg *m)
+{
+    if (m->req)
+        MPI_Wait(m->req, MPI_STATUS_IGNORE);
+    free(m->req);
+    m->req = NULL;
+}
+
+int dist_take(int64_t *v, int n, int tag, int *from)
+{
+    int has = 0;
+    MPI_Status st;
+    MPI_Iprobe(MPI_ANY_SOURCE, tag, MPI_COMM_WORLD, &has, &st);
+    if (!has)
+        return 0;
+    MPI_Recv(v, n, MPI_INT64_T, st.MPI_SOURCE, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    *from = st.MPI_SOURCE;
+    return 1;
+}
+
 int dist_agree(int failed, char *msg, size_t n)
 {
     int me = failed ? my_rank : n_ranks, low = me;
@@ -127,6 +193,29 @@ int dist_round_done(dist_round *r)
     return 1;
 }
 void dist_bcast(void *buf, size_t n, int root) { (void)buf, (void)n, (void)root; }
+void dist_max(int *v, size_t n) { (void)v, (void)n; }
+/* With one rank there is no one to send to: these are never called. */
+void dist_send(dist_msg *m, const int64_t *v, int n, int to, int tag)
+{
+    (void)v, (void)n, (void)to, (void)tag;
+    m->req = NULL;
+}
+void dist_recv(dist_msg *m, int64_t *v, int n, int from, int tag)
+{
+    (void)v, (void)n, (void)from, (void)tag;
+    m->req = NULL;
+}
+int dist_msg_done(dist_msg *m)
+{
+    (void)m;
+    return 1;
+}
+void dist_msg_wait(dist_msg *m) { (void)m; }
+int dist_take(int64_t *v, int n, int tag, int *from)
+{
+    (void)v, (void)n, (void)tag, (void)from;
+    return 0;
+}
 int dist_agree(int failed, char *msg, size_t n)
 {
     (void)msg, (void)n;

@@ -43,6 +43,23 @@ int dist_round_done(dist_round *r);
 /* Rank root's bytes buf[0..n) into every rank's buf. */
 void dist_bcast(void *buf, size_t n, int root);
 
+/* v[0..n) becomes the largest v[i] over the ranks, on every rank. */
+void dist_max(int *v, size_t n);
+
+/* Messages of a few int64s between two ranks, without blocking: start a
+ * send of v (which must stay as it is until done) or a receive into v,
+ * then ask dist_msg_done until it says 1. dist_msg_wait blocks instead.
+ * dist_take receives a message with tag from any rank if one has come:
+ * 1 with its sender in *from, else 0. */
+typedef struct dist_msg {
+    void *req;
+} dist_msg;
+void dist_send(dist_msg *m, const int64_t *v, int n, int to, int tag);
+void dist_recv(dist_msg *m, int64_t *v, int n, int from, int tag);
+int dist_msg_done(dist_msg *m);
+void dist_msg_wait(dist_msg *m);
+int dist_take(int64_t *v, int n, int tag, int *from);
+
 /* Whether any rank failed (failed non-zero there): every rank gets 1 and
  * the lowest failing rank's msg, prefixed with its rank when the job has
  * several; or 0 on every rank. */

@@ -12,7 +12,7 @@ layers='
 3 snap brk
 4 world replay evlog
 5 run
-6 pool
+6 pool pool_ranks pool_int
 7 mc compare sweep paired fit
 8 report report_paired manifest
 '

@@ -261,8 +261,30 @@ int cli_no_color(void)
     return v && *v;
 }
 
+int cli_wants_progress(void) { return isatty(STDERR_FILENO) || dist_size() > 1; }
+
+int cli_progress_tenth(long long done, long long total)
+{
+    static long long job_total = -1, said = -1;
+    long long tenth = total > 0 ? 10 * done / total : 10;
+    if (total != job_total || tenth < said) { /* another job */
+        job_total = total;
+        said = -1;
+    }
+    if (tenth == said)
+        return 0;
+    said = tenth;
+    return 1;
+}
+
 void cli_progress(const char *what, long long done, long long total)
 {
+    if (!isatty(STDERR_FILENO)) {
+        if (cli_progress_tenth(done, total))
+            fprintf(stderr, "coinsim: %s %lld of %lld (%lld%%)\n", what, done, total,
+                    total ? 100 * done / total : 100);
+        return;
+    }
     fprintf(stderr, "\rcoinsim: %s %lld of %lld (%lld%%)", what, done, total,
             total ? 100 * done / total : 100);
     if (done >= total)

@@ -149,6 +149,13 @@ void cli_human(char *buf, size_t n, int metric, double v);
 /* Show "coinsim: WHAT n of total (p%)" on stderr, cleared at the end. */
 void cli_progress(const char *what, long long done, long long total);
 
+/* Whether a job shows its progress: on a terminal, and in an MPI job,
+ * whose rank 0 writes to mpirun (a terminal or a batch log). Where stderr
+ * is not a terminal, progress is a line at each tenth of the job:
+ * cli_progress_tenth(done, total) says whether done has reached the next. */
+int cli_wants_progress(void);
+int cli_progress_tenth(long long done, long long total);
+
 /* Whether NO_COLOR is set to something (https://no-color.org). */
 int cli_no_color(void);
 

@@ -391,7 +391,7 @@ static int compare(const compare_args *a, scenario *const s[2], int metric)
     co.until_ci = a->until;
     co.metric = metric;
     co.max_runs = a->max_runs < co.runs ? co.runs : a->max_runs;
-    co.hooks.progress = isatty(STDERR_FILENO) ? progress : NULL;
+    co.hooks.progress = cli_wants_progress() ? progress : NULL;
     co.hooks.stop = &cli_stop;
     /* A and B run one after the other, a batch at a time: the larger of
      * the two, with every run's totals kept. */

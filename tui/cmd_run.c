@@ -378,7 +378,7 @@ static int headless(const scenario *s, const run_args *a)
     const char *fault = getenv("COINSIM_TEST_FAULT_STEP");
     const char *rank = getenv("COINSIM_TEST_FAULT_RANK");
     o.fault_step = fault && (!rank || atoi(rank) == dist_rank()) ? atoll(fault) : -1;
-    o.hooks.progress = isatty(STDERR_FILENO) ? progress : NULL;
+    o.hooks.progress = cli_wants_progress() ? progress : NULL;
     o.hooks.stop = &cli_stop;
     cli_catch_signals();
     mc_result *r = NULL;

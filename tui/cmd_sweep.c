@@ -285,6 +285,12 @@ static void bar(void *ud, int64_t done, int64_t total)
 {
     (void)ud;
     int w = 30, k = total ? (int)(done * w / total) : w;
+    if (!isatty(STDERR_FILENO)) { /* a log: a line at each tenth */
+        if (cli_progress_tenth(done, total))
+            fprintf(stderr, "coinsim: sweep %lld of %lld runs (%lld%%)\n", (long long)done,
+                    (long long)total, (long long)(total ? 100 * done / total : 100));
+        return;
+    }
     fputs("\rcoinsim: sweep [", stderr);
     for (int i = 0; i < w; i++)
         fputc(i < k ? '#' : '.', stderr);
@@ -471,7 +477,7 @@ static int sweep(const sweep_args *a, job *j)
     memset(&o, 0, sizeof o);
     o.runs = j->base->t.p.runs;
     o.threads = cli_threads(a->threads, (int64_t)j->npoints * o.runs);
-    o.hooks.progress = isatty(STDERR_FILENO) ? bar : NULL;
+    o.hooks.progress = cli_wants_progress() ? bar : NULL;
     o.hooks.stop = &cli_stop;
     /* A run in progress a thread, of the largest point; every run's totals. */
     size_t big = 0;
