@@ -1,11 +1,12 @@
 /* pool — the one pool of worker threads. Its unit of work is explicit:
  * (scenario variant, run number) -> that run's result. Runs, compare's
- * pairs and sweep's points are all jobs of units; a later front end may
- * hand the same units to other machines.
+ * pairs, sweep's points and fit's evaluations are all jobs of units.
  *
  * A unit depends only on its variant, the seed and its run number, and
  * each result lands in its own slot, so a job's results are the same
- * bytes for any number of threads. */
+ * bytes for any number of threads. In an MPI job (dist.h) the ranks share
+ * the units and every rank ends with every result (pool_ranks.c): the
+ * same bytes for any number of ranks too. */
 #ifndef COINSIM_POOL_H
 #define COINSIM_POOL_H
 
@@ -47,7 +48,10 @@ typedef struct pool_job {
 /* Every unit of j. Returns SIM_OK, or a sim_status with msg: the failure
  * of the lowest failing unit (every unit below it ran to its end, so
  * which one does not depend on timing), or SIM_STOPPED "after N of M
- * runs" when the stop flag ended the job. */
+ * runs" when the stop flag ended the job. In an MPI job every rank must
+ * call it alike (the calls are collective), from the thread that joined
+ * the job; a rank whose stop flag is set returns SIM_STOPPED at once,
+ * leaving the others to the launcher. */
 int pool_run(const pool_job *j, char *msg, size_t n);
 
 /* One unit alone, as pool_run runs it: run `run` of s into res, and its
