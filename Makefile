@@ -100,11 +100,15 @@ mpi:
 	@sh tools/deps.sh mpi
 	@$(MAKE) --no-print-directory BUILD=build-mpi BIN=coinsim-mpi CC=mpicc MPI_DEFS=-DCOINSIM_MPI all
 
-# The MPI tests (not part of make test, which needs no MPI): every output
-# byte-identical to ./coinsim at 1, 2 and 3 ranks, a failing rank, a dying
-# rank, SIGINT on mpirun (tests/mpi/mpi.sh).
+# The MPI tests (not part of make test, which needs no MPI): clang-tidy on
+# the code only the MPI build compiles, then every output byte-identical
+# to ./coinsim at 1, 2 and 3 ranks, a failing rank, a dying rank, SIGINT
+# on mpirun (tests/mpi/mpi.sh).
 test-mpi: mpi
 	@$(MAKE) --no-print-directory all
+	@sh tools/deps.sh clang-tidy
+	clang-tidy -quiet sim/dist.c sim/pool_ranks.c -- -std=c11 -D_POSIX_C_SOURCE=200809L -DCOINSIM_MPI \
+	    $$(mpicc --showme:compile) $(shell pkg-config --cflags gsl)
 	@sh tests/mpi/run.sh ./$(BIN) ./coinsim-mpi
 
 # bench-mc under mpirun on 1 and 2 ranks of one thread each: wall time,

@@ -66,7 +66,9 @@ void dist_round_start(dist_round *r)
     }
     MPI_Iallreduce(r->sum, f->sum, r->nsum, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD, &f->q[0]);
     MPI_Iallreduce(r->min, f->min, r->nmin, MPI_INT64_T, MPI_MIN, MPI_COMM_WORLD, &f->q[1]);
-}
+    /* The requests are completed by dist_round_done, which the checker,
+     * looking at one function, cannot follow. */
+} // NOLINT(clang-analyzer-optin.mpi.MPI-Checker)
 
 int dist_round_done(dist_round *r)
 {

@@ -204,7 +204,7 @@ static void watch_workers(shared *sh)
 
 int pool_run(const pool_job *j, char *msg, size_t n)
 {
-    int nt = j->threads < 1 ? 1 : j->threads, st;
+    int nt = j->threads < 1 ? 1 : j->threads, st = SIM_OK;
     shared *sh = calloc(1, sizeof *sh);
     int ranks = dist_size();
     if (ranks > 1 && (st = pool_same_job(j, msg, n))) {
@@ -213,8 +213,9 @@ int pool_run(const pool_job *j, char *msg, size_t n)
     }
     pthread_t *th = calloc((size_t)nt, sizeof *th);
     int *owner = ranks > 1 ? malloc((size_t)j->nvariants * (size_t)j->runs * sizeof *owner) : NULL;
+    int bad = !sh || !th || (ranks > 1 && !owner);
     snprintf(msg, n, "out of memory for %d threads", nt);
-    if (dist_agree(!sh || !th || (ranks > 1 && !owner), msg, n)) {
+    if (dist_agree(bad, msg, n) || bad) { /* (any rank's failure is every rank's) */
         free(sh);
         free(th);
         free(owner);
@@ -255,7 +256,7 @@ int pool_run(const pool_job *j, char *msg, size_t n)
     for (int i = 0; i < started; i++)
         pthread_join(th[i], NULL);
     free(th);
-    if (ranks == 1)
+    if (ranks <= 1)
         st = outcome(sh, msg, n);
     pthread_mutex_destroy(&sh->lock);
     pthread_cond_destroy(&sh->changed);

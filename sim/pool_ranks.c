@@ -263,7 +263,7 @@ int pool_same_job(const pool_job *j, char *msg, size_t n)
     dist_round r = {.nmin = 2, .min = {shape_digest(j), -shape_digest(j)}};
     dist_round_start(&r);
     while (!dist_round_done(&r))
-        nanosleep(&(struct timespec){0, 1000 * 1000}, NULL);
+        nanosleep(&(struct timespec){0, 1000000L}, NULL);
     if (r.min[0] == -r.min[1])
         return 0;
     snprintf(msg, n,
