@@ -60,14 +60,23 @@ same() {
 
 # --- byte identity ------------------------------------------------------------
 
+# at123 NAME WHAT ARGS...: ARGS in one process (NAME), then under mpirun
+# at 1, 2 and 3 ranks (NAME1, NAME2, NAME3), each checked against it.
+# (Shell functions share their variables: these names are at123's own.)
+at123() {
+    at_name=$1 at_what=$2
+    shift 2
+    one "$at_name" "$@"
+    for at_np in 1 2 3; do
+        many "$at_name$at_np" "$at_np" "$@"
+        check "$at_what: $at_np rank(s) write what one process does, byte for byte" \
+            same "$at_name" "$at_name$at_np"
+    done
+}
+
 RUN="run $S --runs 7 --out out --events ev.csv --events-run 5"
 # shellcheck disable=SC2086 # the arguments are words
-one run $RUN --threads 2
-for np in 1 2 3; do
-    # shellcheck disable=SC2086
-    many "run$np" "$np" $RUN --threads 2
-    check "run, 7 runs, events of run 5: $np rank(s) of 2 threads write what one process does" same run "run$np"
-done
+at123 run "run, 7 runs of 2 threads, events of run 5" $RUN --threads 2
 # Another thread count: the same bytes but for the threads manifest.csv
 # records (its threads row, and --threads in its command line).
 # shellcheck disable=SC2086
@@ -78,23 +87,13 @@ check "run: 3 ranks of 1 thread write what one process of 2 threads does (but th
 
 CMP="compare $S --set-b commission=0.45 --runs 4 --until-ci 5 --threads 2 --out out"
 # shellcheck disable=SC2086
-one cmp $CMP
-for np in 1 2 3; do
-    # shellcheck disable=SC2086
-    many "cmp$np" "$np" $CMP
-    check "compare --until-ci 5, batches of 4: $np rank(s) stop after the same runs, same bytes" same cmp "cmp$np"
-done
+at123 cmp "compare --until-ci 5, batches of 4 (the same runs before it stops)" $CMP
 check "compare --until-ci took several batches (else it tests no agreement)" \
     sh -c "grep -q 'reached after [0-9]* runs' '$T/one/cmp/stdout' && ! grep -q 'after 4 runs' '$T/one/cmp/stdout'"
 
 SWP="sweep $S --vary commission=0.3:0.7:0.1 --vary p_cashout=0.1:0.3:0.1 --runs 5 --threads 2 --out out"
 # shellcheck disable=SC2086
-one swp $SWP
-for np in 1 2 3; do
-    # shellcheck disable=SC2086
-    many "swp$np" "$np" $SWP
-    check "sweep, 15 points of 5 runs: $np rank(s), same bytes" same swp "swp$np"
-done
+at123 swp "sweep, 15 points of 5 runs" $SWP
 
 # Progress: rank 0's stderr goes through mpirun (no terminal), so the
 # whole job's progress is a line at each tenth.
@@ -149,15 +148,21 @@ gone() {
     return 1
 }
 
+# mpi [VAR=VALUE...] ARGS...: run (lib.sh) mpirun ARGS in $T/many, where
+# ./coinsim is the MPI build.
+mpi() {
+    cd "$T/many" || exit 1
+    run env "$@"
+    cd "$ROOT" || exit 1
+}
+
 prior
-cd "$T/many" || exit 1
 # Rank 0 hands the runs out as the ranks ask, so which runs rank 1 takes
 # depends on timing, and the run named is any of them. Rank 1 asks at once
 # and rank 0 answers within milliseconds: 30 runs of the baseline (seconds
 # of work) are far more than rank 0 could run before the answer.
-COINSIM_TEST_FAULT_STEP=3 COINSIM_TEST_FAULT_RANK=1 run $MPIRUN -np 3 ./coinsim run "$B" --runs 30 \
+mpi COINSIM_TEST_FAULT_STEP=3 COINSIM_TEST_FAULT_RANK=1 $MPIRUN -np 3 ./coinsim run "$B" --runs 30 \
     --threads 1 --check --out "$T/prev"
-cd "$ROOT" || exit 1
 if [ "$rc" -eq 3 ] && grep -q '^coinsim: ledger identity broken in run [0-9]* after step 3: ' "$T/err"; then
     ok "a rank that breaks a ledger identity: the job ends with status 3 and the identity named"
 else
@@ -171,17 +176,13 @@ check "a rank that breaks a ledger identity: no rank is left running" gone
 # Every run broken (a fault on every rank): the lowest failing run is
 # named, as one process names it, whichever rank ran it.
 COINSIM_TEST_FAULT_STEP=3 "$ONE" run "$S" --runs 6 --check --threads 2 >/dev/null 2>"$T/err1"
-cd "$T/many" || exit 1
-COINSIM_TEST_FAULT_STEP=3 run $MPIRUN -np 3 ./coinsim run "$S" --runs 6 --check --threads 2
-cd "$ROOT" || exit 1
+mpi COINSIM_TEST_FAULT_STEP=3 $MPIRUN -np 3 ./coinsim run "$S" --runs 6 --check --threads 2
 check "every run broken: 3 ranks stop with status 3 and name the run one process names (run 1)" \
     sh -c "[ $rc -eq 3 ] && grep -q '^coinsim: ledger identity broken in run 1 after step 3: ' '$T/err1' &&
         grep '^coinsim: ledger' '$T/err' | cmp -s - '$T/err1'"
 
 prior
-cd "$T/many" || exit 1
-COINSIM_TEST_KILL_RANK=1 run $MPIRUN -np 3 ./coinsim run "$S" --runs 6 --out "$T/prev" --events "$T/prev/ev.csv"
-cd "$ROOT" || exit 1
+mpi COINSIM_TEST_KILL_RANK=1 $MPIRUN -np 3 ./coinsim run "$S" --runs 6 --out "$T/prev" --events "$T/prev/ev.csv"
 if [ "$rc" -ne 0 ] && grep -q 'rank 1 .*exited on signal 9' "$T/err"; then
     ok "a rank that is killed (as by the OOM killer): the job fails, mpirun names the rank"
 else
@@ -190,18 +191,14 @@ fi
 check "a rank that is killed: --out is as it was, no event log" untouched "$T/prev"
 check "a rank that is killed: no rank is left running" gone
 
-cd "$T/many" || exit 1
-run $MPIRUN -np 2 ./coinsim run "$S" --runs 0
-cd "$ROOT" || exit 1
+mpi $MPIRUN -np 2 ./coinsim run "$S" --runs 0
 if [ "$rc" -eq 2 ] && [ "$(grep -c -- '--runs' "$T/err")" = 1 ]; then
     ok "a bad argument under mpirun: status 2, said once"
 else
     notok "a bad argument under mpirun: status 2, said once"
 fi
 mkdir -p "$T/badsc" && cp "$S"/*.csv "$T/badsc/" && sed -i 's/^steps,.*/steps,-4/' "$T/badsc/params.csv"
-cd "$T/many" || exit 1
-run $MPIRUN -np 2 ./coinsim run "$T/badsc" --out "$T/prev"
-cd "$ROOT" || exit 1
+mpi $MPIRUN -np 2 ./coinsim run "$T/badsc" --out "$T/prev"
 if [ "$rc" -eq 2 ] && [ "$(grep -c 'params.csv:[0-9]*: ' "$T/err")" = 1 ]; then
     ok "a scenario that does not validate under mpirun: status 2, FILE:LINE said once"
 else
@@ -237,9 +234,7 @@ check "SIGINT on mpirun: no rank is left running" gone
 
 # --- what stays on one machine -------------------------------------------------
 
-cd "$T/many" || exit 1
-run $MPIRUN -np 2 ./coinsim run "$S" --runs 2
-cd "$ROOT" || exit 1
+mpi $MPIRUN -np 2 ./coinsim run "$S" --runs 2
 if [ "$rc" -eq 0 ] && [ "$(grep -c 'the dashboard runs on one machine only' "$T/err")" = 1 ] &&
     grep -q '^payer_rate ' "$T/out"; then
     ok "run under mpirun -np 2 without --headless: says the dashboard is local, prints the table"
@@ -247,9 +242,7 @@ else
     notok "run under mpirun -np 2 without --headless: says the dashboard is local, prints the table"
 fi
 for c in tour bench; do
-    cd "$T/many" || exit 1
-    run $MPIRUN -np 2 ./coinsim $c "$S"
-    cd "$ROOT" || exit 1
+    mpi $MPIRUN -np 2 ./coinsim $c "$S"
     if [ "$rc" -eq 2 ] && [ "$(grep -c "^coinsim $c: runs on one machine only" "$T/err")" = 1 ]; then
         ok "$c under mpirun -np 2: refused with status 2, said once"
     else
