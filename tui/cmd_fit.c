@@ -15,6 +15,7 @@
 #include "../sim/csvread.h"
 #include "../sim/csvwrite.h"
 #include "../sim/diag.h"
+#include "../sim/dist.h"
 #include "../sim/fit.h"
 #include "../sim/kpi.h"
 #include "../sim/manifest.h"
@@ -529,12 +530,19 @@ int cmd_fit(int argc, char **argv)
             print_report(j);
             /* Stopped: the best point is still written (the files would
              * refuse to while the signal stands), then the exit is the
-             * signal's. A second signal while writing still ends it. */
-            int sig = j->r.end == FIT_STOPPED ? atomic_exchange(&cli_stop, 0) : 0;
-            rc = a.out ? write_out(j, o.threads) : 0;
+             * signal's. A second signal while writing still ends it. In
+             * an MPI job the launcher ends the ranks within a second of
+             * its signal: --out is left as it was. */
+            int stopped = j->r.end == FIT_STOPPED, alone = dist_size() == 1;
+            int sig = stopped && alone ? atomic_exchange(&cli_stop, 0) : 0;
+            rc = a.out && (!stopped || alone) ? write_out(j, o.threads) : 0;
             if (sig && !atomic_load(&cli_stop))
                 atomic_store(&cli_stop, sig);
-            if (j->r.end == FIT_STOPPED && rc == 0)
+            if (stopped && !alone)
+                rc = cli_interrupted("during the search (its best point so far is above; in an "
+                                     "MPI job it is not written)",
+                                     a.out, NULL, NULL);
+            else if (stopped && rc == 0)
                 rc = cli_interrupted("during the search: its best point so far is above", NULL,
                                      NULL, a.out ? "--out (marked as stopped)" : NULL);
             fit_result_free(&j->r);

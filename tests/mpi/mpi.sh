@@ -232,6 +232,31 @@ fi
 check "SIGINT on mpirun: --out is as it was (no file, no temporary file, no event log)" untouched "$T/prev"
 check "SIGINT on mpirun: no rank is left running" gone
 
+# A fit, once its second evaluation is reported: one process would write
+# its best point so far; under mpirun, whose SIGKILL follows its SIGTERM,
+# nothing is written.
+prior
+cd "$T/many" || exit 1
+$MPIRUN -np 2 ./coinsim fit "$B" --runs 20 --threads 1 --target payer_rate=0.06 \
+    --free segments.casual.alpha=-8:-3 --max-evals 200 --out "$T/prev" >"$T/out" 2>"$T/err" &
+job=$!
+cd "$ROOT" || exit 1
+i=0
+until grep -q '^coinsim: fit evaluation 2:' "$T/err" 2>/dev/null || [ $i -ge 3000 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+kill -INT $job
+wait $job
+rc=$?
+if [ $i -lt 3000 ] && [ "$rc" -ne 0 ]; then
+    ok "SIGINT on mpirun during a fit: the job ends with a failing status"
+else
+    notok "SIGINT on mpirun during a fit: the job ends with a failing status" "waited $i tenths of a second"
+fi
+check "SIGINT on mpirun during a fit: --out is as it was" untouched "$T/prev"
+check "SIGINT on mpirun during a fit: no rank is left running" gone
+
 # --- what stays on one machine -------------------------------------------------
 
 mpi $MPIRUN -np 2 ./coinsim run "$S" --runs 2
