@@ -108,6 +108,10 @@ int afile_open(afile *a, const char *dir, const char *name, char *msg, size_t n)
 {
     size_t ln = strlen(dir) + strlen(name) + 32;
     *a = (afile){NULL, NULL, NULL, -1};
+    if (afile_interrupted()) { /* (a handler may have removed the temporary files already) */
+        snprintf(msg, n, "%s/%s: interrupted before it was begun", dir, name);
+        return -1;
+    }
     a->tmp = malloc(ln);
     a->final = malloc(ln);
     if (!a->tmp || !a->final) {

@@ -34,10 +34,11 @@ typedef struct afile {
 } afile;
 
 /* Interruption. afile_watch(flag): from then on a set *flag makes
- * afile_finish fail ("interrupted"), so nothing further takes a final
- * name. afile_remove_temps unlinks every temporary file still open that
- * it knows of, and removes the temporary directories of afile_write_set
- * with what is in them, and returns 0, or -1 if some (past AFILE_MAX_TEMPS
+ * afile_open and afile_finish fail ("interrupted"), so nothing further
+ * takes a final name (nor a temporary one). afile_remove_temps unlinks
+ * every temporary file still open that it knows of, and removes the
+ * temporary directories of afile_write_set with what is in them, and
+ * returns 0, or -1 if some (past AFILE_MAX_TEMPS
  * names at once, caught between creation and listing, or written into a
  * directory part whose writer has not yet returned) may remain; it is
  * async-signal-safe, for a handler that must end the process at once.

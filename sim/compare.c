@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dist.h"
 #include "pool.h"
 #include "paired.h"
 #include "stats.h"
@@ -87,10 +88,11 @@ static int batch(const scenario *a, const scenario *b, const cmp_opts *o, cmp_re
     run_result *nb = na ? realloc(r->b, want * sizeof *nb) : NULL;
     if (nb)
         r->b = nb;
-    if (!res || !na || !nb || brk_store_grow(&r->brk[0], (int64_t)want) < 0 ||
-        brk_store_grow(&r->brk[1], (int64_t)want) < 0) {
+    int bad = !res || !na || !nb || brk_store_grow(&r->brk[0], (int64_t)want) < 0 ||
+              brk_store_grow(&r->brk[1], (int64_t)want) < 0;
+    snprintf(msg, n, "out of memory for %zu pairs of runs", want);
+    if (dist_agree(bad, msg, n) || bad) { /* in an MPI job, any rank's is every rank's */
         free(res);
-        snprintf(msg, n, "out of memory for %zu pairs of runs", want);
         return SIM_NOMEM;
     }
     const scenario *sides[2] = {a, b};

@@ -24,17 +24,29 @@ int dist_start(int *argc, char ***argv, char *msg, size_t n);
 /* Leave the job (once, at the end of main). */
 void dist_end(void);
 
-int dist_rank(void); /* 0 .. dist_size() - 1 */
-int dist_size(void); /* 1 without a job */
+int dist_rank(void);       /* 0 .. dist_size() - 1 */
+int dist_size(void);       /* 1 without a job */
+int dist_node_ranks(void); /* the ranks on this machine, this one included */
+
+/* Room for an MPI request (MPI_Request is a handle: a pointer or an int),
+ * kept in the caller's struct so that starting one never allocates. */
+typedef union dist_req {
+    void *p;
+    long long l;
+    unsigned char room[32];
+} dist_req;
 
 /* A round: every rank's sum[0..nsum) added up and min[0..nmin)
  * minimised over the ranks, without blocking the caller, who goes on
- * working and asks dist_round_done until it says 1. */
+ * working and asks dist_round_done until it says 1; sum and min must stay
+ * as they are until then. */
 enum { DIST_ROUND_MAX = 4 };
 typedef struct dist_round {
     int64_t sum[DIST_ROUND_MAX], min[DIST_ROUND_MAX]; /* this rank's, then the job's */
     int nsum, nmin;
-    void *req; /* the reductions in flight */
+    int64_t got_sum[DIST_ROUND_MAX], got_min[DIST_ROUND_MAX];
+    dist_req q[2];
+    int active;
 } dist_round;
 
 void dist_round_start(dist_round *r);
@@ -52,7 +64,8 @@ void dist_max(int *v, size_t n);
  * dist_take receives a message with tag from any rank if one has come:
  * 1 with its sender in *from, else 0. */
 typedef struct dist_msg {
-    void *req;
+    dist_req q;
+    int active;
 } dist_msg;
 void dist_send(dist_msg *m, const int64_t *v, int n, int to, int tag);
 void dist_recv(dist_msg *m, int64_t *v, int n, int from, int tag);

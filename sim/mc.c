@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dist.h"
 #include "pool.h"
 
 void mc_result_free(mc_result *r)
@@ -28,9 +29,10 @@ int mc_run(const scenario *s, const mc_opts *o, mc_result **out, char *msg, size
         r->ts = calloc((size_t)(r->runs * r->steps), sizeof *r->ts);
     }
     brk_shape sh = brk_shape_of(&s->t);
-    if (!r || !r->res || !r->ts || brk_store_init(&r->brk, &sh, r->runs) < 0) {
-        snprintf(msg, n, "out of memory for %lld runs of %lld steps", (long long)o->runs,
-                 (long long)s->t.p.steps);
+    int bad = !r || !r->res || !r->ts || brk_store_init(&r->brk, &sh, r->runs) < 0;
+    snprintf(msg, n, "out of memory for %lld runs of %lld steps", (long long)o->runs,
+             (long long)s->t.p.steps);
+    if (dist_agree(bad, msg, n) || bad) { /* in an MPI job, any rank's is every rank's */
         mc_result_free(r);
         return SIM_NOMEM;
     }

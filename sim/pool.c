@@ -140,6 +140,8 @@ static void *worker(void *arg)
         /* Units are handed out in increasing order: once one is at or
          * past the limit, so are all that follow. */
         long long u = pool_take(sh);
+        if (u == sh->watched && u >= atomic_load(&sh->limit))
+            continue; /* rank 0's first, out of order: those after it may be below */
         if (u >= sh->units || u >= atomic_load(&sh->limit))
             break;
         if (sh->owner)
@@ -205,17 +207,29 @@ static void watch_workers(shared *sh)
 int pool_run(const pool_job *j, char *msg, size_t n)
 {
     int nt = j->threads < 1 ? 1 : j->threads, st = SIM_OK;
-    shared *sh = calloc(1, sizeof *sh);
-    int ranks = dist_size();
-    if (ranks > 1 && (st = pool_same_job(j, msg, n))) {
-        free(sh);
-        return st;
+    int ranks = dist_size(), rank = dist_rank();
+    atomic_int *stop = stop_flag(j);
+    if (ranks > 1 && stop && *stop) { /* leaving: no rank is waited for (pool.h) */
+        snprintf(msg, n, "after 0 of %lld runs", (long long)j->nvariants * j->runs);
+        return SIM_STOPPED;
     }
+    if (ranks > 1 && (st = pool_same_job(j, msg, n)))
+        return st;
+    shared *sh = calloc(1, sizeof *sh);
     pthread_t *th = calloc((size_t)nt, sizeof *th);
     int *owner = ranks > 1 ? malloc((size_t)j->nvariants * (size_t)j->runs * sizeof *owner) : NULL;
-    int bad = !sh || !th || (ranks > 1 && !owner);
+    int serving = ranks > 1 && rank == 0;
+    if (sh && serving) {
+        sh->give = calloc((size_t)ranks, sizeof *sh->give);
+        sh->sent = calloc((size_t)ranks, sizeof *sh->sent);
+    }
+    int bad = !sh || !th || (ranks > 1 && !owner) || (serving && (!sh->give || !sh->sent));
     snprintf(msg, n, "out of memory for %d threads", nt);
     if (dist_agree(bad, msg, n) || bad) { /* (any rank's failure is every rank's) */
+        if (sh) {
+            free(sh->give);
+            free(sh->sent);
+        }
         free(sh);
         free(th);
         free(owner);
@@ -225,7 +239,7 @@ int pool_run(const pool_job *j, char *msg, size_t n)
     sh->nt = nt;
     sh->units = (int64_t)j->nvariants * j->runs;
     sh->ranks = ranks;
-    sh->rank = dist_rank();
+    sh->rank = rank;
     sh->owner = owner;
     for (int64_t u = 0; owner && u < sh->units; u++)
         owner[u] = -1;
@@ -258,10 +272,14 @@ int pool_run(const pool_job *j, char *msg, size_t n)
     free(th);
     if (ranks <= 1)
         st = outcome(sh, msg, n);
+    if (ranks > 1 && st == SIM_STOPPED)
+        return st; /* sh is left to the ending process: MPI may still write into it */
     pthread_mutex_destroy(&sh->lock);
     pthread_cond_destroy(&sh->changed);
     pthread_cond_destroy(&sh->fed_cond);
     free(sh->owner);
+    free(sh->give);
+    free(sh->sent);
     free(sh);
     return st;
 }

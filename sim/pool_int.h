@@ -10,6 +10,14 @@
 
 enum { POOL_FEED = 256 }; /* units a rank other than 0 may hold before running them */
 
+/* Another rank's requests to rank 0 for units. */
+typedef struct pool_asker {
+    int asking;
+    dist_msg sent, got;
+    int64_t ask, give[POOL_FEED + 1];
+    double t0; /* when the job began here */
+} pool_asker;
+
 typedef struct shared {
     const pool_job *j;
     int64_t units;
@@ -38,6 +46,13 @@ typedef struct shared {
     pthread_cond_t fed_cond;
     int *owner;   /* [units], -1 for none */
     int64_t seen; /* the units done in the last round */
+    /* MPI may still write into these when a rank leaves on a signal: they
+     * live here, and pool_run then leaves this struct to the ending
+     * process instead of freeing it. */
+    dist_round round;
+    pool_asker asker;
+    int64_t (*give)[POOL_FEED + 1]; /* rank 0: its answer to each rank */
+    dist_msg *sent;                 /* rank 0: the sending of each */
 } shared;
 
 /* The index of the unit whose hooks are watched, or -1. */

@@ -36,29 +36,16 @@ static void hand_out(shared *sh, int64_t k, int64_t *give)
 }
 
 /* Rank 0 answers every rank that has asked. */
-typedef struct server {
-    int64_t (*give)[POOL_FEED + 1]; /* [ranks] */
-    dist_msg *sent;                 /* [ranks] */
-} server;
-
-static void serve(shared *sh, server *sv)
+static void serve(shared *sh)
 {
     int64_t ask;
     int from;
     while (dist_take(&ask, 1, TAG_ASK, &from)) {
-        dist_msg_wait(&sv->sent[from]); /* its last answer, long received */
-        hand_out(sh, ask < 0 ? 0 : ask > POOL_FEED ? POOL_FEED : ask, sv->give[from]);
-        dist_send(&sv->sent[from], sv->give[from], (int)(1 + sv->give[from][0]), from, TAG_GIVE);
+        dist_msg_wait(&sh->sent[from]); /* its last answer, long received */
+        hand_out(sh, ask < 0 ? 0 : ask > POOL_FEED ? POOL_FEED : ask, sh->give[from]);
+        dist_send(&sh->sent[from], sh->give[from], (int)(1 + sh->give[from][0]), from, TAG_GIVE);
     }
 }
-
-/* Another rank: what its workers lack, asked of rank 0 and put in fed. */
-typedef struct asker {
-    int asking;
-    dist_msg sent, got;
-    int64_t ask, give[POOL_FEED + 1];
-    double t0; /* when the job began here */
-} asker;
 
 static double now(void)
 {
@@ -70,7 +57,7 @@ static double now(void)
 /* The units to hold: two for each thread, and a fifth of a second's
  * worth at this rank's pace so far, so that its workers never wait for
  * rank 0, which answers about every 20 ms. */
-static int wanted(const shared *sh, const asker *a)
+static int wanted(const shared *sh, const pool_asker *a)
 {
     double secs = now() - a->t0;
     double pace = secs > 0 ? (double)atomic_load(&sh->done) / secs : 0;
@@ -78,7 +65,8 @@ static int wanted(const shared *sh, const asker *a)
     return w > POOL_FEED ? POOL_FEED : (int)w;
 }
 
-static void feed(shared *sh, asker *a)
+/* Another rank: what its workers lack, asked of rank 0 and put in fed. */
+static void feed(shared *sh, pool_asker *a)
 {
     pthread_mutex_lock(&sh->lock);
     if (a->asking && dist_msg_done(&a->got)) {
@@ -107,7 +95,7 @@ static void feed(shared *sh, asker *a)
 /* This rank's state for a round: units done and whether it has stopped
  * (its workers have, and it awaits no answer) are summed over the ranks;
  * the lowest failing unit known is minimised. */
-static void round_fill(shared *sh, const asker *a, dist_round *r)
+static void round_fill(shared *sh, const pool_asker *a, dist_round *r)
 {
     int idle = atomic_load(&sh->running) == 0 && !a->asking; /* first: the rest is final */
     r->nsum = 2;
@@ -124,15 +112,17 @@ static void round_fill(shared *sh, const asker *a, dist_round *r)
  * when the stop flag is set: the process is ending, and a rank it leaves
  * is ended by the launcher (a rank that died takes no part in rounds, so
  * waiting for one could be forever). */
-static int watch(shared *sh, server *sv, asker *a, dist_round *r)
+static int watch(shared *sh)
 {
     atomic_int *stop = stop_flag(sh->j);
+    pool_asker *a = &sh->asker;
+    dist_round *r = &sh->round;
     round_fill(sh, a, r);
     for (;;) {
         if (stop && *stop)
             return -1;
         if (sh->rank == 0)
-            serve(sh, sv);
+            serve(sh);
         else
             feed(sh, a);
         if (dist_round_done(r)) {
@@ -148,8 +138,10 @@ static int watch(shared *sh, server *sv, asker *a, dist_round *r)
          * awaits an answer, else when a worker wants units (or every
          * 100 ms). A rank whose workers have all stopped only waits. */
         pthread_mutex_lock(&sh->lock);
+        int hungry = sh->rank > 0 && !a->asking && !sh->fed_over && sh->nfed <= sh->low_water;
         long ms = atomic_load(&sh->running) == 0 ? 2 : sh->rank == 0 ? 20 : a->asking ? 10 : 100;
-        pool_wait_ms(sh, ms);
+        if (!hungry) /* (a worker's call for units may have come since feed) */
+            pool_wait_ms(sh, ms);
         pthread_mutex_unlock(&sh->lock);
     }
 }
@@ -245,25 +237,38 @@ static int exchange(shared *sh, char *msg, size_t n)
     return SIM_OK;
 }
 
-/* A digest of the job's shape, which every rank must share: the units,
- * and the bytes of each variant's results. */
+/* A digest of the job, which every rank must share: the units, the bytes
+ * of each variant's results, and each variant's scenario, every value of
+ * it. (The tests' fault step is left out: a test gives it to one rank.) */
 static int64_t shape_digest(const pool_job *j)
 {
     uint64_t h = 1469598103934665603ULL;
-    uint64_t w[5] = {j->nvariants, (uint64_t)j->runs, j->first, j->rows != NULL, j->brk != NULL};
-    for (int i = 0; i < 5; i++)
+    uint64_t w[7] = {j->nvariants,         (uint64_t)j->runs, j->first,
+                     j->rows != NULL,      j->brk != NULL,    (uint64_t)j->check,
+                     (uint64_t)j->brk_base};
+    for (int i = 0; i < 7; i++)
         h = (h ^ w[i]) * 1099511628211ULL;
-    for (size_t v = 0; v < j->nvariants; v++)
+    for (size_t v = 0; v < j->nvariants; v++) {
         h = (h ^ unit_bytes(j, (long long)v * j->runs)) * 1099511628211ULL;
+        h = (h ^ scenario_digest(j->variants[v])) * 1099511628211ULL;
+    }
     return (int64_t)(h >> 2);
 }
 
 int pool_same_job(const pool_job *j, char *msg, size_t n)
 {
-    dist_round r = {.nmin = 2, .min = {shape_digest(j), -shape_digest(j)}};
+    atomic_int *stop = stop_flag(j);
+    int64_t d = shape_digest(j);
+    static dist_round r; /* (static: a rank leaving on a signal leaves it in flight) */
+    r = (dist_round){.nmin = 2, .min = {d, -d}};
     dist_round_start(&r);
-    while (!dist_round_done(&r))
+    while (!dist_round_done(&r)) {
+        if (stop && *stop) { /* leaving: see pool_ranks_watch */
+            snprintf(msg, n, "after 0 of %lld runs", (long long)j->nvariants * j->runs);
+            return SIM_STOPPED;
+        }
         nanosleep(&(struct timespec){0, 1000000L}, NULL);
+    }
     if (r.min[0] == -r.min[1])
         return 0;
     snprintf(msg, n,
@@ -302,31 +307,17 @@ static int outcome(shared *sh, const dist_round *r, char *msg, size_t n)
 
 int pool_ranks_watch(shared *sh, char *msg, size_t n)
 {
-    server sv = {calloc((size_t)sh->ranks, sizeof *sv.give),
-                 calloc((size_t)sh->ranks, sizeof(dist_msg))};
-    asker a = {.t0 = now()};
-    dist_round r;
-    int st = SIM_NOMEM;
-    snprintf(msg, n, "out of memory for the answers to %d ranks", sh->ranks);
-    if (dist_agree(sh->rank == 0 && (!sv.give || !sv.sent), msg, n)) {
-        free(sv.give);
-        free(sv.sent);
-        return SIM_NOMEM;
-    }
-    if (watch(sh, &sv, &a, &r) < 0) {
+    sh->asker.t0 = now();
+    if (watch(sh) < 0) {
         /* Leaving: the workers waiting for units must end too. */
         pthread_mutex_lock(&sh->lock);
         sh->fed_over = 1;
         pthread_cond_broadcast(&sh->fed_cond);
         pthread_mutex_unlock(&sh->lock);
         snprintf(msg, n, "after %lld of %lld runs", (long long)sh->seen, (long long)sh->units);
-        st = SIM_STOPPED;
-    } else {
-        for (int k = 0; sh->rank == 0 && k < sh->ranks; k++)
-            dist_msg_wait(&sv.sent[k]);
-        st = outcome(sh, &r, msg, n);
+        return SIM_STOPPED;
     }
-    free(sv.give);
-    free(sv.sent);
-    return st;
+    for (int k = 0; sh->rank == 0 && k < sh->ranks; k++)
+        dist_msg_wait(&sh->sent[k]);
+    return outcome(sh, &sh->round, msg, n);
 }

@@ -623,6 +623,26 @@ static void write_table(FILE *f, const scenario *s, int t, const char *dir, cons
         write_rows(f, &schema_tables[t], rows, n);
 }
 
+uint64_t scenario_digest(const scenario *s)
+{
+    char *text = NULL;
+    size_t len = 0;
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return 0;
+    for (int t = 0; t < SC_NTABLES; t++)
+        write_table(f, s, t, "", NULL);
+    if (fclose(f) != 0) {
+        free(text);
+        return 0;
+    }
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)text[i]) * 1099511628211ULL;
+    free(text);
+    return h;
+}
+
 /* A changed scenario's params.csv: its comments, extends, its name (the
  * directory's) and the keys given, at their values in s. */
 static void write_delta_params(FILE *f, const scenario *s, const sc_delta *dl)

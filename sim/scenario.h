@@ -241,6 +241,11 @@ scenario *scenario_clone(const scenario *s);
 int scenario_add_change(scenario *s, int64_t step, const char *target, const char *value, char *msg,
                         size_t n);
 
+/* A digest of everything s would save (every table, every value; not its
+ * name or directory): two scenarios that run alike have the same. 0 if
+ * out of memory. */
+uint64_t scenario_digest(const scenario *s);
+
 /* Write s as a standalone scenario directory (created if missing): every
  * param (no extends; name = the directory's last part), every table as
  * loaded and --set (sinks.csv too, its header alone if there are no sinks,

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dist.h"
 #include "pool.h"
 
 size_t sweep_points(const sweep_axis *axes, size_t naxes, size_t limit)
@@ -123,8 +124,8 @@ int sweep_run(scenario *const *pts, const sweep_axis *axes, size_t naxes, size_t
         brk_shape sh = brk_shape_of(&pts[p]->t);
         room = brk_store_init(&r->brk[p], &sh, o->runs) == 0;
     }
-    if (!room) {
-        snprintf(msg, n, "out of memory for %zu points of %lld runs", npoints, (long long)o->runs);
+    snprintf(msg, n, "out of memory for %zu points of %lld runs", npoints, (long long)o->runs);
+    if (dist_agree(!room, msg, n) || !room) { /* in an MPI job, any rank's is every rank's */
         sweep_free(r);
         return SIM_NOMEM;
     }

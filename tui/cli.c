@@ -377,7 +377,14 @@ int cli_threads(long long asked, int64_t most)
 int cli_memory(const scenario *s, int64_t need, int threads)
 {
     char msg[600];
-    /* Every rank of an MPI job holds every result: each must have room. */
+    /* Every rank of an MPI job holds every result, and a buffer of up to
+     * 32 MB to exchange them: the ranks on one machine need that much
+     * each, and all must have room. */
+    int k = dist_node_ranks();
+    if (dist_size() > 1) {
+        need = (need + (32 << 20)) * k;
+        threads *= k;
+    }
     if (!dist_agree(host_check(s, need, threads, msg, sizeof msg) < 0, msg, sizeof msg))
         return 0;
     fprintf(stderr, "coinsim: %s; nothing was run\n", msg);

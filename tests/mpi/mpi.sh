@@ -205,6 +205,16 @@ else
     notok "a scenario that does not validate under mpirun: status 2, FILE:LINE said once"
 fi
 
+# Ranks that read different scenarios (a node with another copy): one rank
+# runs the small scenario, the other the same with another commission.
+mkdir -p "$T/other" && cp "$S"/*.csv "$T/other/" && sed -i 's/^commission,.*/commission,0.45/' "$T/other/params.csv"
+mpi $MPIRUN -np 1 ./coinsim run "$S" --runs 4 --out "$T/prev" : -np 1 ./coinsim run "$T/other" --runs 4 --out "$T/prev"
+if [ "$rc" -eq 2 ] && grep -q '^coinsim: the ranks of the MPI job were given different work' "$T/err"; then
+    ok "ranks given different scenarios: status 2, said, nothing run"
+else
+    notok "ranks given different scenarios: status 2, said, nothing run"
+fi
+
 # SIGINT on mpirun, once the runs are under way (the event log's temporary
 # file grows as run 1 is simulated on rank 0): every rank stops and --out
 # is as it was.

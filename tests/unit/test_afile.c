@@ -197,7 +197,9 @@ static void failures_leave_the_old_set(void **state)
     flag = 0;
     how stop = {"new", 0, 1, 0, 0, 0, NULL, "", 0};
     assert_int_equal(write_set(dir, &stop, msg, sizeof msg), -1);
-    assert_non_null(strstr(msg, "interrupted before it was complete"));
+    /* The directory's second file is refused: the flag stood when it was
+     * to be opened. */
+    assert_non_null(strstr(msg, "two.csv: interrupted before it was begun"));
     assert_old(dir);
 
     /* d a plain file; then b.csv a directory. */
