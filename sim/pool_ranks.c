@@ -138,7 +138,8 @@ static int watch(shared *sh)
          * awaits an answer, else when a worker wants units (or every
          * 100 ms). A rank whose workers have all stopped only waits. */
         pthread_mutex_lock(&sh->lock);
-        int hungry = sh->rank > 0 && !a->asking && !sh->fed_over && sh->nfed <= sh->low_water;
+        int hungry = sh->rank > 0 && !a->asking && !sh->fed_over && sh->nfed <= sh->low_water &&
+                     atomic_load(&sh->running) > 0;
         long ms = atomic_load(&sh->running) == 0 ? 2 : sh->rank == 0 ? 20 : a->asking ? 10 : 100;
         if (!hungry) /* (a worker's call for units may have come since feed) */
             pool_wait_ms(sh, ms);

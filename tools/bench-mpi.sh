@@ -12,7 +12,10 @@
 set -u
 bin=${1:-./coinsim-mpi}
 dir=${2:-scenarios/bench-mc}
-mpirun="mpirun --oversubscribe"
+# --bind-to none: Open MPI would pin one rank to the first core, and on a
+# machine shared with other work that core may be the busier one; the
+# kernel places every rank as it places one process.
+mpirun="mpirun --oversubscribe --bind-to none"
 [ "$(id -u)" = 0 ] && mpirun="$mpirun --allow-run-as-root"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
