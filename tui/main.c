@@ -1,6 +1,7 @@
 /* coinsim — simulate a live-gift coin economy. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "../sim/afile.h"
 #include "../sim/dist.h"
@@ -100,6 +101,13 @@ int main(int argc, char **argv)
     if (join_job(&argc, &argv) < 0)
         return CLI_FAIL;
     int rc = run_main(argc, argv);
+    if ((rc == CLI_SIGINT || rc == CLI_SIGTERM) && dist_rank() > 0) {
+        /* The launcher kills every rank at once when one dies: the others
+         * wait (at most 5 s) so that rank 0, which alone has files to
+         * remove, is the first to go. */
+        for (int i = 0; i < 50; i++)
+            nanosleep(&(struct timespec){0, 100000000L}, NULL);
+    }
     if (rc == CLI_SIGINT || rc == CLI_SIGTERM)
         cli_reraise(); /* interrupted: end by the signal (cli.h) */
     /* A failure leaves the job without MPI_Finalize: a rank that failed

@@ -215,57 +215,47 @@ else
     notok "ranks given different scenarios: status 2, said, nothing run"
 fi
 
-# SIGINT on mpirun, once the runs are under way (the event log's temporary
-# file grows as run 1 is simulated on rank 0): every rank stops and --out
-# is as it was.
-prior
-cd "$T/many" || exit 1
-$MPIRUN -np 2 ./coinsim run "$B" --runs 2000 --threads 1 --out "$T/prev" --events "$T/prev/ev.csv" \
-    >"$T/out" 2>"$T/err" &
-job=$!
-cd "$ROOT" || exit 1
-i=0
-until [ -n "$(find "$T/prev" -name '.ev.csv.*' -size +0 2>/dev/null)" ] || [ $i -ge 1200 ]; do
-    sleep 0.1
-    i=$((i + 1))
-done
-kill -INT $job
-wait $job
-rc=$?
-# (Rank 0 says "coinsim: interrupted ..." but mpirun, ending, may not pass
-# it on: its own status and --out are what is checked.)
-if [ $i -lt 1200 ] && [ "$rc" -ne 0 ]; then
-    ok "SIGINT on mpirun during the runs: the job ends with a failing status"
-else
-    notok "SIGINT on mpirun during the runs: the job ends with a failing status" "waited $i tenths of a second"
-fi
-check "SIGINT on mpirun: --out is as it was (no file, no temporary file, no event log)" untouched "$T/prev"
-check "SIGINT on mpirun: no rank is left running" gone
+# interrupt WHAT READY ARGS...: mpirun -np 2 ./coinsim ARGS --out $T/prev
+# in the background (prior to it, $T/prev holds "old"), SIGINT to mpirun
+# once the shell test READY holds (polled, at most 5 minutes), then: a
+# failing status, --out as it was, no rank left. (Rank 0 says "coinsim:
+# interrupted ..." but mpirun, ending, may not pass it on.)
+interrupt() {
+    int_what=$1 int_ready=$2
+    shift 2
+    prior
+    cd "$T/many" || exit 1
+    $MPIRUN -np 2 ./coinsim "$@" --out "$T/prev" >"$T/out" 2>"$T/err" &
+    job=$!
+    cd "$ROOT" || exit 1
+    i=0
+    until eval "$int_ready" || [ $i -ge 3000 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    kill -INT $job
+    wait $job
+    rc=$?
+    if [ $i -lt 3000 ] && [ "$rc" -ne 0 ]; then
+        ok "SIGINT on mpirun during $int_what: the job ends with a failing status"
+    else
+        notok "SIGINT on mpirun during $int_what: the job ends with a failing status" "waited $i tenths of a second"
+    fi
+    check "SIGINT on mpirun during $int_what: --out is as it was (no file, no temporary file)" \
+        untouched "$T/prev"
+    check "SIGINT on mpirun during $int_what: no rank is left running" gone
+}
 
+# The runs, once under way: the event log's temporary file grows as run 1
+# is simulated on rank 0.
+interrupt "the runs" '[ -n "$(find "$T/prev" -name ".ev.csv.*" -size +0 2>/dev/null)" ]' \
+    run "$B" --runs 2000 --threads 1 --events "$T/prev/ev.csv"
 # A fit, once its second evaluation is reported: one process would write
 # its best point so far; under mpirun, whose SIGKILL follows its SIGTERM,
 # nothing is written.
-prior
-cd "$T/many" || exit 1
-$MPIRUN -np 2 ./coinsim fit "$B" --runs 20 --threads 1 --target payer_rate=0.06 \
-    --free segments.casual.alpha=-8:-3 --max-evals 200 --out "$T/prev" >"$T/out" 2>"$T/err" &
-job=$!
-cd "$ROOT" || exit 1
-i=0
-until grep -q '^coinsim: fit evaluation 2:' "$T/err" 2>/dev/null || [ $i -ge 3000 ]; do
-    sleep 0.1
-    i=$((i + 1))
-done
-kill -INT $job
-wait $job
-rc=$?
-if [ $i -lt 3000 ] && [ "$rc" -ne 0 ]; then
-    ok "SIGINT on mpirun during a fit: the job ends with a failing status"
-else
-    notok "SIGINT on mpirun during a fit: the job ends with a failing status" "waited $i tenths of a second"
-fi
-check "SIGINT on mpirun during a fit: --out is as it was" untouched "$T/prev"
-check "SIGINT on mpirun during a fit: no rank is left running" gone
+interrupt "a fit" 'grep -q "^coinsim: fit evaluation 2:" "$T/err" 2>/dev/null' \
+    fit "$B" --runs 20 --threads 1 --target payer_rate=0.06 --free segments.casual.alpha=-8:-3 \
+    --max-evals 200
 
 # --- what stays on one machine -------------------------------------------------
 
