@@ -30,8 +30,6 @@ int pool_unit(const scenario *s, uint64_t run_no, int check, int64_t fault_step,
     return st;
 }
 
-static atomic_int *stop_flag(const pool_job *j) { return j->hooks ? j->hooks->stop : NULL; }
-
 long long pool_watched_unit(const pool_job *j)
 {
     if (!j->watch || j->watch_variant >= j->nvariants || j->watch_run < j->first ||
@@ -56,16 +54,17 @@ static int outcome(shared *sh, char *msg, size_t n)
 }
 
 /* Unit u of the job. */
-static int unit(const pool_job *j, long long u, char *msg, size_t n)
+static int unit(const shared *sh, long long u, char *msg, size_t n)
 {
+    const pool_job *j = sh->j;
     size_t v = (size_t)(u / j->runs);
     uint64_t run_no = j->first + (uint64_t)(u % j->runs);
     const scenario *s = j->variants[v];
-    run_hooks quiet = {.stop = stop_flag(j)}, watched;
+    run_hooks quiet = {.stop = pool_stop_flag(j)}, watched;
     const run_hooks *h = &quiet;
-    if (j->watch && v == j->watch_variant && run_no == j->watch_run) {
+    if (u == sh->watched) {
         watched = *j->watch;
-        watched.stop = stop_flag(j);
+        watched.stop = pool_stop_flag(j);
         h = &watched;
     }
     kpi_step *rows = j->rows ? &j->rows[u * s->t.p.steps] : NULL;
@@ -133,7 +132,7 @@ long long pool_take(shared *sh)
 static void *worker(void *arg)
 {
     shared *sh = arg;
-    atomic_int *stop = stop_flag(sh->j);
+    atomic_int *stop = pool_stop_flag(sh->j);
     for (;;) {
         if (stop && *stop)
             break;
@@ -147,7 +146,7 @@ static void *worker(void *arg)
         if (sh->owner)
             sh->owner[u] = sh->rank;
         char msg[600];
-        int st = unit(sh->j, u, msg, sizeof msg);
+        int st = unit(sh, u, msg, sizeof msg);
         if (st == SIM_STOPPED)
             break; /* not done: pool_run says how many were */
         if (st != SIM_OK) {
@@ -208,7 +207,7 @@ int pool_run(const pool_job *j, char *msg, size_t n)
 {
     int nt = j->threads < 1 ? 1 : j->threads, st = SIM_OK;
     int ranks = dist_size(), rank = dist_rank();
-    atomic_int *stop = stop_flag(j);
+    atomic_int *stop = pool_stop_flag(j);
     if (ranks > 1 && stop && *stop) { /* leaving: no rank is waited for (pool.h) */
         snprintf(msg, n, "after 0 of %lld runs", (long long)j->nvariants * j->runs);
         return SIM_STOPPED;

@@ -55,6 +55,12 @@ typedef struct shared {
     dist_msg *sent;                 /* rank 0: the sending of each */
 } shared;
 
+/* The job's stop flag (its hooks'), or NULL. */
+static inline atomic_int *pool_stop_flag(const pool_job *j)
+{
+    return j->hooks ? j->hooks->stop : NULL;
+}
+
 /* The index of the unit whose hooks are watched, or -1. */
 long long pool_watched_unit(const pool_job *j);
 

@@ -17,8 +17,6 @@
 
 enum { TAG_ASK = 7101, TAG_GIVE = 7102 };
 
-static atomic_int *stop_flag(const pool_job *j) { return j->hooks ? j->hooks->stop : NULL; }
-
 /* ----------------------------------------------------- handing units out */
 
 /* Rank 0: up to k units for another rank into give[1..], their count in
@@ -114,7 +112,7 @@ static void round_fill(shared *sh, const pool_asker *a, dist_round *r)
  * waiting for one could be forever). */
 static int watch(shared *sh)
 {
-    atomic_int *stop = stop_flag(sh->j);
+    atomic_int *stop = pool_stop_flag(sh->j);
     pool_asker *a = &sh->asker;
     dist_round *r = &sh->round;
     round_fill(sh, a, r);
@@ -190,6 +188,14 @@ static size_t unit_copy(const pool_job *j, long long u, char *buf, int out)
     return at;
 }
 
+/* The first unit from u on that rank r ran, or units. */
+static long long owned(const shared *sh, long long u, int r)
+{
+    while (u < sh->units && sh->owner[u] != r)
+        u++;
+    return u;
+}
+
 /* Every rank's results to every rank, in pieces of at most CHUNK bytes
  * (or one unit): each rank in turn sends the units it ran, in their
  * order. Every rank knows who ran which (owner) and each unit's size, so
@@ -210,37 +216,26 @@ static int exchange(shared *sh, char *msg, size_t n)
         free(buf);
         return SIM_NOMEM;
     }
-    for (int r = 0; r < sh->ranks; r++) {
-        long long u = 0;
-        while (u < sh->units && sh->owner[u] != r)
-            u++;
-        while (u < sh->units) {
-            size_t len = 0;
-            long long end = u;
-            for (; end < sh->units; end++) {
-                if (sh->owner[end] != r)
-                    continue;
-                if (end != u && len + unit_bytes(j, end) > cap)
-                    break;
+    for (int r = 0; r < sh->ranks; r++)
+        for (long long u = owned(sh, 0, r), end; u < sh->units; u = end) {
+            size_t len = 0; /* a piece: units u up to end (not included) */
+            for (end = u; end < sh->units && (end == u || len + unit_bytes(j, end) <= cap);
+                 end = owned(sh, end + 1, r)) {
                 if (r == sh->rank)
                     unit_copy(j, end, buf + len, 1);
                 len += unit_bytes(j, end);
             }
             dist_bcast(buf, len, r);
-            for (long long k = u, at = 0; r != sh->rank && k < end; k++)
-                if (sh->owner[k] == r)
-                    at += (long long)unit_copy(j, k, buf + at, 0);
-            for (u = end; u < sh->units && sh->owner[u] != r;)
-                u++;
+            for (long long k = u, at = 0; r != sh->rank && k < end; k = owned(sh, k + 1, r))
+                at += (long long)unit_copy(j, k, buf + at, 0);
         }
-    }
     free(buf);
     return SIM_OK;
 }
 
-/* A digest of the job, which every rank must share: the units, the bytes
- * of each variant's results, and each variant's scenario, every value of
- * it. (The tests' fault step is left out: a test gives it to one rank.) */
+/* A digest of the job, which every rank must share: the units, what is
+ * kept of each, and each variant's scenario, every value of it. (The
+ * tests' fault step is left out: a test gives it to one rank.) */
 static int64_t shape_digest(const pool_job *j)
 {
     uint64_t h = 1469598103934665603ULL;
@@ -249,16 +244,14 @@ static int64_t shape_digest(const pool_job *j)
                      (uint64_t)j->brk_base};
     for (int i = 0; i < 7; i++)
         h = (h ^ w[i]) * 1099511628211ULL;
-    for (size_t v = 0; v < j->nvariants; v++) {
-        h = (h ^ unit_bytes(j, (long long)v * j->runs)) * 1099511628211ULL;
+    for (size_t v = 0; v < j->nvariants; v++) /* (the results' sizes follow from these) */
         h = (h ^ scenario_digest(j->variants[v])) * 1099511628211ULL;
-    }
     return (int64_t)(h >> 2);
 }
 
 int pool_same_job(const pool_job *j, char *msg, size_t n)
 {
-    atomic_int *stop = stop_flag(j);
+    atomic_int *stop = pool_stop_flag(j);
     int64_t d = shape_digest(j);
     static dist_round r; /* (static: a rank leaving on a signal leaves it in flight) */
     r = (dist_round){.nmin = 2, .min = {d, -d}};
@@ -281,7 +274,7 @@ int pool_same_job(const pool_job *j, char *msg, size_t n)
 /* After the rounds (r): the lowest failing unit's status and message,
  * from the rank that ran it; or SIM_STOPPED; or every result on every
  * rank. */
-static int outcome(shared *sh, const dist_round *r, char *msg, size_t n)
+static int ranks_outcome(shared *sh, const dist_round *r, char *msg, size_t n)
 {
     dist_max(sh->owner, (size_t)sh->units);
     if (r->min[0] < sh->units) {
@@ -320,5 +313,5 @@ int pool_ranks_watch(shared *sh, char *msg, size_t n)
     }
     for (int k = 0; sh->rank == 0 && k < sh->ranks; k++)
         dist_msg_wait(&sh->sent[k]);
-    return outcome(sh, &sh->round, msg, n);
+    return ranks_outcome(sh, &sh->round, msg, n);
 }
